@@ -36,37 +36,7 @@ const route = (
 
 export const ROUTES: readonly RouteDefinition[] = [
   route('GET /health', 'platform', [], false),
-
-  route('GET /v1/tenant/policy', 'lifecycle', ['plugins:admin']),
-  route('PUT /v1/tenant/policy', 'lifecycle', ['plugins:admin']),
   route('GET /v1/plugins', 'lifecycle', ['plugins:read']),
-  route('POST /v1/plugins', 'lifecycle', ['plugins:admin']),
-  route('GET /v1/plugins/updates', 'marketplace', ['plugins:read']),
-  route('GET /v1/plugins/{id}', 'lifecycle', ['plugins:read']),
-  route('DELETE /v1/plugins/{id}', 'lifecycle', ['plugins:admin']),
-  route('POST /v1/plugins/{id}/enable', 'lifecycle', ['plugins:admin']),
-  route('POST /v1/plugins/{id}/disable', 'lifecycle', ['plugins:admin']),
-  route('POST /v1/plugins/{id}/update', 'lifecycle', ['plugins:admin']),
-  route('POST /v1/plugins/{id}/invoke', 'lifecycle', ['plugins:invoke']),
-  route('GET /v1/plugins/{id}/usage', 'lifecycle', ['plugins:read']),
-
-  route('GET /v1/marketplace/plugins', 'marketplace', []),
-  route('POST /v1/marketplace/plugins', 'marketplace', ['marketplace:publish']),
-  route('GET /v1/marketplace/plugins/{id}', 'marketplace', []),
-  route('GET /v1/marketplace/plugins/{id}/versions', 'marketplace', []),
-  route('POST /v1/marketplace/plugins/{id}/versions/{version}/install', 'marketplace', ['plugins:admin']),
-  route('POST /v1/marketplace/plugins/{id}/versions/{version}/yank', 'marketplace', [
-    'marketplace:publish',
-    'marketplace:admin',
-  ]),
-  route('POST /v1/marketplace/plugins/{id}/versions/{version}/revoke', 'marketplace', ['marketplace:admin']),
-  route('GET /v1/marketplace/plugins/{id}/versions/{version}/blast-radius', 'marketplace', [
-    'marketplace:admin',
-  ]),
-  route('GET /v1/marketplace/plugins/{id}/reviews', 'marketplace', []),
-  route('PUT /v1/marketplace/plugins/{id}/reviews/mine', 'marketplace', ['marketplace:review']),
-  route('DELETE /v1/marketplace/plugins/{id}/reviews/mine', 'marketplace', ['marketplace:review']),
-  route('POST /v1/publishers/keys', 'marketplace', ['marketplace:publish']),
 ];
 
 export function routesOf(fn: HttpFunctionName): readonly RouteDefinition[] {

@@ -1,0 +1,18 @@
+import { ok, type RouteHandler } from '../../shared/http/http-types.ts';
+import { parsePageQuery } from '../../shared/http/pagination.ts';
+import { listInstallations } from '../../shared/services/list-installations.ts';
+import type { LifecycleDependencies } from './wiring.ts';
+
+export function lifecycleRoutes(
+  deps: Pick<LifecycleDependencies, 'installations'>,
+): Record<string, RouteHandler> {
+  return {
+    'GET /v1/plugins': async (request) => {
+      const page = await listInstallations(
+        { tenantId: request.caller.tenantId, page: parsePageQuery(request.query) },
+        deps,
+      );
+      return ok(page);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The DynamoDB tables, described once: the CDK storage stack and the local platform both create
+ * them from this list, so key schemas and indexes cannot differ between AWS and DynamoDB Local.
+ * Every table is PK/SK with one generic inverted-style index; `expiresAt` is the TTL attribute
+ * (DynamoDB Local accepts TTL but never deletes, so readers also filter expired items).
+ */
+export interface TableDefinition {
+  readonly id: 'plugins' | 'marketplace' | 'ehr';
+  readonly description: string;
+  readonly partitionKey: 'PK';
+  readonly sortKey: 'SK';
+  readonly globalIndexes: readonly { name: string; partitionKey: string; sortKey: string }[];
+  readonly timeToLiveAttribute?: string;
+}
+
+export const GSI1 = { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
+
+export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
+  {
+    id: 'plugins',
+    description:
+      'Per-tenant installations, grants, policies, plugin storage, usage counters, idempotency records',
+    partitionKey: 'PK',
+    sortKey: 'SK',
+    globalIndexes: [GSI1],
+    timeToLiveAttribute: 'expiresAt',
+  },
+  {
+    id: 'marketplace',
+    description: 'Catalogue, versions, publishers and their keys, reviews and rating aggregates',
+    partitionKey: 'PK',
+    sortKey: 'SK',
+    globalIndexes: [GSI1],
+  },
+  {
+    id: 'ehr',
+    description: 'EHR records (patients, appointments) behind the EHR port; a FHIR adapter can replace it',
+    partitionKey: 'PK',
+    sortKey: 'SK',
+    globalIndexes: [GSI1],
+  },
+];

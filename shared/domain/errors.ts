@@ -1,0 +1,52 @@
+/**
+ * Domain errors carry a stable UPPER_SNAKE `code` and a message that is safe to show a caller
+ * (ids only, never PHI). They know nothing of HTTP: shared/http/problem.ts maps codes to statuses.
+ */
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+export class DomainError extends Error {
+  readonly code: string;
+  readonly field: string | undefined;
+  readonly errors: readonly FieldIssue[];
+
+  constructor(
+    code: string,
+    message: string,
+    options: { field?: string; errors?: readonly FieldIssue[]; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.field = options.field;
+    this.errors = options.errors ?? (options.field ? [{ field: options.field, message }] : []);
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(errors: readonly FieldIssue[], message = 'The request is not valid.') {
+    super('VALIDATION_FAILED', message, { errors, field: errors[0]?.field });
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'A valid bearer token is required.', cause?: unknown) {
+    super('UNAUTHENTICATED', message, { cause });
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = 'The token does not carry the scope this operation needs.') {
+    super('FORBIDDEN', message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(code: string, message: string) {
+    super(code, message);
+  }
+}
+
+export class ConflictError extends DomainError {}

@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import { DomainError, ValidationError } from '../domain/errors.ts';
+import type { HttpEvent } from './http-types.ts';
+
+/** 1 MiB of JSON: plugin artifacts up to this size travel inline, larger ones through S3. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024 + 256 * 1024;
+
+export function headerOf(event: HttpEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}
+
+export function parseJsonBody(event: HttpEvent): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') {
+    throw new DomainError('MALFORMED_JSON', 'The request body must be a JSON document.', { field: 'body' });
+  }
+  const contentType = headerOf(event, 'content-type') ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', {
+      field: 'content-type',
+    });
+  }
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
+    throw new DomainError('PAYLOAD_TOO_LARGE', `The body exceeds ${MAX_JSON_BODY_BYTES} bytes.`, {
+      field: 'body',
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DomainError('MALFORMED_JSON', 'The request body is not valid JSON.', { field: 'body' });
+  }
+}
+
+/** Turns zod issues into field/message pairs; the message never echoes the offending value. */
+export function validationErrorFrom(error: z.ZodError, prefix?: string): ValidationError {
+  return new ValidationError(
+    error.issues.map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return {
+        field: [prefix, path].filter(Boolean).join('.') || (prefix ?? 'body'),
+        message: issue.message,
+      };
+    }),
+  );
+}
+
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix?: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationErrorFrom(result.error, prefix);
+  return result.data;
+}

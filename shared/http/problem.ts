@@ -1,0 +1,90 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../domain/errors.ts';
+
+/**
+ * The single table from error code to HTTP status. Codes not listed default by error class:
+ * anything unknown is a 500 whose detail never echoes the original message.
+ */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  ROUTE_NOT_FOUND: 404,
+  PLUGIN_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+};
+
+const TITLE_BY_STATUS: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  errors?: { field: string; message: string }[];
+}
+
+export function statusOf(error: DomainError): number {
+  const byCode = STATUS_BY_CODE[error.code];
+  if (byCode !== undefined) return byCode;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof ForbiddenError) return 403;
+  return 400;
+}
+
+export function toProblem(error: unknown, requestId: string): Problem {
+  if (error instanceof DomainError) {
+    const status = statusOf(error);
+    return {
+      type: `/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
+      title: TITLE_BY_STATUS[status] ?? 'Error',
+      status,
+      detail: error.message,
+      instance: requestId,
+      code: error.code,
+      ...(error.errors.length > 0 ? { errors: error.errors.map((issue) => ({ ...issue })) } : {}),
+    };
+  }
+  return {
+    type: '/problems/internal-error',
+    title: TITLE_BY_STATUS[500] as string,
+    status: 500,
+    detail: `An unexpected error occurred. Quote request id ${requestId} when reporting it.`,
+    instance: requestId,
+    code: 'INTERNAL_ERROR',
+  };
+}
+
+export function problemResponse(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
+  const problem = toProblem(error, requestId);
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': requestId },
+    body: JSON.stringify(problem),
+  };
+}

@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalPlatform } from './server.ts';
+
+const USAGE = `Usage: npm start [-- --port N] [-- --reset] [-- --data-dir DIR]
+  --port N        listen on port N (default: $PORT or 3000; 0 picks a free port)
+  --reset         delete the local data (.data/) and seed the demo data again
+  --data-dir DIR  keep local data in DIR (default: .data)`;
+
+function parseOptions() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        reset: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    const port = Number(values.port ?? process.env.PORT ?? 3000);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${values.port}`);
+    return {
+      port,
+      reset: values.reset,
+      help: values.help,
+      dataDirectory: resolve(values['data-dir'] ?? '.data'),
+    };
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+const options = parseOptions();
+if (options.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+try {
+  const platform = await startLocalPlatform(options);
+  const token = await platform.issueToken('t-acme', 'dev-user', [
+    'plugins:read',
+    'plugins:admin',
+    'plugins:invoke',
+  ]);
+  process.stdout.write(
+    [
+      `Gradiant Plugins local platform listening on ${platform.url}`,
+      `  data: ${options.dataDirectory} (reset with: npm start -- --reset)`,
+      `  health: curl ${platform.url}/health`,
+      `  a token for tenant t-acme (1 h): ${platform.url}/local/dev-token?tenant=t-acme&sub=dev-user&scopes=plugins:read,plugins:admin,plugins:invoke`,
+      '',
+      `TOKEN=${token}`,
+      `curl -H "Authorization: Bearer $TOKEN" ${platform.url}/v1/plugins`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await platform.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  process.stderr.write(`The local platform could not start: ${(error as Error).message}\n`);
+  process.exit(1);
+}
