@@ -2,7 +2,10 @@ import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-documen
 import { DynamoDbInstallationRepository } from '../../shared/adapters/aws/dynamodb-installation-repository.ts';
 import { createTokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { authOptionsFrom } from '../../shared/config/platform-env.ts';
+import { createHttpHandler } from '../../shared/http/http-handler.ts';
+import { createLogger } from '../../shared/observability/logger.ts';
 import type { LifecycleConfig } from './config.ts';
+import { lifecycleRoutes } from './routes.ts';
 
 /** Builds the adapters once per cold start; routes receive only ports. */
 export function wireLifecycle(config: LifecycleConfig) {
@@ -14,3 +17,12 @@ export function wireLifecycle(config: LifecycleConfig) {
 }
 
 export type LifecycleDependencies = ReturnType<typeof wireLifecycle>;
+
+export function createLifecycleHandler(config: LifecycleConfig, dependencies = wireLifecycle(config)) {
+  return createHttpHandler({
+    functionName: 'lifecycle',
+    logger: createLogger('plugin-lifecycle'),
+    verifier: async () => dependencies.verifier,
+    routes: lifecycleRoutes(dependencies),
+  });
+}

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  jsonOf,
+  type LocalPlatformProcess,
+  startLocalPlatformProcess,
+} from '../support/local-platform-process.ts';
+
+describe('local platform over HTTP', () => {
+  let platform: LocalPlatformProcess;
+
+  beforeAll(async () => {
+    platform = await startLocalPlatformProcess();
+  }, 90_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('answers /health with the platform and stand-in versions', async () => {
+    const response = await fetch(`${platform.url}/health`);
+    const body = await jsonOf(response);
+
+    expect(response.status).toBe(200);
+    expect(body).toMatchObject({ status: 'ok', mode: 'local' });
+    expect(Object.keys(body.standIns)).toEqual(expect.arrayContaining(['dynamodb', 's3']));
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('issues a dev token whose claims carry tenant, subject and space-separated scopes', async () => {
+    const response = await fetch(
+      `${platform.url}/local/dev-token?tenant=t-globex&sub=nurse-7&scopes=plugins:read,audit:read`,
+    );
+    const token = await jsonOf(response);
+    const claims = JSON.parse(Buffer.from(token.access_token.split('.')[1], 'base64url').toString());
+
+    expect(token).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+    expect(claims).toMatchObject({ tenant_id: 't-globex', sub: 'nurse-7', scope: 'plugins:read audit:read' });
+  });
+
+  it('refuses a dev token for an unknown scope with a problem naming the field', async () => {
+    const response = await fetch(`${platform.url}/local/dev-token?scopes=root:all`);
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect((await jsonOf(response)).errors[0].field).toMatch(/^query\.scopes/);
+  });
+
+  it('lists the caller tenant’s plugins with the scope, 401 without a token, 403 without the scope', async () => {
+    const reader = await platform.token('t-acme', ['plugins:read']);
+    const auditor = await platform.token('t-acme', ['audit:read']);
+
+    const listed = await fetch(`${platform.url}/v1/plugins`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    const anonymous = await fetch(`${platform.url}/v1/plugins`);
+    const forbidden = await fetch(`${platform.url}/v1/plugins`, {
+      headers: { authorization: `Bearer ${auditor}` },
+    });
+
+    expect(listed.status).toBe(200);
+    expect(await jsonOf(listed)).toMatchObject({ items: expect.any(Array) });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
+    expect((await jsonOf(anonymous)).code).toBe('UNAUTHENTICATED');
+    expect(forbidden.status).toBe(403);
+    expect((await jsonOf(forbidden)).code).toBe('FORBIDDEN');
+  });
+
+  it('answers an unknown route with a 404 problem and a request id', async () => {
+    const response = await fetch(`${platform.url}/v1/nothing-here`);
+
+    expect(response.status).toBe(404);
+    expect((await jsonOf(response)).code).toBe('ROUTE_NOT_FOUND');
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+  });
+});
