@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PluginIdSchema, TenantIdSchema } from './identifiers.ts';
+import { PluginMetadataSchema } from './manifest.ts';
+import { SignatureSchema } from './signatures.ts';
 
 export const INSTALLATION_STATES = ['installed', 'enabled', 'disabled'] as const;
 export const InstallationStateSchema = z.enum(INSTALLATION_STATES);
@@ -12,6 +14,17 @@ export const GrantRecordSchema = z.object({
 });
 export type GrantRecord = z.infer<typeof GrantRecordSchema>;
 
+/**
+ * How the artifact is vouched for: a platform-signed release statement (marketplace) or a
+ * publisher signature over the artifact bytes with a key the tenant trusts (direct install).
+ * Kept so that the execution function can verify again before first use.
+ */
+export const ArtifactProvenanceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('platform'), keyId: z.string() }),
+  z.object({ kind: z.literal('publisher'), signature: SignatureSchema }),
+]);
+export type ArtifactProvenance = z.infer<typeof ArtifactProvenanceSchema>;
+
 /** A plugin installed into one tenant. `revision` guards every write (optimistic concurrency). */
 export const InstallationSchema = z.object({
   tenantId: TenantIdSchema,
@@ -20,11 +33,14 @@ export const InstallationSchema = z.object({
   state: InstallationStateSchema,
   source: z.enum(['marketplace', 'direct']),
   sha256: z.string().regex(/^[a-f0-9]{64}$/),
-  permissions: z.array(z.string()),
+  provenance: ArtifactProvenanceSchema,
+  metadata: PluginMetadataSchema,
   grants: GrantRecordSchema.nullable(),
   installedAt: z.iso.datetime(),
   installedBy: z.string(),
   updatedAt: z.iso.datetime(),
+  updatedBy: z.string(),
+  /** Why the plugin is in its state when the platform put it there (`auto:error-rate`, `revoked`…). */
   stateReason: z.string().optional(),
   revision: z.number().int().nonnegative(),
 });

@@ -14,6 +14,7 @@ import { toApiGatewayEvent } from './api-gateway-event.ts';
 import { seedDemoData } from './demo-data.ts';
 import { handleDevToken } from './dev-token.ts';
 import { createLambdaContext } from './lambda-context.ts';
+import { LOCAL_BUCKET_NAMES } from './local-buckets.ts';
 import { buildLocalEnvironment } from './local-environment.ts';
 import { loadLocalIssuer } from './local-issuer.ts';
 import { ensureTables, LOCAL_TABLE_NAMES } from './local-tables.ts';
@@ -82,12 +83,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   mkdirSync(options.dataDirectory, { recursive: true });
   mkdirSync(join(options.dataDirectory, 'dynamodb'), { recursive: true });
   const dynamodb = await startDynamoDbLocal({ dbPath: join(options.dataDirectory, 'dynamodb') });
-  const s3 = await startS3Local({ directory: join(options.dataDirectory, 's3'), buckets: [] }).catch(
-    async (error) => {
-      await dynamodb.stop();
-      throw error;
-    },
-  );
+  const s3 = await startS3Local({
+    directory: join(options.dataDirectory, 's3'),
+    buckets: Object.values(LOCAL_BUCKET_NAMES),
+  }).catch(async (error) => {
+    await dynamodb.stop();
+    throw error;
+  });
   const issuer = await loadLocalIssuer(join(options.dataDirectory, 'keys'));
 
   Object.assign(

@@ -6,7 +6,7 @@ import {
   tenantPartition,
 } from '../../../../../shared/adapters/aws/plugins-table-keys.ts';
 import { TenantIdSchema } from '../../../../../shared/domain/identifiers.ts';
-import type { Installation } from '../../../../../shared/domain/installation.ts';
+import { type Installation, InstallationSchema } from '../../../../../shared/domain/installation.ts';
 import { createTestTables } from '../../../../support/dynamodb-tables.ts';
 
 const acme = TenantIdSchema.parse('t-acme');
@@ -14,20 +14,22 @@ const globex = TenantIdSchema.parse('t-globex');
 
 function installation(tenantId: string, pluginId: string): Installation {
   const now = new Date().toISOString();
-  return {
+  return InstallationSchema.parse({
     tenantId,
     pluginId,
     version: '1.0.0',
     state: 'installed',
     source: 'direct',
     sha256: 'a'.repeat(64),
-    permissions: ['read:patients'],
+    provenance: { kind: 'platform', keyId: 'k' },
+    metadata: { name: 'N', description: 'D', author: 'A' },
     grants: null,
     installedAt: now,
     installedBy: 'user-1',
     updatedAt: now,
+    updatedBy: 'user-1',
     revision: 0,
-  } as Installation;
+  });
 }
 
 describe('DynamoDbInstallationRepository against DynamoDB Local', () => {

@@ -1,0 +1,115 @@
+import { validRange, valid as validSemver } from 'semver';
+import { z } from 'zod';
+import { PluginIdSchema } from './identifiers.ts';
+import { NetworkHostSchema, PermissionSchema } from './permissions.ts';
+
+export const SemverSchema = z
+  .string()
+  .max(64)
+  .refine((version) => validSemver(version) === version, 'must be a semantic version such as 1.2.3');
+
+/** Platform events a plugin may subscribe to, plus other plugins' namespaced events (`<plugin-id>:<name>`). */
+export const SUBSCRIBABLE_PLATFORM_EVENTS = [
+  'appointment:scheduled',
+  'appointment:cancelled',
+  'appointment:rescheduled',
+  'patient:updated',
+] as const;
+
+export const RESERVED_EVENT_PREFIXES = ['plugin:', 'security:', 'audit:'] as const;
+
+export const SubscribedEventSchema = z.union([
+  z.enum(SUBSCRIBABLE_PLATFORM_EVENTS),
+  z
+    .string()
+    .max(128)
+    .regex(
+      /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?:[a-z0-9][a-z0-9:._-]*$/,
+      'must be a platform event or <plugin-id>:<event>',
+    )
+    .refine(
+      (name) => !RESERVED_EVENT_PREFIXES.some((prefix) => name.startsWith(prefix)),
+      'platform-internal events cannot be subscribed to',
+    ),
+]);
+
+export const DependencySchema = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(214)
+    .regex(/^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/, 'must be an npm package name'),
+  version: SemverSchema,
+});
+
+export const RequestedLimitsSchema = z
+  .object({
+    timeoutMs: z.number().int().min(10).max(900_000),
+    memoryMb: z.number().int().min(8).max(4096),
+    cpuMsPerMinute: z.number().int().min(1).max(60_000),
+    networkCallsPerMinute: z.number().int().min(0).max(100_000),
+    databaseQueriesPerMinute: z.number().int().min(0).max(1_000_000),
+    storageBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(10 * 1024 * 1024 * 1024),
+  })
+  .partial()
+  .strict();
+export type RequestedLimits = z.infer<typeof RequestedLimitsSchema>;
+
+/**
+ * What a plugin declares about itself (the seed's `metadata`). The id and version travel beside it
+ * in install and publish requests and must agree with it when given.
+ */
+export const PluginMetadataSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().min(1).max(2000),
+    author: z.string().trim().min(1).max(200),
+    homepage: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
+    permissions: z.array(PermissionSchema).max(64).default([]),
+    events: z.array(SubscribedEventSchema).max(64).default([]),
+    networkHosts: z.array(NetworkHostSchema).max(64).default([]),
+    dependencies: z.array(DependencySchema).max(500).default([]),
+    limits: RequestedLimitsSchema.default({}),
+    tags: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(/^[a-z0-9][a-z0-9-]{0,31}$/),
+      )
+      .max(20)
+      .default([]),
+  })
+  .strict()
+  .superRefine((metadata, context) => {
+    const hosts = new Set(metadata.networkHosts);
+    metadata.permissions.forEach((permission, index) => {
+      if (permission.startsWith('network:') && !hosts.has(permission.slice('network:'.length))) {
+        context.addIssue({
+          code: 'custom',
+          path: ['permissions', index],
+          message: 'a network permission needs its host in networkHosts',
+        });
+      }
+    });
+  });
+export type PluginMetadata = z.infer<typeof PluginMetadataSchema>;
+
+export const PluginManifestSchema = z.object({
+  id: PluginIdSchema,
+  version: SemverSchema,
+  metadata: PluginMetadataSchema,
+});
+export type PluginManifest = z.infer<typeof PluginManifestSchema>;
+
+export const SemverRangeSchema = z
+  .string()
+  .refine((range) => validRange(range) !== null, 'must be a semver range');

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { DATA_PERMISSIONS, NetworkHostSchema, PermissionSchema } from './permissions.ts';
+
+/** The seed's default limits; a tenant's policy may lower or raise the caps per plugin. */
+export const DEFAULT_PLUGIN_LIMITS = {
+  timeoutMs: 5_000,
+  memoryMb: 128,
+  cpuMsPerMinute: 6_000,
+  networkCallsPerMinute: 100,
+  databaseQueriesPerMinute: 1_000,
+  storageBytes: 50 * 1024 * 1024,
+} as const;
+
+export const LimitsSchema = z.object({
+  timeoutMs: z.number().int().min(10).max(900_000),
+  memoryMb: z.number().int().min(8).max(4096),
+  cpuMsPerMinute: z.number().int().min(1).max(60_000),
+  networkCallsPerMinute: z.number().int().min(0).max(100_000),
+  databaseQueriesPerMinute: z.number().int().min(0).max(1_000_000),
+  storageBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 1024 * 1024 * 1024),
+});
+export type Limits = z.infer<typeof LimitsSchema>;
+
+export const SIGNATURE_LEVELS = ['publisher', 'platform'] as const;
+
+/**
+ * A tenant's rules for plugins. `minimumSignatureLevel: 'platform'` admits marketplace releases
+ * only; `'publisher'` also admits direct installs signed by a trusted publisher key.
+ */
+export const TenantPolicySchema = z
+  .object({
+    allowedPermissions: z.array(PermissionSchema).max(200),
+    /** Hosts any network permission may name; `*.example.com` admits subdomains. */
+    allowedNetworkHosts: z
+      .array(z.union([NetworkHostSchema, z.string().regex(/^\*\.[a-z0-9.-]+$/, 'must be host or *.domain')]))
+      .max(200),
+    maximumLimits: LimitsSchema,
+    minimumSignatureLevel: z.enum(SIGNATURE_LEVELS),
+    trustedPublisherKeyIds: z.array(z.string().min(1).max(256)).max(100),
+    circuitBreaker: z.object({
+      maxErrors: z.number().int().min(1).max(100_000),
+      maxResourceBreaches: z.number().int().min(1).max(100_000),
+      windowSeconds: z.number().int().min(10).max(86_400),
+    }),
+    uninstallStorage: z.enum(['delete', 'keep']),
+  })
+  .strict();
+export type TenantPolicy = z.infer<typeof TenantPolicySchema>;
+
+/** New tenants start closed to the network and to direct installs, open to reading and scheduling. */
+export const DEFAULT_TENANT_POLICY: TenantPolicy = {
+  allowedPermissions: [...DATA_PERMISSIONS],
+  allowedNetworkHosts: [],
+  maximumLimits: { ...DEFAULT_PLUGIN_LIMITS },
+  minimumSignatureLevel: 'platform',
+  trustedPublisherKeyIds: [],
+  circuitBreaker: { maxErrors: 20, maxResourceBreaches: 10, windowSeconds: 300 },
+  uninstallStorage: 'delete',
+};
+
+export const StoredTenantPolicySchema = z.object({
+  policy: TenantPolicySchema,
+  version: z.number().int().nonnegative(),
+  updatedAt: z.iso.datetime().optional(),
+  updatedBy: z.string().optional(),
+});
+export type StoredTenantPolicy = z.infer<typeof StoredTenantPolicySchema>;
+
+/** Effective limits for one plugin: what it asks for, defaulted, capped by the tenant's maxima. */
+export function effectiveLimits(requested: Partial<Limits>, maximum: Limits): Limits {
+  const pick = (key: keyof Limits) => Math.min(requested[key] ?? DEFAULT_PLUGIN_LIMITS[key], maximum[key]);
+  return {
+    timeoutMs: pick('timeoutMs'),
+    memoryMb: pick('memoryMb'),
+    cpuMsPerMinute: pick('cpuMsPerMinute'),
+    networkCallsPerMinute: pick('networkCallsPerMinute'),
+    databaseQueriesPerMinute: pick('databaseQueriesPerMinute'),
+    storageBytes: pick('storageBytes'),
+  };
+}

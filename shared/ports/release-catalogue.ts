@@ -1,0 +1,22 @@
+import type { PluginMetadata } from '../domain/manifest.ts';
+
+export type ReleaseStatus = 'active' | 'yanked' | 'revoked';
+
+/** One published version as the lifecycle needs it to install, update and run from the marketplace. */
+export interface CatalogueRelease {
+  readonly pluginId: string;
+  readonly version: string;
+  readonly sha256: string;
+  readonly publisherId: string;
+  readonly metadata: PluginMetadata;
+  readonly status: ReleaseStatus;
+  readonly publishedAt: string;
+  readonly revokedReason?: string | undefined;
+}
+
+/** The marketplace's catalogue, read side: implemented over the marketplace table. */
+export interface ReleaseCatalogue {
+  getRelease(pluginId: string, version: string): Promise<CatalogueRelease | undefined>;
+  /** Newest first, by semver precedence. */
+  listReleases(pluginId: string): Promise<CatalogueRelease[]>;
+}
