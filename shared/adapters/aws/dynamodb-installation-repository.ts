@@ -1,10 +1,29 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TenantId } from '../../domain/identifiers.ts';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../domain/errors.ts';
+import type { PluginId, TenantId } from '../../domain/identifiers.ts';
 import { type Installation, InstallationSchema } from '../../domain/installation.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
 import { queryPage } from './dynamodb-paging.ts';
-import { INSTALLATION_PREFIX, tenantPartition } from './plugins-table-keys.ts';
+import {
+  INSTALLATION_PREFIX,
+  installationSortKey,
+  pluginIndexKey,
+  tenantPartition,
+} from './plugins-table-keys.ts';
+import { GSI1 } from './table-definitions.ts';
+
+const concurrentModification = (cause: unknown) =>
+  new ConflictError('CONCURRENT_MODIFICATION', 'The plugin changed meanwhile; read it again and retry.', {
+    cause,
+  });
 
 export class DynamoDbInstallationRepository implements InstallationRepository {
   private readonly client: DynamoDBDocumentClient;
@@ -30,5 +49,96 @@ export class DynamoDbInstallationRepository implements InstallationRepository {
       ['PK', 'SK'],
       (item) => InstallationSchema.parse(item.data),
     );
+  }
+
+  async get(tenantId: TenantId, pluginId: PluginId): Promise<Installation | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: tenantPartition(tenantId), SK: installationSortKey(pluginId) },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? InstallationSchema.parse(result.Item.data) : undefined;
+  }
+
+  async create(installation: Installation): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.toItem(installation),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConflictError('ALREADY_INSTALLED', 'This plugin is already installed in the tenant.', {
+          field: 'id',
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async update(installation: Installation): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.toItem(installation),
+          ConditionExpression: 'revision = :expected',
+          ExpressionAttributeValues: { ':expected': installation.revision - 1 },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw concurrentModification(error);
+      throw error;
+    }
+  }
+
+  async delete(tenantId: TenantId, pluginId: PluginId, expectedRevision: number): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { PK: tenantPartition(tenantId), SK: installationSortKey(pluginId) },
+          ConditionExpression: 'revision = :expected',
+          ExpressionAttributeValues: { ':expected': expectedRevision },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw concurrentModification(error);
+      throw error;
+    }
+  }
+
+  async listByPlugin(pluginId: PluginId): Promise<Installation[]> {
+    const found: Installation[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: GSI1.name,
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': pluginIndexKey(pluginId) },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) found.push(InstallationSchema.parse(item.data));
+    }
+    return found;
+  }
+
+  private toItem(installation: Installation) {
+    return {
+      PK: tenantPartition(installation.tenantId),
+      SK: installationSortKey(installation.pluginId),
+      GSI1PK: pluginIndexKey(installation.pluginId),
+      GSI1SK: tenantPartition(installation.tenantId),
+      revision: installation.revision,
+      data: installation,
+    };
   }
 }

@@ -1,7 +1,10 @@
 /**
- * Key layout of the plugins table: one partition per tenant, so no query can cross tenants.
- *   PK TENANT#<tenant>   SK INSTALL#<plugin>        an installation
+ * Key layout of the plugins table: one partition per tenant, so no tenant query can cross tenants.
+ *   PK TENANT#<tenant>   SK INSTALL#<plugin>     an installation   (GSI1 PLUGIN#<plugin> / TENANT#<tenant>)
+ *   PK TENANT#<tenant>   SK POLICY               the tenant policy
+ *   PK TENANT#<tenant>   SK IDEMPOTENCY#<key>    a replayable response (expiresAt TTL)
  */
 export const tenantPartition = (tenantId: string): string => `TENANT#${tenantId}`;
 export const installationSortKey = (pluginId: string): string => `INSTALL#${pluginId}`;
+export const pluginIndexKey = (pluginId: string): string => `PLUGIN#${pluginId}`;
 export const INSTALLATION_PREFIX = 'INSTALL#';

@@ -1,0 +1,36 @@
+import type { InvocationResult } from '../domain/invocation.ts';
+
+export interface InvocationRecord {
+  readonly tenantId: string;
+  readonly pluginId: string;
+  readonly version: string;
+  readonly at: string;
+  readonly ok: boolean;
+  readonly errorCode?: string | undefined;
+  readonly usage: InvocationResult['usage'];
+  /** Ids of EHR records the run read or changed (never their contents), for the blast radius. */
+  readonly touchedPatientIds: readonly string[];
+}
+
+export interface UsageSummary {
+  readonly pluginId: string;
+  readonly invocations: number;
+  readonly failures: number;
+  readonly totals: InvocationResult['usage'];
+  readonly lastInvokedAt?: string | undefined;
+  readonly byVersion: Readonly<Record<string, { invocations: number; failures: number }>>;
+}
+
+export interface BlastRadiusEntry {
+  readonly tenantId: string;
+  readonly invocations: number;
+  readonly patientIds: readonly string[];
+}
+
+/** Per-invocation usage, aggregated atomically per tenant, plugin and version. */
+export interface UsageRepository {
+  record(record: InvocationRecord): Promise<void>;
+  summarize(tenantId: string, pluginId: string): Promise<UsageSummary>;
+  /** Tenants that ran this version, with invocation counts and touched patient ids. */
+  blastRadius(pluginId: string, version: string): Promise<BlastRadiusEntry[]>;
+}
