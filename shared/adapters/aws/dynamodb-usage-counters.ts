@@ -1,0 +1,134 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../ports/clock.ts';
+import type { ConsumeResult, UsageCounters } from '../../sandbox/usage-counters.ts';
+import { counterBucketKey, tenantPartition } from './plugins-table-usage-keys.ts';
+
+/** Six buckets per window: a window is exact to a sixth of its length (10 s for the per-minute limits). */
+const BUCKETS_PER_WINDOW = 6;
+/** Buckets outlive their window by this much before DynamoDB's TTL may remove them. */
+const TTL_MARGIN_SECONDS = 300;
+
+/**
+ * The sandbox's rolling-window counters, shared by every Lambda instance. Each window is a few
+ * bucket items; a consume reads the window (one consistent Query), then adds to the current bucket
+ * with a conditional ADD that only succeeds while that bucket stays under what the rest of the
+ * window leaves. Older buckets are closed, so concurrent consumers on any number of instances can
+ * never take the total over the limit: at worst one is denied that a perfect counter would admit.
+ *
+ * Counter keys are `<tenant>/<plugin>/<counter>` (the sandbox's format); the tenant part selects
+ * the tenant's partition, so counters live and expire with the tenant's other items.
+ */
+export class DynamoDbUsageCounters implements UsageCounters {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly clock: Clock;
+
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string; clock: Clock }) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.clock = options.clock;
+  }
+
+  async consume(key: string, amount: number, limit: number, windowMs: number): Promise<ConsumeResult> {
+    const { partition, counterKey } = splitKey(key);
+    const now = this.clock.now().getTime();
+    const bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS_PER_WINDOW));
+    const currentStart = Math.floor(now / bucketMs) * bucketMs;
+    const oldestStart = Math.floor((now - windowMs) / bucketMs) * bucketMs + bucketMs;
+    const window = await this.readWindow(partition, counterKey, oldestStart, currentStart);
+    const others = window.total - window.current;
+
+    if (amount <= 0) return { allowed: window.total <= limit, observed: window.total };
+    const expiresAt = Math.ceil((currentStart + windowMs + bucketMs) / 1000) + TTL_MARGIN_SECONDS;
+    const bucketKey = { PK: partition, SK: counterBucketKey(counterKey, currentStart) };
+
+    if (!Number.isFinite(limit)) {
+      const added = await this.add(bucketKey, amount, expiresAt, undefined);
+      return { allowed: true, observed: others + added };
+    }
+    const maximumBefore = limit - others - amount;
+    if (maximumBefore < 0) return { allowed: false, observed: window.total + amount };
+    try {
+      const added = await this.add(bucketKey, amount, expiresAt, maximumBefore);
+      return { allowed: true, observed: others + added };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const before = Number((error.Item as { amount?: { N?: string } } | undefined)?.amount?.N);
+      const current = Number.isFinite(before) ? before : window.current;
+      return { allowed: false, observed: others + current + amount };
+    }
+  }
+
+  private async readWindow(
+    partition: string,
+    counterKey: string,
+    oldestStart: number,
+    currentStart: number,
+  ): Promise<{ total: number; current: number }> {
+    const currentKey = counterBucketKey(counterKey, currentStart);
+    let total = 0;
+    let current = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': partition,
+            ':from': counterBucketKey(counterKey, oldestStart),
+            ':to': currentKey,
+          },
+          ProjectionExpression: 'SK, amount',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const value = typeof item.amount === 'number' ? item.amount : 0;
+        total += value;
+        if (item.SK === currentKey) current = value;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { total, current };
+  }
+
+  /** Adds to the bucket and returns its new amount; with a maximum, only while amount ≤ maximum. */
+  private async add(
+    key: { PK: string; SK: string },
+    amount: number,
+    expiresAt: number,
+    maximumBefore: number | undefined,
+  ): Promise<number> {
+    const result = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'ADD amount :amount SET expiresAt = :expiresAt',
+        ...(maximumBefore === undefined
+          ? {}
+          : {
+              ConditionExpression: 'attribute_not_exists(amount) OR amount <= :maximum',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+            }),
+        ExpressionAttributeValues: {
+          ':amount': amount,
+          ':expiresAt': expiresAt,
+          ...(maximumBefore === undefined ? {} : { ':maximum': maximumBefore }),
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const updated = result.Attributes?.amount;
+    return typeof updated === 'number' ? updated : amount;
+  }
+}
+
+function splitKey(key: string): { partition: string; counterKey: string } {
+  const slash = key.indexOf('/');
+  // Fail closed: a counter that cannot be attributed to a tenant must not be silently shared.
+  if (slash <= 0) throw new Error('usage counter keys must start with the tenant id');
+  return { partition: tenantPartition(key.slice(0, slash)), counterKey: key.slice(slash + 1) };
+}

@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbUsageCounters } from '../../../../../shared/adapters/aws/dynamodb-usage-counters.ts';
+import type { Clock } from '../../../../../shared/ports/clock.ts';
+import { createTestTables } from '../../../../support/dynamodb-tables.ts';
+
+const WINDOW_MS = 60_000;
+
+function manualClock(startMs: number): Clock & { advance(ms: number): void } {
+  let now = startMs;
+  return { now: () => new Date(now), advance: (ms) => (now += ms) };
+}
+
+describe('DynamoDbUsageCounters against DynamoDB Local', () => {
+  let tables: Awaited<ReturnType<typeof createTestTables>>;
+
+  beforeAll(async () => {
+    tables = await createTestTables();
+  });
+
+  function instances(count: number, clock: Clock): DynamoDbUsageCounters[] {
+    return Array.from(
+      { length: count },
+      () =>
+        new DynamoDbUsageCounters({ client: tables.documentClient, tableName: tables.names.plugins, clock }),
+    );
+  }
+
+  it('never lets concurrent consumers on several instances exceed the limit', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 5));
+    const counters = instances(3, clock);
+
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, index) =>
+        counters[index % 3]?.consume('t-acme/concurrent/databaseQueries', 1, 25, WINDOW_MS),
+      ),
+    );
+
+    expect(results.filter((result) => result?.allowed)).toHaveLength(25);
+    const peek = await counters[0]?.consume('t-acme/concurrent/databaseQueries', 0, 25, WINDOW_MS);
+    expect(peek).toEqual({ allowed: true, observed: 25 });
+  });
+
+  it('reports the observed total that crossed the limit when it denies', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 5));
+    const [counter] = instances(1, clock);
+
+    await counter?.consume('t-acme/observed/networkCalls', 3, 4, WINDOW_MS);
+    const denied = await counter?.consume('t-acme/observed/networkCalls', 2, 4, WINDOW_MS);
+
+    expect(denied).toEqual({ allowed: false, observed: 5 });
+  });
+
+  it('sums the buckets of the rolling window and forgets what fell out of it', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 5));
+    const [counter] = instances(1, clock);
+    const key = 't-acme/rolling/databaseQueries';
+
+    await counter?.consume(key, 4, 5, WINDOW_MS);
+    clock.advance(30_000);
+    const withinWindow = await counter?.consume(key, 2, 5, WINDOW_MS);
+    clock.advance(31_000);
+    const afterWindow = await counter?.consume(key, 2, 5, WINDOW_MS);
+
+    expect(withinWindow?.allowed).toBe(false);
+    expect(afterWindow).toEqual({ allowed: true, observed: 2 });
+  });
+
+  it('adds without a limit (CPU accounting) and lets a peek see the total', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 5));
+    const [counter] = instances(1, clock);
+    const key = 't-acme/cpu/cpuMs';
+
+    await counter?.consume(key, 4_000.5, Number.POSITIVE_INFINITY, WINDOW_MS);
+    await counter?.consume(key, 3_000, Number.POSITIVE_INFINITY, WINDOW_MS);
+    const peek = await counter?.consume(key, 0, 6_000, WINDOW_MS);
+
+    expect(peek).toEqual({ allowed: false, observed: 7_000.5 });
+  });
+
+  it('keeps tenants apart: one tenant exhausting its limit leaves another untouched', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 5));
+    const [counter] = instances(1, clock);
+
+    await counter?.consume('t-acme/shared/databaseQueries', 2, 2, WINDOW_MS);
+    const other = await counter?.consume('t-globex/shared/databaseQueries', 2, 2, WINDOW_MS);
+
+    expect(other).toEqual({ allowed: true, observed: 2 });
+  });
+
+  it('refuses a key that names no tenant rather than sharing it', async () => {
+    const [counter] = instances(1, manualClock(0));
+
+    await expect(counter?.consume('no-tenant', 1, 5, WINDOW_MS)).rejects.toThrow(/tenant/);
+  });
+});
