@@ -72,6 +72,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         query: { ...(event.queryStringParameters ?? {}) } as Record<string, string>,
         header: (name: string) => headerOf(event, name),
         jsonBody: () => parseJsonBody(event),
+        hasBody: () => event.body !== undefined && event.body !== null && event.body !== '',
       };
       if (!route.isAuthenticated) return render(await (handler as PublicRouteHandler)(base), requestId);
       const verify = await options.verifier();

@@ -13,6 +13,8 @@ export interface HttpRequest {
   header(name: string): string | undefined;
   /** The parsed JSON body; throws MALFORMED_JSON or UNSUPPORTED_MEDIA_TYPE problems. */
   jsonBody(): unknown;
+  /** False when the request carries no body at all (optional-body routes treat it as `{}`). */
+  hasBody(): boolean;
 }
 
 export interface HttpResponse {

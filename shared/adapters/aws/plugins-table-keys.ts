@@ -8,3 +8,5 @@ export const tenantPartition = (tenantId: string): string => `TENANT#${tenantId}
 export const installationSortKey = (pluginId: string): string => `INSTALL#${pluginId}`;
 export const pluginIndexKey = (pluginId: string): string => `PLUGIN#${pluginId}`;
 export const INSTALLATION_PREFIX = 'INSTALL#';
+export const POLICY_SORT_KEY = 'POLICY';
+export const idempotencySortKey = (scope: string, key: string): string => `IDEMPOTENCY#${scope}#${key}`;

@@ -1,0 +1,75 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../domain/errors.ts';
+import type { TenantId } from '../../domain/identifiers.ts';
+import {
+  DEFAULT_TENANT_POLICY,
+  type StoredTenantPolicy,
+  StoredTenantPolicySchema,
+  type TenantPolicy,
+} from '../../domain/tenant-policy.ts';
+import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
+import { POLICY_SORT_KEY, tenantPartition } from './plugins-table-keys.ts';
+
+export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async get(tenantId: TenantId): Promise<StoredTenantPolicy> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: tenantPartition(tenantId), SK: POLICY_SORT_KEY },
+        ConsistentRead: true,
+      }),
+    );
+    if (!result.Item) return { policy: structuredClone(DEFAULT_TENANT_POLICY), version: 0 };
+    return StoredTenantPolicySchema.parse(result.Item.data);
+  }
+
+  async put(
+    tenantId: TenantId,
+    policy: TenantPolicy,
+    expectedVersion: number,
+    actor: string,
+    at: Date,
+  ): Promise<StoredTenantPolicy> {
+    const stored: StoredTenantPolicy = {
+      policy,
+      version: expectedVersion + 1,
+      updatedAt: at.toISOString(),
+      updatedBy: actor,
+    };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: tenantPartition(tenantId), SK: POLICY_SORT_KEY, version: stored.version, data: stored },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(PK)' }
+            : {
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConflictError(
+          'CONCURRENT_MODIFICATION',
+          'The policy changed meanwhile; read it again and retry.',
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
+    return stored;
+  }
+}

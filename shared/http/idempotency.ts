@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { DomainError } from '../domain/errors.ts';
+import type { IdempotencyStore } from '../ports/idempotency-store.ts';
+import type { HttpRequest, HttpResponse } from './http-types.ts';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
+
+const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * `Idempotency-Key` for unsafe requests: the first request with a key runs and its answer (success
+ * or 4xx refusal) is kept for 24 h; a retry with the same key and body gets that answer again; the
+ * same key with another body is a 422. A 5xx frees the key so a retry can run.
+ */
+export async function withIdempotency(
+  request: HttpRequest,
+  scope: string,
+  store: IdempotencyStore,
+  now: () => Date,
+  run: () => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  const key = request.header('idempotency-key');
+  if (key === undefined) return run();
+  if (!KEY_PATTERN.test(key)) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'Idempotency-Key must be 8 to 128 characters of [A-Za-z0-9._:-].',
+      {
+        field: 'Idempotency-Key',
+      },
+    );
+  }
+  const tenantId = request.caller.tenantId;
+  const scopeKey = `${scope}:${request.pathParameters.id ?? ''}`;
+  const hash = createHash('sha256').update(JSON.stringify(request.jsonBody())).digest('hex');
+  const claim = await store.claim(tenantId, scopeKey, key, hash, now());
+  if (claim.kind === 'mismatch') {
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used with a different request body.',
+      {
+        field: 'Idempotency-Key',
+      },
+    );
+  }
+  if (claim.kind === 'in-progress') {
+    throw new DomainError(
+      'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+      'A request with this Idempotency-Key is still running.',
+      {
+        field: 'Idempotency-Key',
+      },
+    );
+  }
+  if (claim.kind === 'replay') {
+    const isProblem = claim.response.status >= 400;
+    return {
+      ...claim.response,
+      headers: {
+        'idempotent-replayed': 'true',
+        ...(isProblem ? { 'content-type': PROBLEM_CONTENT_TYPE } : {}),
+      },
+    };
+  }
+  try {
+    const response = await run();
+    await store.complete(tenantId, scopeKey, key, { status: response.status, body: response.body }, now());
+    return response;
+  } catch (error) {
+    const problem = toProblem(error, request.requestId);
+    if (problem.status >= 500) {
+      await store.release(tenantId, scopeKey, key);
+      throw error;
+    }
+    await store.complete(tenantId, scopeKey, key, { status: problem.status, body: problem }, now());
+    throw error;
+  }
+}

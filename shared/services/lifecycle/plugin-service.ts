@@ -1,0 +1,387 @@
+import { gt, parse as parseSemver } from 'semver';
+import { DomainError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { type PluginId, PluginIdSchema, type TenantId } from '../../domain/identifiers.ts';
+import type { Installation } from '../../domain/installation.ts';
+import type { PluginMetadata } from '../../domain/manifest.ts';
+import type { LifecycleEventName } from '../../domain/platform-events.ts';
+import type { Signature } from '../../domain/signatures.ts';
+import type { ArtifactStore, SignedStatement } from '../../ports/artifact-store.ts';
+import type { AuditLog } from '../../ports/audit-log.ts';
+import { type Clock, systemClock } from '../../ports/clock.ts';
+import type { EventPublisher } from '../../ports/event-publisher.ts';
+import { type IdGenerator, uuidGenerator } from '../../ports/id-generator.ts';
+import type { InstallationRepository } from '../../ports/installation-repository.ts';
+import type { Page, PageRequest } from '../../ports/page.ts';
+import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
+import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
+import type { UsageRepository, UsageSummary } from '../../ports/usage-repository.ts';
+import { checkPermissionsAllowed } from '../validation/enforce-tenant-policy.ts';
+import { PluginRefusedError } from '../validation/validation-errors.ts';
+import { LifecycleEvents, type LifecycleListener } from './lifecycle-events.ts';
+import type { PluginSecurityService, PluginSubmission } from './plugin-security-service.ts';
+import { assertTransition } from './state-transitions.ts';
+
+export interface InstallPluginRequest {
+  readonly id: string;
+  readonly version: string;
+  readonly code: string;
+  readonly metadata: PluginMetadata | Record<string, unknown>;
+  /** A publisher (or platform) signature over the artifact bytes: direct installs. */
+  readonly signature?: Signature | undefined;
+  /** The platform-signed release statement: installs from the marketplace. */
+  readonly release?: SignedStatement | undefined;
+}
+
+export interface UpdatePluginOptions {
+  /** A direct update brings its own artifact; without it the version comes from the marketplace. */
+  readonly code?: string | undefined;
+  readonly metadata?: PluginMetadata | Record<string, unknown> | undefined;
+  readonly signature?: Signature | undefined;
+  /** Rollback protection: moving to a lower version must be asked for, and is audited. */
+  readonly allowDowngrade?: boolean | undefined;
+}
+
+/** Removes a plugin's per-tenant storage on uninstall (the execution side owns the store). */
+export interface PluginStorageCleaner {
+  deleteAll(tenantId: string, pluginId: string): Promise<void>;
+}
+
+export interface PluginServiceDependencies {
+  /** The tenant every call is scoped to, and who acts (from a verified token, or `system:*`). */
+  readonly tenantId: TenantId;
+  readonly actorId: string;
+  readonly requestId?: string | undefined;
+  readonly auditService: AuditLog;
+  readonly securityService: PluginSecurityService;
+  readonly metricsService: UsageRepository;
+  readonly installations: InstallationRepository;
+  readonly policies: TenantPolicyRepository;
+  readonly artifacts: ArtifactStore;
+  readonly catalogue: ReleaseCatalogue;
+  readonly events: EventPublisher;
+  readonly storageCleaner?: PluginStorageCleaner | undefined;
+  readonly clock?: Clock | undefined;
+  readonly ids?: IdGenerator | undefined;
+}
+
+/**
+ * The seed's PluginService: lifecycle of plugins in one tenant. Every change is validated before
+ * anything is stored, written with a revision check, published as a lifecycle event and audited;
+ * every refusal is audited too.
+ */
+export class PluginService {
+  private readonly deps: PluginServiceDependencies;
+  private readonly clock: Clock;
+  private readonly lifecycle: LifecycleEvents;
+
+  constructor(deps: PluginServiceDependencies) {
+    this.deps = deps;
+    this.clock = deps.clock ?? systemClock;
+    this.lifecycle = new LifecycleEvents({
+      publisher: deps.events,
+      clock: this.clock,
+      ids: deps.ids ?? uuidGenerator,
+    });
+  }
+
+  on(event: LifecycleEventName, listener: LifecycleListener): this {
+    this.lifecycle.on(event, listener);
+    return this;
+  }
+
+  async installPlugin(request: InstallPluginRequest): Promise<Installation> {
+    return this.audited('install', request.id, request.version, async () => {
+      const { policy } = await this.deps.policies.get(this.deps.tenantId);
+      const { package: validated, provenance } = await this.deps.securityService.validate(request, policy);
+      await this.refuseUnavailableRelease(validated.id, validated.version, request.release !== undefined);
+      await this.deps.artifacts.putArtifact(validated.bytes);
+      const now = this.clock.now().toISOString();
+      const installation: Installation = {
+        tenantId: this.deps.tenantId,
+        pluginId: validated.id as PluginId,
+        version: validated.version,
+        state: 'installed',
+        source: request.release ? 'marketplace' : 'direct',
+        sha256: validated.sha256,
+        provenance,
+        metadata: validated.metadata,
+        grants: null,
+        installedAt: now,
+        installedBy: this.deps.actorId,
+        updatedAt: now,
+        updatedBy: this.deps.actorId,
+        revision: 0,
+      };
+      await this.deps.installations.create(installation);
+      await this.emit('plugin:installed', installation);
+      return installation;
+    });
+  }
+
+  /** Grants default to every permission the manifest requests, recorded as consented by the caller. */
+  async enablePlugin(id: string, grants?: readonly string[]): Promise<Installation> {
+    return this.audited('enable', id, undefined, async () => {
+      const current = await this.require(id);
+      assertTransition('enable', current.state);
+      const granted = [...new Set(grants ?? current.metadata.permissions)];
+      const beyondManifest = granted.findIndex(
+        (permission) => !current.metadata.permissions.includes(permission as never),
+      );
+      if (beyondManifest >= 0) {
+        throw new ValidationError([
+          { field: `grants.${beyondManifest}`, message: 'is not a permission the plugin requests' },
+        ]);
+      }
+      const { policy } = await this.deps.policies.get(this.deps.tenantId);
+      checkPermissionsAllowed(granted, policy, 'grants');
+      const now = this.clock.now().toISOString();
+      const { stateReason: _cleared, ...rest } = current;
+      const enabled = await this.save({
+        ...rest,
+        state: 'enabled',
+        grants: { permissions: granted, approvedBy: this.deps.actorId, approvedAt: now },
+      });
+      await this.emit('plugin:enabled', enabled, { grants: granted });
+      return enabled;
+    });
+  }
+
+  /**
+   * A caller disables an enabled plugin. The platform (circuit breaker, revocation) passes a
+   * reason and may also park a plugin that was never enabled, so it cannot be enabled unnoticed.
+   */
+  async disablePlugin(id: string, options: { reason?: string } = {}): Promise<Installation> {
+    return this.audited(
+      'disable',
+      id,
+      undefined,
+      async () => {
+        const current = await this.require(id);
+        const isPlatformAction = options.reason !== undefined && this.deps.actorId.startsWith('system:');
+        if (!isPlatformAction) assertTransition('disable', current.state);
+        if (isPlatformAction && current.state !== 'enabled' && current.stateReason === options.reason)
+          return current;
+        const disabled = await this.save({
+          ...current,
+          state: 'disabled',
+          ...(options.reason ? { stateReason: options.reason } : {}),
+        });
+        await this.emit('plugin:disabled', disabled, options.reason ? { reason: options.reason } : {});
+        return disabled;
+      },
+      options.reason,
+    );
+  }
+
+  async uninstallPlugin(id: string): Promise<void> {
+    await this.audited('uninstall', id, undefined, async () => {
+      const current = await this.require(id);
+      assertTransition('uninstall', current.state);
+      const { policy } = await this.deps.policies.get(this.deps.tenantId);
+      await this.deps.installations.delete(this.deps.tenantId, current.pluginId, current.revision);
+      if (policy.uninstallStorage === 'delete')
+        await this.deps.storageCleaner?.deleteAll(this.deps.tenantId, current.pluginId);
+      await this.emit('plugin:uninstalled', current, { storage: policy.uninstallStorage });
+      return current;
+    });
+  }
+
+  async updatePlugin(id: string, version: string, options: UpdatePluginOptions = {}): Promise<Installation> {
+    return this.audited(
+      'update',
+      id,
+      version,
+      async () => {
+        const current = await this.require(id);
+        assertTransition('update', current.state);
+        if (!parseSemver(version))
+          throw new ValidationError([{ field: 'version', message: 'must be a semantic version' }]);
+        const isDowngrade = !gt(version, current.version);
+        if (version === current.version) {
+          throw new DomainError('VERSION_NOT_NEWER', `Version ${version} is already installed.`, {
+            field: 'version',
+          });
+        }
+        if (isDowngrade && !options.allowDowngrade) {
+          throw new PluginRefusedError(
+            'DOWNGRADE_REFUSED',
+            `Version ${version} is lower than the installed ${current.version}; send allowDowngrade to roll back deliberately.`,
+            { field: 'version' },
+          );
+        }
+        const submission =
+          options.code === undefined
+            ? await this.marketplaceSubmission(current.pluginId, version)
+            : {
+                id: current.pluginId,
+                version,
+                code: options.code,
+                metadata: options.metadata,
+                signature: options.signature,
+              };
+        const { policy } = await this.deps.policies.get(this.deps.tenantId);
+        const { package: validated, provenance } = await this.deps.securityService.validate(
+          submission,
+          policy,
+        );
+        await this.refuseUnavailableRelease(
+          validated.id,
+          validated.version,
+          submission.release !== undefined,
+        );
+        await this.deps.artifacts.putArtifact(validated.bytes);
+        const granted = current.grants?.permissions ?? [];
+        const needsConsent = validated.metadata.permissions.some(
+          (permission) => !granted.includes(permission),
+        );
+        const keepsGrants = current.grants
+          ? {
+              ...current.grants,
+              permissions: granted.filter((p) => validated.metadata.permissions.includes(p as never)),
+            }
+          : null;
+        const parksForConsent = needsConsent && current.state === 'enabled';
+        const { stateReason: _previous, ...rest } = current;
+        const updated = await this.save({
+          ...rest,
+          version: validated.version,
+          sha256: validated.sha256,
+          provenance,
+          metadata: validated.metadata,
+          source: submission.release ? 'marketplace' : 'direct',
+          grants: keepsGrants,
+          state: parksForConsent ? 'disabled' : current.state,
+          ...(parksForConsent ? { stateReason: 'awaiting-consent' } : {}),
+        });
+        await this.emit('plugin:updated', updated, { previousVersion: current.version, isDowngrade });
+        if (parksForConsent) await this.emit('plugin:disabled', updated, { reason: 'awaiting-consent' });
+        return updated;
+      },
+      options.allowDowngrade ? 'deliberate-downgrade' : undefined,
+    );
+  }
+
+  async getPlugin(id: string): Promise<Installation> {
+    return this.require(id);
+  }
+
+  listPlugins(page: PageRequest = { limit: 25 }): Promise<Page<Installation>> {
+    return this.deps.installations.list(this.deps.tenantId, page);
+  }
+
+  async getUsage(id: string): Promise<UsageSummary> {
+    const installation = await this.require(id);
+    return this.deps.metricsService.summarize(this.deps.tenantId, installation.pluginId);
+  }
+
+  private async require(id: string): Promise<Installation> {
+    const pluginId = PluginIdSchema.safeParse(id);
+    const installation = pluginId.success
+      ? await this.deps.installations.get(this.deps.tenantId, pluginId.data)
+      : undefined;
+    if (!installation)
+      throw new NotFoundError('PLUGIN_NOT_FOUND', 'No such plugin is installed in this tenant.');
+    return installation;
+  }
+
+  private async save(next: Installation): Promise<Installation> {
+    const saved: Installation = {
+      ...next,
+      updatedAt: this.clock.now().toISOString(),
+      updatedBy: this.deps.actorId,
+      revision: next.revision + 1,
+    };
+    await this.deps.installations.update(saved);
+    return saved;
+  }
+
+  private async marketplaceSubmission(pluginId: string, version: string): Promise<PluginSubmission> {
+    const release = await this.deps.catalogue.getRelease(pluginId, version);
+    const statement = release ? await this.deps.artifacts.getStatement(pluginId, version) : undefined;
+    const bytes = release ? await this.deps.artifacts.getArtifact(release.sha256) : undefined;
+    if (!release || !statement || !bytes) {
+      throw new NotFoundError(
+        'VERSION_NOT_FOUND',
+        `The marketplace has no version ${version} of this plugin.`,
+      );
+    }
+    return {
+      id: pluginId,
+      version,
+      code: new TextDecoder().decode(bytes),
+      metadata: release.metadata,
+      release: statement,
+    };
+  }
+
+  /** A yanked or revoked marketplace version is never newly installed. */
+  private async refuseUnavailableRelease(
+    pluginId: string,
+    version: string,
+    isMarketplace: boolean,
+  ): Promise<void> {
+    if (!isMarketplace) return;
+    const release = await this.deps.catalogue.getRelease(pluginId, version);
+    if (!release) throw new NotFoundError('VERSION_NOT_FOUND', 'The marketplace has no such version.');
+    if (release.status === 'yanked') {
+      throw new PluginRefusedError('VERSION_YANKED', 'This version was yanked and cannot be installed.', {
+        field: 'version',
+      });
+    }
+    if (release.status === 'revoked') {
+      throw new PluginRefusedError('VERSION_REVOKED', 'This version was revoked.', { field: 'version' });
+    }
+  }
+
+  private async emit(
+    name: LifecycleEventName,
+    installation: Installation,
+    extra: Record<string, unknown> = {},
+  ) {
+    await this.lifecycle.emit(name, {
+      ...extra,
+      tenantId: this.deps.tenantId,
+      pluginId: installation.pluginId,
+      version: installation.version,
+      actor: this.deps.actorId,
+    });
+  }
+
+  /** Runs one lifecycle action and writes its audit record, success or refusal, ids only. */
+  private async audited<T>(
+    action: string,
+    pluginId: string,
+    version: string | undefined,
+    work: () => Promise<T>,
+    reason?: string,
+  ): Promise<T> {
+    const base = {
+      action: `plugin:${action}`,
+      actor: this.deps.actorId,
+      tenantId: this.deps.tenantId,
+      pluginId: String(pluginId).slice(0, 64),
+      ...(version ? { version: String(version).slice(0, 64) } : {}),
+      ...(this.deps.requestId ? { requestId: this.deps.requestId } : {}),
+      ...(reason ? { reason } : {}),
+    };
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      const code = error instanceof DomainError ? error.code : 'INTERNAL_ERROR';
+      await this.deps.auditService.record({
+        ...base,
+        outcome: error instanceof DomainError ? 'refused' : 'failure',
+        code,
+      });
+      throw error;
+    }
+    const resultVersion = (result as Partial<Installation> | undefined)?.version;
+    await this.deps.auditService.record({
+      ...base,
+      ...(resultVersion ? { version: resultVersion } : {}),
+      outcome: 'success',
+    });
+    return result;
+  }
+}

@@ -1,0 +1,77 @@
+import { ConflictError, DomainError } from '../../domain/errors.ts';
+import type { TenantId } from '../../domain/identifiers.ts';
+import type { StoredTenantPolicy, TenantPolicy } from '../../domain/tenant-policy.ts';
+import type { AuditLog } from '../../ports/audit-log.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
+
+/**
+ * Reads and replaces a tenant's plugin policy. Versioned: `If-Match: "<version>"` makes a write
+ * conditional on what the caller read; without it the write applies to the latest version, still
+ * atomically. Every change is audited.
+ */
+export class TenantPolicyService {
+  private readonly deps: {
+    tenantId: TenantId;
+    actorId: string;
+    requestId?: string | undefined;
+    policies: TenantPolicyRepository;
+    auditService: AuditLog;
+    clock: Clock;
+  };
+
+  constructor(deps: TenantPolicyService['deps']) {
+    this.deps = deps;
+  }
+
+  get(): Promise<StoredTenantPolicy> {
+    return this.deps.policies.get(this.deps.tenantId);
+  }
+
+  async put(policy: TenantPolicy, ifMatch?: string): Promise<StoredTenantPolicy> {
+    const base = {
+      action: 'policy:update',
+      actor: this.deps.actorId,
+      tenantId: this.deps.tenantId,
+      ...(this.deps.requestId ? { requestId: this.deps.requestId } : {}),
+    };
+    try {
+      const expected = ifMatch === undefined ? (await this.get()).version : parseVersion(ifMatch);
+      const current = await this.get();
+      if (current.version !== expected) {
+        throw new ConflictError('CONCURRENT_MODIFICATION', 'The policy changed since it was read.', {
+          field: 'If-Match',
+        });
+      }
+      const stored = await this.deps.policies.put(
+        this.deps.tenantId,
+        policy,
+        expected,
+        this.deps.actorId,
+        this.deps.clock.now(),
+      );
+      await this.deps.auditService.record({
+        ...base,
+        outcome: 'success',
+        reason: `version ${stored.version}`,
+      });
+      return stored;
+    } catch (error) {
+      await this.deps.auditService.record({
+        ...base,
+        outcome: error instanceof DomainError ? 'refused' : 'failure',
+        code: error instanceof DomainError ? error.code : 'INTERNAL_ERROR',
+      });
+      throw error;
+    }
+  }
+}
+
+function parseVersion(ifMatch: string): number {
+  const match = /^(?:W\/)?"?(\d{1,12})"?$/.exec(ifMatch.trim());
+  if (!match?.[1])
+    throw new DomainError('VALIDATION_FAILED', 'If-Match must be a policy version such as "3".', {
+      field: 'If-Match',
+    });
+  return Number(match[1]);
+}

@@ -1,0 +1,55 @@
+import type { PluginMetadata } from '../../domain/manifest.ts';
+import { hostOf, isNetworkPermission } from '../../domain/permissions.ts';
+import type { Limits, TenantPolicy } from '../../domain/tenant-policy.ts';
+import { PluginRefusedError } from './validation-errors.ts';
+
+export function isHostAllowed(host: string, allowedHosts: readonly string[]): boolean {
+  return allowedHosts.some((allowed) =>
+    allowed.startsWith('*.')
+      ? host.endsWith(allowed.slice(1)) && host.length > allowed.length - 1
+      : host === allowed,
+  );
+}
+
+/** Step 3 of the seed's validation: every requested permission must be one the tenant allows. */
+export function checkPermissionsAllowed(
+  permissions: readonly string[],
+  policy: TenantPolicy,
+  fieldPrefix = 'metadata.permissions',
+): void {
+  permissions.forEach((permission, index) => {
+    const allowed = isNetworkPermission(permission)
+      ? isHostAllowed(hostOf(permission), policy.allowedNetworkHosts)
+      : policy.allowedPermissions.includes(permission as never);
+    if (!allowed) {
+      throw new PluginRefusedError(
+        'PERMISSION_NOT_ALLOWED',
+        `The tenant policy (rule allowedPermissions) does not allow ${permission}.`,
+        { field: `${fieldPrefix}.${index}` },
+      );
+    }
+  });
+}
+
+/** Step 5: network hosts and requested limits within the tenant's policy; refusals name the rule. */
+export function enforceTenantPolicy(metadata: PluginMetadata, policy: TenantPolicy): void {
+  checkPermissionsAllowed(metadata.permissions, policy);
+  metadata.networkHosts.forEach((host, index) => {
+    if (!isHostAllowed(host, policy.allowedNetworkHosts)) {
+      throw new PluginRefusedError(
+        'POLICY_VIOLATION',
+        `The tenant policy (rule allowedNetworkHosts) does not allow the host ${host}.`,
+        { field: `metadata.networkHosts.${index}` },
+      );
+    }
+  });
+  for (const [name, requested] of Object.entries(metadata.limits) as [keyof Limits, number][]) {
+    if (requested > policy.maximumLimits[name]) {
+      throw new PluginRefusedError(
+        'POLICY_VIOLATION',
+        `The tenant policy (rule maximumLimits.${name}) caps ${name} at ${policy.maximumLimits[name]}.`,
+        { field: `metadata.limits.${name}` },
+      );
+    }
+  }
+}

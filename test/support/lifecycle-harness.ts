@@ -1,0 +1,144 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalReleaseSigner } from '../../shared/adapters/local/local-release-signer.ts';
+import { ShippedAdvisorySource } from '../../shared/adapters/shipped-advisory-source.ts';
+import { TenantIdSchema } from '../../shared/domain/identifiers.ts';
+import { serializeStatement } from '../../shared/domain/release-statement.ts';
+import { sha256Hex } from '../../shared/domain/signatures.ts';
+import { cachedPlatformKey } from '../../shared/services/lifecycle/platform-key.ts';
+import { PluginSecurityService } from '../../shared/services/lifecycle/plugin-security-service.ts';
+import { PluginService } from '../../shared/services/lifecycle/plugin-service.ts';
+import {
+  InMemoryArtifactStore,
+  InMemoryInstallationRepository,
+  InMemoryPublisherKeyList,
+  InMemoryReleases,
+  InMemoryTenantPolicyRepository,
+  InMemoryUsageLedger,
+  RecordingAuditLog,
+  RecordingEventPublisher,
+} from './fakes/lifecycle-fakes.ts';
+import { createPublisherKeyPair } from './signing.ts';
+
+export const SAMPLE_CODE = `export default {
+  async execute(input, api) {
+    const patients = await api.patients.search({});
+    return { count: patients.length, echo: input };
+  },
+};
+`;
+
+export const sampleMetadata = (overrides: Record<string, unknown> = {}) => ({
+  name: 'My Plugin',
+  description: 'Extends EHR functionality',
+  permissions: ['read:patients', 'write:appointments'],
+  author: 'Developer Name',
+  homepage: 'https://example.com/my-plugin',
+  ...overrides,
+});
+
+/** A PluginService over in-memory ports, a trusted publisher key and a local platform key. */
+export async function createLifecycleHarness() {
+  const installations = new InMemoryInstallationRepository();
+  const policies = new InMemoryTenantPolicyRepository();
+  const artifacts = new InMemoryArtifactStore();
+  const catalogue = new InMemoryReleases();
+  const publisherKeys = new InMemoryPublisherKeyList();
+  const events = new RecordingEventPublisher();
+  const auditService = new RecordingAuditLog();
+  const metricsService = new InMemoryUsageLedger();
+  const platformSigner = LocalReleaseSigner.fromFile(
+    join(mkdtempSync(join(tmpdir(), 'platform-key-')), 'key.pem'),
+  );
+  const publisher = createPublisherKeyPair();
+  await publisherKeys.create({
+    keyId: 'pub-key-1',
+    publisherId: 'acme-labs',
+    publicKeyPem: publisher.publicKeyPem,
+    createdAt: new Date().toISOString(),
+  });
+  const tenantId = TenantIdSchema.parse('t-acme');
+  policies.set(tenantId, { minimumSignatureLevel: 'publisher', trustedPublisherKeyIds: ['pub-key-1'] });
+  const securityService = new PluginSecurityService({
+    advisories: ShippedAdvisorySource.shipped(),
+    platformKey: cachedPlatformKey(platformSigner),
+    publisherKeys,
+    catalogue,
+  });
+  const deletedStorage: string[] = [];
+  const serviceFor = (tenant = tenantId as string, actorId = 'admin-1') =>
+    new PluginService({
+      tenantId: TenantIdSchema.parse(tenant),
+      actorId,
+      auditService,
+      securityService,
+      metricsService,
+      installations,
+      policies,
+      artifacts,
+      catalogue,
+      events,
+      storageCleaner: { deleteAll: async (t, p) => void deletedStorage.push(`${t}/${p}`) },
+    });
+
+  /** Publishes a release the way the marketplace does: artifact, signed statement, catalogue entry. */
+  const publishRelease = async (
+    pluginId: string,
+    version: string,
+    code = SAMPLE_CODE,
+    status: 'active' | 'yanked' | 'revoked' = 'active',
+  ) => {
+    const metadata = sampleMetadata();
+    const { sha256 } = await artifacts.putArtifact(new TextEncoder().encode(code));
+    const payload = serializeStatement({
+      pluginId,
+      version,
+      sha256,
+      publisher: 'acme-labs',
+      permissions: metadata.permissions,
+      publishedAt: new Date().toISOString(),
+    });
+    const statement = {
+      payload,
+      keyId: platformSigner.keyId,
+      signature: await platformSigner.sign(Buffer.from(payload)),
+    };
+    await artifacts.putStatement(pluginId, version, statement);
+    catalogue.releases.push({
+      pluginId,
+      version,
+      sha256,
+      publisherId: 'acme-labs',
+      metadata: {
+        ...metadata,
+        events: [],
+        networkHosts: [],
+        dependencies: [],
+        limits: {},
+        tags: [],
+      } as never,
+      status,
+      publishedAt: new Date().toISOString(),
+    });
+    return { statement, sha256, code, metadata };
+  };
+
+  return {
+    tenantId,
+    installations,
+    policies,
+    artifacts,
+    catalogue,
+    events,
+    auditService,
+    metricsService,
+    publisher,
+    platformSigner,
+    deletedStorage,
+    serviceFor,
+    publishRelease,
+    signed: (code = SAMPLE_CODE) => ({ keyId: 'pub-key-1', signature: publisher.sign(code) }),
+    sha256Hex,
+  };
+}

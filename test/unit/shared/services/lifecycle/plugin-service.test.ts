@@ -1,0 +1,369 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  createLifecycleHarness,
+  SAMPLE_CODE,
+  sampleMetadata,
+} from '../../../../support/lifecycle-harness.ts';
+
+type Harness = Awaited<ReturnType<typeof createLifecycleHarness>>;
+
+describe('PluginService', () => {
+  let h: Harness;
+
+  beforeEach(async () => {
+    h = await createLifecycleHarness();
+  });
+
+  it('runs the seed usage example with only a signature added', async () => {
+    const pluginService = h.serviceFor();
+    const seen: string[] = [];
+    pluginService.on('plugin:installed', ({ pluginId, version }) =>
+      seen.push(`installed ${pluginId}@${version}`),
+    );
+    pluginService.on('plugin:enabled', ({ pluginId }) => seen.push(`enabled ${pluginId}`));
+    const pluginCode = SAMPLE_CODE;
+
+    await pluginService.installPlugin({
+      id: 'my-plugin',
+      version: '1.0.0',
+      code: pluginCode,
+      metadata: {
+        name: 'My Plugin',
+        description: 'Extends EHR functionality',
+        permissions: ['read:patients', 'write:appointments'],
+        author: 'Developer Name',
+        homepage: 'https://example.com/my-plugin',
+      },
+      signature: h.signed(pluginCode),
+    });
+    await pluginService.enablePlugin('my-plugin');
+
+    const installed = await pluginService.getPlugin('my-plugin');
+    expect(seen).toEqual(['installed my-plugin@1.0.0', 'enabled my-plugin']);
+    expect(installed.state).toBe('enabled');
+    expect(installed.grants).toMatchObject({
+      permissions: ['read:patients', 'write:appointments'],
+      approvedBy: 'admin-1',
+    });
+    expect(h.events.names()).toEqual(
+      expect.arrayContaining([
+        'plugin:installed',
+        'plugin:enabled',
+        'audit:plugin:install',
+        'audit:plugin:enable',
+      ]),
+    );
+  });
+
+  it('publishes lifecycle events with tenant, plugin, version, actor and time', async () => {
+    await h.serviceFor().installPlugin({
+      id: 'p1',
+      version: '1.0.0',
+      code: SAMPLE_CODE,
+      metadata: sampleMetadata(),
+      signature: h.signed(),
+    });
+
+    const event = h.events.events.find((candidate) => candidate.name === 'plugin:installed');
+
+    expect(event?.detail).toMatchObject({
+      tenantId: 't-acme',
+      pluginId: 'p1',
+      version: '1.0.0',
+      actor: 'admin-1',
+    });
+    expect(event?.detail.time).toEqual(expect.any(String));
+  });
+
+  it.each([
+    ['an unsigned artifact', { signature: undefined }, 'SIGNATURE_REQUIRED'],
+    [
+      'a signature over other bytes',
+      {
+        signature: {
+          keyId: 'pub-key-1',
+          signature: 'MEUCIQD0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIgAAAA',
+        },
+      },
+      'SIGNATURE_INVALID',
+    ],
+    [
+      'a key the tenant does not trust',
+      { signature: { keyId: 'someone-else', signature: 'AAAAAAAA' } },
+      'UNTRUSTED_PUBLISHER_KEY',
+    ],
+    ['a manifest without a name', { metadata: sampleMetadata({ name: '' }) }, 'INVALID_MANIFEST'],
+    [
+      'an unknown permission',
+      { metadata: sampleMetadata({ permissions: ['root:everything'] }) },
+      'INVALID_MANIFEST',
+    ],
+    [
+      'a vulnerable dependency',
+      { metadata: sampleMetadata({ dependencies: [{ name: 'lodash', version: '4.17.10' }] }) },
+      'VULNERABLE_DEPENDENCY',
+    ],
+    [
+      'a permission outside the policy',
+      {
+        metadata: sampleMetadata({
+          permissions: ['read:patients', 'network:api.example.com'],
+          networkHosts: ['api.example.com'],
+        }),
+      },
+      'PERMISSION_NOT_ALLOWED',
+    ],
+    [
+      'limits above the policy maximum',
+      { metadata: sampleMetadata({ limits: { memoryMb: 4096 } }) },
+      'POLICY_VIOLATION',
+    ],
+    [
+      'code with a static import',
+      { code: "import fs from 'node:fs';\nexport default {};" },
+      'INVALID_ARTIFACT',
+    ],
+  ])('refuses %s, stores nothing and audits the refusal', async (_name, change, code) => {
+    const request = {
+      id: 'p1',
+      version: '1.0.0',
+      code: SAMPLE_CODE,
+      metadata: sampleMetadata(),
+      signature: h.signed(),
+      ...change,
+    };
+    if ('code' in change && change.code) request.signature = h.signed(change.code);
+
+    await expect(h.serviceFor().installPlugin(request as never)).rejects.toMatchObject({ code });
+
+    expect(h.installations.items.size).toBe(0);
+    expect(h.auditService.records.at(-1)).toMatchObject({
+      action: 'plugin:install',
+      outcome: 'refused',
+      code,
+    });
+  });
+
+  it('names the advisory that refused a vulnerable dependency', async () => {
+    const metadata = sampleMetadata({ dependencies: [{ name: 'minimist', version: '1.2.5' }] });
+
+    const attempt = h
+      .serviceFor()
+      .installPlugin({ id: 'p1', version: '1.0.0', code: SAMPLE_CODE, metadata, signature: h.signed() });
+
+    await expect(attempt).rejects.toMatchObject({
+      field: 'metadata.dependencies.0',
+      message: expect.stringContaining('GHSA-5rrq-pxf6-6jx5'),
+    });
+  });
+
+  it('refuses publisher-signed direct installs when the tenant admits platform signatures only', async () => {
+    h.policies.set('t-acme', { minimumSignatureLevel: 'platform', trustedPublisherKeyIds: ['pub-key-1'] });
+
+    const attempt = h.serviceFor().installPlugin({
+      id: 'p1',
+      version: '1.0.0',
+      code: SAMPLE_CODE,
+      metadata: sampleMetadata(),
+      signature: h.signed(),
+    });
+
+    await expect(attempt).rejects.toMatchObject({
+      code: 'POLICY_VIOLATION',
+      message: expect.stringContaining('minimumSignatureLevel'),
+    });
+  });
+
+  it('installs a marketplace release by its platform-signed statement and refuses a tampered artifact', async () => {
+    const { statement, code, metadata } = await h.publishRelease('sched', '1.0.0');
+
+    const installed = await h
+      .serviceFor()
+      .installPlugin({ id: 'sched', version: '1.0.0', code, metadata, release: statement });
+    const tampered = h.serviceFor('t-globex').installPlugin({
+      id: 'sched',
+      version: '1.0.0',
+      code: `${code}\n// extra`,
+      metadata,
+      release: statement,
+    });
+
+    expect(installed).toMatchObject({ source: 'marketplace', provenance: { kind: 'platform' } });
+    await expect(tampered).rejects.toMatchObject({ code: 'SIGNATURE_INVALID', field: 'code' });
+  });
+
+  it('refuses a yanked marketplace version', async () => {
+    const { statement, code, metadata } = await h.publishRelease('old', '1.0.0', SAMPLE_CODE, 'yanked');
+
+    const attempt = h
+      .serviceFor()
+      .installPlugin({ id: 'old', version: '1.0.0', code, metadata, release: statement });
+
+    await expect(attempt).rejects.toMatchObject({ code: 'VERSION_YANKED' });
+  });
+
+  describe('state machine', () => {
+    beforeEach(async () => {
+      await h.serviceFor().installPlugin({
+        id: 'p1',
+        version: '1.0.0',
+        code: SAMPLE_CODE,
+        metadata: sampleMetadata(),
+        signature: h.signed(),
+      });
+    });
+
+    it('moves installed → enabled ⇄ disabled → uninstalled', async () => {
+      const service = h.serviceFor();
+
+      await service.enablePlugin('p1', ['read:patients']);
+      await service.disablePlugin('p1');
+      await service.enablePlugin('p1');
+      await service.disablePlugin('p1');
+      await service.uninstallPlugin('p1');
+
+      await expect(service.getPlugin('p1')).rejects.toMatchObject({ code: 'PLUGIN_NOT_FOUND' });
+      expect(h.deletedStorage).toEqual(['t-acme/p1']);
+    });
+
+    it.each([
+      ['disable an installed plugin', (s: ReturnType<Harness['serviceFor']>) => s.disablePlugin('p1')],
+      [
+        'enable twice',
+        async (s: ReturnType<Harness['serviceFor']>) => {
+          await s.enablePlugin('p1');
+          await s.enablePlugin('p1');
+        },
+      ],
+      [
+        'uninstall an enabled plugin',
+        async (s: ReturnType<Harness['serviceFor']>) => {
+          await s.enablePlugin('p1');
+          await s.uninstallPlugin('p1');
+        },
+      ],
+    ])('answers ILLEGAL_TRANSITION to: %s', async (_name, act) => {
+      await expect(act(h.serviceFor())).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+    });
+
+    it('refuses grants beyond what the manifest requests', async () => {
+      await expect(h.serviceFor().enablePlugin('p1', ['write:patients'])).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        field: 'grants.0',
+      });
+    });
+
+    it('keeps other tenants out: their view of the plugin is not found', async () => {
+      await expect(h.serviceFor('t-globex').getPlugin('p1')).rejects.toMatchObject({
+        code: 'PLUGIN_NOT_FOUND',
+      });
+      await expect(h.serviceFor('t-globex').uninstallPlugin('p1')).rejects.toMatchObject({
+        code: 'PLUGIN_NOT_FOUND',
+      });
+    });
+
+    it('keeps the plugin storage on uninstall when the policy says so', async () => {
+      h.policies.set('t-acme', {
+        minimumSignatureLevel: 'publisher',
+        trustedPublisherKeyIds: ['pub-key-1'],
+        uninstallStorage: 'keep',
+      });
+
+      await h.serviceFor().uninstallPlugin('p1');
+
+      expect(h.deletedStorage).toEqual([]);
+    });
+  });
+
+  describe('updates', () => {
+    const update = (
+      version: string,
+      metadata = sampleMetadata(),
+      code = `${SAMPLE_CODE}// ${version}\n`,
+    ) => ({
+      code,
+      metadata,
+      signature: h.signed(code),
+    });
+
+    beforeEach(async () => {
+      await h.serviceFor().installPlugin({
+        id: 'p1',
+        version: '1.2.0',
+        code: SAMPLE_CODE,
+        metadata: sampleMetadata(),
+        signature: h.signed(),
+      });
+      await h.serviceFor().enablePlugin('p1');
+    });
+
+    it('moves forward and keeps the plugin enabled when no new permission is asked for', async () => {
+      const updated = await h.serviceFor().updatePlugin('p1', '1.3.0', update('1.3.0'));
+
+      expect(updated).toMatchObject({ version: '1.3.0', state: 'enabled' });
+      expect(h.events.names()).toContain('plugin:updated');
+    });
+
+    it('refuses a downgrade unless asked for, and audits a deliberate one', async () => {
+      await expect(h.serviceFor().updatePlugin('p1', '1.1.0', update('1.1.0'))).rejects.toMatchObject({
+        code: 'DOWNGRADE_REFUSED',
+      });
+
+      const rolledBack = await h
+        .serviceFor()
+        .updatePlugin('p1', '1.1.0', { ...update('1.1.0'), allowDowngrade: true });
+
+      expect(rolledBack.version).toBe('1.1.0');
+      expect(h.auditService.records.at(-1)).toMatchObject({
+        action: 'plugin:update',
+        outcome: 'success',
+        reason: 'deliberate-downgrade',
+      });
+    });
+
+    it('leaves the plugin disabled until new permissions are approved', async () => {
+      const wider = sampleMetadata({
+        permissions: ['read:patients', 'write:appointments', 'write:patients'],
+      });
+
+      const updated = await h.serviceFor().updatePlugin('p1', '2.0.0', update('2.0.0', wider));
+
+      expect(updated).toMatchObject({ state: 'disabled', stateReason: 'awaiting-consent' });
+      expect(updated.grants?.permissions).toEqual(['read:patients', 'write:appointments']);
+      expect((await h.serviceFor().enablePlugin('p1')).grants?.permissions).toContain('write:patients');
+    });
+
+    it('updates from a marketplace release by version alone', async () => {
+      await h.serviceFor('t-globex').installPlugin({ ...(await marketplaceInstall(h, 'sched', '1.0.0')) });
+      await h.publishRelease('sched', '1.1.0', `${SAMPLE_CODE}// 1.1.0\n`);
+
+      const updated = await h.serviceFor('t-globex').updatePlugin('sched', '1.1.0');
+
+      expect(updated).toMatchObject({ version: '1.1.0', source: 'marketplace' });
+    });
+  });
+
+  it('disables a never-enabled plugin when the platform revokes it, and says why', async () => {
+    await h.serviceFor().installPlugin({
+      id: 'p1',
+      version: '1.0.0',
+      code: SAMPLE_CODE,
+      metadata: sampleMetadata(),
+      signature: h.signed(),
+    });
+
+    const disabled = await h
+      .serviceFor('t-acme', 'system:revocation')
+      .disablePlugin('p1', { reason: 'revoked' });
+
+    expect(disabled).toMatchObject({ state: 'disabled', stateReason: 'revoked' });
+    expect(h.events.events.find((event) => event.name === 'plugin:disabled')?.detail).toMatchObject({
+      reason: 'revoked',
+    });
+  });
+});
+
+async function marketplaceInstall(h: Harness, id: string, version: string) {
+  const { statement, code, metadata } = await h.publishRelease(id, version);
+  return { id, version, code, metadata, release: statement };
+}
