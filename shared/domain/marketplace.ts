@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { PluginIdSchema } from './identifiers.ts';
+import { PluginMetadataSchema, SemverSchema } from './manifest.ts';
+import { SignatureSchema } from './signatures.ts';
+
+/** Publishers are identified by the tenant their token belongs to (the publishing organisation). */
+export const PublisherIdSchema = z.string().min(1).max(128);
+
+export const RELEASE_STATUSES = ['active', 'yanked', 'revoked'] as const;
+
+/** One published version as stored in the catalogue. The artifact itself lives content-addressed in S3. */
+export const ReleaseRecordSchema = z.object({
+  pluginId: PluginIdSchema,
+  version: SemverSchema,
+  sha256: z.string().regex(/^[a-f0-9]{64}$/),
+  sizeBytes: z.number().int().nonnegative(),
+  publisherId: PublisherIdSchema,
+  publisherKeyId: z.string().min(1).max(256),
+  metadata: PluginMetadataSchema,
+  status: z.enum(RELEASE_STATUSES),
+  publishedAt: z.iso.datetime(),
+  yankedAt: z.iso.datetime().optional(),
+  revokedAt: z.iso.datetime().optional(),
+  revokedReason: z.string().max(500).optional(),
+});
+export type ReleaseRecord = z.infer<typeof ReleaseRecordSchema>;
+
+export const RatingSummarySchema = z.object({
+  count: z.number().int().nonnegative(),
+  sum: z.number().int().nonnegative(),
+  average: z.number().min(0).max(5),
+  /** Stars 1..5 → number of reviews giving them. */
+  histogram: z.object({
+    1: z.number().int(),
+    2: z.number().int(),
+    3: z.number().int(),
+    4: z.number().int(),
+    5: z.number().int(),
+  }),
+});
+export type RatingSummary = z.infer<typeof RatingSummarySchema>;
+
+/**
+ * What search and the plugin page show about a plugin: the listing of its latest offered release,
+ * plus the counters kept beside it. `latestVersion` is absent while no version can be offered.
+ */
+export const CatalogueEntrySchema = z.object({
+  pluginId: PluginIdSchema,
+  publisherId: PublisherIdSchema,
+  name: z.string(),
+  description: z.string(),
+  author: z.string(),
+  tags: z.array(z.string()),
+  latestVersion: z.string().optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  deprecated: z.object({ message: z.string(), at: z.iso.datetime() }).optional(),
+  downloads: z.number().int().nonnegative(),
+  rating: RatingSummarySchema,
+});
+export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>;
+
+export const PublisherProfileSchema = z.object({
+  publisherId: PublisherIdSchema,
+  displayName: z.string().min(1).max(200),
+  /** Set by platform operators after checking the organisation; never by the publisher. */
+  isVerified: z.boolean(),
+});
+export type PublisherProfile = z.infer<typeof PublisherProfileSchema>;
+
+/** The artifact travels inline (module text) or was uploaded beforehand through a presigned URL. */
+export const PublishRequestSchema = z
+  .object({
+    id: PluginIdSchema,
+    version: SemverSchema,
+    metadata: z.unknown(),
+    code: z.string().min(1).optional(),
+    uploadId: z.uuid().optional(),
+    signature: SignatureSchema,
+  })
+  .strict()
+  .refine((request) => (request.code === undefined) !== (request.uploadId === undefined), {
+    message: 'give exactly one of code (inline) or uploadId (presigned upload)',
+    path: ['code'],
+  });
+export type PublishRequest = z.infer<typeof PublishRequestSchema>;
+
+export const RegisterPublisherKeyRequestSchema = z
+  .object({ publicKeyPem: z.string().min(100).max(4096) })
+  .strict();
+
+export const RevokeRequestSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export const DeprecateRequestSchema = z.object({ message: z.string().trim().min(1).max(500) }).strict();
+
+export const UploadRequestSchema = z
+  .object({ sizeBytes: z.number().int().min(1), sha256: z.string().regex(/^[a-f0-9]{64}$/) })
+  .strict();

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { PluginIdSchema } from './identifiers.ts';
+
+export const MAX_REVIEW_TITLE = 120;
+export const MAX_REVIEW_BODY = 4000;
+
+/**
+ * Review text is plain text: stored as given and never rendered as markup by the platform. Control
+ * characters other than newline and tab are refused so that logs and terminals cannot be spoofed.
+ */
+const PlainTextSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters
+    .refine((text) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), 'must be plain text');
+
+export const StarsSchema = z.number().int().min(1).max(5);
+
+export const ReviewInputSchema = z
+  .object({
+    stars: StarsSchema,
+    title: PlainTextSchema(MAX_REVIEW_TITLE).pipe(z.string().min(1)),
+    body: PlainTextSchema(MAX_REVIEW_BODY).default(''),
+  })
+  .strict();
+export type ReviewInput = z.infer<typeof ReviewInputSchema>;
+
+/** One review per reviewer (tenant + user) per plugin; `revision` guards edits and deletes. */
+export const ReviewSchema = z.object({
+  pluginId: PluginIdSchema,
+  reviewerId: z.string().min(1).max(512),
+  tenantId: z.string(),
+  stars: StarsSchema,
+  title: z.string(),
+  body: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  revision: z.number().int().nonnegative(),
+});
+export type Review = z.infer<typeof ReviewSchema>;
+
+/** What the API shows: the user id stays private, the reviewing organisation is shown. */
+export const toPublicReview = (review: Review) => ({
+  pluginId: review.pluginId,
+  tenantId: review.tenantId,
+  stars: review.stars,
+  title: review.title,
+  body: review.body,
+  createdAt: review.createdAt,
+  updatedAt: review.updatedAt,
+});
+
+export const reviewerIdOf = (tenantId: string, userId: string): string => `${tenantId}#${userId}`;

@@ -1,0 +1,64 @@
+import { versionNotFound } from '../../domain/marketplace-errors.ts';
+import type { MarketplaceDependencies } from './marketplace-dependencies.ts';
+
+export interface BlastRadiusTenant {
+  readonly tenantId: string;
+  /** The tenant has this version installed now (in any state). */
+  readonly isInstalled: boolean;
+  readonly installationState?: string;
+  readonly invocations: number;
+  /** Ids only, as far as the audit records hold them; never record contents. */
+  readonly patientIds: readonly string[];
+}
+
+export interface BlastRadiusReport {
+  readonly pluginId: string;
+  readonly version: string;
+  readonly status: string;
+  readonly publishedAt: string;
+  readonly revokedAt?: string | undefined;
+  readonly items: readonly BlastRadiusTenant[];
+}
+
+/** Tenants that installed or ran a version, with their invocation counts and touched patient ids. */
+export async function blastRadiusOf(
+  pluginId: string,
+  version: string,
+  deps: Pick<MarketplaceDependencies, 'catalogue' | 'installations' | 'usage'>,
+): Promise<BlastRadiusReport> {
+  const release = await deps.catalogue.getRelease(pluginId, version);
+  if (!release) throw versionNotFound();
+  const [installations, usage] = await Promise.all([
+    deps.installations.listByPlugin(pluginId as never),
+    deps.usage.blastRadius(pluginId, version),
+  ]);
+  const byTenant = new Map<string, BlastRadiusTenant>();
+  for (const installation of installations) {
+    if (installation.version !== version) continue;
+    byTenant.set(installation.tenantId, {
+      tenantId: installation.tenantId,
+      isInstalled: true,
+      installationState: installation.state,
+      invocations: 0,
+      patientIds: [],
+    });
+  }
+  for (const entry of usage) {
+    const known = byTenant.get(entry.tenantId);
+    byTenant.set(entry.tenantId, {
+      tenantId: entry.tenantId,
+      isInstalled: known?.isInstalled ?? false,
+      ...(known?.installationState ? { installationState: known.installationState } : {}),
+      invocations: entry.invocations,
+      patientIds: [...new Set(entry.patientIds)].sort(),
+    });
+  }
+  return {
+    pluginId,
+    version,
+    status: release.status,
+    publishedAt: release.publishedAt,
+    revokedAt: release.revokedAt,
+    items: [...byTenant.values()].sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
+  };
+}

@@ -1,0 +1,106 @@
+import type { CatalogueEntry } from '../../domain/marketplace.ts';
+import type { Clock } from '../../ports/clock.ts';
+import { decodeSearchCursor, encodeSearchCursor, fingerprintOf } from '../../search/search-cursor.ts';
+import { type SearchDocument, SearchIndex } from '../../search/search-index.ts';
+import { parseSearchQuery, type SearchParameters } from '../../search/search-query.ts';
+import type { MarketplaceCatalogue } from './marketplace-catalogue.ts';
+
+interface IndexedEntry extends SearchDocument {
+  readonly entry: CatalogueEntry;
+}
+
+export interface SearchPage {
+  readonly items: CatalogueEntry[];
+  readonly nextCursor?: string;
+  readonly total: number;
+  readonly facets: { readonly tags: Record<string, number> };
+}
+
+const toDocument = (entry: CatalogueEntry): IndexedEntry => ({
+  id: entry.pluginId,
+  name: entry.name,
+  description: entry.description,
+  tags: entry.tags,
+  publisher: `${entry.author} ${entry.publisherId}`,
+  downloads: entry.downloads,
+  rating: entry.rating.average,
+  updatedAt: entry.updatedAt,
+  entry,
+});
+
+/** Only plugins with a version to offer are discoverable. */
+const isListed = (entry: CatalogueEntry) => entry.latestVersion !== undefined;
+
+/**
+ * The search index of one function instance: built from the whole catalogue at cold start, then
+ * rebuilt in the background once older than `maxAgeMs` (other instances' publishes, counters),
+ * while this instance's own changes apply at once. A failed refresh keeps the previous index.
+ */
+export class CatalogueSearch {
+  private readonly catalogue: Pick<MarketplaceCatalogue, 'listEntries'>;
+  private readonly clock: Clock;
+  private readonly maxAgeMs: number;
+  private readonly onRefreshError: (error: unknown) => void;
+  private entries = new Map<string, CatalogueEntry>();
+  private index: SearchIndex<IndexedEntry> | undefined;
+  private builtAt = 0;
+  private loading: Promise<void> | undefined;
+
+  constructor(deps: {
+    catalogue: Pick<MarketplaceCatalogue, 'listEntries'>;
+    clock: Clock;
+    maxAgeMs: number;
+    onRefreshError?: (error: unknown) => void;
+  }) {
+    this.catalogue = deps.catalogue;
+    this.clock = deps.clock;
+    this.maxAgeMs = deps.maxAgeMs;
+    this.onRefreshError = deps.onRefreshError ?? (() => undefined);
+  }
+
+  /** Loads the catalogue and builds the index; concurrent callers share one load. */
+  warm(): Promise<void> {
+    this.loading ??= this.catalogue
+      .listEntries()
+      .then((entries) => {
+        this.entries = new Map(entries.map((entry) => [entry.pluginId, entry]));
+        this.rebuild();
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+
+  async search(parameters: SearchParameters): Promise<SearchPage> {
+    if (!this.index) await this.warm();
+    else if (this.clock.now().getTime() - this.builtAt > this.maxAgeMs && !this.loading) {
+      this.warm().catch(this.onRefreshError);
+    }
+    const index = this.index as SearchIndex<IndexedEntry>;
+    const terms = parseSearchQuery(parameters.query);
+    const tags = [...new Set(parameters.tags)].sort();
+    const fingerprint = fingerprintOf([terms, tags, parameters.sort]);
+    const offset = decodeSearchCursor(parameters.cursor, fingerprint);
+    const result = index.search({ terms, tags, sort: parameters.sort, offset, limit: parameters.limit });
+    const next = offset + result.items.length;
+    return {
+      items: result.items.map((document) => document.entry),
+      ...(next < result.total ? { nextCursor: encodeSearchCursor(next, fingerprint) } : {}),
+      total: result.total,
+      facets: result.facets,
+    };
+  }
+
+  /** Applies this instance's own change at once instead of waiting for the next refresh. */
+  upsert(entry: CatalogueEntry): void {
+    if (!this.index) return;
+    this.entries.set(entry.pluginId, entry);
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    this.index = new SearchIndex([...this.entries.values()].filter(isListed).map(toDocument));
+    this.builtAt = this.clock.now().getTime();
+  }
+}

@@ -1,0 +1,36 @@
+import type { CatalogueEntry, PublisherProfile, ReleaseRecord } from '../../domain/marketplace.ts';
+import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
+
+/** The descriptive part of a catalogue entry, recomputed from the releases after every change. */
+export type CatalogueListing = Pick<
+  CatalogueEntry,
+  'name' | 'description' | 'author' | 'tags' | 'latestVersion' | 'updatedAt'
+>;
+
+export type ReleaseStatusChange =
+  | { status: 'yanked'; yankedAt: string }
+  | { status: 'revoked'; revokedAt: string; revokedReason: string };
+
+/**
+ * The marketplace's catalogue, read and write side. Counters (downloads, ratings) live beside the
+ * listing and are only ever changed atomically by the adapter, never read-modify-written here.
+ */
+export interface MarketplaceCatalogue extends ReleaseCatalogue {
+  getRelease(pluginId: string, version: string): Promise<ReleaseRecord | undefined>;
+  listReleases(pluginId: string): Promise<ReleaseRecord[]>;
+  /**
+   * Claims the version, and the plugin id for its first publisher, in one atomic write.
+   * Throws ForbiddenError `NOT_PLUGIN_OWNER` when another publisher owns the id and
+   * ConflictError `VERSION_EXISTS` when the version was published before.
+   */
+  createRelease(release: ReleaseRecord): Promise<void>;
+  /** Changes only an active (or, for revocation, yanked) release; returns the stored record. */
+  changeReleaseStatus(pluginId: string, version: string, change: ReleaseStatusChange): Promise<ReleaseRecord>;
+  getEntry(pluginId: string): Promise<CatalogueEntry | undefined>;
+  listEntries(): Promise<CatalogueEntry[]>;
+  saveListing(pluginId: string, listing: CatalogueListing): Promise<void>;
+  deprecate(pluginId: string, deprecation: { message: string; at: string }): Promise<void>;
+  incrementDownloads(pluginId: string): Promise<void>;
+  getPublisher(publisherId: string): Promise<PublisherProfile | undefined>;
+  putPublisher(profile: PublisherProfile): Promise<void>;
+}

@@ -1,0 +1,44 @@
+import type { AdvisorySource } from '../../ports/advisory-source.ts';
+import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import type { AuditLog } from '../../ports/audit-log.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { IdGenerator } from '../../ports/id-generator.ts';
+import type { InstallationRepository } from '../../ports/installation-repository.ts';
+import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
+import type { ReleaseSigner } from '../../ports/release-signer.ts';
+import type { UsageRepository } from '../../ports/usage-repository.ts';
+import type { ArtifactUploads } from './artifact-uploads.ts';
+import type { CatalogueSearch } from './catalogue-search.ts';
+import type { MarketplaceCatalogue } from './marketplace-catalogue.ts';
+import type { ReviewRepository } from './review-repository.ts';
+import type { InstallerFactory } from './tenant-installer.ts';
+
+/** Ports only: the AWS wiring and the in-memory fakes of the unit tests plug in here alike. */
+export interface MarketplaceDependencies {
+  readonly catalogue: MarketplaceCatalogue;
+  readonly publisherKeys: PublisherKeyRepository;
+  readonly reviews: ReviewRepository;
+  readonly artifacts: ArtifactStore;
+  readonly uploads: ArtifactUploads;
+  readonly signer: ReleaseSigner;
+  readonly advisories: AdvisorySource;
+  readonly installations: InstallationRepository;
+  readonly installerFor: InstallerFactory;
+  readonly usage: UsageRepository;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly search: CatalogueSearch;
+}
+
+/** Who acts, as proven by a verified token. The publisher is the caller's organisation (tenant). */
+export interface MarketplaceActor {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly scopes: ReadonlySet<string>;
+  readonly requestId: string;
+}
+
+export const publisherIdOf = (actor: MarketplaceActor): string => actor.tenantId;
+export const actorIdOf = (actor: MarketplaceActor): string => `${actor.tenantId}/${actor.userId}`;
+export const isPlatformAdmin = (actor: MarketplaceActor): boolean => actor.scopes.has('marketplace:admin');

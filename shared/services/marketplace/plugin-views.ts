@@ -1,0 +1,55 @@
+import type { CatalogueEntry, PublisherProfile, ReleaseRecord } from '../../domain/marketplace.ts';
+import { isPrerelease, latestOffered, newestFirst } from './release-listing.ts';
+
+/** A search hit: what a results list shows. */
+export const toPluginSummary = (entry: CatalogueEntry) => ({
+  pluginId: entry.pluginId,
+  name: entry.name,
+  description: entry.description,
+  author: entry.author,
+  tags: entry.tags,
+  publisherId: entry.publisherId,
+  latestVersion: entry.latestVersion,
+  downloads: entry.downloads,
+  rating: { average: entry.rating.average, count: entry.rating.count },
+  updatedAt: entry.updatedAt,
+  ...(entry.deprecated ? { deprecated: entry.deprecated } : {}),
+});
+
+export const toVersionSummary = (release: ReleaseRecord, latestVersion: string | undefined) => ({
+  version: release.version,
+  status: release.status,
+  isPrerelease: isPrerelease(release.version),
+  isLatest: release.version === latestVersion,
+  publishedAt: release.publishedAt,
+  sha256: release.sha256,
+  sizeBytes: release.sizeBytes,
+  permissions: release.metadata.permissions,
+  ...(release.revokedReason ? { revokedReason: release.revokedReason } : {}),
+});
+
+/** The plugin page: manifest of the latest offered version, versions, permissions, counters, publisher. */
+export function toPluginPage(
+  entry: CatalogueEntry,
+  releases: readonly ReleaseRecord[],
+  publisher: PublisherProfile | undefined,
+) {
+  const latest = latestOffered(releases);
+  const shown = latest ?? newestFirst(releases)[0];
+  return {
+    ...toPluginSummary(entry),
+    manifest: shown ? { id: shown.pluginId, version: shown.version, metadata: shown.metadata } : undefined,
+    permissions: shown?.metadata.permissions ?? [],
+    versions: newestFirst(releases)
+      .filter((release) => !isPrerelease(release.version))
+      .map((release) => toVersionSummary(release, latest?.version)),
+    rating: entry.rating,
+    publisher: {
+      publisherId: entry.publisherId,
+      displayName: publisher?.displayName ?? entry.author,
+      isVerified: publisher?.isVerified ?? false,
+    },
+    lastUpdatedAt: entry.updatedAt,
+  };
+}
+export type PluginPage = ReturnType<typeof toPluginPage>;

@@ -1,0 +1,99 @@
+import { DomainError } from '../../domain/errors.ts';
+import type { PublishRequest, ReleaseRecord } from '../../domain/marketplace.ts';
+import { notPluginOwner, uploadNotFound, versionExists } from '../../domain/marketplace-errors.ts';
+import { serializeStatement } from '../../domain/release-statement.ts';
+import { MAX_ARTIFACT_BYTES, validatePluginPackage } from '../validation/validate-plugin-package.ts';
+import { audited } from './audited.ts';
+import {
+  actorIdOf,
+  type MarketplaceActor,
+  type MarketplaceDependencies,
+  publisherIdOf,
+} from './marketplace-dependencies.ts';
+import { refreshListing } from './refresh-listing.ts';
+import { verifyPublisherSignature } from './verify-publisher-signature.ts';
+
+async function artifactText(
+  request: PublishRequest,
+  publisherId: string,
+  deps: MarketplaceDependencies,
+): Promise<string> {
+  if (request.code !== undefined) return request.code;
+  const bytes = await deps.uploads.readUpload(publisherId, request.uploadId as string, MAX_ARTIFACT_BYTES);
+  if (!bytes) throw uploadNotFound();
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new DomainError('INVALID_ARTIFACT', 'The artifact must be UTF-8 module text.', {
+      field: 'uploadId',
+      cause,
+    });
+  }
+}
+
+/**
+ * Publishing: the publisher's signature over the exact artifact bytes, the shared validation
+ * pipeline (manifest, size, shape, advisories), ownership of the id, then the platform's signed
+ * release statement. The catalogue write claims the version first, so two concurrent publishes of
+ * one version cannot both store a statement: the loser gets 409 before anything is written to S3.
+ */
+export function publishRelease(
+  request: PublishRequest,
+  actor: MarketplaceActor,
+  deps: MarketplaceDependencies,
+): Promise<ReleaseRecord> {
+  const publisherId = publisherIdOf(actor);
+  return audited(
+    deps.audit,
+    {
+      action: 'marketplace:publish',
+      actor: actorIdOf(actor),
+      tenantId: actor.tenantId,
+      pluginId: request.id,
+      version: request.version,
+      requestId: actor.requestId,
+    },
+    async () => {
+      const code = await artifactText(request, publisherId, deps);
+      const validated = await validatePluginPackage(
+        { id: request.id, version: request.version, code, metadata: request.metadata },
+        deps,
+      );
+      await verifyPublisherSignature(validated.bytes, request.signature, publisherId, deps.publisherKeys);
+      const entry = await deps.catalogue.getEntry(validated.id);
+      if (entry && entry.publisherId !== publisherId) throw notPluginOwner();
+      if (await deps.catalogue.getRelease(validated.id, validated.version)) throw versionExists();
+
+      const publishedAt = deps.clock.now().toISOString();
+      const release: ReleaseRecord = {
+        pluginId: request.id,
+        version: validated.version,
+        sha256: validated.sha256,
+        sizeBytes: validated.bytes.byteLength,
+        publisherId,
+        publisherKeyId: request.signature.keyId,
+        metadata: validated.metadata,
+        status: 'active',
+        publishedAt,
+      };
+      await deps.catalogue.createRelease(release);
+      await deps.artifacts.putArtifact(validated.bytes);
+      const payload = serializeStatement({
+        pluginId: release.pluginId,
+        version: release.version,
+        sha256: release.sha256,
+        publisher: publisherId,
+        permissions: release.metadata.permissions,
+        publishedAt,
+      });
+      const signature = await deps.signer.sign(Buffer.from(payload, 'utf8'));
+      await deps.artifacts.putStatement(release.pluginId, release.version, {
+        payload,
+        keyId: deps.signer.keyId,
+        signature,
+      });
+      await refreshListing(release.pluginId, deps);
+      return release;
+    },
+  );
+}

@@ -1,0 +1,19 @@
+import type { Review } from '../../domain/review.ts';
+import type { Page, PageRequest } from '../../ports/page.ts';
+
+/**
+ * Reviews and the plugin's rating aggregates (count, sum, per-star histogram) change together in
+ * one transaction, so the aggregates always equal what the stored reviews say.
+ */
+export interface ReviewRepository {
+  get(pluginId: string, reviewerId: string): Promise<Review | undefined>;
+  /**
+   * Writes `review` in place of `previous` (undefined: the reviewer has none). ConflictError
+   * `CONCURRENT_MODIFICATION` when the stored review is no longer `previous`; NotFoundError
+   * `PLUGIN_NOT_FOUND` when the plugin is not in the catalogue.
+   */
+  put(review: Review, previous: Review | undefined): Promise<void>;
+  /** Deletes `previous` if still current (ConflictError otherwise). */
+  delete(previous: Review): Promise<void>;
+  list(pluginId: string, page: PageRequest): Promise<Page<Review>>;
+}

@@ -1,0 +1,81 @@
+import { DomainError } from '../../domain/errors.ts';
+import type { ReleaseRecord } from '../../domain/marketplace.ts';
+import { versionNotFound } from '../../domain/marketplace-errors.ts';
+import { audited } from './audited.ts';
+import {
+  actorIdOf,
+  type MarketplaceActor,
+  type MarketplaceDependencies,
+} from './marketplace-dependencies.ts';
+import { refreshListing } from './refresh-listing.ts';
+
+export const REVOCATION_ACTOR = 'system:revocation';
+
+export interface RevocationOutcome {
+  readonly tenantId: string;
+  readonly outcome: 'disabled' | 'failed';
+  readonly code?: string;
+}
+
+export interface RevocationReport {
+  readonly release: ReleaseRecord;
+  readonly tenants: readonly RevocationOutcome[];
+}
+
+/**
+ * The kill switch: marks the version revoked (the execution function refuses it from then on),
+ * then disables it in every tenant that has it installed, through each tenant's lifecycle so each
+ * gets `plugin:disabled` with reason `revoked`. One tenant's failure does not stop the others; it
+ * is reported, and running the revocation again retries it.
+ */
+export function revokeRelease(
+  pluginId: string,
+  version: string,
+  reason: string,
+  actor: MarketplaceActor,
+  deps: MarketplaceDependencies,
+): Promise<RevocationReport> {
+  return audited(
+    deps.audit,
+    {
+      action: 'marketplace:revoke',
+      actor: actorIdOf(actor),
+      pluginId,
+      version,
+      reason,
+      requestId: actor.requestId,
+    },
+    async () => {
+      const existing = await deps.catalogue.getRelease(pluginId, version);
+      if (!existing) throw versionNotFound();
+      const release =
+        existing.status === 'revoked'
+          ? existing
+          : await deps.catalogue.changeReleaseStatus(pluginId, version, {
+              status: 'revoked',
+              revokedAt: deps.clock.now().toISOString(),
+              revokedReason: reason,
+            });
+      const holders = (await deps.installations.listByPlugin(pluginId as never)).filter(
+        (installation) => installation.version === version && installation.state !== 'disabled',
+      );
+      const tenants: RevocationOutcome[] = [];
+      for (const holder of holders) {
+        const installer = deps.installerFor({
+          tenantId: holder.tenantId,
+          actorId: REVOCATION_ACTOR,
+          requestId: actor.requestId,
+        });
+        try {
+          await installer.disablePlugin(pluginId, { reason: 'revoked' });
+          tenants.push({ tenantId: holder.tenantId, outcome: 'disabled' });
+        } catch (error) {
+          const code = error instanceof DomainError ? error.code : 'INTERNAL_ERROR';
+          tenants.push({ tenantId: holder.tenantId, outcome: 'failed', code });
+        }
+      }
+      await refreshListing(pluginId, deps);
+      return { release, tenants };
+    },
+  );
+}

@@ -1,0 +1,21 @@
+import { publisherSignatureInvalid, untrustedPublisherKey } from '../../domain/marketplace-errors.ts';
+import type { Signature } from '../../domain/signatures.ts';
+import { parseP256PublicKey, verifyP256Signature } from '../../domain/signatures.ts';
+import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
+
+/**
+ * The artifact must be signed by a live key that this publisher registered: a key of another
+ * publisher, a revoked key or an unknown id is refused before the signature is even checked.
+ */
+export async function verifyPublisherSignature(
+  bytes: Uint8Array,
+  signature: Signature,
+  publisherId: string,
+  publisherKeys: PublisherKeyRepository,
+): Promise<void> {
+  const key = await publisherKeys.get(signature.keyId);
+  if (!key || key.publisherId !== publisherId || key.revokedAt !== undefined) throw untrustedPublisherKey();
+  if (!verifyP256Signature(parseP256PublicKey(key.publicKeyPem), bytes, signature.signature)) {
+    throw publisherSignatureInvalid();
+  }
+}

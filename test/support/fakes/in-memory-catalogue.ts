@@ -1,0 +1,112 @@
+import { ConflictError } from '../../../shared/domain/errors.ts';
+import type { CatalogueEntry, PublisherProfile, ReleaseRecord } from '../../../shared/domain/marketplace.ts';
+import { notPluginOwner, versionExists, versionNotFound } from '../../../shared/domain/marketplace-errors.ts';
+import type { Review } from '../../../shared/domain/review.ts';
+import type {
+  CatalogueListing,
+  MarketplaceCatalogue,
+  ReleaseStatusChange,
+} from '../../../shared/services/marketplace/marketplace-catalogue.ts';
+import {
+  EMPTY_RATING,
+  newestFirst,
+  ratingFrom,
+} from '../../../shared/services/marketplace/release-listing.ts';
+
+/** The catalogue in memory, with the adapter's semantics (ownership, immutability, counters). */
+export class InMemoryCatalogue implements MarketplaceCatalogue {
+  readonly entries = new Map<string, CatalogueEntry>();
+  readonly releases = new Map<string, ReleaseRecord>();
+  readonly publishers = new Map<string, PublisherProfile>();
+
+  async getRelease(pluginId: string, version: string) {
+    return this.releases.get(`${pluginId}@${version}`);
+  }
+
+  async listReleases(pluginId: string) {
+    return newestFirst([...this.releases.values()].filter((release) => release.pluginId === pluginId));
+  }
+
+  async createRelease(release: ReleaseRecord) {
+    const entry = this.entries.get(release.pluginId);
+    if (entry && entry.publisherId !== release.publisherId) throw notPluginOwner();
+    if (this.releases.has(`${release.pluginId}@${release.version}`)) throw versionExists();
+    if (!entry) {
+      this.entries.set(release.pluginId, {
+        pluginId: release.pluginId,
+        publisherId: release.publisherId,
+        name: release.metadata.name,
+        description: release.metadata.description,
+        author: release.metadata.author,
+        tags: release.metadata.tags,
+        createdAt: release.publishedAt,
+        updatedAt: release.publishedAt,
+        downloads: 0,
+        rating: EMPTY_RATING,
+      });
+    }
+    this.releases.set(`${release.pluginId}@${release.version}`, release);
+  }
+
+  async changeReleaseStatus(pluginId: string, version: string, change: ReleaseStatusChange) {
+    const release = this.releases.get(`${pluginId}@${version}`);
+    if (!release) throw versionNotFound();
+    if (release.status === 'revoked') throw new ConflictError('ILLEGAL_RELEASE_TRANSITION', 'revoked');
+    const changed = { ...release, ...change };
+    this.releases.set(`${pluginId}@${version}`, changed);
+    return changed;
+  }
+
+  async getEntry(pluginId: string) {
+    return this.entries.get(pluginId);
+  }
+
+  async listEntries() {
+    return [...this.entries.values()];
+  }
+
+  async saveListing(pluginId: string, listing: CatalogueListing) {
+    const entry = this.entries.get(pluginId);
+    if (!entry) return;
+    const { latestVersion, ...rest } = listing;
+    const { latestVersion: _dropped, ...kept } = entry;
+    this.entries.set(pluginId, { ...kept, ...rest, ...(latestVersion ? { latestVersion } : {}) });
+  }
+
+  async deprecate(pluginId: string, deprecation: { message: string; at: string }) {
+    const entry = this.entries.get(pluginId);
+    if (entry) this.entries.set(pluginId, { ...entry, deprecated: deprecation });
+  }
+
+  async incrementDownloads(pluginId: string) {
+    const entry = this.entries.get(pluginId);
+    if (entry) this.entries.set(pluginId, { ...entry, downloads: entry.downloads + 1 });
+  }
+
+  async getPublisher(publisherId: string) {
+    return this.publishers.get(publisherId);
+  }
+
+  async putPublisher(profile: PublisherProfile) {
+    this.publishers.set(profile.publisherId, profile);
+  }
+
+  /** Called by the in-memory review repository, as the DynamoDB transaction does. */
+  adjustRating(pluginId: string, removed: Review | undefined, added: Review | undefined): void {
+    const entry = this.entries.get(pluginId);
+    if (!entry) return;
+    const histogram = { ...entry.rating.histogram };
+    let { count, sum } = entry.rating;
+    if (removed) {
+      count -= 1;
+      sum -= removed.stars;
+      histogram[removed.stars as 1] -= 1;
+    }
+    if (added) {
+      count += 1;
+      sum += added.stars;
+      histogram[added.stars as 1] += 1;
+    }
+    this.entries.set(pluginId, { ...entry, rating: ratingFrom(count, sum, histogram) });
+  }
+}

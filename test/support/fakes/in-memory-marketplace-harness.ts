@@ -1,0 +1,110 @@
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { ShippedAdvisorySource } from '../../../shared/adapters/shipped-advisory-source.ts';
+import { publisherKeyIdOf } from '../../../shared/domain/marketplace-keys.ts';
+import { CatalogueSearch } from '../../../shared/services/marketplace/catalogue-search.ts';
+import type { MarketplaceActor } from '../../../shared/services/marketplace/marketplace-dependencies.ts';
+import { PluginMarketplaceService } from '../../../shared/services/marketplace/plugin-marketplace-service.ts';
+import { InMemoryCatalogue } from './in-memory-catalogue.ts';
+import {
+  InMemoryMarketplaceArtifacts,
+  InMemoryMarketplaceAudit,
+  InMemoryMarketplaceInstallations,
+  InMemoryMarketplaceInstallers,
+  InMemoryMarketplaceSigner,
+  InMemoryMarketplaceUploads,
+  InMemoryMarketplaceUsage,
+} from './in-memory-marketplace-ports.ts';
+import { InMemoryPublisherKeys } from './in-memory-publisher-keys.ts';
+import { InMemoryReviews } from './in-memory-reviews.ts';
+
+export const actor = (
+  tenantId: string,
+  scopes: readonly string[] = ['marketplace:publish', 'marketplace:review', 'plugins:admin'],
+  userId = 'user-1',
+): MarketplaceActor => ({ tenantId, userId, scopes: new Set(scopes), requestId: 'req-1' });
+
+export const pluginCode = (label = 'x') =>
+  `export default { async execute() { return ${JSON.stringify(label)}; } };\n`;
+
+export const metadata = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Lab Results Viewer',
+  description: 'Shows lab results next to the patient chart.',
+  author: 'Acme Labs',
+  permissions: ['read:patients'],
+  tags: ['labs', 'charts'],
+  ...overrides,
+});
+
+export interface PublisherKeyPair {
+  readonly keyId: string;
+  readonly privateKey: KeyObject;
+  readonly publicKeyPem: string;
+  sign(code: string): { keyId: string; signature: string };
+}
+
+export function publisherKeyPair(): PublisherKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const keyId = publisherKeyIdOf(publicKey);
+  return {
+    keyId,
+    privateKey,
+    publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+    sign: (code) => ({
+      keyId,
+      signature: sign('sha256', Buffer.from(code, 'utf8'), { key: privateKey, dsaEncoding: 'der' }).toString(
+        'base64',
+      ),
+    }),
+  };
+}
+
+/** The service over in-memory fakes of every port, with handles on each fake for assertions. */
+export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z')) {
+  const clock = { now: () => now };
+  let counter = 0;
+  const ids = { next: () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}` };
+  const catalogue = new InMemoryCatalogue();
+  const installations = new InMemoryMarketplaceInstallations();
+  const installers = new InMemoryMarketplaceInstallers(installations);
+  const fakes = {
+    catalogue,
+    publisherKeys: new InMemoryPublisherKeys(),
+    reviews: new InMemoryReviews(catalogue),
+    artifacts: new InMemoryMarketplaceArtifacts(),
+    uploads: new InMemoryMarketplaceUploads(),
+    signer: new InMemoryMarketplaceSigner(),
+    advisories: ShippedAdvisorySource.shipped(),
+    installations,
+    installers,
+    usage: new InMemoryMarketplaceUsage(),
+    audit: new InMemoryMarketplaceAudit(),
+    clock,
+    ids,
+    search: new CatalogueSearch({ catalogue, clock, maxAgeMs: 60_000 }),
+  };
+  const service = new PluginMarketplaceService({ ...fakes, installerFor: installers.installerFor });
+  const publisher = publisherKeyPair();
+
+  /** Registers the key (idempotent) and publishes one version as tenant `publisherTenant`. */
+  async function publish(
+    id: string,
+    version: string,
+    options: {
+      code?: string;
+      metadata?: Record<string, unknown>;
+      tenant?: string;
+      key?: PublisherKeyPair;
+    } = {},
+  ) {
+    const key = options.key ?? publisher;
+    const tenant = options.tenant ?? 'pub-acme';
+    await service.registerPublisherKey(key.publicKeyPem, actor(tenant));
+    const code = options.code ?? pluginCode(`${id}@${version}`);
+    return service.publish(
+      { id: id as never, version, metadata: metadata(options.metadata), code, signature: key.sign(code) },
+      actor(tenant),
+    );
+  }
+
+  return { service, fakes, publisher, publish, clock };
+}
