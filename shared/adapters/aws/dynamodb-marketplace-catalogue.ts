@@ -1,0 +1,323 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  type CatalogueEntry,
+  CatalogueEntrySchema,
+  type PublisherProfile,
+  PublisherProfileSchema,
+  type ReleaseRecord,
+  ReleaseRecordSchema,
+} from '../../domain/marketplace.ts';
+import {
+  illegalReleaseTransition,
+  notPluginOwner,
+  pluginNotFound,
+  versionExists,
+  versionNotFound,
+} from '../../domain/marketplace-errors.ts';
+import type {
+  CatalogueListing,
+  MarketplaceCatalogue,
+  ReleaseStatusChange,
+} from '../../services/marketplace/marketplace-catalogue.ts';
+import { newestFirst, ratingFrom } from '../../services/marketplace/release-listing.ts';
+import {
+  CATALOGUE_INDEX_PARTITION,
+  ENTRY_SORT_KEY,
+  failedConditions,
+  PROFILE_SORT_KEY,
+  pluginPartition,
+  publisherPartition,
+  STAR_ATTRIBUTES,
+  VERSION_PREFIX,
+  versionSortKey,
+} from './dynamodb-marketplace-keys.ts';
+import { GSI1 } from './table-definitions.ts';
+
+const count = z.number().int().default(0);
+const StoredEntrySchema = z.object({
+  pluginId: z.string(),
+  publisherId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  author: z.string(),
+  tags: z.array(z.string()),
+  latestVersion: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deprecated: z.object({ message: z.string(), at: z.string() }).optional(),
+  downloads: count,
+  ratingCount: count,
+  ratingSum: count,
+  star1: count,
+  star2: count,
+  star3: count,
+  star4: count,
+  star5: count,
+});
+
+function toEntry(item: Record<string, unknown>): CatalogueEntry {
+  const stored = StoredEntrySchema.parse(item);
+  const histogram = { 1: stored.star1, 2: stored.star2, 3: stored.star3, 4: stored.star4, 5: stored.star5 };
+  return CatalogueEntrySchema.parse({
+    ...stored,
+    rating: ratingFrom(stored.ratingCount, stored.ratingSum, histogram),
+  });
+}
+
+/** Status fields sit beside the immutable release map so that a status change never rewrites it. */
+function toRelease(item: Record<string, unknown>): ReleaseRecord {
+  const { status, yankedAt, revokedAt, revokedReason } = item as Record<string, string | undefined>;
+  return ReleaseRecordSchema.parse({
+    ...(item.release as object),
+    status,
+    ...(yankedAt ? { yankedAt } : {}),
+    ...(revokedAt ? { revokedAt } : {}),
+    ...(revokedReason ? { revokedReason } : {}),
+  });
+}
+
+export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async getRelease(pluginId: string, version: string): Promise<ReleaseRecord | undefined> {
+    const item = await this.getItem(pluginPartition(pluginId), versionSortKey(version));
+    return item ? toRelease(item) : undefined;
+  }
+
+  async listReleases(pluginId: string): Promise<ReleaseRecord[]> {
+    const releases: ReleaseRecord[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': pluginPartition(pluginId), ':prefix': VERSION_PREFIX },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) releases.push(toRelease(item));
+    return newestFirst(releases);
+  }
+
+  /**
+   * One transaction: the entry is created for a first publisher or must already be theirs, and
+   * the version must not exist. Counters start at zero only when the entry is new.
+   */
+  async createRelease(release: ReleaseRecord): Promise<void> {
+    const { status, ...immutable } = release;
+    const counters = ['downloads', 'ratingCount', 'ratingSum', ...STAR_ATTRIBUTES];
+    const initial = [
+      'publisherId',
+      'pluginId',
+      'createdAt',
+      'updatedAt',
+      '#name',
+      'description',
+      'author',
+      'tags',
+      ...counters,
+    ]
+      .map((attribute) => {
+        const placeholder = counters.includes(attribute) ? ':zero' : `:${attribute.replace('#', '')}`;
+        return `${attribute} = if_not_exists(${attribute}, ${placeholder})`;
+      })
+      .join(', ');
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { PK: pluginPartition(release.pluginId), SK: ENTRY_SORT_KEY },
+                UpdateExpression: `SET ${initial}, ${GSI1.partitionKey} = :gpk, ${GSI1.sortKey} = :gsk`,
+                ConditionExpression: 'attribute_not_exists(PK) OR publisherId = :publisherId',
+                ExpressionAttributeNames: { '#name': 'name' },
+                ExpressionAttributeValues: {
+                  ':publisherId': release.publisherId,
+                  ':pluginId': release.pluginId,
+                  ':createdAt': release.publishedAt,
+                  ':updatedAt': release.publishedAt,
+                  ':name': release.metadata.name,
+                  ':description': release.metadata.description,
+                  ':author': release.metadata.author,
+                  ':tags': release.metadata.tags,
+                  ':zero': 0,
+                  ':gpk': CATALOGUE_INDEX_PARTITION,
+                  ':gsk': pluginPartition(release.pluginId),
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  PK: pluginPartition(release.pluginId),
+                  SK: versionSortKey(release.version),
+                  release: immutable,
+                  status,
+                },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (failed?.[0]) throw notPluginOwner(error);
+      if (failed?.[1]) throw versionExists(error);
+      throw error;
+    }
+  }
+
+  async changeReleaseStatus(
+    pluginId: string,
+    version: string,
+    change: ReleaseStatusChange,
+  ): Promise<ReleaseRecord> {
+    const isRevocation = change.status === 'revoked';
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: pluginPartition(pluginId), SK: versionSortKey(version) },
+          UpdateExpression: isRevocation
+            ? 'SET #status = :status, revokedAt = :at, revokedReason = :reason'
+            : 'SET #status = :status, yankedAt = :at',
+          // Yanking applies to active versions only; revocation also overrides a yank.
+          ConditionExpression: isRevocation
+            ? 'attribute_exists(PK) AND #status <> :status'
+            : 'attribute_exists(PK) AND #status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': change.status,
+            ':at': isRevocation ? change.revokedAt : change.yankedAt,
+            ...(isRevocation ? { ':reason': change.revokedReason } : { ':active': 'active' }),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRelease(result.Attributes ?? {});
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.getRelease(pluginId, version);
+      if (!current) throw versionNotFound();
+      throw illegalReleaseTransition(current.status);
+    }
+  }
+
+  async getEntry(pluginId: string): Promise<CatalogueEntry | undefined> {
+    const item = await this.getItem(pluginPartition(pluginId), ENTRY_SORT_KEY);
+    return item ? toEntry(item) : undefined;
+  }
+
+  /** The whole catalogue through the catalogue index, page by page (cold start of the search index). */
+  async listEntries(): Promise<CatalogueEntry[]> {
+    const entries: CatalogueEntry[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: GSI1.name,
+        KeyConditionExpression: `${GSI1.partitionKey} = :gpk`,
+        ExpressionAttributeValues: { ':gpk': CATALOGUE_INDEX_PARTITION },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) entries.push(toEntry(item));
+    return entries;
+  }
+
+  async saveListing(pluginId: string, listing: CatalogueListing): Promise<void> {
+    const set =
+      'SET #name = :name, description = :description, author = :author, tags = :tags, updatedAt = :updatedAt';
+    await this.updateEntry(pluginId, {
+      UpdateExpression: listing.latestVersion
+        ? `${set}, latestVersion = :latest`
+        : `${set} REMOVE latestVersion`,
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: {
+        ':name': listing.name,
+        ':description': listing.description,
+        ':author': listing.author,
+        ':tags': listing.tags,
+        ':updatedAt': listing.updatedAt,
+        ...(listing.latestVersion ? { ':latest': listing.latestVersion } : {}),
+      },
+    });
+  }
+
+  async deprecate(pluginId: string, deprecation: { message: string; at: string }): Promise<void> {
+    await this.updateEntry(pluginId, {
+      UpdateExpression: 'SET deprecated = :deprecated',
+      ExpressionAttributeValues: { ':deprecated': deprecation },
+    });
+  }
+
+  /** An atomic ADD: concurrent installs never lose a count. */
+  async incrementDownloads(pluginId: string): Promise<void> {
+    await this.updateEntry(pluginId, {
+      UpdateExpression: 'ADD downloads :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    });
+  }
+
+  async getPublisher(publisherId: string): Promise<PublisherProfile | undefined> {
+    const item = await this.getItem(publisherPartition(publisherId), PROFILE_SORT_KEY);
+    return item ? PublisherProfileSchema.parse(item) : undefined;
+  }
+
+  async putPublisher(profile: PublisherProfile): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { PK: publisherPartition(profile.publisherId), SK: PROFILE_SORT_KEY, ...profile },
+      }),
+    );
+  }
+
+  private async updateEntry(
+    pluginId: string,
+    expression: {
+      UpdateExpression: string;
+      ExpressionAttributeNames?: Record<string, string>;
+      ExpressionAttributeValues: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: pluginPartition(pluginId), SK: ENTRY_SORT_KEY },
+          ConditionExpression: 'attribute_exists(PK)',
+          ...expression,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw pluginNotFound();
+      throw error;
+    }
+  }
+
+  private async getItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: sk }, ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+}

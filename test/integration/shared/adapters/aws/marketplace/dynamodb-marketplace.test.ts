@@ -1,0 +1,173 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbMarketplaceCatalogue } from '../../../../../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
+import { DynamoDbMarketplaceReviews } from '../../../../../../shared/adapters/aws/dynamodb-marketplace-reviews.ts';
+import { DynamoDbPublisherKeyRepository } from '../../../../../../shared/adapters/aws/dynamodb-publisher-key-repository.ts';
+import { DomainError } from '../../../../../../shared/domain/errors.ts';
+import { PluginMetadataSchema } from '../../../../../../shared/domain/manifest.ts';
+import type { ReleaseRecord } from '../../../../../../shared/domain/marketplace.ts';
+import { CatalogueSearch } from '../../../../../../shared/services/marketplace/catalogue-search.ts';
+import { deleteReview, putReview } from '../../../../../../shared/services/marketplace/manage-reviews.ts';
+import { createTestTables } from '../../../../../support/dynamodb-tables.ts';
+import { actor } from '../../../../../support/fakes/in-memory-marketplace-harness.ts';
+
+const release = (pluginId: string, version: string, publisherId = 'pub-acme'): ReleaseRecord => ({
+  pluginId: pluginId as ReleaseRecord['pluginId'],
+  version,
+  sha256: 'a'.repeat(64),
+  sizeBytes: 10,
+  publisherId,
+  publisherKeyId: 'pk_1',
+  metadata: PluginMetadataSchema.parse({
+    name: `Plugin ${pluginId}`,
+    description: 'd',
+    author: 'a',
+    tags: ['labs'],
+  }),
+  status: 'active',
+  publishedAt: '2030-01-01T00:00:00.000Z',
+});
+
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'OK',
+    (error) => (error instanceof DomainError ? error.code : Promise.reject(error)),
+  );
+
+describe('DynamoDB marketplace adapters (DynamoDB Local)', () => {
+  let catalogue: DynamoDbMarketplaceCatalogue;
+  let reviews: DynamoDbMarketplaceReviews;
+  let keys: DynamoDbPublisherKeyRepository;
+
+  beforeAll(async () => {
+    const { names, documentClient } = await createTestTables();
+    catalogue = new DynamoDbMarketplaceCatalogue(documentClient, names.marketplace);
+    reviews = new DynamoDbMarketplaceReviews(documentClient, names.marketplace);
+    keys = new DynamoDbPublisherKeyRepository(documentClient, names.marketplace);
+  });
+
+  it('claims an id for its first publisher and a version once', async () => {
+    await catalogue.createRelease(release('owned', '1.0.0'));
+
+    expect(await codeOf(catalogue.createRelease(release('owned', '1.0.0')))).toBe('VERSION_EXISTS');
+    expect(await codeOf(catalogue.createRelease(release('owned', '1.1.0', 'pub-evil')))).toBe(
+      'NOT_PLUGIN_OWNER',
+    );
+    await catalogue.createRelease(release('owned', '1.10.0'));
+    expect((await catalogue.listReleases('owned')).map((item) => item.version)).toEqual(['1.10.0', '1.0.0']);
+    expect((await catalogue.getEntry('owned'))?.publisherId).toBe('pub-acme');
+  });
+
+  it('lets exactly one of many concurrent publishes of the same version win', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => codeOf(catalogue.createRelease(release('race', '1.0.0')))),
+    );
+
+    expect(outcomes.filter((outcome) => outcome === 'OK')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'VERSION_EXISTS')).toHaveLength(7);
+  });
+
+  it('yanks an active version, revokes over a yank, and refuses yanking a revoked one', async () => {
+    await catalogue.createRelease(release('statuses', '1.0.0'));
+
+    const yanked = await catalogue.changeReleaseStatus('statuses', '1.0.0', {
+      status: 'yanked',
+      yankedAt: '2030-01-02T00:00:00.000Z',
+    });
+    const revoked = await catalogue.changeReleaseStatus('statuses', '1.0.0', {
+      status: 'revoked',
+      revokedAt: '2030-01-03T00:00:00.000Z',
+      revokedReason: 'malware',
+    });
+
+    expect(yanked.status).toBe('yanked');
+    expect(revoked).toMatchObject({ status: 'revoked', revokedReason: 'malware', sha256: 'a'.repeat(64) });
+    expect(
+      await codeOf(
+        catalogue.changeReleaseStatus('statuses', '1.0.0', {
+          status: 'yanked',
+          yankedAt: '2030-01-04T00:00:00.000Z',
+        }),
+      ),
+    ).toBe('ILLEGAL_RELEASE_TRANSITION');
+  });
+
+  it('counts concurrent downloads exactly and lists entries for the search index', async () => {
+    await catalogue.createRelease(release('popular', '1.0.0'));
+    await catalogue.saveListing('popular', {
+      name: 'Popular',
+      description: 'd',
+      author: 'a',
+      tags: ['labs'],
+      latestVersion: '1.0.0',
+      updatedAt: '2030-01-01T00:00:00.000Z',
+    });
+
+    await Promise.all(Array.from({ length: 25 }, () => catalogue.incrementDownloads('popular')));
+    const search = new CatalogueSearch({ catalogue, clock: { now: () => new Date() }, maxAgeMs: 60_000 });
+    const found = await search.search({ query: 'popular', tags: [], sort: 'relevance', limit: 5 });
+
+    expect((await catalogue.getEntry('popular'))?.downloads).toBe(25);
+    expect(found.items.map((entry) => entry.pluginId)).toEqual(['popular']);
+  });
+
+  it('keeps rating aggregates exact under many concurrent reviews, edits and deletes', async () => {
+    await catalogue.createRelease(release('rated', '1.0.0'));
+    const deps = { catalogue, reviews, clock: { now: () => new Date() } };
+    const reviewers = Array.from({ length: 30 }, (_, index) => actor(`t-${index}`, [], `user-${index}`));
+
+    await Promise.all(
+      reviewers.map((who, index) =>
+        putReview('rated', { stars: (index % 5) + 1, title: 'first', body: '' }, who, deps),
+      ),
+    );
+    await Promise.all([
+      ...reviewers
+        .slice(0, 10)
+        .map((who) => putReview('rated', { stars: 5, title: 'edited', body: '' }, who, deps)),
+      ...reviewers.slice(10, 15).map((who) => deleteReview('rated', who, deps)),
+      ...reviewers
+        .slice(15, 17)
+        .map((who) => putReview('rated', { stars: 1, title: 'twice', body: '' }, who, deps)),
+      ...reviewers
+        .slice(15, 17)
+        .map((who) => putReview('rated', { stars: 2, title: 'twice', body: '' }, who, deps)),
+    ]);
+
+    const stored: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await reviews.list('rated', { limit: 100, cursor });
+      stored.push(...page.items.map((review) => review.stars));
+      cursor = page.nextCursor;
+    } while (cursor);
+    const rating = (await catalogue.getEntry('rated'))?.rating;
+    const histogram = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } as Record<number, number>;
+    for (const stars of stored) histogram[stars] = (histogram[stars] ?? 0) + 1;
+    expect(stored).toHaveLength(25);
+    expect(rating?.count).toBe(stored.length);
+    expect(rating?.sum).toBe(stored.reduce((total, stars) => total + stars, 0));
+    expect(rating?.histogram).toEqual(histogram);
+  });
+
+  it('refuses a review of a plugin not in the catalogue', async () => {
+    const deps = { catalogue, reviews, clock: { now: () => new Date() } };
+
+    expect(await codeOf(putReview('ghost', { stars: 3, title: 't', body: '' }, actor('t-acme'), deps))).toBe(
+      'PLUGIN_NOT_FOUND',
+    );
+  });
+
+  it('stores a publisher key once', async () => {
+    const key = {
+      keyId: 'pk_abc',
+      publisherId: 'pub-acme',
+      publicKeyPem: 'pem',
+      createdAt: '2030-01-01T00:00:00.000Z',
+    };
+
+    await keys.create(key);
+
+    expect(await keys.get('pk_abc')).toEqual(key);
+    expect(await codeOf(keys.create(key))).toBe('PUBLISHER_KEY_EXISTS');
+  });
+});
