@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LOCAL_BUCKET_NAMES } from './local-buckets.ts';
 import type { LocalIssuer } from './local-issuer.ts';
 import { LOCAL_TABLE_NAMES } from './local-tables.ts';
@@ -14,6 +15,7 @@ export const PLATFORM_VERSION = version;
  * deployed and reach the stand-ins. The S3RVER credentials are s3rver's fixed local ones.
  */
 export function buildLocalEnvironment(options: {
+  dataDirectory: string;
   dynamodbEndpoint: string;
   s3Endpoint: string;
   issuer: LocalIssuer;
@@ -35,6 +37,8 @@ export function buildLocalEnvironment(options: {
     EHR_TABLE: LOCAL_TABLE_NAMES.ehr,
     ARTIFACT_BUCKET: LOCAL_BUCKET_NAMES.artifacts,
     COMPLIANCE_LOG_BUCKET: LOCAL_BUCKET_NAMES.complianceLog,
+    EVENT_BUS_NAME: 'gradiant-plugins-local',
+    LOCAL_SIGNING_KEY_FILE: join(options.dataDirectory, 'keys', 'platform-signing-key.pem'),
     JWT_ISSUER: options.issuer.issuer,
     JWT_AUDIENCE: options.issuer.audience,
     JWT_JWKS: JSON.stringify(options.issuer.jwks),

@@ -95,6 +95,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   Object.assign(
     process.env,
     buildLocalEnvironment({
+      dataDirectory: options.dataDirectory,
       dynamodbEndpoint: dynamodb.endpoint,
       s3Endpoint: s3.endpoint,
       issuer,

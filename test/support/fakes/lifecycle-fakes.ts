@@ -11,6 +11,7 @@ import {
 import type { ArtifactStore, SignedStatement } from '../../../shared/ports/artifact-store.ts';
 import type { AuditLog } from '../../../shared/ports/audit-log.ts';
 import type { EventPublisher } from '../../../shared/ports/event-publisher.ts';
+import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../../shared/ports/idempotency-store.ts';
 import type { InstallationRepository } from '../../../shared/ports/installation-repository.ts';
 import type { Page, PageRequest } from '../../../shared/ports/page.ts';
 import type { PublisherKey, PublisherKeyRepository } from '../../../shared/ports/publisher-key-repository.ts';
@@ -204,5 +205,29 @@ export class InMemoryUsageLedger implements UsageRepository {
       invocations: entry.invocations,
       patientIds: [...entry.patientIds],
     }));
+  }
+}
+
+export class InMemoryIdempotencyStore implements IdempotencyStore {
+  readonly records = new Map<string, { hash: string; response?: StoredResponse }>();
+
+  async claim(tenantId: string, scope: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
+    const id = `${tenantId}/${scope}/${key}`;
+    const existing = this.records.get(id);
+    if (!existing) {
+      this.records.set(id, { hash: requestHash });
+      return { kind: 'claimed' };
+    }
+    if (existing.hash !== requestHash) return { kind: 'mismatch' };
+    return existing.response ? { kind: 'replay', response: existing.response } : { kind: 'in-progress' };
+  }
+
+  async complete(tenantId: string, scope: string, key: string, response: StoredResponse) {
+    const record = this.records.get(`${tenantId}/${scope}/${key}`);
+    if (record) record.response = structuredClone(response);
+  }
+
+  async release(tenantId: string, scope: string, key: string) {
+    this.records.delete(`${tenantId}/${scope}/${key}`);
   }
 }

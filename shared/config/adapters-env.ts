@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** Keys for the adapters every function shares: which implementation each port gets, and where. */
+export const ADAPTERS_ENV_SHAPE = {
+  PLATFORM_MODE: z.enum(['aws', 'local']).default('aws'),
+  PLUGINS_TABLE: z.string().min(3),
+  MARKETPLACE_TABLE: z.string().min(3),
+  EHR_TABLE: z.string().min(3),
+  ARTIFACT_BUCKET: z.string().min(3),
+  COMPLIANCE_LOG_BUCKET: z.string().min(3),
+  /** Deployed: the EventBridge bus. Locally the in-process bus stands in. */
+  EVENT_BUS_NAME: z.string().min(1).default('gradiant-plugins'),
+  /** Deployed: the KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs releases. */
+  SIGNING_KEY_ID: z.string().min(1).optional(),
+  /** Local: the P-256 key file that stands in for the KMS key. */
+  LOCAL_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+};
+
+export interface AdaptersEnv {
+  PLATFORM_MODE: 'aws' | 'local';
+  PLUGINS_TABLE: string;
+  MARKETPLACE_TABLE: string;
+  EHR_TABLE: string;
+  ARTIFACT_BUCKET: string;
+  COMPLIANCE_LOG_BUCKET: string;
+  EVENT_BUS_NAME: string;
+  SIGNING_KEY_ID?: string | undefined;
+  LOCAL_SIGNING_KEY_FILE?: string | undefined;
+  S3_FORCE_PATH_STYLE: boolean;
+}
+
+export const hasSigningKey = (env: AdaptersEnv): boolean =>
+  env.PLATFORM_MODE === 'local' ? env.LOCAL_SIGNING_KEY_FILE !== undefined : env.SIGNING_KEY_ID !== undefined;
+export const SIGNING_KEY_MESSAGE = {
+  message: 'set SIGNING_KEY_ID (deployed) or LOCAL_SIGNING_KEY_FILE (local platform)',
+  path: ['SIGNING_KEY_ID'],
+};

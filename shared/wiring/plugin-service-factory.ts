@@ -1,0 +1,52 @@
+import { ShippedAdvisorySource } from '../adapters/shipped-advisory-source.ts';
+import type { TenantId } from '../domain/identifiers.ts';
+import type { PublisherKeyRepository } from '../ports/publisher-key-repository.ts';
+import type { ReleaseCatalogue } from '../ports/release-catalogue.ts';
+import type { UsageRepository } from '../ports/usage-repository.ts';
+import { PluginSecurityService } from '../services/lifecycle/plugin-security-service.ts';
+import { PluginService, type PluginStorageCleaner } from '../services/lifecycle/plugin-service.ts';
+import type { PlatformAdapters } from './platform-adapters.ts';
+
+export type PluginServiceFactory = (scope: {
+  tenantId: TenantId;
+  actorId: string;
+  requestId?: string;
+}) => PluginService;
+
+/**
+ * One way to build a tenant-scoped PluginService, used by the lifecycle routes, the marketplace's
+ * installs and revocations, and the circuit breaker, so all of them apply the same validation.
+ */
+export function createPluginServiceFactory(
+  adapters: PlatformAdapters,
+  deps: {
+    catalogue: ReleaseCatalogue;
+    publisherKeys: PublisherKeyRepository;
+    usage: UsageRepository;
+    storageCleaner: PluginStorageCleaner;
+  },
+): PluginServiceFactory {
+  const securityService = new PluginSecurityService({
+    advisories: ShippedAdvisorySource.shipped(),
+    platformKey: adapters.platformKey,
+    publisherKeys: deps.publisherKeys,
+    catalogue: deps.catalogue,
+  });
+  return ({ tenantId, actorId, requestId }) =>
+    new PluginService({
+      tenantId,
+      actorId,
+      requestId,
+      auditService: adapters.auditService,
+      securityService,
+      metricsService: deps.usage,
+      installations: adapters.installations,
+      policies: adapters.policies,
+      artifacts: adapters.artifacts,
+      catalogue: deps.catalogue,
+      events: adapters.events,
+      storageCleaner: deps.storageCleaner,
+      clock: adapters.clock,
+      ids: adapters.ids,
+    });
+}

@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbIdempotencyStore } from '../../../../../shared/adapters/aws/dynamodb-idempotency-store.ts';
+import { DynamoDbInstallationRepository } from '../../../../../shared/adapters/aws/dynamodb-installation-repository.ts';
+import { DynamoDbTenantPolicyRepository } from '../../../../../shared/adapters/aws/dynamodb-tenant-policy-repository.ts';
+import { PluginIdSchema, TenantIdSchema } from '../../../../../shared/domain/identifiers.ts';
+import { type Installation, InstallationSchema } from '../../../../../shared/domain/installation.ts';
+import { DEFAULT_TENANT_POLICY } from '../../../../../shared/domain/tenant-policy.ts';
+import { createTestTables } from '../../../../support/dynamodb-tables.ts';
+
+const acme = TenantIdSchema.parse('t-acme');
+const pluginId = PluginIdSchema.parse('concurrency');
+
+const installation = (tenantId: string, id: string): Installation =>
+  InstallationSchema.parse({
+    tenantId,
+    pluginId: id,
+    version: '1.0.0',
+    state: 'installed',
+    source: 'direct',
+    sha256: 'b'.repeat(64),
+    provenance: { kind: 'platform', keyId: 'k' },
+    metadata: { name: 'N', description: 'D', author: 'A' },
+    grants: null,
+    installedAt: new Date().toISOString(),
+    installedBy: 'u',
+    updatedAt: new Date().toISOString(),
+    updatedBy: 'u',
+    revision: 0,
+  });
+
+describe('lifecycle stores against DynamoDB Local', () => {
+  let installations: DynamoDbInstallationRepository;
+  let policies: DynamoDbTenantPolicyRepository;
+  let idempotency: DynamoDbIdempotencyStore;
+
+  beforeAll(async () => {
+    const { names, documentClient } = await createTestTables();
+    installations = new DynamoDbInstallationRepository(documentClient, names.plugins);
+    policies = new DynamoDbTenantPolicyRepository(documentClient, names.plugins);
+    idempotency = new DynamoDbIdempotencyStore(documentClient, names.plugins);
+  });
+
+  it('refuses a second install of the same plugin in a tenant', async () => {
+    await installations.create(installation(acme, 'twice'));
+
+    await expect(installations.create(installation(acme, 'twice'))).rejects.toMatchObject({
+      code: 'ALREADY_INSTALLED',
+    });
+  });
+
+  it('lets exactly one of many concurrent writers at the same revision win', async () => {
+    const base = installation(acme, pluginId);
+    await installations.create(base);
+
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, index) =>
+        installations.update({ ...base, state: index % 2 ? 'enabled' : 'disabled', revision: 1 }),
+      ),
+    );
+
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(
+      outcomes
+        .filter((outcome) => outcome.status === 'rejected')
+        .map((o) => (o as PromiseRejectedResult).reason.code),
+    ).toEqual(Array(7).fill('CONCURRENT_MODIFICATION'));
+    expect((await installations.get(acme, pluginId))?.revision).toBe(1);
+  });
+
+  it('finds a plugin’s installations across tenants through the plugin index', async () => {
+    await installations.create(installation('t-one', 'shared-plugin'));
+    await installations.create(installation('t-two', 'shared-plugin'));
+
+    const found = await installations.listByPlugin(PluginIdSchema.parse('shared-plugin'));
+
+    expect(found.map((item) => item.tenantId).sort()).toEqual(['t-one', 't-two']);
+  });
+
+  it('starts a tenant from the default policy and versions every write', async () => {
+    const initial = await policies.get(TenantIdSchema.parse('t-new'));
+    const written = await policies.put(
+      TenantIdSchema.parse('t-new'),
+      { ...DEFAULT_TENANT_POLICY, uninstallStorage: 'keep' },
+      0,
+      'u',
+      new Date(),
+    );
+
+    expect(initial).toEqual({ policy: DEFAULT_TENANT_POLICY, version: 0 });
+    expect(written.version).toBe(1);
+    await expect(
+      policies.put(TenantIdSchema.parse('t-new'), DEFAULT_TENANT_POLICY, 0, 'u', new Date()),
+    ).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
+  });
+
+  it('claims an idempotency key once, replays its response and spots another body', async () => {
+    const now = new Date();
+
+    const first = await idempotency.claim('t-acme', 'install', 'key-00000001', 'hash-a', now);
+    const concurrent = await idempotency.claim('t-acme', 'install', 'key-00000001', 'hash-a', now);
+    await idempotency.complete('t-acme', 'install', 'key-00000001', { status: 201, body: { ok: 1 } }, now);
+    const replay = await idempotency.claim('t-acme', 'install', 'key-00000001', 'hash-a', now);
+    const mismatch = await idempotency.claim('t-acme', 'install', 'key-00000001', 'hash-b', now);
+
+    expect(first).toEqual({ kind: 'claimed' });
+    expect(concurrent).toEqual({ kind: 'in-progress' });
+    expect(replay).toEqual({ kind: 'replay', response: { status: 201, body: { ok: 1 } } });
+    expect(mismatch).toEqual({ kind: 'mismatch' });
+  });
+});
