@@ -1,0 +1,85 @@
+import { Aws } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+
+/**
+ * Explicit IAM statements instead of CDK's `grant*` helpers, which add wildcard actions
+ * (`s3:GetObject*`, `kms:ReEncrypt*`, `s3:DeleteObject*`) and `index/*` resources that a
+ * least-privilege review (and cdk-nag IAM5) would have to accept blindly.
+ */
+
+const TABLE_READ = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
+const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+export interface TableAccess {
+  readonly table: ITableV2;
+  readonly indexNames: readonly string[];
+  readonly key: IKey;
+}
+
+export function tableStatements(access: TableAccess, mode: 'read' | 'read-write'): PolicyStatement[] {
+  const { table, indexNames, key } = access;
+  return [
+    new PolicyStatement({
+      actions: mode === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE],
+      resources: [table.tableArn],
+    }),
+    ...(indexNames.length > 0
+      ? [
+          new PolicyStatement({
+            actions: ['dynamodb:Query'],
+            resources: indexNames.map((name) => `${table.tableArn}/index/${name}`),
+          }),
+        ]
+      : []),
+    keyViaService(key, 'dynamodb', mode === 'read' ? ['kms:Decrypt', 'kms:DescribeKey'] : undefined),
+  ];
+}
+
+/** Object-level access to a bucket; the `/*` resource is why callers acknowledge one IAM5 finding. */
+export function bucketStatements(bucket: IBucket, key: IKey, mode: 'read' | 'read-write'): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      actions: mode === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+    }),
+    new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    keyViaService(key, 's3', mode === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey']),
+  ];
+}
+
+export function signingKeyStatement(
+  key: IKey,
+  actions: readonly ('kms:Sign' | 'kms:Verify' | 'kms:GetPublicKey')[],
+) {
+  return new PolicyStatement({ actions: [...actions], resources: [key.keyArn] });
+}
+
+export function putEventsStatement(eventBusArn: string): PolicyStatement {
+  return new PolicyStatement({ actions: ['events:PutEvents'], resources: [eventBusArn] });
+}
+
+export function invokeStatement(functionArn: string): PolicyStatement {
+  return new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [functionArn] });
+}
+
+/** Data keys used by S3/DynamoDB on the caller's behalf only: the key cannot be used directly. */
+function keyViaService(key: IKey, service: 'dynamodb' | 's3', actions?: string[]): PolicyStatement {
+  return new PolicyStatement({
+    actions: actions ?? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    resources: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` } },
+  });
+}

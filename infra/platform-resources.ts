@@ -1,0 +1,88 @@
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { acknowledgeWildcardResource } from './compliance-packs.ts';
+import {
+  bucketStatements,
+  putEventsStatement,
+  signingKeyStatement,
+  tableStatements,
+} from './constructs/access-statements.ts';
+import type { PluginFunction } from './constructs/plugin-function.ts';
+import type { PlatformSettings } from './settings.ts';
+import type { StorageStack } from './stacks/storage-stack.ts';
+
+type Mode = 'read' | 'read-write';
+
+/** What one function may touch; anything not named is denied. */
+export interface AccessGrants {
+  readonly plugins?: Mode;
+  readonly marketplace?: Mode;
+  readonly ehr?: Mode;
+  readonly artifacts?: Mode;
+  readonly signing?: readonly ('kms:Sign' | 'kms:Verify' | 'kms:GetPublicKey')[];
+  readonly putEvents?: boolean;
+}
+
+/**
+ * The shared resources every function is configured against: one environment contract for all
+ * functions (so a new function needs no infra change to find anything) and least-privilege grants
+ * per function (so knowing a name never implies access to it).
+ */
+export class PlatformResources {
+  readonly settings: PlatformSettings;
+  readonly storage: StorageStack;
+  readonly eventBus: IEventBus;
+
+  constructor(settings: PlatformSettings, storage: StorageStack, eventBus: IEventBus) {
+    this.settings = settings;
+    this.storage = storage;
+    this.eventBus = eventBus;
+  }
+
+  get dataKey(): IKey {
+    return this.storage.dataKey;
+  }
+
+  get logKey(): IKey {
+    return this.storage.logKey;
+  }
+
+  /** Every variable the platform's functions read; POWERTOOLS_SERVICE_NAME is set per function. */
+  environmentFor(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+    const { storage, settings } = this;
+    return {
+      PLUGINS_TABLE: storage.tables.plugins.table.tableName,
+      MARKETPLACE_TABLE: storage.tables.marketplace.table.tableName,
+      EHR_TABLE: storage.tables.ehr.table.tableName,
+      ARTIFACT_BUCKET: storage.artifactBucket.bucketName,
+      COMPLIANCE_LOG_BUCKET: storage.complianceLogBucket.bucketName,
+      EVENT_BUS_NAME: this.eventBus.eventBusName,
+      SIGNING_KEY_ID: storage.signingKey.keyArn,
+      JWT_ISSUER: settings.jwtIssuer,
+      JWT_AUDIENCE: settings.jwtAudience,
+      JWT_JWKS_URL: settings.jwksUrl,
+      PLATFORM_VERSION: settings.platformVersion,
+      PLATFORM_MODE: 'aws',
+      ...extra,
+    };
+  }
+
+  grant(target: PluginFunction, grants: AccessGrants): void {
+    const { tables, artifactBucket, dataKey, signingKey } = this.storage;
+    for (const id of ['plugins', 'marketplace', 'ehr'] as const) {
+      const mode = grants[id];
+      if (mode) target.allow(...tableStatements(tables[id], mode));
+    }
+    if (grants.artifacts) {
+      target.allow(...bucketStatements(artifactBucket, dataKey, grants.artifacts));
+      acknowledgeWildcardResource(
+        target.role.policy,
+        artifactBucket.arnForObjects('*'),
+        'Artifacts are stored under content-addressed keys (sha256) that cannot be listed in a policy; only object get/put on this one bucket is granted.',
+      );
+    }
+    if (grants.signing && grants.signing.length > 0)
+      target.allow(signingKeyStatement(signingKey, grants.signing));
+    if (grants.putEvents) target.allow(putEventsStatement(this.eventBus.eventBusArn));
+  }
+}

@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import {
+  FUNCTION_NAMES,
+  type HttpFunctionName,
+  type RouteDefinition,
+} from '../../shared/http/route-table.ts';
+import { acknowledge } from '../compliance-packs.ts';
+import { invokeStatement } from '../constructs/access-statements.ts';
+import { PluginFunction } from '../constructs/plugin-function.ts';
+import { RouteTableApi } from '../constructs/route-table-api.ts';
+import type { AccessGrants, PlatformResources } from '../platform-resources.ts';
+
+interface HttpFunctionSpec {
+  readonly serviceName: string;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly reservedConcurrentExecutions: number;
+  readonly grants: AccessGrants;
+  /** Hands invocations to the execution function (POST /v1/plugins/{id}/invoke). */
+  readonly invokesExecution: boolean;
+}
+
+/**
+ * How each HTTP function is sized and what it may touch. `satisfies` makes adding a name to
+ * FUNCTION_NAMES a type error here until the new function has a spec.
+ */
+export const HTTP_FUNCTION_SPECS = {
+  platform: {
+    serviceName: 'platform',
+    description: 'Gradiant Plugins: health and platform metadata',
+    memorySize: 256,
+    timeout: Duration.seconds(5),
+    reservedConcurrentExecutions: 5,
+    grants: {},
+    invokesExecution: false,
+  },
+  lifecycle: {
+    serviceName: 'plugin-lifecycle',
+    description: 'Gradiant Plugins: install, enable, disable, update, uninstall, invoke',
+    memorySize: 512,
+    // Above the execution function's timeout: the invoke route waits for the run's result.
+    timeout: Duration.seconds(20),
+    reservedConcurrentExecutions: 50,
+    grants: {
+      plugins: 'read-write',
+      marketplace: 'read',
+      artifacts: 'read',
+      signing: ['kms:GetPublicKey', 'kms:Verify'],
+      putEvents: true,
+    },
+    invokesExecution: true,
+  },
+  marketplace: {
+    serviceName: 'plugin-marketplace',
+    description: 'Gradiant Plugins: publish, search, versions, reviews, signed distribution',
+    memorySize: 1024,
+    timeout: Duration.seconds(15),
+    reservedConcurrentExecutions: 20,
+    grants: {
+      marketplace: 'read-write',
+      plugins: 'read-write',
+      artifacts: 'read-write',
+      signing: ['kms:Sign', 'kms:GetPublicKey'],
+      putEvents: true,
+    },
+    invokesExecution: false,
+  },
+} as const satisfies Record<HttpFunctionName, HttpFunctionSpec>;
+
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export function handlerEntry(name: string): string {
+  return `${REPOSITORY_ROOT}functions/${name}/handler.ts`;
+}
+
+export interface ApiStackProps extends StackProps {
+  readonly resources: PlatformResources;
+  readonly routes: readonly RouteDefinition[];
+  /** The execution function, once it exists; lifecycle then gets its name and invoke permission. */
+  readonly executionFunction?: IFunction | undefined;
+  /** Overrides `functions/<name>/handler.ts` (tests). */
+  readonly entries?: Partial<Record<HttpFunctionName, string>>;
+}
+
+/** The HTTP API: one Lambda per function named in the route table, one route per entry. */
+export class ApiStack extends Stack {
+  readonly api: RouteTableApi;
+  readonly functions: ReadonlyMap<HttpFunctionName, PluginFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { resources } = props;
+
+    const functions = new Map<HttpFunctionName, PluginFunction>();
+    for (const name of FUNCTION_NAMES) {
+      if (!props.routes.some((route) => route.function === name)) continue;
+      const entry = props.entries?.[name] ?? handlerEntry(name);
+      if (!existsSync(entry))
+        throw new Error(
+          `The route table routes to "${name}" but ${entry} does not exist; add the handler first.`,
+        );
+      functions.set(name, this.createFunction(name, entry, resources, props.executionFunction));
+    }
+    this.functions = functions;
+
+    this.api = new RouteTableApi(this, 'Api', {
+      routes: props.routes,
+      functions: new Map([...functions].map(([name, fn]) => [name, fn.function])),
+      jwtIssuer: resources.settings.jwtIssuer,
+      jwtAudience: resources.settings.jwtAudience,
+      logKey: resources.logKey,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+    });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
+  }
+
+  private createFunction(
+    name: HttpFunctionName,
+    entry: string,
+    resources: PlatformResources,
+    execution: IFunction | undefined,
+  ): PluginFunction {
+    const spec: HttpFunctionSpec = HTTP_FUNCTION_SPECS[name];
+    const invokes = spec.invokesExecution && execution !== undefined;
+    const fn = new PluginFunction(this, `${capitalize(name)}Function`, {
+      entry,
+      description: spec.description,
+      serviceName: spec.serviceName,
+      environment: resources.environmentFor(
+        invokes ? { EXECUTION_FUNCTION_NAME: execution.functionName } : {},
+      ),
+      logKey: resources.logKey,
+      memorySize: spec.memorySize,
+      timeout: spec.timeout,
+      reservedConcurrentExecutions: spec.reservedConcurrentExecutions,
+    });
+    resources.grant(fn, spec.grants);
+    if (invokes) fn.allow(invokeStatement(execution.functionArn));
+    acknowledge(
+      fn.cfnFunction,
+      'HIPAA.Security-LambdaDLQ',
+      'Invoked synchronously by API Gateway: the caller gets the error; a DLQ receives only failed asynchronous invocations.',
+    );
+    return fn;
+  }
+}
+
+function capitalize(value: string): string {
+  return `${value.charAt(0).toUpperCase()}${value.slice(1)}`;
+}

@@ -1,0 +1,226 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { BackupPlan, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type BucketProps,
+  ObjectLockRetention,
+  ObjectOwnership,
+  StorageClass,
+} from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { TABLE_DEFINITIONS, type TableDefinition } from '../../shared/adapters/aws/table-definitions.ts';
+import { acknowledge } from '../compliance-packs.ts';
+import type { TableAccess } from '../constructs/access-statements.ts';
+import { COMPLIANCE_RETENTION_DAYS, type PlatformSettings } from '../settings.ts';
+
+export interface StorageStackProps extends StackProps {
+  readonly settings: PlatformSettings;
+}
+
+type TableId = TableDefinition['id'];
+
+/**
+ * The stateful half of the platform: keys, buckets and tables. Everything here outlives a
+ * deployment (RETAIN), so the stateless stacks can be replaced freely.
+ */
+export class StorageStack extends Stack {
+  /** Encrypts tables, the artifact bucket and queues. */
+  readonly dataKey: Key;
+  /** Encrypts the compliance log and its delivery stream; only the audit path uses it. */
+  readonly auditKey: Key;
+  /** Encrypts CloudWatch log groups (the logs service principal may use it). */
+  readonly logKey: Key;
+  /** Signs release statements (ECDSA P-256); private half never leaves KMS. */
+  readonly signingKey: Key;
+  readonly accessLogBucket: Bucket;
+  readonly artifactBucket: Bucket;
+  readonly complianceLogBucket: Bucket;
+  readonly tables: Readonly<Record<TableId, TableAccess & { table: TableV2 }>>;
+
+  constructor(scope: Construct, id: string, props: StorageStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const keyName = (purpose: string) => `alias/gradiant-plugins/${settings.stage}/${purpose}`;
+
+    this.dataKey = new Key(this, 'DataKey', {
+      alias: keyName('data'),
+      description: 'Gradiant Plugins: tables, artifacts, queues',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.auditKey = new Key(this, 'AuditKey', {
+      alias: keyName('audit'),
+      description: 'Gradiant Plugins: compliance log',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.logKey = new Key(this, 'LogKey', {
+      alias: keyName('logs'),
+      description: 'Gradiant Plugins: CloudWatch log groups',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.logKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:GenerateDataKey',
+          'kms:DescribeKey',
+        ],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    // EventBridge writes failed deliveries into the KMS-encrypted dead-letter queue.
+    this.dataKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    this.signingKey = new Key(this, 'SigningKey', {
+      alias: keyName('signing'),
+      description: 'Gradiant Plugins: signs marketplace release statements (ECDSA P-256, SHA-256)',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const securedBucket: BucketProps = {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    };
+
+    this.accessLogBucket = new Bucket(this, 'AccessLogBucket', {
+      ...securedBucket,
+      // S3 server access logging can only deliver to SSE-S3 buckets, not SSE-KMS.
+      encryption: BucketEncryption.S3_MANAGED,
+      lifecycleRules: [
+        {
+          transitions: [
+            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+          ],
+        },
+        {
+          expiration: Duration.days(COMPLIANCE_RETENTION_DAYS),
+          noncurrentVersionExpiration: Duration.days(30),
+        },
+      ],
+    });
+
+    this.artifactBucket = new Bucket(this, 'ArtifactBucket', {
+      ...securedBucket,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'artifact-bucket/',
+      // Artifacts are content-addressed and immutable in the application; versioning keeps any
+      // overwrite or delete recoverable. Incomplete presigned uploads are cleaned up.
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+
+    this.complianceLogBucket = new Bucket(this, 'ComplianceLogBucket', {
+      ...securedBucket,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.auditKey,
+      bucketKeyEnabled: true,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'compliance-log-bucket/',
+      objectLockEnabled: true,
+      objectLockDefaultRetention:
+        settings.complianceLockMode === 'COMPLIANCE'
+          ? ObjectLockRetention.compliance(Duration.days(COMPLIANCE_RETENTION_DAYS))
+          : ObjectLockRetention.governance(Duration.days(COMPLIANCE_RETENTION_DAYS)),
+      lifecycleRules: [
+        {
+          transitions: [
+            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+          ],
+        },
+      ],
+    });
+    const created = new Map(
+      TABLE_DEFINITIONS.map((definition) => [definition.id, this.createTable(definition, settings)]),
+    );
+    const tableOf = (tableId: TableId) => {
+      const access = created.get(tableId);
+      if (!access) throw new Error(`TABLE_DEFINITIONS has no "${tableId}" table`);
+      return access;
+    };
+    this.tables = { plugins: tableOf('plugins'), marketplace: tableOf('marketplace'), ehr: tableOf('ehr') };
+    this.backUpTables(Object.values(this.tables).map((access) => access.table));
+
+    acknowledge(
+      this.accessLogBucket.node.defaultChild as Construct,
+      'HIPAA.Security-S3DefaultEncryptionKMS',
+      'S3 server access logging delivers only to SSE-S3 buckets; the logs hold no PHI (object keys are ids/digests).',
+    );
+    for (const bucket of [this.accessLogBucket, this.artifactBucket, this.complianceLogBucket]) {
+      acknowledge(
+        bucket.node.defaultChild as Construct,
+        'HIPAA.Security-S3BucketReplicationEnabled',
+        'Cross-region replication needs a DR region and destination buckets chosen per deployment; versioning (and Object Lock on the compliance log) protect the data meanwhile. Tracked in infra/README.md.',
+      );
+    }
+  }
+
+  private createTable(definition: TableDefinition, settings: PlatformSettings) {
+    const table = new TableV2(this, `${capitalize(definition.id)}Table`, {
+      partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: definition.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.customerManagedKey(this.dataKey),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: settings.isProduction,
+      removalPolicy: settings.isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      timeToLiveAttribute: definition.timeToLiveAttribute,
+      globalSecondaryIndexes: definition.globalIndexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      })),
+    });
+    return { table, indexNames: definition.globalIndexes.map((index) => index.name), key: this.dataKey };
+  }
+
+  /** PITR covers 35 days; the backup plan keeps monthly copies for a year (HIPAA contingency plan). */
+  private backUpTables(tables: readonly TableV2[]): void {
+    const vault = new BackupVault(this, 'BackupVault', {
+      encryptionKey: this.dataKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const plan = BackupPlan.dailyMonthly1YearRetention(this, 'BackupPlan', vault);
+    const selection = plan.addSelection('Tables', {
+      resources: tables.map((table) => BackupResource.fromArn(table.tableArn)),
+    });
+    acknowledge(
+      selection.node.findChild('Role'),
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      'AWS Backup needs its service-role policy to snapshot the tables; AWS maintains it as the service evolves.',
+    );
+  }
+}
+
+function capitalize(value: string): string {
+  return `${value.charAt(0).toUpperCase()}${value.slice(1)}`;
+}

@@ -1,0 +1,379 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMPLIANCE_RETENTION_DAYS } from '../../infra/settings.ts';
+import { TABLE_DEFINITIONS } from '../../shared/adapters/aws/table-definitions.ts';
+import { ROUTES } from '../../shared/http/route-table.ts';
+import {
+  FIXTURE_HANDLER,
+  resourcesOfType,
+  type SynthesizedPlatform,
+  synthPlatform,
+} from './synth-platform.ts';
+
+const PLATFORM_ENVIRONMENT = [
+  'PLUGINS_TABLE',
+  'MARKETPLACE_TABLE',
+  'EHR_TABLE',
+  'ARTIFACT_BUCKET',
+  'COMPLIANCE_LOG_BUCKET',
+  'EVENT_BUS_NAME',
+  'SIGNING_KEY_ID',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'JWT_JWKS_URL',
+  'PLATFORM_VERSION',
+  'PLATFORM_MODE',
+  'POWERTOOLS_SERVICE_NAME',
+];
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+function statementsOf(template: Template, policyLogicalIdPrefix: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::ManagedPolicy');
+  const match = Object.entries(policies).find(([id]) => id.startsWith(policyLogicalIdPrefix));
+  if (!match) throw new Error(`no managed policy ${policyLogicalIdPrefix}*`);
+  return (match[1] as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+    .PolicyDocument.Statement;
+}
+
+const actionsOf = (statements: Statement[]) => statements.flatMap((statement) => [statement.Action].flat());
+
+describe('the deployed platform (full app, execution handler fixture, cdk-nag packs)', () => {
+  let platform: SynthesizedPlatform;
+  let storage: Template;
+  let audit: Template;
+  let execution: Template;
+  let api: Template;
+
+  beforeAll(() => {
+    // Fixture handlers keep this file about the infrastructure; handler-bundles.test.ts bundles the
+    // real handlers the way `cdk synth` does.
+    platform = synthPlatform({
+      compliancePacks: true,
+      platform: {
+        executionEntry: FIXTURE_HANDLER,
+        entries: { platform: FIXTURE_HANDLER, lifecycle: FIXTURE_HANDLER, marketplace: FIXTURE_HANDLER },
+      },
+    });
+    storage = platform.template(platform.stacks.storage);
+    audit = platform.template(platform.stacks.audit);
+    execution = platform.template(platform.stacks.execution);
+    api = platform.template(platform.stacks.api);
+  });
+
+  describe('compliance packs', () => {
+    it('synthesizes with zero unacknowledged AwsSolutions and HIPAA.Security findings', () => {
+      const violations = (platform.report?.pluginReports ?? []).flatMap((report) =>
+        report.violations.map((violation) => `${report.pluginName}: ${violation.ruleName}`),
+      );
+
+      expect(violations).toEqual([]);
+      expect(platform.synthError).toBeUndefined();
+    });
+
+    it('gives every acknowledgment a single rule id and a stated reason', () => {
+      const acknowledgments = platform.app.node
+        .findAll()
+        .flatMap((construct) => construct.node.metadata)
+        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+
+      expect(acknowledgments.length).toBeGreaterThan(0);
+      for (const [id, reason] of acknowledgments) {
+        expect(id).toMatch(/^(annotation::)?(AwsSolutions|HIPAA\.Security)-[A-Za-z0-9]+(\[.+\])?$/i);
+        expect(reason.length).toBeGreaterThan(30);
+      }
+    });
+  });
+
+  describe('functions', () => {
+    it('runs every function on nodejs24.x and arm64 with X-Ray and reserved concurrency', () => {
+      const functions = resourcesOfType([storage, audit, execution, api], 'AWS::Lambda::Function');
+
+      expect(functions.length).toBe(3);
+      for (const [, properties] of functions) {
+        expect(properties.Runtime).toBe('nodejs24.x');
+        expect(properties.Architectures).toEqual(['arm64']);
+        expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
+        expect(properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
+        expect(properties.LoggingConfig).toHaveProperty('LogGroup');
+      }
+    });
+
+    it('gives every function the whole platform environment contract', () => {
+      for (const [, properties] of resourcesOfType([execution, api], 'AWS::Lambda::Function')) {
+        const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+        expect(Object.keys(variables)).toEqual(expect.arrayContaining(PLATFORM_ENVIRONMENT));
+        expect(variables.PLATFORM_MODE).toBe('aws');
+        expect(variables.JWT_JWKS_URL).toBe('https://auth.example.invalid/.well-known/jwks.json');
+      }
+    });
+
+    it('encrypts every log group with the log key and keeps logs a year', () => {
+      const logGroups = resourcesOfType([audit, execution, api], 'AWS::Logs::LogGroup');
+
+      expect(logGroups.length).toBeGreaterThanOrEqual(5);
+      for (const [, properties] of logGroups) {
+        expect(properties.KmsKeyId).toBeDefined();
+        expect(properties.RetentionInDays).toBe(365);
+      }
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('creates exactly one route per route-table entry', () => {
+      const routeKeys = resourcesOfType([api], 'AWS::ApiGatewayV2::Route').map(([, route]) => route.RouteKey);
+
+      expect(routeKeys.sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
+    });
+
+    it('puts the JWT authorizer and the listed scopes on authenticated routes only', () => {
+      const routes = resourcesOfType([api], 'AWS::ApiGatewayV2::Route');
+
+      for (const definition of ROUTES) {
+        const [, route] = routes.find(([, candidate]) => candidate.RouteKey === definition.routeKey) ?? [];
+        expect(route?.AuthorizationType).toBe(definition.isAuthenticated ? 'JWT' : 'NONE');
+        expect(route?.AuthorizationScopes).toEqual(
+          definition.scopes.length > 0 ? [...definition.scopes] : undefined,
+        );
+      }
+    });
+
+    it('checks the issuer and audience from context, logs access and throttles by default', () => {
+      api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: { Issuer: 'https://auth.example.invalid/', Audience: ['gradiant-plugins'] },
+      });
+      api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('routeKey') },
+        DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+      });
+      api.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+    });
+  });
+
+  describe('storage', () => {
+    it('creates one on-demand, PITR, KMS-encrypted table per TABLE_DEFINITIONS entry', () => {
+      const tables = resourcesOfType([storage], 'AWS::DynamoDB::GlobalTable');
+
+      expect(tables.length).toBe(TABLE_DEFINITIONS.length);
+      for (const definition of TABLE_DEFINITIONS) {
+        storage.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+            { AttributeName: definition.sortKey, KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: definition.globalIndexes.map((index) =>
+            Match.objectLike({
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' },
+              ],
+            }),
+          ),
+          TimeToLiveSpecification: definition.timeToLiveAttribute
+            ? { AttributeName: definition.timeToLiveAttribute, Enabled: true }
+            : Match.absent(),
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+          Replicas: [
+            Match.objectLike({
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+              SSESpecification: { KMSMasterKeyId: Match.anyValue() },
+            }),
+          ],
+        });
+      }
+    });
+
+    it('blocks public access, requires TLS and versions every bucket', () => {
+      const buckets = resourcesOfType([storage], 'AWS::S3::Bucket');
+
+      expect(buckets.length).toBe(3);
+      for (const [, bucket] of buckets) {
+        expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+        expect(bucket.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
+      }
+      const policies = resourcesOfType([storage], 'AWS::S3::BucketPolicy');
+      expect(policies.length).toBe(3);
+      for (const [, policy] of policies) {
+        expect(JSON.stringify(policy.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+      }
+    });
+
+    it('encrypts artifacts and the compliance log with customer keys and logs access to them', () => {
+      for (const logPrefix of ['artifact-bucket/', 'compliance-log-bucket/']) {
+        storage.hasResourceProperties('AWS::S3::Bucket', {
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              {
+                ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() },
+                BucketKeyEnabled: true,
+              },
+            ],
+          },
+          LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: logPrefix },
+        });
+      }
+    });
+
+    it('locks the compliance log in COMPLIANCE mode for six years', () => {
+      storage.hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: COMPLIANCE_RETENTION_DAYS } },
+        },
+      });
+    });
+
+    it('creates an ECC P-256 signing key and rotating symmetric keys', () => {
+      storage.hasResourceProperties('AWS::KMS::Key', {
+        KeySpec: 'ECC_NIST_P256',
+        KeyUsage: 'SIGN_VERIFY',
+      });
+      const symmetric = resourcesOfType([storage], 'AWS::KMS::Key').filter(
+        ([, key]) => key.KeySpec === undefined,
+      );
+      expect(symmetric.length).toBe(3);
+      for (const [, key] of symmetric) expect(key.EnableKeyRotation).toBe(true);
+      storage.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/gradiant-plugins/dev/signing' });
+    });
+  });
+
+  describe('execution', () => {
+    it('sizes the execution function for isolated-vm and attaches the layer', () => {
+      const functions = resourcesOfType([execution], 'AWS::Lambda::Function');
+      expect(functions.length).toBe(1);
+      const fn = functions[0]?.[1] ?? {};
+      const variables = (fn.Environment as { Variables: Record<string, string> }).Variables;
+
+      expect(fn.MemorySize).toBeGreaterThanOrEqual(4 * 128);
+      expect(fn.Timeout).toBeGreaterThan(5);
+      expect(variables.NODE_OPTIONS).toContain('--no-node-snapshot');
+      expect(fn.Layers).toEqual([{ Ref: expect.stringMatching(/^IsolatedVmLayer/) }]);
+      expect(fn.DeadLetterConfig).toEqual({
+        TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^ExecutionDeadLetterQueue/), 'Arn'] },
+      });
+      execution.hasResourceProperties('AWS::Lambda::LayerVersion', {
+        CompatibleRuntimes: ['nodejs24.x'],
+        CompatibleArchitectures: ['arm64'],
+      });
+      execution.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+    });
+
+    it('keeps dead letters in a KMS-encrypted, TLS-only queue', () => {
+      execution.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+      execution.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+
+    it('routes subscribable platform events and plugin events to it with retries and a DLQ', () => {
+      const target = Match.objectLike({
+        DeadLetterConfig: Match.anyValue(),
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 4 }),
+      });
+      execution.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['gradiant.plugins'],
+          'detail-type': [{ prefix: 'appointment:' }, 'patient:updated'],
+        },
+        Targets: [target],
+      });
+      execution.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: ['gradiant.plugins.plugin'] },
+        Targets: [target],
+      });
+    });
+  });
+
+  describe('audit trail', () => {
+    it('delivers every platform event through Firehose into the compliance-log bucket', () => {
+      audit.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: [{ prefix: 'gradiant.plugins' }] },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ComplianceLogStream'), 'Arn'] },
+          }),
+        ],
+      });
+      audit.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+        DeliveryStreamEncryptionConfigurationInput: {
+          KeyType: 'CUSTOMER_MANAGED_CMK',
+          KeyARN: Match.anyValue(),
+        },
+        ExtendedS3DestinationConfiguration: Match.objectLike({
+          BucketARN: { 'Fn::ImportValue': Match.stringLikeRegexp('ComplianceLogBucket') },
+          EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: Match.anyValue() } },
+        }),
+      });
+      audit.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 365 });
+    });
+
+    it('lets the delivery stream add objects but never delete them', () => {
+      const actions = actionsOf(statementsOf(audit, 'ComplianceLogDeliveryRolePolicy'));
+
+      expect(actions).toContain('s3:PutObject');
+      expect(actions.filter((action) => action.startsWith('s3:Delete') || action.includes('*'))).toEqual([]);
+    });
+  });
+
+  describe('least privilege', () => {
+    it('gives the platform function nothing beyond its logs and traces', () => {
+      const actions = actionsOf(statementsOf(api, 'PlatformFunctionRolePolicy'));
+
+      expect(actions.sort()).toEqual(
+        [
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ].sort(),
+      );
+    });
+
+    it('lets lifecycle use the plugins table, read the marketplace, verify, publish and invoke execution', () => {
+      const statements = statementsOf(api, 'LifecycleFunctionRolePolicy');
+      const actions = actionsOf(statements);
+      const text = JSON.stringify(statements);
+
+      expect(actions).toEqual(
+        expect.arrayContaining(['dynamodb:PutItem', 'kms:GetPublicKey', 'kms:Verify', 'events:PutEvents']),
+      );
+      expect(actions).toContain('lambda:InvokeFunction');
+      expect(actions).not.toContain('kms:Sign');
+      expect(actions).not.toContain('s3:PutObject');
+      expect(text).not.toMatch(/EhrTable/);
+      expect(text).not.toMatch(/ComplianceLogBucket/);
+      expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    });
+
+    it('lets the execution function read artifacts and use EHR data but never sign', () => {
+      const actions = actionsOf(statementsOf(execution, 'ExecutionHandlerRolePolicy'));
+
+      expect(actions).toEqual(
+        expect.arrayContaining(['dynamodb:UpdateItem', 's3:GetObject', 'kms:GetPublicKey']),
+      );
+      expect(actions).not.toContain('kms:Sign');
+      expect(actions).not.toContain('s3:PutObject');
+    });
+
+    it('attaches no inline policies anywhere', () => {
+      expect(resourcesOfType([storage, audit, execution, api], 'AWS::IAM::Policy')).toEqual([]);
+    });
+  });
+});
