@@ -95,3 +95,14 @@ export const DeprecateRequestSchema = z.object({ message: z.string().trim().min(
 export const UploadRequestSchema = z
   .object({ sizeBytes: z.number().int().min(1), sha256: z.string().regex(/^[a-f0-9]{64}$/) })
   .strict();
+
+export const VersionsQuerySchema = z.object({
+  prerelease: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+
+/** Path parameters of the version routes; a bad id or version is a 400 naming the path segment. */
+export const VersionPathSchema = z.object({ id: PluginIdSchema, version: SemverSchema });
+export const PluginPathSchema = z.object({ id: PluginIdSchema });

@@ -37,6 +37,30 @@ const route = (
 export const ROUTES: readonly RouteDefinition[] = [
   route('GET /health', 'platform', [], false),
   route('GET /v1/plugins', 'lifecycle', ['plugins:read']),
+  // Marketplace: search, plugin pages, versions and reviews are open to any authenticated caller.
+  route('GET /v1/marketplace/plugins', 'marketplace', []),
+  route('POST /v1/marketplace/plugins', 'marketplace', ['marketplace:publish']),
+  route('POST /v1/marketplace/uploads', 'marketplace', ['marketplace:publish']),
+  route('GET /v1/marketplace/plugins/{id}', 'marketplace', []),
+  route('POST /v1/marketplace/plugins/{id}/deprecate', 'marketplace', [
+    'marketplace:publish',
+    'marketplace:admin',
+  ]),
+  route('GET /v1/marketplace/plugins/{id}/versions', 'marketplace', []),
+  route('POST /v1/marketplace/plugins/{id}/versions/{version}/install', 'marketplace', ['plugins:admin']),
+  route('POST /v1/marketplace/plugins/{id}/versions/{version}/yank', 'marketplace', [
+    'marketplace:publish',
+    'marketplace:admin',
+  ]),
+  route('POST /v1/marketplace/plugins/{id}/versions/{version}/revoke', 'marketplace', ['marketplace:admin']),
+  route('GET /v1/marketplace/plugins/{id}/versions/{version}/blast-radius', 'marketplace', [
+    'marketplace:admin',
+  ]),
+  route('GET /v1/marketplace/plugins/{id}/reviews', 'marketplace', []),
+  route('PUT /v1/marketplace/plugins/{id}/reviews/mine', 'marketplace', ['marketplace:review']),
+  route('DELETE /v1/marketplace/plugins/{id}/reviews/mine', 'marketplace', ['marketplace:review']),
+  route('GET /v1/plugins/updates', 'marketplace', ['plugins:read']),
+  route('POST /v1/publishers/keys', 'marketplace', ['marketplace:publish']),
 ];
 
 export function routesOf(fn: HttpFunctionName): readonly RouteDefinition[] {

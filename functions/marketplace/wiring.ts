@@ -1,0 +1,79 @@
+import { DynamoDbMarketplaceCatalogue } from '../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
+import { DynamoDbMarketplaceReviews } from '../../shared/adapters/aws/dynamodb-marketplace-reviews.ts';
+import { DynamoDbPluginStorage } from '../../shared/adapters/aws/dynamodb-plugin-storage.ts';
+import { DynamoDbPublisherKeyRepository } from '../../shared/adapters/aws/dynamodb-publisher-key-repository.ts';
+import { DynamoDbUsageRepository } from '../../shared/adapters/aws/dynamodb-usage-repository.ts';
+import { S3UploadPresigner } from '../../shared/adapters/aws/s3-upload-presigner.ts';
+import { ShippedAdvisorySource } from '../../shared/adapters/shipped-advisory-source.ts';
+import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
+import { authOptionsFrom } from '../../shared/config/platform-env.ts';
+import type { TenantId } from '../../shared/domain/identifiers.ts';
+import { createHttpHandler } from '../../shared/http/http-handler.ts';
+import { createLogger, type Logger } from '../../shared/observability/logger.ts';
+import { CatalogueSearch } from '../../shared/services/marketplace/catalogue-search.ts';
+import { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
+import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
+import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
+import type { MarketplaceConfig } from './config.ts';
+import { type MarketplaceRouteDependencies, marketplaceRoutes } from './routes.ts';
+
+export interface MarketplaceDependenciesWired extends MarketplaceRouteDependencies {
+  readonly verifier: TokenVerifier;
+  readonly logger: Logger;
+}
+
+/**
+ * Builds adapters and the service once per cold start, and starts loading the search index right
+ * away: in Lambda the init phase runs before the first request, so the first search finds it ready.
+ */
+export function wireMarketplace(config: MarketplaceConfig): MarketplaceDependenciesWired {
+  const logger = createLogger('plugin-marketplace');
+  const adapters = createPlatformAdapters(config);
+  const client = adapters.documentClient;
+  const catalogue = new DynamoDbMarketplaceCatalogue(client, config.MARKETPLACE_TABLE);
+  const publisherKeys = new DynamoDbPublisherKeyRepository(client, config.MARKETPLACE_TABLE);
+  const usage = new DynamoDbUsageRepository({ client, tableName: config.PLUGINS_TABLE });
+  const pluginServices = createPluginServiceFactory(adapters, {
+    catalogue,
+    publisherKeys,
+    usage,
+    storageCleaner: new DynamoDbPluginStorage({ client, tableName: config.PLUGINS_TABLE }),
+  });
+  const search = new CatalogueSearch({
+    catalogue,
+    clock: adapters.clock,
+    maxAgeMs: config.SEARCH_INDEX_MAX_AGE_SECONDS * 1000,
+    onRefreshError: (error) =>
+      logger.warn('search index refresh failed', { errorName: (error as Error)?.name }),
+  });
+  search
+    .warm()
+    .catch((error) => logger.warn('search index warm-up failed', { errorName: (error as Error)?.name }));
+  const marketplace = new PluginMarketplaceService({
+    catalogue,
+    publisherKeys,
+    reviews: new DynamoDbMarketplaceReviews(client, config.MARKETPLACE_TABLE),
+    artifacts: adapters.artifacts,
+    uploads: new S3UploadPresigner(adapters.s3, config.ARTIFACT_BUCKET),
+    signer: adapters.signer,
+    advisories: ShippedAdvisorySource.shipped(),
+    installations: adapters.installations,
+    installerFor: ({ tenantId, actorId, requestId }) =>
+      pluginServices({ tenantId: tenantId as TenantId, actorId, requestId }),
+    usage,
+    audit: adapters.auditService,
+    clock: adapters.clock,
+    ids: adapters.ids,
+    search,
+  });
+  return { verifier: createTokenVerifier(authOptionsFrom(config)), logger, marketplace };
+}
+
+export function createMarketplaceHandler(dependencies: MarketplaceDependenciesWired) {
+  return createHttpHandler({
+    functionName: 'marketplace',
+    logger: dependencies.logger,
+    verifier: async () => dependencies.verifier,
+    routes: marketplaceRoutes(dependencies),
+  });
+}
