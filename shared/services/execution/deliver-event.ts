@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { TenantIdSchema } from '../../domain/identifiers.ts';
+import type { Installation } from '../../domain/installation.ts';
+import { PLATFORM_EVENT_SOURCE } from '../../domain/platform-events.ts';
+import type { EventDeliveryMarkers } from './event-delivery-markers.ts';
+import { executeInstallation, MAX_EVENT_DEPTH, PLUGIN_EVENT_PREFIX } from './execute-installation.ts';
+import type { ExecutionDependencies } from './execution-dependencies.ts';
+import { isRefusal } from './invocation-outcome.ts';
+
+/** Longer than a run can take (the execution function's timeout), shorter than Lambda's first async retry. */
+export const DELIVERY_LEASE_MS = 60_000;
+const PAGE_SIZE = 100;
+
+/** The EventBridge envelope of a subscribed event; `detail` holds ids only. */
+export const SubscribedEventEnvelopeSchema = z.object({
+  id: z.string().min(1).max(256),
+  source: z.string(),
+  'detail-type': z.string().min(1).max(256),
+  time: z.string(),
+  detail: z.looseObject({
+    id: z.string().min(1).max(256).optional(),
+    tenantId: TenantIdSchema,
+    pluginId: z.string().optional(),
+    depth: z.number().int().nonnegative().optional(),
+    data: z.unknown().optional(),
+  }),
+});
+export type SubscribedEventEnvelope = z.infer<typeof SubscribedEventEnvelopeSchema>;
+
+export interface DeliveryReport {
+  readonly eventId: string;
+  readonly name: string;
+  readonly delivered: readonly string[];
+  readonly skipped: readonly string[];
+  readonly failed: readonly { pluginId: string; code: string }[];
+}
+
+/** Thrown so that Lambda and EventBridge retry the event, and dead-letter it when it keeps failing. */
+export class EventDeliveryError extends Error {
+  readonly failed: readonly { pluginId: string; code: string }[];
+
+  constructor(eventId: string, failed: readonly { pluginId: string; code: string }[]) {
+    super(
+      `event ${eventId} failed for ${failed.map((entry) => `${entry.pluginId} (${entry.code})`).join(', ')}`,
+    );
+    this.name = 'EventDeliveryError';
+    this.failed = failed;
+  }
+}
+
+/**
+ * Runs `onEvent` of every enabled installation in the event's tenant that subscribed to it. Each
+ * plugin claims the event id first, so a redelivered event skips the plugins that already handled
+ * it and only the failing ones run again. Refusals (disabled meanwhile, revoked, unverified) are
+ * final and audited, not retried; any other failure makes the whole delivery throw after every
+ * subscriber had its turn.
+ */
+export async function deliverEvent(
+  envelope: unknown,
+  deps: ExecutionDependencies & { markers: EventDeliveryMarkers },
+): Promise<DeliveryReport> {
+  const parsed = SubscribedEventEnvelopeSchema.safeParse(envelope);
+  if (!parsed.success || parsed.data.source !== PLATFORM_EVENT_SOURCE) {
+    throw new Error('not a subscribed platform event envelope');
+  }
+  const event = toPluginEvent(parsed.data);
+  const report = {
+    eventId: event.id,
+    name: event.name,
+    delivered: [] as string[],
+    skipped: [] as string[],
+    failed: [] as { pluginId: string; code: string }[],
+  };
+  if (event.depth > MAX_EVENT_DEPTH) return report;
+
+  for (const installation of await subscribers(event, deps)) {
+    const key = { tenantId: event.tenantId, pluginId: installation.pluginId, eventId: event.id };
+    const claim = await deps.markers.claim(key, DELIVERY_LEASE_MS);
+    if (claim.status === 'done') {
+      report.skipped.push(installation.pluginId);
+      continue;
+    }
+    if (claim.status === 'busy') {
+      report.failed.push({ pluginId: installation.pluginId, code: 'DeliveryInProgress' });
+      continue;
+    }
+    let code: string | undefined;
+    try {
+      const result = await executeInstallation(
+        {
+          installation,
+          entry: 'onEvent',
+          input: {
+            id: event.id,
+            name: event.name,
+            time: event.time,
+            tenantId: event.tenantId,
+            data: event.data,
+          },
+          actor: `event:${event.name}`,
+          requestId: `${event.id}/${installation.pluginId}`,
+          eventDepth: event.depth,
+        },
+        deps,
+      );
+      code = result.ok || isRefusal(result.error?.code) ? undefined : (result.error?.code ?? 'PluginError');
+    } catch (error) {
+      await deps.markers.release(key, claim.token);
+      throw error;
+    }
+    if (code === undefined) {
+      await deps.markers.complete(key, claim.token);
+      report.delivered.push(installation.pluginId);
+    } else {
+      await deps.markers.release(key, claim.token);
+      report.failed.push({ pluginId: installation.pluginId, code });
+    }
+  }
+  if (report.failed.length > 0) throw new EventDeliveryError(event.id, report.failed);
+  return report;
+}
+
+interface PluginEvent {
+  readonly id: string;
+  readonly name: string;
+  readonly time: string;
+  readonly tenantId: string;
+  readonly data: unknown;
+  readonly depth: number;
+  /** The emitting plugin, for plugin events: it is not sent its own events. */
+  readonly origin: string | undefined;
+}
+
+function toPluginEvent(envelope: SubscribedEventEnvelope): PluginEvent {
+  const { id, tenantId, pluginId, depth, data, ...rest } = envelope.detail;
+  const detailType = envelope['detail-type'];
+  const isPluginEvent = detailType.startsWith(PLUGIN_EVENT_PREFIX);
+  const name = isPluginEvent ? detailType.slice(PLUGIN_EVENT_PREFIX.length) : detailType;
+  if (isPluginEvent && (pluginId === undefined || !name.startsWith(`${pluginId}:`))) {
+    throw new Error('plugin event name is not namespaced by its plugin');
+  }
+  return {
+    id: id ?? envelope.id,
+    name,
+    time: envelope.time,
+    tenantId,
+    // Platform data events carry ids at the top of `detail`; plugin events carry their `data`.
+    data: isPluginEvent ? (data ?? null) : { ...rest, ...(pluginId === undefined ? {} : { pluginId }) },
+    depth: depth ?? 0,
+    origin: isPluginEvent ? pluginId : undefined,
+  };
+}
+
+async function subscribers(event: PluginEvent, deps: ExecutionDependencies): Promise<Installation[]> {
+  const found: Installation[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.installations.list(TenantIdSchema.parse(event.tenantId), {
+      limit: PAGE_SIZE,
+      cursor,
+    });
+    for (const installation of page.items) {
+      if (installation.state !== 'enabled' || installation.pluginId === event.origin) continue;
+      if ((installation.metadata.events as readonly string[]).includes(event.name)) found.push(installation);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
+}

@@ -1,0 +1,54 @@
+import type { Installation } from '../../domain/installation.ts';
+import type { AuditLog } from '../../ports/audit-log.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { EhrRepository } from '../../ports/ehr-repository.ts';
+import type { EventPublisher } from '../../ports/event-publisher.ts';
+import type { FailureRecorder } from '../../ports/failure-recorder.ts';
+import type { IdGenerator } from '../../ports/id-generator.ts';
+import type { InstallationRepository } from '../../ports/installation-repository.ts';
+import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
+import type { UsageRepository } from '../../ports/usage-repository.ts';
+import type { PluginStorage } from '../../sandbox/host.ts';
+import type { RunRequest } from '../../sandbox/plugin-sandbox.ts';
+import type { RunResult } from '../../sandbox/schemas.ts';
+import type { SandboxObserver } from './sandbox-observer.ts';
+
+/** The sandbox as the execution path uses it (PluginSandbox in production). */
+export interface PluginRunner {
+  run(request: RunRequest): Promise<RunResult>;
+}
+
+export interface ArtifactLoader {
+  load(installation: Installation): Promise<string>;
+}
+
+export interface RevocationCheck {
+  isRevoked(pluginId: string, version: string): Promise<boolean>;
+}
+
+export interface PluginStorageProvider {
+  forPlugin(tenantId: string, pluginId: string, quotaBytes: number): PluginStorage;
+}
+
+/** Ids and codes only: never inputs, outputs, records or plugin logs. */
+export interface ExecutionLogger {
+  warn(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface ExecutionDependencies {
+  readonly installations: InstallationRepository;
+  readonly policies: TenantPolicyRepository;
+  readonly revocations: RevocationCheck;
+  readonly artifacts: ArtifactLoader;
+  readonly sandbox: PluginRunner;
+  readonly observer: SandboxObserver;
+  readonly ehr: EhrRepository;
+  readonly events: EventPublisher;
+  readonly audit: AuditLog;
+  readonly failures: FailureRecorder;
+  readonly usage: UsageRepository;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly storage?: PluginStorageProvider | undefined;
+  readonly logger?: ExecutionLogger | undefined;
+}

@@ -1,0 +1,173 @@
+import type { z } from 'zod';
+import {
+  type Appointment,
+  AppointmentSchema,
+  NewAppointmentSchema,
+  PatientChangesSchema,
+  PatientSearchCriteriaSchema,
+  RecordIdSchema,
+} from '../../domain/ehr.ts';
+import { ConflictError } from '../../domain/errors.ts';
+import type { TenantId } from '../../domain/identifiers.ts';
+import type { PlatformEvent } from '../../domain/platform-events.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { EhrRepository } from '../../ports/ehr-repository.ts';
+import type { EventPublisher } from '../../ports/event-publisher.ts';
+import type { IdGenerator } from '../../ports/id-generator.ts';
+import { HostError } from '../../sandbox/errors.ts';
+import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
+import type { JsonValue } from '../../sandbox/schemas.ts';
+
+export interface PlatformHostDependencies {
+  readonly ehr: EhrRepository;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /** A publish failure after a committed write is reported, not thrown: the plugin's write stands. */
+  readonly onPublishFailure?: (error: unknown) => void;
+}
+
+export interface PlatformHost extends PluginHost {
+  /** Ids of patients the run read or changed (directly or through an appointment), for usage and audit. */
+  touchedPatientIds(): string[];
+}
+
+/**
+ * The plugin API's data side for ONE tenant, over the EHR port. Every argument is validated with
+ * the domain schemas; ids of another tenant's records are simply absent in this tenant's
+ * partition, so they answer "not found" exactly like ids that do not exist. Each write publishes
+ * its platform event with ids only, whoever caused it, so subscribed plugins hear about it.
+ */
+export function createPlatformHost(
+  scope: { tenantId: TenantId; pluginId: string; storage?: PluginStorage | undefined },
+  deps: PlatformHostDependencies,
+): PlatformHost {
+  const { tenantId, pluginId } = scope;
+  const { ehr } = deps;
+  const touched = new Set<string>();
+  const touch = (patientId: string) => touched.add(patientId);
+
+  const publish = async (name: string, detail: Record<string, string>) => {
+    const event: PlatformEvent = {
+      id: deps.ids.next(),
+      name,
+      time: deps.clock.now().toISOString(),
+      tenantId,
+      detail: { ...detail, causedBy: `plugin:${pluginId}` },
+    };
+    try {
+      await deps.events.publish([event]);
+    } catch (error) {
+      deps.onPublishFailure?.(error);
+    }
+  };
+
+  const findAppointment = async (id: string): Promise<Appointment | undefined> => {
+    if (!RecordIdSchema.safeParse(id).success) return undefined;
+    const appointment = await ehr.getAppointment(tenantId, id);
+    if (appointment) touch(appointment.patientId);
+    return appointment;
+  };
+
+  const replace = async (changed: Appointment): Promise<Appointment | undefined> => {
+    const valid = parse(AppointmentSchema, changed, 'appointment');
+    return ehr.replaceAppointment(tenantId, valid);
+  };
+
+  return {
+    patients: {
+      search: async (criteria) => {
+        const patients = await ehr.searchPatients(
+          tenantId,
+          parse(PatientSearchCriteriaSchema, criteria, 'criteria'),
+        );
+        for (const patient of patients) touch(patient.id);
+        return patients as unknown as JsonValue[];
+      },
+      get: async (id) => {
+        if (!RecordIdSchema.safeParse(id).success) return undefined;
+        const patient = await ehr.getPatient(tenantId, id);
+        if (patient) touch(patient.id);
+        return patient as JsonValue | undefined;
+      },
+      update: async (id, data) => {
+        const changes = parse(PatientChangesSchema, data, 'changes');
+        if (!RecordIdSchema.safeParse(id).success) return undefined;
+        const patient = await ehr.updatePatient(tenantId, id, changes);
+        if (!patient) return undefined;
+        touch(patient.id);
+        await publish('patient:updated', { patientId: patient.id });
+        return patient as JsonValue;
+      },
+    },
+    appointments: {
+      schedule: async (request) => {
+        const wanted = parse(NewAppointmentSchema, request, 'appointment');
+        if (!(await ehr.getPatient(tenantId, wanted.patientId))) {
+          throw new HostError('NotFound', `patient ${wanted.patientId} not found`);
+        }
+        touch(wanted.patientId);
+        const appointment: Appointment = { ...wanted, id: wanted.id ?? deps.ids.next(), status: 'booked' };
+        let created: Appointment;
+        try {
+          created = await ehr.createAppointment(tenantId, appointment);
+        } catch (error) {
+          if (error instanceof ConflictError) {
+            throw new HostError('InvalidArgument', `appointment ${appointment.id} already exists`, {
+              cause: error,
+            });
+          }
+          throw error;
+        }
+        await publish('appointment:scheduled', { appointmentId: created.id, patientId: created.patientId });
+        return created as JsonValue;
+      },
+      cancel: async (id, reason) => {
+        const appointment = await findAppointment(id);
+        if (!appointment) return undefined;
+        const cancelled = await replace({
+          ...appointment,
+          status: 'cancelled',
+          ...(reason === undefined ? {} : { cancellationReason: reason }),
+        });
+        if (!cancelled) return undefined;
+        await publish('appointment:cancelled', {
+          appointmentId: cancelled.id,
+          patientId: cancelled.patientId,
+        });
+        return cancelled as JsonValue;
+      },
+      reschedule: async (id, newTime) => {
+        const start = Date.parse(newTime);
+        if (Number.isNaN(start)) throw new HostError('InvalidArgument', 'newTime must be an ISO date-time');
+        const appointment = await findAppointment(id);
+        if (!appointment) return undefined;
+        if (appointment.status === 'cancelled') {
+          throw new HostError('InvalidArgument', `appointment ${appointment.id} is cancelled`);
+        }
+        const duration = Date.parse(appointment.end) - Date.parse(appointment.start);
+        const moved = await replace({
+          ...appointment,
+          start: new Date(start).toISOString(),
+          end: new Date(start + duration).toISOString(),
+        });
+        if (!moved) return undefined;
+        await publish('appointment:rescheduled', { appointmentId: moved.id, patientId: moved.patientId });
+        return moved as JsonValue;
+      },
+    },
+    ...(scope.storage ? { storage: scope.storage } : {}),
+    touchedPatientIds: () => [...touched],
+  };
+}
+
+/** Names the fields at fault, never their values: a value may be PHI. */
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields = result.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.map(String).join('.') || what}: ${issue.message}`)
+    .join('; ');
+  throw new HostError('InvalidArgument', `invalid ${what}: ${fields}`);
+}

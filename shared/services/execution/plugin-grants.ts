@@ -1,0 +1,33 @@
+import type { Installation } from '../../domain/installation.ts';
+import { hostOf, isNetworkPermission } from '../../domain/permissions.ts';
+import type { TenantPolicy } from '../../domain/tenant-policy.ts';
+
+/**
+ * What a run may do: the grants the tenant approved at enable time, narrowed to what the manifest
+ * still requests and what the tenant's policy allows today. Tightening a policy therefore takes
+ * effect on the next run without re-enabling anything.
+ */
+export function effectiveGrants(installation: Installation, policy: TenantPolicy): string[] {
+  const requested = new Set<string>(installation.metadata.permissions);
+  return (installation.grants?.permissions ?? []).filter(
+    (permission) => requested.has(permission) && isAllowedByPolicy(permission, policy),
+  );
+}
+
+function isAllowedByPolicy(permission: string, policy: TenantPolicy): boolean {
+  if (!isNetworkPermission(permission))
+    return (policy.allowedPermissions as readonly string[]).includes(permission);
+  const host = hostOf(permission);
+  return policy.allowedNetworkHosts.some((allowed) =>
+    allowed.startsWith('*.') ? host.endsWith(allowed.slice(1)) : host === allowed,
+  );
+}
+
+/** Publisher-signed (direct) installs run only while the tenant still trusts their key. */
+export function isProvenanceAdmitted(installation: Installation, policy: TenantPolicy): boolean {
+  if (installation.provenance.kind === 'platform') return true;
+  return (
+    policy.minimumSignatureLevel === 'publisher' &&
+    policy.trustedPublisherKeyIds.includes(installation.provenance.signature.keyId)
+  );
+}

@@ -1,0 +1,24 @@
+import { ConflictError } from '../../../shared/domain/errors.ts';
+import type { TenantId } from '../../../shared/domain/identifiers.ts';
+import {
+  DEFAULT_TENANT_POLICY,
+  type StoredTenantPolicy,
+  type TenantPolicy,
+} from '../../../shared/domain/tenant-policy.ts';
+import type { TenantPolicyRepository } from '../../../shared/ports/tenant-policy-repository.ts';
+
+export class InMemoryTenantPolicyRepository implements TenantPolicyRepository {
+  readonly policies = new Map<string, StoredTenantPolicy>();
+
+  async get(tenantId: TenantId): Promise<StoredTenantPolicy> {
+    return structuredClone(this.policies.get(tenantId) ?? { policy: DEFAULT_TENANT_POLICY, version: 0 });
+  }
+
+  async put(tenantId: TenantId, policy: TenantPolicy, expectedVersion: number, actor: string, at: Date) {
+    const current = await this.get(tenantId);
+    if (current.version !== expectedVersion) throw new ConflictError('CONCURRENT_MODIFICATION', 'changed');
+    const stored = { policy, version: expectedVersion + 1, updatedAt: at.toISOString(), updatedBy: actor };
+    this.policies.set(tenantId, structuredClone(stored));
+    return stored;
+  }
+}

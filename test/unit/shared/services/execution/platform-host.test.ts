@@ -1,0 +1,125 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TenantId } from '../../../../../shared/domain/identifiers.ts';
+import { HostError } from '../../../../../shared/sandbox/errors.ts';
+import {
+  createPlatformHost,
+  type PlatformHost,
+} from '../../../../../shared/services/execution/platform-host.ts';
+import { InMemoryEhrRepository } from '../../../../support/fakes/in-memory-ehr-repository.ts';
+import { InMemoryEventPublisher } from '../../../../support/fakes/in-memory-event-publisher.ts';
+
+const acme = 't-acme' as TenantId;
+const CANARY = 'Canary McPhi-Patient';
+
+describe('createPlatformHost', () => {
+  let ehr: InMemoryEhrRepository;
+  let events: InMemoryEventPublisher;
+  let host: PlatformHost;
+  let publishFailures: unknown[];
+
+  beforeEach(async () => {
+    ehr = new InMemoryEhrRepository();
+    events = new InMemoryEventPublisher();
+    publishFailures = [];
+    let sequence = 0;
+    host = createPlatformHost(
+      { tenantId: acme, pluginId: 'scheduler' },
+      {
+        ehr,
+        events,
+        clock: { now: () => new Date('2030-01-01T09:00:00.000Z') },
+        ids: { next: () => `gen-${++sequence}` },
+        onPublishFailure: (error) => publishFailures.push(error),
+      },
+    );
+    await ehr.putPatient(acme, { id: 'p-1', name: CANARY, birthDate: '1980-01-01' });
+    await ehr.putAppointment(acme, {
+      id: 'a-1',
+      patientId: 'p-1',
+      start: '2030-01-02T10:00:00.000Z',
+      end: '2030-01-02T10:30:00.000Z',
+      status: 'booked',
+    });
+  });
+
+  it('schedules as booked with a generated id and publishes appointment:scheduled with ids only', async () => {
+    const created = await host.appointments.schedule({
+      patientId: 'p-1',
+      start: '2030-01-03T10:00:00.000Z',
+      end: '2030-01-03T11:00:00.000Z',
+    });
+
+    expect(created).toMatchObject({ id: 'gen-1', status: 'booked', patientId: 'p-1' });
+    expect(events.published).toEqual([
+      {
+        id: 'gen-2',
+        name: 'appointment:scheduled',
+        time: '2030-01-01T09:00:00.000Z',
+        tenantId: 't-acme',
+        detail: { appointmentId: 'gen-1', patientId: 'p-1', causedBy: 'plugin:scheduler' },
+      },
+    ]);
+    expect(host.touchedPatientIds()).toEqual(['p-1']);
+  });
+
+  it('refuses to schedule for a patient that does not exist in the tenant', async () => {
+    const attempt = host.appointments.schedule({
+      patientId: 'p-404',
+      start: '2030-01-03T10:00:00Z',
+      end: '2030-01-03T11:00:00Z',
+    });
+
+    await expect(attempt).rejects.toMatchObject({ code: 'NotFound' });
+    expect(events.published).toHaveLength(0);
+  });
+
+  it('cancels with a reason and reschedules keeping the duration', async () => {
+    const moved = await host.appointments.reschedule('a-1', '2030-02-01T08:15:00.000Z');
+    const cancelled = await host.appointments.cancel('a-1', 'patient request');
+
+    expect(moved).toMatchObject({ start: '2030-02-01T08:15:00.000Z', end: '2030-02-01T08:45:00.000Z' });
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancellationReason: 'patient request' });
+    expect(events.published.map((event) => event.name)).toEqual([
+      'appointment:rescheduled',
+      'appointment:cancelled',
+    ]);
+  });
+
+  it('refuses to reschedule a cancelled appointment', async () => {
+    await host.appointments.cancel('a-1', undefined);
+
+    await expect(host.appointments.reschedule('a-1', '2030-02-01T08:15:00.000Z')).rejects.toMatchObject({
+      code: 'InvalidArgument',
+    });
+  });
+
+  it('updates a patient, publishes patient:updated, and never echoes values in validation errors', async () => {
+    const updated = await host.patients.update('p-1', { phone: '555-0100' });
+    const invalid = host.patients.update('p-1', { id: 'p-2', name: CANARY.repeat(20) });
+
+    expect(updated).toMatchObject({ phone: '555-0100' });
+    expect(events.named('patient:updated')[0]?.detail).toEqual({
+      patientId: 'p-1',
+      causedBy: 'plugin:scheduler',
+    });
+    const error = await invalid.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HostError);
+    expect((error as HostError).message).not.toContain('Canary');
+  });
+
+  it('answers not found for ids that are malformed or absent', async () => {
+    expect(await host.patients.get('../p-1')).toBeUndefined();
+    expect(await host.patients.get('p-404')).toBeUndefined();
+    expect(await host.appointments.cancel('a-404', undefined)).toBeUndefined();
+  });
+
+  it('keeps a committed write when its event cannot be published', async () => {
+    events.failWith = new Error('bus down');
+
+    const updated = await host.patients.update('p-1', { phone: '555-0199' });
+
+    expect(updated).toMatchObject({ phone: '555-0199' });
+    expect((await ehr.getPatient(acme, 'p-1'))?.phone).toBe('555-0199');
+    expect(publishFailures).toHaveLength(1);
+  });
+});

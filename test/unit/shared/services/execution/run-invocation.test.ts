@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DirectInvocation } from '../../../../../shared/domain/invocation.ts';
+import { runInvocation } from '../../../../../shared/services/execution/run-invocation.ts';
+import {
+  createExecutionPlatform,
+  type ExecutionPlatform,
+} from '../../../../support/fakes/in-memory-execution-platform.ts';
+
+const CANARY = 'Canary McPhi-Patient';
+
+function invocation(pluginId: string, input: unknown = null, tenantId = 't-acme'): DirectInvocation {
+  return { kind: 'invoke', tenantId, pluginId, actor: 'user-1', requestId: 'req-1', input };
+}
+
+describe('runInvocation', () => {
+  let platform: ExecutionPlatform;
+
+  beforeEach(async () => {
+    platform = createExecutionPlatform();
+    await platform.ehr.putPatient('t-acme' as never, { id: 'p-1', name: CANARY, birthDate: '1980-01-01' });
+  });
+
+  afterEach(() => platform.dispose());
+
+  it('runs an enabled plugin with its grants and records usage with the touched patient ids', async () => {
+    await platform.install({
+      pluginId: 'reader',
+      permissions: ['read:patients'],
+      code: 'export default { async execute(input, api) { const p = await api.patients.get(input.id); return p.name; } };',
+    });
+
+    const result = await runInvocation(invocation('reader', { id: 'p-1' }), platform.deps);
+
+    expect(result).toMatchObject({ ok: true, value: CANARY });
+    expect(platform.usage.records).toEqual([
+      expect.objectContaining({
+        tenantId: 't-acme',
+        pluginId: 'reader',
+        version: '1.0.0',
+        ok: true,
+        touchedPatientIds: ['p-1'],
+      }),
+    ]);
+    expect(platform.usage.records[0]?.usage.dataCalls).toBe(1);
+    expect(platform.audit.records).toContainEqual(
+      expect.objectContaining({
+        action: 'plugin:invoked',
+        outcome: 'success',
+        actor: 'user-1',
+        resourceIds: ['p-1'],
+      }),
+    );
+  });
+
+  it('refuses a plugin that is not enabled, and one that is not installed, without running anything', async () => {
+    await platform.install({
+      pluginId: 'disabled',
+      state: 'disabled',
+      code: 'export default { execute() { return 1; } };',
+    });
+
+    const disabled = await runInvocation(invocation('disabled'), platform.deps);
+    const missing = await runInvocation(invocation('missing'), platform.deps);
+    const otherTenant = await runInvocation(invocation('disabled', null, 't-globex'), platform.deps);
+
+    expect(disabled.error?.code).toBe('PluginNotEnabled');
+    expect(missing.error?.code).toBe('PluginNotFound');
+    expect(otherTenant.error?.code).toBe('PluginNotFound');
+    expect(platform.usage.records).toHaveLength(0);
+  });
+
+  it('publishes plugin:error without the plugin message and feeds the circuit breaker', async () => {
+    await platform.install({
+      pluginId: 'thrower',
+      code: `export default { execute() { throw new Error('${CANARY}'); } };`,
+    });
+
+    const result = await runInvocation(invocation('thrower'), platform.deps);
+
+    expect(result.error?.code).toBe('PluginError');
+    expect(platform.events.named('plugin:error')).toEqual([
+      expect.objectContaining({
+        tenantId: 't-acme',
+        detail: expect.objectContaining({ pluginId: 'thrower', code: 'PluginError' }),
+      }),
+    ]);
+    expect(JSON.stringify(platform.events.published)).not.toContain(CANARY);
+    expect(platform.failures.failures).toEqual([
+      { tenantId: 't-acme', pluginId: 'thrower', version: '1.0.0', kind: 'error', code: 'PluginError' },
+    ]);
+  });
+
+  it('records a permission denial as a security audit event and ends the run with PermissionDenied', async () => {
+    await platform.install({
+      pluginId: 'sneaky',
+      permissions: [],
+      code: "export default { async execute(input, api) { return api.patients.get('p-1'); } };",
+    });
+
+    const result = await runInvocation(invocation('sneaky'), platform.deps);
+
+    expect(result.error?.code).toBe('PermissionDenied');
+    expect(platform.audit.records).toContainEqual(
+      expect.objectContaining({
+        action: 'security:permission-denied',
+        outcome: 'refused',
+        pluginId: 'sneaky',
+        tenantId: 't-acme',
+      }),
+    );
+  });
+
+  it('caps the plugin limits with the tenant policy and publishes plugin:resource:exceeded', async () => {
+    const stored = await platform.policies.get('t-acme' as never);
+    await platform.policies.put(
+      't-acme' as never,
+      { ...stored.policy, maximumLimits: { ...stored.policy.maximumLimits, databaseQueriesPerMinute: 2 } },
+      0,
+      'admin-1',
+      new Date(),
+    );
+    await platform.install({
+      pluginId: 'chatty',
+      permissions: ['read:patients'],
+      limits: { databaseQueriesPerMinute: 50 },
+      code: "export default { async execute(input, api) { for (let i = 0; i < 5; i++) await api.patients.get('p-1'); } };",
+    });
+
+    const result = await runInvocation(invocation('chatty'), platform.deps);
+
+    expect(result.error?.code).toBe('RateLimited');
+    expect(platform.events.named('plugin:resource:exceeded')[0]?.detail).toEqual({
+      pluginId: 'chatty',
+      version: '1.0.0',
+      tenantId: 't-acme',
+      resource: 'databaseQueries',
+      limit: 2,
+      observed: 3,
+    });
+    expect(platform.failures.failures[0]).toMatchObject({ kind: 'resource', code: 'RateLimited' });
+  });
+
+  it('drops grants the policy no longer allows', async () => {
+    await platform.install({
+      pluginId: 'writer',
+      permissions: ['read:patients', 'write:patients'],
+      code: "export default { async execute(input, api) { return api.patients.update('p-1', { phone: '555' }); } };",
+    });
+    const stored = await platform.policies.get('t-acme' as never);
+    await platform.policies.put(
+      't-acme' as never,
+      { ...stored.policy, allowedPermissions: ['read:patients'] },
+      0,
+      'a',
+      new Date(),
+    );
+
+    const result = await runInvocation(invocation('writer'), platform.deps);
+
+    expect(result.error?.code).toBe('PermissionDenied');
+  });
+
+  it('publishes emitted events as plugin-event:<plugin>:<name> with the plugin as origin', async () => {
+    await platform.install({
+      pluginId: 'emitter',
+      code: "export default { execute(input, api) { api.events.emit('reminder-sent', { appointmentId: 'a-1' }); return 'ok'; } };",
+    });
+
+    const result = await runInvocation(invocation('emitter'), platform.deps);
+
+    expect(result.events).toEqual([{ name: 'emitter:reminder-sent', data: { appointmentId: 'a-1' } }]);
+    expect(platform.events.named('plugin-event:emitter:reminder-sent')).toEqual([
+      expect.objectContaining({
+        tenantId: 't-acme',
+        detail: {
+          pluginId: 'emitter',
+          version: '1.0.0',
+          name: 'emitter:reminder-sent',
+          data: { appointmentId: 'a-1' },
+          depth: 1,
+        },
+      }),
+    ]);
+  });
+
+  it('still answers the run result when recording usage fails', async () => {
+    await platform.install({ pluginId: 'fine', code: 'export default { execute() { return 42; } };' });
+    platform.usage.record = async () => {
+      throw new Error('DynamoDB is down');
+    };
+
+    const result = await runInvocation(invocation('fine'), platform.deps);
+
+    expect(result).toMatchObject({ ok: true, value: 42 });
+  });
+});
