@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { CatalogueRelease } from '../../../../../shared/ports/release-catalogue.ts';
 import { RevocationCache } from '../../../../../shared/services/execution/revocation-cache.ts';
 import { InMemoryReleaseCatalogue } from '../../../../support/fakes/in-memory-release-catalogue.ts';
 
-function release(status: 'active' | 'revoked') {
+function release(status: 'active' | 'revoked'): CatalogueRelease {
   return {
     pluginId: 'p',
     version: '1.0.0',
@@ -21,7 +22,7 @@ function release(status: 'active' | 'revoked') {
     },
     status,
     publishedAt: '2030-01-01T00:00:00.000Z',
-  } as const;
+  };
 }
 
 describe('RevocationCache', () => {
