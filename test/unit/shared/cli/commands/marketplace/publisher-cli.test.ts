@@ -1,0 +1,127 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { keygenCommand } from '../../../../../../shared/cli/commands/keygen.ts';
+import { publishCommand } from '../../../../../../shared/cli/commands/publish.ts';
+import type { CommandIo } from '../../../../../../shared/cli/commands/publish-cli-types.ts';
+import { signCommand } from '../../../../../../shared/cli/commands/sign.ts';
+
+function io(env: Record<string, string> = {}, fetcher: typeof fetch = fetch) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CommandIo = {
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    env,
+    fetch: fetcher,
+  };
+  return { io: value, out, err };
+}
+
+const workspace = () => {
+  const directory = mkdtempSync(join(tmpdir(), 'gradiant-cli-'));
+  const artifact = join(directory, 'plugin.js');
+  writeFileSync(artifact, 'export default { async execute() { return 1; } };\n');
+  const manifest = join(directory, 'manifest.json');
+  writeFileSync(
+    manifest,
+    JSON.stringify({
+      id: 'cli-plugin',
+      version: '1.0.0',
+      metadata: { name: 'n', description: 'd', author: 'a' },
+    }),
+  );
+  return { directory, artifact, manifest };
+};
+
+describe('publisher CLI commands', () => {
+  it('keygen writes an owner-only private key and refuses to overwrite it', async () => {
+    const { directory } = workspace();
+    const first = io();
+    const again = io();
+
+    const code = await keygenCommand.run(['--out', directory], first.io);
+    const second = await keygenCommand.run(['--out', directory], again.io);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(first.out.join('')).keyId).toMatch(/^pk_/);
+    expect(statSync(join(directory, 'publisher-key.pem')).mode & 0o077).toBe(0);
+    expect(second).toBe(1);
+  });
+
+  it('sign prints a signature over the exact artifact bytes that verifies with the public key', async () => {
+    const { directory, artifact } = workspace();
+    await keygenCommand.run(['--out', directory], io().io);
+    const run = io();
+
+    const code = await signCommand.run([artifact, '--key', join(directory, 'publisher-key.pem')], run.io);
+
+    const signature = JSON.parse(run.out.join('')) as { signature: string };
+    const publicKey = createPublicKey(readFileSync(join(directory, 'publisher-key.pub.pem')));
+    expect(code).toBe(0);
+    expect(
+      verify(
+        'sha256',
+        readFileSync(artifact),
+        { key: publicKey, dsaEncoding: 'der' },
+        Buffer.from(signature.signature, 'base64'),
+      ),
+    ).toBe(true);
+  });
+
+  it('exits 2 on usage errors and without GRADIANT_TOKEN', async () => {
+    const { directory, artifact, manifest } = workspace();
+    await keygenCommand.run(['--out', directory], io().io);
+    const missing = io();
+    const noToken = io();
+
+    expect(await signCommand.run([], missing.io)).toBe(2);
+    expect(
+      await publishCommand.run(
+        [artifact, '--manifest', manifest, '--key', join(directory, 'publisher-key.pem')],
+        noToken.io,
+      ),
+    ).toBe(2);
+    expect(noToken.err.join('')).toContain('GRADIANT_TOKEN');
+  });
+
+  it('shows the server problem code and exits 1 when publishing is refused', async () => {
+    const { directory, artifact, manifest } = workspace();
+    await keygenCommand.run(['--out', directory], io().io);
+    const requests: string[] = [];
+    const fakeFetch = (async (url: string, init: RequestInit) => {
+      requests.push(`${init.method} ${new URL(url).pathname}`);
+      if (url.endsWith('/v1/publishers/keys'))
+        return new Response(JSON.stringify({ keyId: 'pk_x' }), { status: 201 });
+      return new Response(
+        JSON.stringify({
+          status: 409,
+          code: 'VERSION_EXISTS',
+          detail: 'This version was published already.',
+          errors: [{ field: 'version', message: 'taken' }],
+        }),
+        { status: 409, headers: { 'content-type': 'application/problem+json' } },
+      );
+    }) as typeof fetch;
+    const run = io({ GRADIANT_TOKEN: 'token' }, fakeFetch);
+
+    const code = await publishCommand.run(
+      [
+        artifact,
+        '--manifest',
+        manifest,
+        '--key',
+        join(directory, 'publisher-key.pem'),
+        '--endpoint',
+        'http://marketplace.test',
+      ],
+      run.io,
+    );
+
+    expect(code).toBe(1);
+    expect(run.err.join('')).toContain('409 VERSION_EXISTS');
+    expect(requests).toEqual(['POST /v1/publishers/keys', 'POST /v1/marketplace/plugins']);
+  });
+});
