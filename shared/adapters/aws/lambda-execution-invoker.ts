@@ -1,0 +1,73 @@
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  type DirectInvocation,
+  type InvocationResult,
+  InvocationResultSchema,
+} from '../../domain/invocation.ts';
+import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
+
+const OUT_OF_MEMORY = /out ?of ?memory|heap limit/i;
+const TIMED_OUT = /timed ?out/i;
+
+/**
+ * Invokes the execution function synchronously. The function answers every plugin fault with a
+ * run result; a `FunctionError` means the instance itself died (a V8 abort from a memory bomb, a
+ * function timeout) and is answered as a typed failed run, never a hung or 500 request. Errors
+ * calling Lambda at all (throttling, permissions) are not plugin faults and reject as they are.
+ */
+export class LambdaExecutionInvoker implements ExecutionInvoker {
+  private readonly client: LambdaClient;
+  private readonly functionName: string;
+
+  constructor(client: LambdaClient, functionName: string) {
+    this.client = client;
+    this.functionName = functionName;
+  }
+
+  async invoke(invocation: DirectInvocation): Promise<InvocationResult> {
+    const response = await this.client.send(
+      new InvokeCommand({
+        FunctionName: this.functionName,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify(invocation)),
+      }),
+    );
+    const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
+    if (response.FunctionError) return crashedRun(describeError(text));
+    const parsed = InvocationResultSchema.safeParse(safeJson(text));
+    if (!parsed.success) return failedRun('SandboxCrashed', 'the execution function gave no readable result');
+    return parsed.data;
+  }
+}
+
+function describeError(text: string): string {
+  const payload = safeJson(text) as { errorType?: unknown; errorMessage?: unknown } | undefined;
+  return `${String(payload?.errorType ?? '')} ${String(payload?.errorMessage ?? '')}`;
+}
+
+/** Only the kind of failure is kept: Lambda's error text names request ids and runtime paths. */
+function crashedRun(description: string): InvocationResult {
+  if (OUT_OF_MEMORY.test(description)) {
+    return failedRun('MemoryLimitExceeded', 'the plugin exhausted the memory of its execution environment');
+  }
+  if (TIMED_OUT.test(description)) return failedRun('TimeoutExceeded', 'the execution environment timed out');
+  return failedRun('SandboxCrashed', 'the execution environment failed while running the plugin');
+}
+
+function failedRun(code: string, message: string): InvocationResult {
+  return {
+    ok: false,
+    error: { code, message },
+    usage: { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
+    logs: [],
+    events: [],
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

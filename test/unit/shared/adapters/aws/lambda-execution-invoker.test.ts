@@ -1,0 +1,74 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LambdaExecutionInvoker } from '../../../../../shared/adapters/aws/lambda-execution-invoker.ts';
+import type { DirectInvocation } from '../../../../../shared/domain/invocation.ts';
+
+const invocation: DirectInvocation = {
+  kind: 'invoke',
+  tenantId: 't-acme',
+  pluginId: 'reader',
+  actor: 'user-1',
+  requestId: 'req-1',
+  input: { id: 'p-1' },
+};
+const usage = { wallMs: 3, cpuMs: 1, peakHeapBytes: 100, dataCalls: 1, networkCalls: 0, storageBytes: 0 };
+const payload = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)) as never;
+
+describe('LambdaExecutionInvoker', () => {
+  const client = new LambdaClient({ region: 'us-east-1' });
+  const lambda = mockClient(client);
+  const invoker = new LambdaExecutionInvoker(client, 'execution-fn');
+
+  beforeEach(() => lambda.reset());
+
+  it('invokes the execution function synchronously and returns its run result', async () => {
+    const result = { ok: true, value: 'x', usage, logs: [], events: [] };
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(result) });
+
+    expect(await invoker.invoke(invocation)).toEqual(result);
+    const input = lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
+    expect(input?.FunctionName).toBe('execution-fn');
+    expect(input?.InvocationType).toBe('RequestResponse');
+    expect(JSON.parse(new TextDecoder().decode(input?.Payload as Uint8Array))).toEqual(invocation);
+  });
+
+  it('answers MemoryLimitExceeded when the instance ran out of memory', async () => {
+    lambda.on(InvokeCommand).resolves({
+      FunctionError: 'Unhandled',
+      Payload: payload({
+        errorType: 'Runtime.OutOfMemory',
+        errorMessage: 'RequestId: abc Error: Runtime exited with error: signal: killed',
+      }),
+    });
+
+    const result = await invoker.invoke(invocation);
+
+    expect(result.error?.code).toBe('MemoryLimitExceeded');
+    expect(result.error?.message).not.toContain('abc');
+  });
+
+  it('answers SandboxCrashed for any other function error, without its internals', async () => {
+    lambda.on(InvokeCommand).resolves({
+      FunctionError: 'Unhandled',
+      Payload: payload({ errorType: 'Runtime.ExitError', errorMessage: 'exited at /var/task/index.mjs' }),
+    });
+
+    const result = await invoker.invoke(invocation);
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'SandboxCrashed' } });
+    expect(JSON.stringify(result)).not.toContain('/var/task');
+  });
+
+  it('answers SandboxCrashed when the payload is not a run result', async () => {
+    lambda.on(InvokeCommand).resolves({ Payload: payload({ surprise: true }) });
+
+    expect((await invoker.invoke(invocation)).error?.code).toBe('SandboxCrashed');
+  });
+
+  it('rejects when Lambda cannot be called at all (not a plugin fault)', async () => {
+    lambda.on(InvokeCommand).rejects(new Error('TooManyRequestsException'));
+
+    await expect(invoker.invoke(invocation)).rejects.toThrow('TooManyRequests');
+  });
+});
