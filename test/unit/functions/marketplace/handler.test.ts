@@ -15,7 +15,11 @@ import { MarketplaceConfigSchema } from '../../../../functions/marketplace/confi
 import { createMarketplaceHandler, wireMarketplace } from '../../../../functions/marketplace/wiring.ts';
 import { sha256Hex } from '../../../../shared/domain/signatures.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
-import { metadata, pluginCode, publisherKeyPair } from '../../../support/fakes/in-memory-marketplace-harness.ts';
+import {
+  metadata,
+  pluginCode,
+  publisherKeyPair,
+} from '../../../support/fakes/in-memory-marketplace-harness.ts';
 import { createTestIssuer } from '../../../support/test-issuer.ts';
 
 const context = {} as never;
@@ -46,7 +50,12 @@ describe('marketplace handler', () => {
   let issuer: Awaited<ReturnType<typeof createTestIssuer>>;
   let config: ReturnType<typeof MarketplaceConfigSchema.parse>;
   const handler = () => createMarketplaceHandler(wireMarketplace(config));
-  const call = async (routeKey: string, options: Parameters<typeof httpEvent>[1], scopes: string[], tenant = 'pub-acme') => {
+  const call = async (
+    routeKey: string,
+    options: Parameters<typeof httpEvent>[1],
+    scopes: string[],
+    tenant = 'pub-acme',
+  ) => {
     const token = await issuer.token(tenant, scopes);
     const response = await handler()(
       httpEvent(routeKey, { ...options, headers: { authorization: `Bearer ${token}`, ...options?.headers } }),
@@ -75,7 +84,9 @@ describe('marketplace handler', () => {
     dynamodb.on(QueryCommand).resolves({ Items: [] });
     dynamodb.on(GetCommand).resolves({});
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
-    kms.on(SignCommand).resolves({ Signature: sign('sha256', Buffer.from('x'), { key: platformKey.privateKey, dsaEncoding: 'der' }) });
+    kms.on(SignCommand).resolves({
+      Signature: sign('sha256', Buffer.from('x'), { key: platformKey.privateKey, dsaEncoding: 'der' }),
+    });
     kms.on(GetPublicKeyCommand).resolves({
       PublicKey: createPublicKey(platformKey.privateKey).export({ format: 'der', type: 'spki' }),
     });
@@ -83,7 +94,10 @@ describe('marketplace handler', () => {
 
   it('searches the catalogue loaded from the catalogue index, with facets', async () => {
     dynamodb.on(QueryCommand, { IndexName: 'GSI1' }).resolves({
-      Items: [entryItem('lab-viewer', 'Lab Viewer', ['labs']), entryItem('scheduler', 'Scheduler', ['scheduling'])],
+      Items: [
+        entryItem('lab-viewer', 'Lab Viewer', ['labs']),
+        entryItem('scheduler', 'Scheduler', ['scheduling']),
+      ],
     });
 
     const response = await call('GET /v1/marketplace/plugins', { query: { query: 'lab', tags: 'labs' } }, []);
@@ -106,7 +120,12 @@ describe('marketplace handler', () => {
     const publisher = publisherKeyPair();
     const code = pluginCode('published');
     dynamodb.on(GetCommand, { Key: { PK: `PUBLISHER_KEY#${publisher.keyId}`, SK: 'KEY' } }).resolves({
-      Item: { keyId: publisher.keyId, publisherId: 'pub-acme', publicKeyPem: publisher.publicKeyPem, createdAt: '2030-01-01T00:00:00.000Z' },
+      Item: {
+        keyId: publisher.keyId,
+        publisherId: 'pub-acme',
+        publicKeyPem: publisher.publicKeyPem,
+        createdAt: '2030-01-01T00:00:00.000Z',
+      },
     });
     dynamodb.on(TransactWriteCommand).resolves({});
     dynamodb.on(UpdateCommand).resolves({});
@@ -114,27 +133,55 @@ describe('marketplace handler', () => {
 
     const response = await call(
       'POST /v1/marketplace/plugins',
-      { body: { id: 'lab-viewer', version: '1.0.0', metadata: metadata(), code, signature: publisher.sign(code) } },
+      {
+        body: {
+          id: 'lab-viewer',
+          version: '1.0.0',
+          metadata: metadata(),
+          code,
+          signature: publisher.sign(code),
+        },
+      },
       ['marketplace:publish'],
     );
 
     expect(response.statusCode).toBe(201);
-    expect(response.json).toMatchObject({ pluginId: 'lab-viewer', version: '1.0.0', sha256: sha256Hex(code) });
+    expect(response.json).toMatchObject({
+      pluginId: 'lab-viewer',
+      version: '1.0.0',
+      sha256: sha256Hex(code),
+    });
     const keys = s3.commandCalls(PutObjectCommand).map((put) => put.args[0].input.Key);
     expect(keys).toEqual([`artifacts/sha256/${sha256Hex(code)}`, 'statements/lab-viewer/1.0.0.json']);
-    expect(kms.commandCalls(SignCommand)[0]?.args[0].input).toMatchObject({ MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' });
+    expect(kms.commandCalls(SignCommand)[0]?.args[0].input).toMatchObject({
+      MessageType: 'DIGEST',
+      SigningAlgorithm: 'ECDSA_SHA_256',
+    });
   });
 
   it('refuses a bad publisher signature with 422 SIGNATURE_INVALID and writes nothing', async () => {
     const publisher = publisherKeyPair();
     const code = pluginCode();
     dynamodb.on(GetCommand, { Key: { PK: `PUBLISHER_KEY#${publisher.keyId}`, SK: 'KEY' } }).resolves({
-      Item: { keyId: publisher.keyId, publisherId: 'pub-acme', publicKeyPem: publisher.publicKeyPem, createdAt: '2030-01-01T00:00:00.000Z' },
+      Item: {
+        keyId: publisher.keyId,
+        publisherId: 'pub-acme',
+        publicKeyPem: publisher.publicKeyPem,
+        createdAt: '2030-01-01T00:00:00.000Z',
+      },
     });
 
     const response = await call(
       'POST /v1/marketplace/plugins',
-      { body: { id: 'lab-viewer', version: '1.0.0', metadata: metadata(), code, signature: publisher.sign('other') } },
+      {
+        body: {
+          id: 'lab-viewer',
+          version: '1.0.0',
+          metadata: metadata(),
+          code,
+          signature: publisher.sign('other'),
+        },
+      },
       ['marketplace:publish'],
     );
 
@@ -164,9 +211,16 @@ describe('marketplace handler', () => {
     s3.on(GetObjectCommand, { Key: 'statements/lab-viewer/1.0.0.json' }).resolves({
       Body: bodyOf(JSON.stringify({ payload: '{}', keyId: 'alias/platform-signing', signature: 'AAAA' })),
     } as never);
-    s3.on(GetObjectCommand, { Key: `artifacts/sha256/${sha256Hex(code)}` }).resolves({ Body: bodyOf(pluginCode('evil')) } as never);
+    s3.on(GetObjectCommand, { Key: `artifacts/sha256/${sha256Hex(code)}` }).resolves({
+      Body: bodyOf(pluginCode('evil')),
+    } as never);
 
-    const response = await call('POST /v1/marketplace/plugins/{id}/versions/{version}/install', { pathParameters: { id: 'lab-viewer', version: '1.0.0' } }, ['plugins:admin'], 't-acme');
+    const response = await call(
+      'POST /v1/marketplace/plugins/{id}/versions/{version}/install',
+      { pathParameters: { id: 'lab-viewer', version: '1.0.0' } },
+      ['plugins:admin'],
+      't-acme',
+    );
 
     expect(response.statusCode).toBe(422);
     expect(response.json.code).toBe('ARTIFACT_TAMPERED');
@@ -178,7 +232,11 @@ describe('marketplace handler', () => {
       { pathParameters: { id: 'lab-viewer', version: '1.0.0' }, body: { reason: 'malware' } },
       ['marketplace:publish'],
     );
-    const review = await call('PUT /v1/marketplace/plugins/{id}/reviews/mine', { pathParameters: { id: 'lab-viewer' }, body: { stars: 5, title: 't' } }, ['plugins:read']);
+    const review = await call(
+      'PUT /v1/marketplace/plugins/{id}/reviews/mine',
+      { pathParameters: { id: 'lab-viewer' }, body: { stars: 5, title: 't' } },
+      ['plugins:read'],
+    );
 
     expect([revoke.statusCode, review.statusCode]).toEqual([403, 403]);
   });
@@ -204,7 +262,10 @@ describe('marketplace handler', () => {
 
     const response = await call(
       'PUT /v1/marketplace/plugins/{id}/reviews/mine',
-      { pathParameters: { id: 'lab-viewer' }, body: { stars: 4, title: 'CANARY-PHI-Jane-Roe', body: 'CANARY-PHI-Jane-Roe' } },
+      {
+        pathParameters: { id: 'lab-viewer' },
+        body: { stars: 4, title: 'CANARY-PHI-Jane-Roe', body: 'CANARY-PHI-Jane-Roe' },
+      },
       ['marketplace:review'],
     );
 

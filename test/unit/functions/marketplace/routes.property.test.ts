@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { marketplaceRoutes } from '../../../../functions/marketplace/routes.ts';
+import type { HttpRequest } from '../../../../shared/http/http-types.ts';
+import { toProblem } from '../../../../shared/http/problem.ts';
+import { createMarketplaceHarness } from '../../../support/fakes/in-memory-marketplace-harness.ts';
+
+const ALL_SCOPES = new Set([
+  'marketplace:publish',
+  'marketplace:review',
+  'marketplace:admin',
+  'plugins:admin',
+  'plugins:read',
+]);
+
+function request(
+  routeKey: string,
+  body: unknown,
+  pathParameters: Record<string, string>,
+  query: Record<string, string>,
+): HttpRequest {
+  return {
+    routeKey,
+    requestId: 'req',
+    caller: { tenantId: 't-acme' as never, userId: 'u', scopes: ALL_SCOPES },
+    pathParameters,
+    query,
+    header: () => undefined,
+    jsonBody: () => body,
+  };
+}
+
+describe('marketplace request parsers (property)', () => {
+  it('answers any JSON body, path and query with a 2xx or a 4xx problem, never a 5xx', async () => {
+    const { service, publish } = createMarketplaceHarness();
+    await publish('lab-viewer', '1.0.0');
+    const routes = marketplaceRoutes({ marketplace: service });
+    const routeKeys = Object.keys(routes);
+    const segment = fc.oneof(
+      fc.constantFrom('lab-viewer', '1.0.0', 'updates', '..', ''),
+      fc.string({ maxLength: 80 }),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routeKeys),
+        fc.jsonValue({ maxDepth: 4 }),
+        fc.record({ id: segment, version: segment }),
+        fc.dictionary(
+          fc.constantFrom('query', 'tags', 'sort', 'limit', 'cursor', 'prerelease'),
+          fc.string({ maxLength: 200 }),
+        ),
+        async (routeKey, body, pathParameters, query) => {
+          const handler = routes[routeKey];
+          if (!handler) return;
+          try {
+            const response = await handler(request(routeKey, body, pathParameters, query));
+            expect(response.status).toBeLessThan(300);
+          } catch (error) {
+            const status = toProblem(error, 'req').status;
+            expect(status, String((error as Error)?.stack)).toBeGreaterThanOrEqual(400);
+            expect(status).toBeLessThan(500);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
