@@ -1,0 +1,289 @@
+import { type ApiErrorCode, HostError, isApiErrorCode, sanitizeHostMessage } from './errors.ts';
+import type { PluginHost } from './host.ts';
+import type { Limits } from './limits.ts';
+import { RATE_WINDOW_MS } from './limits.ts';
+import { type CounterKind, OPERATIONS, type OperationContext } from './operations.ts';
+import type { EmittedEvent, JsonValue, LogEntry, ResourceExceeded, SecurityEvent } from './schemas.ts';
+import type { UsageCounters } from './usage-counters.ts';
+
+export const MAX_LOG_ENTRIES = 200;
+export const MAX_LOG_MESSAGE_CHARS = 4_000;
+export const MAX_LOG_META_CHARS = 8_192;
+export const MAX_EVENTS = 100;
+export const MAX_EVENT_DATA_CHARS = 64 * 1024;
+
+const RESERVED_EVENT_PREFIXES = ['plugin:', 'security:', 'audit:'];
+const EVENT_NAME = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/;
+
+export interface RunIdentity {
+  readonly tenantId: string;
+  readonly pluginId: string;
+  readonly version: string;
+}
+
+export interface BridgeHooks {
+  onSecurityEvent?(event: SecurityEvent): void | Promise<void>;
+  onResourceExceeded?(event: ResourceExceeded): void | Promise<void>;
+}
+
+/** Hooks observe; a failing hook must never change a run's outcome or reach the plugin. */
+export function notify<T>(hook: ((event: T) => void | Promise<void>) | undefined, event: T): void {
+  if (!hook) return;
+  try {
+    const result = hook(event);
+    if (result && typeof result.then === 'function') result.then(undefined, () => {});
+  } catch {
+    // Observers are best effort by design.
+  }
+}
+
+class CallFailure extends Error {
+  readonly code: ApiErrorCode;
+
+  constructor(code: ApiErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const NEVER = new Promise<never>(() => {});
+
+/**
+ * The host half of one run's API: validates and authorizes every call, counts it, calls the
+ * tenant's host with fresh copies, and turns every outcome into a string for the isolate. Once the
+ * run has settled it never calls the host again and never answers the isolate again, so code left
+ * running in an abandoned context cannot reach data or resume.
+ */
+export class RunBridge implements OperationContext {
+  readonly host: PluginHost;
+  readonly logs: LogEntry[] = [];
+  readonly events: EmittedEvent[] = [];
+  /** Codes this run has thrown at the plugin: a run may only end with an API code it was given. */
+  readonly issued = new Map<ApiErrorCode, string>();
+  dataCalls = 0;
+  networkCalls = 0;
+  storageBytes = 0;
+  inFlight = 0;
+  isSettled = false;
+  #droppedLogs = 0;
+  #storageUsed: number | undefined;
+  readonly #grants: ReadonlySet<string>;
+  readonly #identity: RunIdentity;
+  readonly #limits: Limits;
+  readonly #counters: UsageCounters;
+  readonly #hooks: BridgeHooks;
+
+  constructor(options: {
+    host: PluginHost;
+    grants: readonly string[];
+    identity: RunIdentity;
+    limits: Limits;
+    counters: UsageCounters;
+    hooks: BridgeHooks;
+  }) {
+    this.host = options.host;
+    this.#grants = new Set(options.grants);
+    this.#identity = options.identity;
+    this.#limits = options.limits;
+    this.#counters = options.counters;
+    this.#hooks = options.hooks;
+  }
+
+  settle(): void {
+    this.isSettled = true;
+  }
+
+  /** Starts one API call; `reply` is called at most once, and never after the run settled. */
+  call(method: string, argsJson: string, reply: (text: string) => void): void {
+    if (this.isSettled) return;
+    this.inFlight++;
+    this.#dispatch(method, argsJson).then(
+      (text) => {
+        this.inFlight--;
+        if (!this.isSettled) reply(text);
+      },
+      () => {
+        this.inFlight--;
+      },
+    );
+  }
+
+  /** Logs and events, answered synchronously: '' or code + '\n' + message. */
+  record(kind: string, json: string): string {
+    if (this.isSettled) return 'SandboxCrashed\nthe run has ended';
+    try {
+      if (kind === 'log') this.#recordLog(json);
+      else if (kind === 'event') this.#recordEvent(json);
+      else throw new CallFailure('InvalidArgument', 'unknown record kind');
+      return '';
+    } catch (error) {
+      const failure = this.#toFailure(error);
+      return `${failure.code}\n${failure.message}`;
+    }
+  }
+
+  isGranted(permission: string): boolean {
+    if (this.#grants.has(permission)) return true;
+    if (!permission.startsWith('network:')) return false;
+    const host = permission.slice('network:'.length);
+    for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+      if (this.#grants.has(`network:*${host.slice(dot)}`)) return true;
+    }
+    return false;
+  }
+
+  async chargeStorage(key: string, value: JsonValue | undefined): Promise<void> {
+    const storage = this.host.storage;
+    if (!storage) return;
+    if (this.#storageUsed === undefined) this.#storageUsed = await this.#measureStorage();
+    const previous = await storage.get(key);
+    const previousBytes = previous === null || previous === undefined ? 0 : entryBytes(key, previous);
+    const nextBytes = value === undefined ? 0 : entryBytes(key, value);
+    const total = this.#storageUsed - previousBytes + nextBytes;
+    if (nextBytes > previousBytes && total > this.#limits.storageBytes) {
+      this.#exceeded('storage', this.#limits.storageBytes, total);
+      throw new CallFailure('QuotaExceeded', `storage quota of ${this.#limits.storageBytes} bytes exceeded`);
+    }
+    this.#storageUsed = total;
+    this.storageBytes = total;
+  }
+
+  async #measureStorage(): Promise<number> {
+    const storage = this.host.storage;
+    if (!storage) return 0;
+    if (storage.bytesUsed) return storage.bytesUsed();
+    let total = 0;
+    for (const key of await storage.list(undefined)) {
+      const value = await storage.get(key);
+      if (value !== null && value !== undefined) total += entryBytes(key, value);
+    }
+    return total;
+  }
+
+  async #dispatch(method: string, argsJson: string): Promise<string> {
+    try {
+      const operation = OPERATIONS.get(method);
+      if (!operation) throw new CallFailure('InvalidArgument', `unknown API method ${method.slice(0, 64)}`);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(argsJson);
+      } catch {
+        throw new CallFailure('InvalidArgument', `${method}: arguments must be JSON values`);
+      }
+      const parsed = operation.schema.safeParse(raw);
+      if (!parsed.success)
+        throw new CallFailure('InvalidArgument', `${method}: ${describeIssues(parsed.error)}`);
+      const permission = operation.permission(parsed.data);
+      if (permission !== undefined && !this.isGranted(permission)) {
+        notify(this.#hooks.onSecurityEvent, {
+          type: 'permission-denied',
+          ...this.#identity,
+          operation: method,
+          permission,
+        } satisfies SecurityEvent);
+        throw new CallFailure('PermissionDenied', `${method} requires the ${permission} permission`);
+      }
+      await this.#consume(operation.counter);
+      if (this.isSettled) return NEVER;
+      const value = await operation.invoke(this, parsed.data);
+      if (this.isSettled) return NEVER;
+      return `1${JSON.stringify(value ?? null)}`;
+    } catch (error) {
+      const failure = this.#toFailure(error);
+      return `0${failure.code}\n${failure.message}`;
+    }
+  }
+
+  async #consume(kind: CounterKind): Promise<void> {
+    if (kind === 'networkCalls') this.networkCalls++;
+    else this.dataCalls++;
+    const limit =
+      kind === 'networkCalls' ? this.#limits.networkCallsPerMinute : this.#limits.databaseQueriesPerMinute;
+    const { tenantId, pluginId } = this.#identity;
+    const result = await this.#counters.consume(`${tenantId}/${pluginId}/${kind}`, 1, limit, RATE_WINDOW_MS);
+    if (!result.allowed) {
+      this.#exceeded(kind, limit, result.observed);
+      throw new CallFailure('RateLimited', `${kind} limit of ${limit} per minute reached`);
+    }
+  }
+
+  #recordLog(json: string): void {
+    if (this.logs.length >= MAX_LOG_ENTRIES) {
+      if (this.#droppedLogs++ === 0) {
+        this.logs.push({
+          level: 'warn',
+          message: `log limit of ${MAX_LOG_ENTRIES} entries reached; later entries dropped`,
+        });
+      }
+      return;
+    }
+    const [level, message, meta] = JSON.parse(json) as [unknown, unknown, JsonValue];
+    const entry: LogEntry = {
+      level: level === 'error' || level === 'warn' ? level : 'info',
+      message: typeof message === 'string' ? message.slice(0, MAX_LOG_MESSAGE_CHARS) : '',
+    };
+    if (meta !== null && meta !== undefined) {
+      entry.meta = JSON.stringify(meta).length <= MAX_LOG_META_CHARS ? meta : { truncated: true };
+    }
+    this.logs.push(entry);
+  }
+
+  #recordEvent(json: string): void {
+    const [name, data] = JSON.parse(json) as [unknown, JsonValue];
+    if (typeof name !== 'string' || !EVENT_NAME.test(name)) {
+      throw new CallFailure(
+        'InvalidArgument',
+        'events.emit: name must be 1-128 letters, digits, ":", ".", "_" or "-"',
+      );
+    }
+    const { pluginId } = this.#identity;
+    const namespaced = name.startsWith(`${pluginId}:`) ? name : `${pluginId}:${name}`;
+    if (RESERVED_EVENT_PREFIXES.some((prefix) => name.startsWith(prefix) || namespaced.startsWith(prefix))) {
+      notify(this.#hooks.onSecurityEvent, {
+        type: 'reserved-event-name',
+        ...this.#identity,
+        operation: 'events.emit',
+        eventName: name,
+      } satisfies SecurityEvent);
+      throw new CallFailure('PermissionDenied', 'events.emit: platform event names cannot be emitted');
+    }
+    if (this.events.length >= MAX_EVENTS) {
+      this.#exceeded('events', MAX_EVENTS, this.events.length + 1);
+      throw new CallFailure('QuotaExceeded', `events.emit: at most ${MAX_EVENTS} events per run`);
+    }
+    if (json.length - name.length > MAX_EVENT_DATA_CHARS) {
+      throw new CallFailure('QuotaExceeded', `events.emit: data exceeds ${MAX_EVENT_DATA_CHARS} characters`);
+    }
+    this.events.push({ name: namespaced, data });
+  }
+
+  #exceeded(resource: ResourceExceeded['resource'], limit: number, observed: number): void {
+    notify(this.#hooks.onResourceExceeded, { ...this.#identity, resource, limit, observed });
+  }
+
+  #toFailure(error: unknown): CallFailure {
+    let failure: CallFailure;
+    if (error instanceof CallFailure) failure = error;
+    else if (error instanceof HostError && isApiErrorCode(error.code)) {
+      failure = new CallFailure(error.code, sanitizeHostMessage(error.message));
+    } else failure = new CallFailure('SandboxCrashed', 'the host failed to answer the call');
+    this.issued.set(failure.code, failure.message);
+    return failure;
+  }
+}
+
+function entryBytes(key: string, value: JsonValue): number {
+  return Buffer.byteLength(key) + Buffer.byteLength(JSON.stringify(value));
+}
+
+function describeIssues(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): string {
+  return error.issues
+    .slice(0, 3)
+    .map(
+      (issue) =>
+        `${issue.path.length > 0 ? `argument ${issue.path.map(String).join('.')}` : 'arguments'} ${issue.message}`,
+    )
+    .join('; ');
+}

@@ -1,0 +1,81 @@
+/**
+ * The error codes a run can end with. They are a public contract (the HTTP API maps them to its
+ * own problem codes), so they never change once shipped.
+ */
+export const SANDBOX_ERROR_CODES = [
+  'TimeoutExceeded',
+  'MemoryLimitExceeded',
+  'CpuBudgetExceeded',
+  'RateLimited',
+  'QuotaExceeded',
+  'PermissionDenied',
+  'NotFound',
+  'PluginError',
+  'SandboxCrashed',
+  'InvalidArgument',
+] as const;
+export type SandboxErrorCode = (typeof SANDBOX_ERROR_CODES)[number];
+
+/** Codes a plugin API call may throw inside the sandbox (and end the run with when uncaught). */
+export const API_ERROR_CODES = [
+  'PermissionDenied',
+  'NotFound',
+  'RateLimited',
+  'QuotaExceeded',
+  'InvalidArgument',
+  'SandboxCrashed',
+] as const satisfies readonly SandboxErrorCode[];
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+const codeSet: ReadonlySet<string> = new Set(SANDBOX_ERROR_CODES);
+const apiCodeSet: ReadonlySet<string> = new Set(API_ERROR_CODES);
+
+export function isSandboxErrorCode(value: unknown): value is SandboxErrorCode {
+  return typeof value === 'string' && codeSet.has(value);
+}
+
+export function isApiErrorCode(value: unknown): value is ApiErrorCode {
+  return typeof value === 'string' && apiCodeSet.has(value);
+}
+
+export interface SandboxError {
+  readonly code: SandboxErrorCode;
+  readonly message: string;
+}
+
+/**
+ * What a `host` implementation throws to fail one API call with a typed code, e.g.
+ * `throw new HostError('NotFound', 'patient not found')`. Its message reaches the plugin and the
+ * caller, so it must hold ids at most, never record contents. Any other thrown value is treated
+ * as a host failure and reaches the plugin as a generic `SandboxCrashed` error.
+ */
+export class HostError extends Error {
+  readonly code: ApiErrorCode;
+
+  constructor(code: ApiErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HostError';
+    this.code = code;
+  }
+}
+
+const MAX_MESSAGE_LENGTH = 500;
+
+export function boundMessage(message: string): string {
+  return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message;
+}
+
+/**
+ * For messages written on the host side (a `HostError` from the platform's data layer): defence
+ * in depth against a stack trace or file path slipping through to a plugin or caller.
+ */
+export function sanitizeHostMessage(message: string): string {
+  const firstLine = message.split('\n', 1)[0] ?? '';
+  return boundMessage(
+    firstLine.replace(/file:\/\/\S+/g, '<path>').replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@-]+){3,}/g, '<path>'),
+  );
+}
+
+export function sandboxError(code: SandboxErrorCode, message: string): SandboxError {
+  return { code, message: boundMessage(message) };
+}

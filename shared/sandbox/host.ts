@@ -1,0 +1,52 @@
+import type { JsonValue } from './schemas.ts';
+
+type Json = JsonValue;
+type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * The data side of the plugin API for one tenant, implemented by the platform (DynamoDB) or by a
+ * test fake. Every argument is a fresh copy parsed from JSON and every answer is copied before the
+ * plugin sees it, so implementations may keep or mutate what they receive. "Not found" is
+ * `undefined`/`null` (the plugin then gets a `NotFound` error); records of another tenant must
+ * look exactly like records that do not exist. Throw `HostError` for other typed failures.
+ */
+export interface PluginHost {
+  readonly patients: {
+    search(criteria: JsonObject): Promise<Json[]>;
+    get(id: string): Promise<Json | null | undefined>;
+    update(id: string, data: JsonObject): Promise<Json | null | undefined>;
+  };
+  readonly appointments: {
+    schedule(appointment: JsonObject): Promise<Json>;
+    cancel(id: string, reason: string | undefined): Promise<Json | null | undefined>;
+    reschedule(id: string, newTime: string): Promise<Json | null | undefined>;
+  };
+  /** Per tenant and plugin. Without it, storage calls fail with `PermissionDenied`. */
+  readonly storage?: PluginStorage;
+  /** Without it, `http.fetch` fails with `PermissionDenied` whatever the grants. */
+  readonly fetch?: (url: string, init: HttpRequestInit) => Promise<HttpResponse>;
+}
+
+export interface PluginStorage {
+  get(key: string): Promise<Json | null | undefined>;
+  set(key: string, value: Json): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(prefix: string | undefined): Promise<string[]>;
+  /**
+   * Bytes in use (keys plus JSON values, UTF-8) for this tenant and plugin. Optional: without it
+   * the sandbox sums `list` and `get` once per run, which is fine for fakes but not for a store.
+   */
+  bytesUsed?(): Promise<number>;
+}
+
+export interface HttpRequestInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}

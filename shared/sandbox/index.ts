@@ -1,0 +1,16 @@
+export { API_ERROR_CODES, HostError, SANDBOX_ERROR_CODES, type SandboxErrorCode } from './errors.ts';
+export type { HttpRequestInit, HttpResponse, PluginHost, PluginStorage } from './host.ts';
+export { DEFAULT_LIMITS, type LimitOverrides, type Limits, MAX_RESULT_BYTES } from './limits.ts';
+export { PluginSandbox, type PluginSandboxOptions, type RunRequest } from './plugin-sandbox.ts';
+export type {
+  EmittedEvent,
+  Entry,
+  JsonValue,
+  LogEntry,
+  ResourceExceeded,
+  RunResult,
+  SecurityEvent,
+  Usage,
+} from './schemas.ts';
+export { SupervisedSandbox, type SupervisedSandboxOptions } from './supervised/supervised-sandbox.ts';
+export { type ConsumeResult, InMemoryUsageCounters, type UsageCounters } from './usage-counters.ts';

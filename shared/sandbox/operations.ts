@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { HostError } from './errors.ts';
+import type { PluginHost } from './host.ts';
+import { type JsonValue, ParsedJsonSchema } from './schemas.ts';
+
+const RecordIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be an id');
+const IsoDateTimeSchema = z.iso.datetime({ offset: true });
+const OptionalTextSchema = z
+  .string()
+  .max(1_000)
+  .nullish()
+  .transform((value) => value ?? undefined);
+const CriteriaSchema = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(256), z.number(), z.boolean(), z.null()]))
+  .refine((criteria) => Object.keys(criteria).length <= 20, 'at most 20 criteria');
+const JsonObjectSchema = z.record(z.string().max(128), ParsedJsonSchema);
+const AppointmentRequestSchema = z.looseObject({
+  patientId: RecordIdSchema,
+  start: IsoDateTimeSchema,
+  end: IsoDateTimeSchema,
+});
+const StorageKeySchema = z.string().min(1).max(256);
+const HttpInitSchema = z
+  .object({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
+    headers: z
+      .record(z.string().min(1).max(256), z.string().max(8_192))
+      .refine((headers) => Object.keys(headers).length <= 50, 'at most 50 headers')
+      .default({}),
+    body: z
+      .string()
+      .max(1024 * 1024)
+      .optional(),
+  })
+  .strict()
+  .nullish()
+  .transform((init) => init ?? { method: 'GET' as const, headers: {} });
+const HttpResponseSchema = z.object({
+  status: z.number().int().min(100).max(599),
+  headers: z.record(z.string(), z.string()),
+  body: z.string().max(5 * 1024 * 1024),
+});
+
+export type CounterKind = 'databaseQueries' | 'networkCalls';
+
+/** What an operation needs from the run besides the host: storage accounting and grants. */
+export interface OperationContext {
+  readonly host: PluginHost;
+  chargeStorage(key: string, value: JsonValue | undefined): Promise<void>;
+}
+
+export interface Operation {
+  readonly schema: z.ZodType<readonly unknown[]>;
+  readonly counter: CounterKind;
+  /** The grant the call needs, computed from the validated arguments (a URL's host). */
+  permission(args: readonly unknown[]): string | undefined;
+  invoke(context: OperationContext, args: readonly unknown[]): Promise<unknown>;
+}
+
+function found<T>(value: T | null | undefined, what: string, id: string): T {
+  if (value === null || value === undefined) throw new HostError('NotFound', `${what} ${id} not found`);
+  return value;
+}
+
+function storageOf(context: OperationContext) {
+  const storage = context.host.storage;
+  if (!storage) throw new HostError('PermissionDenied', 'storage is not available to this plugin');
+  return storage;
+}
+
+function operation<Schema extends z.ZodType<readonly unknown[]>>(definition: {
+  schema: Schema;
+  counter?: CounterKind;
+  permission: string | ((args: z.output<Schema>) => string | undefined) | undefined;
+  invoke(context: OperationContext, args: z.output<Schema>): Promise<unknown>;
+}): Operation {
+  const { permission } = definition;
+  return {
+    schema: definition.schema,
+    counter: definition.counter ?? 'databaseQueries',
+    permission: (args) =>
+      typeof permission === 'function' ? permission(args as z.output<Schema>) : permission,
+    invoke: (context, args) => definition.invoke(context, args as z.output<Schema>),
+  };
+}
+
+/** A URL's host as a grant names it; undefined for anything that is not plain http(s). */
+export function networkPermissionFor(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  if (parsed.username || parsed.password) return undefined;
+  return `network:${parsed.host.toLowerCase()}`;
+}
+
+export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
+  [
+    'patients.search',
+    operation({
+      schema: z.tuple([CriteriaSchema.nullish().transform((value) => value ?? {})]),
+      permission: 'read:patients',
+      invoke: ({ host }, [criteria]) => host.patients.search(criteria),
+    }),
+  ],
+  [
+    'patients.get',
+    operation({
+      schema: z.tuple([RecordIdSchema]),
+      permission: 'read:patients',
+      invoke: async ({ host }, [id]) => found(await host.patients.get(id), 'patient', id),
+    }),
+  ],
+  [
+    'patients.update',
+    operation({
+      schema: z.tuple([RecordIdSchema, JsonObjectSchema]),
+      permission: 'write:patients',
+      invoke: async ({ host }, [id, data]) => found(await host.patients.update(id, data), 'patient', id),
+    }),
+  ],
+  [
+    'appointments.schedule',
+    operation({
+      schema: z.tuple([AppointmentRequestSchema]),
+      permission: 'write:appointments',
+      invoke: ({ host }, [appointment]) =>
+        host.appointments.schedule(appointment as Record<string, JsonValue>),
+    }),
+  ],
+  [
+    'appointments.cancel',
+    operation({
+      schema: z.tuple([RecordIdSchema, OptionalTextSchema]),
+      permission: 'write:appointments',
+      invoke: async ({ host }, [id, reason]) =>
+        found(await host.appointments.cancel(id, reason), 'appointment', id),
+    }),
+  ],
+  [
+    'appointments.reschedule',
+    operation({
+      schema: z.tuple([RecordIdSchema, IsoDateTimeSchema]),
+      permission: 'write:appointments',
+      invoke: async ({ host }, [id, newTime]) =>
+        found(await host.appointments.reschedule(id, newTime), 'appointment', id),
+    }),
+  ],
+  [
+    'storage.get',
+    operation({
+      schema: z.tuple([StorageKeySchema]),
+      permission: undefined,
+      invoke: async (context, [key]) => (await storageOf(context).get(key)) ?? null,
+    }),
+  ],
+  [
+    'storage.set',
+    operation({
+      schema: z.tuple([StorageKeySchema, ParsedJsonSchema]),
+      permission: undefined,
+      invoke: async (context, [key, value]) => {
+        const storage = storageOf(context);
+        await context.chargeStorage(key, value);
+        await storage.set(key, value);
+        return null;
+      },
+    }),
+  ],
+  [
+    'storage.delete',
+    operation({
+      schema: z.tuple([StorageKeySchema]),
+      permission: undefined,
+      invoke: async (context, [key]) => {
+        const storage = storageOf(context);
+        await context.chargeStorage(key, undefined);
+        await storage.delete(key);
+        return null;
+      },
+    }),
+  ],
+  [
+    'storage.list',
+    operation({
+      schema: z.tuple([z.string().max(256).nullish()]),
+      permission: undefined,
+      invoke: (context, [prefix]) => storageOf(context).list(prefix ?? undefined),
+    }),
+  ],
+  [
+    'http.fetch',
+    operation({
+      schema: z.tuple([z.string().min(1).max(2_048), HttpInitSchema]),
+      counter: 'networkCalls',
+      permission: ([url]) => networkPermissionFor(url) ?? 'network:<invalid-url>',
+      invoke: async ({ host }, [url, init]) => {
+        if (!host.fetch)
+          throw new HostError('PermissionDenied', 'network access is not available to this plugin');
+        const parsed = HttpResponseSchema.safeParse(await host.fetch(url, init));
+        if (!parsed.success) throw new HostError('SandboxCrashed', 'the network response could not be read');
+        return parsed.data;
+      },
+    }),
+  ],
+]);

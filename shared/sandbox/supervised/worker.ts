@@ -1,0 +1,141 @@
+import { writeSync } from 'node:fs';
+import { HostError, isApiErrorCode } from '../errors.ts';
+import type { HttpRequestInit, HttpResponse, PluginHost, PluginStorage } from '../host.ts';
+import { PluginSandbox } from '../plugin-sandbox.ts';
+import type { JsonValue } from '../schemas.ts';
+import type { ConsumeResult, UsageCounters } from '../usage-counters.ts';
+import {
+  CATASTROPHIC_MARKER,
+  type HostMethod,
+  type SupervisorMessage,
+  type WorkerMessage,
+} from './protocol.ts';
+
+/**
+ * The worker process of `SupervisedSandbox`: a `PluginSandbox` whose host, counters and hooks all
+ * live in the supervisor, reached over IPC. If untrusted code takes this process down (a V8 heap
+ * abort), only the invocations running here are lost, and the supervisor answers them.
+ */
+const send = (message: WorkerMessage): void => {
+  try {
+    process.send?.(message);
+  } catch {
+    // The supervisor is gone; the disconnect handler ends this process.
+  }
+};
+
+type Waiter = { resolve(value: unknown): void; reject(error: unknown): void };
+const hostWaiters = new Map<string, Waiter>();
+const consumeWaiters = new Map<number, (result: ConsumeResult) => void>();
+let sequence = 0;
+
+function callHost(runId: string, method: HostMethod, args: unknown[]): Promise<unknown> {
+  const callId = ++sequence;
+  return new Promise((resolve, reject) => {
+    hostWaiters.set(`${runId}/${callId}`, { resolve, reject });
+    send({
+      type: 'host',
+      runId,
+      callId,
+      method,
+      args: args.map((arg) => (arg === undefined ? null : arg)) as JsonValue[],
+    });
+  });
+}
+
+function remoteHost(
+  runId: string,
+  request: { hasStorage: boolean; hasStorageBytesUsed: boolean; hasFetch: boolean },
+): PluginHost {
+  const call = <T>(method: HostMethod, ...args: unknown[]) => callHost(runId, method, args) as Promise<T>;
+  const storage: PluginStorage = {
+    get: (key) => call('storage.get', key),
+    set: (key, value) => call('storage.set', key, value),
+    delete: (key) => call('storage.delete', key),
+    list: (prefix) => call('storage.list', prefix),
+    ...(request.hasStorageBytesUsed ? { bytesUsed: () => call<number>('storage.bytesUsed') } : {}),
+  };
+  return {
+    patients: {
+      search: (criteria) => call('patients.search', criteria),
+      get: (id) => call('patients.get', id),
+      update: (id, data) => call('patients.update', id, data),
+    },
+    appointments: {
+      schedule: (appointment) => call('appointments.schedule', appointment),
+      cancel: (id, reason) => call('appointments.cancel', id, reason),
+      reschedule: (id, newTime) => call('appointments.reschedule', id, newTime),
+    },
+    ...(request.hasStorage ? { storage } : {}),
+    ...(request.hasFetch
+      ? { fetch: (url: string, init: HttpRequestInit) => call<HttpResponse>('fetch', url, init) }
+      : {}),
+  };
+}
+
+const remoteCounters: UsageCounters = {
+  consume(key, amount, limit, windowMs) {
+    const requestId = ++sequence;
+    return new Promise((resolve) => {
+      consumeWaiters.set(requestId, resolve);
+      send({
+        type: 'consume',
+        requestId,
+        key,
+        amount,
+        limit: Number.isFinite(limit) ? limit : null,
+        windowMs,
+      });
+    });
+  },
+};
+
+const sandbox = new PluginSandbox({
+  counters: remoteCounters,
+  onSecurityEvent: (event) => send({ type: 'security', event }),
+  onResourceExceeded: (event) => send({ type: 'resource', event }),
+  onCatastrophicError: (failure) => {
+    // Synchronous write: the process aborts on the next line and an async write would be lost.
+    writeSync(2, `\n${CATASTROPHIC_MARKER} ${failure.runId ?? ''}\n`);
+    process.abort();
+  },
+});
+
+process.on('message', (raw: SupervisorMessage) => {
+  if (raw.type === 'run') {
+    const { hasStorage, hasStorageBytesUsed, hasFetch, ...request } = raw.request;
+    sandbox
+      .run({
+        ...request,
+        runId: raw.runId,
+        host: remoteHost(raw.runId, { hasStorage, hasStorageBytesUsed, hasFetch }),
+      })
+      .then((result) => {
+        send({ type: 'result', runId: raw.runId, result });
+        // Calls the run left unanswered are never answered now; drop their waiters.
+        for (const key of hostWaiters.keys()) if (key.startsWith(`${raw.runId}/`)) hostWaiters.delete(key);
+      });
+  } else if (raw.type === 'hostReply') {
+    const key = `${raw.runId}/${raw.callId}`;
+    const waiter = hostWaiters.get(key);
+    hostWaiters.delete(key);
+    if (!waiter) return;
+    if (raw.ok) waiter.resolve(raw.value);
+    else {
+      waiter.reject(
+        isApiErrorCode(raw.error.code)
+          ? new HostError(raw.error.code, raw.error.message)
+          : new Error('host call failed'),
+      );
+    }
+  } else if (raw.type === 'consumeReply') {
+    consumeWaiters.get(raw.requestId)?.({ allowed: raw.allowed, observed: raw.observed });
+    consumeWaiters.delete(raw.requestId);
+  }
+});
+
+process.on('disconnect', () => {
+  void sandbox.dispose().finally(() => process.exit(0));
+});
+
+send({ type: 'ready' });

@@ -1,0 +1,77 @@
+/**
+ * Rolling-window counters for the per-minute limits. The limits must hold across every process
+ * that runs a tenant's plugin, so the platform passes an implementation backed by a shared store
+ * (DynamoDB atomic updates); the in-memory one below serves a single process and tests.
+ */
+export interface UsageCounters {
+  /**
+   * Adds `amount` to `key` unless that would take the total within the last `windowMs` over
+   * `limit`. `observed` is the total including `amount` (whether or not it was allowed), so a
+   * denial can be reported with the figure that crossed the limit.
+   */
+  consume(key: string, amount: number, limit: number, windowMs: number): Promise<ConsumeResult>;
+}
+
+export interface ConsumeResult {
+  readonly allowed: boolean;
+  readonly observed: number;
+}
+
+const BUCKETS = 60;
+
+interface Window {
+  readonly windowMs: number;
+  readonly amounts: number[];
+  readonly starts: number[];
+}
+
+/** Sixty buckets per window: exact to a sixtieth of the window, constant memory per key. */
+export class InMemoryUsageCounters implements UsageCounters {
+  readonly #windows = new Map<string, Window>();
+  readonly #now: () => number;
+
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  consume(key: string, amount: number, limit: number, windowMs: number): Promise<ConsumeResult> {
+    return Promise.resolve(this.consumeSync(key, amount, limit, windowMs));
+  }
+
+  consumeSync(key: string, amount: number, limit: number, windowMs: number): ConsumeResult {
+    const window = this.#windowFor(key, windowMs);
+    const bucketMs = windowMs / BUCKETS;
+    const now = this.#now();
+    const bucketStart = Math.floor(now / bucketMs) * bucketMs;
+    let total = 0;
+    for (let index = 0; index < BUCKETS; index++) {
+      const start = window.starts[index] ?? Number.NEGATIVE_INFINITY;
+      if (start <= now - windowMs) {
+        window.amounts[index] = 0;
+      } else {
+        total += window.amounts[index] ?? 0;
+      }
+    }
+    const observed = total + amount;
+    if (observed > limit && amount > 0) return { allowed: false, observed };
+    const slot = Math.floor(now / bucketMs) % BUCKETS;
+    if (window.starts[slot] !== bucketStart) {
+      window.starts[slot] = bucketStart;
+      window.amounts[slot] = 0;
+    }
+    window.amounts[slot] = (window.amounts[slot] ?? 0) + amount;
+    return { allowed: observed <= limit, observed };
+  }
+
+  #windowFor(key: string, windowMs: number): Window {
+    const existing = this.#windows.get(key);
+    if (existing && existing.windowMs === windowMs) return existing;
+    const created: Window = {
+      windowMs,
+      amounts: new Array<number>(BUCKETS).fill(0),
+      starts: new Array<number>(BUCKETS).fill(Number.NEGATIVE_INFINITY),
+    };
+    this.#windows.set(key, created);
+    return created;
+  }
+}
