@@ -17,7 +17,8 @@ const TTL_MARGIN_SECONDS = 300;
  * never take the total over the limit: at worst one is denied that a perfect counter would admit.
  *
  * Counter keys are `<tenant>/<plugin>/<counter>` (the sandbox's format); the tenant part selects
- * the tenant's partition, so counters live and expire with the tenant's other items.
+ * the tenant's partition, so counters live and expire with the tenant's other items. Other keys
+ * (the circuit breaker's) get a partition of their own.
  */
 export class DynamoDbUsageCounters implements UsageCounters {
   private readonly client: DynamoDBDocumentClient;
@@ -128,7 +129,7 @@ export class DynamoDbUsageCounters implements UsageCounters {
 
 function splitKey(key: string): { partition: string; counterKey: string } {
   const slash = key.indexOf('/');
-  // Fail closed: a counter that cannot be attributed to a tenant must not be silently shared.
-  if (slash <= 0) throw new Error('usage counter keys must start with the tenant id');
+  // Keys that name no tenant (platform-wide counters) get a partition of their own.
+  if (slash <= 0) return { partition: `COUNTER#${key}`, counterKey: key };
   return { partition: tenantPartition(key.slice(0, slash)), counterKey: key.slice(slash + 1) };
 }

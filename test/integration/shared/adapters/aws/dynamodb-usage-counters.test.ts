@@ -87,9 +87,13 @@ describe('DynamoDbUsageCounters against DynamoDB Local', () => {
     expect(other).toEqual({ allowed: true, observed: 2 });
   });
 
-  it('refuses a key that names no tenant rather than sharing it', async () => {
-    const [counter] = instances(1, manualClock(0));
+  it('counts keys that name no tenant in a partition of their own', async () => {
+    const [counter] = instances(1, manualClock(Date.UTC(2030, 0, 1, 12, 0, 5)));
 
-    await expect(counter?.consume('no-tenant', 1, 5, WINDOW_MS)).rejects.toThrow(/tenant/);
+    await counter?.consume('breaker:t-acme:plugin:error', 1, 2, WINDOW_MS);
+    const second = await counter?.consume('breaker:t-acme:plugin:error', 1, 2, WINDOW_MS);
+    const third = await counter?.consume('breaker:t-acme:plugin:error', 1, 2, WINDOW_MS);
+
+    expect([second?.allowed, third?.allowed]).toEqual([true, false]);
   });
 });

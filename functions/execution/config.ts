@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { ADAPTERS_ENV_SHAPE, hasSigningKey, SIGNING_KEY_MESSAGE } from '../../shared/config/adapters-env.ts';
+import { parseEnv } from '../../shared/config/parse-env.ts';
+
+/** The execution function needs no token settings: it is only invoked by the platform itself. */
+export const ExecutionConfigSchema = z
+  .object({ ...ADAPTERS_ENV_SHAPE })
+  .refine(hasSigningKey, SIGNING_KEY_MESSAGE);
+export type ExecutionConfig = z.infer<typeof ExecutionConfigSchema>;
+
+export const loadExecutionConfig = (env: Record<string, string | undefined> = process.env): ExecutionConfig =>
+  parseEnv(ExecutionConfigSchema, env);

@@ -1,0 +1,55 @@
+import type { Context } from 'aws-lambda';
+import { DirectInvocationSchema, type InvocationResult } from '../../shared/domain/invocation.ts';
+import { type DeliveryReport, deliverEvent } from '../../shared/services/execution/deliver-event.ts';
+import { runInvocation } from '../../shared/services/execution/run-invocation.ts';
+import type { ExecutionHandlerDependencies } from './wiring.ts';
+
+/**
+ * The execution function has two callers and no routes: the lifecycle function's synchronous
+ * invoke (a DirectInvocation) and EventBridge (an envelope whose detail-type is the event name).
+ * Anything else is refused by throwing, so an async delivery of it ends in the dead-letter queue.
+ */
+export function createExecutionHandler(deps: ExecutionHandlerDependencies) {
+  const { logger } = deps;
+  return async (
+    event: unknown,
+    context?: Pick<Context, 'awsRequestId'>,
+  ): Promise<InvocationResult | DeliveryReport> => {
+    logger.resetKeys();
+    if (context?.awsRequestId) logger.appendKeys({ awsRequestId: context.awsRequestId });
+    const invocation = DirectInvocationSchema.safeParse(event);
+    if (invocation.success) {
+      const { tenantId, pluginId, requestId } = invocation.data;
+      logger.appendKeys({ tenantId, pluginId, requestId });
+      const result = await runInvocation(invocation.data, deps);
+      logger.info('invocation finished', {
+        ok: result.ok,
+        code: result.error?.code,
+        wallMs: result.usage.wallMs,
+      });
+      return result;
+    }
+    if (isEnvelope(event)) {
+      logger.appendKeys({ eventId: event.id, eventName: event['detail-type'] });
+      try {
+        const report = await deliverEvent(event, deps);
+        logger.info('event delivered', { delivered: report.delivered, skipped: report.skipped });
+        return report;
+      } catch (error) {
+        logger.error('event delivery failed; the bus will retry', { errorName: (error as Error).name });
+        throw error;
+      }
+    }
+    logger.error('refused an event that is neither an invocation nor a subscribed event');
+    throw new Error('unrecognised execution event');
+  };
+}
+
+function isEnvelope(event: unknown): event is { id: string; 'detail-type': string } {
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    typeof (event as { id?: unknown }).id === 'string' &&
+    typeof (event as { 'detail-type'?: unknown })['detail-type'] === 'string'
+  );
+}

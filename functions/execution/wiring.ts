@@ -1,0 +1,95 @@
+import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
+import { DynamoDbMarketplaceCatalogue } from '../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
+import { DynamoDbPluginStorage } from '../../shared/adapters/aws/dynamodb-plugin-storage.ts';
+import { DynamoDbPublisherKeyRepository } from '../../shared/adapters/aws/dynamodb-publisher-key-repository.ts';
+import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-counters.ts';
+import { DynamoDbUsageRepository } from '../../shared/adapters/aws/dynamodb-usage-repository.ts';
+import { createLogger, type Logger } from '../../shared/observability/logger.ts';
+import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
+import { PluginSandbox } from '../../shared/sandbox/plugin-sandbox.ts';
+import { EventAuditLog } from '../../shared/services/event-audit-log.ts';
+import type { EventDeliveryMarkers } from '../../shared/services/execution/event-delivery-markers.ts';
+import type { ExecutionDependencies } from '../../shared/services/execution/execution-dependencies.ts';
+import { RevocationCache } from '../../shared/services/execution/revocation-cache.ts';
+import { SandboxObserver } from '../../shared/services/execution/sandbox-observer.ts';
+import { VerifiedArtifactLoader } from '../../shared/services/execution/verified-artifact-loader.ts';
+import { CircuitBreaker } from '../../shared/services/lifecycle/circuit-breaker.ts';
+import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
+import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
+import type { ExecutionConfig } from './config.ts';
+import { DynamoDbEventDeliveryMarkers } from './dynamodb-event-delivery-markers.ts';
+
+export type ExecutionHandlerDependencies = ExecutionDependencies & {
+  readonly markers: EventDeliveryMarkers;
+  readonly logger: Logger;
+};
+
+/**
+ * Builds everything once per cold start (one Lambda instance runs one invocation at a time, so
+ * one isolate per tenant and plugin is enough). `events` is replaced only by the local execution
+ * worker, whose events travel to the local platform's bus over IPC.
+ */
+export function wireExecution(
+  config: ExecutionConfig,
+  overrides: { events?: EventPublisher } = {},
+): ExecutionHandlerDependencies {
+  const platform = createPlatformAdapters(config);
+  const events = overrides.events ?? platform.events;
+  const { clock, ids, documentClient: client } = platform;
+  const audit = new EventAuditLog({ publisher: events, clock, ids });
+  const adapters = { ...platform, events, auditService: audit };
+  const logger = createLogger('plugin-execution');
+  const tables = { client, tableName: config.PLUGINS_TABLE };
+  const counters = new DynamoDbUsageCounters({ ...tables, clock });
+  const catalogue = new DynamoDbMarketplaceCatalogue(client, config.MARKETPLACE_TABLE);
+  const publisherKeys = new DynamoDbPublisherKeyRepository(client, config.MARKETPLACE_TABLE);
+  const usage = new DynamoDbUsageRepository(tables);
+  const storage = new DynamoDbPluginStorage(tables);
+  const pluginServices = createPluginServiceFactory(adapters, {
+    catalogue,
+    publisherKeys,
+    usage,
+    storageCleaner: storage,
+  });
+  const observer = new SandboxObserver({
+    audit,
+    events,
+    clock,
+    ids,
+    onFailure: (error) =>
+      logger.warn('a sandbox observation could not be recorded', { errorName: nameOf(error) }),
+  });
+  return {
+    installations: platform.installations,
+    policies: platform.policies,
+    revocations: new RevocationCache({ releases: catalogue, clock }),
+    artifacts: new VerifiedArtifactLoader({
+      artifacts: platform.artifacts,
+      signer: platform.signer,
+      publisherKeys,
+    }),
+    sandbox: new PluginSandbox({
+      counters,
+      onSecurityEvent: observer.onSecurityEvent,
+      onResourceExceeded: observer.onResourceExceeded,
+      maxIsolatesPerKey: 1,
+    }),
+    observer,
+    ehr: new DynamoDbEhrRepository(client, config.EHR_TABLE),
+    events,
+    audit,
+    failures: new CircuitBreaker({
+      counters,
+      policies: platform.policies,
+      pluginServiceFor: (tenantId, actorId) => pluginServices({ tenantId, actorId }),
+    }),
+    usage,
+    storage,
+    clock,
+    ids,
+    markers: new DynamoDbEventDeliveryMarkers({ ...tables, clock }),
+    logger,
+  };
+}
+
+const nameOf = (error: unknown) => (error instanceof Error ? error.name : typeof error);

@@ -1,0 +1,178 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ExecutionConfigSchema } from '../../../../functions/execution/config.ts';
+import { createExecutionHandler } from '../../../../functions/execution/dispatch.ts';
+import { wireExecution } from '../../../../functions/execution/wiring.ts';
+import { InstallationSchema } from '../../../../shared/domain/installation.ts';
+import { PLATFORM_EVENT_SOURCE } from '../../../../shared/domain/platform-events.ts';
+import { serializeStatement } from '../../../../shared/domain/release-statement.ts';
+import { sha256Hex } from '../../../../shared/domain/signatures.ts';
+
+const CANARY = 'Canary McPhi-Patient';
+const CODE = `export default { async execute(input, api) { const p = await api.patients.get('p-1'); return { seen: p.name }; } };`;
+const SHA = sha256Hex(CODE);
+const KEY_ID = 'arn:aws:kms:us-east-1:000000000000:key/test';
+
+const dynamodb = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+const kms = mockClient(KMSClient);
+const eventBridge = mockClient(EventBridgeClient);
+/** S3ArtifactStore reads bodies with transformToByteArray only. */
+const body = (text: string) =>
+  ({ transformToByteArray: async () => new Uint8Array(Buffer.from(text)) }) as never;
+
+function installation(state: 'enabled' | 'disabled') {
+  return InstallationSchema.parse({
+    tenantId: 't-acme',
+    pluginId: 'reader',
+    version: '1.0.0',
+    state,
+    source: 'marketplace',
+    sha256: SHA,
+    provenance: { kind: 'platform', keyId: KEY_ID },
+    metadata: { name: 'Reader', description: 'Reads', author: 'A', permissions: ['read:patients'] },
+    grants: { permissions: ['read:patients'], approvedBy: 'admin', approvedAt: '2030-01-01T00:00:00.000Z' },
+    installedAt: '2030-01-01T00:00:00.000Z',
+    installedBy: 'admin',
+    updatedAt: '2030-01-01T00:00:00.000Z',
+    updatedBy: 'admin',
+    revision: 1,
+  });
+}
+
+describe('execution handler (aws-sdk-client-mock)', () => {
+  let handler: ReturnType<typeof createExecutionHandler>;
+  let deps: ReturnType<typeof wireExecution>;
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const payload = serializeStatement({
+    pluginId: 'reader',
+    version: '1.0.0',
+    sha256: SHA,
+    publisher: 'pub-1',
+    permissions: ['read:patients'],
+    publishedAt: '2030-01-01T00:00:00.000Z',
+  });
+  const statement = JSON.stringify({
+    payload,
+    keyId: KEY_ID,
+    signature: sign('sha256', Buffer.from(payload), { key: privateKey, dsaEncoding: 'der' }).toString(
+      'base64',
+    ),
+  });
+
+  beforeAll(() => {
+    const config = ExecutionConfigSchema.parse({
+      PLUGINS_TABLE: 'plugins-table',
+      MARKETPLACE_TABLE: 'marketplace-table',
+      EHR_TABLE: 'ehr-table',
+      ARTIFACT_BUCKET: 'artifacts',
+      COMPLIANCE_LOG_BUCKET: 'compliance',
+      SIGNING_KEY_ID: KEY_ID,
+    });
+    deps = wireExecution(config);
+    handler = createExecutionHandler(deps);
+  });
+
+  afterAll(() => (deps.sandbox as unknown as { dispose(): Promise<void> }).dispose());
+
+  function arrange(state: 'enabled' | 'disabled') {
+    dynamodb.reset();
+    s3.reset();
+    kms.reset();
+    eventBridge.reset();
+    dynamodb.on(GetCommand).resolves({});
+    dynamodb
+      .on(GetCommand, { TableName: 'plugins-table', Key: { PK: 'TENANT#t-acme', SK: 'INSTALL#reader' } })
+      .resolves({
+        Item: { data: installation(state) },
+      });
+    dynamodb.on(GetCommand, { TableName: 'ehr-table' }).resolves({
+      Item: { data: { id: 'p-1', name: CANARY, birthDate: '1980-01-01' } },
+    });
+    dynamodb.on(QueryCommand).resolves({ Items: [] });
+    dynamodb.on(UpdateCommand).resolves({ Attributes: { amount: 1 } });
+    dynamodb.on(PutCommand).resolves({});
+    s3.on(GetObjectCommand, { Key: `artifacts/sha256/${SHA}` }).callsFake(() => ({ Body: body(CODE) }));
+    s3.on(GetObjectCommand, { Key: 'statements/reader/1.0.0.json' }).callsFake(() => ({
+      Body: body(statement),
+    }));
+    kms.on(GetPublicKeyCommand).resolves({ PublicKey: publicKey.export({ format: 'der', type: 'spki' }) });
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
+  }
+
+  const invocation = {
+    kind: 'invoke',
+    tenantId: 't-acme',
+    pluginId: 'reader',
+    actor: 'user-1',
+    requestId: 'req-1',
+    input: null,
+  };
+
+  beforeEach(() => arrange('enabled'));
+
+  it('verifies the artifact with the KMS public key fetched once, runs it and records usage', async () => {
+    const first = await handler(invocation);
+    const second = await handler(invocation);
+
+    expect(first).toMatchObject({ ok: true, value: { seen: CANARY } });
+    expect(second).toMatchObject({ ok: true });
+    expect(kms.commandCalls(GetPublicKeyCommand)).toHaveLength(1);
+    const usageWrites = dynamodb
+      .commandCalls(UpdateCommand)
+      .filter((call) => String(call.args[0].input.Key?.SK) === 'USAGE#reader#VERSION#1.0.0')
+      .filter((call) => String(call.args[0].input.UpdateExpression).startsWith('ADD invocations'));
+    expect(usageWrites).toHaveLength(2);
+    const detailTypes = eventBridge
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries?.map((entry) => entry.DetailType));
+    expect(detailTypes).toContain('audit:plugin:invoked');
+  });
+
+  it('answers PluginNotEnabled for a disabled installation without reading the artifact', async () => {
+    arrange('disabled');
+
+    const result = await handler(invocation);
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'PluginNotEnabled' } });
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+  });
+
+  it('never writes patient data to the logs', async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+
+    await handler({ ...invocation, input: { note: CANARY } });
+    spy.mockRestore();
+
+    expect(written.join('')).not.toContain(CANARY);
+  });
+
+  it('delivers a subscribed event envelope and refuses anything else', async () => {
+    const report = await handler({
+      version: '0',
+      id: 'env-1',
+      source: PLATFORM_EVENT_SOURCE,
+      'detail-type': 'appointment:scheduled',
+      time: '2030-01-01T00:00:00.000Z',
+      detail: { id: 'evt-1', tenantId: 't-acme', appointmentId: 'a-1', patientId: 'p-1' },
+    });
+
+    expect(report).toMatchObject({ eventId: 'evt-1', delivered: [], failed: [] });
+    await expect(handler({ surprise: true })).rejects.toThrow('unrecognised');
+  });
+});
