@@ -11,7 +11,11 @@ import {
 import type { ArtifactStore, SignedStatement } from '../../../shared/ports/artifact-store.ts';
 import type { AuditLog } from '../../../shared/ports/audit-log.ts';
 import type { EventPublisher } from '../../../shared/ports/event-publisher.ts';
-import type { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../../shared/ports/idempotency-store.ts';
+import type {
+  IdempotencyClaim,
+  IdempotencyStore,
+  StoredResponse,
+} from '../../../shared/ports/idempotency-store.ts';
 import type { InstallationRepository } from '../../../shared/ports/installation-repository.ts';
 import type { Page, PageRequest } from '../../../shared/ports/page.ts';
 import type { PublisherKey, PublisherKeyRepository } from '../../../shared/ports/publisher-key-repository.ts';
@@ -178,7 +182,8 @@ export class InMemoryUsageLedger implements UsageRepository {
     const byVersion: Record<string, { invocations: number; failures: number }> = {};
     for (const record of mine) {
       for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += record.usage[key];
-      const entry = (byVersion[record.version] ??= { invocations: 0, failures: 0 });
+      const entry = byVersion[record.version] ?? { invocations: 0, failures: 0 };
+      byVersion[record.version] = entry;
       entry.invocations += 1;
       if (!record.ok) entry.failures += 1;
     }
