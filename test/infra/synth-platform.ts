@@ -37,10 +37,20 @@ export interface SynthesizedPlatform {
  * would synthesize (and run the validation plugins) all over again.
  */
 export function synthPlatform(
-  options: { context?: Record<string, unknown>; platform?: PlatformOptions; compliancePacks?: boolean } = {},
+  options: {
+    context?: Record<string, unknown>;
+    platform?: PlatformOptions;
+    compliancePacks?: boolean;
+    /** CDK's built-in template schema check; costs seconds, so only the full-platform test keeps it. */
+    cloudFormationValidation?: boolean;
+  } = {},
 ): SynthesizedPlatform {
   const outdir = mkdtempSync(join(tmpdir(), 'gradiant-infra-'));
-  const app = new App({ outdir, context: { ...cdkJsonContext(), ...options.context } });
+  const app = new App({
+    outdir,
+    context: { ...cdkJsonContext(), ...options.context },
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
+  });
   if (options.compliancePacks) addCompliancePacks(app);
   const stacks = createPlatform(app, readPlatformSettings(app), options.platform);
 
@@ -91,4 +101,10 @@ export function resourcesOfType(
         ],
     ),
   );
+}
+
+/** Reads the bundle a function deploys, via its asset hash (`<hash>.zip` ↔ `asset.<hash>/`). */
+export function bundleOf(outdir: string, functionProperties: Record<string, unknown>): string {
+  const key = (functionProperties.Code as { S3Key: string }).S3Key;
+  return readFileSync(join(outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
 }
