@@ -1,0 +1,61 @@
+import type { PlatformEvent } from '../domain/platform-events.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
+
+/** Parent → worker. */
+export type WorkerRequest = {
+  readonly id: number;
+  readonly kind: 'invoke' | 'deliver';
+  readonly payload: unknown;
+};
+/** Worker → parent. */
+export type WorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'events'; readonly events: readonly PlatformEvent[] }
+  | { readonly type: 'result'; readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: 'result'; readonly id: number; readonly ok: false; readonly errorName: string };
+
+type Handler = (event: unknown) => Promise<unknown>;
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!process.send) return reject(new Error('the execution worker needs an IPC channel'));
+    process.send(message, undefined, undefined, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** The worker's event publisher: events go to the local platform's bus, which routes them. */
+export const ipcEventPublisher: EventPublisher = {
+  publish: (events) => send({ type: 'events', events }),
+};
+
+/**
+ * Serves requests one at a time, like one Lambda instance. A request that kills the process (a V8
+ * abort from a memory bomb) is answered by the parent, which sees the exit.
+ */
+export function serveExecution(handler: Handler): void {
+  let queue = Promise.resolve();
+  process.on('message', (request: WorkerRequest) => {
+    queue = queue.then(async () => {
+      try {
+        await send({ type: 'result', id: request.id, ok: true, value: await handler(request.payload) });
+      } catch (error) {
+        // Only the error's name crosses: messages may name plugin ids, never more, but stay safe.
+        await send({
+          type: 'result',
+          id: request.id,
+          ok: false,
+          errorName: (error as Error)?.name ?? 'Error',
+        });
+      }
+    });
+  });
+  process.on('disconnect', () => process.exit(0));
+  void send({ type: 'ready' });
+}
+
+if (import.meta.main) {
+  const { loadExecutionConfig } = await import('../../functions/execution/config.ts');
+  const { wireExecution } = await import('../../functions/execution/wiring.ts');
+  const { createExecutionHandler } = await import('../../functions/execution/dispatch.ts');
+  serveExecution(createExecutionHandler(wireExecution(loadExecutionConfig(), { events: ipcEventPublisher })));
+}

@@ -1,0 +1,64 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LocalExecutionInvoker } from '../../shared/adapters/local/local-execution-invoker.ts';
+import { InMemoryEventPublisher } from '../support/fakes/in-memory-event-publisher.ts';
+
+const WORKER = fileURLToPath(new URL('../support/fakes/in-memory-execution-worker.ts', import.meta.url));
+const invoke = (pluginId: string, input: unknown = null) =>
+  ({
+    kind: 'invoke',
+    tenantId: 't-acme',
+    pluginId,
+    actor: 'user-1',
+    requestId: `req-${pluginId}`,
+    input,
+  }) as const;
+
+/**
+ * Attack: take the local platform down with one plugin (memory bomb, process abort, wedged
+ * process). Only the invocation that caused it may fail, with a typed error; the next one runs.
+ */
+describe('security: a crashing execution ends only its own invocation (local supervised worker)', () => {
+  const events = new InMemoryEventPublisher();
+  const invoker = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 10_000 });
+
+  afterAll(() => invoker.stop());
+
+  it('answers a memory bomb with MemoryLimitExceeded or SandboxCrashed, then runs the next invocation', async () => {
+    const bomb = await invoker.invoke(invoke('bomb'));
+    const next = await invoker.invoke(invoke('fine', { n: 1 }));
+
+    expect(bomb.ok).toBe(false);
+    expect(['MemoryLimitExceeded', 'SandboxCrashed']).toContain(bomb.error?.code);
+    expect(next).toMatchObject({ ok: true, value: { echo: { n: 1 } } });
+  });
+
+  it('answers SandboxCrashed when the worker process dies mid-invocation, and restarts it', async () => {
+    const crashed = await invoker.invoke(invoke('abort'));
+    const next = await invoker.invoke(invoke('fine', { n: 2 }));
+
+    expect(crashed).toMatchObject({ ok: false, error: { code: 'SandboxCrashed' } });
+    expect(next).toMatchObject({ ok: true, value: { echo: { n: 2 } } });
+  });
+
+  it('kills a worker that stops answering instead of hanging the request', async () => {
+    const fast = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 3_000 });
+
+    const hung = await fast.invoke(invoke('hang'));
+    const next = await fast.invoke(invoke('fine', { n: 3 }));
+    await fast.stop();
+
+    expect(hung.error?.code).toBe('TimeoutExceeded');
+    expect(next).toMatchObject({ ok: true });
+  });
+
+  it('forwards events the worker publishes to the platform bus', async () => {
+    await invoker.invoke(invoke('emitter'));
+
+    expect(events.named('plugin-event:emitter:ping')).toHaveLength(1);
+  });
+
+  it('rejects a failed event delivery so the local bus retries it', async () => {
+    await expect(invoker.deliver({ not: 'an envelope' })).rejects.toThrow(/delivery failed/);
+  });
+});
