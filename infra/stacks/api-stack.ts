@@ -49,7 +49,8 @@ export const HTTP_FUNCTION_SPECS = {
     grants: {
       plugins: 'read-write',
       marketplace: 'read',
-      artifacts: 'read',
+      // Direct installs (issue 4) store the tenant-supplied artifact before it is enabled.
+      artifacts: 'read-write',
       signing: ['kms:GetPublicKey', 'kms:Verify'],
       putEvents: true,
     },

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { handlerEntry } from '../../infra/stacks/api-stack.ts';
 import { FUNCTION_NAMES, ROUTES } from '../../shared/http/route-table.ts';
 import { bundleOf, resourcesOfType, type SynthesizedPlatform, synthPlatform } from './synth-platform.ts';
 
@@ -31,6 +33,21 @@ describe('the real handlers, bundled as cdk synth bundles them', () => {
       expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b/);
       // The SDK v3 clients alone are several MB; a bundle this small cannot contain them.
       expect(bundle.length).toBeLessThan(1_500_000);
+    }
+  });
+
+  it('bundles the execution handler, once it exists, without isolated-vm (the layer provides it)', () => {
+    const functions = resourcesOfType(
+      [platform.template(platform.stacks.execution)],
+      'AWS::Lambda::Function',
+    );
+
+    expect(functions.length).toBe(existsSync(handlerEntry('execution')) ? 1 : 0);
+    for (const [, properties] of functions) {
+      const bundle = bundleOf(platform.outdir, properties);
+
+      expect(bundle).not.toContain('node-gyp-build');
+      expect(properties.Layers).toHaveLength(1);
     }
   });
 });

@@ -347,7 +347,7 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       );
     });
 
-    it('lets lifecycle use the plugins table, read the marketplace, verify, publish and invoke execution', () => {
+    it('lets lifecycle use the plugins table and artifacts, read the marketplace, verify, publish and invoke', () => {
       const statements = statementsOf(api, 'LifecycleFunctionRolePolicy');
       const actions = actionsOf(statements);
       const text = JSON.stringify(statements);
@@ -357,7 +357,6 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       );
       expect(actions).toContain('lambda:InvokeFunction');
       expect(actions).not.toContain('kms:Sign');
-      expect(actions).not.toContain('s3:PutObject');
       expect(text).not.toMatch(/EhrTable/);
       expect(text).not.toMatch(/ComplianceLogBucket/);
       expect(actions.filter((action) => action.includes('*'))).toEqual([]);
