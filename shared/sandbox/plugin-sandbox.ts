@@ -99,6 +99,15 @@ export class PluginSandbox {
   async run(request: RunRequest): Promise<RunResult> {
     const startedAt = performance.now();
     try {
+      loadIsolatedVm();
+    } catch {
+      return failure(
+        'SandboxCrashed',
+        'isolated-vm cannot be loaded: the sandbox needs Node.js 24',
+        startedAt,
+      );
+    }
+    try {
       return await this.#run(request, startedAt);
     } catch {
       // Only a defect of the sandbox itself lands here; the caller still gets a typed answer.

@@ -1,0 +1,5 @@
+export default {
+  execute() {
+    throw new Error('plugin gave up');
+  },
+};
