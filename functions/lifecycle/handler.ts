@@ -1,4 +1,4 @@
 import { loadLifecycleConfig } from './config.ts';
-import { createLifecycleHandler } from './wiring.ts';
+import { createLifecycleHandler, wireLifecycle } from './wiring.ts';
 
-export const handler = createLifecycleHandler(loadLifecycleConfig());
+export const handler = createLifecycleHandler(wireLifecycle(loadLifecycleConfig()));

@@ -1,24 +1,60 @@
-import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
-import { DynamoDbInstallationRepository } from '../../shared/adapters/aws/dynamodb-installation-repository.ts';
-import { createTokenVerifier } from '../../shared/auth/token-verifier.ts';
+import { DynamoDbIdempotencyStore } from '../../shared/adapters/aws/dynamodb-idempotency-store.ts';
+import { DynamoDbMarketplaceCatalogue } from '../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
+import { DynamoDbPluginStorage } from '../../shared/adapters/aws/dynamodb-plugin-storage.ts';
+import { DynamoDbPublisherKeyRepository } from '../../shared/adapters/aws/dynamodb-publisher-key-repository.ts';
+import { DynamoDbUsageRepository } from '../../shared/adapters/aws/dynamodb-usage-repository.ts';
+import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { authOptionsFrom } from '../../shared/config/platform-env.ts';
 import { createHttpHandler } from '../../shared/http/http-handler.ts';
 import { createLogger } from '../../shared/observability/logger.ts';
+import { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
+import {
+  createExecutionInvoker,
+  localExecutionTargets,
+  registerLocalBus,
+} from '../../shared/wiring/execution-invoker.ts';
+import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
+import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
 import type { LifecycleConfig } from './config.ts';
-import { lifecycleRoutes } from './routes.ts';
+import { type LifecycleRouteDependencies, lifecycleRoutes } from './routes.ts';
 
-/** Builds the adapters once per cold start; routes receive only ports. */
-export function wireLifecycle(config: LifecycleConfig) {
-  const documentClient = createDocumentClient();
+export interface LifecycleDependencies extends LifecycleRouteDependencies {
+  readonly verifier: TokenVerifier;
+}
+
+/** Builds the adapters once per cold start; routes receive only ports and factories. */
+export function wireLifecycle(config: LifecycleConfig): LifecycleDependencies {
+  const adapters = createPlatformAdapters(config, {
+    localBusTargets: config.PLATFORM_MODE === 'local' ? localExecutionTargets() : [],
+  });
+  if (config.PLATFORM_MODE === 'local') registerLocalBus(adapters.events);
+  const client = adapters.documentClient;
+  const pluginServices = createPluginServiceFactory(adapters, {
+    catalogue: new DynamoDbMarketplaceCatalogue(client, config.MARKETPLACE_TABLE),
+    publisherKeys: new DynamoDbPublisherKeyRepository(client, config.MARKETPLACE_TABLE),
+    usage: new DynamoDbUsageRepository({ client, tableName: config.PLUGINS_TABLE }),
+    storageCleaner: new DynamoDbPluginStorage({ client, tableName: config.PLUGINS_TABLE }),
+  });
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),
-    installations: new DynamoDbInstallationRepository(documentClient, config.PLUGINS_TABLE),
+    pluginServiceFor: (caller, requestId) =>
+      pluginServices({ tenantId: caller.tenantId, actorId: caller.userId, requestId }),
+    tenantPolicyServiceFor: (caller, requestId) =>
+      new TenantPolicyService({
+        tenantId: caller.tenantId,
+        actorId: caller.userId,
+        requestId,
+        policies: adapters.policies,
+        auditService: adapters.auditService,
+        clock: adapters.clock,
+      }),
+    idempotency: new DynamoDbIdempotencyStore(client, config.PLUGINS_TABLE),
+    invoker: createExecutionInvoker(config),
+    now: () => adapters.clock.now(),
   };
 }
 
-export type LifecycleDependencies = ReturnType<typeof wireLifecycle>;
-
-export function createLifecycleHandler(config: LifecycleConfig, dependencies = wireLifecycle(config)) {
+export function createLifecycleHandler(dependencies: LifecycleDependencies) {
   return createHttpHandler({
     functionName: 'lifecycle',
     logger: createLogger('plugin-lifecycle'),

@@ -36,7 +36,17 @@ const route = (
 
 export const ROUTES: readonly RouteDefinition[] = [
   route('GET /health', 'platform', [], false),
+  route('GET /v1/tenant/policy', 'lifecycle', ['plugins:admin']),
+  route('PUT /v1/tenant/policy', 'lifecycle', ['plugins:admin']),
   route('GET /v1/plugins', 'lifecycle', ['plugins:read']),
+  route('POST /v1/plugins', 'lifecycle', ['plugins:admin']),
+  route('GET /v1/plugins/{id}', 'lifecycle', ['plugins:read']),
+  route('DELETE /v1/plugins/{id}', 'lifecycle', ['plugins:admin']),
+  route('POST /v1/plugins/{id}/enable', 'lifecycle', ['plugins:admin']),
+  route('POST /v1/plugins/{id}/disable', 'lifecycle', ['plugins:admin']),
+  route('POST /v1/plugins/{id}/update', 'lifecycle', ['plugins:admin']),
+  route('POST /v1/plugins/{id}/invoke', 'lifecycle', ['plugins:invoke']),
+  route('GET /v1/plugins/{id}/usage', 'lifecycle', ['plugins:read']),
   // Marketplace: search, plugin pages, versions and reviews are open to any authenticated caller.
   route('GET /v1/marketplace/plugins', 'marketplace', []),
   route('POST /v1/marketplace/plugins', 'marketplace', ['marketplace:publish']),

@@ -10,6 +10,7 @@ import { DynamoDbEhrRepository } from '../adapters/aws/dynamodb-ehr-repository.t
 import { DomainError } from '../domain/errors.ts';
 import { problemResponse } from '../http/problem.ts';
 import { type HttpFunctionName, ROUTES } from '../http/route-table.ts';
+import { stopLocalExecution } from '../wiring/execution-invoker.ts';
 import { toApiGatewayEvent } from './api-gateway-event.ts';
 import { seedDemoData } from './demo-data.ts';
 import { handleDevToken } from './dev-token.ts';
@@ -161,6 +162,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       server.closeAllConnections();
       await closed;
       rawClient.destroy();
+      await stopLocalExecution();
       await Promise.allSettled([s3.stop(), dynamodb.stop()]);
     },
   };

@@ -1,98 +1,218 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LifecycleConfigSchema } from '../../../../functions/lifecycle/config.ts';
+import fc from 'fast-check';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLifecycleHandler } from '../../../../functions/lifecycle/wiring.ts';
-import { createDocumentClient } from '../../../../shared/adapters/aws/dynamodb-document-client.ts';
-import { DynamoDbInstallationRepository } from '../../../../shared/adapters/aws/dynamodb-installation-repository.ts';
 import { createTokenVerifier } from '../../../../shared/auth/token-verifier.ts';
-import { authOptionsFrom } from '../../../../shared/config/platform-env.ts';
+import type { DirectInvocation } from '../../../../shared/domain/invocation.ts';
+import { TenantPolicyService } from '../../../../shared/services/lifecycle/tenant-policy-service.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
-import { createTestIssuer } from '../../../support/test-issuer.ts';
+import { InMemoryIdempotencyStore } from '../../../support/fakes/lifecycle-fakes.ts';
+import { createLifecycleHarness, SAMPLE_CODE, sampleMetadata } from '../../../support/lifecycle-harness.ts';
+import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from '../../../support/test-issuer.ts';
 
 const context = {} as never;
+const ADMIN = ['plugins:read', 'plugins:admin', 'plugins:invoke'];
 
-describe('lifecycle handler: GET /v1/plugins', () => {
+describe('lifecycle handler', () => {
   let issuer: Awaited<ReturnType<typeof createTestIssuer>>;
+  let h: Awaited<ReturnType<typeof createLifecycleHarness>>;
   let handler: ReturnType<typeof createLifecycleHandler>;
-  const documentClient = createDocumentClient({ region: 'us-east-1' });
-  const dynamodb = mockClient(documentClient);
+  let invocations: DirectInvocation[];
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
-    const config = LifecycleConfigSchema.parse({ ...issuer.env, PLUGINS_TABLE: 'plugins-table' });
-    handler = createLifecycleHandler(config, {
-      verifier: createTokenVerifier(authOptionsFrom(config)),
-      installations: new DynamoDbInstallationRepository(documentClient, config.PLUGINS_TABLE),
+  });
+
+  beforeEach(async () => {
+    h = await createLifecycleHarness();
+    invocations = [];
+    handler = createLifecycleHandler({
+      verifier: createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, jwks: issuer.jwks }),
+      pluginServiceFor: (caller) => h.serviceFor(caller.tenantId, caller.userId),
+      tenantPolicyServiceFor: (caller) =>
+        new TenantPolicyService({
+          tenantId: caller.tenantId,
+          actorId: caller.userId,
+          policies: h.policies,
+          auditService: h.auditService,
+          clock: { now: () => new Date() },
+        }),
+      idempotency: new InMemoryIdempotencyStore(),
+      invoker: {
+        invoke: async (invocation) => {
+          invocations.push(invocation);
+          return {
+            ok: true,
+            value: { echoed: invocation.input },
+            usage: { wallMs: 1, cpuMs: 1, peakHeapBytes: 1, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
+            logs: [],
+            events: [],
+          };
+        },
+      },
+      now: () => new Date(),
     });
   });
 
-  beforeEach(() => {
-    dynamodb.reset();
-    vi.restoreAllMocks();
-  });
-
-  it('lists the installations of the tenant named in the token only', async () => {
-    dynamodb.on(QueryCommand).resolves({ Items: [] });
-    const token = await issuer.token('t-acme', ['plugins:read']);
-
+  const call = async (
+    routeKey: string,
+    options: {
+      tenant?: string;
+      scopes?: string[];
+      body?: unknown;
+      id?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ) => {
+    const token = await issuer.token(options.tenant ?? 't-acme', options.scopes ?? ADMIN, 'admin-1');
+    const path = options.id ? routeKey.split(' ')[1]?.replace('{id}', options.id) : undefined;
     const response = await handler(
-      httpEvent('GET /v1/plugins', { headers: { authorization: `Bearer ${token}` } }),
-      context,
-    );
-
-    expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body ?? '')).toEqual({ items: [] });
-    const query = dynamodb.commandCalls(QueryCommand)[0]?.args[0].input;
-    expect(query?.ExpressionAttributeValues?.[':pk']).toBe('TENANT#t-acme');
-    expect(response.headers?.['x-request-id']).toBeTruthy();
-  });
-
-  it('answers 401 problem+json without a token and 403 without the scope, before touching DynamoDB', async () => {
-    const token = await issuer.token('t-acme', ['audit:read']);
-
-    const anonymous = await handler(httpEvent('GET /v1/plugins'), context);
-    const unscoped = await handler(
-      httpEvent('GET /v1/plugins', { headers: { authorization: `Bearer ${token}` } }),
-      context,
-    );
-
-    expect(anonymous.statusCode).toBe(401);
-    expect(anonymous.headers?.['content-type']).toBe('application/problem+json');
-    expect(JSON.parse(unscoped.body ?? '').code).toBe('FORBIDDEN');
-    expect(dynamodb.commandCalls(QueryCommand)).toHaveLength(0);
-  });
-
-  it('answers a 500 problem with the request id and no internals when DynamoDB fails', async () => {
-    dynamodb.on(QueryCommand).rejects(new Error('ProvisionedThroughputExceeded on table plugins-table'));
-    const token = await issuer.token('t-acme', ['plugins:read']);
-    const event = httpEvent('GET /v1/plugins', { headers: { authorization: `Bearer ${token}` } });
-
-    const response = await handler(event, context);
-
-    expect(response.statusCode).toBe(500);
-    expect(response.body).not.toContain('plugins-table');
-    expect(JSON.parse(response.body ?? '').instance).toBe(event.requestContext.requestId);
-  });
-
-  it('never writes the token or a canary PHI string to the logs', async () => {
-    dynamodb.on(QueryCommand).resolves({ Items: [] });
-    const token = await issuer.token('t-acme', ['plugins:read']);
-    const lines: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
-
-    await handler(
-      httpEvent('GET /v1/plugins', {
-        headers: { authorization: `Bearer ${token}`, 'x-canary': 'CANARY-PHI-Jane-Roe' },
-        query: { cursor: 'CANARY-PHI-Jane-Roe' },
+      httpEvent(routeKey, {
+        ...(path ? { path } : {}),
+        headers: { authorization: `Bearer ${token}`, ...options.headers },
+        ...(options.id ? { pathParameters: { id: options.id } } : {}),
+        ...(options.body === undefined ? {} : { body: options.body }),
       }),
       context,
     );
+    return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
+  };
 
-    expect(lines.join('')).not.toContain('CANARY-PHI');
-    expect(lines.join('')).not.toContain(token);
+  const installBody = (overrides: Record<string, unknown> = {}) => ({
+    id: 'p1',
+    version: '1.0.0',
+    code: SAMPLE_CODE,
+    metadata: sampleMetadata(),
+    signature: h.signed(),
+    ...overrides,
+  });
+
+  it('walks install → enable → invoke → disable → uninstall', async () => {
+    const installed = await call('POST /v1/plugins', { body: installBody() });
+    const enabled = await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    const invoked = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: { n: 1 } } });
+    const disabled = await call('POST /v1/plugins/{id}/disable', { id: 'p1' });
+    const removed = await call('DELETE /v1/plugins/{id}', { id: 'p1' });
+    const gone = await call('GET /v1/plugins/{id}', { id: 'p1' });
+
+    expect(installed.statusCode).toBe(201);
+    expect(installed.json).toMatchObject({ pluginId: 'p1', state: 'installed' });
+    expect(enabled.json.state).toBe('enabled');
+    expect(invoked.json).toMatchObject({ ok: true, value: { echoed: { n: 1 } } });
+    expect(invocations[0]).toMatchObject({
+      kind: 'invoke',
+      tenantId: 't-acme',
+      pluginId: 'p1',
+      actor: 'admin-1',
+    });
+    expect(disabled.json.state).toBe('disabled');
+    expect(removed.statusCode).toBe(204);
+    expect(gone.statusCode).toBe(404);
+  });
+
+  it('answers 409 to invoking a plugin that is not enabled and to an illegal transition', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+
+    const invoked = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+    const disabled = await call('POST /v1/plugins/{id}/disable', { id: 'p1' });
+
+    expect(invoked.statusCode).toBe(409);
+    expect(invoked.json.code).toBe('PLUGIN_NOT_ENABLED');
+    expect(disabled.statusCode).toBe(409);
+    expect(disabled.json.code).toBe('ILLEGAL_TRANSITION');
+    expect(invocations).toHaveLength(0);
+  });
+
+  it('hides another tenant’s installs behind 404', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+
+    const peek = await call('GET /v1/plugins/{id}', { id: 'p1', tenant: 't-globex' });
+    const touch = await call('POST /v1/plugins/{id}/enable', { id: 'p1', tenant: 't-globex' });
+
+    expect(peek.statusCode).toBe(404);
+    expect(touch.statusCode).toBe(404);
+  });
+
+  it('answers refusals as problems with a stable code and the field at fault', async () => {
+    const badSignature = await call('POST /v1/plugins', {
+      body: installBody({ signature: { keyId: 'pub-key-1', signature: h.publisher.sign('other bytes') } }),
+    });
+    const vulnerable = await call('POST /v1/plugins', {
+      body: installBody({ metadata: sampleMetadata({ dependencies: [{ name: 'vm2', version: '3.9.0' }] }) }),
+    });
+
+    expect(badSignature.statusCode).toBe(422);
+    expect(badSignature.headers?.['content-type']).toBe('application/problem+json');
+    expect(badSignature.json).toMatchObject({ code: 'SIGNATURE_INVALID', errors: [{ field: 'signature' }] });
+    expect(vulnerable.json).toMatchObject({
+      code: 'VULNERABLE_DEPENDENCY',
+      errors: [{ field: 'metadata.dependencies.0' }],
+    });
+  });
+
+  it('replays an install retried with the same Idempotency-Key and refuses the key with another body', async () => {
+    const headers = { 'idempotency-key': 'install-p1-0001' };
+    const body = installBody();
+
+    const first = await call('POST /v1/plugins', { body, headers });
+    const retry = await call('POST /v1/plugins', { body, headers });
+    const other = await call('POST /v1/plugins', { body: installBody({ version: '1.0.1' }), headers });
+
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json).toEqual(first.json);
+    expect(retry.headers?.['idempotent-replayed']).toBe('true');
+    expect(other.statusCode).toBe(422);
+    expect(other.json.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('reads and versions the tenant policy, and refuses a stale If-Match', async () => {
+    const read = await call('GET /v1/tenant/policy');
+    const policy = { ...read.json.policy, allowedNetworkHosts: ['api.example.com'] };
+
+    const written = await call('PUT /v1/tenant/policy', {
+      body: policy,
+      headers: { 'if-match': `"${read.json.version}"` },
+    });
+    const stale = await call('PUT /v1/tenant/policy', {
+      body: policy,
+      headers: { 'if-match': `"${read.json.version}"` },
+    });
+    const invalid = await call('PUT /v1/tenant/policy', {
+      body: { ...policy, minimumSignatureLevel: 'none' },
+    });
+
+    expect(written.json).toMatchObject({
+      version: read.json.version + 1,
+      policy: { allowedNetworkHosts: ['api.example.com'] },
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json.errors[0].field).toBe('body.minimumSignatureLevel');
+  });
+
+  it('needs plugins:admin to change anything', async () => {
+    const response = await call('POST /v1/plugins', { body: installBody(), scopes: ['plugins:read'] });
+
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('answers any JSON body with a 2xx or a 4xx problem, never a 5xx', async () => {
+    const token = await issuer.token('t-acme', ADMIN, 'admin-1');
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.jsonValue(),
+        fc.constantFrom('POST /v1/plugins', 'PUT /v1/tenant/policy'),
+        async (body, route) => {
+          const response = await handler(
+            httpEvent(route, { headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(body) }),
+            context,
+          );
+          expect(response.statusCode).toBeGreaterThanOrEqual(200);
+          expect(response.statusCode).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

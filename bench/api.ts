@@ -1,0 +1,274 @@
+/**
+ * npm run bench:api — drives the local platform over HTTP, as a client would.
+ *
+ * 1. Latency (p50, p99) of list, get, enable/disable and invoke, each as a ratio to GET /health
+ *    (a route that does no work) served by the same server in the same run.
+ * 2. 50 concurrent clients for 30 s (BENCH_API_SECONDS to change) against a mix of those routes;
+ *    throughput, errors, and a lost-update check: every client toggles its own plugin and counts
+ *    its toggles, and all clients race optimistic tenant-policy writes; afterwards each plugin's
+ *    state and the policy version must match exactly what the clients did.
+ * Results go to bench/results/api.json.
+ */
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { startLocalPlatformProcess } from '../test/support/local-platform-process.ts';
+
+const CLIENTS = 50;
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 30);
+const SAMPLES = 300;
+const TENANT = 't-bench';
+
+const PLUGIN_CODE = `export default {
+  async execute(input, api) {
+    const patients = await api.patients.search({ limit: 5 });
+    return { seen: patients.length, input };
+  },
+};
+`;
+
+interface Timed {
+  status: number;
+  ms: number;
+  body: unknown;
+}
+
+const platform = await startLocalPlatformProcess();
+const token = await platform.token(TENANT, [
+  'plugins:read',
+  'plugins:admin',
+  'plugins:invoke',
+  'marketplace:publish',
+]);
+const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+async function request(
+  method: string,
+  path: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+): Promise<Timed> {
+  const started = performance.now();
+  const response = await fetch(`${platform.url}${path}`, {
+    method,
+    headers: { ...headers, ...extra },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    ms: performance.now() - started,
+    body: text ? JSON.parse(text) : undefined,
+  };
+}
+
+function expectStatus(result: Timed, expected: number, what: string): Timed {
+  if (result.status !== expected) {
+    throw new Error(`${what}: expected ${expected}, got ${result.status} ${JSON.stringify(result.body)}`);
+  }
+  return result;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+
+async function setUp(pluginIds: string[]) {
+  // A publisher key the bench tenant trusts, so plugins install directly (no marketplace needed).
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const registered = expectStatus(
+    await request('POST', '/v1/publishers/keys', {
+      publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+    }),
+    201,
+    'register publisher key',
+  );
+  const keyId = (registered.body as { keyId: string }).keyId;
+  const current = (await request('GET', '/v1/tenant/policy')).body as {
+    policy: Record<string, unknown>;
+    version: number;
+  };
+  expectStatus(
+    await request('PUT', '/v1/tenant/policy', {
+      ...current.policy,
+      minimumSignatureLevel: 'publisher',
+      trustedPublisherKeyIds: [keyId],
+    }),
+    200,
+    'trust the bench key',
+  );
+  const signature = sign('sha256', Buffer.from(PLUGIN_CODE), {
+    key: privateKey,
+    dsaEncoding: 'der',
+  }).toString('base64');
+  for (const id of pluginIds) {
+    expectStatus(
+      await request('POST', '/v1/plugins', {
+        id,
+        version: '1.0.0',
+        code: PLUGIN_CODE,
+        metadata: { name: id, description: 'bench plugin', author: 'bench', permissions: ['read:patients'] },
+        signature: { keyId, signature },
+      }),
+      201,
+      `install ${id}`,
+    );
+    expectStatus(await request('POST', `/v1/plugins/${id}/enable`), 200, `enable ${id}`);
+  }
+}
+
+async function latency(name: string, run: () => Promise<Timed>) {
+  for (let i = 0; i < 20; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const result = await run();
+    if (result.status >= 400)
+      throw new Error(`${name} failed: ${result.status} ${JSON.stringify(result.body)}`);
+    times.push(result.ms);
+  }
+  return { name, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+const clientPlugins = Array.from({ length: CLIENTS }, (_, index) => `bench-${index}`);
+await setUp(['bench-probe', ...clientPlugins]);
+
+const baseline = await latency('no-op (GET /health)', () => request('GET', '/health'));
+let toggle = false;
+const rows = [
+  await latency('list (GET /v1/plugins)', () => request('GET', '/v1/plugins?limit=25')),
+  await latency('get (GET /v1/plugins/{id})', () => request('GET', '/v1/plugins/bench-probe')),
+  await latency('enable/disable (POST)', () => {
+    toggle = !toggle;
+    return request('POST', `/v1/plugins/bench-probe/${toggle ? 'disable' : 'enable'}`);
+  }),
+];
+if (toggle) expectStatus(await request('POST', '/v1/plugins/bench-probe/enable'), 200, 're-enable probe');
+rows.push(
+  await latency('invoke (POST /v1/plugins/{id}/invoke)', () =>
+    request('POST', '/v1/plugins/bench-probe/invoke', { input: { n: 1 } }),
+  ),
+);
+
+console.log(`\nLatency over ${SAMPLES} sequential requests (ms; ratio to the no-op route in the same run)`);
+console.log(
+  `${'route'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p50 ×'.padStart(8)} ${'p99 ×'.padStart(8)}`,
+);
+for (const row of [baseline, ...rows]) {
+  console.log(
+    `${row.name.padEnd(40)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${(row.p50 / baseline.p50).toFixed(2).padStart(8)} ${(row.p99 / baseline.p99).toFixed(2).padStart(8)}`,
+  );
+}
+
+// Load: each client owns one plugin (toggles it, counting), reads, invokes when enabled, and
+// races optimistic policy writes (If-Match) that must never overwrite each other.
+let errors = 0;
+let requests = 0;
+let policyWrites = 0;
+const errorSamples: string[] = [];
+const deadline = Date.now() + SECONDS * 1000;
+const initialPolicy = (await request('GET', '/v1/tenant/policy')).body as {
+  policy: Record<string, unknown>;
+  version: number;
+};
+
+async function client(index: number) {
+  const id = clientPlugins[index] as string;
+  let enabled = true;
+  let toggles = 0;
+  let step = 0;
+  while (Date.now() < deadline) {
+    step++;
+    let result: Timed;
+    if (step % 10 === 0) {
+      const read = await request('GET', '/v1/tenant/policy');
+      const current = read.body as { policy: Record<string, unknown>; version: number };
+      result = await request('PUT', '/v1/tenant/policy', current.policy, {
+        'if-match': `"${current.version}"`,
+      });
+      requests++;
+      if (result.status === 200) policyWrites++;
+      else if (result.status !== 409) errors++;
+      continue;
+    }
+    switch (step % 4) {
+      case 0:
+        result = await request('POST', `/v1/plugins/${id}/${enabled ? 'disable' : 'enable'}`);
+        if (result.status === 200) {
+          enabled = !enabled;
+          toggles++;
+        }
+        break;
+      case 1:
+        result = await request('GET', `/v1/plugins/${id}`);
+        break;
+      case 2:
+        result = enabled
+          ? await request('POST', `/v1/plugins/${id}/invoke`, { input: { step } })
+          : await request('GET', '/v1/plugins?limit=10');
+        break;
+      default:
+        result = await request('GET', '/v1/plugins?limit=10');
+    }
+    requests++;
+    if (result.status >= 400) {
+      errors++;
+      if (errorSamples.length < 5)
+        errorSamples.push(`${result.status} ${JSON.stringify(result.body).slice(0, 200)}`);
+    }
+  }
+  return { id, enabled, toggles };
+}
+
+const started = performance.now();
+const outcomes = await Promise.all(clientPlugins.map((_, index) => client(index)));
+const elapsedSeconds = (performance.now() - started) / 1000;
+
+let lostUpdates = 0;
+for (const outcome of outcomes) {
+  const stored = (await request('GET', `/v1/plugins/${outcome.id}`)).body as { state: string };
+  if ((stored.state === 'enabled') !== outcome.enabled) lostUpdates++;
+}
+const finalPolicy = (await request('GET', '/v1/tenant/policy')).body as { version: number };
+const policyLost = finalPolicy.version - initialPolicy.version - policyWrites;
+
+console.log(`\n${CLIENTS} concurrent clients for ${elapsedSeconds.toFixed(1)} s`);
+console.log(`  requests: ${requests}  throughput: ${(requests / elapsedSeconds).toFixed(0)} req/s`);
+console.log(
+  `  errors (4xx/5xx other than expected 409 races): ${errors}${errorSamples.length ? ` e.g. ${errorSamples[0]}` : ''}`,
+);
+console.log(
+  `  plugin states differing from what their client did: ${lostUpdates} ${lostUpdates === 0 ? 'PASS' : 'FAIL'}`,
+);
+console.log(
+  `  policy versions ${initialPolicy.version} → ${finalPolicy.version} for ${policyWrites} accepted writes: ${policyLost === 0 ? 'no lost update PASS' : `${policyLost} unexplained FAIL`}`,
+);
+console.log(`  zero errors: ${errors === 0 ? 'PASS' : 'FAIL'}`);
+
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  'bench/results/api.json',
+  JSON.stringify(
+    {
+      measuredAt: new Date().toISOString(),
+      latency: [baseline, ...rows].map((row) => ({
+        ...row,
+        p50Ratio: row.p50 / baseline.p50,
+        p99Ratio: row.p99 / baseline.p99,
+      })),
+      load: {
+        clients: CLIENTS,
+        seconds: elapsedSeconds,
+        requests,
+        throughput: requests / elapsedSeconds,
+        errors,
+        lostUpdates,
+        policyWrites,
+        policyLost,
+      },
+    },
+    null,
+    2,
+  ),
+);
+await platform.stop();
+process.exit(errors === 0 && lostUpdates === 0 && policyLost === 0 ? 0 : 1);

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { PermissionSchema } from '../../shared/domain/permissions.ts';
+import { SignatureSchema } from '../../shared/domain/signatures.ts';
+import { TenantPolicySchema } from '../../shared/domain/tenant-policy.ts';
+
+/** Field shapes are checked by the validation pipeline, which names the rule that refused. */
+export const InstallPluginBodySchema = z.object({
+  id: z.string().max(64),
+  version: z.string().max(64),
+  code: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  signature: SignatureSchema.optional(),
+});
+
+export const EnablePluginBodySchema = z
+  .object({ grants: z.array(PermissionSchema).max(64).optional() })
+  .strict();
+
+export const UpdatePluginBodySchema = z
+  .object({
+    version: z.string().min(1).max(64),
+    code: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    signature: SignatureSchema.optional(),
+    allowDowngrade: z.boolean().optional(),
+  })
+  .strict()
+  .refine((body) => (body.code === undefined) === (body.metadata === undefined), {
+    message: 'a direct update sends code and metadata together',
+    path: ['code'],
+  });
+
+export const InvokePluginBodySchema = z.object({ input: z.unknown().optional() }).strict();
+
+export const PutTenantPolicyBodySchema = TenantPolicySchema;

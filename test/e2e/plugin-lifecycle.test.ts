@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  jsonOf,
+  type LocalPlatformProcess,
+  startLocalPlatformProcess,
+} from '../support/local-platform-process.ts';
+import { createPublisherKeyPair } from '../support/signing.ts';
+
+const CODE = `export default {
+  async execute(input, api) {
+    const found = await api.patients.search({ limit: 3 });
+    const first = await api.patients.get('p-001');
+    return { count: found.length, first: first.id, input };
+  },
+};
+`;
+
+const metadata = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Patient counter',
+  description: 'Counts patients',
+  author: 'E2E Labs',
+  permissions: ['read:patients'],
+  ...overrides,
+});
+
+describe('plugin lifecycle over HTTP against the local platform', () => {
+  let platform: LocalPlatformProcess;
+  let admin: Record<string, string>;
+  let other: Record<string, string>;
+  const publisher = createPublisherKeyPair();
+  let keyId: string;
+
+  const send = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = admin,
+  ) =>
+    fetch(`${platform.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  const install = (overrides: Record<string, unknown> = {}, code = CODE) =>
+    send('POST', '/v1/plugins', {
+      id: 'patient-counter',
+      version: '1.0.0',
+      code,
+      metadata: metadata(),
+      signature: { keyId, signature: publisher.sign(code) },
+      ...overrides,
+    });
+
+  beforeAll(async () => {
+    platform = await startLocalPlatformProcess();
+    const scopes = ['plugins:read', 'plugins:admin', 'plugins:invoke', 'marketplace:publish'];
+    admin = { authorization: `Bearer ${await platform.token('t-acme', scopes, 'admin-e2e')}` };
+    other = { authorization: `Bearer ${await platform.token('t-globex', scopes, 'intruder')}` };
+    const registered = await jsonOf(
+      await send('POST', '/v1/publishers/keys', { publicKeyPem: publisher.publicKeyPem }),
+    );
+    keyId = registered.keyId;
+    const { policy } = await jsonOf(await send('GET', '/v1/tenant/policy'));
+    const trusted = await send('PUT', '/v1/tenant/policy', {
+      ...policy,
+      minimumSignatureLevel: 'publisher',
+      trustedPublisherKeyIds: [keyId],
+    });
+    expect(trusted.status).toBe(200);
+  }, 90_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('refuses a bad manifest, a bad signature and a vulnerable dependency, storing nothing', async () => {
+    const badManifest = await install({ metadata: metadata({ homepage: 'javascript:alert(1)' }) });
+    const badSignature = await install({ signature: { keyId, signature: publisher.sign('something else') } });
+    const vulnerable = await install({
+      metadata: metadata({ dependencies: [{ name: 'vm2', version: '3.9.19' }] }),
+    });
+    const outsidePolicy = await install({
+      metadata: metadata({ permissions: ['network:evil.example.com'], networkHosts: ['evil.example.com'] }),
+    });
+    const listed = await jsonOf(await send('GET', '/v1/plugins'));
+
+    expect([badManifest.status, badSignature.status, vulnerable.status, outsidePolicy.status]).toEqual([
+      400, 422, 422, 422,
+    ]);
+    expect((await jsonOf(badManifest)).code).toBe('INVALID_MANIFEST');
+    expect((await jsonOf(badSignature)).code).toBe('SIGNATURE_INVALID');
+    expect((await jsonOf(vulnerable)).errors[0].field).toBe('metadata.dependencies.0');
+    expect((await jsonOf(outsidePolicy)).code).toBe('PERMISSION_NOT_ALLOWED');
+    expect(listed.items).toEqual([]);
+  });
+
+  it('walks install → enable → invoke → disable → uninstall, with idempotent retries', async () => {
+    const headers = { ...admin, 'idempotency-key': 'e2e-install-0001' };
+    const body = {
+      id: 'patient-counter',
+      version: '1.0.0',
+      code: CODE,
+      metadata: metadata(),
+      signature: { keyId, signature: publisher.sign(CODE) },
+    };
+
+    const installed = await send('POST', '/v1/plugins', body, headers);
+    const replayed = await send('POST', '/v1/plugins', body, headers);
+    const reused = await send('POST', '/v1/plugins', { ...body, version: '1.0.1' }, headers);
+    const prematureInvoke = await send('POST', '/v1/plugins/patient-counter/invoke', { input: 1 });
+    const enabled = await send('POST', '/v1/plugins/patient-counter/enable');
+    const invoked = await send('POST', '/v1/plugins/patient-counter/invoke', { input: { hello: 'world' } });
+    const illegal = await send('DELETE', '/v1/plugins/patient-counter');
+    const foreign = await send('GET', '/v1/plugins/patient-counter', undefined, other);
+    const disabled = await send('POST', '/v1/plugins/patient-counter/disable');
+    const uninstalled = await send('DELETE', '/v1/plugins/patient-counter');
+    const gone = await send('GET', '/v1/plugins/patient-counter');
+
+    expect(installed.status).toBe(201);
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(reused.status).toBe(422);
+    expect(prematureInvoke.status).toBe(409);
+    expect(enabled.status).toBe(200);
+    expect(invoked.status).toBe(200);
+    expect(await jsonOf(invoked)).toMatchObject({
+      ok: true,
+      value: { count: 3, first: 'p-001', input: { hello: 'world' } },
+    });
+    expect(illegal.status).toBe(409);
+    expect(foreign.status).toBe(404);
+    expect(disabled.status).toBe(200);
+    expect(uninstalled.status).toBe(204);
+    expect(gone.status).toBe(404);
+  });
+
+  it('reports usage after invocations', async () => {
+    expect((await install({ id: 'usage-probe' })).status).toBe(201);
+    await send('POST', '/v1/plugins/usage-probe/enable');
+    await send('POST', '/v1/plugins/usage-probe/invoke', { input: 1 });
+
+    const usage = await jsonOf(await send('GET', '/v1/plugins/usage-probe/usage'));
+
+    expect(usage).toMatchObject({ pluginId: 'usage-probe', invocations: 1 });
+  });
+});
