@@ -1,4 +1,5 @@
 import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
+import { DynamoDbEventDeliveryMarkers } from '../../shared/adapters/aws/dynamodb-event-delivery-markers.ts';
 import { DynamoDbMarketplaceCatalogue } from '../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
 import { DynamoDbPluginStorage } from '../../shared/adapters/aws/dynamodb-plugin-storage.ts';
 import { DynamoDbPublisherKeyRepository } from '../../shared/adapters/aws/dynamodb-publisher-key-repository.ts';
@@ -17,7 +18,6 @@ import { CircuitBreaker } from '../../shared/services/lifecycle/circuit-breaker.
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
 import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
 import type { ExecutionConfig } from './config.ts';
-import { DynamoDbEventDeliveryMarkers } from './dynamodb-event-delivery-markers.ts';
 
 export type ExecutionHandlerDependencies = ExecutionDependencies & {
   readonly markers: EventDeliveryMarkers;

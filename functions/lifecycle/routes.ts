@@ -1,4 +1,6 @@
 import type { Caller } from '../../shared/auth/caller.ts';
+import { ConflictError, DomainError, NotFoundError } from '../../shared/domain/errors.ts';
+import type { InvocationResult } from '../../shared/domain/invocation.ts';
 import { created, type HttpRequest, noContent, ok, type RouteHandler } from '../../shared/http/http-types.ts';
 import { withIdempotency } from '../../shared/http/idempotency.ts';
 import { parsePageQuery } from '../../shared/http/pagination.ts';
@@ -26,6 +28,30 @@ export interface LifecycleRouteDependencies {
 
 /** Routes whose body is optional treat a missing body as `{}`; a present one must be valid JSON. */
 const optionalBody = (request: HttpRequest): unknown => (request.hasBody() ? request.jsonBody() : {});
+
+/**
+ * The execution function re-checks everything before it runs code; when it refused to run at all
+ * (a disable or revocation that raced this call, an artifact that failed verification) the caller
+ * gets the matching problem, not a 200 with a failed run.
+ */
+function refuseWhenNotRun(result: InvocationResult): void {
+  switch (result.ok ? undefined : result.error?.code) {
+    case 'PluginNotFound':
+      throw new NotFoundError('PLUGIN_NOT_FOUND', 'No such plugin is installed in this tenant.');
+    case 'PluginNotEnabled':
+      assertTransition('invoke', 'disabled');
+      break;
+    case 'PluginRevoked':
+      throw new ConflictError('VERSION_REVOKED', 'This plugin version was revoked and cannot run.', {
+        field: 'version',
+      });
+    case 'ArtifactUnverified':
+      throw new DomainError(
+        'ARTIFACT_UNVERIFIED',
+        'The plugin artifact failed verification and was not run.',
+      );
+  }
+}
 
 export function lifecycleRoutes(deps: LifecycleRouteDependencies): Record<string, RouteHandler> {
   const service = (request: HttpRequest) => deps.pluginServiceFor(request.caller, request.requestId);
@@ -73,8 +99,7 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): Record<string
         requestId: request.requestId,
         input: body.input ?? null,
       });
-      // The execution function re-checks the state; a disable that raced this call lands here.
-      if (!result.ok && result.error?.code === 'PluginNotEnabled') assertTransition('invoke', 'disabled');
+      refuseWhenNotRun(result);
       return ok(result);
     },
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { eventMarkerKey, tenantPartition } from '../../shared/adapters/aws/plugins-table-usage-keys.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type {
   Claim,
   DeliveryKey,
   EventDeliveryMarkers,
-} from '../../shared/services/execution/event-delivery-markers.ts';
+} from '../../services/execution/event-delivery-markers.ts';
+import { eventMarkerKey, tenantPartition } from './plugins-table-usage-keys.ts';
 
 /** Outlasts EventBridge's maximum event age and Lambda's async retries (at most 6 h) with room. */
 const PROCESSED_TTL_SECONDS = 7 * 24 * 3600;
