@@ -50,6 +50,7 @@ export function createPlatform(
     complianceLogBucket: storage.complianceLogBucket,
     auditKey: storage.auditKey,
     logKey: storage.logKey,
+    dataKey: storage.dataKey,
     description: 'Gradiant Plugins: event bus, archive, compliance log delivery',
     terminationProtection: settings.isProduction,
     env,
@@ -67,6 +68,7 @@ export function createPlatform(
   const execution = new ExecutionStack(app, `${prefix}-Execution`, {
     resources,
     eventBus: audit.eventBus,
+    operationsTopic: audit.operationsTopic,
     executionEntry,
     description: 'Gradiant Plugins: isolated-vm layer, execution function, subscribed event rules',
     env,

@@ -1,9 +1,12 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Match } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ComplianceLogDelivery } from '../constructs/compliance-log-delivery.ts';
+import { alarmOn, failedInvocations } from '../constructs/operations-alarms.ts';
 import { EVENT_SOURCE_PREFIX } from '../platform-events.ts';
 import type { PlatformSettings } from '../settings.ts';
 
@@ -12,6 +15,8 @@ export interface AuditStackProps extends StackProps {
   readonly complianceLogBucket: IBucket;
   readonly auditKey: IKey;
   readonly logKey: IKey;
+  /** Encrypts the operations topic; its policy lets CloudWatch alarms use it. */
+  readonly dataKey: IKey;
 }
 
 /**
@@ -21,6 +26,8 @@ export interface AuditStackProps extends StackProps {
 export class AuditStack extends Stack {
   readonly eventBus: EventBus;
   readonly complianceLog: ComplianceLogDelivery;
+  /** Alarms publish here; subscribe the on-call rotation after deploying. */
+  readonly operationsTopic: Topic;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -39,6 +46,32 @@ export class AuditStack extends Stack {
       bucket: props.complianceLogBucket,
       bucketKey: props.auditKey,
       logKey: props.logKey,
+    });
+
+    this.operationsTopic = new Topic(this, 'OperationsTopic', {
+      displayName: `Gradiant Plugins ${props.settings.stage} operations`,
+      masterKey: props.dataKey,
+      enforceSSL: true,
+    });
+    new CfnOutput(this, 'OperationsTopicArn', { value: this.operationsTopic.topicArn });
+    alarmOn(this, 'ComplianceRuleFailures', {
+      metric: failedInvocations(this.complianceLog.rule.ruleName),
+      threshold: 1,
+      description: 'EventBridge could not hand events to the compliance-log delivery stream.',
+      topic: this.operationsTopic,
+    });
+    alarmOn(this, 'ComplianceLogStale', {
+      metric: new Metric({
+        namespace: 'AWS/Firehose',
+        metricName: 'DeliveryToS3.DataFreshness',
+        dimensionsMap: { DeliveryStreamName: this.complianceLog.deliveryStream.ref },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 900,
+      description:
+        'Compliance-log records have waited over 15 minutes to reach S3 (check errors/ and the delivery log).',
+      topic: this.operationsTopic,
     });
   }
 }

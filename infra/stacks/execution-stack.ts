@@ -1,9 +1,11 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ExecutionFunction } from '../constructs/execution-function.ts';
 import { IsolatedVmLayer } from '../constructs/isolated-vm-layer.ts';
+import { alarmOn, failedInvocations } from '../constructs/operations-alarms.ts';
 import {
   PLATFORM_EVENT_SOURCE,
   PLUGIN_EVENT_SOURCE,
@@ -15,6 +17,7 @@ import type { PlatformResources } from '../platform-resources.ts';
 export interface ExecutionStackProps extends StackProps {
   readonly resources: PlatformResources;
   readonly eventBus: IEventBus;
+  readonly operationsTopic: ITopic;
   /** functions/execution/handler.ts once it exists; without it the stack holds only the layer. */
   readonly executionEntry?: string | undefined;
 }
@@ -55,7 +58,7 @@ export class ExecutionStack extends Stack {
       retryAttempts: 4,
       maxEventAge: Duration.hours(2),
     });
-    new Rule(this, 'SubscribedPlatformEvents', {
+    const subscribed = new Rule(this, 'SubscribedPlatformEvents', {
       eventBus: props.eventBus,
       description: 'Platform data events plugins can subscribe to',
       eventPattern: {
@@ -67,11 +70,33 @@ export class ExecutionStack extends Stack {
       },
       targets: [target],
     });
-    new Rule(this, 'PluginEvents', {
+    const pluginEvents = new Rule(this, 'PluginEvents', {
       eventBus: props.eventBus,
       description: 'Events plugins emit (namespaced by plugin id), for other plugins that subscribe',
       eventPattern: { source: [PLUGIN_EVENT_SOURCE] },
       targets: [target],
     });
+
+    alarmOn(this, 'DeadLetters', {
+      metric: execution.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      description:
+        'Plugin event deliveries exhausted their retries; inspect and redrive the dead-letter queue.',
+      topic: props.operationsTopic,
+    });
+    for (const [id, rule] of [
+      ['SubscribedEventFailures', subscribed],
+      ['PluginEventFailures', pluginEvents],
+    ] as const) {
+      alarmOn(this, id, {
+        metric: failedInvocations(rule.ruleName),
+        threshold: 1,
+        description: 'EventBridge could not invoke the execution function (throttled or denied).',
+        topic: props.operationsTopic,
+      });
+    }
   }
 }

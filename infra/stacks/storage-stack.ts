@@ -84,10 +84,14 @@ export class StorageStack extends Stack {
         },
       }),
     );
-    // EventBridge writes failed deliveries into the KMS-encrypted dead-letter queue.
+    // EventBridge writes failed deliveries into the KMS-encrypted dead-letter queue, and CloudWatch
+    // alarms publish to the KMS-encrypted operations topic.
     this.dataKey.addToResourcePolicy(
       new PolicyStatement({
-        principals: [new ServicePrincipal('events.amazonaws.com')],
+        principals: [
+          new ServicePrincipal('events.amazonaws.com'),
+          new ServicePrincipal('cloudwatch.amazonaws.com'),
+        ],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },

@@ -325,6 +325,20 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       audit.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 365 });
     });
 
+    it('pages operations when the compliance log or event delivery stops', () => {
+      audit.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      audit.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'DeliveryToS3.DataFreshness',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperationsTopic') }],
+      });
+      execution.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        AlarmActions: [Match.anyValue()],
+      });
+      expect(resourcesOfType([audit, execution], 'AWS::CloudWatch::Alarm').length).toBe(5);
+    });
+
     it('lets the delivery stream add objects but never delete them', () => {
       const actions = actionsOf(statementsOf(audit, 'ComplianceLogDeliveryRolePolicy'));
 
