@@ -20,7 +20,12 @@ export type GrantRecord = z.infer<typeof GrantRecordSchema>;
  * Kept so that the execution function can verify again before first use.
  */
 export const ArtifactProvenanceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('platform'), keyId: z.string() }),
+  z.object({
+    kind: z.literal('platform'),
+    keyId: z.string(),
+    /** A direct install signed with the platform key carries its signature over the bytes. */
+    signature: SignatureSchema.optional(),
+  }),
   z.object({ kind: z.literal('publisher'), signature: SignatureSchema }),
 ]);
 export type ArtifactProvenance = z.infer<typeof ArtifactProvenanceSchema>;

@@ -139,6 +139,29 @@ describe('security: unverified artifacts are refused and never run', () => {
     expectRefusedWithoutRunning(distrusted);
   });
 
+  it('runs a direct install signed with the platform key, and refuses one whose signature covers other bytes', async () => {
+    const signedAs = async (pluginId: string, signedCode: string) => {
+      const installation = await platform.install({ pluginId, code: HONEST });
+      const signature = await platform.signer.sign(new TextEncoder().encode(signedCode));
+      const keyId = platform.signer.keyId;
+      platform.installations.items.set(`t-acme/${pluginId}`, {
+        ...installation,
+        source: 'direct',
+        provenance: { kind: 'platform', keyId, signature: { keyId, signature } },
+      });
+    };
+    await signedAs('direct-honest', HONEST);
+    await signedAs('direct-forged', EVIL);
+
+    const honest = await runInvocation(invoke('direct-honest'), platform.deps);
+    run.mockClear();
+    platform.storage.entries.clear();
+    const forged = await runInvocation(invoke('direct-forged'), platform.deps);
+
+    expect(honest).toMatchObject({ ok: true, value: 'honest' });
+    expectRefusedWithoutRunning(forged);
+  });
+
   it('refuses when the artifact is missing from the store', async () => {
     const installation = await platform.install({ pluginId: 'missing', code: HONEST });
     platform.artifactStore.artifacts.delete(installation.sha256);

@@ -52,8 +52,10 @@ export class VerifiedArtifactLoader {
     if (cached !== undefined) return cached;
 
     const bytes = await this.readArtifact(installation.sha256);
-    if (installation.provenance.kind === 'platform') await this.verifyRelease(installation);
-    else await this.verifyPublisherSignature(installation.provenance.signature, bytes);
+    const provenance = installation.provenance;
+    if (provenance.kind === 'publisher') await this.verifyPublisherSignature(provenance.signature, bytes);
+    else if (provenance.signature) await this.verifyPlatformSignature(provenance.signature.signature, bytes);
+    else await this.verifyRelease(installation);
     const code = decode(bytes);
     this.verified.set(cacheKey, code);
     if (this.verified.size > MAX_VERIFIED_ENTRIES) {
@@ -98,6 +100,13 @@ export class VerifiedArtifactLoader {
         );
       }
       throw error;
+    }
+  }
+
+  /** A direct install the platform key signed: the signature covers the bytes themselves. */
+  private async verifyPlatformSignature(signature: string, bytes: Uint8Array): Promise<void> {
+    if (!verifyP256Signature(await this.publicKey(), bytes, signature)) {
+      throw new ArtifactUnverifiedError('The platform signature does not match the artifact.');
     }
   }
 

@@ -50,7 +50,7 @@ export async function verifyProvenance(
     if (!verifyP256Signature(platform.publicKey, input.bytes, input.signature.signature)) {
       throw refuse('SIGNATURE_INVALID', 'The signature does not match the artifact.');
     }
-    return { kind: 'platform', keyId: platform.keyId };
+    return { kind: 'platform', keyId: platform.keyId, signature: input.signature };
   }
   if (deps.policy.minimumSignatureLevel !== 'publisher') {
     throw refuse(

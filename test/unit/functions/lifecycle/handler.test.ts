@@ -1,6 +1,9 @@
 import fc from 'fast-check';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLifecycleHandler } from '../../../../functions/lifecycle/wiring.ts';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createLifecycleHandler,
+  type LifecycleDependencies,
+} from '../../../../functions/lifecycle/wiring.ts';
 import { createTokenVerifier } from '../../../../shared/auth/token-verifier.ts';
 import type { DirectInvocation } from '../../../../shared/domain/invocation.ts';
 import { TenantPolicyService } from '../../../../shared/services/lifecycle/tenant-policy-service.ts';
@@ -17,6 +20,7 @@ describe('lifecycle handler', () => {
   let h: Awaited<ReturnType<typeof createLifecycleHarness>>;
   let handler: ReturnType<typeof createLifecycleHandler>;
   let invocations: DirectInvocation[];
+  let dependencies: LifecycleDependencies;
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
@@ -25,7 +29,7 @@ describe('lifecycle handler', () => {
   beforeEach(async () => {
     h = await createLifecycleHarness();
     invocations = [];
-    handler = createLifecycleHandler({
+    dependencies = {
       verifier: createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, jwks: issuer.jwks }),
       pluginServiceFor: (caller) => h.serviceFor(caller.tenantId, caller.userId),
       tenantPolicyServiceFor: (caller) =>
@@ -50,7 +54,8 @@ describe('lifecycle handler', () => {
         },
       },
       now: () => new Date(),
-    });
+    };
+    handler = createLifecycleHandler(dependencies);
   });
 
   const call = async (
@@ -214,5 +219,34 @@ describe('lifecycle handler', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('never writes the token, the body or a canary PHI string to the logs', async () => {
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const verbose = createLifecycleHandler(dependencies);
+    const token = await issuer.token('t-acme', ADMIN, 'admin-1');
+    const canary = 'CANARY-PHI-Jane-Roe-1970-01-01';
+
+    for (const body of [installBody({ metadata: sampleMetadata({ description: canary }) }), { id: canary }]) {
+      await verbose(
+        httpEvent('POST /v1/plugins', {
+          headers: { authorization: `Bearer ${token}`, 'x-patient': canary },
+          body,
+          query: { q: canary },
+        }),
+        context,
+      );
+    }
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('')).not.toContain('CANARY-PHI');
+    expect(lines.join('')).not.toContain(token);
   });
 });
