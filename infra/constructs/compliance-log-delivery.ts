@@ -1,18 +1,20 @@
 import { Aws, RemovalPolicy } from 'aws-cdk-lib';
-import { type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, LogStream, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { EventRule } from '../../shared/events/event-rules.ts';
 import { acknowledgeWildcardResource } from '../compliance-packs.ts';
+import { eventPatternOf } from './event-patterns.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 
 export interface ComplianceLogDeliveryProps {
   readonly eventBus: IEventBus;
-  /** Every event whose `source` starts with this goes to the log. */
-  readonly sourcePrefix: string;
+  /** Which events go to the log (shared with the local platform's bus). */
+  readonly rule: EventRule;
   readonly bucket: IBucket;
   readonly bucketKey: IKey;
   readonly logKey: IKey;
@@ -122,7 +124,7 @@ export class ComplianceLogDelivery extends Construct {
     this.rule = new Rule(this, 'Rule', {
       eventBus: props.eventBus,
       description: 'Every platform event to the compliance log',
-      eventPattern: { source: Match.prefix(props.sourcePrefix) },
+      eventPattern: eventPatternOf(props.rule),
       // A target bound by hand: CDK's Firehose targets create their own role with an inline policy.
       targets: [{ bind: () => ({ arn: stream.attrArn, role: eventsRole }) }],
     });

@@ -1,13 +1,14 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { EventBus, Match } from 'aws-cdk-lib/aws-events';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { COMPLIANCE_LOG_RULE } from '../../shared/events/event-rules.ts';
 import { ComplianceLogDelivery } from '../constructs/compliance-log-delivery.ts';
+import { eventPatternOf } from '../constructs/event-patterns.ts';
 import { alarmOn, failedInvocations } from '../constructs/operations-alarms.ts';
-import { EVENT_SOURCE_PREFIX } from '../platform-events.ts';
 import type { PlatformSettings } from '../settings.ts';
 
 export interface AuditStackProps extends StackProps {
@@ -37,12 +38,12 @@ export class AuditStack extends Stack {
     });
     this.eventBus.archive('Archive', {
       description: 'Replay source for re-driving subscribers after an incident',
-      eventPattern: { source: Match.prefix(EVENT_SOURCE_PREFIX) },
+      eventPattern: eventPatternOf(COMPLIANCE_LOG_RULE),
       retention: Duration.days(365),
     });
     this.complianceLog = new ComplianceLogDelivery(this, 'ComplianceLog', {
       eventBus: this.eventBus,
-      sourcePrefix: EVENT_SOURCE_PREFIX,
+      rule: COMPLIANCE_LOG_RULE,
       bucket: props.complianceLogBucket,
       bucketKey: props.auditKey,
       logKey: props.logKey,

@@ -1,17 +1,13 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { PLUGIN_SUBSCRIPTION_RULE } from '../../shared/events/event-rules.ts';
+import { eventPatternOf } from '../constructs/event-patterns.ts';
 import { ExecutionFunction } from '../constructs/execution-function.ts';
 import { IsolatedVmLayer } from '../constructs/isolated-vm-layer.ts';
 import { alarmOn, failedInvocations } from '../constructs/operations-alarms.ts';
-import {
-  PLATFORM_EVENT_SOURCE,
-  PLUGIN_EVENT_SOURCE,
-  SUBSCRIBABLE_DETAIL_TYPE_PREFIXES,
-  SUBSCRIBABLE_DETAIL_TYPES,
-} from '../platform-events.ts';
 import type { PlatformResources } from '../platform-resources.ts';
 
 export interface ExecutionStackProps extends StackProps {
@@ -58,25 +54,13 @@ export class ExecutionStack extends Stack {
       retryAttempts: 4,
       maxEventAge: Duration.hours(2),
     });
-    const subscribed = new Rule(this, 'SubscribedPlatformEvents', {
+    // Data events and plugin-emitted events (`plugin-event:*`); the handler finds the subscribers.
+    const subscriptions = new Rule(this, 'PluginSubscriptions', {
       eventBus: props.eventBus,
-      description: 'Platform data events plugins can subscribe to',
-      eventPattern: {
-        source: [PLATFORM_EVENT_SOURCE],
-        detailType: Match.anyOf(
-          ...SUBSCRIBABLE_DETAIL_TYPE_PREFIXES.map((prefix) => Match.prefix(prefix)),
-          ...SUBSCRIBABLE_DETAIL_TYPES,
-        ),
-      },
+      description: 'Events plugins can subscribe to, delivered to the execution function',
+      eventPattern: eventPatternOf(PLUGIN_SUBSCRIPTION_RULE),
       targets: [target],
     });
-    const pluginEvents = new Rule(this, 'PluginEvents', {
-      eventBus: props.eventBus,
-      description: 'Events plugins emit (namespaced by plugin id), for other plugins that subscribe',
-      eventPattern: { source: [PLUGIN_EVENT_SOURCE] },
-      targets: [target],
-    });
-
     alarmOn(this, 'DeadLetters', {
       metric: execution.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
@@ -87,16 +71,11 @@ export class ExecutionStack extends Stack {
         'Plugin event deliveries exhausted their retries; inspect and redrive the dead-letter queue.',
       topic: props.operationsTopic,
     });
-    for (const [id, rule] of [
-      ['SubscribedEventFailures', subscribed],
-      ['PluginEventFailures', pluginEvents],
-    ] as const) {
-      alarmOn(this, id, {
-        metric: failedInvocations(rule.ruleName),
-        threshold: 1,
-        description: 'EventBridge could not invoke the execution function (throttled or denied).',
-        topic: props.operationsTopic,
-      });
-    }
+    alarmOn(this, 'SubscriptionFailures', {
+      metric: failedInvocations(subscriptions.ruleName),
+      threshold: 1,
+      description: 'EventBridge could not invoke the execution function (throttled or denied).',
+      topic: props.operationsTopic,
+    });
   }
 }

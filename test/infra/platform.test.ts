@@ -2,6 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPLIANCE_RETENTION_DAYS } from '../../infra/settings.ts';
 import { TABLE_DEFINITIONS } from '../../shared/adapters/aws/table-definitions.ts';
+import { COMPLIANCE_LOG_RULE, PLUGIN_SUBSCRIPTION_RULE } from '../../shared/events/event-rules.ts';
 import { ROUTES } from '../../shared/http/route-table.ts';
 import {
   FIXTURE_HANDLER,
@@ -283,29 +284,30 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       });
     });
 
-    it('routes subscribable platform events and plugin events to it with retries and a DLQ', () => {
-      const target = Match.objectLike({
-        DeadLetterConfig: Match.anyValue(),
-        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 4 }),
-      });
+    it('routes the shared subscription rule (data events, plugin events) to it with retries and a DLQ', () => {
       execution.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: {
-          source: ['gradiant.plugins'],
-          'detail-type': [{ prefix: 'appointment:' }, 'patient:updated'],
+          source: [...PLUGIN_SUBSCRIPTION_RULE.source],
+          'detail-type': [
+            ...(PLUGIN_SUBSCRIPTION_RULE.detailTypes ?? []),
+            ...(PLUGIN_SUBSCRIPTION_RULE.detailTypePrefixes ?? []).map((prefix) => ({ prefix })),
+          ],
         },
-        Targets: [target],
+        Targets: [
+          Match.objectLike({
+            DeadLetterConfig: Match.anyValue(),
+            RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 4 }),
+          }),
+        ],
       });
-      execution.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: { source: ['gradiant.plugins.plugin'] },
-        Targets: [target],
-      });
+      expect(resourcesOfType([execution], 'AWS::Events::Rule').length).toBe(1);
     });
   });
 
   describe('audit trail', () => {
     it('delivers every platform event through Firehose into the compliance-log bucket', () => {
       audit.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: { source: [{ prefix: 'gradiant.plugins' }] },
+        EventPattern: { source: [...COMPLIANCE_LOG_RULE.source] },
         Targets: [
           Match.objectLike({
             Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ComplianceLogStream'), 'Arn'] },
@@ -336,7 +338,7 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
         Threshold: 1,
         AlarmActions: [Match.anyValue()],
       });
-      expect(resourcesOfType([audit, execution], 'AWS::CloudWatch::Alarm').length).toBe(5);
+      expect(resourcesOfType([audit, execution], 'AWS::CloudWatch::Alarm').length).toBe(4);
     });
 
     it('lets the delivery stream add objects but never delete them', () => {
@@ -384,6 +386,23 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       );
       expect(actions).not.toContain('kms:Sign');
       expect(actions).not.toContain('s3:PutObject');
+    });
+
+    it('grants nothing on every resource but X-Ray tracing (the one acknowledged Resource::*)', () => {
+      const templates = [storage, audit, execution, api];
+      const everywhere = resourcesOfType(templates, 'AWS::IAM::ManagedPolicy').flatMap(([, policy]) =>
+        (policy.PolicyDocument as { Statement: Statement[] }).Statement.filter((statement) =>
+          [statement.Resource].flat().includes('*'),
+        ),
+      );
+
+      expect(everywhere.length).toBeGreaterThan(0);
+      for (const statement of everywhere) {
+        expect([statement.Action].flat().sort()).toEqual([
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ]);
+      }
     });
 
     it('attaches no inline policies anywhere', () => {
