@@ -55,6 +55,8 @@ export class ExecutionFunction extends Construct {
       nodeOptions: ['--no-node-snapshot'],
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
+      outsideVpcReason:
+        'No VPC resource to reach (AWS APIs over IAM + TLS). Plugin http.fetch egress is enforced host-side against the manifest hosts and tenant policy on every call; a VPC with a domain-filtering egress firewall is the planned second layer (infra/README.md).',
     });
     // Lambda's asynchronous-invocation DLQ is written with the function's role.
     this.handler.allow(

@@ -29,6 +29,8 @@ export interface PluginFunctionProps {
   readonly nodeOptions?: readonly string[];
   readonly deadLetterQueue?: IQueue;
   readonly retryAttempts?: number;
+  /** Why this function runs outside a VPC (acknowledges HIPAA.Security-LambdaInsideVPC). */
+  readonly outsideVpcReason: string;
 }
 
 /**
@@ -107,11 +109,7 @@ export class PluginFunction extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (AWS docs).',
     );
-    acknowledge(
-      this.cfnFunction,
-      'HIPAA.Security-LambdaInsideVPC',
-      'The function reaches only IAM-authenticated, TLS AWS endpoints and the public JWKS; it serves no VPC resource. A VPC with egress control is a follow-up (see infra/README.md).',
-    );
+    acknowledge(this.cfnFunction, 'HIPAA.Security-LambdaInsideVPC', props.outsideVpcReason);
   }
 
   /** The L1 resource, where per-resource cdk-nag acknowledgments belong. */

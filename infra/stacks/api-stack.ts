@@ -139,6 +139,8 @@ export class ApiStack extends Stack {
       memorySize: spec.memorySize,
       timeout: spec.timeout,
       reservedConcurrentExecutions: spec.reservedConcurrentExecutions,
+      outsideVpcReason:
+        'Serves API Gateway and calls only AWS APIs (IAM-authenticated, TLS) and the issuer JWKS over HTTPS; there is no VPC resource to reach, and a NAT path would add cost without narrowing access.',
     });
     resources.grant(fn, spec.grants);
     if (invokes) fn.allow(invokeStatement(execution.functionArn));

@@ -80,6 +80,7 @@ describe('a function bundled with the layer modules external', () => {
       timeout: Duration.seconds(5),
       reservedConcurrentExecutions: 1,
       layerModules: LAYER_MODULES,
+      outsideVpcReason: 'test probe',
     });
     const assembly = app.synth();
     const template = assembly.getStackByName('LayerProbe').template as {
