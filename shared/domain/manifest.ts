@@ -1,5 +1,6 @@
 import { validRange, valid as validSemver } from 'semver';
 import { z } from 'zod';
+import { LimitsSchema } from '../sandbox/limits.ts';
 import { PluginIdSchema } from './identifiers.ts';
 import { NetworkHostSchema, PermissionSchema } from './permissions.ts';
 
@@ -42,21 +43,8 @@ export const DependencySchema = z.object({
   version: SemverSchema,
 });
 
-export const RequestedLimitsSchema = z
-  .object({
-    timeoutMs: z.number().int().min(10).max(900_000),
-    memoryMb: z.number().int().min(8).max(4096),
-    cpuMsPerMinute: z.number().int().min(1).max(60_000),
-    networkCallsPerMinute: z.number().int().min(0).max(100_000),
-    databaseQueriesPerMinute: z.number().int().min(0).max(1_000_000),
-    storageBytes: z
-      .number()
-      .int()
-      .min(0)
-      .max(10 * 1024 * 1024 * 1024),
-  })
-  .partial()
-  .strict();
+/** What a plugin asks for: any of the sandbox limits; the tenant policy caps them. */
+export const RequestedLimitsSchema = LimitsSchema.partial().strict();
 export type RequestedLimits = z.infer<typeof RequestedLimitsSchema>;
 
 /**

@@ -1,29 +1,7 @@
 import { z } from 'zod';
+// The seed's default limits and their schema are the sandbox library's own: one definition for both.
+import { DEFAULT_LIMITS, type Limits, LimitsSchema } from '../sandbox/limits.ts';
 import { DATA_PERMISSIONS, NetworkHostSchema, PermissionSchema } from './permissions.ts';
-
-/** The seed's default limits; a tenant's policy may lower or raise the caps per plugin. */
-export const DEFAULT_PLUGIN_LIMITS = {
-  timeoutMs: 5_000,
-  memoryMb: 128,
-  cpuMsPerMinute: 6_000,
-  networkCallsPerMinute: 100,
-  databaseQueriesPerMinute: 1_000,
-  storageBytes: 50 * 1024 * 1024,
-} as const;
-
-export const LimitsSchema = z.object({
-  timeoutMs: z.number().int().min(10).max(900_000),
-  memoryMb: z.number().int().min(8).max(4096),
-  cpuMsPerMinute: z.number().int().min(1).max(60_000),
-  networkCallsPerMinute: z.number().int().min(0).max(100_000),
-  databaseQueriesPerMinute: z.number().int().min(0).max(1_000_000),
-  storageBytes: z
-    .number()
-    .int()
-    .min(0)
-    .max(10 * 1024 * 1024 * 1024),
-});
-export type Limits = z.infer<typeof LimitsSchema>;
 
 export const SIGNATURE_LEVELS = ['publisher', 'platform'] as const;
 
@@ -55,7 +33,7 @@ export type TenantPolicy = z.infer<typeof TenantPolicySchema>;
 export const DEFAULT_TENANT_POLICY: TenantPolicy = {
   allowedPermissions: [...DATA_PERMISSIONS],
   allowedNetworkHosts: [],
-  maximumLimits: { ...DEFAULT_PLUGIN_LIMITS },
+  maximumLimits: { ...DEFAULT_LIMITS },
   minimumSignatureLevel: 'platform',
   trustedPublisherKeyIds: [],
   circuitBreaker: { maxErrors: 20, maxResourceBreaches: 10, windowSeconds: 300 },
@@ -72,7 +50,7 @@ export type StoredTenantPolicy = z.infer<typeof StoredTenantPolicySchema>;
 
 /** Effective limits for one plugin: what it asks for, defaulted, capped by the tenant's maxima. */
 export function effectiveLimits(requested: Partial<Limits>, maximum: Limits): Limits {
-  const pick = (key: keyof Limits) => Math.min(requested[key] ?? DEFAULT_PLUGIN_LIMITS[key], maximum[key]);
+  const pick = (key: keyof Limits) => Math.min(requested[key] ?? DEFAULT_LIMITS[key], maximum[key]);
   return {
     timeoutMs: pick('timeoutMs'),
     memoryMb: pick('memoryMb'),

@@ -1,6 +1,7 @@
 import type { PluginMetadata } from '../../domain/manifest.ts';
 import { hostOf, isNetworkPermission } from '../../domain/permissions.ts';
-import type { Limits, TenantPolicy } from '../../domain/tenant-policy.ts';
+import type { TenantPolicy } from '../../domain/tenant-policy.ts';
+import type { Limits } from '../../sandbox/limits.ts';
 import { PluginRefusedError } from './validation-errors.ts';
 
 export function isHostAllowed(host: string, allowedHosts: readonly string[]): boolean {
