@@ -6,19 +6,18 @@ import { ShippedAdvisorySource } from '../../shared/adapters/shipped-advisory-so
 import { TenantIdSchema } from '../../shared/domain/identifiers.ts';
 import { serializeStatement } from '../../shared/domain/release-statement.ts';
 import { sha256Hex } from '../../shared/domain/signatures.ts';
+import { DEFAULT_TENANT_POLICY, type TenantPolicy } from '../../shared/domain/tenant-policy.ts';
 import { cachedPlatformKey } from '../../shared/services/lifecycle/platform-key.ts';
 import { PluginSecurityService } from '../../shared/services/lifecycle/plugin-security-service.ts';
 import { PluginService } from '../../shared/services/lifecycle/plugin-service.ts';
-import {
-  InMemoryArtifactStore,
-  InMemoryInstallationRepository,
-  InMemoryPublisherKeyList,
-  InMemoryReleases,
-  InMemoryTenantPolicyRepository,
-  InMemoryUsageLedger,
-  RecordingAuditLog,
-  RecordingEventPublisher,
-} from './fakes/lifecycle-fakes.ts';
+import { InMemoryArtifactStore } from './fakes/in-memory-artifact-store.ts';
+import { InMemoryAuditLog } from './fakes/in-memory-audit-log.ts';
+import { InMemoryEventPublisher } from './fakes/in-memory-event-publisher.ts';
+import { InMemoryInstallationRepository } from './fakes/in-memory-installation-repository.ts';
+import { InMemoryPublisherKeys } from './fakes/in-memory-publisher-keys.ts';
+import { InMemoryReleaseCatalogue } from './fakes/in-memory-release-catalogue.ts';
+import { InMemoryTenantPolicyRepository } from './fakes/in-memory-tenant-policy-repository.ts';
+import { InMemoryUsageRepository } from './fakes/in-memory-usage-repository.ts';
 import { createPublisherKeyPair } from './signing.ts';
 
 export const SAMPLE_CODE = `export default {
@@ -43,11 +42,11 @@ export async function createLifecycleHarness() {
   const installations = new InMemoryInstallationRepository();
   const policies = new InMemoryTenantPolicyRepository();
   const artifacts = new InMemoryArtifactStore();
-  const catalogue = new InMemoryReleases();
-  const publisherKeys = new InMemoryPublisherKeyList();
-  const events = new RecordingEventPublisher();
-  const auditService = new RecordingAuditLog();
-  const metricsService = new InMemoryUsageLedger();
+  const catalogue = new InMemoryReleaseCatalogue();
+  const publisherKeys = new InMemoryPublisherKeys();
+  const events = new InMemoryEventPublisher();
+  const auditService = new InMemoryAuditLog();
+  const metricsService = new InMemoryUsageRepository();
   const platformSigner = LocalReleaseSigner.fromFile(
     join(mkdtempSync(join(tmpdir(), 'platform-key-')), 'key.pem'),
   );
@@ -59,7 +58,10 @@ export async function createLifecycleHarness() {
     createdAt: new Date().toISOString(),
   });
   const tenantId = TenantIdSchema.parse('t-acme');
-  policies.set(tenantId, { minimumSignatureLevel: 'publisher', trustedPublisherKeyIds: ['pub-key-1'] });
+  /** Starts a tenant from the default policy with some rules changed. */
+  const setPolicy = (tenant: string, changes: Partial<TenantPolicy>) =>
+    policies.policies.set(tenant, { policy: { ...DEFAULT_TENANT_POLICY, ...changes }, version: 1 });
+  setPolicy(tenantId, { minimumSignatureLevel: 'publisher', trustedPublisherKeyIds: ['pub-key-1'] });
   const securityService = new PluginSecurityService({
     advisories: ShippedAdvisorySource.shipped(),
     platformKey: cachedPlatformKey(platformSigner),
@@ -105,7 +107,7 @@ export async function createLifecycleHarness() {
       signature: await platformSigner.sign(Buffer.from(payload)),
     };
     await artifacts.putStatement(pluginId, version, statement);
-    catalogue.releases.push({
+    catalogue.put({
       pluginId,
       version,
       sha256,
@@ -128,9 +130,11 @@ export async function createLifecycleHarness() {
     tenantId,
     installations,
     policies,
+    setPolicy,
     artifacts,
     catalogue,
     events,
+    eventNames: () => events.published.map((event) => event.name),
     auditService,
     metricsService,
     publisher,

@@ -8,7 +8,7 @@ import { createTokenVerifier } from '../../../../shared/auth/token-verifier.ts';
 import type { DirectInvocation } from '../../../../shared/domain/invocation.ts';
 import { TenantPolicyService } from '../../../../shared/services/lifecycle/tenant-policy-service.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
-import { InMemoryIdempotencyStore } from '../../../support/fakes/lifecycle-fakes.ts';
+import { InMemoryIdempotencyStore } from '../../../support/fakes/in-memory-idempotency-store.ts';
 import { createLifecycleHarness, SAMPLE_CODE, sampleMetadata } from '../../../support/lifecycle-harness.ts';
 import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from '../../../support/test-issuer.ts';
 

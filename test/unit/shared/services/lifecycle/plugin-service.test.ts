@@ -45,7 +45,7 @@ describe('PluginService', () => {
       permissions: ['read:patients', 'write:appointments'],
       approvedBy: 'admin-1',
     });
-    expect(h.events.names()).toEqual(['plugin:installed', 'plugin:enabled']);
+    expect(h.eventNames()).toEqual(['plugin:installed', 'plugin:enabled']);
     expect(h.auditService.records.map((record) => `${record.action} ${record.outcome}`)).toEqual([
       'plugin:install success',
       'plugin:enable success',
@@ -61,7 +61,7 @@ describe('PluginService', () => {
       signature: h.signed(),
     });
 
-    const event = h.events.events.find((candidate) => candidate.name === 'plugin:installed');
+    const event = h.events.published.find((candidate) => candidate.name === 'plugin:installed');
 
     expect(event?.detail).toMatchObject({
       tenantId: 't-acme',
@@ -155,7 +155,7 @@ describe('PluginService', () => {
   });
 
   it('refuses publisher-signed direct installs when the tenant admits platform signatures only', async () => {
-    h.policies.set('t-acme', { minimumSignatureLevel: 'platform', trustedPublisherKeyIds: ['pub-key-1'] });
+    h.setPolicy('t-acme', { minimumSignatureLevel: 'platform', trustedPublisherKeyIds: ['pub-key-1'] });
 
     const attempt = h.serviceFor().installPlugin({
       id: 'p1',
@@ -260,7 +260,7 @@ describe('PluginService', () => {
     });
 
     it('keeps the plugin storage on uninstall when the policy says so', async () => {
-      h.policies.set('t-acme', {
+      h.setPolicy('t-acme', {
         minimumSignatureLevel: 'publisher',
         trustedPublisherKeyIds: ['pub-key-1'],
         uninstallStorage: 'keep',
@@ -298,7 +298,7 @@ describe('PluginService', () => {
       const updated = await h.serviceFor().updatePlugin('p1', '1.3.0', update('1.3.0'));
 
       expect(updated).toMatchObject({ version: '1.3.0', state: 'enabled' });
-      expect(h.events.names()).toContain('plugin:updated');
+      expect(h.eventNames()).toContain('plugin:updated');
     });
 
     it('refuses a downgrade unless asked for, and audits a deliberate one', async () => {
@@ -354,7 +354,7 @@ describe('PluginService', () => {
       .disablePlugin('p1', { reason: 'revoked' });
 
     expect(disabled).toMatchObject({ state: 'disabled', stateReason: 'revoked' });
-    expect(h.events.events.find((event) => event.name === 'plugin:disabled')?.detail).toMatchObject({
+    expect(h.events.published.find((event) => event.name === 'plugin:disabled')?.detail).toMatchObject({
       reason: 'revoked',
     });
   });
