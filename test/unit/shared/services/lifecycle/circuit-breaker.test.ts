@@ -1,0 +1,91 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InMemoryUsageCounters } from '../../../../../shared/sandbox/usage-counters.ts';
+import { CircuitBreaker } from '../../../../../shared/services/lifecycle/circuit-breaker.ts';
+import {
+  createLifecycleHarness,
+  SAMPLE_CODE,
+  sampleMetadata,
+} from '../../../../support/lifecycle-harness.ts';
+
+describe('CircuitBreaker', () => {
+  let h: Awaited<ReturnType<typeof createLifecycleHarness>>;
+  let breaker: CircuitBreaker;
+  const failure = (kind: 'error' | 'resource', tenantId = 't-acme') => ({
+    tenantId,
+    pluginId: 'p1',
+    version: '1.0.0',
+    kind,
+    code: kind === 'error' ? 'PluginError' : 'CpuBudgetExceeded',
+  });
+
+  beforeEach(async () => {
+    h = await createLifecycleHarness();
+    h.setPolicy('t-acme', {
+      minimumSignatureLevel: 'publisher',
+      trustedPublisherKeyIds: ['pub-key-1'],
+      circuitBreaker: { maxErrors: 3, maxResourceBreaches: 2, windowSeconds: 60 },
+    });
+    const service = h.serviceFor();
+    await service.installPlugin({
+      id: 'p1',
+      version: '1.0.0',
+      code: SAMPLE_CODE,
+      metadata: sampleMetadata(),
+      signature: h.signed(),
+    });
+    await service.enablePlugin('p1');
+    breaker = new CircuitBreaker({
+      counters: new InMemoryUsageCounters(),
+      policies: h.policies,
+      pluginServiceFor: (tenantId, actorId) => h.serviceFor(tenantId, actorId),
+    });
+  });
+
+  it('keeps the plugin enabled up to the error threshold and disables it past it, saying why', async () => {
+    for (let i = 0; i < 3; i++) await breaker.recordFailure(failure('error'));
+    const beforeTrip = await h.serviceFor().getPlugin('p1');
+
+    await breaker.recordFailure(failure('error'));
+
+    expect(beforeTrip.state).toBe('enabled');
+    expect(await h.serviceFor().getPlugin('p1')).toMatchObject({
+      state: 'disabled',
+      stateReason: 'auto:error-rate',
+    });
+    expect(h.events.named('plugin:disabled').at(-1)?.detail).toMatchObject({
+      reason: 'auto:error-rate',
+      actor: 'system:circuit-breaker',
+    });
+    expect(h.auditService.records.at(-1)).toMatchObject({
+      action: 'plugin:disable',
+      outcome: 'success',
+      reason: 'auto:error-rate',
+    });
+  });
+
+  it('trips on limit breaches with its own threshold and reason', async () => {
+    for (let i = 0; i < 3; i++) await breaker.recordFailure(failure('resource'));
+
+    expect(await h.serviceFor().getPlugin('p1')).toMatchObject({
+      state: 'disabled',
+      stateReason: 'auto:resource',
+    });
+  });
+
+  it('stays disabled until an admin enables it explicitly', async () => {
+    for (let i = 0; i < 4; i++) await breaker.recordFailure(failure('error'));
+
+    await breaker.recordFailure(failure('error'));
+    const reenabled = await h.serviceFor().enablePlugin('p1');
+
+    expect(h.events.named('plugin:disabled')).toHaveLength(1);
+    expect(reenabled).toMatchObject({ state: 'enabled' });
+    expect(reenabled.stateReason).toBeUndefined();
+  });
+
+  it('counts per tenant: failures in one tenant never disable another tenant’s install', async () => {
+    for (let i = 0; i < 10; i++) await breaker.recordFailure(failure('error', 't-globex'));
+
+    expect((await h.serviceFor().getPlugin('p1')).state).toBe('enabled');
+  });
+});
