@@ -1,5 +1,8 @@
 import { DEFAULT_EXPORT_BINDING } from './plugin-source.ts';
 
+/** Where the plugin script leaves its function for the bootstrap; deleted before plugin code runs. */
+const PLUGIN_SLOT = '__gradiantDefinePlugin';
+
 /** Bounds checked inside the isolate too, so oversized strings are never copied to the host. */
 export const MAX_ARGUMENT_CHARS = 1024 * 1024;
 export const MAX_RESULT_CHARS = 1024 * 1024;
@@ -17,9 +20,11 @@ export const MAX_RESULT_CHARS = 1024 * 1024;
  * Isolate → host: hostCall(callId, method, argsJson) (the answer comes back through entry(1)) and
  * record(kind, json) for logs and events, which answers '' or code + '\n' + message synchronously.
  */
-const BOOTSTRAP = `(function (definePlugin) {
+const BOOTSTRAP = `(function () {
 'use strict';
 const G = globalThis;
+const definePlugin = G.${PLUGIN_SLOT};
+delete G.${PLUGIN_SLOT};
 const parse = JSON.parse;
 const stringify = JSON.stringify;
 const freeze = Object.freeze;
@@ -244,9 +249,9 @@ return function entry(operation, first, second, third, fourth, fifth) {
   prefix = fifth + ':';
   return start(fourth, third);
 };
-})`;
+})();`;
 
-const BOOTSTRAP_LINES = BOOTSTRAP.split('\n').length;
+export const BOOTSTRAP_SOURCE = BOOTSTRAP;
 
 export interface PluginScript {
   readonly source: string;
@@ -254,8 +259,31 @@ export interface PluginScript {
   readonly lineOffset: number;
 }
 
-/** Plugin code is a sibling argument of the bootstrap, so its scope chain is the bare global. */
-export function buildPluginScript(pluginBody: string): PluginScript {
-  const source = `${BOOTSTRAP}(async function () { 'use strict'; let ${DEFAULT_EXPORT_BINDING};\n${pluginBody}\n;return ${DEFAULT_EXPORT_BINDING}; });`;
-  return { source, lineOffset: -BOOTSTRAP_LINES };
+const AsyncFunction = (async () => {}).constructor as new (body: string) => unknown;
+
+/**
+ * The plugin script only defines one function and parks it where the bootstrap, run next in the
+ * same context, takes it (and deletes it) before any plugin code runs. The body is first parsed
+ * on its own as a function body, so source such as `}); evil(); (function () {` cannot close the
+ * wrapper early and run code at the top level. Parsing compiles nothing that ever runs here.
+ */
+export function buildPluginScript(
+  pluginBody: string,
+): { ok: true; script: PluginScript } | { ok: false; message: string } {
+  const functionBody = `'use strict'; let ${DEFAULT_EXPORT_BINDING};\n${pluginBody}\n;return ${DEFAULT_EXPORT_BINDING};`;
+  try {
+    new AsyncFunction(functionBody);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'syntax error';
+    return { ok: false, message: `plugin is not a valid ES module: ${message.split('\n', 1)[0]}` };
+  }
+  return {
+    ok: true,
+    script: {
+      // `void 0` last: a function as the completion value would come back as a Reference that
+      // pins the whole context in the isolate.
+      source: `globalThis.${PLUGIN_SLOT} = async function () { ${functionBody} };\nvoid 0;`,
+      lineOffset: -1,
+    },
+  };
 }

@@ -166,7 +166,7 @@ export class RunBridge implements OperationContext {
       if (!operation) throw new CallFailure('InvalidArgument', `unknown API method ${method.slice(0, 64)}`);
       let raw: unknown;
       try {
-        raw = JSON.parse(argsJson);
+        raw = parseUntrustedJson(argsJson);
       } catch {
         throw new CallFailure('InvalidArgument', `${method}: arguments must be JSON values`);
       }
@@ -217,7 +217,7 @@ export class RunBridge implements OperationContext {
       }
       return;
     }
-    const [level, message, meta] = JSON.parse(json) as [unknown, unknown, JsonValue];
+    const [level, message, meta] = parseUntrustedJson(json) as [unknown, unknown, JsonValue];
     const entry: LogEntry = {
       level: level === 'error' || level === 'warn' ? level : 'info',
       message: typeof message === 'string' ? message.slice(0, MAX_LOG_MESSAGE_CHARS) : '',
@@ -229,7 +229,7 @@ export class RunBridge implements OperationContext {
   }
 
   #recordEvent(json: string): void {
-    const [name, data] = JSON.parse(json) as [unknown, JsonValue];
+    const [name, data] = parseUntrustedJson(json) as [unknown, JsonValue];
     if (typeof name !== 'string' || !EVENT_NAME.test(name)) {
       throw new CallFailure(
         'InvalidArgument',
@@ -270,6 +270,18 @@ export class RunBridge implements OperationContext {
     this.issued.set(failure.code, failure.message);
     return failure;
   }
+}
+
+const dropProtoKeys = (key: string, value: unknown) => (key === '__proto__' ? undefined : value);
+
+/**
+ * JSON.parse keeps "__proto__" as an own key, and the first plain assignment of it on the host
+ * (a spread, a schema copying a record) would set a prototype instead. Such keys never cross.
+ */
+export function parseUntrustedJson(json: string): unknown {
+  // A \u escape can spell the key too, so either sign takes the slower, reviving parse.
+  const mayHaveProtoKey = json.includes('__proto__') || json.includes('\\u');
+  return mayHaveProtoKey ? JSON.parse(json, dropProtoKeys) : JSON.parse(json);
 }
 
 function entryBytes(key: string, value: JsonValue): number {

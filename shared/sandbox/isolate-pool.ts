@@ -8,6 +8,8 @@ export interface PooledIsolate {
   readonly key: string;
   readonly isolate: Isolate;
   readonly scripts: Map<string, Script>;
+  /** The bootstrap compiled in this isolate; it runs in every context after the plugin script. */
+  bootstrap: Script | undefined;
   isBusy: boolean;
   lastUsedAt: number;
   /** The run currently using it, for attributing a catastrophic V8 failure. */
@@ -135,6 +137,7 @@ export class IsolatePool {
       key,
       isolate: undefined as unknown as Isolate,
       scripts: new Map(),
+      bootstrap: undefined,
       isBusy: true,
       lastUsedAt: performance.now(),
       currentRunId: undefined,
@@ -160,6 +163,7 @@ export class IsolatePool {
 
   #disposeIsolate(member: PooledIsolate): void {
     member.scripts.clear();
+    member.bootstrap = undefined;
     if (!member.isolate.isDisposed) {
       try {
         member.isolate.dispose();

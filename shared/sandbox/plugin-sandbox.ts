@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs';
-import type { ExternalCopy, Isolate, Reference, Script } from 'isolated-vm';
-import { notify, RunBridge } from './bridge.ts';
+import type { Context, ExternalCopy, Isolate, Reference, Script } from 'isolated-vm';
+import { BOOTSTRAP_SOURCE } from './bootstrap.ts';
+import { notify, parseUntrustedJson, RunBridge } from './bridge.ts';
 import { isApiErrorCode, type SandboxErrorCode, sandboxError } from './errors.ts';
 import type { PluginHost } from './host.ts';
 import { type CatastrophicFailure, IsolatePool, type PooledIsolate } from './isolate-pool.ts';
@@ -22,6 +23,7 @@ import { InMemoryUsageCounters, type UsageCounters } from './usage-counters.ts';
 /** Head start of isolated-vm's own timeout over the host timer that disposes the isolate. */
 const HOST_TIMER_GRACE_MS = 25;
 const CPU_WATCHDOG_INTERVAL_MS = 10;
+const RETIRE_HEAP_FRACTION = 0.75;
 const MAX_INPUT_BYTES = 6 * 1024 * 1024;
 const CACHED_DATA_ENTRIES = 64;
 /** Compiling is synchronous below this size; larger sources compile off the event loop. */
@@ -69,9 +71,12 @@ interface RunState {
   stoppedBy: 'timeout' | 'cpu' | undefined;
   cpuMs: number;
   peakHeapBytes: number;
+  heapAfterRunBytes: number;
 }
 
 let runSequence = 0;
+/** The bootstrap never changes within a process, so every isolate reuses one code cache. */
+let bootstrapCachedData: ExternalCopy<ArrayBuffer> | undefined;
 
 /**
  * Runs untrusted plugin code in isolated-vm: a fresh context per run in an isolate pooled per
@@ -174,6 +179,7 @@ export class PluginSandbox {
       stoppedBy: undefined,
       cpuMs: 0,
       peakHeapBytes: 0,
+      heapAfterRunBytes: 0,
     };
     const poolKey = `${identity.tenantId}\u0000${identity.pluginId}\u0000${limits.memoryMb}`;
     const member = await this.#pool.acquire(poolKey, limits.memoryMb);
@@ -187,7 +193,12 @@ export class PluginSandbox {
       });
     } finally {
       state.bridge.settle();
-      const isHealthy = !member.isolate.isDisposed && state.bridge.inFlight === 0;
+      // Retiring an isolate whose heap stays high keeps garbage from earlier runs from ever
+      // pushing a well-behaved run over the memory limit.
+      const isHealthy =
+        !member.isolate.isDisposed &&
+        state.bridge.inFlight === 0 &&
+        state.heapAfterRunBytes < limits.memoryMb * 1024 * 1024 * RETIRE_HEAP_FRACTION;
       this.#pool.release(member, isHealthy, limits.memoryMb);
     }
     if (state.cpuMs > 0) {
@@ -235,10 +246,12 @@ export class PluginSandbox {
         message: `plugin is not a valid ES module: ${syntaxMessage(error)}`,
       };
     }
+    member.bootstrap ??= this.#compileBootstrap(member.isolate);
+    const bootstrap = member.bootstrap;
 
     const { timeoutMs } = state.limits;
     const cpuAtStart = isolate.cpuTime;
-    const context = isolate.createContextSync();
+    let context: Context | undefined;
     let entryRef: Reference | undefined;
     // A disposed isolate that V8 cannot stop (a builtin filling a huge array) may never settle
     // the pending apply, so a watchdog answers the run itself instead of waiting for it.
@@ -261,7 +274,9 @@ export class PluginSandbox {
           }, CPU_WATCHDOG_INTERVAL_MS)
         : undefined;
     try {
-      const entry = script.runSync(context, { reference: true }) as Reference;
+      context = isolate.createContextSync();
+      script.runSync(context);
+      const entry = bootstrap.runSync(context, { reference: true }) as Reference;
       entryRef = entry;
       const { bridge } = state;
       const hostCall = new ivm.Callback((id: unknown, method: unknown, argsJson: unknown) => {
@@ -301,9 +316,18 @@ export class PluginSandbox {
       if (watchdog) clearInterval(watchdog);
       if (!isolate.isDisposed) {
         entryRef?.release();
-        context.release();
+        context?.release();
       }
     }
+  }
+
+  #compileBootstrap(isolate: Isolate): Script {
+    const script = isolate.compileScriptSync(BOOTSTRAP_SOURCE, {
+      filename: 'gradiant-bootstrap.js',
+      ...(bootstrapCachedData ? { cachedData: bootstrapCachedData } : { produceCachedData: true }),
+    });
+    bootstrapCachedData ??= (script as Script & { cachedData?: ExternalCopy<ArrayBuffer> }).cachedData;
+    return script;
   }
 
   async #compile(
@@ -340,7 +364,7 @@ export class PluginSandbox {
       const json = reply.slice(1);
       const bytes = Buffer.byteLength(json);
       if (bytes > MAX_RESULT_BYTES) return resultTooLarge(bytes);
-      return { ok: true, value: JSON.parse(json) as JsonValue };
+      return { ok: true, value: parseUntrustedJson(json) as JsonValue };
     }
     const newline = reply.indexOf('\n');
     const code = reply.slice(1, newline);
@@ -415,7 +439,8 @@ function sampleUsage(isolate: Isolate, cpuAtStart: bigint, state: RunState): voi
   if (isolate.isDisposed) return;
   try {
     const heap = isolate.getHeapStatisticsSync();
-    state.peakHeapBytes = Math.max(state.peakHeapBytes, heap.used_heap_size + heap.externally_allocated_size);
+    state.heapAfterRunBytes = heap.used_heap_size + heap.externally_allocated_size;
+    state.peakHeapBytes = Math.max(state.peakHeapBytes, state.heapAfterRunBytes);
   } catch {
     // Disposed between the check and the read: keep the last sample.
   }

@@ -13,7 +13,8 @@ const EXPORT_AS_DEFAULT =
   /^([ \t]*)export[ \t]*\{[ \t\n]*([A-Za-z_$][\w$]*)[ \t]+as[ \t]+default[ \t\n]*,?[ \t\n]*\}[ \t]*;?/m;
 const DEFAULT_EXPORT_MESSAGE =
   'plugin must have exactly one default export, written at the start of a line (export default …)';
-const ANY_DEFAULT = /^[ \t]*export\b[^\n]*\bdefault\b/gm;
+const EVERY_EXPORT_DEFAULT = /^[ \t]*export[ \t]+default\b/gm;
+const EVERY_EXPORT_AS_DEFAULT = /^[ \t]*export[ \t]*\{[^}]*\bas[ \t\n]+default\b[^}]*\}/gm;
 
 /**
  * Turns a bundled ES module into the body of a function, because a V8 `Module` cannot be reused
@@ -26,7 +27,8 @@ export function toPluginBody(code: string): PluginSourceResult {
   if (STATIC_IMPORT.test(code)) {
     return { ok: false, message: 'plugin has a static import: bundle it into one module without imports' };
   }
-  const defaults = code.match(ANY_DEFAULT)?.length ?? 0;
+  const defaults =
+    (code.match(EVERY_EXPORT_DEFAULT)?.length ?? 0) + (code.match(EVERY_EXPORT_AS_DEFAULT)?.length ?? 0);
   if (defaults !== 1) {
     return { ok: false, message: DEFAULT_EXPORT_MESSAGE };
   }

@@ -34,6 +34,8 @@ export class PreparedPluginCache {
 function prepare(code: string): PreparedPlugin {
   const body = toPluginBody(code);
   if (!body.ok) return body;
-  const script = buildPluginScript(body.body);
-  return { ok: true, digest: sha256Hex(script.source), source: script.source, lineOffset: script.lineOffset };
+  const built = buildPluginScript(body.body);
+  if (!built.ok) return built;
+  const { source, lineOffset } = built.script;
+  return { ok: true, digest: sha256Hex(source), source, lineOffset };
 }

@@ -1,0 +1,166 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pluginWith, recordingHost } from '../../../support/sandbox/recording-host.ts';
+import { createTestSandbox } from '../../../support/sandbox/sandbox-harness.ts';
+
+const { sandbox, run } = createTestSandbox();
+afterAll(() => sandbox.dispose());
+
+describe('PluginSandbox.run', () => {
+  it('runs execute with the input and api and reports value, usage, logs and events', async () => {
+    const code = pluginWith(`
+      const patient = await api.patients.get(input.patientId);
+      api.logger.info('loaded', { patientId: patient.id });
+      api.logger.error('warned', new TypeError('bad'));
+      await api.events.emit('loaded', { patientId: patient.id });
+      return { name: patient.name };`);
+
+    const result = await run(code, { input: { patientId: 'p-a1' } });
+
+    expect(result).toMatchObject({
+      ok: true,
+      value: { name: 'Ada Example' },
+      logs: [
+        { level: 'info', message: 'loaded', meta: { patientId: 'p-a1' } },
+        { level: 'error', message: 'warned', meta: { name: 'TypeError', message: 'bad' } },
+      ],
+      events: [{ name: 'test-plugin:loaded', data: { patientId: 'p-a1' } }],
+      usage: { dataCalls: 1, networkCalls: 0, storageBytes: 0 },
+    });
+    expect(result.usage.wallMs).toBeGreaterThan(0);
+    expect(result.usage.cpuMs).toBeGreaterThan(0);
+    expect(result.usage.peakHeapBytes).toBeGreaterThan(0);
+  });
+
+  it('runs onEvent with the event when asked for that entry', async () => {
+    const code = 'export default { onEvent(event) { return { seen: event.name, id: event.data.id } } };';
+
+    const result = await run(code, {
+      entry: 'onEvent',
+      input: { name: 'appointment:cancelled', data: { id: 'a-1' } },
+    });
+
+    expect(result).toMatchObject({ ok: true, value: { seen: 'appointment:cancelled', id: 'a-1' } });
+  });
+
+  it('ends with PluginError when the entry is missing', async () => {
+    const result = await run('export default { execute() {} };', { entry: 'onEvent' });
+
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'PluginError', message: expect.stringContaining('onEvent') },
+    });
+  });
+
+  it('turns a Date argument into an ISO string before the host sees it', async () => {
+    const host = recordingHost();
+    const code = pluginWith(`return api.appointments.reschedule('a-a1', new Date(Date.UTC(2026, 1, 2, 9)));`);
+
+    const result = await run(code, { host });
+
+    expect(host.calls[0]?.args).toEqual(['a-a1', '2026-02-02T09:00:00.000Z']);
+    expect(result).toMatchObject({
+      ok: true,
+      value: { start: '2026-02-02T09:00:00.000Z', end: '2026-02-02T09:30:00.000Z' },
+    });
+  });
+
+  it('rejects api arguments that fail validation with InvalidArgument, naming the argument only', async () => {
+    const code = pluginWith(`return api.appointments.reschedule('a-a1', 'next tuesday');`);
+
+    const result = await run(code);
+
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'InvalidArgument', message: expect.stringContaining('argument 1') },
+    });
+  });
+
+  it('answers InvalidArgument for a request that is not valid, without running anything', async () => {
+    const result = await run('export default {};', { tenantId: '' });
+
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'InvalidArgument', message: expect.stringContaining('tenantId') },
+    });
+  });
+
+  it('enforces the storage quota with QuotaExceeded', async () => {
+    const code = pluginWith(`
+      await api.storage.set('small', 'x');
+      try { await api.storage.set('big', 'y'.repeat(200)); } catch (error) { return error.code; }`);
+
+    const result = await run(code, { limits: { storageBytes: 100 } });
+
+    expect(result).toMatchObject({ ok: true, value: 'QuotaExceeded' });
+    expect(result.usage.storageBytes).toBe(8);
+  });
+
+  it('runs four invocations of one plugin concurrently', async () => {
+    const code = pluginWith(`const p = await api.patients.get('p-a1'); return [input, p.id];`);
+
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((input) => run(code, { input, pluginId: 'concurrent' })),
+    );
+
+    expect(results.map((result) => (result.ok ? result.value : result.error.code))).toEqual([
+      [1, 'p-a1'],
+      [2, 'p-a1'],
+      [3, 'p-a1'],
+      [4, 'p-a1'],
+    ]);
+  });
+
+  it('bounds the logs a run may return', async () => {
+    const result = await run(
+      pluginWith(`for (let i = 0; i < 500; i++) api.logger.info('line ' + i); return null;`),
+    );
+
+    expect(result.logs).toHaveLength(201);
+    expect(result.logs.at(-1)).toMatchObject({
+      level: 'warn',
+      message: expect.stringContaining('log limit'),
+    });
+  });
+
+  it('returns any JSON input unchanged through a plugin that echoes it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (input) => {
+        const result = await run('export default { execute(input) { return input; } };', { input });
+
+        expect(result).toMatchObject({ ok: true });
+        expect(result.ok ? result.value : undefined).toEqual(JSON.parse(JSON.stringify(input)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('answers after dispose with SandboxCrashed instead of running', async () => {
+    const { sandbox: disposable, run: runDisposed } = createTestSandbox();
+    await disposable.dispose();
+
+    const result = await runDisposed('export default { execute() { return 1; } };');
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'SandboxCrashed' } });
+  });
+});
+
+describe('PluginSandbox with bundler output', () => {
+  it('runs a plugin bundled by esbuild as one ES module', async () => {
+    const { build } = await import('esbuild');
+    const bundled = await build({
+      stdin: {
+        contents: `const greet = (name) => 'hello ' + name;\nexport default { execute: (input) => greet(input.name) };`,
+        loader: 'js',
+      },
+      bundle: true,
+      format: 'esm',
+      write: false,
+    });
+    const code = bundled.outputFiles[0]?.text ?? '';
+
+    const result = await run(code, { input: { name: 'plugin' } });
+
+    expect(result).toMatchObject({ ok: true, value: 'hello plugin' });
+  });
+});
