@@ -1,6 +1,7 @@
 // npm run bench:sandbox: the sandbox against a plain in-process call and node:vm, in one run.
 // Prints every figure with its ratios and pass/fail per target; writes bench/results/sandbox.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 import { PluginSandbox } from '../shared/sandbox/plugin-sandbox.ts';
@@ -64,6 +65,26 @@ async function timeEach(count: number, sample: Sample, warmup = Math.min(50, cou
     times.push(performance.now() - started);
   }
   return times;
+}
+
+async function timeInterleaved<Name extends string>(
+  count: number,
+  samples: Record<Name, Sample>,
+): Promise<Record<Name, number>> {
+  const entries = Object.entries(samples) as [Name, Sample][];
+  const times = new Map<Name, number[]>(entries.map(([name]) => [name, []]));
+  for (let index = -50; index < count; index++) {
+    for (let offset = 0; offset < entries.length; offset++) {
+      const [name, sample] = entries[(index + 50 + offset) % entries.length] as [Name, Sample];
+      const started = performance.now();
+      await sample();
+      if (index >= 0) times.get(name)?.push(performance.now() - started);
+    }
+  }
+  return Object.fromEntries([...times].map(([name, values]) => [name, median(values)])) as Record<
+    Name,
+    number
+  >;
 }
 
 function plainPlugin(code: string): { execute(input: unknown, api: unknown): unknown } {
@@ -162,11 +183,19 @@ const plainTiny = plainPlugin(PLUGINS.tiny);
 const plainOne = plainPlugin(PLUGINS.oneCall);
 const plainEleven = plainPlugin(PLUGINS.elevenCalls);
 const WARM_RUNS = 2_000;
-const warm = {
-  sandbox: median(await timeEach(WARM_RUNS, () => mustSucceed(PLUGINS.tiny))),
-  vm: median(await timeEach(WARM_RUNS, () => vmTiny.run(INPUT_JSON, vmHost))),
-  plain: median(await timeEach(WARM_RUNS, async () => plainTiny.execute(INPUT, plainApi))),
-};
+// Interleaved, so that load from other processes falls on every variant alike.
+const interleaved = await timeInterleaved(WARM_RUNS, {
+  sandboxTiny: () => mustSucceed(PLUGINS.tiny),
+  vmTiny: () => vmTiny.run(INPUT_JSON, vmHost),
+  plainTiny: async () => plainTiny.execute(INPUT, plainApi),
+  sandboxOne: () => mustSucceed(PLUGINS.oneCall),
+  vmOne: () => vmOne.run(INPUT_JSON, vmHost),
+  plainOne: async () => plainOne.execute(INPUT, plainApi),
+  sandboxEleven: () => mustSucceed(PLUGINS.elevenCalls),
+  vmEleven: () => vmEleven.run(INPUT_JSON, vmHost),
+  plainEleven: async () => plainEleven.execute(INPUT, plainApi),
+});
+const warm = { sandbox: interleaved.sandboxTiny, vm: interleaved.vmTiny, plain: interleaved.plainTiny };
 record(
   'warm invocation (pooled isolate, fresh context)',
   warm.sandbox,
@@ -175,12 +204,7 @@ record(
   '≤ 2× node:vm',
   warm.sandbox <= 2 * warm.vm,
 );
-
-const one = {
-  sandbox: median(await timeEach(WARM_RUNS, () => mustSucceed(PLUGINS.oneCall))),
-  vm: median(await timeEach(WARM_RUNS, () => vmOne.run(INPUT_JSON, vmHost))),
-  plain: median(await timeEach(WARM_RUNS, async () => plainOne.execute(INPUT, plainApi))),
-};
+const one = { sandbox: interleaved.sandboxOne, vm: interleaved.vmOne, plain: interleaved.plainOne };
 record(
   'invocation with one host API call',
   one.sandbox,
@@ -189,11 +213,10 @@ record(
   '≤ 2.5× node:vm',
   one.sandbox <= 2.5 * one.vm,
 );
-
 const eleven = {
-  sandbox: median(await timeEach(WARM_RUNS, () => mustSucceed(PLUGINS.elevenCalls))),
-  vm: median(await timeEach(WARM_RUNS, () => vmEleven.run(INPUT_JSON, vmHost))),
-  plain: median(await timeEach(WARM_RUNS, async () => plainEleven.execute(INPUT, plainApi))),
+  sandbox: interleaved.sandboxEleven,
+  vm: interleaved.vmEleven,
+  plain: interleaved.plainEleven,
 };
 {
   const perCall = Math.max(0, (eleven.sandbox - one.sandbox) / 10);
@@ -352,7 +375,12 @@ await sandbox.dispose();
 
 const format = (value: number) =>
   Number.isNaN(value) ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(3);
-console.log(`\nsandbox benchmark (Node ${process.version}, ${(performance.now() - startedAt) / 1000} s)\n`);
+const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+// Other processes on the machine skew every figure, the timeout row most; the load says how much.
+const load = loadavg().map((value) => value.toFixed(2));
+console.log(
+  `\nsandbox benchmark: Node ${process.version}, ${cpus().length} cores, ${seconds} s, load ${load.join(' ')}\n`,
+);
 console.log(
   ['measure', 'sandbox', 'node:vm', 'plain', '×node:vm', '×plain', 'target', 'result']
     .map((cell, index) => (index === 0 ? cell.padEnd(64) : cell.padStart(10)))
@@ -380,6 +408,6 @@ console.log(extra.timeoutOvershootP95Ms);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/sandbox.json', import.meta.url),
-  `${JSON.stringify({ node: process.version, measuredAt: new Date().toISOString(), rows, extra }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, cores: cpus().length, loadAverage: loadavg(), measuredAt: new Date().toISOString(), rows, extra }, null, 2)}\n`,
 );
 if (rows.some((row) => !row.pass)) process.exitCode = 1;

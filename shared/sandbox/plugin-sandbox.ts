@@ -21,7 +21,7 @@ import { emptyUsage, nanosecondsToMs, roundMs } from './usage.ts';
 import { InMemoryUsageCounters, type UsageCounters } from './usage-counters.ts';
 
 /** Head start of isolated-vm's own timeout over the host timer that disposes the isolate. */
-const HOST_TIMER_GRACE_MS = 25;
+const HOST_TIMER_GRACE_MS = 10;
 const CPU_WATCHDOG_INTERVAL_MS = 10;
 const RETIRE_HEAP_FRACTION = 0.75;
 const MAX_INPUT_BYTES = 6 * 1024 * 1024;
