@@ -10,7 +10,10 @@ import { authOptionsFrom } from '../../shared/config/platform-env.ts';
 import type { TenantId } from '../../shared/domain/identifiers.ts';
 import { createHttpHandler } from '../../shared/http/http-handler.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
+import { S3CatalogueSnapshots } from '../../shared/search/s3-catalogue-snapshots.ts';
 import { CatalogueSearch } from '../../shared/services/marketplace/catalogue-search.ts';
+import type { CatalogueSnapshots } from '../../shared/services/marketplace/catalogue-snapshots.ts';
+import type { MarketplaceCatalogue } from '../../shared/services/marketplace/marketplace-catalogue.ts';
 import { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
 import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
@@ -25,12 +28,16 @@ export interface MarketplaceDependenciesWired extends MarketplaceRouteDependenci
 /**
  * Builds adapters and the service once per cold start, and starts loading the search index right
  * away: in Lambda the init phase runs before the first request, so the first search finds it ready.
+ * `options` replace the DynamoDB catalogue and the S3 snapshots (the search benchmark serves both from memory).
  */
-export function wireMarketplace(config: MarketplaceConfig): MarketplaceDependenciesWired {
+export function wireMarketplace(
+  config: MarketplaceConfig,
+  options: { catalogue?: MarketplaceCatalogue; snapshots?: CatalogueSnapshots } = {},
+): MarketplaceDependenciesWired {
   const logger = createLogger('plugin-marketplace');
   const adapters = createPlatformAdapters(config);
   const client = adapters.documentClient;
-  const catalogue = new DynamoDbMarketplaceCatalogue(client, config.MARKETPLACE_TABLE);
+  const catalogue = options.catalogue ?? new DynamoDbMarketplaceCatalogue(client, config.MARKETPLACE_TABLE);
   const publisherKeys = new DynamoDbPublisherKeyRepository(client, config.MARKETPLACE_TABLE);
   const usage = new DynamoDbUsageRepository({ client, tableName: config.PLUGINS_TABLE });
   const pluginServices = createPluginServiceFactory(adapters, {
@@ -43,6 +50,7 @@ export function wireMarketplace(config: MarketplaceConfig): MarketplaceDependenc
     catalogue,
     clock: adapters.clock,
     maxAgeMs: config.SEARCH_INDEX_MAX_AGE_SECONDS * 1000,
+    snapshots: options.snapshots ?? new S3CatalogueSnapshots(adapters.s3, config.ARTIFACT_BUCKET),
     onRefreshError: (error) =>
       logger.warn('search index refresh failed', { errorName: (error as Error)?.name }),
   });

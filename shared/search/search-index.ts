@@ -36,76 +36,99 @@ const PREFIX_FACTOR = 0.6;
 const MAX_PREFIX_EXPANSIONS = 64;
 const MIN_PREFIX_LENGTH = 2;
 
-type Posting = Map<number, number>;
+/** Documents and weights of one term, as parallel arrays (compact, fast to walk). */
+interface Posting {
+  readonly documents: number[];
+  readonly weights: number[];
+}
 type FixedSort = Exclude<IndexSort, 'relevance'>;
 
 /**
- * An inverted index over the whole catalogue held in memory: term → (document → weight), a sorted
- * vocabulary for prefix search, tag → documents for filters and facets, and each fixed sort order
+ * An inverted index over the whole catalogue held in memory: term → postings, a sorted vocabulary
+ * for prefix search, per-document tag ids for filters and facets, and every fixed sort order
  * precomputed, so a query costs in proportion to its matches rather than to the catalogue.
- * Immutable once built: a refresh builds a new one and swaps it in.
+ * Immutable once built: a refresh builds a new one and swaps it in. Queries run synchronously, so
+ * the per-document scratch arrays are shared between them and only touched slots are reset.
  */
 export class SearchIndex<T extends SearchDocument> {
   readonly size: number;
   private readonly documents: readonly T[];
   private readonly postings = new Map<string, Posting>();
   private readonly vocabulary: string[];
-  private readonly byTag = new Map<string, number[]>();
+  private readonly tagNames: string[] = [];
+  private readonly tagIds = new Map<string, number>();
+  private readonly documentTags: Int32Array[] = [];
+  private readonly tagDocuments: number[][] = [];
   private readonly orders: Record<FixedSort, Int32Array>;
   private readonly ranks: Record<FixedSort, Int32Array>;
-  private readonly allTagFacets: Record<string, number>;
+  private readonly allTagFacets: Record<string, number> = {};
+  private readonly scores: Float64Array;
+  private readonly hits: Uint8Array;
+  private readonly tagCounts: Int32Array;
 
   constructor(documents: readonly T[]) {
     this.documents = documents;
     this.size = documents.length;
     for (const [index, document] of documents.entries()) this.add(document, index);
     this.vocabulary = [...this.postings.keys()].sort();
-    const compareName = (a: number, b: number) => compareText(this.doc(a).name, this.doc(b).name);
-    const orderBy = (compare: (a: number, b: number) => number) => {
-      const order = Int32Array.from(documents.keys()).sort(compare);
-      const rank = new Int32Array(documents.length);
-      order.forEach((documentIndex, position) => {
-        rank[documentIndex] = position;
-      });
-      return { order, rank };
-    };
+    this.scores = new Float64Array(this.size);
+    this.hits = new Uint8Array(this.size);
+    this.tagCounts = new Int32Array(this.tagNames.length);
+    for (const tags of this.documentTags)
+      for (const id of tags) this.tagCounts[id] = (this.tagCounts[id] ?? 0) + 1;
+    this.tagNames.forEach((tag, id) => {
+      this.allTagFacets[tag] = this.tagCounts[id] ?? 0;
+    });
+    this.tagCounts.fill(0);
+
+    const names = documents.map((document) => document.name.toLowerCase());
+    const byName = (a: number, b: number) => compareText(names[a] as string, names[b] as string);
     const sorts: Record<FixedSort, (a: number, b: number) => number> = {
-      downloads: (a, b) => this.doc(b).downloads - this.doc(a).downloads || compareName(a, b),
-      rating: (a, b) => this.doc(b).rating - this.doc(a).rating || compareName(a, b),
-      updated: (a, b) => compareText(this.doc(b).updatedAt, this.doc(a).updatedAt) || compareName(a, b),
-      name: (a, b) => compareName(a, b) || compareText(this.doc(a).id, this.doc(b).id),
+      downloads: (a, b) => this.doc(b).downloads - this.doc(a).downloads || byName(a, b),
+      rating: (a, b) => this.doc(b).rating - this.doc(a).rating || byName(a, b),
+      updated: (a, b) => compareText(this.doc(b).updatedAt, this.doc(a).updatedAt) || byName(a, b),
+      name: (a, b) => byName(a, b) || compareText(this.doc(a).id, this.doc(b).id),
     };
-    const built = Object.fromEntries(
-      Object.entries(sorts).map(([key, compare]) => [key, orderBy(compare)]),
-    ) as Record<FixedSort, { order: Int32Array; rank: Int32Array }>;
-    this.orders = mapValues(built, (value) => value.order);
-    this.ranks = mapValues(built, (value) => value.rank);
-    this.allTagFacets = Object.fromEntries([...this.byTag].map(([tag, list]) => [tag, list.length]));
+    const orders = {} as Record<FixedSort, Int32Array>;
+    const ranks = {} as Record<FixedSort, Int32Array>;
+    for (const key of Object.keys(sorts) as FixedSort[]) {
+      const order = Int32Array.from(documents.keys()).sort(sorts[key]);
+      const rank = new Int32Array(this.size);
+      for (let position = 0; position < order.length; position++) rank[order[position] as number] = position;
+      orders[key] = order;
+      ranks[key] = rank;
+    }
+    this.orders = orders;
+    this.ranks = ranks;
   }
 
   search(query: IndexQuery): IndexResult<T> {
-    const matchAll = query.terms.length === 0 && query.tags.length === 0;
-    if (matchAll) return this.searchAll(query);
-    let scores =
-      query.terms.length > 0
-        ? this.scoreTerms(query.terms)
-        : new Map((this.byTag.get(query.tags[0] as string) ?? []).map((index) => [index, 0]));
-    for (const tag of query.tags) scores = intersect(scores, this.byTag.get(tag) ?? []);
-    const matched = [...scores.keys()];
-    const facets: Record<string, number> = {};
-    for (const documentIndex of matched) {
-      for (const tag of this.doc(documentIndex).tags) facets[tag] = (facets[tag] ?? 0) + 1;
+    const tagIds = query.tags.map((tag) => this.tagIds.get(tag) ?? -1);
+    if (tagIds.includes(-1)) return { items: [], total: 0, facets: { tags: {} } };
+    if (query.terms.length === 0 && tagIds.length === 0) return this.searchAll(query);
+    const touched: number[] = [];
+    try {
+      const candidates =
+        query.terms.length > 0 ? this.scoreTerms(query.terms, touched) : this.withTag(tagIds[0] as number);
+      const matched =
+        tagIds.length === 0 ? candidates : candidates.filter((index) => this.hasTags(index, tagIds));
+      const facets = this.facetsOf(matched);
+      const sort = query.sort === 'relevance' && query.terms.length === 0 ? 'downloads' : query.sort;
+      const { scores } = this;
+      const compare =
+        sort === 'relevance'
+          ? (a: number, b: number) =>
+              (scores[b] as number) - (scores[a] as number) ||
+              (this.ranks.downloads[a] as number) - (this.ranks.downloads[b] as number)
+          : (a: number, b: number) => (this.ranks[sort][a] as number) - (this.ranks[sort][b] as number);
+      const page = topK(matched, query.offset + query.limit, compare).slice(query.offset);
+      return { items: page.map((index) => this.doc(index)), total: matched.length, facets: { tags: facets } };
+    } finally {
+      for (const index of touched) {
+        this.hits[index] = 0;
+        this.scores[index] = 0;
+      }
     }
-    const sort = query.sort === 'relevance' && query.terms.length === 0 ? 'downloads' : query.sort;
-    if (sort === 'relevance') {
-      const rank = this.ranks.downloads;
-      matched.sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || at(rank, a) - at(rank, b));
-    } else {
-      const rank = this.ranks[sort];
-      matched.sort((a, b) => at(rank, a) - at(rank, b));
-    }
-    const page = matched.slice(query.offset, query.offset + query.limit);
-    return { items: page.map((index) => this.doc(index)), total: matched.length, facets: { tags: facets } };
   }
 
   private searchAll(query: IndexQuery): IndexResult<T> {
@@ -118,51 +141,73 @@ export class SearchIndex<T extends SearchDocument> {
     };
   }
 
-  /** AND over terms: a document must match every term, by the whole word or as a prefix. */
-  private scoreTerms(terms: readonly string[]): Map<number, number> {
-    let result: Map<number, number> | undefined;
-    for (const term of terms) {
-      const termScores = this.scoreTerm(term);
-      if (result === undefined) {
-        result = termScores;
-      } else {
-        const next = new Map<number, number>();
-        for (const [documentIndex, score] of result) {
-          const extra = termScores.get(documentIndex);
-          if (extra !== undefined) next.set(documentIndex, score + extra);
+  /**
+   * AND over terms: a document must match every term, by the whole word or as a prefix. `hits`
+   * counts the terms each document matched so far, so a document that missed one drops out.
+   */
+  private scoreTerms(terms: readonly string[], touched: number[]): number[] {
+    const { hits, scores } = this;
+    for (const [position, term] of terms.entries()) {
+      let advanced = 0;
+      const visit = (posting: Posting, factor: number) => {
+        // Rarer terms discriminate more (inverse document frequency).
+        const boost = Math.log(1 + this.size / posting.documents.length) * factor;
+        const { documents, weights } = posting;
+        for (let item = 0; item < documents.length; item++) {
+          const index = documents[item] as number;
+          const seen = hits[index] as number;
+          if (seen === position) {
+            if (position === 0) touched.push(index);
+            hits[index] = position + 1;
+            scores[index] = (scores[index] as number) + (weights[item] as number) * boost;
+            advanced++;
+          } else if (seen === position + 1) {
+            // A second form of the same term ("lab" and "labs") adds a little, not a full match.
+            scores[index] = (scores[index] as number) + (weights[item] as number) * boost * 0.1;
+          }
         }
-        result = next;
-      }
-      if (result.size === 0) return result;
-    }
-    return result ?? new Map();
-  }
-
-  private scoreTerm(term: string): Map<number, number> {
-    const scores = new Map<number, number>();
-    const addPosting = (posting: Posting, factor: number) => {
-      // Rarer terms discriminate more (inverse document frequency).
-      const idf = Math.log(1 + this.size / posting.size);
-      for (const [documentIndex, weight] of posting) {
-        const score = weight * idf * factor;
-        if (score > (scores.get(documentIndex) ?? 0)) scores.set(documentIndex, score);
-      }
-    };
-    const exact = this.postings.get(term);
-    if (exact) addPosting(exact, 1);
-    if (term.length >= MIN_PREFIX_LENGTH) {
-      let expansions = 0;
-      for (let index = lowerBound(this.vocabulary, term); index < this.vocabulary.length; index++) {
-        const candidate = this.vocabulary[index] as string;
-        if (!candidate.startsWith(term) || expansions >= MAX_PREFIX_EXPANSIONS) break;
-        if (candidate !== term) {
-          const posting = this.postings.get(candidate);
-          if (posting) addPosting(posting, PREFIX_FACTOR);
+      };
+      const exact = this.postings.get(term);
+      if (exact) visit(exact, 1);
+      if (term.length >= MIN_PREFIX_LENGTH) {
+        let expansions = 0;
+        for (let index = lowerBound(this.vocabulary, term); index < this.vocabulary.length; index++) {
+          const candidate = this.vocabulary[index] as string;
+          if (!candidate.startsWith(term) || expansions >= MAX_PREFIX_EXPANSIONS) break;
+          if (candidate === term) continue;
+          visit(this.postings.get(candidate) as Posting, PREFIX_FACTOR);
           expansions++;
         }
       }
+      if (advanced === 0) return [];
     }
-    return scores;
+    return touched.filter((index) => hits[index] === terms.length);
+  }
+
+  private withTag(tagId: number): number[] {
+    return [...(this.tagDocuments[tagId] ?? [])];
+  }
+
+  private hasTags(index: number, tagIds: readonly number[]): boolean {
+    const tags = this.documentTags[index] as Int32Array;
+    return tagIds.every((id) => tags.includes(id));
+  }
+
+  private facetsOf(matched: readonly number[]): Record<string, number> {
+    const counts = this.tagCounts;
+    const used: number[] = [];
+    for (const index of matched) {
+      for (const id of this.documentTags[index] as Int32Array) {
+        if (counts[id] === 0) used.push(id);
+        counts[id] = (counts[id] as number) + 1;
+      }
+    }
+    const facets: Record<string, number> = {};
+    for (const id of used) {
+      facets[this.tagNames[id] as string] = counts[id] as number;
+      counts[id] = 0;
+    }
+    return facets;
   }
 
   private add(document: T, index: number): void {
@@ -172,21 +217,31 @@ export class SearchIndex<T extends SearchDocument> {
       [document.publisher, WEIGHTS.publisher],
       [document.description, WEIGHTS.description],
     ];
+    const weightByTerm = new Map<string, number>();
     for (const [text, weight] of fields) {
-      for (const term of tokenize(text)) {
-        let posting = this.postings.get(term);
-        if (!posting) {
-          posting = new Map();
-          this.postings.set(term, posting);
-        }
-        posting.set(index, (posting.get(index) ?? 0) + weight);
+      for (const term of tokenize(text)) weightByTerm.set(term, (weightByTerm.get(term) ?? 0) + weight);
+    }
+    for (const [term, weight] of weightByTerm) {
+      let posting = this.postings.get(term);
+      if (!posting) {
+        posting = { documents: [], weights: [] };
+        this.postings.set(term, posting);
       }
+      posting.documents.push(index);
+      posting.weights.push(weight);
     }
-    for (const tag of new Set(document.tags)) {
-      const list = this.byTag.get(tag) ?? [];
-      list.push(index);
-      this.byTag.set(tag, list);
-    }
+    const ids = [...new Set(document.tags)].map((tag) => {
+      let id = this.tagIds.get(tag);
+      if (id === undefined) {
+        id = this.tagNames.length;
+        this.tagNames.push(tag);
+        this.tagIds.set(tag, id);
+        this.tagDocuments[id] = [];
+      }
+      this.tagDocuments[id]?.push(index);
+      return id;
+    });
+    this.documentTags[index] = Int32Array.from(ids);
   }
 
   private doc(index: number): T {
@@ -194,18 +249,30 @@ export class SearchIndex<T extends SearchDocument> {
   }
 }
 
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-const compareText = (a: string, b: string) => collator.compare(a, b);
-const at = (array: Int32Array, index: number) => array[index] ?? 0;
-
-function intersect(scores: Map<number, number>, documents: readonly number[]): Map<number, number> {
-  const next = new Map<number, number>();
-  for (const documentIndex of documents) {
-    const score = scores.get(documentIndex);
-    if (score !== undefined) next.set(documentIndex, score);
+/**
+ * The first `k` items in `compare` order without sorting all matches: a page is a few dozen items
+ * while a broad query can match a large part of the catalogue. Keeps a sorted window of size k.
+ */
+function topK(items: readonly number[], k: number, compare: (a: number, b: number) => number): number[] {
+  if (items.length <= k * 4) return [...items].sort(compare).slice(0, k);
+  const window: number[] = [];
+  for (const item of items) {
+    if (window.length === k && compare(item, window[k - 1] as number) >= 0) continue;
+    let low = 0;
+    let high = window.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(window[middle] as number, item) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    window.splice(low, 0, item);
+    if (window.length > k) window.pop();
   }
-  return next;
+  return window;
 }
+
+/** Code-unit order on pre-lowered keys: a locale collator costs ~10x more at build time. */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function lowerBound(sorted: readonly string[], value: string): number {
   let low = 0;
@@ -216,11 +283,4 @@ function lowerBound(sorted: readonly string[], value: string): number {
     else high = middle;
   }
   return low;
-}
-
-function mapValues<K extends string, V, W>(record: Record<K, V>, map: (value: V) => W): Record<K, W> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value as V)])) as Record<
-    K,
-    W
-  >;
 }

@@ -39,11 +39,14 @@ export type SearchParameters = z.infer<typeof SearchParametersSchema>;
 export function tokenize(text: string, maxTerms = Number.POSITIVE_INFINITY): string[] {
   const terms: string[] = [];
   const seen = new Set<string>();
-  const normalized = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-  for (const raw of normalized.split(/[^\p{L}\p{N}]+/u)) {
+  // Catalogue text is mostly ASCII: skip Unicode normalisation there (it dominates index build time).
+  const normalized = ASCII.test(text)
+    ? text.toLowerCase()
+    : text
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase();
+  for (const raw of normalized.split(ASCII.test(normalized) ? ASCII_SEPARATORS : SEPARATORS)) {
     if (raw.length === 0) continue;
     const term = raw.slice(0, MAX_TERM_LENGTH);
     if (seen.has(term)) continue;
@@ -53,6 +56,11 @@ export function tokenize(text: string, maxTerms = Number.POSITIVE_INFINITY): str
   }
   return terms;
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range is the point
+const ASCII = /^[\u0000-\u007f]*$/;
+const ASCII_SEPARATORS = /[^a-z0-9]+/;
+const SEPARATORS = /[^\p{L}\p{N}]+/u;
 
 /** The terms a user query searches for (bounded in number and length). */
 export const parseSearchQuery = (query: string): string[] =>

@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.ts';
 import { decodeSearchCursor, encodeSearchCursor, fingerprintOf } from '../../search/search-cursor.ts';
 import { type SearchDocument, SearchIndex } from '../../search/search-index.ts';
 import { parseSearchQuery, type SearchParameters } from '../../search/search-query.ts';
+import type { CatalogueSnapshots } from './catalogue-snapshots.ts';
 import type { MarketplaceCatalogue } from './marketplace-catalogue.ts';
 
 interface IndexedEntry extends SearchDocument {
@@ -32,15 +33,17 @@ const toDocument = (entry: CatalogueEntry): IndexedEntry => ({
 const isListed = (entry: CatalogueEntry) => entry.latestVersion !== undefined;
 
 /**
- * The search index of one function instance: built from the whole catalogue at cold start, then
- * rebuilt in the background once older than `maxAgeMs` (other instances' publishes, counters),
- * while this instance's own changes apply at once. A failed refresh keeps the previous index.
+ * The search index of one function instance: built at cold start from the catalogue snapshot (one
+ * object read) or, without one, from the table; rebuilt from the table in the background once older
+ * than `maxAgeMs` (other instances' publishes, counters), writing the snapshot back. This
+ * instance's own changes apply at once. A failed refresh keeps the previous index.
  */
 export class CatalogueSearch {
   private readonly catalogue: Pick<MarketplaceCatalogue, 'listEntries'>;
   private readonly clock: Clock;
   private readonly maxAgeMs: number;
   private readonly onRefreshError: (error: unknown) => void;
+  private readonly snapshots: CatalogueSnapshots | undefined;
   private entries = new Map<string, CatalogueEntry>();
   private index: SearchIndex<IndexedEntry> | undefined;
   private builtAt = 0;
@@ -51,25 +54,37 @@ export class CatalogueSearch {
     clock: Clock;
     maxAgeMs: number;
     onRefreshError?: (error: unknown) => void;
+    snapshots?: CatalogueSnapshots;
   }) {
+    this.snapshots = deps.snapshots;
     this.catalogue = deps.catalogue;
     this.clock = deps.clock;
     this.maxAgeMs = deps.maxAgeMs;
     this.onRefreshError = deps.onRefreshError ?? (() => undefined);
   }
 
-  /** Loads the catalogue and builds the index; concurrent callers share one load. */
+  /** Builds the index (snapshot first at cold start); concurrent callers share one load. */
   warm(): Promise<void> {
-    this.loading ??= this.catalogue
-      .listEntries()
-      .then((entries) => {
-        this.entries = new Map(entries.map((entry) => [entry.pluginId, entry]));
-        this.rebuild();
-      })
-      .finally(() => {
-        this.loading = undefined;
-      });
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
     return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    if (!this.index && this.snapshots) {
+      const snapshot = await this.snapshots.read().catch((error) => {
+        this.onRefreshError(error);
+        return undefined;
+      });
+      if (snapshot) {
+        this.replaceAll(snapshot.entries, Date.parse(snapshot.takenAt));
+        return;
+      }
+    }
+    const takenAt = this.clock.now();
+    this.replaceAll(await this.catalogue.listEntries(), takenAt.getTime());
+    await this.saveSnapshot(takenAt);
   }
 
   async search(parameters: SearchParameters): Promise<SearchPage> {
@@ -93,14 +108,26 @@ export class CatalogueSearch {
   }
 
   /** Applies this instance's own change at once instead of waiting for the next refresh. */
-  upsert(entry: CatalogueEntry): void {
+  async upsert(entry: CatalogueEntry): Promise<void> {
     if (!this.index) return;
     this.entries.set(entry.pluginId, entry);
-    this.rebuild();
+    this.rebuild(this.clock.now().getTime());
+    await this.saveSnapshot(this.clock.now());
   }
 
-  private rebuild(): void {
+  private replaceAll(entries: readonly CatalogueEntry[], builtAt: number): void {
+    this.entries = new Map(entries.map((entry) => [entry.pluginId, entry]));
+    this.rebuild(builtAt);
+  }
+
+  private rebuild(builtAt: number): void {
     this.index = new SearchIndex([...this.entries.values()].filter(isListed).map(toDocument));
-    this.builtAt = this.clock.now().getTime();
+    this.builtAt = builtAt;
+  }
+
+  /** Best effort: a failed snapshot write only makes the next cold start read the table. */
+  private async saveSnapshot(takenAt: Date): Promise<void> {
+    if (!this.snapshots) return;
+    await this.snapshots.write([...this.entries.values()], takenAt.toISOString()).catch(this.onRefreshError);
   }
 }

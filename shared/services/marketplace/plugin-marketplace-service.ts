@@ -121,7 +121,7 @@ export class PluginMarketplaceService {
       this.requireOwnerOrAdmin(entry.publisherId, actor);
       await this.deps.catalogue.deprecate(pluginId, { message, at: this.deps.clock.now().toISOString() });
       const updated = (await this.deps.catalogue.getEntry(pluginId)) as CatalogueEntry;
-      this.deps.search.upsert(updated);
+      await this.deps.search.upsert(updated);
       return updated;
     });
   }

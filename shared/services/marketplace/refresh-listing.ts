@@ -10,5 +10,5 @@ export async function refreshListing(
   if (!listing) return;
   await deps.catalogue.saveListing(pluginId, listing);
   const entry = await deps.catalogue.getEntry(pluginId);
-  if (entry) deps.search.upsert(entry);
+  if (entry) await deps.search.upsert(entry);
 }

@@ -56,8 +56,10 @@ export function revokeRelease(
               revokedAt: deps.clock.now().toISOString(),
               revokedReason: reason,
             });
+      // Every holder, whatever its state: the lifecycle makes the platform's disable idempotent and
+      // records `revoked` as the reason even where an admin had disabled it already.
       const holders = (await deps.installations.listByPlugin(pluginId as never)).filter(
-        (installation) => installation.version === version && installation.state !== 'disabled',
+        (installation) => installation.version === version,
       );
       const tenants: RevocationOutcome[] = [];
       for (const holder of holders) {

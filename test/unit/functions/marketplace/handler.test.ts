@@ -151,7 +151,10 @@ describe('marketplace handler', () => {
       version: '1.0.0',
       sha256: sha256Hex(code),
     });
-    const keys = s3.commandCalls(PutObjectCommand).map((put) => put.args[0].input.Key);
+    const keys = s3
+      .commandCalls(PutObjectCommand)
+      .map((put) => put.args[0].input.Key)
+      .filter((key) => !key?.startsWith('search/'));
     expect(keys).toEqual([`artifacts/sha256/${sha256Hex(code)}`, 'statements/lab-viewer/1.0.0.json']);
     expect(kms.commandCalls(SignCommand)[0]?.args[0].input).toMatchObject({
       MessageType: 'DIGEST',

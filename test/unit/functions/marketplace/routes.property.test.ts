@@ -26,6 +26,7 @@ function request(
     pathParameters,
     query,
     header: () => undefined,
+    hasBody: () => body !== undefined,
     jsonBody: () => body,
   };
 }

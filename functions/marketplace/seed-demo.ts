@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
+import { DynamoDbMarketplaceCatalogue } from '../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
+import { seedDemoMarketplace } from '../../shared/services/marketplace/demo-catalogue.ts';
+import { loadMarketplaceConfig } from './config.ts';
+import { wireMarketplace } from './wiring.ts';
+
+/**
+ * For the local platform's first-start seeding: wires the marketplace from the local environment
+ * (already in process.env) and publishes the demo plugins, signed by a demo key under `keys/`.
+ */
+export async function seedDemoMarketplaceFromEnvironment(options: { dataDirectory: string }) {
+  const config = loadMarketplaceConfig();
+  const catalogue = new DynamoDbMarketplaceCatalogue(createDocumentClient(), config.MARKETPLACE_TABLE);
+  const { marketplace } = wireMarketplace(config, { catalogue });
+  return seedDemoMarketplace({
+    marketplace,
+    catalogue,
+    publisherKeyFile: join(options.dataDirectory, 'keys', 'demo-publisher-key.pem'),
+  });
+}
