@@ -2,7 +2,7 @@
 // work in plain Node 24 right after `npm ci` (this runs as the `prepare` script):
 //   dist/sandbox/index.js           the library (ESM), with dist/sandbox/index.d.ts beside it
 //   dist/sandbox/sandbox-worker.js  the SupervisedSandbox worker, resolved beside the library
-//   dist/bin/gradiant-plugins.js    the CLI
+//   dist/bin/gradiant-plugins.js    the CLI, with its own copy of the worker beside it
 // Dependencies stay external (resolved from node_modules at run time); isolated-vm in particular
 // is a native module that must never be bundled, and the code loads it with createRequire.
 import { spawnSync } from 'node:child_process';
@@ -43,13 +43,19 @@ await esbuild.build({
   outdir: 'dist/sandbox',
 });
 
-const cli = join(root, 'dist', 'bin', 'gradiant-plugins.js');
+// The CLI runs plugins through SupervisedSandbox, which forks the worker beside its own bundle.
 await esbuild.build({
   ...common,
-  entryPoints: ['shared/cli/main.ts'],
-  outfile: cli,
+  entryPoints: { 'gradiant-plugins': 'shared/cli/main.ts' },
+  outdir: 'dist/bin',
   banner: { js: '#!/usr/bin/env node' },
 });
+await esbuild.build({
+  ...common,
+  entryPoints: { 'sandbox-worker': 'shared/sandbox/supervised/worker.ts' },
+  outdir: 'dist/bin',
+});
+const cli = join(root, 'dist', 'bin', 'gradiant-plugins.js');
 chmodSync(cli, 0o755);
 
 // Declarations only, from the library's entry point; tsc 7 is native and takes about a second.

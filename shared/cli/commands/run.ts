@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PluginSandbox } from '../../sandbox/plugin-sandbox.ts';
 import { EntrySchema, GrantSchema, type RunResult } from '../../sandbox/schemas.ts';
+import { SupervisedSandbox } from '../../sandbox/supervised/supervised-sandbox.ts';
 import { createFixtureHost, defaultTenantOf, type Fixtures, FixturesSchema } from '../fixture-host.ts';
 import {
   type CliCommand,
@@ -167,7 +167,7 @@ export const runCommand: CliCommand = {
       io.stderr(`error: ${error.message}\nusage: gradiant-plugins ${USAGE}\n`);
       return EXIT_USAGE;
     }
-    const sandbox = new PluginSandbox();
+    const sandbox = new SupervisedSandbox();
     try {
       const result = await sandbox.run({
         code: args.code,

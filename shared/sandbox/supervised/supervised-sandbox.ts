@@ -40,6 +40,7 @@ interface PendingRun {
   readonly host: PluginHost;
   readonly worker: ChildProcess;
   readonly startedAt: number;
+  readonly limits: { timeoutMs: number; memoryMb: number };
   readonly resolve: (result: RunResult) => void;
   readonly stuckTimer: NodeJS.Timeout;
   /** Set when the supervisor killed the worker because this run never answered. */
@@ -72,10 +73,11 @@ export class SupervisedSandbox {
     if (this.#isDisposed)
       return Promise.resolve(failure('SandboxCrashed', 'the sandbox has been disposed', startedAt));
     const { host, runId: _ignored, ...data } = request;
-    let timeoutMs: number;
+    let limits: { timeoutMs: number; memoryMb: number };
     try {
-      timeoutMs = resolveLimits(request.limits).timeoutMs;
-      if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs)) throw new Error('bad timeout');
+      const { timeoutMs, memoryMb } = resolveLimits(request.limits);
+      if (!Number.isFinite(timeoutMs) || !Number.isFinite(memoryMb)) throw new Error('bad limits');
+      limits = { timeoutMs, memoryMb };
     } catch {
       return Promise.resolve(failure('InvalidArgument', 'limits must be numbers', startedAt));
     }
@@ -92,8 +94,8 @@ export class SupervisedSandbox {
         if (!pending) return;
         pending.isStuck = true;
         worker.kill('SIGKILL');
-      }, timeoutMs + STUCK_WORKER_GRACE_MS);
-      this.#pending.set(runId, { host, worker, startedAt, resolve, stuckTimer, isStuck: false });
+      }, limits.timeoutMs + STUCK_WORKER_GRACE_MS);
+      this.#pending.set(runId, { host, worker, startedAt, limits, resolve, stuckTimer, isStuck: false });
       const message: SupervisorMessage = {
         type: 'run',
         runId,
@@ -231,10 +233,10 @@ export class SupervisedSandbox {
       let message = 'the sandbox process stopped while the plugin was running';
       if (pending.isStuck) {
         code = 'TimeoutExceeded';
-        message = 'plugin exceeded its execution timeout';
+        message = `plugin exceeded its ${pending.limits.timeoutMs} ms execution timeout`;
       } else if (isCulprit && isOutOfMemory) {
         code = 'MemoryLimitExceeded';
-        message = 'plugin exceeded its memory limit';
+        message = `plugin exceeded its ${pending.limits.memoryMb} MB memory limit`;
       }
       this.#finish(runId, failure(code, message, pending.startedAt));
     }

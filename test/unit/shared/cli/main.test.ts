@@ -7,7 +7,7 @@ const REMINDER = fileURLToPath(new URL('../../../support/sandbox/plugins/reminde
 const FIXTURES = fileURLToPath(new URL('../../../support/sandbox/fixtures.json', import.meta.url));
 const THROWS = fileURLToPath(new URL('../../../support/sandbox/plugins/throws.js', import.meta.url));
 
-/** The real entry point under this Node 24, without --no-node-snapshot: it must add the flag itself. */
+/** The real entry point under this Node 24, with no Node flags: the worker it forks gets them. */
 function gradiantPlugins(...argv: string[]) {
   return spawnSync(process.execPath, [MAIN, ...argv], {
     encoding: 'utf8',
