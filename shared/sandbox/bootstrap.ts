@@ -1,3 +1,4 @@
+import { MAX_EVENT_DATA_CHARS, MAX_LOG_MESSAGE_CHARS, MAX_LOG_META_CHARS } from './bridge.ts';
 import { DEFAULT_EXPORT_BINDING } from './plugin-source.ts';
 
 /** Where the plugin script leaves its function for the bootstrap; deleted before plugin code runs. */
@@ -6,6 +7,8 @@ const PLUGIN_SLOT = '__gradiantDefinePlugin';
 /** Bounds checked inside the isolate too, so oversized strings are never copied to the host. */
 export const MAX_ARGUMENT_CHARS = 1024 * 1024;
 export const MAX_RESULT_CHARS = 1024 * 1024;
+/** Oversized logs and events are cut or refused before they cross, not after. */
+const MAX_LOG_CHARS = MAX_LOG_MESSAGE_CHARS + MAX_LOG_META_CHARS + 64;
 
 /**
  * Runs first in every fresh context, before any plugin code: it captures the intrinsics it relies
@@ -17,7 +20,8 @@ export const MAX_RESULT_CHARS = 1024 * 1024;
  * Host → isolate: entry(0, hostCall, record, inputJson, entryName, pluginId) starts the run and
  * resolves to '1' + resultJson or '0' + code + '\n' + message; entry(1, callId, reply) settles one
  * pending API call with '1' + valueJson or '0' + code + '\n' + message.
- * Isolate → host: hostCall(callId, method, argsJson) (the answer comes back through entry(1)) and
+ * Isolate → host: hostCall(callId, method, argsJson) answers '' when the call was accepted (its
+ * result comes back through entry(1)) or code + '\n' + message when refused at once; and
  * record(kind, json) for logs and events, which answers '' or code + '\n' + message synchronously.
  */
 const BOOTSTRAP = `(function () {
@@ -48,6 +52,9 @@ const StringCtor = String;
 const ErrorCtor = Error;
 const MAX_ARGUMENT_CHARS = ${MAX_ARGUMENT_CHARS};
 const MAX_RESULT_CHARS = ${MAX_RESULT_CHARS};
+const MAX_LOG_CHARS = ${MAX_LOG_CHARS};
+const MAX_LOG_MESSAGE_CHARS = ${MAX_LOG_MESSAGE_CHARS};
+const MAX_EVENT_CHARS = ${MAX_EVENT_DATA_CHARS + 256};
 
 delete G.SharedArrayBuffer;
 delete G.Atomics;
@@ -104,8 +111,9 @@ const call = (method, args) => {
   }
   return new PromiseCtor((resolve, reject) => {
     const id = ++sequence;
+    const refusal = hostCall(id, method, json);
+    if (refusal !== '') return reject(fromReply('0' + refusal));
     apply(mapSet, pending, [id, [resolve, reject]]);
-    hostCall(id, method, json);
   });
 };
 const settle = (id, reply) => {
@@ -125,6 +133,9 @@ const log = (level, message, meta) => {
     json = stringify([level, safeString(message), meta === undefined ? null : meta]);
   } catch {
     json = stringify([level, safeString(message), null]);
+  }
+  if (json.length > MAX_LOG_CHARS) {
+    json = stringify([level, apply(stringSlice, safeString(message), [0, MAX_LOG_MESSAGE_CHARS]), { truncated: true }]);
   }
   recordOrThrow('log', json);
 };
@@ -176,7 +187,7 @@ const emit = (name, data) => {
   } catch {
     throw apiError('InvalidArgument', 'events.emit: data must be a JSON value');
   }
-  recordOrThrow('event', json);
+  recordOrThrow(json.length > MAX_EVENT_CHARS ? 'oversized-event' : 'event', json.length > MAX_EVENT_CHARS ? '' : json);
   const list = apply(mapGet, handlers, [canonical(name)]);
   if (list === undefined) return promiseResolve();
   const results = [];

@@ -11,6 +11,7 @@ export const MAX_LOG_MESSAGE_CHARS = 4_000;
 export const MAX_LOG_META_CHARS = 8_192;
 export const MAX_EVENTS = 100;
 export const MAX_EVENT_DATA_CHARS = 64 * 1024;
+export const MAX_CALLS_IN_FLIGHT = 64;
 
 const RESERVED_EVENT_PREFIXES = ['plugin:', 'security:', 'audit:'];
 const EVENT_NAME = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/;
@@ -93,9 +94,18 @@ export class RunBridge implements OperationContext {
     this.isSettled = true;
   }
 
-  /** Starts one API call; `reply` is called at most once, and never after the run settled. */
-  call(method: string, argsJson: string, reply: (text: string) => void): void {
-    if (this.isSettled) return;
+  /**
+   * Starts one API call and answers '' (the result goes to `reply`, at most once and never after
+   * the run settled) or a refusal at once: a run cannot pile up unbounded host work.
+   */
+  call(method: string, argsJson: string, reply: (text: string) => void): string {
+    if (this.isSettled) return 'SandboxCrashed\nthe run has ended';
+    if (this.inFlight >= MAX_CALLS_IN_FLIGHT) {
+      const failure = this.#toFailure(
+        new CallFailure('RateLimited', `at most ${MAX_CALLS_IN_FLIGHT} API calls may be pending at once`),
+      );
+      return `${failure.code}\n${failure.message}`;
+    }
     this.inFlight++;
     this.#dispatch(method, argsJson).then(
       (text) => {
@@ -106,6 +116,7 @@ export class RunBridge implements OperationContext {
         this.inFlight--;
       },
     );
+    return '';
   }
 
   /** Logs and events, answered synchronously: '' or code + '\n' + message. */
@@ -114,7 +125,12 @@ export class RunBridge implements OperationContext {
     try {
       if (kind === 'log') this.#recordLog(json);
       else if (kind === 'event') this.#recordEvent(json);
-      else throw new CallFailure('InvalidArgument', 'unknown record kind');
+      else if (kind === 'oversized-event') {
+        throw new CallFailure(
+          'QuotaExceeded',
+          `events.emit: data exceeds ${MAX_EVENT_DATA_CHARS} characters`,
+        );
+      } else throw new CallFailure('InvalidArgument', 'unknown record kind');
       return '';
     } catch (error) {
       const failure = this.#toFailure(error);

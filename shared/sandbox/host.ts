@@ -50,3 +50,15 @@ export interface HttpResponse {
   headers: Record<string, string>;
   body: string;
 }
+
+/** Shape check for the one argument of `run()` that zod cannot describe: functions. */
+export function isPluginHost(host: unknown): host is PluginHost {
+  if (typeof host !== 'object' || host === null) return false;
+  const { patients, appointments } = host as Partial<PluginHost>;
+  return (
+    typeof patients === 'object' &&
+    patients !== null &&
+    typeof appointments === 'object' &&
+    appointments !== null
+  );
+}

@@ -3,11 +3,20 @@ import type { Context, ExternalCopy, Isolate, Reference, Script } from 'isolated
 import { BOOTSTRAP_SOURCE } from './bootstrap.ts';
 import { notify, parseUntrustedJson, RunBridge } from './bridge.ts';
 import { isApiErrorCode, type SandboxErrorCode, sandboxError } from './errors.ts';
-import type { PluginHost } from './host.ts';
+import { isPluginHost, type PluginHost } from './host.ts';
 import { type CatastrophicFailure, IsolatePool, type PooledIsolate } from './isolate-pool.ts';
 import { loadIsolatedVm } from './isolated-vm.ts';
 import { type Limits, MAX_RESULT_BYTES, RATE_WINDOW_MS, resolveLimits } from './limits.ts';
 import { PreparedPluginCache } from './prepared-plugin.ts';
+import {
+  cpuMessage,
+  failureResult,
+  memoryMessage,
+  type Outcome,
+  resultTooLarge,
+  syntaxMessage,
+  timeoutOutcome,
+} from './run-outcome.ts';
 import {
   type Entry,
   type JsonValue,
@@ -17,7 +26,7 @@ import {
   type SecurityEvent,
   type Usage,
 } from './schemas.ts';
-import { emptyUsage, nanosecondsToMs, roundMs } from './usage.ts';
+import { nanosecondsToMs, roundMs } from './usage.ts';
 import { InMemoryUsageCounters, type UsageCounters } from './usage-counters.ts';
 
 /** Head start of isolated-vm's own timeout over the host timer that disposes the isolate. */
@@ -60,8 +69,6 @@ export interface RunRequest {
   /** Correlation id, reported with a catastrophic failure so a supervisor can blame one run. */
   readonly runId?: string;
 }
-
-type Outcome = { ok: true; value: JsonValue } | { ok: false; code: SandboxErrorCode; message: string };
 
 interface RunState {
   readonly identity: { tenantId: string; pluginId: string; version: string };
@@ -106,7 +113,7 @@ export class PluginSandbox {
     try {
       loadIsolatedVm();
     } catch {
-      return failure(
+      return failureResult(
         'SandboxCrashed',
         'isolated-vm cannot be loaded: the sandbox needs Node.js 24',
         startedAt,
@@ -116,7 +123,7 @@ export class PluginSandbox {
       return await this.#run(request, startedAt);
     } catch {
       // Only a defect of the sandbox itself lands here; the caller still gets a typed answer.
-      return failure('SandboxCrashed', 'the sandbox failed to run the plugin', startedAt);
+      return failureResult('SandboxCrashed', 'the sandbox failed to run the plugin', startedAt);
     }
   }
 
@@ -127,16 +134,16 @@ export class PluginSandbox {
   }
 
   async #run(request: RunRequest, startedAt: number): Promise<RunResult> {
-    if (this.#isDisposed) return failure('SandboxCrashed', 'the sandbox has been disposed', startedAt);
+    if (this.#isDisposed) return failureResult('SandboxCrashed', 'the sandbox has been disposed', startedAt);
     const { host, ...data } = request ?? ({} as RunRequest);
     const parsed = RunOptionsSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.map(String).join('.') || 'request';
-      return failure('InvalidArgument', `${field}: ${issue?.message ?? 'invalid'}`, startedAt);
+      return failureResult('InvalidArgument', `${field}: ${issue?.message ?? 'invalid'}`, startedAt);
     }
-    if (!isHost(host)) {
-      return failure('InvalidArgument', 'host must implement patients and appointments', startedAt);
+    if (!isPluginHost(host)) {
+      return failureResult('InvalidArgument', 'host must implement patients and appointments', startedAt);
     }
     const options = parsed.data;
     let inputJson: string | undefined;
@@ -146,10 +153,10 @@ export class PluginSandbox {
       inputJson = undefined;
     }
     if (inputJson === undefined || Buffer.byteLength(inputJson) > MAX_INPUT_BYTES) {
-      return failure('InvalidArgument', 'input must be a JSON value of at most 6 MiB', startedAt);
+      return failureResult('InvalidArgument', 'input must be a JSON value of at most 6 MiB', startedAt);
     }
     const prepared = this.#prepared.get(options.code);
-    if (!prepared.ok) return failure('PluginError', prepared.message, startedAt);
+    if (!prepared.ok) return failureResult('PluginError', prepared.message, startedAt);
 
     const limits = resolveLimits(options.limits);
     const identity = { tenantId: options.tenantId, pluginId: options.pluginId, version: options.version };
@@ -162,7 +169,7 @@ export class PluginSandbox {
         limit: limits.cpuMsPerMinute,
         observed: cpuBefore.observed,
       });
-      return failure('CpuBudgetExceeded', cpuMessage(limits), startedAt);
+      return failureResult('CpuBudgetExceeded', cpuMessage(limits), startedAt);
     }
 
     const state: RunState = {
@@ -280,8 +287,10 @@ export class PluginSandbox {
       entryRef = entry;
       const { bridge } = state;
       const hostCall = new ivm.Callback((id: unknown, method: unknown, argsJson: unknown) => {
-        if (typeof id !== 'number' || typeof method !== 'string' || typeof argsJson !== 'string') return;
-        bridge.call(method, argsJson, (text) => {
+        if (typeof id !== 'number' || typeof method !== 'string' || typeof argsJson !== 'string') {
+          return 'InvalidArgument\nbad call';
+        }
+        return bridge.call(method, argsJson, (text) => {
           entry.apply(undefined, [1, id, text]).then(undefined, () => {});
         });
       });
@@ -412,17 +421,6 @@ export class PluginSandbox {
   }
 }
 
-function isHost(host: unknown): host is PluginHost {
-  if (typeof host !== 'object' || host === null) return false;
-  const { patients, appointments } = host as Partial<PluginHost>;
-  return (
-    typeof patients === 'object' &&
-    patients !== null &&
-    typeof appointments === 'object' &&
-    appointments !== null
-  );
-}
-
 /** Safe while the isolate runs: reading `cpuTime` takes no isolate lock. */
 function sampleCpu(isolate: Isolate, cpuAtStart: bigint, state: RunState): void {
   if (isolate.isDisposed) return;
@@ -458,41 +456,6 @@ function stoppedOutcome(state: RunState): Outcome {
   if (state.stoppedBy === 'cpu')
     return { ok: false, code: 'CpuBudgetExceeded', message: cpuMessage(state.limits) };
   return timeoutOutcome(state.limits);
-}
-
-function timeoutOutcome(limits: Limits): Outcome {
-  return {
-    ok: false,
-    code: 'TimeoutExceeded',
-    message: `plugin exceeded its ${limits.timeoutMs} ms execution timeout`,
-  };
-}
-
-function cpuMessage(limits: Limits): string {
-  return `plugin exceeded its CPU budget of ${limits.cpuMsPerMinute} ms per minute`;
-}
-
-function memoryMessage(limits: Limits): string {
-  return `plugin exceeded its ${limits.memoryMb} MB memory limit`;
-}
-
-function resultTooLarge(bytes: number): Outcome {
-  return { ok: false, code: 'QuotaExceeded', message: `result exceeds 1 MiB (${bytes} bytes)` };
-}
-
-function syntaxMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : 'syntax error';
-  return (message.split('\n', 1)[0] ?? 'syntax error').replace(/\s*\[[^\]]*\]\s*$/, '');
-}
-
-function failure(code: SandboxErrorCode, message: string, startedAt: number): RunResult {
-  return {
-    ok: false,
-    error: sandboxError(code, message),
-    usage: emptyUsage(roundMs(performance.now() - startedAt)),
-    logs: [],
-    events: [],
-  };
 }
 
 function abortOnCatastrophicError(failure: CatastrophicFailure): void {

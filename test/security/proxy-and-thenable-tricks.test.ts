@@ -86,3 +86,28 @@ describe('proxy and thenable tricks', () => {
     expect(result).toMatchObject({ ok: true, value: { a: 2 } });
   });
 });
+
+describe('floods of api calls', () => {
+  it('refuses calls beyond the in-flight bound at once instead of queueing host work', async () => {
+    const code = `export default {
+      async execute(input, api) {
+        const calls = Array.from({ length: 200 }, () => api.patients.search({ slow: true }).then(() => 'answered', (error) => error.code));
+        // The first 64 stay pending in the host; everything after them is refused without waiting.
+        return Promise.all(calls.slice(64));
+      },
+    };`;
+
+    const result = await run(code, { limits: { timeoutMs: 2_000 } });
+
+    expect(result).toMatchObject({ ok: true, value: Array.from({ length: 136 }, () => 'RateLimited') });
+    await expectHealthy(run);
+  });
+
+  it('refuses an oversized event before it crosses, with QuotaExceeded', async () => {
+    const code = `export default { async execute(input, api) { try { await api.events.emit('big', 'x'.repeat(70000)); } catch (error) { return error.code; } } };`;
+
+    const result = await run(code);
+
+    expect(result).toMatchObject({ ok: true, value: 'QuotaExceeded', events: [] });
+  });
+});

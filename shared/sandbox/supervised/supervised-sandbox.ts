@@ -2,18 +2,12 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { notify } from '../bridge.ts';
-import {
-  HostError,
-  isApiErrorCode,
-  type SandboxErrorCode,
-  sandboxError,
-  sanitizeHostMessage,
-} from '../errors.ts';
-import type { PluginHost } from '../host.ts';
+import { HostError, isApiErrorCode, type SandboxErrorCode, sanitizeHostMessage } from '../errors.ts';
+import { isPluginHost, type PluginHost } from '../host.ts';
 import { resolveLimits } from '../limits.ts';
 import type { PluginSandboxOptions, RunRequest } from '../plugin-sandbox.ts';
+import { failureResult } from '../run-outcome.ts';
 import type { RunResult } from '../schemas.ts';
-import { emptyUsage, roundMs } from '../usage.ts';
 import { InMemoryUsageCounters, type UsageCounters } from '../usage-counters.ts';
 import {
   CATASTROPHIC_MARKER,
@@ -71,7 +65,7 @@ export class SupervisedSandbox {
   run(request: RunRequest): Promise<RunResult> {
     const startedAt = performance.now();
     if (this.#isDisposed)
-      return Promise.resolve(failure('SandboxCrashed', 'the sandbox has been disposed', startedAt));
+      return Promise.resolve(failureResult('SandboxCrashed', 'the sandbox has been disposed', startedAt));
     const { host, runId: _ignored, ...data } = request;
     let limits: { timeoutMs: number; memoryMb: number };
     try {
@@ -79,12 +73,17 @@ export class SupervisedSandbox {
       if (!Number.isFinite(timeoutMs) || !Number.isFinite(memoryMb)) throw new Error('bad limits');
       limits = { timeoutMs, memoryMb };
     } catch {
-      return Promise.resolve(failure('InvalidArgument', 'limits must be numbers', startedAt));
+      return Promise.resolve(failureResult('InvalidArgument', 'limits must be numbers', startedAt));
+    }
+    if (!isPluginHost(host)) {
+      return Promise.resolve(
+        failureResult('InvalidArgument', 'host must implement patients and appointments', startedAt),
+      );
     }
     try {
       JSON.stringify(data.input ?? null);
     } catch {
-      return Promise.resolve(failure('InvalidArgument', 'input must be a JSON value', startedAt));
+      return Promise.resolve(failureResult('InvalidArgument', 'input must be a JSON value', startedAt));
     }
     const worker = this.#ensureWorker();
     const runId = randomUUID();
@@ -108,7 +107,7 @@ export class SupervisedSandbox {
         },
       };
       if (!this.#send(worker, message))
-        this.#finish(runId, failure('SandboxCrashed', 'the sandbox worker is not running', startedAt));
+        this.#finish(runId, failureResult('SandboxCrashed', 'the sandbox worker is not running', startedAt));
     });
   }
 
@@ -238,7 +237,7 @@ export class SupervisedSandbox {
         code = 'MemoryLimitExceeded';
         message = `plugin exceeded its ${pending.limits.memoryMb} MB memory limit`;
       }
-      this.#finish(runId, failure(code, message, pending.startedAt));
+      this.#finish(runId, failureResult(code, message, pending.startedAt));
     }
   }
 
@@ -297,16 +296,6 @@ async function invokeHost(host: PluginHost, method: HostMethod, args: unknown[])
 function requireStorage(host: PluginHost) {
   if (!host.storage) throw new HostError('PermissionDenied', 'storage is not available to this plugin');
   return host.storage;
-}
-
-function failure(code: SandboxErrorCode, message: string, startedAt: number): RunResult {
-  return {
-    ok: false,
-    error: sandboxError(code, message),
-    usage: emptyUsage(roundMs(performance.now() - startedAt)),
-    logs: [],
-    events: [],
-  };
 }
 
 function defaultWorkerPath(): string {
