@@ -1,5 +1,5 @@
 import { type ApiErrorCode, HostError, isApiErrorCode, sanitizeHostMessage } from './errors.ts';
-import type { PluginHost } from './host.ts';
+import type { HttpRequestInit, PluginHost } from './host.ts';
 import type { Limits } from './limits.ts';
 import { RATE_WINDOW_MS } from './limits.ts';
 import { type CounterKind, OPERATIONS, type OperationContext } from './operations.ts';
@@ -82,7 +82,7 @@ export class RunBridge implements OperationContext {
     counters: UsageCounters;
     hooks: BridgeHooks;
   }) {
-    this.host = options.host;
+    this.host = guardHost(options.host, () => this.isSettled);
     this.#grants = new Set(options.grants);
     this.#identity = options.identity;
     this.#limits = options.limits;
@@ -286,6 +286,36 @@ export class RunBridge implements OperationContext {
     this.issued.set(failure.code, failure.message);
     return failure;
   }
+}
+
+type AnyFunction = (...args: never[]) => unknown;
+
+/**
+ * The host as operations see it: every function refuses to reach the real host once the run has
+ * settled, even midway through a chain of awaits (storage accounting reads before it writes), and
+ * its promise then never settles, so nothing resumes in the abandoned context.
+ */
+function guardHost(host: PluginHost, isSettled: () => boolean): PluginHost {
+  // Methods are named, not enumerated: an implementation may be a class with prototype methods.
+  const guard = <Target extends object>(target: Target, names: readonly string[]): Target => {
+    const guarded: Record<string, unknown> = {};
+    for (const name of names) {
+      const fn = (target as Record<string, unknown>)[name];
+      if (typeof fn !== 'function') continue;
+      guarded[name] = (...args: unknown[]) =>
+        isSettled() ? NEVER : (fn as AnyFunction).apply(target, args as never[]);
+    }
+    return guarded as Target;
+  };
+  const { storage, fetch } = host;
+  return {
+    patients: guard(host.patients, ['search', 'get', 'update']),
+    appointments: guard(host.appointments, ['schedule', 'cancel', 'reschedule']),
+    ...(storage ? { storage: guard(storage, ['get', 'set', 'delete', 'list', 'bytesUsed']) } : {}),
+    ...(fetch
+      ? { fetch: (url: string, init: HttpRequestInit) => (isSettled() ? NEVER : fetch.call(host, url, init)) }
+      : {}),
+  };
 }
 
 const dropProtoKeys = (key: string, value: unknown) => (key === '__proto__' ? undefined : value);

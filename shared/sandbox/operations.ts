@@ -24,12 +24,30 @@ const AppointmentRequestSchema = z.looseObject({
   end: IsoDateTimeSchema,
 });
 const StorageKeySchema = z.string().min(1).max(256);
+const FORBIDDEN_HEADERS: ReadonlySet<string> = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'proxy-authorization',
+  'proxy-connection',
+]);
 const HttpInitSchema = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
     headers: z
       .record(z.string().min(1).max(256), z.string().max(8_192))
       .refine((headers) => Object.keys(headers).length <= 50, 'at most 50 headers')
+      // The grant covers the URL's host; a Host header could aim the request elsewhere.
+      .refine(
+        (headers) => Object.keys(headers).every((name) => !FORBIDDEN_HEADERS.has(name.toLowerCase())),
+        'must not set host, connection or other hop-by-hop headers',
+      )
       .default({}),
     body: z
       .string()

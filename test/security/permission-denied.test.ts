@@ -117,4 +117,18 @@ describe('permission checks', () => {
     );
     await limited.dispose();
   });
+
+  it('refuses a Host header that would aim a granted request at another virtual host', async () => {
+    const host = recordingHost('t-clinic-a', {
+      fetch: async () => ({ status: 200, headers: {}, body: 'reached' }),
+    });
+    const code = pluginWith(`
+      try { await api.http.fetch('https://api.allowed.example/', { headers: { Host: 'internal.admin' } }); return 'sent'; }
+      catch (error) { return error.code; }`);
+
+    const result = await run(code, { host, grants: ['network:api.allowed.example'] });
+
+    expect(result).toMatchObject({ ok: true, value: 'InvalidArgument' });
+    expect(host.calls).toEqual([]);
+  });
 });

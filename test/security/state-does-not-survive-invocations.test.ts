@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../shared/sandbox/schemas.ts';
 import { pluginWith, recordingHost } from '../support/sandbox/recording-host.ts';
 import { createTestSandbox } from '../support/sandbox/sandbox-harness.ts';
 
@@ -71,5 +72,38 @@ describe('state between invocations', () => {
     expect(result).toMatchObject({ ok: true, value: 'returned early' });
     expect(host.calls.map((call) => call.method)).toEqual(['patients.search']);
     expect(await host.patients.get('p-a1')).toMatchObject({ name: 'Ada Example' });
+  });
+
+  it('never writes storage for a run that settled while its quota check was still reading', async () => {
+    const host = recordingHost();
+    const storage = host.storage;
+    if (!storage) throw new Error('the recording host has storage');
+    let releaseList: () => void = () => {};
+    const listed = new Promise<void>((resolve) => {
+      releaseList = resolve;
+    });
+    const writes: string[] = [];
+    const slowHost = {
+      ...host,
+      storage: {
+        ...storage,
+        list: async (prefix: string | undefined) => {
+          await listed;
+          return storage.list(prefix);
+        },
+        set: async (key: string, value: JsonValue) => {
+          writes.push(key);
+          return storage.set(key, value);
+        },
+      },
+    };
+    const code = pluginWith(`api.storage.set('late', 1); return 'returned early';`);
+
+    const result = await run(code, { host: slowHost });
+    releaseList();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(result).toMatchObject({ ok: true, value: 'returned early' });
+    expect(writes).toEqual([]);
   });
 });

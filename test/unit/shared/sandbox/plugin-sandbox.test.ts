@@ -164,3 +164,36 @@ describe('PluginSandbox with bundler output', () => {
     expect(result).toMatchObject({ ok: true, value: 'hello plugin' });
   });
 });
+
+describe('PluginSandbox with a class-based host', () => {
+  it('calls host methods defined on a prototype', async () => {
+    class ClassHost {
+      readonly patients = new (class {
+        async search() {
+          return [];
+        }
+        async get(id: string) {
+          return { id, name: 'From A Class' };
+        }
+        async update() {
+          return null;
+        }
+      })();
+      readonly appointments = new (class {
+        async schedule() {
+          return {};
+        }
+        async cancel() {
+          return null;
+        }
+        async reschedule() {
+          return null;
+        }
+      })();
+    }
+
+    const result = await run(pluginWith(`return api.patients.get('p-9');`), { host: new ClassHost() });
+
+    expect(result).toMatchObject({ ok: true, value: { id: 'p-9', name: 'From A Class' } });
+  });
+});
