@@ -68,7 +68,8 @@ export type SupervisorMessage =
       ok: false;
       error: z.infer<typeof HostErrorPayloadSchema>;
     }
-  | { type: 'consumeReply'; requestId: number; allowed: boolean; observed: number };
+  | { type: 'consumeReply'; requestId: number; allowed: boolean; observed: number }
+  | { type: 'consumeReply'; requestId: number; failed: true };
 
 export interface WorkerRunRequest {
   code: string;

@@ -168,14 +168,8 @@ export class SupervisedSandbox {
           .consume(message.key, message.amount, message.limit ?? Number.POSITIVE_INFINITY, message.windowMs)
           .then(
             (result) => this.#send(worker, { type: 'consumeReply', requestId: message.requestId, ...result }),
-            // Fail closed: a counter store that cannot answer denies.
-            () =>
-              this.#send(worker, {
-                type: 'consumeReply',
-                requestId: message.requestId,
-                allowed: false,
-                observed: 0,
-              }),
+            // Fail closed: the worker's sandbox turns a failed counter into a failed run.
+            () => this.#send(worker, { type: 'consumeReply', requestId: message.requestId, failed: true }),
           );
         return;
       case 'security':

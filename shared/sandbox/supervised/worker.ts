@@ -26,7 +26,7 @@ const send = (message: WorkerMessage): void => {
 
 type Waiter = { resolve(value: unknown): void; reject(error: unknown): void };
 const hostWaiters = new Map<string, Waiter>();
-const consumeWaiters = new Map<number, (result: ConsumeResult) => void>();
+const consumeWaiters = new Map<number, Waiter>();
 let sequence = 0;
 
 function callHost(runId: string, method: HostMethod, args: unknown[]): Promise<unknown> {
@@ -76,8 +76,8 @@ function remoteHost(
 const remoteCounters: UsageCounters = {
   consume(key, amount, limit, windowMs) {
     const requestId = ++sequence;
-    return new Promise((resolve) => {
-      consumeWaiters.set(requestId, resolve);
+    return new Promise<ConsumeResult>((resolve, reject) => {
+      consumeWaiters.set(requestId, { resolve: resolve as (value: unknown) => void, reject });
       send({
         type: 'consume',
         requestId,
@@ -129,8 +129,10 @@ process.on('message', (raw: SupervisorMessage) => {
       );
     }
   } else if (raw.type === 'consumeReply') {
-    consumeWaiters.get(raw.requestId)?.({ allowed: raw.allowed, observed: raw.observed });
+    const waiter = consumeWaiters.get(raw.requestId);
     consumeWaiters.delete(raw.requestId);
+    if ('failed' in raw) waiter?.reject(new Error('usage counters unavailable'));
+    else waiter?.resolve({ allowed: raw.allowed, observed: raw.observed });
   }
 });
 

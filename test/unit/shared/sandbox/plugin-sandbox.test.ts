@@ -197,3 +197,16 @@ describe('PluginSandbox with a class-based host', () => {
     expect(result).toMatchObject({ ok: true, value: { id: 'p-9', name: 'From A Class' } });
   });
 });
+
+describe('PluginSandbox when the usage counters fail', () => {
+  it('fails closed: the run ends with SandboxCrashed instead of running unmetered', async () => {
+    const failing = createTestSandbox({
+      counters: { consume: () => Promise.reject(new Error('store down')) },
+    });
+
+    const result = await failing.run('export default { execute() { return 1; } };');
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'SandboxCrashed' } });
+    await failing.sandbox.dispose();
+  });
+});
