@@ -62,10 +62,8 @@ export function publishRelease(
       await verifyPublisherSignature(validated.bytes, request.signature, publisherId, deps.publisherKeys);
       const entry = await deps.catalogue.getEntry(validated.id);
       if (entry && entry.publisherId !== publisherId) throw notPluginOwner();
-      if (await deps.catalogue.getRelease(validated.id, validated.version)) throw versionExists();
-
-      const publishedAt = deps.clock.now().toISOString();
-      const release: ReleaseRecord = {
+      const existing = await deps.catalogue.getRelease(validated.id, validated.version);
+      const release: ReleaseRecord = existing ?? {
         pluginId: request.id,
         version: validated.version,
         sha256: validated.sha256,
@@ -74,9 +72,19 @@ export function publishRelease(
         publisherKeyId: request.signature.keyId,
         metadata: validated.metadata,
         status: 'active',
-        publishedAt,
+        publishedAt: deps.clock.now().toISOString(),
       };
-      await deps.catalogue.createRelease(release);
+      if (existing) {
+        // Only a publish that stopped after claiming the version (no statement yet) may be
+        // completed, and only with the very same bytes: released versions stay immutable.
+        const isUnfinished =
+          existing.sha256 === validated.sha256 &&
+          existing.publisherId === publisherId &&
+          (await deps.artifacts.getStatement(existing.pluginId, existing.version)) === undefined;
+        if (!isUnfinished) throw versionExists();
+      } else {
+        await deps.catalogue.createRelease(release);
+      }
       await deps.artifacts.putArtifact(validated.bytes);
       const payload = serializeStatement({
         pluginId: release.pluginId,
@@ -84,7 +92,7 @@ export function publishRelease(
         sha256: release.sha256,
         publisher: publisherId,
         permissions: release.metadata.permissions,
-        publishedAt,
+        publishedAt: release.publishedAt,
       });
       const signature = await deps.signer.sign(Buffer.from(payload, 'utf8'));
       await deps.artifacts.putStatement(release.pluginId, release.version, {

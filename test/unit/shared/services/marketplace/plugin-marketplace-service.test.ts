@@ -50,6 +50,26 @@ describe('PluginMarketplaceService: publishing', () => {
     );
   });
 
+  it('completes a publish that failed after claiming the version, but only with the same bytes', async () => {
+    const { fakes, publish } = createMarketplaceHarness();
+    const sign = fakes.signer.sign.bind(fakes.signer);
+    fakes.signer.sign = async () => {
+      throw new Error('KMS throttled');
+    };
+    await expect(publish('lab-viewer', '1.0.0', { code: pluginCode('same') })).rejects.toThrow(
+      'KMS throttled',
+    );
+    fakes.signer.sign = sign;
+
+    const other = await codeOf(publish('lab-viewer', '1.0.0', { code: pluginCode('different') }));
+    const retried = await publish('lab-viewer', '1.0.0', { code: pluginCode('same') });
+
+    expect(other).toBe('VERSION_EXISTS');
+    expect(fakes.artifacts.statements.has('lab-viewer@1.0.0')).toBe(true);
+    expect(retried.version).toBe('1.0.0');
+    expect(await codeOf(publish('lab-viewer', '1.0.0', { code: pluginCode('same') }))).toBe('VERSION_EXISTS');
+  });
+
   it('refuses a signature that does not verify over the artifact bytes, and audits it as a security event', async () => {
     const { service, fakes, publisher } = createMarketplaceHarness();
     await service.registerPublisherKey(publisher.publicKeyPem, actor('pub-acme'));
