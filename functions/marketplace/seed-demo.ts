@@ -9,8 +9,11 @@ import { wireMarketplace } from './wiring.ts';
  * For the local platform's first-start seeding: wires the marketplace from the local environment
  * (already in process.env) and publishes the demo plugins, signed by a demo key under `keys/`.
  */
-export async function seedDemoMarketplaceFromEnvironment(options: { dataDirectory: string }) {
-  const config = loadMarketplaceConfig();
+export async function seedDemoMarketplaceFromEnvironment(options: {
+  dataDirectory: string;
+  env?: Record<string, string | undefined>;
+}) {
+  const config = options.env ? loadMarketplaceConfig(options.env) : loadMarketplaceConfig();
   const catalogue = new DynamoDbMarketplaceCatalogue(createDocumentClient(), config.MARKETPLACE_TABLE);
   const { marketplace } = wireMarketplace(config, { catalogue });
   return seedDemoMarketplace({
