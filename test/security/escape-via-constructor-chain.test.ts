@@ -23,7 +23,7 @@ describe('escape via constructor chains', () => {
         fromPromise: reached(() => api.patients.search({}).constructor.constructor('return globalThis')()),
         fromInput: reached(() => input.constructor.constructor('return this')()),
         requireViaChain: api.patients.get.constructor('return typeof require')(),
-        processViaChain: (async () => {}).constructor('return typeof process')(),
+        processViaChain: await (async () => {}).constructor('return typeof process')(),
       };`);
 
     const result = await run(code, { input: {} });
@@ -33,7 +33,7 @@ describe('escape via constructor chains', () => {
     expect(Object.values(value)).not.toContain('HOST');
     expect(value.fromApiProcess).toBe('string');
     expect(value.requireViaChain).toBe('undefined');
-    await expect(Promise.resolve(value.processViaChain)).resolves.toEqual({});
+    expect(value.processViaChain).toBe('undefined');
     await expectHealthy(run);
   });
 
