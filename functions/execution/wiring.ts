@@ -5,6 +5,7 @@ import { DynamoDbPluginStorage } from '../../shared/adapters/aws/dynamodb-plugin
 import { DynamoDbPublisherKeyRepository } from '../../shared/adapters/aws/dynamodb-publisher-key-repository.ts';
 import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import { DynamoDbUsageRepository } from '../../shared/adapters/aws/dynamodb-usage-repository.ts';
+import { createGuardedFetch } from '../../shared/adapters/egress/guarded-fetch.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
 import { PluginSandbox } from '../../shared/sandbox/plugin-sandbox.ts';
@@ -85,6 +86,12 @@ export function wireExecution(
     }),
     usage,
     storage,
+    egress: createGuardedFetch({
+      maxResponseBytes: 1024 * 1024,
+      timeoutMs: 4_000,
+      // Locally plugins may reach the developer's own services; deployed, never a private address.
+      allowPrivateNetwork: config.PLATFORM_MODE === 'local',
+    }),
     clock,
     ids,
     markers: new DynamoDbEventDeliveryMarkers({ ...tables, clock }),

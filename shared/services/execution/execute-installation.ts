@@ -68,7 +68,12 @@ export async function executeInstallation(
 
   const limits = effectiveLimits(installation.metadata.limits, policy.maximumLimits);
   const host = createPlatformHost(
-    { tenantId, pluginId, storage: deps.storage?.forPlugin(tenantId, pluginId, limits.storageBytes) },
+    {
+      tenantId,
+      pluginId,
+      storage: deps.storage?.forPlugin(tenantId, pluginId, limits.storageBytes),
+      fetch: deps.egress,
+    },
     {
       ehr: deps.ehr,
       events: deps.events,

@@ -8,7 +8,7 @@ import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
-import type { PluginStorage } from '../../sandbox/host.ts';
+import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { RunRequest } from '../../sandbox/plugin-sandbox.ts';
 import type { RunResult } from '../../sandbox/schemas.ts';
 import type { SandboxObserver } from './sandbox-observer.ts';
@@ -50,5 +50,7 @@ export interface ExecutionDependencies {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly storage?: PluginStorageProvider | undefined;
+  /** Outbound HTTP for plugins with network grants; absent, every network call is refused. */
+  readonly egress?: PluginHost['fetch'] | undefined;
   readonly logger?: ExecutionLogger | undefined;
 }

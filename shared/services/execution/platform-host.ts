@@ -39,7 +39,13 @@ export interface PlatformHost extends PluginHost {
  * its platform event with ids only, whoever caused it, so subscribed plugins hear about it.
  */
 export function createPlatformHost(
-  scope: { tenantId: TenantId; pluginId: string; storage?: PluginStorage | undefined },
+  scope: {
+    tenantId: TenantId;
+    pluginId: string;
+    storage?: PluginStorage | undefined;
+    /** Outbound HTTP behind the egress guard; absent, network calls are refused. */
+    fetch?: PluginHost['fetch'] | undefined;
+  },
   deps: PlatformHostDependencies,
 ): PlatformHost {
   const { tenantId, pluginId } = scope;
@@ -75,6 +81,7 @@ export function createPlatformHost(
   };
 
   return {
+    ...(scope.fetch ? { fetch: scope.fetch } : {}),
     patients: {
       search: async (criteria) => {
         const patients = await ehr.searchPatients(

@@ -1,0 +1,114 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { HostError } from '../../sandbox/errors.ts';
+import type { HttpRequestInit, HttpResponse } from '../../sandbox/host.ts';
+import { isPrivateAddress } from './private-addresses.ts';
+
+export interface EgressOptions {
+  /** Cap on a response body; larger ones fail the call instead of filling the host's memory. */
+  readonly maxResponseBytes: number;
+  /** Per call; the sandbox's own timeout still bounds the whole run. */
+  readonly timeoutMs: number;
+  /** Tests and the local platform only: reach loopback and private networks, and plain http. */
+  readonly allowPrivateNetwork?: boolean;
+}
+
+export type PluginFetch = (url: string, init: HttpRequestInit) => Promise<HttpResponse>;
+
+/**
+ * Outbound HTTP for plugins. The sandbox has already checked the `network:<host>` grant; this adds
+ * what a grant cannot express: https only, no address in a private or metadata range (checked on
+ * the address actually connected to, so DNS rebinding cannot slip past), no redirects followed (a
+ * 3xx goes back to the plugin, whose next call is checked against its grants again), a time limit
+ * and a response size limit.
+ */
+export function createGuardedFetch(options: EgressOptions): PluginFetch {
+  const guardedLookup: LookupFunction = (hostname, lookupOptions, callback) => {
+    dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const allowed = addresses.filter(
+        (entry) => options.allowPrivateNetwork || !isPrivateAddress(entry.address),
+      );
+      const chosen = allowed[0];
+      if (!chosen) {
+        return callback(Object.assign(new Error('address not allowed'), { code: 'EADDRNOTALLOWED' }), '', 0);
+      }
+      if (lookupOptions.all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
+      callback(null, chosen.address, chosen.family);
+    });
+  };
+
+  return (url, init) =>
+    new Promise<HttpResponse>((resolve, reject) => {
+      const target = new URL(url);
+      const isHttps = target.protocol === 'https:';
+      if (!isHttps && !(options.allowPrivateNetwork && target.protocol === 'http:')) {
+        return reject(new HostError('PermissionDenied', 'plugins may only call https URLs'));
+      }
+      if (!options.allowPrivateNetwork && isLiteralPrivate(target.hostname)) {
+        return reject(new HostError('PermissionDenied', 'that address is not reachable from plugins'));
+      }
+      const send = isHttps ? httpsRequest : httpRequest;
+      const outgoing = send(
+        target,
+        {
+          method: init.method,
+          headers: init.headers,
+          lookup: guardedLookup,
+          timeout: options.timeoutMs,
+          signal: AbortSignal.timeout(options.timeoutMs),
+        },
+        (response) => collect(response, options.maxResponseBytes).then(resolve, reject),
+      );
+      outgoing.on('timeout', () =>
+        outgoing.destroy(new HostError('SandboxCrashed', 'the network call timed out')),
+      );
+      outgoing.on('error', (error: NodeJS.ErrnoException) => reject(toHostError(error)));
+      if (init.body !== undefined) outgoing.write(init.body);
+      outgoing.end();
+    });
+}
+
+function isLiteralPrivate(hostname: string): boolean {
+  const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  return /^[\d.]+$/.test(bare) || bare.includes(':') ? isPrivateAddress(bare) : bare === 'localhost';
+}
+
+function collect(response: IncomingMessage, maxBytes: number): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    response.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        response.destroy();
+        reject(new HostError('QuotaExceeded', `the response exceeds ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    response.on('error', (error) => reject(toHostError(error)));
+    response.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      resolve({ status: response.statusCode ?? 502, headers, body: Buffer.concat(chunks).toString('utf8') });
+    });
+  });
+}
+
+/** Network failures reach the plugin as typed errors that name no internal address. */
+function toHostError(error: NodeJS.ErrnoException): HostError {
+  if (error instanceof HostError) return error;
+  if (error.code === 'EADDRNOTALLOWED') {
+    return new HostError('PermissionDenied', 'that host resolves to an address plugins may not reach');
+  }
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') {
+    return new HostError('SandboxCrashed', 'the network call timed out');
+  }
+  return new HostError('SandboxCrashed', 'the network call failed');
+}
