@@ -113,6 +113,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       ehr: new DynamoDbEhrRepository(createDocumentClient(), LOCAL_TABLE_NAMES.ehr),
       now: new Date(),
     });
+    // The marketplace seeds through its own service (publishing, signing), as a publisher would.
+    const { seedDemoMarketplaceFromEnvironment } = await import('../../functions/marketplace/seed-demo.ts');
+    await seedDemoMarketplaceFromEnvironment({ dataDirectory: options.dataDirectory });
   }
 
   const handlers = new Map<HttpFunctionName, LambdaHandler>();
