@@ -143,6 +143,15 @@ export async function createLifecycleHarness() {
     serviceFor,
     publishRelease,
     signed: (code = SAMPLE_CODE) => ({ keyId: 'pub-key-1', signature: publisher.sign(code) }),
+    /** A direct install of the sample plugin, signed by the trusted publisher key. */
+    installSample: (id = 'p1', version = '1.0.0', tenant = tenantId as string) =>
+      serviceFor(tenant).installPlugin({
+        id,
+        version,
+        code: SAMPLE_CODE,
+        metadata: sampleMetadata(),
+        signature: { keyId: 'pub-key-1', signature: publisher.sign(SAMPLE_CODE) },
+      }),
     sha256Hex,
   };
 }

@@ -8,8 +8,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LifecycleConfigSchema } from '../../../../functions/lifecycle/config.ts';
 import { createLifecycleHandler, wireLifecycle } from '../../../../functions/lifecycle/wiring.ts';
-import { InstallationSchema } from '../../../../shared/domain/installation.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
+import { anInstallation } from '../../../support/installation-factory.ts';
 import { SAMPLE_CODE, sampleMetadata } from '../../../support/lifecycle-harness.ts';
 import { createTestIssuer } from '../../../support/test-issuer.ts';
 
@@ -112,21 +112,11 @@ describe('lifecycle handler over the AWS adapters', () => {
   });
 
   it('invokes the execution Lambda synchronously with the tenant from the token', async () => {
-    const now = new Date().toISOString();
-    const installation = InstallationSchema.parse({
-      tenantId: 't-acme',
-      pluginId: 'p1',
-      version: '1.0.0',
+    const installation = anInstallation({
       state: 'enabled',
-      source: 'direct',
       sha256: 'c'.repeat(64),
       provenance: { kind: 'platform', keyId: KEY_ID },
-      metadata: sampleMetadata(),
-      grants: { permissions: ['read:patients'], approvedBy: 'admin-1', approvedAt: now },
-      installedAt: now,
-      installedBy: 'admin-1',
-      updatedAt: now,
-      updatedBy: 'admin-1',
+      grants: { permissions: ['read:patients'], approvedBy: 'admin-1', approvedAt: new Date().toISOString() },
       revision: 1,
     });
     dynamodb

@@ -6,31 +6,13 @@ import {
   tenantPartition,
 } from '../../../../../shared/adapters/aws/plugins-table-keys.ts';
 import { TenantIdSchema } from '../../../../../shared/domain/identifiers.ts';
-import { type Installation, InstallationSchema } from '../../../../../shared/domain/installation.ts';
 import { createTestTables } from '../../../../support/dynamodb-tables.ts';
+import { anInstallation } from '../../../../support/installation-factory.ts';
 
 const acme = TenantIdSchema.parse('t-acme');
 const globex = TenantIdSchema.parse('t-globex');
 
-function installation(tenantId: string, pluginId: string): Installation {
-  const now = new Date().toISOString();
-  return InstallationSchema.parse({
-    tenantId,
-    pluginId,
-    version: '1.0.0',
-    state: 'installed',
-    source: 'direct',
-    sha256: 'a'.repeat(64),
-    provenance: { kind: 'platform', keyId: 'k' },
-    metadata: { name: 'N', description: 'D', author: 'A' },
-    grants: null,
-    installedAt: now,
-    installedBy: 'user-1',
-    updatedAt: now,
-    updatedBy: 'user-1',
-    revision: 0,
-  });
-}
+const installation = (tenantId: string, pluginId: string) => anInstallation({ tenantId, pluginId });
 
 describe('DynamoDbInstallationRepository against DynamoDB Local', () => {
   let repository: DynamoDbInstallationRepository;

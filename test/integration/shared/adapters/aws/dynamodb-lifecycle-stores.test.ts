@@ -3,30 +3,14 @@ import { DynamoDbIdempotencyStore } from '../../../../../shared/adapters/aws/dyn
 import { DynamoDbInstallationRepository } from '../../../../../shared/adapters/aws/dynamodb-installation-repository.ts';
 import { DynamoDbTenantPolicyRepository } from '../../../../../shared/adapters/aws/dynamodb-tenant-policy-repository.ts';
 import { PluginIdSchema, TenantIdSchema } from '../../../../../shared/domain/identifiers.ts';
-import { type Installation, InstallationSchema } from '../../../../../shared/domain/installation.ts';
 import { DEFAULT_TENANT_POLICY } from '../../../../../shared/domain/tenant-policy.ts';
 import { createTestTables } from '../../../../support/dynamodb-tables.ts';
+import { anInstallation } from '../../../../support/installation-factory.ts';
 
 const acme = TenantIdSchema.parse('t-acme');
 const pluginId = PluginIdSchema.parse('concurrency');
 
-const installation = (tenantId: string, id: string): Installation =>
-  InstallationSchema.parse({
-    tenantId,
-    pluginId: id,
-    version: '1.0.0',
-    state: 'installed',
-    source: 'direct',
-    sha256: 'b'.repeat(64),
-    provenance: { kind: 'platform', keyId: 'k' },
-    metadata: { name: 'N', description: 'D', author: 'A' },
-    grants: null,
-    installedAt: new Date().toISOString(),
-    installedBy: 'u',
-    updatedAt: new Date().toISOString(),
-    updatedBy: 'u',
-    revision: 0,
-  });
+const installation = (tenantId: string, pluginId: string) => anInstallation({ tenantId, pluginId });
 
 describe('lifecycle stores against DynamoDB Local', () => {
   let installations: DynamoDbInstallationRepository;

@@ -1,11 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryUsageCounters } from '../../../../../shared/sandbox/usage-counters.ts';
 import { CircuitBreaker } from '../../../../../shared/services/lifecycle/circuit-breaker.ts';
-import {
-  createLifecycleHarness,
-  SAMPLE_CODE,
-  sampleMetadata,
-} from '../../../../support/lifecycle-harness.ts';
+import { createLifecycleHarness } from '../../../../support/lifecycle-harness.ts';
 
 describe('CircuitBreaker', () => {
   let h: Awaited<ReturnType<typeof createLifecycleHarness>>;
@@ -26,13 +22,7 @@ describe('CircuitBreaker', () => {
       circuitBreaker: { maxErrors: 3, maxResourceBreaches: 2, windowSeconds: 60 },
     });
     const service = h.serviceFor();
-    await service.installPlugin({
-      id: 'p1',
-      version: '1.0.0',
-      code: SAMPLE_CODE,
-      metadata: sampleMetadata(),
-      signature: h.signed(),
-    });
+    await h.installSample();
     await service.enablePlugin('p1');
     breaker = new CircuitBreaker({
       counters: new InMemoryUsageCounters(),

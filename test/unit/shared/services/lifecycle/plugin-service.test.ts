@@ -53,13 +53,7 @@ describe('PluginService', () => {
   });
 
   it('publishes lifecycle events with tenant, plugin, version, actor and time', async () => {
-    await h.serviceFor().installPlugin({
-      id: 'p1',
-      version: '1.0.0',
-      code: SAMPLE_CODE,
-      metadata: sampleMetadata(),
-      signature: h.signed(),
-    });
+    await h.installSample('p1', '1.0.0');
 
     const event = h.events.published.find((candidate) => candidate.name === 'plugin:installed');
 
@@ -201,13 +195,7 @@ describe('PluginService', () => {
 
   describe('state machine', () => {
     beforeEach(async () => {
-      await h.serviceFor().installPlugin({
-        id: 'p1',
-        version: '1.0.0',
-        code: SAMPLE_CODE,
-        metadata: sampleMetadata(),
-        signature: h.signed(),
-      });
+      await h.installSample('p1', '1.0.0');
     });
 
     it('moves installed → enabled ⇄ disabled → uninstalled', async () => {
@@ -284,13 +272,7 @@ describe('PluginService', () => {
     });
 
     beforeEach(async () => {
-      await h.serviceFor().installPlugin({
-        id: 'p1',
-        version: '1.2.0',
-        code: SAMPLE_CODE,
-        metadata: sampleMetadata(),
-        signature: h.signed(),
-      });
+      await h.installSample('p1', '1.2.0');
       await h.serviceFor().enablePlugin('p1');
     });
 
@@ -341,13 +323,7 @@ describe('PluginService', () => {
   });
 
   it('disables a never-enabled plugin when the platform revokes it, and says why', async () => {
-    await h.serviceFor().installPlugin({
-      id: 'p1',
-      version: '1.0.0',
-      code: SAMPLE_CODE,
-      metadata: sampleMetadata(),
-      signature: h.signed(),
-    });
+    await h.installSample('p1', '1.0.0');
 
     const disabled = await h
       .serviceFor('t-acme', 'system:revocation')
