@@ -140,7 +140,13 @@ export class StorageStack extends Stack {
       serverAccessLogsPrefix: 'artifact-bucket/',
       // Artifacts are content-addressed and immutable in the application; versioning keeps any
       // overwrite or delete recoverable. Incomplete presigned uploads are cleaned up.
-      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Presigned uploads are copied into content-addressed keys at publish; leftovers are junk.
+        { prefix: 'uploads/', expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) },
+        // The search snapshot is rewritten on every publish; only the current one is read.
+        { prefix: 'search/', noncurrentVersionExpiration: Duration.days(7) },
+      ],
     });
 
     this.complianceLogBucket = new Bucket(this, 'ComplianceLogBucket', {

@@ -228,6 +228,18 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       }
     });
 
+    it('expires leftover presigned uploads and old search snapshots in the artifact bucket', () => {
+      storage.hasResourceProperties('AWS::S3::Bucket', {
+        LoggingConfiguration: { LogFilePrefix: 'artifact-bucket/' },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Prefix: 'uploads/', ExpirationInDays: 1, Status: 'Enabled' }),
+            Match.objectLike({ Prefix: 'search/', NoncurrentVersionExpiration: { NoncurrentDays: 7 } }),
+          ]),
+        },
+      });
+    });
+
     it('locks the compliance log in COMPLIANCE mode for six years', () => {
       storage.hasResourceProperties('AWS::S3::Bucket', {
         ObjectLockEnabled: true,
