@@ -36,8 +36,8 @@ export class TenantPolicyService {
       ...(this.deps.requestId ? { requestId: this.deps.requestId } : {}),
     };
     try {
-      const expected = ifMatch === undefined ? (await this.get()).version : parseVersion(ifMatch);
       const current = await this.get();
+      const expected = ifMatch === undefined ? current.version : parseVersion(ifMatch);
       if (current.version !== expected) {
         throw new ConflictError('CONCURRENT_MODIFICATION', 'The policy changed since it was read.', {
           field: 'If-Match',
