@@ -1,6 +1,13 @@
 import type { Caller } from '../../shared/auth/caller.ts';
 import { ConflictError, DomainError, NotFoundError } from '../../shared/domain/errors.ts';
 import type { InvocationResult } from '../../shared/domain/invocation.ts';
+import {
+  EnablePluginBodySchema,
+  InstallPluginBodySchema,
+  InvokePluginBodySchema,
+  PutTenantPolicyBodySchema,
+  UpdatePluginBodySchema,
+} from '../../shared/domain/lifecycle-requests.ts';
 import { created, type HttpRequest, noContent, ok, type RouteHandler } from '../../shared/http/http-types.ts';
 import { withIdempotency } from '../../shared/http/idempotency.ts';
 import { parsePageQuery } from '../../shared/http/pagination.ts';
@@ -10,13 +17,6 @@ import type { IdempotencyStore } from '../../shared/ports/idempotency-store.ts';
 import type { PluginService } from '../../shared/services/lifecycle/plugin-service.ts';
 import { assertTransition } from '../../shared/services/lifecycle/state-transitions.ts';
 import type { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
-import {
-  EnablePluginBodySchema,
-  InstallPluginBodySchema,
-  InvokePluginBodySchema,
-  PutTenantPolicyBodySchema,
-  UpdatePluginBodySchema,
-} from './request-schemas.ts';
 
 export interface LifecycleRouteDependencies {
   readonly pluginServiceFor: (caller: Caller, requestId: string) => PluginService;

@@ -36,6 +36,7 @@ const route = (
 
 export const ROUTES: readonly RouteDefinition[] = [
   route('GET /health', 'platform', [], false),
+  route('GET /openapi.json', 'platform', [], false),
   route('GET /v1/tenant/policy', 'lifecycle', ['plugins:admin']),
   route('PUT /v1/tenant/policy', 'lifecycle', ['plugins:admin']),
   route('GET /v1/plugins', 'lifecycle', ['plugins:read']),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { PermissionSchema } from '../../shared/domain/permissions.ts';
-import { SignatureSchema } from '../../shared/domain/signatures.ts';
-import { TenantPolicySchema } from '../../shared/domain/tenant-policy.ts';
+import { PermissionSchema } from './permissions.ts';
+import { SignatureSchema } from './signatures.ts';
+import { TenantPolicySchema } from './tenant-policy.ts';
 
 /** Field shapes are checked by the validation pipeline, which names the rule that refused. */
 export const InstallPluginBodySchema = z.object({
