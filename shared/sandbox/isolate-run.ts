@@ -15,6 +15,7 @@ import {
 } from './run-outcome.ts';
 import type { Entry, JsonValue } from './schemas.ts';
 import { nanosecondsToMs } from './usage.ts';
+import { wakeKeeper } from './wake-keeper.ts';
 
 /** Head start of isolated-vm's own timeout over the host timer that disposes the isolate. */
 const HOST_TIMER_GRACE_MS = 10;
@@ -46,12 +47,18 @@ export class IsolateRunner {
   readonly #pool: IsolatePool;
   readonly #cachedData = new Map<string, ExternalCopy<ArrayBuffer>>();
 
+  #isDisposed = false;
+
   constructor(pool: IsolatePool) {
     this.#pool = pool;
+    wakeKeeper.retain();
   }
 
   dispose(): void {
     this.#cachedData.clear();
+    if (this.#isDisposed) return;
+    this.#isDisposed = true;
+    wakeKeeper.release();
   }
 
   async execute(
@@ -109,6 +116,7 @@ export class IsolateRunner {
         if (typeof id !== 'number' || typeof method !== 'string' || typeof argsJson !== 'string') {
           return 'InvalidArgument\nbad call';
         }
+        wakeKeeper.touch();
         return bridge.call(method, argsJson, (text) => {
           entry.apply(undefined, [1, id, text]).then(undefined, () => {});
         });
