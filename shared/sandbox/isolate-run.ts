@@ -47,18 +47,20 @@ export class IsolateRunner {
   readonly #pool: IsolatePool;
   readonly #cachedData = new Map<string, ExternalCopy<ArrayBuffer>>();
 
+  readonly #keepCpuAwake: boolean;
   #isDisposed = false;
 
-  constructor(pool: IsolatePool) {
+  constructor(pool: IsolatePool, options: { keepCpuAwake: boolean }) {
     this.#pool = pool;
-    wakeKeeper.retain();
+    this.#keepCpuAwake = options.keepCpuAwake;
+    if (this.#keepCpuAwake) wakeKeeper.retain();
   }
 
   dispose(): void {
     this.#cachedData.clear();
     if (this.#isDisposed) return;
     this.#isDisposed = true;
-    wakeKeeper.release();
+    if (this.#keepCpuAwake) wakeKeeper.release();
   }
 
   async execute(
@@ -116,7 +118,7 @@ export class IsolateRunner {
         if (typeof id !== 'number' || typeof method !== 'string' || typeof argsJson !== 'string') {
           return 'InvalidArgument\nbad call';
         }
-        wakeKeeper.touch();
+        if (this.#keepCpuAwake) wakeKeeper.touch();
         return bridge.call(method, argsJson, (text) => {
           entry.apply(undefined, [1, id, text]).then(undefined, () => {});
         });
