@@ -32,3 +32,14 @@ export const InvocationResultSchema = z.object({
   events: z.array(z.object({ name: z.string(), data: z.unknown() })),
 });
 export type InvocationResult = z.infer<typeof InvocationResultSchema>;
+
+/** A failed result for an invocation that produced no run of its own (refused, or its process died). */
+export function failedInvocation(code: string, message: string): InvocationResult {
+  return {
+    ok: false,
+    error: { code, message },
+    usage: { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
+    logs: [],
+    events: [],
+  };
+}

@@ -1,6 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import {
   type DirectInvocation,
+  failedInvocation,
   type InvocationResult,
   InvocationResultSchema,
 } from '../../domain/invocation.ts';
@@ -35,7 +36,8 @@ export class LambdaExecutionInvoker implements ExecutionInvoker {
     const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
     if (response.FunctionError) return crashedRun(describeError(text));
     const parsed = InvocationResultSchema.safeParse(safeJson(text));
-    if (!parsed.success) return failedRun('SandboxCrashed', 'the execution function gave no readable result');
+    if (!parsed.success)
+      return failedInvocation('SandboxCrashed', 'the execution function gave no readable result');
     return parsed.data;
   }
 }
@@ -48,20 +50,14 @@ function describeError(text: string): string {
 /** Only the kind of failure is kept: Lambda's error text names request ids and runtime paths. */
 function crashedRun(description: string): InvocationResult {
   if (OUT_OF_MEMORY.test(description)) {
-    return failedRun('MemoryLimitExceeded', 'the plugin exhausted the memory of its execution environment');
+    return failedInvocation(
+      'MemoryLimitExceeded',
+      'the plugin exhausted the memory of its execution environment',
+    );
   }
-  if (TIMED_OUT.test(description)) return failedRun('TimeoutExceeded', 'the execution environment timed out');
-  return failedRun('SandboxCrashed', 'the execution environment failed while running the plugin');
-}
-
-function failedRun(code: string, message: string): InvocationResult {
-  return {
-    ok: false,
-    error: { code, message },
-    usage: { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
-    logs: [],
-    events: [],
-  };
+  if (TIMED_OUT.test(description))
+    return failedInvocation('TimeoutExceeded', 'the execution environment timed out');
+  return failedInvocation('SandboxCrashed', 'the execution environment failed while running the plugin');
 }
 
 function safeJson(text: string): unknown {

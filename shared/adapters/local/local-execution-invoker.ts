@@ -1,7 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { DirectInvocation, InvocationResult } from '../../domain/invocation.ts';
-import { InvocationResultSchema } from '../../domain/invocation.ts';
+import {
+  type DirectInvocation,
+  failedInvocation,
+  type InvocationResult,
+  InvocationResultSchema,
+} from '../../domain/invocation.ts';
 import type { WorkerMessage, WorkerRequest } from '../../local-platform/execution-worker.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
@@ -165,11 +169,5 @@ const MESSAGES = {
 } as const;
 
 function failedRun(code: keyof typeof MESSAGES): InvocationResult {
-  return {
-    ok: false,
-    error: { code, message: MESSAGES[code] },
-    usage: { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
-    logs: [],
-    events: [],
-  };
+  return failedInvocation(code, MESSAGES[code]);
 }

@@ -1,4 +1,4 @@
-import type { InvocationResult } from '../../domain/invocation.ts';
+import { failedInvocation, type InvocationResult } from '../../domain/invocation.ts';
 
 /**
  * Why the platform refused to start a run. PascalCase like the sandbox's codes, because callers
@@ -27,20 +27,10 @@ const REFUSALS: ReadonlySet<string> = new Set(REFUSAL_CODES);
 export const isRefusal = (code: string | undefined): boolean => code !== undefined && REFUSALS.has(code);
 
 export function refusal(code: RefusalCode, message: string): InvocationResult {
-  return failedBeforeRun(code, message);
+  return failedInvocation(code, message);
 }
 
 /** A run that ended the process it ran in (local worker or Lambda instance). */
 export function crashed(code: 'SandboxCrashed' | 'MemoryLimitExceeded', message: string): InvocationResult {
-  return failedBeforeRun(code, message);
-}
-
-function failedBeforeRun(code: string, message: string): InvocationResult {
-  return {
-    ok: false,
-    error: { code, message },
-    usage: { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
-    logs: [],
-    events: [],
-  };
+  return failedInvocation(code, message);
 }
