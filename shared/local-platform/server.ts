@@ -48,11 +48,15 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let isTooLarge = false;
     request.on('data', (chunk: Buffer) => {
+      if (isTooLarge) return;
       size += chunk.length;
       if (size > MAX_REQUEST_BYTES) {
+        // Answer 413 at once and discard the rest, rather than cutting the connection mid-upload.
+        isTooLarge = true;
+        chunks.length = 0;
         reject(new DomainError('PAYLOAD_TOO_LARGE', `The request exceeds ${MAX_REQUEST_BYTES} bytes.`));
-        request.destroy();
         return;
       }
       chunks.push(chunk);

@@ -73,4 +73,17 @@ describe('local platform over HTTP', () => {
     expect((await jsonOf(response)).code).toBe('ROUTE_NOT_FOUND');
     expect(response.headers.get('x-request-id')).toBeTruthy();
   });
+
+  it('answers a request over the 6 MB Lambda payload limit with a 413 problem instead of dropping it', async () => {
+    const token = await platform.token('t-acme', ['plugins:admin']);
+
+    const response = await fetch(`${platform.url}/v1/plugins`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: 'a'.repeat(7 * 1024 * 1024),
+    });
+
+    expect(response.status).toBe(413);
+    expect((await jsonOf(response)).code).toBe('PAYLOAD_TOO_LARGE');
+  });
 });
