@@ -26,7 +26,12 @@ export const ArtifactProvenanceSchema = z.discriminatedUnion('kind', [
     /** A direct install signed with the platform key carries its signature over the bytes. */
     signature: SignatureSchema.optional(),
   }),
-  z.object({ kind: z.literal('publisher'), signature: SignatureSchema }),
+  z.object({
+    kind: z.literal('publisher'),
+    signature: SignatureSchema,
+    /** Whose key it is: a tenant's own keys are trusted for its direct installs. */
+    publisherId: z.string().optional(),
+  }),
 ]);
 export type ArtifactProvenance = z.infer<typeof ArtifactProvenanceSchema>;
 

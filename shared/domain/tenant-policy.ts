@@ -29,12 +29,16 @@ export const TenantPolicySchema = z
   .strict();
 export type TenantPolicy = z.infer<typeof TenantPolicySchema>;
 
-/** New tenants start closed to the network and to direct installs, open to reading and scheduling. */
+/**
+ * New tenants start closed to the network and to other publishers' direct installs: marketplace
+ * releases and artifacts signed with a key the tenant registered itself are admitted, any other
+ * publisher key must be listed explicitly.
+ */
 export const DEFAULT_TENANT_POLICY: TenantPolicy = {
   allowedPermissions: [...DATA_PERMISSIONS],
   allowedNetworkHosts: [],
   maximumLimits: { ...DEFAULT_LIMITS },
-  minimumSignatureLevel: 'platform',
+  minimumSignatureLevel: 'publisher',
   trustedPublisherKeyIds: [],
   circuitBreaker: { maxErrors: 20, maxResourceBreaches: 10, windowSeconds: 300 },
   uninstallStorage: 'delete',

@@ -130,6 +130,7 @@ export async function createLifecycleHarness() {
     tenantId,
     installations,
     policies,
+    publisherKeys,
     setPolicy,
     artifacts,
     catalogue,

@@ -1,5 +1,5 @@
 import type { Installation } from '../../domain/installation.ts';
-import { hostOf, isNetworkPermission } from '../../domain/permissions.ts';
+import { isPermissionAllowed, isPublisherKeyTrusted } from '../../domain/policy-rules.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 
 /**
@@ -10,24 +10,13 @@ import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 export function effectiveGrants(installation: Installation, policy: TenantPolicy): string[] {
   const requested = new Set<string>(installation.metadata.permissions);
   return (installation.grants?.permissions ?? []).filter(
-    (permission) => requested.has(permission) && isAllowedByPolicy(permission, policy),
-  );
-}
-
-function isAllowedByPolicy(permission: string, policy: TenantPolicy): boolean {
-  if (!isNetworkPermission(permission))
-    return (policy.allowedPermissions as readonly string[]).includes(permission);
-  const host = hostOf(permission);
-  return policy.allowedNetworkHosts.some((allowed) =>
-    allowed.startsWith('*.') ? host.endsWith(allowed.slice(1)) : host === allowed,
+    (permission) => requested.has(permission) && isPermissionAllowed(permission, policy),
   );
 }
 
 /** Publisher-signed (direct) installs run only while the tenant still trusts their key. */
 export function isProvenanceAdmitted(installation: Installation, policy: TenantPolicy): boolean {
   if (installation.provenance.kind === 'platform') return true;
-  return (
-    policy.minimumSignatureLevel === 'publisher' &&
-    policy.trustedPublisherKeyIds.includes(installation.provenance.signature.keyId)
-  );
+  const { signature, publisherId } = installation.provenance;
+  return isPublisherKeyTrusted(policy, installation.tenantId, { keyId: signature.keyId, publisherId });
 }

@@ -38,10 +38,12 @@ export class PluginSecurityService {
   async validate(
     submission: PluginSubmission,
     policy: TenantPolicy,
+    tenantId: string,
   ): Promise<{ package: ValidatedPackage; provenance: ArtifactProvenance }> {
     const validated = await validatePluginPackage(submission, this.deps);
     const provenance = await verifyProvenance(
       {
+        tenantId,
         pluginId: validated.id,
         version: validated.version,
         sha256: validated.sha256,

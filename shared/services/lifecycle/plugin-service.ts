@@ -92,7 +92,11 @@ export class PluginService {
   async installPlugin(request: InstallPluginRequest): Promise<Installation> {
     return this.audited('install', request.id, request.version, async () => {
       const { policy } = await this.deps.policies.get(this.deps.tenantId);
-      const { package: validated, provenance } = await this.deps.securityService.validate(request, policy);
+      const { package: validated, provenance } = await this.deps.securityService.validate(
+        request,
+        policy,
+        this.deps.tenantId,
+      );
       await this.refuseUnavailableRelease(validated.id, validated.version, request.release !== undefined);
       await this.deps.artifacts.putArtifact(validated.bytes);
       const now = this.clock.now().toISOString();
@@ -223,6 +227,7 @@ export class PluginService {
         const { package: validated, provenance } = await this.deps.securityService.validate(
           submission,
           policy,
+          this.deps.tenantId,
         );
         await this.refuseUnavailableRelease(
           validated.id,

@@ -1,4 +1,5 @@
 import type { ArtifactProvenance } from '../../domain/installation.ts';
+import { isPublisherKeyTrusted } from '../../domain/policy-rules.ts';
 import { verifyReleaseStatement } from '../../domain/release-statement.ts';
 import { parseP256PublicKey, type Signature, verifyP256Signature } from '../../domain/signatures.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
@@ -9,6 +10,7 @@ import { PluginRefusedError } from '../validation/validation-errors.ts';
 import type { PlatformKey } from './platform-key.ts';
 
 export interface ProvenanceInput {
+  readonly tenantId: string;
   readonly pluginId: string;
   readonly version: string;
   readonly sha256: string;
@@ -58,18 +60,16 @@ export async function verifyProvenance(
       'The tenant policy (rule minimumSignatureLevel) admits platform-signed marketplace releases only.',
     );
   }
-  if (!deps.policy.trustedPublisherKeyIds.includes(input.signature.keyId)) {
+  const key = await deps.publisherKeys.get(input.signature.keyId);
+  if (!key || key.revokedAt || !isPublisherKeyTrusted(deps.policy, input.tenantId, key)) {
     throw refuse(
       'UNTRUSTED_PUBLISHER_KEY',
-      'The tenant policy (rule trustedPublisherKeyIds) does not trust this key.',
+      'The signing key is not one this tenant registered or lists in its policy (rule trustedPublisherKeyIds).',
       'signature.keyId',
     );
   }
-  const key = await deps.publisherKeys.get(input.signature.keyId);
-  if (!key || key.revokedAt)
-    throw refuse('UNTRUSTED_PUBLISHER_KEY', 'The signing key is unknown or revoked.', 'signature.keyId');
   if (!verifyP256Signature(parseP256PublicKey(key.publicKeyPem), input.bytes, input.signature.signature)) {
     throw refuse('SIGNATURE_INVALID', 'The signature does not match the artifact.');
   }
-  return { kind: 'publisher', signature: input.signature };
+  return { kind: 'publisher', signature: input.signature, publisherId: key.publisherId };
 }

@@ -1,16 +1,8 @@
 import type { PluginMetadata } from '../../domain/manifest.ts';
-import { hostOf, isNetworkPermission } from '../../domain/permissions.ts';
+import { isHostAllowed, isPermissionAllowed } from '../../domain/policy-rules.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { Limits } from '../../sandbox/limits.ts';
 import { PluginRefusedError } from './validation-errors.ts';
-
-export function isHostAllowed(host: string, allowedHosts: readonly string[]): boolean {
-  return allowedHosts.some((allowed) =>
-    allowed.startsWith('*.')
-      ? host.endsWith(allowed.slice(1)) && host.length > allowed.length - 1
-      : host === allowed,
-  );
-}
 
 /** Step 3 of the seed's validation: every requested permission must be one the tenant allows. */
 export function checkPermissionsAllowed(
@@ -19,10 +11,7 @@ export function checkPermissionsAllowed(
   fieldPrefix = 'metadata.permissions',
 ): void {
   permissions.forEach((permission, index) => {
-    const allowed = isNetworkPermission(permission)
-      ? isHostAllowed(hostOf(permission), policy.allowedNetworkHosts)
-      : policy.allowedPermissions.includes(permission as never);
-    if (!allowed) {
+    if (!isPermissionAllowed(permission, policy)) {
       throw new PluginRefusedError(
         'PERMISSION_NOT_ALLOWED',
         `The tenant policy (rule allowedPermissions) does not allow ${permission}.`,

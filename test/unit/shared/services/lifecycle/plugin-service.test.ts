@@ -4,6 +4,7 @@ import {
   SAMPLE_CODE,
   sampleMetadata,
 } from '../../../../support/lifecycle-harness.ts';
+import { createPublisherKeyPair } from '../../../../support/signing.ts';
 
 type Harness = Awaited<ReturnType<typeof createLifecycleHarness>>;
 
@@ -162,6 +163,36 @@ describe('PluginService', () => {
     await expect(attempt).rejects.toMatchObject({
       code: 'POLICY_VIOLATION',
       message: expect.stringContaining('minimumSignatureLevel'),
+    });
+  });
+
+  it('trusts by default the keys a tenant registered itself, and no other publisher’s', async () => {
+    const own = createPublisherKeyPair();
+    await h.publisherKeys.create({
+      keyId: 'globex-own-key',
+      publisherId: 't-globex',
+      publicKeyPem: own.publicKeyPem,
+      createdAt: new Date().toISOString(),
+    });
+    const request = (keyId: string, signature: string) => ({
+      id: 'in-house',
+      version: '1.0.0',
+      code: SAMPLE_CODE,
+      metadata: sampleMetadata(),
+      signature: { keyId, signature },
+    });
+
+    const installed = await h
+      .serviceFor('t-globex')
+      .installPlugin(request('globex-own-key', own.sign(SAMPLE_CODE)));
+    const foreign = h
+      .serviceFor('t-globex')
+      .installPlugin({ ...request('pub-key-1', h.signed().signature), id: 'foreign' });
+
+    expect(installed.provenance).toMatchObject({ kind: 'publisher', publisherId: 't-globex' });
+    await expect(foreign).rejects.toMatchObject({
+      code: 'UNTRUSTED_PUBLISHER_KEY',
+      field: 'signature.keyId',
     });
   });
 
