@@ -144,4 +144,40 @@ describe('plugin lifecycle over HTTP against the local platform', () => {
 
     expect(usage).toMatchObject({ pluginId: 'usage-probe', invocations: 1 });
   });
+
+  it('installs directly with a key the tenant registered itself, with no policy change', async () => {
+    const inHouse = createPublisherKeyPair();
+    const registered = await jsonOf(
+      await send('POST', '/v1/publishers/keys', { publicKeyPem: inHouse.publicKeyPem }, other),
+    );
+
+    const installed = await send(
+      'POST',
+      '/v1/plugins',
+      {
+        id: 'in-house-tool',
+        version: '1.0.0',
+        code: CODE,
+        metadata: metadata(),
+        signature: { keyId: registered.keyId, signature: inHouse.sign(CODE) },
+      },
+      other,
+    );
+    const foreignKey = await send(
+      'POST',
+      '/v1/plugins',
+      {
+        id: 'foreign-tool',
+        version: '1.0.0',
+        code: CODE,
+        metadata: metadata(),
+        signature: { keyId, signature: publisher.sign(CODE) },
+      },
+      other,
+    );
+
+    expect(installed.status).toBe(201);
+    expect(foreignKey.status).toBe(422);
+    expect((await jsonOf(foreignKey)).code).toBe('UNTRUSTED_PUBLISHER_KEY');
+  });
 });
