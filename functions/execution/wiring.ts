@@ -1,10 +1,6 @@
 import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
 import { DynamoDbEventDeliveryMarkers } from '../../shared/adapters/aws/dynamodb-event-delivery-markers.ts';
-import { DynamoDbMarketplaceCatalogue } from '../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
-import { DynamoDbPluginStorage } from '../../shared/adapters/aws/dynamodb-plugin-storage.ts';
-import { DynamoDbPublisherKeyRepository } from '../../shared/adapters/aws/dynamodb-publisher-key-repository.ts';
 import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-counters.ts';
-import { DynamoDbUsageRepository } from '../../shared/adapters/aws/dynamodb-usage-repository.ts';
 import { createGuardedFetch } from '../../shared/adapters/egress/guarded-fetch.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
@@ -17,6 +13,7 @@ import { SandboxObserver } from '../../shared/services/execution/sandbox-observe
 import { VerifiedArtifactLoader } from '../../shared/services/execution/verified-artifact-loader.ts';
 import { CircuitBreaker } from '../../shared/services/lifecycle/circuit-breaker.ts';
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
+import { createPlatformStores } from '../../shared/wiring/platform-stores.ts';
 import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
 import type { ExecutionConfig } from './config.ts';
 
@@ -42,16 +39,9 @@ export function wireExecution(
   const logger = createLogger('plugin-execution');
   const tables = { client, tableName: config.PLUGINS_TABLE };
   const counters = new DynamoDbUsageCounters({ ...tables, clock });
-  const catalogue = new DynamoDbMarketplaceCatalogue(client, config.MARKETPLACE_TABLE);
-  const publisherKeys = new DynamoDbPublisherKeyRepository(client, config.MARKETPLACE_TABLE);
-  const usage = new DynamoDbUsageRepository(tables);
-  const storage = new DynamoDbPluginStorage(tables);
-  const pluginServices = createPluginServiceFactory(adapters, {
-    catalogue,
-    publisherKeys,
-    usage,
-    storageCleaner: storage,
-  });
+  const stores = createPlatformStores(platform, config);
+  const { catalogue, publisherKeys, usage, storage } = stores;
+  const pluginServices = createPluginServiceFactory(adapters, { ...stores, storageCleaner: storage });
   const observer = new SandboxObserver({
     audit,
     events,

@@ -1,8 +1,4 @@
 import { DynamoDbIdempotencyStore } from '../../shared/adapters/aws/dynamodb-idempotency-store.ts';
-import { DynamoDbMarketplaceCatalogue } from '../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
-import { DynamoDbPluginStorage } from '../../shared/adapters/aws/dynamodb-plugin-storage.ts';
-import { DynamoDbPublisherKeyRepository } from '../../shared/adapters/aws/dynamodb-publisher-key-repository.ts';
-import { DynamoDbUsageRepository } from '../../shared/adapters/aws/dynamodb-usage-repository.ts';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { authOptionsFrom } from '../../shared/config/platform-env.ts';
 import { createHttpHandler } from '../../shared/http/http-handler.ts';
@@ -14,6 +10,7 @@ import {
   registerLocalBus,
 } from '../../shared/wiring/execution-invoker.ts';
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
+import { createPlatformStores } from '../../shared/wiring/platform-stores.ts';
 import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
 import type { LifecycleConfig } from './config.ts';
 import { type LifecycleRouteDependencies, lifecycleRoutes } from './routes.ts';
@@ -28,13 +25,8 @@ export function wireLifecycle(config: LifecycleConfig): LifecycleDependencies {
     localBusTargets: config.PLATFORM_MODE === 'local' ? localExecutionTargets() : [],
   });
   if (config.PLATFORM_MODE === 'local') registerLocalBus(adapters.events);
-  const client = adapters.documentClient;
-  const pluginServices = createPluginServiceFactory(adapters, {
-    catalogue: new DynamoDbMarketplaceCatalogue(client, config.MARKETPLACE_TABLE),
-    publisherKeys: new DynamoDbPublisherKeyRepository(client, config.MARKETPLACE_TABLE),
-    usage: new DynamoDbUsageRepository({ client, tableName: config.PLUGINS_TABLE }),
-    storageCleaner: new DynamoDbPluginStorage({ client, tableName: config.PLUGINS_TABLE }),
-  });
+  const stores = createPlatformStores(adapters, config);
+  const pluginServices = createPluginServiceFactory(adapters, { ...stores, storageCleaner: stores.storage });
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),
     pluginServiceFor: (caller, requestId) =>
@@ -48,7 +40,7 @@ export function wireLifecycle(config: LifecycleConfig): LifecycleDependencies {
         auditService: adapters.auditService,
         clock: adapters.clock,
       }),
-    idempotency: new DynamoDbIdempotencyStore(client, config.PLUGINS_TABLE),
+    idempotency: new DynamoDbIdempotencyStore(adapters.documentClient, config.PLUGINS_TABLE),
     invoker: createExecutionInvoker(config),
     now: () => adapters.clock.now(),
   };

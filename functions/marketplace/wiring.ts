@@ -1,8 +1,4 @@
-import { DynamoDbMarketplaceCatalogue } from '../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
 import { DynamoDbMarketplaceReviews } from '../../shared/adapters/aws/dynamodb-marketplace-reviews.ts';
-import { DynamoDbPluginStorage } from '../../shared/adapters/aws/dynamodb-plugin-storage.ts';
-import { DynamoDbPublisherKeyRepository } from '../../shared/adapters/aws/dynamodb-publisher-key-repository.ts';
-import { DynamoDbUsageRepository } from '../../shared/adapters/aws/dynamodb-usage-repository.ts';
 import { S3UploadPresigner } from '../../shared/adapters/aws/s3-upload-presigner.ts';
 import { ShippedAdvisorySource } from '../../shared/adapters/shipped-advisory-source.ts';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
@@ -16,6 +12,7 @@ import type { CatalogueSnapshots } from '../../shared/services/marketplace/catal
 import type { MarketplaceCatalogue } from '../../shared/services/marketplace/marketplace-catalogue.ts';
 import { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
+import { createPlatformStores } from '../../shared/wiring/platform-stores.ts';
 import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
 import type { MarketplaceConfig } from './config.ts';
 import { type MarketplaceRouteDependencies, marketplaceRoutes } from './routes.ts';
@@ -37,14 +34,13 @@ export function wireMarketplace(
   const logger = createLogger('plugin-marketplace');
   const adapters = createPlatformAdapters(config);
   const client = adapters.documentClient;
-  const catalogue = options.catalogue ?? new DynamoDbMarketplaceCatalogue(client, config.MARKETPLACE_TABLE);
-  const publisherKeys = new DynamoDbPublisherKeyRepository(client, config.MARKETPLACE_TABLE);
-  const usage = new DynamoDbUsageRepository({ client, tableName: config.PLUGINS_TABLE });
+  const stores = createPlatformStores(adapters, config);
+  const { publisherKeys, usage } = stores;
+  const catalogue = options.catalogue ?? stores.catalogue;
   const pluginServices = createPluginServiceFactory(adapters, {
+    ...stores,
     catalogue,
-    publisherKeys,
-    usage,
-    storageCleaner: new DynamoDbPluginStorage({ client, tableName: config.PLUGINS_TABLE }),
+    storageCleaner: stores.storage,
   });
   const search = new CatalogueSearch({
     catalogue,

@@ -1,0 +1,17 @@
+import { DynamoDbMarketplaceCatalogue } from '../adapters/aws/dynamodb-marketplace-catalogue.ts';
+import { DynamoDbPluginStorage } from '../adapters/aws/dynamodb-plugin-storage.ts';
+import { DynamoDbPublisherKeyRepository } from '../adapters/aws/dynamodb-publisher-key-repository.ts';
+import { DynamoDbUsageRepository } from '../adapters/aws/dynamodb-usage-repository.ts';
+import type { AdaptersEnv } from '../config/adapters-env.ts';
+import type { PlatformAdapters } from './platform-adapters.ts';
+
+/** The stores every function that installs or runs plugins reads: built the same way everywhere. */
+export function createPlatformStores(adapters: PlatformAdapters, env: AdaptersEnv) {
+  const client = adapters.documentClient;
+  return {
+    catalogue: new DynamoDbMarketplaceCatalogue(client, env.MARKETPLACE_TABLE),
+    publisherKeys: new DynamoDbPublisherKeyRepository(client, env.MARKETPLACE_TABLE),
+    usage: new DynamoDbUsageRepository({ client, tableName: env.PLUGINS_TABLE }),
+    storage: new DynamoDbPluginStorage({ client, tableName: env.PLUGINS_TABLE }),
+  };
+}
