@@ -30,7 +30,6 @@ export function createPluginServiceFactory(
     advisories: ShippedAdvisorySource.shipped(),
     platformKey: adapters.platformKey,
     publisherKeys: deps.publisherKeys,
-    catalogue: deps.catalogue,
   });
   return ({ tenantId, actorId, requestId }) =>
     new PluginService({

@@ -66,7 +66,6 @@ export async function createLifecycleHarness() {
     advisories: ShippedAdvisorySource.shipped(),
     platformKey: cachedPlatformKey(platformSigner),
     publisherKeys,
-    catalogue,
   });
   const deletedStorage: string[] = [];
   const serviceFor = (tenant = tenantId as string, actorId = 'admin-1') =>

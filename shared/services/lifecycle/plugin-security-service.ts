@@ -4,7 +4,6 @@ import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { AdvisorySource } from '../../ports/advisory-source.ts';
 import type { SignedStatement } from '../../ports/artifact-store.ts';
 import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
-import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
 import { enforceTenantPolicy } from '../validation/enforce-tenant-policy.ts';
 import { type ValidatedPackage, validatePluginPackage } from '../validation/validate-plugin-package.ts';
 import type { PlatformKey } from './platform-key.ts';
@@ -28,7 +27,6 @@ export class PluginSecurityService {
     advisories: AdvisorySource;
     platformKey: () => Promise<PlatformKey>;
     publisherKeys: PublisherKeyRepository;
-    catalogue: ReleaseCatalogue;
   };
 
   constructor(deps: PluginSecurityService['deps']) {

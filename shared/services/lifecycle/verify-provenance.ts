@@ -5,7 +5,6 @@ import { parseP256PublicKey, type Signature, verifyP256Signature } from '../../d
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { SignedStatement } from '../../ports/artifact-store.ts';
 import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
-import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
 import { PluginRefusedError } from '../validation/validation-errors.ts';
 import type { PlatformKey } from './platform-key.ts';
 
@@ -33,15 +32,12 @@ export async function verifyProvenance(
     policy: TenantPolicy;
     platformKey: () => Promise<PlatformKey>;
     publisherKeys: PublisherKeyRepository;
-    catalogue: ReleaseCatalogue;
   },
 ): Promise<ArtifactProvenance> {
   if (input.release) {
     const platform = await deps.platformKey();
+    // Whether the version is still offered (not yanked or revoked) is the caller's catalogue check.
     verifyReleaseStatement(input.release, platform, input);
-    const release = await deps.catalogue.getRelease(input.pluginId, input.version);
-    if (release?.status === 'revoked')
-      throw refuse('VERSION_REVOKED', 'This version was revoked.', 'version');
     return { kind: 'platform', keyId: platform.keyId };
   }
   if (!input.signature) {
