@@ -8,7 +8,15 @@ import type { EventRule } from '../../shared/events/event-rules.ts';
 export function eventPatternOf(rule: EventRule): EventPattern {
   const exact = rule.detailTypes ?? [];
   const prefixes = rule.detailTypePrefixes ?? [];
-  if (exact.length === 0 && prefixes.length === 0) return { source: [...rule.source] };
+  const excluded = rule.excludedDetailTypePrefixes ?? [];
+  if (exact.length === 0 && prefixes.length === 0) {
+    return {
+      source: [...rule.source],
+      ...(excluded.length === 0 ? {} : { detailType: Match.anythingButPrefix(...excluded) }),
+    };
+  }
+  if (excluded.length > 0)
+    throw new Error(`rule ${rule.name}: exclusions apply only to rules matching any type`);
   return {
     source: [...rule.source],
     detailType:

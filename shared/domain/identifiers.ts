@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLATFORM_EVENT_NAMESPACES } from '../sandbox/event-names.ts';
 
 export { type TenantId, TenantIdSchema } from '../auth/caller.ts';
 
@@ -23,6 +24,14 @@ export const RESERVED_PLUGIN_IDS = new Set([
   'mine',
 ]);
 
+/**
+ * A plugin's id names its events (`plugin-event:<id>:<name>`); one equal to a platform namespace
+ * (`appointment`) would read, to a careless consumer, like the platform's own events.
+ */
+const PLATFORM_EVENT_IDS: ReadonlySet<string> = new Set(
+  PLATFORM_EVENT_NAMESPACES.map((namespace) => namespace.slice(0, -1)),
+);
+
 export const PluginIdSchema = z
   .string()
   .min(2)
@@ -31,5 +40,14 @@ export const PluginIdSchema = z
   .refine((id) => !RESERVED_PLUGIN_IDS.has(id), 'is a reserved word')
   .brand<'PluginId'>();
 export type PluginId = z.infer<typeof PluginIdSchema>;
+
+/**
+ * The id of a plugin entering the platform (install, publish). Stored installations keep the
+ * looser schema, so an install made before the rule still loads and can be uninstalled.
+ */
+export const NewPluginIdSchema = PluginIdSchema.refine(
+  (id) => !PLATFORM_EVENT_IDS.has(id),
+  'is the name of a platform event namespace',
+);
 
 export const UserIdSchema = z.string().min(1).max(256);

@@ -1,7 +1,7 @@
 import { validRange, valid as validSemver } from 'semver';
 import { z } from 'zod';
 import { LimitsSchema } from '../sandbox/limits.ts';
-import { PluginIdSchema } from './identifiers.ts';
+import { NewPluginIdSchema } from './identifiers.ts';
 import { NetworkHostSchema, PermissionSchema } from './permissions.ts';
 
 export const SemverSchema = z
@@ -9,7 +9,7 @@ export const SemverSchema = z
   .max(64)
   .refine((version) => validSemver(version) === version, 'must be a semantic version such as 1.2.3');
 
-/** Platform events a plugin may subscribe to, plus other plugins' namespaced events (`<plugin-id>:<name>`). */
+/** Platform events a plugin may subscribe to, plus other plugins' events (`plugin-event:<plugin-id>:<name>`). */
 export const SUBSCRIBABLE_PLATFORM_EVENTS = [
   'appointment:scheduled',
   'appointment:cancelled',
@@ -17,20 +17,14 @@ export const SUBSCRIBABLE_PLATFORM_EVENTS = [
   'patient:updated',
 ] as const;
 
-export const RESERVED_EVENT_PREFIXES = ['plugin:', 'security:', 'audit:'] as const;
-
 export const SubscribedEventSchema = z.union([
   z.enum(SUBSCRIBABLE_PLATFORM_EVENTS),
   z
     .string()
-    .max(128)
+    .max(256)
     .regex(
-      /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?:[a-z0-9][a-z0-9:._-]*$/,
-      'must be a platform event or <plugin-id>:<event>',
-    )
-    .refine(
-      (name) => !RESERVED_EVENT_PREFIXES.some((prefix) => name.startsWith(prefix)),
-      'platform-internal events cannot be subscribed to',
+      /^plugin-event:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?:[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/,
+      'must be a platform event or plugin-event:<plugin-id>:<event>',
     ),
 ]);
 
@@ -92,7 +86,7 @@ export const PluginMetadataSchema = z
 export type PluginMetadata = z.infer<typeof PluginMetadataSchema>;
 
 export const PluginManifestSchema = z.object({
-  id: PluginIdSchema,
+  id: NewPluginIdSchema,
   version: SemverSchema,
   metadata: PluginMetadataSchema,
 });

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { RecordIdSchema } from './ehr.ts';
+import { PluginIdSchema, TenantIdSchema } from './identifiers.ts';
+import { SemverSchema } from './manifest.ts';
 
 /** EventBridge `source` of every event the platform publishes. */
 export const PLATFORM_EVENT_SOURCE = 'gradiant.plugins';
@@ -29,18 +32,50 @@ export type PlatformEvent = z.infer<typeof PlatformEventSchema>;
 
 export const AUDIT_OUTCOMES = ['success', 'refused', 'failure'] as const;
 
+const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|/+-]{0,255}$/;
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}$/;
+const CODE_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Audit records land in write-once storage, so a field keeps only a value that passed its own
+ * schema: anything else (a refused request's raw "id" may be a patient's name) is recorded as
+ * invalid with its length, never its text.
+ */
+function auditable(isValid: (value: string) => boolean) {
+  return z.string().transform((value) => (isValid(value) ? value : `invalid:length=${value.length}`));
+}
+const matching = (pattern: RegExp) => auditable((value) => pattern.test(value));
+const passing = (schema: z.ZodType) => auditable((value) => schema.safeParse(value).success);
+
+/** How often one run hit this refusal, and when first and last (one record, not one per attempt). */
+export const AuditOccurrencesSchema = z.object({
+  count: z.number().int().min(1),
+  firstAt: z.iso.datetime(),
+  lastAt: z.iso.datetime(),
+});
+
+/** An event a plugin emitted, as the audit trail keeps it: its payload stays out (tenant data). */
+export const AuditedEmittedEventSchema = z.object({
+  name: z.string().max(256).optional(),
+  nameSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
 /** One HIPAA audit record: who did what to which plugin in which tenant, and how it ended. */
 export const AuditRecordSchema = z.object({
   action: z.string().min(1).max(128),
   outcome: z.enum(AUDIT_OUTCOMES),
-  actor: z.string(),
-  tenantId: z.string().optional(),
-  pluginId: z.string().optional(),
-  version: z.string().optional(),
-  code: z.string().optional(),
+  actor: matching(ACTOR_PATTERN),
+  tenantId: passing(TenantIdSchema).optional(),
+  pluginId: passing(PluginIdSchema).optional(),
+  version: passing(SemverSchema).optional(),
+  code: matching(CODE_PATTERN).optional(),
   /** Ids of records touched (patients, appointments): never their contents. */
-  resourceIds: z.array(z.string()).optional(),
-  requestId: z.string().optional(),
+  resourceIds: z.array(passing(RecordIdSchema)).optional(),
+  requestId: matching(REQUEST_ID_PATTERN).optional(),
   reason: z.string().max(500).optional(),
+  occurrences: AuditOccurrencesSchema.optional(),
+  emittedEvents: z.array(AuditedEmittedEventSchema).max(100).optional(),
 });
-export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+export type AuditRecord = z.input<typeof AuditRecordSchema>;

@@ -1,4 +1,5 @@
 import { MAX_EVENT_DATA_CHARS, MAX_LOG_MESSAGE_CHARS, MAX_LOG_META_CHARS } from './bridge.ts';
+import { PLUGIN_EVENT_PREFIX } from './event-names.ts';
 import { DEFAULT_EXPORT_BINDING } from './plugin-source.ts';
 
 /** Where the plugin script leaves its function for the bootstrap; deleted before plugin code runs. */
@@ -62,7 +63,8 @@ delete G.WebAssembly;
 
 let hostCall;
 let record;
-let prefix = '';
+let ownPrefix = '';
+let fullPrefix = '';
 let sequence = 0;
 const pending = new MapCtor();
 const apiErrors = new WeakSetCtor();
@@ -166,9 +168,11 @@ const consoleLine = (values) => {
 };
 
 const handlers = new MapCtor();
+// The name the host publishes an event under (see event-names.ts), so in-run handlers match it.
 const canonical = (name) => {
   const text = safeString(name);
-  return apply(stringStartsWith, text, [prefix]) ? text : prefix + text;
+  if (apply(stringStartsWith, text, [fullPrefix])) return text;
+  return apply(stringStartsWith, text, [ownPrefix]) ? '${PLUGIN_EVENT_PREFIX}' + text : fullPrefix + text;
 };
 const on = (name, handler) => {
   if (typeof handler !== 'function') throw apiError('InvalidArgument', 'events.on: handler must be a function');
@@ -257,7 +261,8 @@ return function entry(operation, first, second, third, fourth, fifth) {
   if (operation === 1) return settle(first, second);
   hostCall = first;
   record = second;
-  prefix = fifth + ':';
+  ownPrefix = fifth + ':';
+  fullPrefix = '${PLUGIN_EVENT_PREFIX}' + ownPrefix;
   return start(fourth, third);
 };
 })();`;

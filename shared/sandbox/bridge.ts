@@ -1,8 +1,10 @@
 import { type ApiErrorCode, HostError, isApiErrorCode, sanitizeHostMessage } from './errors.ts';
+import { qualifyEventName } from './event-names.ts';
 import type { HttpRequestInit, PluginHost } from './host.ts';
 import type { Limits } from './limits.ts';
-import { RATE_WINDOW_MS } from './limits.ts';
+import { MAX_DENIED_CALLS, RATE_WINDOW_MS } from './limits.ts';
 import { type CounterKind, OPERATIONS, type OperationContext } from './operations.ts';
+import { RefusalTally } from './refusal-tally.ts';
 import type { EmittedEvent, JsonValue, LogEntry, ResourceExceeded, SecurityEvent } from './schemas.ts';
 import type { UsageCounters } from './usage-counters.ts';
 
@@ -12,9 +14,8 @@ export const MAX_LOG_META_CHARS = 8_192;
 export const MAX_EVENTS = 100;
 export const MAX_EVENT_DATA_CHARS = 64 * 1024;
 export const MAX_CALLS_IN_FLIGHT = 64;
-
-const RESERVED_EVENT_PREFIXES = ['plugin:', 'security:', 'audit:'];
-const EVENT_NAME = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/;
+/** After the shared counter refused a call, later calls of that kind are refused here for this long. */
+const RATE_LIMIT_RECHECK_MS = 1_000;
 
 export interface RunIdentity {
   readonly tenantId: string;
@@ -26,6 +27,9 @@ export interface BridgeHooks {
   onSecurityEvent?(event: SecurityEvent): void | Promise<void>;
   onResourceExceeded?(event: ResourceExceeded): void | Promise<void>;
 }
+
+/** Ends the run from the host side: the bridge decided it may not go on. */
+export type StopRun = () => void;
 
 /** Hooks observe; a failing hook must never change a run's outcome or reach the plugin. */
 export function notify<T>(hook: ((event: T) => void | Promise<void>) | undefined, event: T): void {
@@ -67,6 +71,14 @@ export class RunBridge implements OperationContext {
   inFlight = 0;
   isSettled = false;
   #droppedLogs = 0;
+  #deniedCalls = 0;
+  /** Set when the bridge ended the run: until the isolate is gone, every hook answers at once. */
+  #stopReply: string | undefined;
+  /** Denied calls not yet charged to the shared data-call counter: charged with the next call or at the end. */
+  #unchargedDenials = 0;
+  readonly #rateLimitedUntil = new Map<CounterKind, number>();
+  readonly #tally = new RefusalTally();
+  #stopRun: StopRun | undefined;
   #storageUsed: number | undefined;
   readonly #grants: ReadonlySet<string>;
   readonly #identity: RunIdentity;
@@ -94,12 +106,36 @@ export class RunBridge implements OperationContext {
     this.isSettled = true;
   }
 
+  /** The runner's way to end the run early; set once the run has an isolate. */
+  onStop(stop: StopRun): void {
+    this.#stopRun = stop;
+  }
+
+  /**
+   * After the run: one hook call per kind of refusal (with its count and first and last time), and
+   * the denied calls charged to the shared data-call counter in one update rather than one each.
+   */
+  async report(): Promise<void> {
+    for (const event of this.#tally.securityEvents(this.#identity))
+      notify(this.#hooks.onSecurityEvent, event);
+    for (const event of this.#tally.resourceEvents(this.#identity))
+      notify(this.#hooks.onResourceExceeded, event);
+    const denials = this.#unchargedDenials;
+    this.#unchargedDenials = 0;
+    if (denials > 0) {
+      await this.#counters
+        .consume(this.#counterKey('databaseQueries'), denials, Number.POSITIVE_INFINITY, RATE_WINDOW_MS)
+        .then(undefined, () => undefined);
+    }
+  }
+
   /**
    * Starts one API call and answers '' (the result goes to `reply`, at most once and never after
    * the run settled) or a refusal at once: a run cannot pile up unbounded host work.
    */
   call(method: string, argsJson: string, reply: (text: string) => void): string {
     if (this.isSettled) return 'SandboxCrashed\nthe run has ended';
+    if (this.#stopReply) return this.#stopReply;
     if (this.inFlight >= MAX_CALLS_IN_FLIGHT) {
       const failure = this.#toFailure(
         new CallFailure('RateLimited', `at most ${MAX_CALLS_IN_FLIGHT} API calls may be pending at once`),
@@ -122,15 +158,12 @@ export class RunBridge implements OperationContext {
   /** Logs and events, answered synchronously: '' or code + '\n' + message. */
   record(kind: string, json: string): string {
     if (this.isSettled) return 'SandboxCrashed\nthe run has ended';
+    if (this.#stopReply) return this.#stopReply;
     try {
       if (kind === 'log') this.#recordLog(json);
       else if (kind === 'event') this.#recordEvent(json);
-      else if (kind === 'oversized-event') {
-        throw new CallFailure(
-          'QuotaExceeded',
-          `events.emit: data exceeds ${MAX_EVENT_DATA_CHARS} characters`,
-        );
-      } else throw new CallFailure('InvalidArgument', 'unknown record kind');
+      else if (kind === 'oversized-event') this.#refuseOversizedEvent();
+      else throw new CallFailure('InvalidArgument', 'unknown record kind');
       return '';
     } catch (error) {
       const failure = this.#toFailure(error);
@@ -191,12 +224,8 @@ export class RunBridge implements OperationContext {
         throw new CallFailure('InvalidArgument', `${method}: ${describeIssues(parsed.error)}`);
       const permission = operation.permission(parsed.data);
       if (permission !== undefined && !this.isGranted(permission)) {
-        notify(this.#hooks.onSecurityEvent, {
-          type: 'permission-denied',
-          ...this.#identity,
-          operation: method,
-          permission,
-        } satisfies SecurityEvent);
+        this.#tally.security({ type: 'permission-denied', operation: method, permission });
+        this.#deny();
         throw new CallFailure('PermissionDenied', `${method} requires the ${permission} permission`);
       }
       await this.#consume(operation.counter);
@@ -210,16 +239,42 @@ export class RunBridge implements OperationContext {
     }
   }
 
+  /**
+   * A denied call counts as a data call, and a run that keeps making them is ended: probing for
+   * permissions costs the plugin its run, and the host a map update per attempt.
+   */
+  #deny(): void {
+    this.dataCalls++;
+    this.#unchargedDenials++;
+    if (++this.#deniedCalls === MAX_DENIED_CALLS) {
+      this.#stopReply = 'PermissionDenied\nthe run has been ended';
+      this.#stopRun?.();
+    }
+  }
+
+  #counterKey(kind: CounterKind): string {
+    const { tenantId, pluginId } = this.#identity;
+    return `${tenantId}/${pluginId}/${kind}`;
+  }
+
   async #consume(kind: CounterKind): Promise<void> {
     if (kind === 'networkCalls') this.networkCalls++;
     else this.dataCalls++;
     const limit =
       kind === 'networkCalls' ? this.#limits.networkCallsPerMinute : this.#limits.databaseQueriesPerMinute;
-    const { tenantId, pluginId } = this.#identity;
-    const result = await this.#counters.consume(`${tenantId}/${pluginId}/${kind}`, 1, limit, RATE_WINDOW_MS);
+    const refused = () => new CallFailure('RateLimited', `${kind} limit of ${limit} per minute reached`);
+    // A plugin retrying in a loop is answered here, not by one counter-store round trip per attempt.
+    if (Date.now() < (this.#rateLimitedUntil.get(kind) ?? 0)) {
+      this.#tally.resource({ resource: kind, limit, observed: limit + 1 });
+      throw refused();
+    }
+    const denials = kind === 'databaseQueries' ? this.#unchargedDenials : 0;
+    this.#unchargedDenials -= denials;
+    const result = await this.#counters.consume(this.#counterKey(kind), 1 + denials, limit, RATE_WINDOW_MS);
     if (!result.allowed) {
-      this.#exceeded(kind, limit, result.observed);
-      throw new CallFailure('RateLimited', `${kind} limit of ${limit} per minute reached`);
+      this.#rateLimitedUntil.set(kind, Date.now() + RATE_LIMIT_RECHECK_MS);
+      this.#tally.resource({ resource: kind, limit, observed: result.observed });
+      throw refused();
     }
   }
 
@@ -244,37 +299,44 @@ export class RunBridge implements OperationContext {
     this.logs.push(entry);
   }
 
+  /** Cheap refusals first: past the cap nothing is parsed, so an emit loop costs the host almost nothing. */
   #recordEvent(json: string): void {
-    const [name, data] = parseUntrustedJson(json) as [unknown, JsonValue];
-    if (typeof name !== 'string' || !EVENT_NAME.test(name)) {
-      throw new CallFailure(
-        'InvalidArgument',
-        'events.emit: name must be 1-128 letters, digits, ":", ".", "_" or "-"',
-      );
-    }
-    const { pluginId } = this.#identity;
-    const namespaced = name.startsWith(`${pluginId}:`) ? name : `${pluginId}:${name}`;
-    if (RESERVED_EVENT_PREFIXES.some((prefix) => name.startsWith(prefix) || namespaced.startsWith(prefix))) {
-      notify(this.#hooks.onSecurityEvent, {
-        type: 'reserved-event-name',
-        ...this.#identity,
-        operation: 'events.emit',
-        eventName: name,
-      } satisfies SecurityEvent);
-      throw new CallFailure('PermissionDenied', 'events.emit: platform event names cannot be emitted');
-    }
     if (this.events.length >= MAX_EVENTS) {
-      this.#exceeded('events', MAX_EVENTS, this.events.length + 1);
+      this.#tally.resource({ resource: 'events', limit: MAX_EVENTS, observed: MAX_EVENTS + 1 });
       throw new CallFailure('QuotaExceeded', `events.emit: at most ${MAX_EVENTS} events per run`);
     }
-    if (json.length - name.length > MAX_EVENT_DATA_CHARS) {
-      throw new CallFailure('QuotaExceeded', `events.emit: data exceeds ${MAX_EVENT_DATA_CHARS} characters`);
+    const [name, data] = parseUntrustedJson(json) as [unknown, JsonValue];
+    const qualified = typeof name === 'string' ? qualifyEventName(this.#identity.pluginId, name) : undefined;
+    if (qualified?.kind === 'reserved') {
+      this.#tally.security({
+        type: 'reserved-event-name',
+        operation: 'events.emit',
+        namespace: qualified.namespace,
+      });
+      this.#deny();
+      throw new CallFailure('PermissionDenied', 'events.emit: platform event names cannot be emitted');
     }
-    this.events.push({ name: namespaced, data });
+    if (qualified?.kind !== 'qualified' || typeof name !== 'string') {
+      throw new CallFailure(
+        'InvalidArgument',
+        'events.emit: name must be 1-128 letters, digits, ":", ".", "_" or "-", starting with a letter or digit',
+      );
+    }
+    if (json.length - name.length > MAX_EVENT_DATA_CHARS) this.#refuseOversizedEvent();
+    this.events.push({ name: qualified.name, data });
+  }
+
+  #refuseOversizedEvent(): never {
+    this.#tally.resource({
+      resource: 'eventSize',
+      limit: MAX_EVENT_DATA_CHARS,
+      observed: MAX_EVENT_DATA_CHARS + 1,
+    });
+    throw new CallFailure('QuotaExceeded', `events.emit: data exceeds ${MAX_EVENT_DATA_CHARS} characters`);
   }
 
   #exceeded(resource: ResourceExceeded['resource'], limit: number, observed: number): void {
-    notify(this.#hooks.onResourceExceeded, { ...this.#identity, resource, limit, observed });
+    this.#tally.resource({ resource, limit, observed });
   }
 
   #toFailure(error: unknown): CallFailure {

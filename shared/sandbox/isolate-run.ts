@@ -7,6 +7,7 @@ import { loadIsolatedVm } from './isolated-vm.ts';
 import { type Limits, MAX_RESULT_BYTES } from './limits.ts';
 import {
   cpuMessage,
+  deniedMessage,
   memoryMessage,
   type Outcome,
   resultTooLarge,
@@ -28,8 +29,8 @@ export interface RunState {
   readonly identity: { tenantId: string; pluginId: string; version: string };
   readonly limits: Limits;
   readonly bridge: RunBridge;
-  /** Set by a host-side watchdog before it disposes the isolate, so the failure can be named. */
-  stoppedBy: 'timeout' | 'cpu' | undefined;
+  /** Set by a host-side watchdog (or the bridge) before it disposes the isolate, so the failure can be named. */
+  stoppedBy: 'timeout' | 'cpu' | 'denied' | undefined;
   cpuMs: number;
   peakHeapBytes: number;
   heapAfterRunBytes: number;
@@ -90,7 +91,7 @@ export class IsolateRunner {
     let entryRef: Reference | undefined;
     // A disposed isolate that V8 cannot stop (a builtin filling a huge array) may never settle
     // the pending apply, so a watchdog answers the run itself instead of waiting for it.
-    let stop: (reason: 'timeout' | 'cpu') => void = () => {};
+    let stop: (reason: 'timeout' | 'cpu' | 'denied') => void = () => {};
     const stopped = new Promise<'stopped'>((resolve) => {
       stop = (reason) => {
         if (state.stoppedBy) return;
@@ -101,6 +102,9 @@ export class IsolateRunner {
       };
     });
     const hostTimer = setTimeout(() => stop('timeout'), timeoutMs + HOST_TIMER_GRACE_MS);
+    // The bridge may decide from inside a synchronous callback, while the isolate waits on the
+    // host: the isolate is disposed on the next turn of the host's loop, not under its own call.
+    state.bridge.onStop(() => setImmediate(() => stop('denied')));
     const watchdog =
       run.cpuRemainingMs < timeoutMs
         ? setInterval(() => {
@@ -254,5 +258,6 @@ function disposeQuietly(isolate: Isolate): void {
 function stoppedOutcome(state: RunState): Outcome {
   if (state.stoppedBy === 'cpu')
     return { ok: false, code: 'CpuBudgetExceeded', message: cpuMessage(state.limits) };
+  if (state.stoppedBy === 'denied') return { ok: false, code: 'PermissionDenied', message: deniedMessage() };
   return timeoutOutcome(state.limits);
 }

@@ -39,3 +39,6 @@ export const RATE_WINDOW_MS = 60_000;
 
 /** Largest JSON result a run may return, in UTF-8 bytes. */
 export const MAX_RESULT_BYTES = 1024 * 1024;
+
+/** Calls a run may make without the permission (or with a reserved event name) before it is ended. */
+export const MAX_DENIED_CALLS = 20;

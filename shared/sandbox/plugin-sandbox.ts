@@ -7,6 +7,7 @@ import { IsolateRunner, type RunState } from './isolate-run.ts';
 import { loadIsolatedVm } from './isolated-vm.ts';
 import { type Limits, MAX_RESULT_BYTES, RATE_WINDOW_MS, resolveLimits } from './limits.ts';
 import { PreparedPluginCache } from './prepared-plugin.ts';
+import { onceAt } from './refusal-tally.ts';
 import { cpuMessage, failureResult, type Outcome } from './run-outcome.ts';
 import {
   type Entry,
@@ -147,6 +148,7 @@ export class PluginSandbox {
         resource: 'cpu',
         limit: limits.cpuMsPerMinute,
         observed: cpuBefore.observed,
+        ...onceAt(),
       });
       return failureResult('CpuBudgetExceeded', cpuMessage(limits), startedAt);
     }
@@ -193,6 +195,7 @@ export class PluginSandbox {
         .then(undefined, () => {});
     }
     this.#reportExceeded(outcome, state);
+    await state.bridge.report();
 
     const { bridge } = state;
     const usage: Usage = {
@@ -233,6 +236,7 @@ export class PluginSandbox {
         resource: 'resultSize',
         limit: MAX_RESULT_BYTES,
         observed: Number(/(\d+) bytes/.exec(outcome.message)?.[1] ?? MAX_RESULT_BYTES + 1),
+        ...onceAt(),
       });
     } else if (entry) {
       notify(this.#options.onResourceExceeded, {
@@ -240,6 +244,7 @@ export class PluginSandbox {
         resource: entry[0],
         limit: entry[1],
         observed: entry[2],
+        ...onceAt(),
       });
     }
   }

@@ -1,5 +1,5 @@
 import { type SandboxErrorCode, sandboxError } from './errors.ts';
-import type { Limits } from './limits.ts';
+import { type Limits, MAX_DENIED_CALLS } from './limits.ts';
 import type { JsonValue, RunResult } from './schemas.ts';
 import { emptyUsage, roundMs } from './usage.ts';
 
@@ -16,6 +16,10 @@ export function timeoutOutcome(limits: Limits): Outcome {
 
 export function cpuMessage(limits: Limits): string {
   return `plugin exceeded its CPU budget of ${limits.cpuMsPerMinute} ms per minute`;
+}
+
+export function deniedMessage(): string {
+  return `the run was ended after ${MAX_DENIED_CALLS} calls it has no permission for`;
 }
 
 export function memoryMessage(limits: Limits): string {

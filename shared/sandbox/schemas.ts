@@ -87,7 +87,15 @@ export const RESOURCES = [
   'resultSize',
   'logs',
   'events',
+  'eventSize',
 ] as const;
+
+/** How often one run hit the same refusal, and when first and last: one record, not one per attempt. */
+const OccurrencesShape = {
+  count: z.number().int().min(1),
+  firstAt: z.iso.datetime(),
+  lastAt: z.iso.datetime(),
+};
 
 /** Payload of the platform's `plugin:resource:exceeded` event. */
 export const ResourceExceededSchema = z.object({
@@ -97,10 +105,15 @@ export const ResourceExceededSchema = z.object({
   resource: z.enum(RESOURCES),
   limit: z.number(),
   observed: z.number(),
+  ...OccurrencesShape,
 });
 export type ResourceExceeded = z.infer<typeof ResourceExceededSchema>;
 
-/** What the platform records as a security audit event; ids and names only, never data. */
+/**
+ * What the platform records as a security audit event; ids and names only, never data. A reserved
+ * event name is reported by the platform namespace it tried (`plugin:`), not by the name itself,
+ * which is plugin-chosen text.
+ */
 export const SecurityEventSchema = z.object({
   type: z.enum(['permission-denied', 'reserved-event-name']),
   tenantId: z.string(),
@@ -108,6 +121,7 @@ export const SecurityEventSchema = z.object({
   version: z.string(),
   operation: z.string(),
   permission: z.string().optional(),
-  eventName: z.string().optional(),
+  namespace: z.string().optional(),
+  ...OccurrencesShape,
 });
 export type SecurityEvent = z.infer<typeof SecurityEventSchema>;

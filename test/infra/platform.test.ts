@@ -319,7 +319,11 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
   describe('audit trail', () => {
     it('delivers every platform event through Firehose into the compliance-log bucket', () => {
       audit.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: { source: [...COMPLIANCE_LOG_RULE.source] },
+        // Plugin-emitted payloads are tenant data and never reach write-once storage.
+        EventPattern: {
+          source: [...COMPLIANCE_LOG_RULE.source],
+          'detail-type': [{ 'anything-but': { prefix: 'plugin-event:' } }],
+        },
         Targets: [
           Match.objectLike({
             Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ComplianceLogStream'), 'Arn'] },

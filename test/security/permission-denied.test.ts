@@ -41,6 +41,9 @@ describe('permission checks', () => {
         version: '1.0.0',
         operation,
         permission,
+        count: 1,
+        firstAt: expect.any(String),
+        lastAt: expect.any(String),
       });
     });
   }

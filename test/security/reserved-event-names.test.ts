@@ -6,8 +6,17 @@ const { sandbox, run, securityEvents } = createTestSandbox();
 afterAll(() => sandbox.dispose());
 
 describe('reserved event names', () => {
-  for (const name of ['plugin:installed', 'security:alert', 'audit:record', 'plugin:resource:exceeded']) {
-    it(`refuses to emit ${name}, audits it, and never returns it`, async () => {
+  const RESERVED: [string, string][] = [
+    ['plugin:installed', 'plugin:'],
+    ['security:alert', 'security:'],
+    ['audit:record', 'audit:'],
+    ['plugin:resource:exceeded', 'plugin:'],
+    ['appointment:cancelled', 'appointment:'],
+    ['patient:updated', 'patient:'],
+    ['plugin-event:another-plugin:ping', 'plugin-event:'],
+  ];
+  for (const [name, namespace] of RESERVED) {
+    it(`refuses to emit ${name}, audits its namespace, and never returns it`, async () => {
       const code = pluginWith(`
         try { await api.events.emit('${name}', { forged: true }); } catch (error) { return error.code; }`);
 
@@ -15,19 +24,31 @@ describe('reserved event names', () => {
 
       expect(result).toMatchObject({ ok: true, value: 'PermissionDenied', events: [] });
       expect(securityEvents).toContainEqual(
-        expect.objectContaining({ type: 'reserved-event-name', eventName: name, operation: 'events.emit' }),
+        expect.objectContaining({
+          type: 'reserved-event-name',
+          namespace,
+          operation: 'events.emit',
+          count: 1,
+        }),
       );
     });
   }
 
-  it('refuses a plugin whose own id would namespace an event into a reserved prefix', async () => {
-    const code = pluginWith(
-      `try { await api.events.emit('entry', {}); } catch (error) { return error.code; }`,
-    );
+  it('refuses a platform name even from a plugin whose id is that namespace', async () => {
+    const code = pluginWith(`
+      const codes = [];
+      for (const name of ['appointment:cancelled', 'cancelled']) {
+        try { await api.events.emit(name, {}); codes.push('ok'); } catch (error) { codes.push(error.code); }
+      }
+      return codes;`);
 
-    const result = await run(code, { pluginId: 'audit' });
+    const result = await run(code, { pluginId: 'appointment' });
 
-    expect(result).toMatchObject({ ok: true, value: 'PermissionDenied', events: [] });
+    expect(result).toMatchObject({
+      ok: true,
+      value: ['PermissionDenied', 'ok'],
+      events: [{ name: 'plugin-event:appointment:cancelled', data: {} }],
+    });
   });
 
   it('namespaces emitted events by plugin id and delivers them to handlers in the same run', async () => {
@@ -44,8 +65,8 @@ describe('reserved event names', () => {
       ok: true,
       value: [1, 2],
       events: [
-        { name: 'test-plugin:reminder', data: { n: 1 } },
-        { name: 'test-plugin:reminder', data: { n: 2 } },
+        { name: 'plugin-event:test-plugin:reminder', data: { n: 1 } },
+        { name: 'plugin-event:test-plugin:reminder', data: { n: 2 } },
       ],
     });
   });

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { TenantIdSchema } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
 import { PLATFORM_EVENT_SOURCE } from '../../domain/platform-events.ts';
+import { PLUGIN_EVENT_PREFIX } from '../../sandbox/event-names.ts';
 import type { EventDeliveryMarkers } from './event-delivery-markers.ts';
-import { executeInstallation, MAX_EVENT_DEPTH, PLUGIN_EVENT_PREFIX } from './execute-installation.ts';
+import { executeInstallation, MAX_EVENT_DEPTH } from './execute-installation.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
 import { isRefusal } from './invocation-outcome.ts';
 
@@ -135,8 +136,9 @@ function toPluginEvent(envelope: SubscribedEventEnvelope): PluginEvent {
   const { id, tenantId, pluginId, depth, data, ...rest } = envelope.detail;
   const detailType = envelope['detail-type'];
   const isPluginEvent = detailType.startsWith(PLUGIN_EVENT_PREFIX);
-  const name = isPluginEvent ? detailType.slice(PLUGIN_EVENT_PREFIX.length) : detailType;
-  if (isPluginEvent && (pluginId === undefined || !name.startsWith(`${pluginId}:`))) {
+  // Subscribers see the full name: a plugin event never reads as a platform one.
+  const name = detailType;
+  if (isPluginEvent && (pluginId === undefined || !name.startsWith(`${PLUGIN_EVENT_PREFIX}${pluginId}:`))) {
     throw new Error('plugin event name is not namespaced by its plugin');
   }
   return {

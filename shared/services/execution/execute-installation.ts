@@ -1,17 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
 import type { InvocationResult } from '../../domain/invocation.ts';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
 import { effectiveLimits } from '../../domain/tenant-policy.ts';
-import type { Entry, RunResult } from '../../sandbox/schemas.ts';
+import type { EmittedEvent, Entry, RunResult } from '../../sandbox/schemas.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
 import { RESOURCE_CODES, type RefusalCode, refusal } from './invocation-outcome.ts';
 import { createPlatformHost } from './platform-host.ts';
 import { effectiveGrants, isProvenanceAdmitted } from './plugin-grants.ts';
 import { ArtifactUnverifiedError } from './verified-artifact-loader.ts';
 
-/** Detail-type prefix of events plugins emit; PLUGIN_SUBSCRIPTION_RULE routes it back to execution. */
-export const PLUGIN_EVENT_PREFIX = 'plugin-event:';
 /** Plugin events caused by plugin events, at most this deep: two plugins cannot ping-pong forever. */
 export const MAX_EVENT_DEPTH = 4;
 const MAX_AUDITED_RESOURCE_IDS = 1_000;
@@ -135,6 +134,7 @@ async function recordRun(
         requestId: request.requestId,
         ...(errorCode ? { code: errorCode } : {}),
         resourceIds: touchedPatientIds.slice(0, MAX_AUDITED_RESOURCE_IDS),
+        ...(result.events.length > 0 ? { emittedEvents: result.events.map(fingerprintOf) } : {}),
       }),
     ],
     ['plugin events', publishPluginEvents(request, result, deps)],
@@ -173,16 +173,36 @@ function publishPluginEvents(
   }
   const { tenantId, pluginId, version } = request.installation;
   const time = deps.clock.now().toISOString();
-  // The bridge has already namespaced every name as `<pluginId>:<name>` and refused reserved ones.
+  // The sandbox has already named every event `plugin-event:<pluginId>:<name>` and refused
+  // platform namespaces, so no plugin event can pass for a platform one.
   const events: PlatformEvent[] = result.events.map((event) => ({
     id: deps.ids.next(),
-    name: `${PLUGIN_EVENT_PREFIX}${event.name}`,
+    name: event.name,
     time,
     tenantId,
     detail: { pluginId, version, name: event.name, data: event.data, depth: request.eventDepth + 1 },
   }));
   return deps.events.publish(events);
 }
+
+/** Event names made of words only; a name with digits could spell a birth date or a record number. */
+const PLAIN_EVENT_NAME = /^[a-z:._-]+$/i;
+
+/**
+ * What the audit trail keeps of an emitted event: its payload is tenant data and stays out, and so
+ * does a name that could carry it; both are kept as SHA-256 digests instead.
+ */
+function fingerprintOf(event: EmittedEvent) {
+  const json = JSON.stringify(event.data);
+  return {
+    ...(PLAIN_EVENT_NAME.test(event.name) ? { name: event.name } : {}),
+    nameSha256: sha256Of(event.name),
+    bytes: Buffer.byteLength(json),
+    sha256: sha256Of(json),
+  };
+}
+
+const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function pluginError(request: ExecutionRequest, code: string, deps: ExecutionDependencies): PlatformEvent {
   const { tenantId, pluginId, version } = request.installation;

@@ -7,7 +7,8 @@ import type { ResourceExceeded, SecurityEvent } from '../../sandbox/schemas.ts';
 /**
  * The sandbox's hooks for the platform: a denied permission or reserved event name becomes a
  * security audit record, and every limit a run hits becomes `plugin:resource:exceeded`. The sandbox
- * fires hooks without waiting, and a Lambda instance is frozen as soon as its handler returns, so
+ * reports each kind of refusal once per run with its count, so a hostile loop costs one record per
+ * kind, not one per attempt. It fires hooks without waiting, and a Lambda instance is frozen as soon as its handler returns, so
  * the execution path awaits `drain()` before answering: nothing is lost to a frozen instance.
  */
 export class SandboxObserver {
@@ -45,7 +46,8 @@ export class SandboxObserver {
         code: 'PermissionDenied',
         reason: event.permission
           ? `${event.operation} requires ${event.permission}`
-          : `${event.operation} used a reserved event name`,
+          : `${event.operation} used the reserved namespace ${event.namespace ?? '(unknown)'}`,
+        occurrences: { count: event.count, firstAt: event.firstAt, lastAt: event.lastAt },
       }),
     );
   };
@@ -65,6 +67,9 @@ export class SandboxObserver {
             resource: event.resource,
             limit: event.limit,
             observed: event.observed,
+            count: event.count,
+            firstAt: event.firstAt,
+            lastAt: event.lastAt,
           },
         },
       ]),

@@ -1,6 +1,6 @@
 import { satisfies } from 'semver';
 import { DomainError } from '../../domain/errors.ts';
-import { PluginIdSchema } from '../../domain/identifiers.ts';
+import { NewPluginIdSchema } from '../../domain/identifiers.ts';
 import { type PluginMetadata, PluginMetadataSchema, SemverSchema } from '../../domain/manifest.ts';
 import { sha256Hex } from '../../domain/signatures.ts';
 import { validationErrorFrom } from '../../http/parse-request.ts';
@@ -36,7 +36,7 @@ export async function validatePluginPackage(
   input: PluginPackageInput,
   deps: { advisories: AdvisorySource },
 ): Promise<ValidatedPackage> {
-  const id = PluginIdSchema.safeParse(input.id);
+  const id = NewPluginIdSchema.safeParse(input.id);
   if (!id.success) throw validationErrorFrom(id.error, 'id');
   const version = SemverSchema.safeParse(input.version);
   if (!version.success) throw validationErrorFrom(version.error, 'version');

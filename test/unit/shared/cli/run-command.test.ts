@@ -58,7 +58,7 @@ describe('gradiant-plugins run', () => {
     expect(JSON.parse(stdout)).toMatchObject({
       ok: true,
       value: { patientId: 'p-a1', start: '2026-02-01T08:00:00.000Z', end: '2026-02-01T08:30:00.000Z' },
-      events: [{ name: 'reminder:sent', data: { patientId: 'p-a1' } }],
+      events: [{ name: 'plugin-event:reminder:sent', data: { patientId: 'p-a1' } }],
     });
   });
 

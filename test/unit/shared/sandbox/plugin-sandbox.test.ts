@@ -24,7 +24,7 @@ describe('PluginSandbox.run', () => {
         { level: 'info', message: 'loaded', meta: { patientId: 'p-a1' } },
         { level: 'error', message: 'warned', meta: { name: 'TypeError', message: 'bad' } },
       ],
-      events: [{ name: 'test-plugin:loaded', data: { patientId: 'p-a1' } }],
+      events: [{ name: 'plugin-event:test-plugin:loaded', data: { patientId: 'p-a1' } }],
       usage: { dataCalls: 1, networkCalls: 0, storageBytes: 0 },
     });
     expect(result.usage.wallMs).toBeGreaterThan(0);

@@ -120,14 +120,22 @@ describe('deliverEvent', () => {
   });
 
   it('delivers plugin events to other subscribers but never back to the plugin that emitted them', async () => {
-    await platform.install({ pluginId: 'listener', events: ['emitter:ping'], code: RECORD_EVENT });
-    await platform.install({ pluginId: 'emitter', events: ['emitter:ping'], code: RECORD_EVENT });
+    await platform.install({
+      pluginId: 'listener',
+      events: ['plugin-event:emitter:ping'],
+      code: RECORD_EVENT,
+    });
+    await platform.install({
+      pluginId: 'emitter',
+      events: ['plugin-event:emitter:ping'],
+      code: RECORD_EVENT,
+    });
 
     const report = await deliverEvent(
       envelope('plugin-event:emitter:ping', {
         pluginId: 'emitter',
         version: '1.0.0',
-        name: 'emitter:ping',
+        name: 'plugin-event:emitter:ping',
         data: { n: 1 },
         depth: 1,
       }),
@@ -140,17 +148,25 @@ describe('deliverEvent', () => {
   it('refuses a plugin event whose name is not namespaced by the plugin that claims it', async () => {
     await expect(
       deliverEvent(
-        envelope('plugin-event:victim:ping', { pluginId: 'attacker', name: 'victim:ping' }),
+        envelope('plugin-event:victim:ping', { pluginId: 'attacker', name: 'plugin-event:victim:ping' }),
         platform.deps,
       ),
     ).rejects.toThrow(/namespaced/);
   });
 
   it('stops event chains that are too deep', async () => {
-    await platform.install({ pluginId: 'listener', events: ['emitter:ping'], code: RECORD_EVENT });
+    await platform.install({
+      pluginId: 'listener',
+      events: ['plugin-event:emitter:ping'],
+      code: RECORD_EVENT,
+    });
 
     const report = await deliverEvent(
-      envelope('plugin-event:emitter:ping', { pluginId: 'emitter', name: 'emitter:ping', depth: 99 }),
+      envelope('plugin-event:emitter:ping', {
+        pluginId: 'emitter',
+        name: 'plugin-event:emitter:ping',
+        depth: 99,
+      }),
       platform.deps,
     );
 

@@ -136,6 +136,9 @@ describe('runInvocation', () => {
       resource: 'databaseQueries',
       limit: 2,
       observed: 3,
+      count: 1,
+      firstAt: expect.any(String),
+      lastAt: expect.any(String),
     });
     expect(platform.failures.failures[0]).toMatchObject({ kind: 'resource', code: 'RateLimited' });
   });
@@ -168,14 +171,16 @@ describe('runInvocation', () => {
 
     const result = await runInvocation(invocation('emitter'), platform.deps);
 
-    expect(result.events).toEqual([{ name: 'emitter:reminder-sent', data: { appointmentId: 'a-1' } }]);
+    expect(result.events).toEqual([
+      { name: 'plugin-event:emitter:reminder-sent', data: { appointmentId: 'a-1' } },
+    ]);
     expect(platform.events.named('plugin-event:emitter:reminder-sent')).toEqual([
       expect.objectContaining({
         tenantId: 't-acme',
         detail: {
           pluginId: 'emitter',
           version: '1.0.0',
-          name: 'emitter:reminder-sent',
+          name: 'plugin-event:emitter:reminder-sent',
           data: { appointmentId: 'a-1' },
           depth: 1,
         },
