@@ -107,13 +107,13 @@ export function marketplaceRoutes({
         ),
       ),
     'POST /v1/publishers/keys': async (request) => {
-      const { publicKeyPem } = parseWith(RegisterPublisherKeyRequestSchema, request.jsonBody());
+      const body = parseWith(RegisterPublisherKeyRequestSchema, request.jsonBody());
       const { key, isNew } = await marketplace.registerPublisherKey(
-        publicKeyPem,
+        body,
         actorOf(request.caller, request.requestId),
       );
-      const body = { keyId: key.keyId, publisherId: key.publisherId, createdAt: key.createdAt };
-      return isNew ? created(body) : ok(body);
+      const view = { keyId: key.keyId, publisherId: key.publisherId, createdAt: key.createdAt };
+      return isNew ? created(view) : ok(view);
     },
   };
 }

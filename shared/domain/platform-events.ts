@@ -41,6 +41,8 @@ export const AuditRecordSchema = z.object({
   /** Ids of records touched (patients, appointments): never their contents. */
   resourceIds: z.array(z.string()).optional(),
   requestId: z.string().optional(),
+  /** A publisher signing key acted on: its id, derived from the public key. */
+  keyId: z.string().max(256).optional(),
   reason: z.string().max(500).optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;

@@ -116,7 +116,7 @@ describe('security: unverified artifacts are refused and never run', () => {
 
     expectRefusedWithoutRunning(await runInvocation(invoke('direct'), platform.deps));
 
-    await platform.publisherKeys.create({
+    await platform.publisherKeys.register({
       keyId: 'unknown-key',
       publisherId: 'pub-1',
       publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),

@@ -51,7 +51,7 @@ export async function createLifecycleHarness() {
     join(mkdtempSync(join(tmpdir(), 'platform-key-')), 'key.pem'),
   );
   const publisher = createPublisherKeyPair();
-  await publisherKeys.create({
+  await publisherKeys.register({
     keyId: 'pub-key-1',
     publisherId: 'acme-labs',
     publicKeyPem: publisher.publicKeyPem,

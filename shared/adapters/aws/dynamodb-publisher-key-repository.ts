@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { publisherKeyTaken } from '../../domain/marketplace-errors.ts';
 import type { PublisherKey, PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
 import { KEY_SORT_KEY, publisherKeyPartition } from './dynamodb-marketplace-keys.ts';
 
@@ -13,6 +12,7 @@ const StoredPublisherKeySchema = z.object({
   revokedAt: z.string().optional(),
 });
 
+/** One item per key (`PUBLISHER_KEY#<kid>` / `KEY`); items are never deleted, only revoked. */
 export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -22,7 +22,7 @@ export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
     this.tableName = tableName;
   }
 
-  async create(key: PublisherKey): Promise<void> {
+  async register(key: PublisherKey): Promise<{ key: PublisherKey; isNew: boolean }> {
     try {
       await this.client.send(
         new PutCommand({
@@ -31,10 +31,14 @@ export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
+      return { key, isNew: true };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw publisherKeyTaken();
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    // The write lost to an existing item, which is never deleted: read it to say whose it is.
+    const existing = await this.get(key.keyId);
+    if (!existing) throw new Error('The conflicting publisher key item could not be read back.');
+    return { key: existing, isNew: false };
   }
 
   async get(keyId: string): Promise<PublisherKey | undefined> {

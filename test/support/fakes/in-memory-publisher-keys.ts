@@ -1,12 +1,14 @@
-import { ConflictError } from '../../../shared/domain/errors.ts';
 import type { PublisherKey, PublisherKeyRepository } from '../../../shared/ports/publisher-key-repository.ts';
 
+/** The DynamoDB adapter's contract in memory: first writer of a key id wins. */
 export class InMemoryPublisherKeys implements PublisherKeyRepository {
   readonly keys = new Map<string, PublisherKey>();
 
-  async create(key: PublisherKey) {
-    if (this.keys.has(key.keyId)) throw new ConflictError('PUBLISHER_KEY_EXISTS', 'exists');
+  async register(key: PublisherKey) {
+    const existing = this.keys.get(key.keyId);
+    if (existing) return { key: existing, isNew: false };
     this.keys.set(key.keyId, key);
+    return { key, isNew: true };
   }
 
   async get(keyId: string) {

@@ -168,7 +168,7 @@ describe('PluginService', () => {
 
   it('trusts by default the keys a tenant registered itself, and no other publisher’s', async () => {
     const own = createPublisherKeyPair();
-    await h.publisherKeys.create({
+    await h.publisherKeys.register({
       keyId: 'globex-own-key',
       publisherId: 't-globex',
       publicKeyPem: own.publicKeyPem,
