@@ -2,6 +2,7 @@ import type { Caller } from '../../shared/auth/caller.ts';
 import {
   DeprecateRequestSchema,
   PluginPathSchema,
+  PublisherKeyPathSchema,
   PublishRequestSchema,
   RegisterPublisherKeyRequestSchema,
   RevokeRequestSchema,
@@ -114,6 +115,11 @@ export function marketplaceRoutes({
       );
       const view = { keyId: key.keyId, publisherId: key.publisherId, createdAt: key.createdAt };
       return isNew ? created(view) : ok(view);
+    },
+    'DELETE /v1/publishers/keys/{keyId}': async (request) => {
+      const { keyId } = parseWith(PublisherKeyPathSchema, request.pathParameters, 'path');
+      await marketplace.revokePublisherKey(keyId, actorOf(request.caller, request.requestId));
+      return noContent();
     },
   };
 }

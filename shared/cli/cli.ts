@@ -2,6 +2,7 @@ import { keygenCommand } from './commands/keygen.ts';
 import { publishCommand } from './commands/publish.ts';
 import { type CliCommand, type CommandIo, EXIT_OK, EXIT_USAGE } from './commands/publish-cli-types.ts';
 import { registerKeyCommand } from './commands/register-key.ts';
+import { revokeKeyCommand } from './commands/revoke-key.ts';
 import { runCommand } from './commands/run.ts';
 import { signCommand } from './commands/sign.ts';
 
@@ -12,6 +13,7 @@ export const COMMANDS: readonly CliCommand[] = [
   signCommand,
   registerKeyCommand,
   publishCommand,
+  revokeKeyCommand,
 ];
 
 function help(commands: readonly CliCommand[]): string {

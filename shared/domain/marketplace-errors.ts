@@ -50,6 +50,9 @@ export const keyProofExpired = (maxSkewSeconds: number) =>
 /** 422: the publisher revoked this key, so it can neither sign nor be registered again. */
 export const publisherKeyRevoked = (field = 'signature.keyId') =>
   new DomainError('PUBLISHER_KEY_REVOKED', 'This publisher key was revoked; sign with a new key.', { field });
+/** 404 for unknown keys and for other publishers' keys alike, so a refusal reveals nothing. */
+export const publisherKeyNotFound = () =>
+  new NotFoundError('PUBLISHER_KEY_NOT_FOUND', 'You have no publisher key with this id.');
 export const uploadNotFound = () =>
   new DomainError('UPLOAD_NOT_FOUND', 'No completed upload with this id (or it exceeds the size limit).', {
     field: 'uploadId',

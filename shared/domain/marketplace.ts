@@ -92,6 +92,9 @@ export const RegisterPublisherKeyRequestSchema = z
   .strict();
 export type RegisterPublisherKeyRequest = z.infer<typeof RegisterPublisherKeyRequestSchema>;
 
+/** `pk_` + 32 base64url characters of the key's SPKI digest (shared/domain/marketplace-keys.ts). */
+export const PublisherKeyPathSchema = z.object({ keyId: z.string().regex(/^pk_[A-Za-z0-9_-]{32}$/) });
+
 export const RevokeRequestSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 export const DeprecateRequestSchema = z.object({ message: z.string().trim().min(1).max(500) }).strict();
 

@@ -17,4 +17,13 @@ export interface PublisherKeyRepository {
    */
   register(key: PublisherKey): Promise<{ key: PublisherKey; isNew: boolean }>;
   get(keyId: string): Promise<PublisherKey | undefined>;
+  /**
+   * Sets `revokedAt` in one conditional write, keeping the first time on a repeat. With
+   * `publisherId` only that publisher's key matches. Answers the key after the change, or
+   * undefined when no key matched (unknown id, or another publisher's key).
+   */
+  revoke(
+    keyId: string,
+    change: { revokedAt: string; publisherId?: string },
+  ): Promise<PublisherKey | undefined>;
 }

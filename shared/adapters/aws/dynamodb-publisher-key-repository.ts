@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { PublisherKey, PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
 import { KEY_SORT_KEY, publisherKeyPartition } from './dynamodb-marketplace-keys.ts';
@@ -50,5 +50,34 @@ export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
       }),
     );
     return result.Item ? StoredPublisherKeySchema.parse(result.Item) : undefined;
+  }
+
+  async revoke(
+    keyId: string,
+    change: { revokedAt: string; publisherId?: string },
+  ): Promise<PublisherKey | undefined> {
+    const isOwnerScoped = change.publisherId !== undefined;
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: publisherKeyPartition(keyId), SK: KEY_SORT_KEY },
+          // if_not_exists keeps the first revocation time, so a repeat is a no-op (idempotent).
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :revokedAt)',
+          ConditionExpression: isOwnerScoped
+            ? 'attribute_exists(PK) AND publisherId = :publisherId'
+            : 'attribute_exists(PK)',
+          ExpressionAttributeValues: {
+            ':revokedAt': change.revokedAt,
+            ...(isOwnerScoped ? { ':publisherId': change.publisherId } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return StoredPublisherKeySchema.parse(result.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 }

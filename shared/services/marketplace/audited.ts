@@ -7,6 +7,7 @@ const SECURITY_EVENTS: ReadonlyMap<string, string> = new Map([
   ['SIGNATURE_INVALID', 'security:release-verification-failed'],
   ['ARTIFACT_TAMPERED', 'security:release-verification-failed'],
   ['UNTRUSTED_PUBLISHER_KEY', 'security:release-verification-failed'],
+  ['PUBLISHER_KEY_REVOKED', 'security:release-verification-failed'],
   // Registering a public key without its private key: someone trying to take over a key.
   ['KEY_POSSESSION_UNPROVEN', 'security:key-possession-unproven'],
 ]);

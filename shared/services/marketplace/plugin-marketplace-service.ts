@@ -35,6 +35,7 @@ import { publishRelease } from './publish-release.ts';
 import { refreshListing } from './refresh-listing.ts';
 import { registerPublisherKey } from './register-publisher-key.ts';
 import { isPrerelease, latestOffered, newestFirst } from './release-listing.ts';
+import { revokePublisherKey } from './revoke-publisher-key.ts';
 import { type RevocationReport, revokeRelease } from './revoke-release.ts';
 
 /**
@@ -187,6 +188,11 @@ export class PluginMarketplaceService {
     actor: MarketplaceActor,
   ): Promise<{ key: PublisherKey; isNew: boolean }> {
     return registerPublisherKey(request, actor, this.deps);
+  }
+
+  /** The owner revokes its key (a platform admin any key); idempotent. */
+  revokePublisherKey(keyId: string, actor: MarketplaceActor): Promise<PublisherKey> {
+    return revokePublisherKey(keyId, actor, this.deps);
   }
 
   private async requireEntry(pluginId: string): Promise<CatalogueEntry> {

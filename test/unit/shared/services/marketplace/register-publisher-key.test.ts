@@ -130,6 +130,15 @@ describe('registerPublisherKey: proof of possession', () => {
     expect(outcomes.sort()).toEqual(['OK', 'PUBLISHER_KEY_EXISTS']);
   });
 
+  it('refuses to register a revoked key again, for its owner and for anyone else', async () => {
+    const { register, service, publisher } = createMarketplaceHarness();
+    await register();
+    await service.revokePublisherKey(publisher.keyId, actor('pub-acme'));
+
+    expect(await codeOf(register(publisher, 'pub-acme'))).toBe('PUBLISHER_KEY_REVOKED');
+    expect(await codeOf(register(publisher, 'pub-other'))).toBe('PUBLISHER_KEY_EXISTS');
+  });
+
   it('refuses a key that is not ECDSA P-256 and audits the refusal', async () => {
     const { service, fakes, clock, publisher } = createMarketplaceHarness();
     const { proof } = publisher.registration('pub-acme', clock.now());

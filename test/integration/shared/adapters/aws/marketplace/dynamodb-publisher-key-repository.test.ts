@@ -41,4 +41,37 @@ describe('DynamoDbPublisherKeyRepository (DynamoDB Local)', () => {
     expect(outcomes.every((outcome) => outcome.key.publisherId === owner)).toBe(true);
     expect((await keys.get('pk_race'))?.publisherId).toBe(owner);
   });
+
+  it('revokes only its owner’s key, keeps the first revocation time, and leaves others untouched', async () => {
+    await keys.register(keyOf('pk_revoke'));
+
+    const foreign = await keys.revoke('pk_revoke', {
+      revokedAt: '2030-02-01T00:00:00.000Z',
+      publisherId: 'pub-evil',
+    });
+    const unknown = await keys.revoke('pk_missing', { revokedAt: '2030-02-01T00:00:00.000Z' });
+    const owned = await keys.revoke('pk_revoke', {
+      revokedAt: '2030-03-01T00:00:00.000Z',
+      publisherId: 'pub-acme',
+    });
+    const repeated = await keys.revoke('pk_revoke', { revokedAt: '2030-04-01T00:00:00.000Z' });
+
+    expect(foreign).toBeUndefined();
+    expect(unknown).toBeUndefined();
+    expect(await keys.get('pk_missing')).toBeUndefined();
+    expect(owned).toEqual({ ...keyOf('pk_revoke'), revokedAt: '2030-03-01T00:00:00.000Z' });
+    expect(repeated?.revokedAt).toBe('2030-03-01T00:00:00.000Z');
+  });
+
+  it('answers a revoked key, still owned, to a later registration', async () => {
+    await keys.register(keyOf('pk_gone'));
+    await keys.revoke('pk_gone', { revokedAt: '2030-02-01T00:00:00.000Z' });
+
+    const again = await keys.register(keyOf('pk_gone', 'pub-other'));
+
+    expect(again).toEqual({
+      key: { ...keyOf('pk_gone'), revokedAt: '2030-02-01T00:00:00.000Z' },
+      isNew: false,
+    });
+  });
 });

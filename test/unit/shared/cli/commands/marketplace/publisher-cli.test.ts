@@ -7,6 +7,7 @@ import { keygenCommand } from '../../../../../../shared/cli/commands/keygen.ts';
 import { publishCommand } from '../../../../../../shared/cli/commands/publish.ts';
 import type { CommandIo } from '../../../../../../shared/cli/commands/publish-cli-types.ts';
 import { registerKeyCommand } from '../../../../../../shared/cli/commands/register-key.ts';
+import { revokeKeyCommand } from '../../../../../../shared/cli/commands/revoke-key.ts';
 import { signCommand } from '../../../../../../shared/cli/commands/sign.ts';
 import {
   actor,
@@ -178,5 +179,30 @@ describe('publisher CLI commands', () => {
     expect(code).toBe(1);
     expect(run.err.join('')).toContain('not a JWT');
     expect(requests).toEqual([]);
+  });
+
+  it('revokes a key by id and shows the server’s refusal code for a key that is not yours', async () => {
+    const keyId = `pk_${'a'.repeat(32)}`;
+    const { fetcher, requests } = recordingFetch({
+      [`DELETE /v1/publishers/keys/${keyId}`]: () => new Response(null, { status: 204 }),
+    });
+    const token = await publisherToken();
+    const revoked = io({ GRADIANT_TOKEN: token }, fetcher);
+    const foreign = io({ GRADIANT_TOKEN: token }, fetcher);
+    const malformed = io({ GRADIANT_TOKEN: token }, fetcher);
+
+    const codes = [
+      await revokeKeyCommand.run([keyId], revoked.io),
+      await revokeKeyCommand.run([`pk_${'b'.repeat(32)}`], foreign.io),
+      await revokeKeyCommand.run(['not-a-key'], malformed.io),
+    ];
+
+    expect(codes).toEqual([0, 1, 2]);
+    expect(JSON.parse(revoked.out.join(''))).toEqual({ keyId, revoked: true });
+    expect(foreign.err.join('')).toContain('404');
+    expect(requests.map((request) => request.route)).toEqual([
+      `DELETE /v1/publishers/keys/${keyId}`,
+      `DELETE /v1/publishers/keys/pk_${'b'.repeat(32)}`,
+    ]);
   });
 });
