@@ -23,6 +23,10 @@ export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
   }
 
   async register(key: PublisherKey): Promise<{ key: PublisherKey; isNew: boolean }> {
+    // `publish` registers its key every time: a read answers that common repeat without spending a
+    // failed conditional write. The write below still decides every race on its own.
+    const known = await this.get(key.keyId);
+    if (known) return { key: known, isNew: false };
     try {
       await this.client.send(
         new PutCommand({
