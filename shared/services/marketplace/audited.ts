@@ -7,7 +7,8 @@ const SECURITY_EVENTS: ReadonlyMap<string, string> = new Map([
   ['SIGNATURE_INVALID', 'security:release-verification-failed'],
   ['ARTIFACT_TAMPERED', 'security:release-verification-failed'],
   ['UNTRUSTED_PUBLISHER_KEY', 'security:release-verification-failed'],
-  ['PUBLISHER_KEY_REVOKED', 'security:release-verification-failed'],
+  // A revoked key in use, to publish or to register again: the key may have leaked.
+  ['PUBLISHER_KEY_REVOKED', 'security:revoked-publisher-key-used'],
   // Registering a public key without its private key: someone trying to take over a key.
   ['KEY_POSSESSION_UNPROVEN', 'security:key-possession-unproven'],
 ]);

@@ -59,7 +59,7 @@ describe('revokePublisherKey', () => {
   });
 
   it('refuses publishing with a revoked key with PUBLISHER_KEY_REVOKED and keeps earlier releases', async () => {
-    const { publish, service, publisher } = createMarketplaceHarness();
+    const { publish, service, publisher, fakes } = createMarketplaceHarness();
     await publish('lab-viewer', '1.0.0');
     await service.revokePublisherKey(publisher.keyId, actor('pub-acme'));
 
@@ -79,6 +79,11 @@ describe('revokePublisherKey', () => {
     );
 
     expect(outcome).toBe('PUBLISHER_KEY_REVOKED');
+    expect(fakes.audit.records.at(-1)).toMatchObject({
+      action: 'security:revoked-publisher-key-used',
+      pluginId: 'lab-viewer',
+      version: '1.1.0',
+    });
     expect((await service.listVersions('lab-viewer', { includePrerelease: false })).items).toEqual([
       expect.objectContaining({ version: '1.0.0', status: 'active' }),
     ]);
