@@ -58,6 +58,7 @@ export function wireExecution(
       artifacts: platform.artifacts,
       signer: platform.signer,
       publisherKeys,
+      clock,
     }),
     sandbox: new PluginSandbox({
       counters,

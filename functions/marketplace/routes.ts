@@ -2,6 +2,7 @@ import type { Caller } from '../../shared/auth/caller.ts';
 import {
   DeprecateRequestSchema,
   PluginPathSchema,
+  PublisherKeyPathSchema,
   PublishRequestSchema,
   RegisterPublisherKeyRequestSchema,
   RevokeRequestSchema,
@@ -107,13 +108,18 @@ export function marketplaceRoutes({
         ),
       ),
     'POST /v1/publishers/keys': async (request) => {
-      const { publicKeyPem } = parseWith(RegisterPublisherKeyRequestSchema, request.jsonBody());
+      const body = parseWith(RegisterPublisherKeyRequestSchema, request.jsonBody());
       const { key, isNew } = await marketplace.registerPublisherKey(
-        publicKeyPem,
+        body,
         actorOf(request.caller, request.requestId),
       );
-      const body = { keyId: key.keyId, publisherId: key.publisherId, createdAt: key.createdAt };
-      return isNew ? created(body) : ok(body);
+      const view = { keyId: key.keyId, publisherId: key.publisherId, createdAt: key.createdAt };
+      return isNew ? created(view) : ok(view);
+    },
+    'DELETE /v1/publishers/keys/{keyId}': async (request) => {
+      const { keyId } = parseWith(PublisherKeyPathSchema, request.pathParameters, 'path');
+      await marketplace.revokePublisherKey(keyId, actorOf(request.caller, request.requestId));
+      return noContent();
     },
   };
 }

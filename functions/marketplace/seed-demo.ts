@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbMarketplaceCatalogue } from '../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
+import { systemClock } from '../../shared/ports/clock.ts';
 import { seedDemoMarketplace } from '../../shared/services/marketplace/demo-catalogue.ts';
 import { loadMarketplaceConfig } from './config.ts';
 import { wireMarketplace } from './wiring.ts';
@@ -20,5 +21,6 @@ export async function seedDemoMarketplaceFromEnvironment(options: {
     marketplace,
     catalogue,
     publisherKeyFile: join(options.dataDirectory, 'keys', 'demo-publisher-key.pem'),
+    clock: systemClock,
   });
 }

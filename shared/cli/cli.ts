@@ -1,11 +1,20 @@
 import { keygenCommand } from './commands/keygen.ts';
 import { publishCommand } from './commands/publish.ts';
 import { type CliCommand, type CommandIo, EXIT_OK, EXIT_USAGE } from './commands/publish-cli-types.ts';
+import { registerKeyCommand } from './commands/register-key.ts';
+import { revokeKeyCommand } from './commands/revoke-key.ts';
 import { runCommand } from './commands/run.ts';
 import { signCommand } from './commands/sign.ts';
 
 /** Every command of the `gradiant-plugins` bin; a new command is one more entry here. */
-export const COMMANDS: readonly CliCommand[] = [runCommand, keygenCommand, signCommand, publishCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  runCommand,
+  keygenCommand,
+  signCommand,
+  registerKeyCommand,
+  publishCommand,
+  revokeKeyCommand,
+];
 
 function help(commands: readonly CliCommand[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));

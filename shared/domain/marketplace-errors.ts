@@ -33,6 +33,26 @@ export const publisherKeyTaken = () =>
   new ConflictError('PUBLISHER_KEY_EXISTS', 'This key is registered to another publisher.', {
     field: 'publicKeyPem',
   });
+/** 422: the proof's signature does not verify with the submitted key over the expected statement. */
+export const keyPossessionUnproven = () =>
+  new DomainError(
+    'KEY_POSSESSION_UNPROVEN',
+    'The proof does not show possession of the private key for this publisher and key.',
+    { field: 'proof.signature' },
+  );
+/** 422: a valid-looking proof signed too long ago or too far ahead of the server's clock. */
+export const keyProofExpired = (maxSkewSeconds: number) =>
+  new DomainError(
+    'KEY_PROOF_EXPIRED',
+    `The proof's signedAt must be within ${maxSkewSeconds} s of the server's time; sign a fresh proof.`,
+    { field: 'proof.signedAt' },
+  );
+/** 422: the publisher revoked this key, so it can neither sign nor be registered again. */
+export const publisherKeyRevoked = (field = 'signature.keyId') =>
+  new DomainError('PUBLISHER_KEY_REVOKED', 'This publisher key was revoked; sign with a new key.', { field });
+/** 404 for unknown keys and for other publishers' keys alike, so a refusal reveals nothing. */
+export const publisherKeyNotFound = () =>
+  new NotFoundError('PUBLISHER_KEY_NOT_FOUND', 'You have no publisher key with this id.');
 export const uploadNotFound = () =>
   new DomainError('UPLOAD_NOT_FOUND', 'No completed upload with this id (or it exceeds the size limit).', {
     field: 'uploadId',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PluginIdSchema } from './identifiers.ts';
 import { PluginMetadataSchema, SemverSchema } from './manifest.ts';
+import { KeyPossessionProofSchema } from './publisher-key-proof.ts';
 import { SignatureSchema } from './signatures.ts';
 
 /** Publishers are identified by the tenant their token belongs to (the publishing organisation). */
@@ -85,9 +86,14 @@ export const PublishRequestSchema = z
   });
 export type PublishRequest = z.infer<typeof PublishRequestSchema>;
 
+/** The public key and a proof that the caller holds its private key (shared/domain/publisher-key-proof.ts). */
 export const RegisterPublisherKeyRequestSchema = z
-  .object({ publicKeyPem: z.string().min(100).max(4096) })
+  .object({ publicKeyPem: z.string().min(100).max(4096), proof: KeyPossessionProofSchema })
   .strict();
+export type RegisterPublisherKeyRequest = z.infer<typeof RegisterPublisherKeyRequestSchema>;
+
+/** `pk_` + 32 base64url characters of the key's SPKI digest (shared/domain/marketplace-keys.ts). */
+export const PublisherKeyPathSchema = z.object({ keyId: z.string().regex(/^pk_[A-Za-z0-9_-]{32}$/) });
 
 export const RevokeRequestSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 export const DeprecateRequestSchema = z.object({ message: z.string().trim().min(1).max(500) }).strict();

@@ -35,6 +35,7 @@ export const AUDIT_OUTCOMES = ['success', 'refused', 'failure'] as const;
 const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|/+-]{0,255}$/;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}$/;
 const CODE_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const KEY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$/;
 
 /**
  * Audit records land in write-once storage, so a field keeps only a value that passed its own
@@ -74,6 +75,8 @@ export const AuditRecordSchema = z.object({
   /** Ids of records touched (patients, appointments): never their contents. */
   resourceIds: z.array(passing(RecordIdSchema)).optional(),
   requestId: matching(REQUEST_ID_PATTERN).optional(),
+  /** A publisher signing key acted on: its id, derived from the public key. */
+  keyId: matching(KEY_ID_PATTERN).optional(),
   reason: z.string().max(500).optional(),
   occurrences: AuditOccurrencesSchema.optional(),
   emittedEvents: z.array(AuditedEmittedEventSchema).max(100).optional(),

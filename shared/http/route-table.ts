@@ -72,6 +72,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   route('DELETE /v1/marketplace/plugins/{id}/reviews/mine', 'marketplace', ['marketplace:review']),
   route('GET /v1/plugins/updates', 'marketplace', ['plugins:read']),
   route('POST /v1/publishers/keys', 'marketplace', ['marketplace:publish']),
+  // The owner revokes its own key; a platform admin may revoke any (the service checks which).
+  route('DELETE /v1/publishers/keys/{keyId}', 'marketplace', ['marketplace:publish', 'marketplace:admin']),
 ];
 
 export function routesOf(fn: HttpFunctionName): readonly RouteDefinition[] {

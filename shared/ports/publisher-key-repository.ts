@@ -4,12 +4,26 @@ export interface PublisherKey {
   /** SPKI PEM of an ECDSA P-256 public key. */
   readonly publicKeyPem: string;
   readonly createdAt: string;
+  /** Set once when the owner (or a platform admin) revokes the key; never cleared. */
   readonly revokedAt?: string | undefined;
 }
 
 /** Publisher signing keys, registered through the marketplace (`POST /v1/publishers/keys`). */
 export interface PublisherKeyRepository {
-  /** Fails with a ConflictError when the key id exists. */
-  create(key: PublisherKey): Promise<void>;
+  /**
+   * Stores the key unless a key with its id exists, in one conditional write, so two publishers
+   * racing for one key cannot both win. Answers the key as stored: the new one (`isNew`), or the
+   * existing one, which may belong to another publisher or be revoked: the caller decides.
+   */
+  register(key: PublisherKey): Promise<{ key: PublisherKey; isNew: boolean }>;
   get(keyId: string): Promise<PublisherKey | undefined>;
+  /**
+   * Sets `revokedAt` in one conditional write, keeping the first time on a repeat. With
+   * `publisherId` only that publisher's key matches. Answers the key after the change, or
+   * undefined when no key matched (unknown id, or another publisher's key).
+   */
+  revoke(
+    keyId: string,
+    change: { revokedAt: string; publisherId?: string },
+  ): Promise<PublisherKey | undefined>;
 }

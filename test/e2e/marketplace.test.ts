@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keygenCommand } from '../../shared/cli/commands/keygen.ts';
 import { publishCommand } from '../../shared/cli/commands/publish.ts';
-import type { CommandIo } from '../../shared/cli/commands/publish-cli-types.ts';
+import type { CliCommand, CommandIo } from '../../shared/cli/commands/publish-cli-types.ts';
+import { registerKeyCommand } from '../../shared/cli/commands/register-key.ts';
+import { revokeKeyCommand } from '../../shared/cli/commands/revoke-key.ts';
 import { loadPublisherPrivateKey, signArtifact } from '../../shared/cli/commands/sign-artifact.ts';
 import { sha256Hex } from '../../shared/domain/signatures.ts';
 import {
@@ -38,7 +40,7 @@ describe('marketplace over HTTP against the local platform', () => {
     });
 
   /** Runs the real CLI `publish` command against the platform. */
-  async function cliPublish(version: string, label = version) {
+  async function cliPublish(version: string, label = version, key = keyFile) {
     const artifact = join(workspace, `plugin-${label}.js`);
     writeFileSync(artifact, code(label));
     const manifest = join(workspace, `manifest-${label}.json`);
@@ -65,9 +67,22 @@ describe('marketplace over HTTP against the local platform', () => {
       fetch,
     };
     const exitCode = await publishCommand.run(
-      [artifact, '--manifest', manifest, '--key', keyFile, '--endpoint', platform.url],
+      [artifact, '--manifest', manifest, '--key', key, '--endpoint', platform.url],
       io,
     );
+    return { exitCode, out: out.join(''), err: err.join('') };
+  }
+
+  /** Runs any other CLI command as the publisher, against the platform. */
+  async function cli(command: CliCommand, argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const exitCode = await command.run([...argv, '--endpoint', platform.url], {
+      stdout: (text) => out.push(text),
+      stderr: (text) => err.push(text),
+      env: { GRADIANT_TOKEN: publisherToken },
+      fetch,
+    });
     return { exitCode, out: out.join(''), err: err.join('') };
   }
 
@@ -221,5 +236,55 @@ describe('marketplace over HTTP against the local platform', () => {
     expect(radius.items).toEqual([expect.objectContaining({ tenantId: 't-acme', isInstalled: true })]);
     const installed = await jsonOf(await send('GET', '/v1/plugins/e2e-patient-glance', hospital));
     expect(installed).toMatchObject({ state: 'disabled' });
+  });
+
+  it('registers a key only with proof of possession, and a revoked key signs nothing new', async () => {
+    const keyDirectory = mkdtempSync(join(tmpdir(), 'marketplace-e2e-key-'));
+    const generated: string[] = [];
+    await keygenCommand.run(['--out', keyDirectory], {
+      stdout: (text) => generated.push(text),
+      stderr: () => undefined,
+      env: {},
+      fetch,
+    });
+    const { keyId } = JSON.parse(generated.join('')) as { keyId: string };
+    const rotatedKey = join(keyDirectory, 'publisher-key.pem');
+    const publicKeyPem = readFileSync(join(keyDirectory, 'publisher-key.pub.pem'), 'utf8');
+    const publisher = { authorization: `Bearer ${publisherToken}` };
+
+    const withoutProof = await send('POST', '/v1/publishers/keys', publisher, { publicKeyPem });
+    const registered = await cli(registerKeyCommand, ['--key', rotatedKey]);
+    const published = await cliPublish('5.0.0', 'before-revocation', rotatedKey);
+    const revoked = await cli(revokeKeyCommand, [keyId]);
+    const afterRevocation = await cliPublish('5.1.0', 'after-revocation', rotatedKey);
+    const directPublish = await send('POST', '/v1/marketplace/plugins', publisher, {
+      id: 'e2e-patient-glance',
+      version: '5.1.0',
+      metadata: { name: 'n', description: 'd', author: 'a' },
+      code: code('after-revocation'),
+      signature: signArtifact(Buffer.from(code('after-revocation')), loadPublisherPrivateKey(rotatedKey)),
+    });
+    const installed = await send(
+      'POST',
+      '/v1/marketplace/plugins/e2e-patient-glance/versions/5.0.0/install',
+      otherHospital,
+    );
+
+    expect(withoutProof.status).toBe(400);
+    expect(withoutProof.headers.get('content-type')).toBe('application/problem+json');
+    expect(await jsonOf(withoutProof)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [expect.objectContaining({ field: 'proof' })],
+    });
+    expect(registered).toMatchObject({ exitCode: 0 });
+    expect(JSON.parse(registered.out)).toMatchObject({ keyId, publisherId: 'e2e-labs' });
+    expect(published).toMatchObject({ exitCode: 0 });
+    expect(revoked).toMatchObject({ exitCode: 0 });
+    expect(afterRevocation.exitCode).toBe(1);
+    expect(afterRevocation.err).toContain('422 PUBLISHER_KEY_REVOKED');
+    expect(directPublish.status).toBe(422);
+    expect((await jsonOf(directPublish)).code).toBe('PUBLISHER_KEY_REVOKED');
+    // The platform signed 5.0.0 before the revocation: its release statement still vouches for it.
+    expect(installed.status).toBe(201);
   });
 });

@@ -58,7 +58,7 @@ describe('plugin lifecycle over HTTP against the local platform', () => {
     admin = { authorization: `Bearer ${await platform.token('t-acme', scopes, 'admin-e2e')}` };
     other = { authorization: `Bearer ${await platform.token('t-globex', scopes, 'intruder')}` };
     const registered = await jsonOf(
-      await send('POST', '/v1/publishers/keys', { publicKeyPem: publisher.publicKeyPem }),
+      await send('POST', '/v1/publishers/keys', publisher.registration('t-acme')),
     );
     keyId = registered.keyId;
     const { policy } = await jsonOf(await send('GET', '/v1/tenant/policy'));
@@ -148,7 +148,7 @@ describe('plugin lifecycle over HTTP against the local platform', () => {
   it('installs directly with a key the tenant registered itself, with no policy change', async () => {
     const inHouse = createPublisherKeyPair();
     const registered = await jsonOf(
-      await send('POST', '/v1/publishers/keys', { publicKeyPem: inHouse.publicKeyPem }, other),
+      await send('POST', '/v1/publishers/keys', inHouse.registration('t-globex'), other),
     );
 
     const installed = await send(

@@ -116,7 +116,7 @@ describe('security: unverified artifacts are refused and never run', () => {
 
     expectRefusedWithoutRunning(await runInvocation(invoke('direct'), platform.deps));
 
-    await platform.publisherKeys.create({
+    await platform.publisherKeys.register({
       keyId: 'unknown-key',
       publisherId: 'pub-1',
       publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
@@ -137,6 +137,44 @@ describe('security: unverified artifacts are refused and never run', () => {
 
     expect(trusted).toMatchObject({ ok: true, value: 'evil' });
     expectRefusedWithoutRunning(distrusted);
+  });
+
+  it('stops a publisher-signed install within a minute of its key being revoked, though it ran before', async () => {
+    const installation = await platform.install({ pluginId: 'direct', code: HONEST });
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const signature = sign('sha256', new TextEncoder().encode(HONEST), {
+      key: privateKey,
+      dsaEncoding: 'der',
+    }).toString('base64');
+    await platform.publisherKeys.register({
+      keyId: 'tenant-key',
+      publisherId: 't-acme',
+      publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      createdAt: '2030-01-01T00:00:00.000Z',
+    });
+    platform.installations.items.set('t-acme/direct', {
+      ...installation,
+      source: 'direct',
+      provenance: { kind: 'publisher', signature: { keyId: 'tenant-key', signature }, publisherId: 't-acme' },
+    });
+    const stored = await platform.policies.get('t-acme' as TenantId);
+    await platform.policies.put(
+      't-acme' as TenantId,
+      { ...stored.policy, minimumSignatureLevel: 'publisher' },
+      0,
+      'admin-1',
+      new Date(),
+    );
+    const before = await runInvocation(invoke('direct'), platform.deps);
+    await platform.publisherKeys.revoke('tenant-key', { revokedAt: platform.clock.now().toISOString() });
+    run.mockClear();
+    platform.storage.entries.clear();
+
+    platform.clock.advance(60_000);
+    const after = await runInvocation(invoke('direct'), platform.deps);
+
+    expect(before).toMatchObject({ ok: true, value: 'honest' });
+    expectRefusedWithoutRunning(after);
   });
 
   it('runs a direct install signed with the platform key, and refuses one whose signature covers other bytes', async () => {

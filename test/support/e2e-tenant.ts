@@ -18,7 +18,7 @@ export async function connectTenant(platform: LocalPlatformProcess, tenantId: st
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   const publisher = createPublisherKeyPair();
-  const registered = await send('POST', '/v1/publishers/keys', { publicKeyPem: publisher.publicKeyPem });
+  const registered = await send('POST', '/v1/publishers/keys', publisher.registration(tenantId));
   if (registered.status >= 300) throw new Error(`key registration failed: ${registered.status}`);
   const { keyId } = (await jsonOf(registered)) as { keyId: string };
 

@@ -37,13 +37,16 @@ export const sampleMetadata = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** A PluginService over in-memory ports, a trusted publisher key and a local platform key. */
-export async function createLifecycleHarness() {
+/**
+ * A PluginService over in-memory ports, a trusted publisher key and a local platform key. Pass the
+ * marketplace harness's `publisherKeys` to have both sides see the same registered keys.
+ */
+export async function createLifecycleHarness(options: { publisherKeys?: InMemoryPublisherKeys } = {}) {
   const installations = new InMemoryInstallationRepository();
   const policies = new InMemoryTenantPolicyRepository();
   const artifacts = new InMemoryArtifactStore();
   const catalogue = new InMemoryReleaseCatalogue();
-  const publisherKeys = new InMemoryPublisherKeys();
+  const publisherKeys = options.publisherKeys ?? new InMemoryPublisherKeys();
   const events = new InMemoryEventPublisher();
   const auditService = new InMemoryAuditLog();
   const metricsService = new InMemoryUsageRepository();
@@ -51,7 +54,7 @@ export async function createLifecycleHarness() {
     join(mkdtempSync(join(tmpdir(), 'platform-key-')), 'key.pem'),
   );
   const publisher = createPublisherKeyPair();
-  await publisherKeys.create({
+  await publisherKeys.register({
     keyId: 'pub-key-1',
     publisherId: 'acme-labs',
     publicKeyPem: publisher.publicKeyPem,

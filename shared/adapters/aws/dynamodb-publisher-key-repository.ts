@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { publisherKeyTaken } from '../../domain/marketplace-errors.ts';
 import type { PublisherKey, PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
 import { KEY_SORT_KEY, publisherKeyPartition } from './dynamodb-marketplace-keys.ts';
 
@@ -13,6 +12,7 @@ const StoredPublisherKeySchema = z.object({
   revokedAt: z.string().optional(),
 });
 
+/** One item per key (`PUBLISHER_KEY#<kid>` / `KEY`); items are never deleted, only revoked. */
 export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -22,7 +22,11 @@ export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
     this.tableName = tableName;
   }
 
-  async create(key: PublisherKey): Promise<void> {
+  async register(key: PublisherKey): Promise<{ key: PublisherKey; isNew: boolean }> {
+    // `publish` registers its key every time: a read answers that common repeat without spending a
+    // failed conditional write. The write below still decides every race on its own.
+    const known = await this.get(key.keyId);
+    if (known) return { key: known, isNew: false };
     try {
       await this.client.send(
         new PutCommand({
@@ -31,10 +35,14 @@ export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
+      return { key, isNew: true };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw publisherKeyTaken();
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    // The write lost to an existing item, which is never deleted: read it to say whose it is.
+    const existing = await this.get(key.keyId);
+    if (!existing) throw new Error('The conflicting publisher key item could not be read back.');
+    return { key: existing, isNew: false };
   }
 
   async get(keyId: string): Promise<PublisherKey | undefined> {
@@ -46,5 +54,34 @@ export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
       }),
     );
     return result.Item ? StoredPublisherKeySchema.parse(result.Item) : undefined;
+  }
+
+  async revoke(
+    keyId: string,
+    change: { revokedAt: string; publisherId?: string },
+  ): Promise<PublisherKey | undefined> {
+    const isOwnerScoped = change.publisherId !== undefined;
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: publisherKeyPartition(keyId), SK: KEY_SORT_KEY },
+          // if_not_exists keeps the first revocation time, so a repeat is a no-op (idempotent).
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :revokedAt)',
+          ConditionExpression: isOwnerScoped
+            ? 'attribute_exists(PK) AND publisherId = :publisherId'
+            : 'attribute_exists(PK)',
+          ExpressionAttributeValues: {
+            ':revokedAt': change.revokedAt,
+            ...(isOwnerScoped ? { ':publisherId': change.publisherId } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return StoredPublisherKeySchema.parse(result.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 }

@@ -1,3 +1,5 @@
+import type { Clock } from '../../ports/clock.ts';
+
 /** What a CLI command gets from the entry point: its arguments and the process's streams and env. */
 export interface CommandIo {
   readonly stdout: (text: string) => void;
@@ -5,6 +7,8 @@ export interface CommandIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Injected so tests can point the CLI at a handler or a local server. */
   readonly fetch: typeof fetch;
+  /** Signs key proofs at this time; the system clock when absent. */
+  readonly clock?: Clock | undefined;
 }
 
 export interface CliCommand {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+export const DEFAULT_ENDPOINT = 'http://localhost:3000';
+
 const ProblemSchema = z.object({
   status: z.number().optional(),
   code: z.string().optional(),

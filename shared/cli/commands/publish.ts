@@ -1,15 +1,16 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SemverSchema } from '../../domain/manifest.ts';
+import { systemClock } from '../../ports/clock.ts';
 import { type CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './publish-cli-types.ts';
-import { createMarketplaceClient, ServerProblemError } from './publish-client.ts';
+import { createMarketplaceClient, DEFAULT_ENDPOINT, ServerProblemError } from './publish-client.ts';
+import { registerPublisherKey } from './register-publisher-key.ts';
 import { loadPublisherPrivateKey, signArtifact } from './sign-artifact.ts';
 
 /** Artifacts above this go through a presigned upload; JSON escaping could push them past the body limit. */
 export const INLINE_ARTIFACT_LIMIT = 256 * 1024;
-const DEFAULT_ENDPOINT = 'http://localhost:3000';
 
 /** The manifest file: the plugin id and version beside its metadata (the server validates the rest). */
 const ManifestFileSchema = z.object({ id: z.string().min(1), version: SemverSchema, metadata: z.unknown() });
@@ -32,7 +33,7 @@ function parse(argv: readonly string[]) {
 }
 
 /**
- * Registers the key (idempotent), uploads large artifacts through a presigned URL, and publishes.
+ * Registers the key with a proof of possession (idempotent), uploads large artifacts through a presigned URL, and publishes.
  * Every server refusal is printed with its problem code, and the exit code is 1.
  */
 export const publishCommand: CliCommand = {
@@ -61,9 +62,7 @@ export const publishCommand: CliCommand = {
         token,
         fetch: io.fetch,
       });
-      await request('POST', '/v1/publishers/keys', {
-        publicKeyPem: createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString(),
-      });
+      await registerPublisherKey(request, { privateKey, token, clock: io.clock ?? systemClock });
       const signature = signArtifact(artifact, privateKey);
       const source =
         artifact.byteLength <= INLINE_ARTIFACT_LIMIT

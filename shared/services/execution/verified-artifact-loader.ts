@@ -4,10 +4,18 @@ import type { Installation } from '../../domain/installation.ts';
 import { verifyReleaseStatement } from '../../domain/release-statement.ts';
 import { parseP256PublicKey, sha256Hex, verifyP256Signature } from '../../domain/signatures.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
 import type { ReleaseSigner } from '../../ports/release-signer.ts';
+import { REVOCATION_CACHE_MS } from './revocation-cache.ts';
 
 const MAX_VERIFIED_ENTRIES = 64;
+
+interface VerifiedEntry {
+  readonly code: string;
+  /** When the publisher key was last seen live; platform provenance needs no key. */
+  keyCheckedAt: number;
+}
 
 /** The artifact could not be proven to be what the tenant installed: it must never run. */
 export class ArtifactUnverifiedError extends DomainError {
@@ -22,22 +30,28 @@ export class ArtifactUnverifiedError extends DomainError {
  * key, fetched once per instance) binds that digest to this plugin and version, or the trusted
  * publisher key's signature covers the bytes. Verified code is cached by digest and provenance, so
  * a second installation that claims the same digest with other provenance is verified on its own.
+ * A publisher key can be revoked after that, so a cached publisher-signed entry re-reads its key
+ * at most every REVOCATION_CACHE_MS: a revoked key stops its code within a minute, as the kill
+ * switch stops a revoked version.
  */
 export class VerifiedArtifactLoader {
   private readonly artifacts: ArtifactStore;
   private readonly signer: ReleaseSigner;
   private readonly publisherKeys: PublisherKeyRepository;
-  private readonly verified = new Map<string, string>();
+  private readonly clock: Clock;
+  private readonly verified = new Map<string, VerifiedEntry>();
   private platformKey: Promise<KeyObject> | undefined;
 
   constructor(deps: {
     artifacts: ArtifactStore;
     signer: ReleaseSigner;
     publisherKeys: PublisherKeyRepository;
+    clock: Clock;
   }) {
     this.artifacts = deps.artifacts;
     this.signer = deps.signer;
     this.publisherKeys = deps.publisherKeys;
+    this.clock = deps.clock;
   }
 
   /** The plugin's source text, or ArtifactUnverifiedError. Infrastructure failures reject as they are. */
@@ -48,21 +62,36 @@ export class VerifiedArtifactLoader {
       installation.version,
       installation.provenance,
     ]);
+    const provenance = installation.provenance;
     const cached = this.verified.get(cacheKey);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      if (provenance.kind === 'publisher')
+        await this.recheckPublisherKey(cacheKey, cached, provenance.signature.keyId);
+      return cached.code;
+    }
 
     const bytes = await this.readArtifact(installation.sha256);
-    const provenance = installation.provenance;
     if (provenance.kind === 'publisher') await this.verifyPublisherSignature(provenance.signature, bytes);
     else if (provenance.signature) await this.verifyPlatformSignature(provenance.signature.signature, bytes);
     else await this.verifyRelease(installation);
     const code = decode(bytes);
-    this.verified.set(cacheKey, code);
+    this.verified.set(cacheKey, { code, keyCheckedAt: this.clock.now().getTime() });
     if (this.verified.size > MAX_VERIFIED_ENTRIES) {
       const oldest = this.verified.keys().next();
       if (!oldest.done) this.verified.delete(oldest.value);
     }
     return code;
+  }
+
+  private async recheckPublisherKey(cacheKey: string, entry: VerifiedEntry, keyId: string): Promise<void> {
+    const now = this.clock.now().getTime();
+    if (now - entry.keyCheckedAt < REVOCATION_CACHE_MS) return;
+    const key = await this.publisherKeys.get(keyId);
+    if (!key || key.revokedAt) {
+      this.verified.delete(cacheKey);
+      throw new ArtifactUnverifiedError('The publisher key is unknown or revoked.');
+    }
+    entry.keyCheckedAt = now;
   }
 
   private async readArtifact(sha256: string): Promise<Uint8Array> {

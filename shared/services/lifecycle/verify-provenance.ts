@@ -57,10 +57,18 @@ export async function verifyProvenance(
     );
   }
   const key = await deps.publisherKeys.get(input.signature.keyId);
-  if (!key || key.revokedAt || !isPublisherKeyTrusted(deps.policy, input.tenantId, key)) {
+  if (!key || !isPublisherKeyTrusted(deps.policy, input.tenantId, key)) {
     throw refuse(
       'UNTRUSTED_PUBLISHER_KEY',
       'The signing key is not one this tenant registered or lists in its policy (rule trustedPublisherKeyIds).',
+      'signature.keyId',
+    );
+  }
+  // Checked after trust, so a tenant learns a key was revoked only if it trusted that key.
+  if (key.revokedAt !== undefined) {
+    throw refuse(
+      'PUBLISHER_KEY_REVOKED',
+      'The signing key was revoked by its publisher; ask for an artifact signed with a new key.',
       'signature.keyId',
     );
   }

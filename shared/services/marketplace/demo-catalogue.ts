@@ -2,6 +2,8 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject,
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { publisherKeyIdOf } from '../../domain/marketplace-keys.ts';
+import { proveKeyPossession } from '../../domain/prove-key-possession.ts';
+import type { Clock } from '../../ports/clock.ts';
 import { DEMO_PLUGINS } from './demo-plugins.ts';
 import type { MarketplaceCatalogue } from './marketplace-catalogue.ts';
 import type { PluginMarketplaceService } from './plugin-marketplace-service.ts';
@@ -26,6 +28,8 @@ export async function seedDemoMarketplace(options: {
   marketplace: PluginMarketplaceService;
   catalogue: MarketplaceCatalogue;
   publisherKeyFile: string;
+  /** The clock the marketplace checks the key proof against. */
+  clock: Clock;
 }): Promise<{ published: string[] }> {
   const privateKey = loadOrCreateKey(options.publisherKeyFile);
   const publicKey = createPublicKey(privateKey);
@@ -41,7 +45,7 @@ export async function seedDemoMarketplace(options: {
     isVerified: true,
   });
   await options.marketplace.registerPublisherKey(
-    publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+    proveKeyPossession(privateKey, DEMO_PUBLISHER_ID, options.clock.now()),
     actor,
   );
   const published: string[] = [];

@@ -1,18 +1,19 @@
 import { gt } from 'semver';
 import { DomainError, ForbiddenError } from '../../domain/errors.ts';
 import type { Installation } from '../../domain/installation.ts';
-import type { CatalogueEntry, PublishRequest, ReleaseRecord } from '../../domain/marketplace.ts';
+import type {
+  CatalogueEntry,
+  PublishRequest,
+  RegisterPublisherKeyRequest,
+  ReleaseRecord,
+} from '../../domain/marketplace.ts';
 import {
   illegalReleaseTransition,
-  invalidPublisherKey,
   notPluginOwner,
   pluginNotFound,
-  publisherKeyTaken,
   versionNotFound,
 } from '../../domain/marketplace-errors.ts';
-import { publisherKeyIdOf } from '../../domain/marketplace-keys.ts';
 import { type ReviewInput, toPublicReview } from '../../domain/review.ts';
-import { parseP256PublicKey } from '../../domain/signatures.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
 import type { SearchParameters } from '../../search/search-query.ts';
@@ -32,7 +33,9 @@ import {
 import { type PluginPage, toPluginPage, toPluginSummary, toVersionSummary } from './plugin-views.ts';
 import { publishRelease } from './publish-release.ts';
 import { refreshListing } from './refresh-listing.ts';
+import { registerPublisherKey } from './register-publisher-key.ts';
 import { isPrerelease, latestOffered, newestFirst } from './release-listing.ts';
+import { revokePublisherKey } from './revoke-publisher-key.ts';
 import { type RevocationReport, revokeRelease } from './revoke-release.ts';
 
 /**
@@ -179,35 +182,17 @@ export class PluginMarketplaceService {
     return { items, ...(installed.nextCursor ? { nextCursor: installed.nextCursor } : {}) };
   }
 
-  /** Registers a P-256 public key for the caller's publisher; the same key again is idempotent. */
+  /** Registers a key whose possession the request proves; the same key again is idempotent. */
   registerPublisherKey(
-    publicKeyPem: string,
+    request: RegisterPublisherKeyRequest,
     actor: MarketplaceActor,
   ): Promise<{ key: PublisherKey; isNew: boolean }> {
-    return audited(this.deps.audit, this.auditBase('marketplace:register-key', actor), async () => {
-      let keyId: string;
-      let normalizedPem: string;
-      try {
-        const key = parseP256PublicKey(publicKeyPem);
-        keyId = publisherKeyIdOf(key);
-        normalizedPem = key.export({ format: 'pem', type: 'spki' }).toString();
-      } catch (cause) {
-        throw Object.assign(invalidPublisherKey(), { cause });
-      }
-      const existing = await this.deps.publisherKeys.get(keyId);
-      if (existing) {
-        if (existing.publisherId !== publisherIdOf(actor)) throw publisherKeyTaken();
-        return { key: existing, isNew: false };
-      }
-      const key: PublisherKey = {
-        keyId,
-        publisherId: publisherIdOf(actor),
-        publicKeyPem: normalizedPem,
-        createdAt: this.deps.clock.now().toISOString(),
-      };
-      await this.deps.publisherKeys.create(key);
-      return { key, isNew: true };
-    });
+    return registerPublisherKey(request, actor, this.deps);
+  }
+
+  /** The owner revokes its key (a platform admin any key); idempotent. */
+  revokePublisherKey(keyId: string, actor: MarketplaceActor): Promise<PublisherKey> {
+    return revokePublisherKey(keyId, actor, this.deps);
   }
 
   private async requireEntry(pluginId: string): Promise<CatalogueEntry> {

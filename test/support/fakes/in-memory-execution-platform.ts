@@ -96,7 +96,7 @@ export function createExecutionPlatform() {
   const deps: ExecutionDependencies & { markers: EventDeliveryMarkers } = {
     ...ports,
     revocations: new RevocationCache({ releases, clock }),
-    artifacts: new VerifiedArtifactLoader({ artifacts, signer, publisherKeys }),
+    artifacts: new VerifiedArtifactLoader({ artifacts, signer, publisherKeys, clock }),
     sandbox,
     observer,
   };

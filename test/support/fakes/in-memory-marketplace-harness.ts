@@ -1,6 +1,8 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { ShippedAdvisorySource } from '../../../shared/adapters/shipped-advisory-source.ts';
+import type { RegisterPublisherKeyRequest } from '../../../shared/domain/marketplace.ts';
 import { publisherKeyIdOf } from '../../../shared/domain/marketplace-keys.ts';
+import { proveKeyPossession } from '../../../shared/domain/prove-key-possession.ts';
 import { CatalogueSearch } from '../../../shared/services/marketplace/catalogue-search.ts';
 import type { MarketplaceActor } from '../../../shared/services/marketplace/marketplace-dependencies.ts';
 import { PluginMarketplaceService } from '../../../shared/services/marketplace/plugin-marketplace-service.ts';
@@ -40,6 +42,8 @@ export interface PublisherKeyPair {
   readonly privateKey: KeyObject;
   readonly publicKeyPem: string;
   sign(code: string): { keyId: string; signature: string };
+  /** The registration body with a proof of possession for `publisherId`, signed at `signedAt`. */
+  registration(publisherId: string, signedAt: Date): RegisterPublisherKeyRequest;
 }
 
 export function publisherKeyPair(): PublisherKeyPair {
@@ -55,6 +59,7 @@ export function publisherKeyPair(): PublisherKeyPair {
         'base64',
       ),
     }),
+    registration: (publisherId, signedAt) => proveKeyPossession(privateKey, publisherId, signedAt),
   };
 }
 
@@ -98,7 +103,7 @@ export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z'))
   ) {
     const key = options.key ?? publisher;
     const tenant = options.tenant ?? 'pub-acme';
-    await service.registerPublisherKey(key.publicKeyPem, actor(tenant));
+    await service.registerPublisherKey(key.registration(tenant, now), actor(tenant));
     const code = options.code ?? pluginCode(`${id}@${version}`);
     return service.publish(
       { id: id as never, version, metadata: metadata(options.metadata), code, signature: key.sign(code) },
@@ -106,5 +111,9 @@ export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z'))
     );
   }
 
-  return { service, fakes, publisher, publish, clock };
+  /** Registers `key` for `tenant` with a fresh proof, as the CLI does. */
+  const register = (key: PublisherKeyPair = publisher, tenant = 'pub-acme') =>
+    service.registerPublisherKey(key.registration(tenant, clock.now()), actor(tenant));
+
+  return { service, fakes, publisher, publish, register, clock };
 }

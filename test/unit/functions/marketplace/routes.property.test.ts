@@ -33,12 +33,12 @@ function request(
 
 describe('marketplace request parsers (property)', () => {
   it('answers any JSON body, path and query with a 2xx or a 4xx problem, never a 5xx', async () => {
-    const { service, publish } = createMarketplaceHarness();
+    const { service, publish, publisher } = createMarketplaceHarness();
     await publish('lab-viewer', '1.0.0');
     const routes = marketplaceRoutes({ marketplace: service });
     const routeKeys = Object.keys(routes);
     const segment = fc.oneof(
-      fc.constantFrom('lab-viewer', '1.0.0', 'updates', '..', ''),
+      fc.constantFrom('lab-viewer', '1.0.0', 'updates', '..', '', publisher.keyId),
       fc.string({ maxLength: 80 }),
     );
 
@@ -46,7 +46,7 @@ describe('marketplace request parsers (property)', () => {
       fc.asyncProperty(
         fc.constantFrom(...routeKeys),
         fc.jsonValue({ maxDepth: 4 }),
-        fc.record({ id: segment, version: segment }),
+        fc.record({ id: segment, version: segment, keyId: segment }),
         fc.dictionary(
           fc.constantFrom('query', 'tags', 'sort', 'limit', 'cursor', 'prerelease'),
           fc.string({ maxLength: 200 }),

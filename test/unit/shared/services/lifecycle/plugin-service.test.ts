@@ -168,7 +168,7 @@ describe('PluginService', () => {
 
   it('trusts by default the keys a tenant registered itself, and no other publisher’s', async () => {
     const own = createPublisherKeyPair();
-    await h.publisherKeys.create({
+    await h.publisherKeys.register({
       keyId: 'globex-own-key',
       publisherId: 't-globex',
       publicKeyPem: own.publicKeyPem,
@@ -194,6 +194,30 @@ describe('PluginService', () => {
       code: 'UNTRUSTED_PUBLISHER_KEY',
       field: 'signature.keyId',
     });
+  });
+
+  it('refuses a direct install or update signed with a revoked key the tenant trusts', async () => {
+    await h.installSample('p1', '1.0.0');
+    await h.publisherKeys.revoke('pub-key-1', { revokedAt: new Date().toISOString() });
+
+    const install = h.installSample('p2', '1.0.0');
+    const update = h.serviceFor().updatePlugin('p1', '1.1.0', {
+      code: SAMPLE_CODE,
+      metadata: sampleMetadata(),
+      signature: h.signed(),
+    });
+
+    await expect(install).rejects.toMatchObject({ code: 'PUBLISHER_KEY_REVOKED', field: 'signature.keyId' });
+    await expect(update).rejects.toMatchObject({ code: 'PUBLISHER_KEY_REVOKED' });
+  });
+
+  it('keeps a revoked key an untrusted key to a tenant that never trusted it', async () => {
+    await h.publisherKeys.revoke('pub-key-1', { revokedAt: new Date().toISOString() });
+    h.setPolicy('t-globex', { minimumSignatureLevel: 'publisher' });
+
+    const attempt = h.installSample('p1', '1.0.0', 't-globex');
+
+    await expect(attempt).rejects.toMatchObject({ code: 'UNTRUSTED_PUBLISHER_KEY' });
   });
 
   it('installs a marketplace release by its platform-signed statement and refuses a tampered artifact', async () => {

@@ -14,11 +14,13 @@ describe('seedDemoMarketplace', () => {
       marketplace: service,
       catalogue: fakes.catalogue,
       publisherKeyFile,
+      clock: fakes.clock,
     });
     const again = await seedDemoMarketplace({
       marketplace: service,
       catalogue: fakes.catalogue,
       publisherKeyFile,
+      clock: fakes.clock,
     });
 
     expect(first.published).toEqual([

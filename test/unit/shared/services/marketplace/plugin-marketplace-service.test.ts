@@ -71,8 +71,8 @@ describe('PluginMarketplaceService: publishing', () => {
   });
 
   it('refuses a signature that does not verify over the artifact bytes, and audits it as a security event', async () => {
-    const { service, fakes, publisher } = createMarketplaceHarness();
-    await service.registerPublisherKey(publisher.publicKeyPem, actor('pub-acme'));
+    const { service, fakes, publisher, register } = createMarketplaceHarness();
+    await register();
     const code = pluginCode();
 
     const outcome = await codeOf(
@@ -126,8 +126,8 @@ describe('PluginMarketplaceService: publishing', () => {
   });
 
   it('publishes from a presigned upload and refuses an unknown upload id', async () => {
-    const { service, fakes, publisher } = createMarketplaceHarness();
-    await service.registerPublisherKey(publisher.publicKeyPem, actor('pub-acme'));
+    const { service, fakes, publisher, register } = createMarketplaceHarness();
+    await register();
     const code = pluginCode('uploaded');
     const upload = await service.createUpload(
       { sizeBytes: code.length, sha256: 'a'.repeat(64) },
@@ -371,22 +371,5 @@ describe('PluginMarketplaceService: search and keys', () => {
     expect(new Set([first.items[0]?.pluginId, second.items[0]?.pluginId])).toEqual(
       new Set(['lab-viewer', 'lab-trends']),
     );
-  });
-
-  it('refuses a key that is not ECDSA P-256 and is idempotent for the same key', async () => {
-    const { service, publisher } = createMarketplaceHarness();
-
-    const first = await service.registerPublisherKey(publisher.publicKeyPem, actor('pub-acme'));
-    const again = await service.registerPublisherKey(publisher.publicKeyPem, actor('pub-acme'));
-
-    expect(again).toEqual({ key: first.key, isNew: false });
-    expect(
-      await codeOf(
-        service.registerPublisherKey(
-          '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----',
-          actor('pub-acme'),
-        ),
-      ),
-    ).toBe('PUBLISHER_KEY_INVALID');
   });
 });

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbMarketplaceCatalogue } from '../../../../../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
 import { DynamoDbMarketplaceReviews } from '../../../../../../shared/adapters/aws/dynamodb-marketplace-reviews.ts';
-import { DynamoDbPublisherKeyRepository } from '../../../../../../shared/adapters/aws/dynamodb-publisher-key-repository.ts';
 import { DomainError } from '../../../../../../shared/domain/errors.ts';
 import { PluginMetadataSchema } from '../../../../../../shared/domain/manifest.ts';
 import type { ReleaseRecord } from '../../../../../../shared/domain/marketplace.ts';
@@ -36,13 +35,11 @@ const codeOf = (promise: Promise<unknown>) =>
 describe('DynamoDB marketplace adapters (DynamoDB Local)', () => {
   let catalogue: DynamoDbMarketplaceCatalogue;
   let reviews: DynamoDbMarketplaceReviews;
-  let keys: DynamoDbPublisherKeyRepository;
 
   beforeAll(async () => {
     const { names, documentClient } = await createTestTables();
     catalogue = new DynamoDbMarketplaceCatalogue(documentClient, names.marketplace);
     reviews = new DynamoDbMarketplaceReviews(documentClient, names.marketplace);
-    keys = new DynamoDbPublisherKeyRepository(documentClient, names.marketplace);
   });
 
   it('claims an id for its first publisher and a version once', async () => {
@@ -155,19 +152,5 @@ describe('DynamoDB marketplace adapters (DynamoDB Local)', () => {
     expect(await codeOf(putReview('ghost', { stars: 3, title: 't', body: '' }, actor('t-acme'), deps))).toBe(
       'PLUGIN_NOT_FOUND',
     );
-  });
-
-  it('stores a publisher key once', async () => {
-    const key = {
-      keyId: 'pk_abc',
-      publisherId: 'pub-acme',
-      publicKeyPem: 'pem',
-      createdAt: '2030-01-01T00:00:00.000Z',
-    };
-
-    await keys.create(key);
-
-    expect(await keys.get('pk_abc')).toEqual(key);
-    expect(await codeOf(keys.create(key))).toBe('PUBLISHER_KEY_EXISTS');
   });
 });

@@ -6,9 +6,30 @@ import { describe, expect, it } from 'vitest';
 import { keygenCommand } from '../../../../../../shared/cli/commands/keygen.ts';
 import { publishCommand } from '../../../../../../shared/cli/commands/publish.ts';
 import type { CommandIo } from '../../../../../../shared/cli/commands/publish-cli-types.ts';
+import { registerKeyCommand } from '../../../../../../shared/cli/commands/register-key.ts';
+import { revokeKeyCommand } from '../../../../../../shared/cli/commands/revoke-key.ts';
 import { signCommand } from '../../../../../../shared/cli/commands/sign.ts';
+import {
+  actor,
+  createMarketplaceHarness,
+} from '../../../../../support/fakes/in-memory-marketplace-harness.ts';
+import { createTestIssuer } from '../../../../../support/test-issuer.ts';
 
-function io(env: Record<string, string> = {}, fetcher: typeof fetch = fetch) {
+const publisherToken = async (tenant = 'pub-acme') =>
+  (await createTestIssuer()).token(tenant, ['marketplace:publish']);
+
+/** A fetch that records each request and answers the first matching route, else 404. */
+function recordingFetch(answers: Record<string, () => Response>) {
+  const requests: { route: string; body: unknown }[] = [];
+  const fetcher = (async (url: string, init: RequestInit) => {
+    const route = `${init.method} ${new URL(url).pathname}`;
+    requests.push({ route, body: init.body ? JSON.parse(String(init.body)) : undefined });
+    return answers[route]?.() ?? new Response(JSON.stringify({ code: 'ROUTE_NOT_FOUND' }), { status: 404 });
+  }) as typeof fetch;
+  return { fetcher, requests };
+}
+
+function io(env: Record<string, string> = {}, fetcher: typeof fetch = fetch, now?: Date) {
   const out: string[] = [];
   const err: string[] = [];
   const value: CommandIo = {
@@ -16,6 +37,7 @@ function io(env: Record<string, string> = {}, fetcher: typeof fetch = fetch) {
     stderr: (text) => err.push(text),
     env,
     fetch: fetcher,
+    ...(now ? { clock: { now: () => now } } : {}),
   };
   return { io: value, out, err };
 }
@@ -105,7 +127,7 @@ describe('publisher CLI commands', () => {
         { status: 409, headers: { 'content-type': 'application/problem+json' } },
       );
     }) as typeof fetch;
-    const run = io({ GRADIANT_TOKEN: 'token' }, fakeFetch);
+    const run = io({ GRADIANT_TOKEN: await publisherToken() }, fakeFetch);
 
     const code = await publishCommand.run(
       [
@@ -123,5 +145,64 @@ describe('publisher CLI commands', () => {
     expect(code).toBe(1);
     expect(run.err.join('')).toContain('409 VERSION_EXISTS');
     expect(requests).toEqual(['POST /v1/publishers/keys', 'POST /v1/marketplace/plugins']);
+  });
+
+  it('registers the key with a proof the marketplace accepts for the token’s publisher', async () => {
+    const { directory } = workspace();
+    await keygenCommand.run(['--out', directory], io().io);
+    const { service, clock } = createMarketplaceHarness();
+    const { fetcher, requests } = recordingFetch({
+      'POST /v1/publishers/keys': () => new Response(JSON.stringify({ keyId: 'pk_x' }), { status: 201 }),
+    });
+    const run = io({ GRADIANT_TOKEN: await publisherToken('pub-acme') }, fetcher, clock.now());
+
+    const code = await registerKeyCommand.run(['--key', join(directory, 'publisher-key.pem')], run.io);
+
+    expect(code).toBe(0);
+    expect(requests.map((request) => request.route)).toEqual(['POST /v1/publishers/keys']);
+    const body = requests[0]?.body as Parameters<typeof service.registerPublisherKey>[0];
+    expect(body.proof.signedAt).toBe(clock.now().toISOString());
+    expect((await service.registerPublisherKey(body, actor('pub-acme'))).isNew).toBe(true);
+    await expect(service.registerPublisherKey(body, actor('pub-evil'))).rejects.toMatchObject({
+      code: 'KEY_POSSESSION_UNPROVEN',
+    });
+  });
+
+  it('fails before any request when the token does not name a publisher', async () => {
+    const { directory } = workspace();
+    await keygenCommand.run(['--out', directory], io().io);
+    const { fetcher, requests } = recordingFetch({});
+    const run = io({ GRADIANT_TOKEN: 'opaque-token' }, fetcher);
+
+    const code = await registerKeyCommand.run(['--key', join(directory, 'publisher-key.pem')], run.io);
+
+    expect(code).toBe(1);
+    expect(run.err.join('')).toContain('not a JWT');
+    expect(requests).toEqual([]);
+  });
+
+  it('revokes a key by id and shows the server’s refusal code for a key that is not yours', async () => {
+    const keyId = `pk_${'a'.repeat(32)}`;
+    const { fetcher, requests } = recordingFetch({
+      [`DELETE /v1/publishers/keys/${keyId}`]: () => new Response(null, { status: 204 }),
+    });
+    const token = await publisherToken();
+    const revoked = io({ GRADIANT_TOKEN: token }, fetcher);
+    const foreign = io({ GRADIANT_TOKEN: token }, fetcher);
+    const malformed = io({ GRADIANT_TOKEN: token }, fetcher);
+
+    const codes = [
+      await revokeKeyCommand.run([keyId], revoked.io),
+      await revokeKeyCommand.run([`pk_${'b'.repeat(32)}`], foreign.io),
+      await revokeKeyCommand.run(['not-a-key'], malformed.io),
+    ];
+
+    expect(codes).toEqual([0, 1, 2]);
+    expect(JSON.parse(revoked.out.join(''))).toEqual({ keyId, revoked: true });
+    expect(foreign.err.join('')).toContain('404');
+    expect(requests.map((request) => request.route)).toEqual([
+      `DELETE /v1/publishers/keys/${keyId}`,
+      `DELETE /v1/publishers/keys/pk_${'b'.repeat(32)}`,
+    ]);
   });
 });
