@@ -10,7 +10,7 @@ export const LifecycleConfigSchema = z
     /** Deployed: the execution Lambda the invoke route calls synchronously. */
     EXECUTION_FUNCTION_NAME: z.string().min(1).default('gradiant-plugins-execution'),
     /**
-     * Local platform only: execution worker processes (about 110 MB each). At least 2, so that one
+     * Local platform only: execution worker processes (about 140 MB RSS each). At least 2, so that one
      * tenant (at most size − 1 workers) never holds them all.
      */
     LOCAL_EXECUTION_WORKERS: z.coerce.number().int().min(2).max(16).default(3),

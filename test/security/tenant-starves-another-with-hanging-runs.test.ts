@@ -72,6 +72,13 @@ describe('security: one tenant cannot starve another with hanging runs (local pl
     await installEnabled(tenants.a, 'hang-forever', HANGING, HANG_TIMEOUT_MS);
     await installEnabled(tenants.a, 'quick', QUICK, 1_000);
     await installEnabled(tenants.b, 'quick', QUICK, 1_000);
+    // Every worker has run once (before the cap, which would refuse a third concurrent run of A).
+    const warm = await Promise.all([
+      ...Array.from({ length: WORKERS - 2 }, () => invoke(tenants.a, 'quick')),
+      invoke(tenants.b, 'quick'),
+      invoke(tenants.b, 'quick'),
+    ]);
+    expect(warm.map((response) => response.status)).toEqual(Array(WORKERS).fill(200));
     const { policy, version } = await jsonOf(await send('GET', '/v1/tenant/policy', tenants.a.headers));
     const capped = await send(
       'PUT',
@@ -80,13 +87,6 @@ describe('security: one tenant cannot starve another with hanging runs (local pl
       { ...policy, maxConcurrentRuns: CAP },
     );
     expect(capped.status).toBe(200);
-    // Every worker of the pool started once, so no answer below waits for a cold start.
-    const warm = await Promise.all([
-      ...Array.from({ length: WORKERS - 2 }, () => invoke(tenants.a, 'quick')),
-      invoke(tenants.b, 'quick'),
-      invoke(tenants.b, 'quick'),
-    ]);
-    expect(warm.map((response) => response.status)).toEqual(Array(WORKERS).fill(200));
   }, 120_000);
 
   afterAll(async () => {

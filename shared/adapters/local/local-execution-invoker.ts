@@ -16,8 +16,8 @@ const DEFAULT_WORKER = fileURLToPath(new URL('../../local-platform/execution-wor
 const DEFAULT_GUARD_MS = 20_000;
 /**
  * Three workers by default: each is a Node process with isolated-vm and the execution wiring
- * (about 110 MB RSS once it has run a plugin, measured on Node 24 here), so the default costs about
- * a third of a gigabyte under load and one worker (plus a warm spare once busy) when quiet.
+ * (about 140 MB RSS once it has run a plugin: 137–152 MB measured on Node 24 here), started on the first
+ * execution and kept: about 430 MB for the pool.
  */
 export const DEFAULT_LOCAL_EXECUTION_WORKERS = 3;
 
@@ -35,6 +35,8 @@ interface Job {
  * A worker that crashes or is killed by its wall-clock guard answers only the run it was executing
  * (`MemoryLimitExceeded`, `SandboxCrashed`, `TimeoutExceeded`) and is replaced on its next run;
  * the tenant's queued runs carry on on the other workers. Nothing a plugin does can hang the server.
+ * All workers start on the first execution and stay started, so no run waits for a cold start
+ * behind another tenant's flood.
  */
 export class LocalExecutionInvoker implements ExecutionInvoker {
   private readonly workers: SupervisedExecutionWorker[];
@@ -110,9 +112,10 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
       void worker.execute(next.item.request).then((outcome) => {
         this.queue.done(next.key);
         next.item.resolve(outcome);
+        this.keepWarm();
         this.dispatch();
       });
-      this.warmSpare();
+      this.keepWarm();
     }
   }
 
@@ -122,11 +125,14 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
     return idle.find((worker) => worker.isStarted) ?? idle[0];
   }
 
-  /** Keeps one idle worker started while others are busy, so the next tenant skips a cold start. */
-  private warmSpare(): void {
-    const idle = this.workers.filter((worker) => !worker.isBusy);
-    if (idle.some((worker) => worker.isStarted)) return;
-    idle[0]?.warm();
+  /**
+   * Once used, every worker of the pool is kept started (a crashed or killed one is replaced at
+   * once): a cold start takes seconds here, and the worker another tenant finds free while one
+   * tenant holds pool size − 1 of them must not make it wait that long either.
+   */
+  private keepWarm(): void {
+    if (this.isStopped) return;
+    for (const worker of this.workers) if (!worker.isStarted) worker.warm();
   }
 }
 
