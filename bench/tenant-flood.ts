@@ -1,5 +1,5 @@
 /**
- * npm run bench:tenant-flood — tenant B's invoke latency while tenant A floods the execution path
+ * npx node --no-node-snapshot bench/tenant-flood.ts — tenant B's invoke latency while tenant A floods the execution path
  * with runs that never resolve (issue #8 §3), over HTTP against the local platform with its
  * default settings (LOCAL_EXECUTION_WORKERS, tenant policies) unless the environment sets them.
  *
