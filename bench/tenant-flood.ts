@@ -1,7 +1,8 @@
 /**
- * npx node --no-node-snapshot bench/tenant-flood.ts — tenant B's invoke latency while tenant A floods the execution path
- * with runs that never resolve (issue #8 §3), over HTTP against the local platform with its
- * default settings (LOCAL_EXECUTION_WORKERS, tenant policies) unless the environment sets them.
+ * npx node --no-node-snapshot bench/tenant-flood.ts: tenant B's invoke latency while tenant A
+ * floods the execution path with runs that never resolve (issue #8 §3), over HTTP against the
+ * local platform with its default settings (LOCAL_EXECUTION_WORKERS, tenant policies) unless the
+ * environment sets them.
  *
  * B's latency alone is the baseline; then A fires FLOOD hanging runs (each ended by its 5 s
  * timeout) and, once they are dispatched, B invokes a quick plugin SAMPLES times in a row. Prints
