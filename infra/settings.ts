@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Construct } from 'constructs';
+import { MAX_CONCURRENT_RUNS_LIMIT } from '../shared/domain/tenant-policy.ts';
 
 /**
  * Everything a deployment varies by, read once from CDK context (`cdk.json` or `-c key=value`).
@@ -23,7 +24,20 @@ export interface PlatformSettings {
    * accounts: a COMPLIANCE lock cannot be lifted by anyone, root included, for the whole retention.
    */
   readonly complianceLockMode: 'COMPLIANCE' | 'GOVERNANCE';
+  /**
+   * Reserved concurrency R of the execution function, shared by every tenant's plugin runs. Each
+   * tenant may hold at most its policy's `maxConcurrentRuns` C of them (run leases in DynamoDB), so
+   * R must leave room for others even next to a tenant at the highest cap a policy admits.
+   */
+  readonly executionReservedConcurrency: number;
 }
+
+/** Default R: with the default cap of 4, a dozen tenants can run at their cap at once. */
+export const DEFAULT_EXECUTION_RESERVED_CONCURRENCY = 50;
+/** R ≥ 2 × the highest per-tenant cap: a tenant at that cap still leaves half of R to the others. */
+export const MIN_EXECUTION_RESERVED_CONCURRENCY = 2 * MAX_CONCURRENT_RUNS_LIMIT;
+/** Lambda keeps 100 of an account's default 1,000 concurrent executions unreserved. */
+export const MAX_EXECUTION_RESERVED_CONCURRENCY = 900;
 
 /** HIPAA keeps required documentation for six years (45 CFR 164.316(b)(2)); 2,192 days covers leap days. */
 export const COMPLIANCE_RETENTION_DAYS = 2192;
@@ -59,6 +73,18 @@ export function readPlatformSettings(scope: Construct): PlatformSettings {
   if (isProduction && complianceLockMode !== 'COMPLIANCE')
     throw new Error('The prod stage keeps its compliance log in COMPLIANCE mode');
 
+  const executionReservedConcurrency = Number(
+    read('executionReservedConcurrency') ?? DEFAULT_EXECUTION_RESERVED_CONCURRENCY,
+  );
+  if (
+    !Number.isInteger(executionReservedConcurrency) ||
+    executionReservedConcurrency < MIN_EXECUTION_RESERVED_CONCURRENCY ||
+    executionReservedConcurrency > MAX_EXECUTION_RESERVED_CONCURRENCY
+  )
+    throw new Error(
+      `gradiant:executionReservedConcurrency must be an integer from ${MIN_EXECUTION_RESERVED_CONCURRENCY} (twice the highest per-tenant cap, ${MAX_CONCURRENT_RUNS_LIMIT}) to ${MAX_EXECUTION_RESERVED_CONCURRENCY}, got "${read('executionReservedConcurrency')}"`,
+    );
+
   return {
     stage,
     region,
@@ -68,6 +94,7 @@ export function readPlatformSettings(scope: Construct): PlatformSettings {
     jwksUrl,
     platformVersion: read('platformVersion') ?? packageVersion(),
     complianceLockMode,
+    executionReservedConcurrency,
   };
 }
 

@@ -1,5 +1,6 @@
 import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
 import { DynamoDbEventDeliveryMarkers } from '../../shared/adapters/aws/dynamodb-event-delivery-markers.ts';
+import { DynamoDbRunLeaseStore } from '../../shared/adapters/aws/dynamodb-run-lease-store.ts';
 import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import { createGuardedFetch } from '../../shared/adapters/egress/guarded-fetch.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
@@ -66,6 +67,7 @@ export function wireExecution(
       onResourceExceeded: observer.onResourceExceeded,
       maxIsolatesPerKey: 1,
     }),
+    runLeases: new DynamoDbRunLeaseStore({ ...tables, clock }),
     observer,
     ehr: new DynamoDbEhrRepository(client, config.EHR_TABLE),
     events,

@@ -9,6 +9,11 @@ export const LifecycleConfigSchema = z
     ...ADAPTERS_ENV_SHAPE,
     /** Deployed: the execution Lambda the invoke route calls synchronously. */
     EXECUTION_FUNCTION_NAME: z.string().min(1).default('gradiant-plugins-execution'),
+    /**
+     * Local platform only: execution worker processes (about 140 MB RSS each). At least 2, so that one
+     * tenant (at most size − 1 workers) never holds them all.
+     */
+    LOCAL_EXECUTION_WORKERS: z.coerce.number().int().min(2).max(16).default(3),
   })
   .refine(hasJwksSource, JWKS_SOURCE_MESSAGE)
   .refine(hasSigningKey, SIGNING_KEY_MESSAGE);

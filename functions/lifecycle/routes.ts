@@ -1,5 +1,5 @@
 import type { Caller } from '../../shared/auth/caller.ts';
-import { ConflictError, DomainError, NotFoundError } from '../../shared/domain/errors.ts';
+import { ConflictError, DomainError, NotFoundError, RateLimitedError } from '../../shared/domain/errors.ts';
 import type { InvocationResult } from '../../shared/domain/invocation.ts';
 import {
   EnablePluginBodySchema,
@@ -50,6 +50,18 @@ function refuseWhenNotRun(result: InvocationResult): void {
         'ARTIFACT_UNVERIFIED',
         'The plugin artifact failed verification and was not run.',
       );
+    // The tenant's concurrent-run cap, or Lambda throttling the execution function (its reserved
+    // concurrency is used up): either way nothing ran and the same request may succeed later.
+    case 'TenantConcurrencyExceeded':
+    case 'ExecutionThrottled':
+      throw new RateLimitedError(
+        'Too many plugin runs are in flight for this tenant; retry after the time in Retry-After.',
+        result.retryAfterSeconds ?? 1,
+      );
+    case 'RunLeaseUnavailable':
+      throw new DomainError('EXECUTION_UNAVAILABLE', 'Plugin runs cannot be admitted right now.', {
+        retryAfterSeconds: result.retryAfterSeconds ?? 1,
+      });
   }
 }
 

@@ -22,7 +22,7 @@ export interface LifecycleDependencies extends LifecycleRouteDependencies {
 /** Builds the adapters once per cold start; routes receive only ports and factories. */
 export function wireLifecycle(config: LifecycleConfig): LifecycleDependencies {
   const adapters = createPlatformAdapters(config, {
-    localBusTargets: config.PLATFORM_MODE === 'local' ? localExecutionTargets() : [],
+    localBusTargets: config.PLATFORM_MODE === 'local' ? localExecutionTargets(config) : [],
   });
   if (config.PLATFORM_MODE === 'local') registerLocalBus(adapters.events);
   const stores = createPlatformStores(adapters, config);

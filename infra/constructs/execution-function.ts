@@ -14,7 +14,11 @@ export interface ExecutionFunctionProps {
   readonly logKey: IKey;
   /** Encrypts the dead-letter queue; its policy must let events.amazonaws.com use it. */
   readonly queueKey: IKey;
-  readonly reservedConcurrentExecutions?: number;
+  /**
+   * R, shared by every tenant; each tenant holds at most its policy's `maxConcurrentRuns` of it.
+   * Beyond R, Lambda throttles: a sync invoke answers 429, an async delivery is retried.
+   */
+  readonly reservedConcurrentExecutions: number;
 }
 
 /** Plugin isolate memory limit (issue 3); the function is sized for several times this. */
@@ -49,7 +53,7 @@ export class ExecutionFunction extends Construct {
       logKey: props.logKey,
       memorySize: 1024,
       timeout: Duration.seconds(3 * PLUGIN_TIMEOUT_SECONDS),
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 50,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       layers: [props.isolatedVm.layer],
       layerModules: props.isolatedVm.modules,
       nodeOptions: ['--no-node-snapshot'],

@@ -38,6 +38,7 @@ export class ExecutionStack extends Stack {
       environment: resources.environmentFor(),
       logKey: resources.logKey,
       queueKey: resources.dataKey,
+      reservedConcurrentExecutions: resources.settings.executionReservedConcurrency,
     });
     resources.grant(execution.handler, {
       plugins: 'read-write',

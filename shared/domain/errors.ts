@@ -11,17 +11,25 @@ export class DomainError extends Error {
   readonly code: string;
   readonly field: string | undefined;
   readonly errors: readonly FieldIssue[];
+  /** For "not now" refusals (429, 503): seconds after which trying again may succeed. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     code: string,
     message: string,
-    options: { field?: string; errors?: readonly FieldIssue[]; cause?: unknown } = {},
+    options: {
+      field?: string;
+      errors?: readonly FieldIssue[];
+      cause?: unknown;
+      retryAfterSeconds?: number | undefined;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.field = options.field;
     this.errors = options.errors ?? (options.field ? [{ field: options.field, message }] : []);
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -50,3 +58,10 @@ export class NotFoundError extends DomainError {
 }
 
 export class ConflictError extends DomainError {}
+
+/** Too much at once for this tenant (or the platform): the caller should retry after a while. */
+export class RateLimitedError extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('RATE_LIMITED', message, { retryAfterSeconds });
+  }
+}

@@ -30,16 +30,23 @@ export const InvocationResultSchema = z.object({
   }),
   logs: z.array(z.object({ level: z.string(), message: z.string(), meta: z.unknown().optional() })),
   events: z.array(z.object({ name: z.string(), data: z.unknown() })),
+  /** Only on a refusal that may succeed later (the tenant's concurrent-run cap): when to try again. */
+  retryAfterSeconds: z.number().int().positive().optional(),
 });
 export type InvocationResult = z.infer<typeof InvocationResultSchema>;
 
 /** A failed result for an invocation that produced no run of its own (refused, or its process died). */
-export function failedInvocation(code: string, message: string): InvocationResult {
+export function failedInvocation(
+  code: string,
+  message: string,
+  options: { retryAfterSeconds?: number } = {},
+): InvocationResult {
   return {
     ok: false,
     error: { code, message },
     usage: { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
     logs: [],
     events: [],
+    ...(options.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }),
   };
 }

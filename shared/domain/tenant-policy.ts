@@ -6,6 +6,14 @@ import { DATA_PERMISSIONS, NetworkHostSchema, PermissionSchema } from './permiss
 export const SIGNATURE_LEVELS = ['publisher', 'platform'] as const;
 
 /**
+ * Plugin runs one tenant may have in flight at once, across every execution instance. The default
+ * keeps one tenant's flood (hanging or spinning runs) from taking the execution function's reserved
+ * concurrency from the others; the maximum is what infra/settings.ts sizes that concurrency for.
+ */
+export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
+export const MAX_CONCURRENT_RUNS_LIMIT = 20;
+
+/**
  * A tenant's rules for plugins. `minimumSignatureLevel: 'platform'` admits marketplace releases
  * only; `'publisher'` also admits direct installs signed by a trusted publisher key.
  */
@@ -25,6 +33,13 @@ export const TenantPolicySchema = z
       windowSeconds: z.number().int().min(10).max(86_400),
     }),
     uninstallStorage: z.enum(['delete', 'keep']),
+    /** Policies stored before this field existed read as the default. */
+    maxConcurrentRuns: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_CONCURRENT_RUNS_LIMIT)
+      .default(DEFAULT_MAX_CONCURRENT_RUNS),
   })
   .strict();
 export type TenantPolicy = z.infer<typeof TenantPolicySchema>;
@@ -42,6 +57,7 @@ export const DEFAULT_TENANT_POLICY: TenantPolicy = {
   trustedPublisherKeyIds: [],
   circuitBreaker: { maxErrors: 20, maxResourceBreaches: 10, windowSeconds: 300 },
   uninstallStorage: 'delete',
+  maxConcurrentRuns: DEFAULT_MAX_CONCURRENT_RUNS,
 };
 
 export const StoredTenantPolicySchema = z.object({

@@ -49,6 +49,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   ILLEGAL_RELEASE_TRANSITION: 409,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  EXECUTION_UNAVAILABLE: 503,
 };
 
 const TITLE_BY_STATUS: Readonly<Record<number, string>> = {
@@ -113,9 +114,15 @@ export function toProblem(error: unknown, requestId: string): Problem {
 
 export function problemResponse(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
   const problem = toProblem(error, requestId);
+  const retryAfter = error instanceof DomainError ? error.retryAfterSeconds : undefined;
   return {
     statusCode: problem.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': requestId },
+    headers: {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'x-request-id': requestId,
+      // RFC 9110 §10.2.3: delay-seconds, a non-negative integer.
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(Math.max(0, Math.ceil(retryAfter))) }),
+    },
     body: JSON.stringify(problem),
   };
 }

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMPLIANCE_RETENTION_DAYS } from '../../infra/settings.ts';
+import { COMPLIANCE_RETENTION_DAYS, DEFAULT_EXECUTION_RESERVED_CONCURRENCY } from '../../infra/settings.ts';
 import { TABLE_DEFINITIONS } from '../../shared/adapters/aws/table-definitions.ts';
 import { COMPLIANCE_LOG_RULE, PLUGIN_SUBSCRIPTION_RULE } from '../../shared/events/event-rules.ts';
 import { ROUTES } from '../../shared/http/route-table.ts';
@@ -100,6 +100,12 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
         expect(properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
         expect(properties.LoggingConfig).toHaveProperty('LogGroup');
       }
+    });
+
+    it('reserves the execution function’s shared concurrency R for the per-tenant caps', () => {
+      const [[, properties] = ['', {}]] = resourcesOfType([execution], 'AWS::Lambda::Function');
+
+      expect(properties.ReservedConcurrentExecutions).toBe(DEFAULT_EXECUTION_RESERVED_CONCURRENCY);
     });
 
     it('gives every function the whole platform environment contract', () => {

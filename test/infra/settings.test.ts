@@ -30,8 +30,21 @@ describe('platform settings from CDK context', () => {
       jwtAudience: 'gradiant-plugins',
       jwksUrl: 'https://auth.example.invalid/.well-known/jwks.json',
       complianceLockMode: 'COMPLIANCE',
+      executionReservedConcurrency: 50,
     });
     expect(settings.platformVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('reads the execution function’s reserved concurrency and refuses one too small or not a number', () => {
+    expect(
+      settingsWith({ 'gradiant:executionReservedConcurrency': '200' }).executionReservedConcurrency,
+    ).toBe(200);
+    expect(() => settingsWith({ 'gradiant:executionReservedConcurrency': 39 })).toThrow(
+      /gradiant:executionReservedConcurrency/,
+    );
+    expect(() => settingsWith({ 'gradiant:executionReservedConcurrency': 'many' })).toThrow(
+      /gradiant:executionReservedConcurrency/,
+    );
   });
 
   it('derives the JWKS URL from the issuer when none is given', () => {

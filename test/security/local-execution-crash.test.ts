@@ -4,15 +4,19 @@ import { LocalExecutionInvoker } from '../../shared/adapters/local/local-executi
 import { InMemoryEventPublisher } from '../support/fakes/in-memory-event-publisher.ts';
 
 const WORKER = fileURLToPath(new URL('../support/fakes/in-memory-execution-worker.ts', import.meta.url));
-const invoke = (pluginId: string, input: unknown = null) =>
+const invoke = (pluginId: string, input: unknown = null, tenantId = 't-acme') =>
   ({
     kind: 'invoke',
-    tenantId: 't-acme',
+    tenantId,
     pluginId,
     actor: 'user-1',
     requestId: `req-${pluginId}`,
     input,
   }) as const;
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 /**
  * Attack: take the local platform down with one plugin (memory bomb, process abort, wedged
@@ -60,5 +64,38 @@ describe('security: a crashing execution ends only its own invocation (local sup
 
   it('rejects a failed event delivery so the local bus retries it', async () => {
     await expect(invoker.deliver({ not: 'an envelope' })).rejects.toThrow(/delivery failed/);
+  });
+
+  it('answers only the run of a worker killed mid-run; the other workers keep serving', async () => {
+    const pool = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 10_000, workers: 3 });
+    await Promise.all([pool.invoke(invoke('fine', 0)), pool.invoke(invoke('fine', 0, 't-globex'))]);
+
+    const hung = pool.invoke(invoke('hang'));
+    await waitFor(() => pool.busyWorkerPids.length === 1);
+    const [victim] = pool.busyWorkerPids;
+    if (victim === undefined) throw new Error('the hanging run should have a worker of its own');
+    const bystander = pool.invoke(invoke('fine', 5, 't-globex'));
+    process.kill(victim, 'SIGKILL');
+    const [hungResult, bystanderResult] = await Promise.all([hung, bystander]);
+    const next = await pool.invoke(invoke('fine', 6));
+    await pool.stop();
+
+    expect(hungResult).toMatchObject({ ok: false, error: { code: 'SandboxCrashed' } });
+    expect(bystanderResult).toMatchObject({ ok: true, value: { echo: 5 } });
+    expect(next).toMatchObject({ ok: true, value: { echo: 6 } });
+  });
+
+  it('runs a tenant’s queued runs on the other workers when one of its runs crashes its worker', async () => {
+    const pool = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 10_000, workers: 3 });
+
+    const results = await Promise.all([
+      pool.invoke(invoke('abort')),
+      pool.invoke(invoke('fine', 1)),
+      pool.invoke(invoke('fine', 2)),
+      pool.invoke(invoke('fine', 3)),
+    ]);
+    await pool.stop();
+
+    expect(results.map((result) => result.error?.code ?? 'ok')).toEqual(['SandboxCrashed', 'ok', 'ok', 'ok']);
   });
 });

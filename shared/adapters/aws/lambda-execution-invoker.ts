@@ -1,4 +1,9 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  InvokeCommand,
+  type InvokeCommandOutput,
+  type LambdaClient,
+  TooManyRequestsException,
+} from '@aws-sdk/client-lambda';
 import {
   type DirectInvocation,
   failedInvocation,
@@ -13,8 +18,10 @@ const TIMED_OUT = /timed ?out/i;
 /**
  * Invokes the execution function synchronously. The function answers every plugin fault with a
  * run result; a `FunctionError` means the instance itself died (a V8 abort from a memory bomb, a
- * function timeout) and is answered as a typed failed run, never a hung or 500 request. Errors
- * calling Lambda at all (throttling, permissions) are not plugin faults and reject as they are.
+ * function timeout) and is answered as a typed failed run, never a hung or 500 request. Lambda
+ * throttling the call (the function's reserved concurrency is in use) means nothing ran: it is
+ * answered `ExecutionThrottled`, which the invoke route turns into 429 with Retry-After. Other
+ * errors calling Lambda (permissions) are not plugin faults and reject as they are.
  */
 export class LambdaExecutionInvoker implements ExecutionInvoker {
   private readonly client: LambdaClient;
@@ -26,13 +33,21 @@ export class LambdaExecutionInvoker implements ExecutionInvoker {
   }
 
   async invoke(invocation: DirectInvocation): Promise<InvocationResult> {
-    const response = await this.client.send(
-      new InvokeCommand({
-        FunctionName: this.functionName,
-        InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify(invocation)),
-      }),
-    );
+    let response: InvokeCommandOutput;
+    try {
+      response = await this.client.send(
+        new InvokeCommand({
+          FunctionName: this.functionName,
+          InvocationType: 'RequestResponse',
+          Payload: new TextEncoder().encode(JSON.stringify(invocation)),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TooManyRequestsException)) throw error;
+      return failedInvocation('ExecutionThrottled', 'the execution function is at its concurrency limit', {
+        retryAfterSeconds: 1,
+      });
+    }
     const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
     if (response.FunctionError) return crashedRun(describeError(text));
     const parsed = InvocationResultSchema.safeParse(safeJson(text));

@@ -8,6 +8,7 @@ import { tenantPartition } from './plugins-table-keys.ts';
  *   SK STORE#<plugin>#BYTES                             the plugin's storage bytes counter
  *   SK USAGE#<plugin>#VERSION#<version>                 usage aggregate (GSI1 RELEASE#<plugin>#<version> / TENANT#<tenant>)
  *   SK EVENT#<plugin>#<event id>                        an event delivery marker (expiresAt TTL)
+ *   SK RUNSLOT#<slot>                                   a run lease of the tenant (expiresAt TTL)
  */
 export { tenantPartition };
 
@@ -30,3 +31,6 @@ export const releaseIndexKey = (pluginId: string, version: string): string =>
   `RELEASE#${pluginId}#${version}`;
 
 export const eventMarkerKey = (pluginId: string, eventId: string): string => `EVENT#${pluginId}#${eventId}`;
+
+export const RUN_SLOT_PREFIX = 'RUNSLOT#';
+export const runSlotKey = (slot: number): string => `${RUN_SLOT_PREFIX}${String(slot).padStart(3, '0')}`;

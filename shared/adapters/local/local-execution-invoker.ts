@@ -1,4 +1,3 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   type DirectInvocation,
@@ -6,57 +5,76 @@ import {
   type InvocationResult,
   InvocationResultSchema,
 } from '../../domain/invocation.ts';
-import type { WorkerMessage, WorkerRequest } from '../../local-platform/execution-worker.ts';
+import type { WorkerRequest } from '../../local-platform/execution-worker.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
+import { FairDispatchQueue } from './fair-dispatch-queue.ts';
+import { SupervisedExecutionWorker, type WorkerOutcome } from './supervised-execution-worker.ts';
 
 const DEFAULT_WORKER = fileURLToPath(new URL('../../local-platform/execution-worker.ts', import.meta.url));
 /** Above the execution function's own timeout (3 × the 5 s plugin limit), as Lambda's would be. */
 const DEFAULT_GUARD_MS = 20_000;
-const OUT_OF_MEMORY = /heap out of memory|memory limit|allocation failed|OOM/i;
-const STDERR_TAIL_CHARS = 4_096;
+/**
+ * Three workers by default: each is a Node process with isolated-vm and the execution wiring
+ * (about 140 MB RSS once it has run a plugin: 137–152 MB measured on Node 24 here), started on the first
+ * execution and kept: about 430 MB for the pool.
+ */
+export const DEFAULT_LOCAL_EXECUTION_WORKERS = 3;
 
 interface Job {
   readonly request: WorkerRequest;
-  settle(message: WorkerMessage & { type: 'result' }): void;
-  crash(code: 'SandboxCrashed' | 'MemoryLimitExceeded' | 'TimeoutExceeded'): void;
+  resolve(outcome: WorkerOutcome): void;
 }
 
 /**
- * The local stand-in for invoking the execution Lambda: a supervised child process under the same
- * Node (with --no-node-snapshot and the same environment) that runs one request at a time. When
- * the child dies mid-request (a V8 out-of-memory abort), that request is answered
- * MemoryLimitExceeded or SandboxCrashed and the next request starts a fresh child; a child that
- * stops answering is killed by a wall-clock guard. Nothing a plugin does can hang the server.
+ * The local stand-in for invoking the execution Lambda: a small pool of supervised worker
+ * processes (each one request at a time, like a Lambda instance), serving direct invokes and event
+ * deliveries of every tenant. Work waits in a queue per tenant and is dispatched round-robin, with
+ * each tenant limited to pool size − 1 workers: a tenant flooding the pool with runs that hang
+ * until their timeout always leaves a worker to the others, who then wait for none of its runs.
+ * A worker that crashes or is killed by its wall-clock guard answers only the run it was executing
+ * (`MemoryLimitExceeded`, `SandboxCrashed`, `TimeoutExceeded`) and is replaced on its next run;
+ * the tenant's queued runs carry on on the other workers. Nothing a plugin does can hang the server.
+ * All workers start on the first execution and stay started, so no run waits for a cold start
+ * behind another tenant's flood.
  */
 export class LocalExecutionInvoker implements ExecutionInvoker {
-  private readonly workerPath: string;
-  private readonly guardMs: number;
-  private readonly events: EventPublisher;
-  private readonly env: NodeJS.ProcessEnv;
-  private child: ChildProcess | undefined;
-  private ready: Promise<void> | undefined;
-  private stderrTail = '';
-  private current: Job | undefined;
-  /** The child the current job was sent to: only its death fails that job. */
-  private busyChild: ChildProcess | undefined;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly workers: SupervisedExecutionWorker[];
+  private readonly queue: FairDispatchQueue<Job>;
   private sequence = 0;
+  private isStopped = false;
 
   constructor(options: {
     events: EventPublisher;
     workerPath?: string;
     guardMs?: number;
     env?: NodeJS.ProcessEnv;
+    /** Pool size (default 3); one tenant may occupy at most this − 1 workers (at least 1). */
+    workers?: number;
   }) {
-    this.events = options.events;
-    this.workerPath = options.workerPath ?? DEFAULT_WORKER;
-    this.guardMs = options.guardMs ?? DEFAULT_GUARD_MS;
-    this.env = options.env ?? process.env;
+    const size = options.workers ?? DEFAULT_LOCAL_EXECUTION_WORKERS;
+    if (!Number.isInteger(size) || size < 1) throw new Error('workers must be a positive integer');
+    const events = options.events;
+    this.workers = Array.from(
+      { length: size },
+      () =>
+        new SupervisedExecutionWorker({
+          workerPath: options.workerPath ?? DEFAULT_WORKER,
+          guardMs: options.guardMs ?? DEFAULT_GUARD_MS,
+          env: options.env ?? process.env,
+          onEvents: (published) => void events.publish(published).catch(() => undefined),
+        }),
+    );
+    this.queue = new FairDispatchQueue(Math.max(1, size - 1));
+  }
+
+  /** Process ids of the workers executing a run now (tests kill one to prove only its run fails). */
+  get busyWorkerPids(): number[] {
+    return this.workers.flatMap((worker) => (worker.isBusy && worker.pid !== undefined ? [worker.pid] : []));
   }
 
   async invoke(invocation: DirectInvocation): Promise<InvocationResult> {
-    const outcome = await this.run('invoke', invocation);
+    const outcome = await this.run(invocation.tenantId, 'invoke', invocation);
     if ('crashed' in outcome) return failedRun(outcome.crashed);
     if (!outcome.ok) return failedRun('SandboxCrashed');
     const parsed = InvocationResultSchema.safeParse(outcome.value);
@@ -65,101 +83,62 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
 
   /** An EventBridge envelope for the execution function; rejects so the local bus retries it. */
   async deliver(envelope: unknown): Promise<void> {
-    const outcome = await this.run('deliver', envelope);
+    const outcome = await this.run(tenantOfEnvelope(envelope), 'deliver', envelope);
     if ('crashed' in outcome) throw new Error(`execution worker failed (${outcome.crashed})`);
     if (!outcome.ok) throw new Error(`event delivery failed (${outcome.errorName})`);
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+    this.isStopped = true;
+    for (const job of this.queue.drain()) job.resolve({ crashed: 'SandboxCrashed' });
+    await Promise.all(this.workers.map((worker) => worker.stop()));
+    this.isStopped = false;
+  }
+
+  private run(tenantKey: string, kind: WorkerRequest['kind'], payload: unknown): Promise<WorkerOutcome> {
+    if (this.isStopped) return Promise.resolve({ crashed: 'SandboxCrashed' });
+    return new Promise<WorkerOutcome>((resolve) => {
+      this.queue.enqueue(tenantKey, { request: { id: ++this.sequence, kind, payload }, resolve });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    for (;;) {
+      const worker = this.idleWorker();
+      if (!worker) return;
+      const next = this.queue.take();
+      if (!next) return;
+      void worker.execute(next.item.request).then((outcome) => {
+        this.queue.done(next.key);
+        next.item.resolve(outcome);
+        this.keepWarm();
+        this.dispatch();
+      });
+      this.keepWarm();
     }
   }
 
-  private run(kind: WorkerRequest['kind'], payload: unknown) {
-    type Outcome =
-      | (WorkerMessage & { type: 'result' })
-      | { crashed: 'SandboxCrashed' | 'MemoryLimitExceeded' | 'TimeoutExceeded' };
-    return new Promise<Outcome>((resolve) => {
-      this.queue = this.queue.then(
-        () =>
-          new Promise<void>((done) => {
-            const finish = (outcome: Outcome) => {
-              clearTimeout(guard);
-              this.current = undefined;
-              this.busyChild = undefined;
-              resolve(outcome);
-              done();
-            };
-            const job: Job = {
-              request: { id: ++this.sequence, kind, payload },
-              settle: finish,
-              crash: (code) => finish({ crashed: code }),
-            };
-            const guard = setTimeout(() => {
-              job.crash('TimeoutExceeded');
-              this.retire();
-            }, this.guardMs);
-            this.current = job;
-            this.start()
-              .then(() => {
-                this.busyChild = this.child;
-                this.child?.send(job.request);
-              })
-              .catch(() => job.crash('SandboxCrashed'));
-          }),
-      );
-    });
+  /** A started idle worker first: a cold start is paid only when no warm worker is free. */
+  private idleWorker(): SupervisedExecutionWorker | undefined {
+    const idle = this.workers.filter((worker) => !worker.isBusy);
+    return idle.find((worker) => worker.isStarted) ?? idle[0];
   }
 
-  /** Kills a wedged child; the next request starts a fresh one. */
-  private retire(): void {
-    const child = this.child;
-    this.child = undefined;
-    this.ready = undefined;
-    this.busyChild = undefined;
-    child?.kill('SIGKILL');
+  /**
+   * Once used, every worker of the pool is kept started (a crashed or killed one is replaced at
+   * once): a cold start takes seconds here, and the worker another tenant finds free while one
+   * tenant holds pool size − 1 of them must not make it wait that long either.
+   */
+  private keepWarm(): void {
+    if (this.isStopped) return;
+    for (const worker of this.workers) if (!worker.isStarted) worker.warm();
   }
+}
 
-  private start(): Promise<void> {
-    if (this.child && this.ready) return this.ready;
-    this.stderrTail = '';
-    const child = fork(this.workerPath, [], {
-      execArgv: ['--no-node-snapshot'],
-      env: this.env,
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
-    this.child = child;
-    child.stderr?.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-    });
-    this.ready = new Promise<void>((resolve, reject) => {
-      child.on('message', (message: WorkerMessage) => {
-        if (message.type === 'ready') resolve();
-        else if (message.type === 'events') void this.events.publish(message.events).catch(() => undefined);
-        else if (message.type === 'result' && this.current?.request.id === message.id)
-          this.current.settle(message);
-      });
-      child.once('exit', () => {
-        reject(new Error('the execution worker exited'));
-        if (this.child === child) {
-          this.child = undefined;
-          this.ready = undefined;
-        }
-        if (this.busyChild === child) {
-          this.busyChild = undefined;
-          this.current?.crash(OUT_OF_MEMORY.test(this.stderrTail) ? 'MemoryLimitExceeded' : 'SandboxCrashed');
-        }
-      });
-    });
-    this.ready.catch(() => undefined);
-    return this.ready;
-  }
+function tenantOfEnvelope(envelope: unknown): string {
+  const tenantId = (envelope as { detail?: { tenantId?: unknown } } | null)?.detail?.tenantId;
+  return typeof tenantId === 'string' ? tenantId : '';
 }
 
 const MESSAGES = {

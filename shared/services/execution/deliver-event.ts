@@ -6,7 +6,7 @@ import { PLUGIN_EVENT_PREFIX } from '../../sandbox/event-names.ts';
 import type { EventDeliveryMarkers } from './event-delivery-markers.ts';
 import { executeInstallation, MAX_EVENT_DEPTH } from './execute-installation.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
-import { isRefusal } from './invocation-outcome.ts';
+import { isFinalRefusal } from './invocation-outcome.ts';
 
 /** Longer than a run can take (the execution function's timeout), shorter than Lambda's first async retry. */
 export const DELIVERY_LEASE_MS = 60_000;
@@ -52,9 +52,9 @@ export class EventDeliveryError extends Error {
 /**
  * Runs `onEvent` of every enabled installation in the event's tenant that subscribed to it. Each
  * plugin claims the event id first, so a redelivered event skips the plugins that already handled
- * it and only the failing ones run again. Refusals (disabled meanwhile, revoked, unverified) are
- * final and audited, not retried; any other failure makes the whole delivery throw after every
- * subscriber had its turn.
+ * it and only the failing ones run again. Final refusals (disabled meanwhile, revoked, unverified)
+ * are audited, not retried; any other failure, the tenant's concurrent-run cap included, makes the
+ * whole delivery throw after every subscriber had its turn, so Lambda and EventBridge retry it.
  */
 export async function deliverEvent(
   envelope: unknown,
@@ -104,7 +104,9 @@ export async function deliverEvent(
         },
         deps,
       );
-      code = result.ok || isRefusal(result.error?.code) ? undefined : (result.error?.code ?? 'PluginError');
+      // A tenant at its concurrent-run cap is not a final refusal: the delivery throws and is retried.
+      code =
+        result.ok || isFinalRefusal(result.error?.code) ? undefined : (result.error?.code ?? 'PluginError');
     } catch (error) {
       await deps.markers.release(key, claim.token);
       throw error;

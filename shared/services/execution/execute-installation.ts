@@ -3,12 +3,14 @@ import type { TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
 import type { InvocationResult } from '../../domain/invocation.ts';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
-import { effectiveLimits } from '../../domain/tenant-policy.ts';
+import { effectiveLimits, type TenantPolicy } from '../../domain/tenant-policy.ts';
+import type { Limits } from '../../sandbox/limits.ts';
 import type { EmittedEvent, Entry, RunResult } from '../../sandbox/schemas.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
 import { RESOURCE_CODES, type RefusalCode, refusal } from './invocation-outcome.ts';
 import { createPlatformHost } from './platform-host.ts';
 import { effectiveGrants, isProvenanceAdmitted } from './plugin-grants.ts';
+import { admitRun } from './tenant-run-lease.ts';
 import { ArtifactUnverifiedError } from './verified-artifact-loader.ts';
 
 /** Plugin events caused by plugin events, at most this deep: two plugins cannot ping-pong forever. */
@@ -66,6 +68,24 @@ export async function executeInstallation(
   }
 
   const limits = effectiveLimits(installation.metadata.limits, policy.maximumLimits);
+  // The tenant's concurrent-run cap (issue #8 §3): held from here until the run is recorded.
+  const admission = await admitRun(request, policy, limits, deps);
+  if (!admission.isAdmitted) return admission.refusal;
+  try {
+    return await runAdmitted(request, { code, policy, limits }, deps);
+  } finally {
+    await admission.release();
+  }
+}
+
+/** The run itself, once its provenance is proven and it holds one of the tenant's run slots. */
+async function runAdmitted(
+  request: ExecutionRequest,
+  { code, policy, limits }: { code: string; policy: TenantPolicy; limits: Limits },
+  deps: ExecutionDependencies,
+): Promise<InvocationResult> {
+  const { installation } = request;
+  const { tenantId, pluginId, version } = installation;
   const host = createPlatformHost(
     {
       tenantId,

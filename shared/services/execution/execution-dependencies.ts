@@ -6,6 +6,7 @@ import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { FailureRecorder } from '../../ports/failure-recorder.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
+import type { RunLeaseStore } from '../../ports/run-lease-store.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
 import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
@@ -41,6 +42,8 @@ export interface ExecutionDependencies {
   readonly revocations: RevocationCheck;
   readonly artifacts: ArtifactLoader;
   readonly sandbox: PluginRunner;
+  /** The tenant's concurrent-run slots; required, since a run without a lease is never started. */
+  readonly runLeases: RunLeaseStore;
   readonly observer: SandboxObserver;
   readonly ehr: EhrRepository;
   readonly events: EventPublisher;

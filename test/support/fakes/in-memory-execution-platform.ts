@@ -20,6 +20,7 @@ import { InMemoryInstallationRepository } from './in-memory-installation-reposit
 import { InMemoryPluginStorage } from './in-memory-plugin-storage.ts';
 import { InMemoryPublisherKeys } from './in-memory-publisher-keys.ts';
 import { InMemoryReleaseCatalogue } from './in-memory-release-catalogue.ts';
+import { InMemoryRunLeaseStore } from './in-memory-run-lease-store.ts';
 import { InMemoryTenantPolicyRepository } from './in-memory-tenant-policy-repository.ts';
 import { InMemoryUsageRepository } from './in-memory-usage-repository.ts';
 
@@ -88,6 +89,7 @@ export function createExecutionPlatform() {
     failures: new InMemoryFailureRecorder(),
     usage: new InMemoryUsageRepository(),
     markers: new InMemoryEventDeliveryMarkers(() => nowMs),
+    runLeases: new InMemoryRunLeaseStore(() => nowMs),
     storage: new InMemoryPluginStorage(),
     clock,
     ids,

@@ -14,6 +14,11 @@ await platform.install({
   code: 'export default { execute(input) { return { echo: input }; } };',
 });
 await platform.install({
+  tenantId: 't-globex',
+  pluginId: 'fine',
+  code: 'export default { execute(input) { return { echo: input }; } };',
+});
+await platform.install({
   pluginId: 'bomb',
   limits: { memoryMb: 16 },
   code: 'export default { execute() { const hoard = []; for (;;) hoard.push(new Array(1e6).fill(Math.random())); } };',

@@ -5,7 +5,7 @@ import {
   type LifecycleDependencies,
 } from '../../../../functions/lifecycle/wiring.ts';
 import { createTokenVerifier } from '../../../../shared/auth/token-verifier.ts';
-import type { DirectInvocation } from '../../../../shared/domain/invocation.ts';
+import { type DirectInvocation, failedInvocation } from '../../../../shared/domain/invocation.ts';
 import { TenantPolicyService } from '../../../../shared/services/lifecycle/tenant-policy-service.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
 import { InMemoryIdempotencyStore } from '../../../support/fakes/in-memory-idempotency-store.ts';
@@ -125,6 +125,37 @@ describe('lifecycle handler', () => {
     expect(disabled.statusCode).toBe(409);
     expect(disabled.json.code).toBe('ILLEGAL_TRANSITION');
     expect(invocations).toHaveLength(0);
+  });
+
+  it('answers 429 RATE_LIMITED with Retry-After when the tenant is at its concurrent-run cap', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    dependencies.invoker.invoke = async () =>
+      failedInvocation('TenantConcurrencyExceeded', 'busy', { retryAfterSeconds: 3 });
+    handler = createLifecycleHandler(dependencies);
+
+    const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'retry-after': '3',
+    });
+    expect(refused.json).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+  });
+
+  it('answers 503 EXECUTION_UNAVAILABLE when the run could not be admitted at all', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    dependencies.invoker.invoke = async () =>
+      failedInvocation('RunLeaseUnavailable', 'store down', { retryAfterSeconds: 1 });
+    handler = createLifecycleHandler(dependencies);
+
+    const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers?.['retry-after']).toBe('1');
+    expect(refused.json.code).toBe('EXECUTION_UNAVAILABLE');
   });
 
   it('hides another tenant’s installs behind 404', async () => {

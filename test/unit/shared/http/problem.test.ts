@@ -4,6 +4,7 @@ import {
   ConflictError,
   DomainError,
   NotFoundError,
+  RateLimitedError,
   ValidationError,
 } from '../../../../shared/domain/errors.ts';
 import { PROBLEM_CONTENT_TYPE, problemResponse, toProblem } from '../../../../shared/http/problem.ts';
@@ -44,6 +45,14 @@ describe('toProblem', () => {
 
     expect(response.statusCode).toBe(400);
     expect(response.headers).toMatchObject({ 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': 'req-7' });
+  });
+
+  it('answers a rate limit as 429 RATE_LIMITED with Retry-After in whole seconds', () => {
+    const response = problemResponse(new RateLimitedError('Too many runs.', 2.2), 'req-8');
+
+    expect(response.statusCode).toBe(429);
+    expect(response.headers).toMatchObject({ 'retry-after': '3', 'content-type': PROBLEM_CONTENT_TYPE });
+    expect(JSON.parse(String(response.body))).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
   });
 
   it('always yields a status between 400 and 599 with an UPPER_SNAKE code, whatever is thrown', () => {

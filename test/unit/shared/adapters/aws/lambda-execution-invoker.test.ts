@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LambdaExecutionInvoker } from '../../../../../shared/adapters/aws/lambda-execution-invoker.ts';
@@ -66,9 +66,25 @@ describe('LambdaExecutionInvoker', () => {
     expect((await invoker.invoke(invocation)).error?.code).toBe('SandboxCrashed');
   });
 
-  it('rejects when Lambda cannot be called at all (not a plugin fault)', async () => {
-    lambda.on(InvokeCommand).rejects(new Error('TooManyRequestsException'));
+  it('answers ExecutionThrottled with a Retry-After when Lambda throttles the call (nothing ran)', async () => {
+    lambda.on(InvokeCommand).rejects(
+      new TooManyRequestsException({
+        message: 'Rate Exceeded.',
+        $metadata: {},
+        Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+      }),
+    );
 
-    await expect(invoker.invoke(invocation)).rejects.toThrow('TooManyRequests');
+    expect(await invoker.invoke(invocation)).toMatchObject({
+      ok: false,
+      error: { code: 'ExecutionThrottled' },
+      retryAfterSeconds: 1,
+    });
+  });
+
+  it('rejects when Lambda cannot be called at all (not a plugin fault)', async () => {
+    lambda.on(InvokeCommand).rejects(new Error('AccessDeniedException'));
+
+    await expect(invoker.invoke(invocation)).rejects.toThrow('AccessDenied');
   });
 });

@@ -1,0 +1,109 @@
+import type { InvocationResult } from '../../domain/invocation.ts';
+import type { TenantPolicy } from '../../domain/tenant-policy.ts';
+import type { Limits } from '../../sandbox/limits.ts';
+import type { ExecutionDependencies } from './execution-dependencies.ts';
+import { refusal } from './invocation-outcome.ts';
+
+/**
+ * A lease outlives its run by this much: verification is done before it is taken, but recording
+ * the run (usage, audit, events) and the local supervisor's 2 s grace come after the timeout.
+ */
+const LEASE_MARGIN_MS = 10_000;
+/**
+ * No lease lasts longer, whatever timeout a policy allows: the execution Lambda stops every
+ * invocation at 15 s and the local supervisor at 20 s, so a longer lease would only keep a
+ * crashed holder's slot from the tenant.
+ */
+export const MAX_RUN_LEASE_MS = 60_000;
+const MAX_RETRY_AFTER_SECONDS = 60;
+
+export type RunAdmission =
+  | { readonly isAdmitted: true; release(): Promise<void> }
+  | { readonly isAdmitted: false; readonly refusal: InvocationResult };
+
+interface AdmissionRequest {
+  readonly installation: { readonly tenantId: string; readonly pluginId: string; readonly version: string };
+  readonly actor: string;
+  readonly requestId: string;
+}
+
+/**
+ * Takes one of the tenant's concurrent-run slots (policy `maxConcurrentRuns`) for this run, so one
+ * tenant's hanging or spinning runs cannot take the execution capacity every tenant shares. Beyond
+ * the cap the run is refused with `TenantConcurrencyExceeded` and one audit record, with a
+ * Retry-After hint; a lease store that cannot be reached refuses the run too (fail closed), since
+ * skipping the check would reopen the attack exactly when the platform is under stress.
+ */
+export async function admitRun(
+  request: AdmissionRequest,
+  policy: Pick<TenantPolicy, 'maxConcurrentRuns'>,
+  limits: Pick<Limits, 'timeoutMs'>,
+  deps: Pick<ExecutionDependencies, 'runLeases' | 'audit' | 'logger'>,
+): Promise<RunAdmission> {
+  const { tenantId, pluginId, version } = request.installation;
+  const base = { actor: request.actor, tenantId, pluginId, version, requestId: request.requestId };
+  let claim: Awaited<ReturnType<ExecutionDependencies['runLeases']['acquire']>>;
+  try {
+    claim = await deps.runLeases.acquire({
+      tenantId,
+      capacity: policy.maxConcurrentRuns,
+      leaseMs: Math.min(limits.timeoutMs + LEASE_MARGIN_MS, MAX_RUN_LEASE_MS),
+      expectedRunMs: limits.timeoutMs,
+      holder: request.requestId,
+    });
+  } catch (error) {
+    deps.logger?.warn('the run lease store could not be reached; the run is refused', {
+      ...base,
+      errorName: nameOf(error),
+    });
+    await deps.audit
+      .record({ ...base, action: 'plugin:run-refused', outcome: 'refused', code: 'RunLeaseUnavailable' })
+      .catch(() => undefined);
+    return {
+      isAdmitted: false,
+      refusal: refusal('RunLeaseUnavailable', 'the platform could not check the tenant’s concurrent runs', {
+        retryAfterSeconds: 1,
+      }),
+    };
+  }
+
+  if (claim.status === 'full') {
+    await deps.audit.record({
+      ...base,
+      action: 'security:tenant-concurrency-exceeded',
+      outcome: 'refused',
+      code: 'TenantConcurrencyExceeded',
+      reason: `${claim.held} of ${policy.maxConcurrentRuns} concurrent runs in flight`,
+    });
+    const retryAfterSeconds = Math.min(
+      MAX_RETRY_AFTER_SECONDS,
+      Math.max(1, Math.ceil(claim.retryAfterMs / 1000)),
+    );
+    return {
+      isAdmitted: false,
+      refusal: refusal(
+        'TenantConcurrencyExceeded',
+        `the tenant already has ${policy.maxConcurrentRuns} plugin runs in flight`,
+        { retryAfterSeconds },
+      ),
+    };
+  }
+
+  const { lease } = claim;
+  return {
+    isAdmitted: true,
+    release: async () => {
+      try {
+        await deps.runLeases.release(lease);
+      } catch (error) {
+        // The run's answer stands; the slot comes back when its lease expires.
+        deps.logger?.warn('a run lease could not be released; it will expire', {
+          ...base,
+          errorName: nameOf(error),
+        });
+      }
+    },
+  };
+}
+
+const nameOf = (error: unknown) => (error instanceof Error ? error.name : typeof error);
