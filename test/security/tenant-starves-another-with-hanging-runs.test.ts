@@ -54,9 +54,12 @@ describe('security: one tenant cannot starve another with hanging runs (local pl
   }
 
   async function registerKey(tenant: (typeof tenants)['a']): Promise<string> {
-    const registered = await send('POST', '/v1/publishers/keys', tenant.headers, {
-      publicKeyPem: tenant.key.publicKeyPem,
-    });
+    const registered = await send(
+      'POST',
+      '/v1/publishers/keys',
+      tenant.headers,
+      tenant.key.registration(tenant.id),
+    );
     return (await jsonOf(registered)).keyId;
   }
 
