@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PLATFORM_EVENT_SOURCE } from '../../shared/domain/platform-events.ts';
+import { toEnvelope } from '../../shared/adapters/local/local-event-bus.ts';
 import { deliverEvent } from '../../shared/services/execution/deliver-event.ts';
 import { runInvocation } from '../../shared/services/execution/run-invocation.ts';
 import {
@@ -49,7 +49,7 @@ describe('forging a platform data event', () => {
     const published = platform.events.published.map((event) => event.name);
     const reports = [];
     for (const event of platform.events.published.filter((e) => e.name.startsWith('plugin-event:'))) {
-      reports.push(await deliverEvent(envelopeOf(event), platform.deps));
+      reports.push(await deliverEvent(toEnvelope(event), platform.deps));
     }
 
     expect(result).toMatchObject({
@@ -83,20 +83,3 @@ describe('forging a platform data event', () => {
     });
   });
 });
-
-function envelopeOf(event: {
-  id: string;
-  name: string;
-  time: string;
-  tenantId?: string;
-  detail: Record<string, unknown>;
-}) {
-  return {
-    version: '0',
-    id: event.id,
-    source: PLATFORM_EVENT_SOURCE,
-    'detail-type': event.name,
-    time: event.time,
-    detail: { id: event.id, tenantId: event.tenantId, ...event.detail },
-  };
-}
