@@ -28,6 +28,7 @@ function request(
     header: () => undefined,
     hasBody: () => body !== undefined,
     jsonBody: () => body,
+    bodyDigest: () => 'digest',
   };
 }
 
