@@ -4,6 +4,7 @@ import { TenantPolicyService } from '../../shared/services/lifecycle/tenant-poli
 import { httpEvent } from './api-gateway-events.ts';
 import { InMemoryIdempotencyStore } from './fakes/in-memory-idempotency-store.ts';
 import { createLifecycleHarness } from './lifecycle-harness.ts';
+import { testCursorCodec } from './test-cursors.ts';
 import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from './test-issuer.ts';
 
 export interface HttpAnswer {
@@ -32,6 +33,7 @@ export async function createLifecycleHttp() {
         clock: { now: () => new Date() },
       }),
     idempotency,
+    cursors: testCursorCodec(),
     invoker: {
       invoke: async () => {
         throw new Error('no execution function in this harness');
