@@ -24,7 +24,7 @@ export const CLOCK_SKEW_TOLERANCE_SECONDS = 5;
 
 /**
  * The oldest token accepted, counted from its `iat`, whatever its `exp` says: a token minted with
- * a far-off expiry (a misconfigured issuer, a leaked signing key) stops working after a day.
+ * a far-off expiry (a misconfigured issuer or client, a token copied long ago) stops working after a day.
  * Cognito access tokens live one hour by default and 24 h at most; the local issuer's one hour.
  */
 export const MAX_TOKEN_AGE_SECONDS = 24 * 3600;
