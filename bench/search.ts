@@ -169,6 +169,7 @@ async function main() {
     ARTIFACT_BUCKET: 'bench-artifacts',
     COMPLIANCE_LOG_BUCKET: 'bench-compliance',
     LOCAL_SIGNING_KEY_FILE: join(dataDirectory, 'key.pem'),
+    LOCAL_CURSOR_KEY_FILE: join(dataDirectory, 'cursor-key.bin'),
     S3_FORCE_PATH_STYLE: 'true',
   });
 

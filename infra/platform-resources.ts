@@ -3,6 +3,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { acknowledgeWildcardResource } from './compliance-packs.ts';
 import {
   bucketStatements,
+  cursorKeyStatement,
   putEventsStatement,
   signingKeyStatement,
   tableStatements,
@@ -21,6 +22,8 @@ export interface AccessGrants {
   readonly artifacts?: Mode;
   readonly signing?: readonly ('kms:Sign' | 'kms:Verify' | 'kms:GetPublicKey')[];
   readonly putEvents?: boolean;
+  /** Functions that issue pagination cursors: derive the cursor key (kms:GenerateMac). */
+  readonly cursorKey?: boolean;
 }
 
 /**
@@ -58,6 +61,7 @@ export class PlatformResources {
       COMPLIANCE_LOG_BUCKET: storage.complianceLogBucket.bucketName,
       EVENT_BUS_NAME: this.eventBus.eventBusName,
       SIGNING_KEY_ID: storage.signingKey.keyArn,
+      CURSOR_KEY_ID: storage.cursorKey.keyArn,
       JWT_ISSUER: settings.jwtIssuer,
       JWT_AUDIENCE: settings.jwtAudience,
       JWT_JWKS_URL: settings.jwksUrl,
@@ -84,5 +88,6 @@ export class PlatformResources {
     if (grants.signing && grants.signing.length > 0)
       target.allow(signingKeyStatement(signingKey, grants.signing));
     if (grants.putEvents) target.allow(putEventsStatement(this.eventBus.eventBusArn));
+    if (grants.cursorKey) target.allow(cursorKeyStatement(this.storage.cursorKey));
   }
 }

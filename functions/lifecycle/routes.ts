@@ -8,6 +8,7 @@ import {
   PutTenantPolicyBodySchema,
   UpdatePluginBodySchema,
 } from '../../shared/domain/lifecycle-requests.ts';
+import type { CursorCodec } from '../../shared/http/cursor-codec.ts';
 import { created, type HttpRequest, noContent, ok, type RouteHandler } from '../../shared/http/http-types.ts';
 import { withIdempotency } from '../../shared/http/idempotency.ts';
 import { parsePageQuery } from '../../shared/http/pagination.ts';
@@ -22,6 +23,8 @@ export interface LifecycleRouteDependencies {
   readonly pluginServiceFor: (caller: Caller, requestId: string) => PluginService;
   readonly tenantPolicyServiceFor: (caller: Caller, requestId: string) => TenantPolicyService;
   readonly idempotency: IdempotencyStore;
+  /** Seals and opens the cursors of this function's lists (bound to tenant and list). */
+  readonly cursors: CursorCodec;
   readonly invoker: ExecutionInvoker;
   readonly now: () => Date;
 }
@@ -70,8 +73,15 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): Record<string
   const id = (request: HttpRequest) => request.pathParameters.id ?? '';
 
   return {
-    'GET /v1/plugins': async (request) =>
-      ok(await service(request).listPlugins(parsePageQuery(request.query))),
+    'GET /v1/plugins': async (request) => {
+      const { limit, cursor } = parsePageQuery(request.query);
+      const scope = { tenantId: request.caller.tenantId, list: 'installations' };
+      return ok(
+        await deps.cursors.page(cursor, scope, (position) =>
+          service(request).listPlugins({ limit, cursor: position }),
+        ),
+      );
+    },
 
     'POST /v1/plugins': (request) =>
       withIdempotency(request, 'install', deps.idempotency, deps.now, async () => {

@@ -4,6 +4,7 @@ import { authOptionsFrom } from '../../shared/config/platform-env.ts';
 import { createHttpHandler } from '../../shared/http/http-handler.ts';
 import { createLogger } from '../../shared/observability/logger.ts';
 import { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
+import { createCursorCodec } from '../../shared/wiring/cursor-codec.ts';
 import {
   createExecutionInvoker,
   localExecutionTargets,
@@ -41,6 +42,7 @@ export function wireLifecycle(config: LifecycleConfig): LifecycleDependencies {
         clock: adapters.clock,
       }),
     idempotency: new DynamoDbIdempotencyStore(adapters.documentClient, config.PLUGINS_TABLE),
+    cursors: createCursorCodec(config),
     invoker: createExecutionInvoker(config),
     now: () => adapters.clock.now(),
   };

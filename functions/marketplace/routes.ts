@@ -11,6 +11,7 @@ import {
   VersionsQuerySchema,
 } from '../../shared/domain/marketplace.ts';
 import { ReviewInputSchema } from '../../shared/domain/review.ts';
+import type { CursorCodec } from '../../shared/http/cursor-codec.ts';
 import { created, type HttpRequest, noContent, ok, type RouteHandler } from '../../shared/http/http-types.ts';
 import { parsePageQuery } from '../../shared/http/pagination.ts';
 import { parseWith } from '../../shared/http/parse-request.ts';
@@ -20,6 +21,8 @@ import type { PluginMarketplaceService } from '../../shared/services/marketplace
 
 export interface MarketplaceRouteDependencies {
   readonly marketplace: PluginMarketplaceService;
+  /** Seals and opens the cursors of this function's lists (bound to tenant and list). */
+  readonly cursors: CursorCodec;
 }
 
 const actorOf = (caller: Caller, requestId: string): MarketplaceActor => ({
@@ -35,10 +38,24 @@ const versionPath = (request: HttpRequest) => parseWith(VersionPathSchema, reque
 /** Method + path → boundary schema → service call → response; nothing else. */
 export function marketplaceRoutes({
   marketplace,
+  cursors,
 }: MarketplaceRouteDependencies): Record<string, RouteHandler> {
+  /**
+   * A cursor opens only for the caller's tenant and the list named here. A search position also
+   * carries its query's fingerprint, checked by the search once the seal is verified, so a search
+   * cursor pasted onto another query is refused as well.
+   */
+  const scope = (request: HttpRequest, list: string) => ({ tenantId: request.caller.tenantId, list });
+
   return {
-    'GET /v1/marketplace/plugins': async (request) =>
-      ok(await marketplace.searchPlugins(parseWith(SearchParametersSchema, request.query, 'query'))),
+    'GET /v1/marketplace/plugins': async (request) => {
+      const { cursor, ...parameters } = parseWith(SearchParametersSchema, request.query, 'query');
+      return ok(
+        await cursors.page(cursor, scope(request, 'marketplace-search'), (position) =>
+          marketplace.searchPlugins({ ...parameters, cursor: position }),
+        ),
+      );
+    },
     'POST /v1/marketplace/plugins': async (request) => {
       const body = parseWith(PublishRequestSchema, request.jsonBody());
       return created(await marketplace.publish(body, actorOf(request.caller, request.requestId)));
@@ -84,8 +101,15 @@ export function marketplaceRoutes({
         ),
       );
     },
-    'GET /v1/marketplace/plugins/{id}/reviews': async (request) =>
-      ok(await marketplace.listReviews(pluginPath(request).id, parsePageQuery(request.query))),
+    'GET /v1/marketplace/plugins/{id}/reviews': async (request) => {
+      const { id } = pluginPath(request);
+      const { limit, cursor } = parsePageQuery(request.query);
+      return ok(
+        await cursors.page(cursor, scope(request, `reviews:${id}`), (position) =>
+          marketplace.listReviews(id, { limit, cursor: position }),
+        ),
+      );
+    },
     'PUT /v1/marketplace/plugins/{id}/reviews/mine': async (request) => {
       const { id } = pluginPath(request);
       const input = parseWith(ReviewInputSchema, request.jsonBody());
@@ -100,13 +124,14 @@ export function marketplaceRoutes({
       await marketplace.deleteReview(pluginPath(request).id, actorOf(request.caller, request.requestId));
       return noContent();
     },
-    'GET /v1/plugins/updates': async (request) =>
-      ok(
-        await marketplace.checkUpdates(
-          actorOf(request.caller, request.requestId),
-          parsePageQuery(request.query),
+    'GET /v1/plugins/updates': async (request) => {
+      const { limit, cursor } = parsePageQuery(request.query);
+      return ok(
+        await cursors.page(cursor, scope(request, 'plugin-updates'), (position) =>
+          marketplace.checkUpdates(actorOf(request.caller, request.requestId), { limit, cursor: position }),
         ),
-      ),
+      );
+    },
     'POST /v1/publishers/keys': async (request) => {
       const body = parseWith(RegisterPublisherKeyRequestSchema, request.jsonBody());
       const { key, isNew } = await marketplace.registerPublisherKey(

@@ -11,6 +11,7 @@ import { CatalogueSearch } from '../../shared/services/marketplace/catalogue-sea
 import type { CatalogueSnapshots } from '../../shared/services/marketplace/catalogue-snapshots.ts';
 import type { MarketplaceCatalogue } from '../../shared/services/marketplace/marketplace-catalogue.ts';
 import { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
+import { createCursorCodec } from '../../shared/wiring/cursor-codec.ts';
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
 import { createPlatformStores } from '../../shared/wiring/platform-stores.ts';
 import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
@@ -70,7 +71,12 @@ export function wireMarketplace(
     ids: adapters.ids,
     search,
   });
-  return { verifier: createTokenVerifier(authOptionsFrom(config)), logger, marketplace };
+  return {
+    verifier: createTokenVerifier(authOptionsFrom(config)),
+    logger,
+    marketplace,
+    cursors: createCursorCodec(config),
+  };
 }
 
 export function createMarketplaceHandler(dependencies: MarketplaceDependenciesWired) {

@@ -67,6 +67,11 @@ export function signingKeyStatement(
   return new PolicyStatement({ actions: [...actions], resources: [key.keyArn] });
 }
 
+/** Only GenerateMac: the functions derive the cursor key and never verify or manage the KMS key. */
+export function cursorKeyStatement(key: IKey): PolicyStatement {
+  return new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] });
+}
+
 export function putEventsStatement(eventBusArn: string): PolicyStatement {
   return new PolicyStatement({ actions: ['events:PutEvents'], resources: [eventBusArn] });
 }

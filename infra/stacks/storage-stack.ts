@@ -37,6 +37,8 @@ export class StorageStack extends Stack {
   readonly logKey: Key;
   /** Signs release statements (ECDSA P-256); private half never leaves KMS. */
   readonly signingKey: Key;
+  /** Derives the key that authenticates pagination cursors (HMAC_256); material never leaves KMS. */
+  readonly cursorKey: Key;
   readonly accessLogBucket: Bucket;
   readonly artifactBucket: Bucket;
   readonly complianceLogBucket: Bucket;
@@ -102,6 +104,19 @@ export class StorageStack extends Stack {
       description: 'Gradiant Plugins: signs marketplace release statements (ECDSA P-256, SHA-256)',
       keySpec: KeySpec.ECC_NIST_P256,
       keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // A KMS HMAC key rather than a Secrets Manager secret: the functions that issue cursors derive
+    // their in-memory key from it with one GenerateMac per cold start (shared/adapters/aws/
+    // kms-cursor-key.ts), so no secret value exists to read or leak, no rotation Lambda is needed
+    // and no new SDK client ships. KMS has no automatic rotation for HMAC keys (cdk-nag checks
+    // rotation on symmetric keys only); rotating means a new key or label, after which clients
+    // start their lists again. Retained like every key here (the stateful stack never deletes one).
+    this.cursorKey = new Key(this, 'CursorKey', {
+      alias: keyName('cursor'),
+      description: 'Gradiant Plugins: derives the key that authenticates pagination cursors (HMAC-SHA-256)',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

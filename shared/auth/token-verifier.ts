@@ -16,6 +16,26 @@ export type TokenVerifier = (authorizationHeader: string | undefined) => Promise
 const ALLOWED_ALGORITHMS = ['ES256', 'RS256'];
 
 /**
+ * How far the issuer's clock may run ahead of or behind this function's, in seconds, applied to
+ * `exp`, `nbf` and `iat`. Lambda and the identity provider both sync to NTP (Amazon Time Sync), so
+ * a few seconds covers the skew that remains; a larger value would stretch every token's life.
+ */
+export const CLOCK_SKEW_TOLERANCE_SECONDS = 5;
+
+/**
+ * The oldest token accepted, counted from its `iat`, whatever its `exp` says: a token minted with
+ * a far-off expiry (a misconfigured issuer or client, a token copied long ago) stops working after a day.
+ * Cognito access tokens live one hour by default and 24 h at most; the local issuer's one hour.
+ */
+export const MAX_TOKEN_AGE_SECONDS = 24 * 3600;
+
+/**
+ * Without `exp` a stolen token would work forever, and without `iat` its age is unknown; jose
+ * accepts either missing unless told otherwise. `iat` in the future (beyond the skew) is refused.
+ */
+const REQUIRED_CLAIMS = ['exp', 'iat'];
+
+/**
  * One verifier for API Gateway and the local platform. In AWS the HTTP API's JWT authorizer has
  * already turned away bad tokens; this runs again so that tenant and scopes come from claims this
  * code verified itself, never from an upstream we merely trust.
@@ -37,7 +57,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ALLOWED_ALGORITHMS,
-        clockTolerance: 5,
+        clockTolerance: CLOCK_SKEW_TOLERANCE_SECONDS,
+        maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+        requiredClaims: REQUIRED_CLAIMS,
       }));
     } catch (error) {
       throw new UnauthenticatedError('The bearer token is invalid or expired.', error);

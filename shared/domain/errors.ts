@@ -39,6 +39,19 @@ export class ValidationError extends DomainError {
   }
 }
 
+/**
+ * A pagination cursor this API did not issue for this caller and this list: forged, edited,
+ * truncated, expired by a key change or pasted from another tenant or list.
+ */
+export class InvalidCursorError extends DomainError {
+  constructor(cause?: unknown) {
+    super('INVALID_CURSOR', 'The cursor is not one this API issued for this list; start again without it.', {
+      field: 'cursor',
+      cause,
+    });
+  }
+}
+
 export class UnauthenticatedError extends DomainError {
   constructor(message = 'A valid bearer token is required.', cause?: unknown) {
     super('UNAUTHENTICATED', message, { cause });

@@ -12,7 +12,7 @@ import type {
   PublicRouteHandler,
   RouteHandler,
 } from './http-types.ts';
-import { headerOf, parseJsonBody } from './parse-request.ts';
+import { bodyDigestOf, headerOf, parseJsonBody } from './parse-request.ts';
 import { problemResponse } from './problem.ts';
 import { type HttpFunctionName, type RouteDefinition, routesOf } from './route-table.ts';
 
@@ -73,6 +73,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         header: (name: string) => headerOf(event, name),
         jsonBody: () => parseJsonBody(event),
         hasBody: () => event.body !== undefined && event.body !== null && event.body !== '',
+        bodyDigest: () => bodyDigestOf(event),
       };
       if (!route.isAuthenticated) return render(await (handler as PublicRouteHandler)(base), requestId);
       const verify = await options.verifier();

@@ -15,6 +15,11 @@ export interface HttpRequest {
   jsonBody(): unknown;
   /** False when the request carries no body at all (optional-body routes treat it as `{}`). */
   hasBody(): boolean;
+  /**
+   * SHA-256 (hex) of the body bytes exactly as received, whether or not they are valid JSON. The
+   * idempotency fingerprint: it never walks or re-serialises the caller's structure.
+   */
+  bodyDigest(): string;
 }
 
 export interface HttpResponse {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { DomainError } from '../domain/errors.ts';
 import type { IdempotencyStore } from '../ports/idempotency-store.ts';
 import type { HttpRequest, HttpResponse } from './http-types.ts';
@@ -9,7 +8,9 @@ const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 /**
  * `Idempotency-Key` for unsafe requests: the first request with a key runs and its answer (success
  * or 4xx refusal) is kept for 24 h; a retry with the same key and body gets that answer again; the
- * same key with another body is a 422. A 5xx frees the key so a retry can run.
+ * same key with another body (byte for byte) is a 422. A 5xx frees the key so a retry can run. The
+ * body is fingerprinted before it is parsed, so a body the route refuses is refused with the same
+ * 4xx whether or not it carried a key.
  */
 export async function withIdempotency(
   request: HttpRequest,
@@ -31,8 +32,7 @@ export async function withIdempotency(
   }
   const tenantId = request.caller.tenantId;
   const scopeKey = `${scope}:${request.pathParameters.id ?? ''}`;
-  const hash = createHash('sha256').update(JSON.stringify(request.jsonBody())).digest('hex');
-  const claim = await store.claim(tenantId, scopeKey, key, hash, now());
+  const claim = await store.claim(tenantId, scopeKey, key, request.bodyDigest(), now());
   if (claim.kind === 'mismatch') {
     throw new DomainError(
       'IDEMPOTENCY_KEY_REUSED',

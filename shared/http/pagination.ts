@@ -4,7 +4,8 @@ import { parseWith } from './parse-request.ts';
 
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
+  /** Opaque; its length and content are judged by the cursor codec, so every bad cursor is INVALID_CURSOR. */
+  cursor: z.string().optional(),
 });
 
 export function parsePageQuery(query: Readonly<Record<string, string>>): PageRequest {

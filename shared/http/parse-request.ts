@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { DomainError, ValidationError } from '../domain/errors.ts';
 import type { HttpEvent } from './http-types.ts';
@@ -11,6 +12,21 @@ export function headerOf(event: HttpEvent, name: string): string | undefined {
     if (key.toLowerCase() === wanted) return value;
   }
   return undefined;
+}
+
+/** The body as API Gateway received it: base64 is decoded, nothing else is touched. */
+function bodyBytes(event: HttpEvent): Buffer {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+/**
+ * Hashes the bytes, not the parsed value: serialising a parsed body recurses once per nesting
+ * level, so a body nested ~10,000 deep overflowed the stack (a 500 with an Idempotency-Key, a 400
+ * without). A linear hash of the bytes answers every body, valid JSON or not, in the same way.
+ */
+export function bodyDigestOf(event: HttpEvent): string {
+  return createHash('sha256').update(bodyBytes(event)).digest('hex');
 }
 
 export function parseJsonBody(event: HttpEvent): unknown {

@@ -8,6 +8,7 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../do
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  INVALID_CURSOR: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   ROUTE_NOT_FOUND: 404,

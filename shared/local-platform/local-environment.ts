@@ -39,6 +39,7 @@ export function buildLocalEnvironment(options: {
     COMPLIANCE_LOG_BUCKET: LOCAL_BUCKET_NAMES.complianceLog,
     EVENT_BUS_NAME: 'gradiant-plugins-local',
     LOCAL_SIGNING_KEY_FILE: join(options.dataDirectory, 'keys', 'platform-signing-key.pem'),
+    LOCAL_CURSOR_KEY_FILE: join(options.dataDirectory, 'keys', 'cursor-key.bin'),
     JWT_ISSUER: options.issuer.issuer,
     JWT_AUDIENCE: options.issuer.audience,
     JWT_JWKS: JSON.stringify(options.issuer.jwks),

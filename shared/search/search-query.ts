@@ -27,7 +27,8 @@ export const SearchParametersSchema = z.object({
     .pipe(z.array(z.string().regex(TAG, 'each tag is a lowercase slug')).max(MAX_TAG_FILTERS)),
   sort: z.enum(SEARCH_SORTS).default('relevance'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(512).optional(),
+  /** Opaque; judged by the cursor codec, so every bad cursor is INVALID_CURSOR. */
+  cursor: z.string().optional(),
 });
 export type SearchParameters = z.infer<typeof SearchParametersSchema>;
 

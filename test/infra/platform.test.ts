@@ -19,6 +19,7 @@ const PLATFORM_ENVIRONMENT = [
   'COMPLIANCE_LOG_BUCKET',
   'EVENT_BUS_NAME',
   'SIGNING_KEY_ID',
+  'CURSOR_KEY_ID',
   'JWT_ISSUER',
   'JWT_AUDIENCE',
   'JWT_JWKS_URL',
@@ -398,6 +399,26 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       expect(text).not.toMatch(/EhrTable/);
       expect(text).not.toMatch(/ComplianceLogBucket/);
       expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+    });
+
+    it('lets only the functions that issue cursors derive the cursor key, and only with GenerateMac', () => {
+      const cursorStatements = (template: Template, prefix: string) =>
+        statementsOf(template, prefix).filter((statement) =>
+          [statement.Action].flat().includes('kms:GenerateMac'),
+        );
+
+      for (const prefix of ['LifecycleFunctionRolePolicy', 'MarketplaceFunctionRolePolicy']) {
+        const [statement, ...others] = cursorStatements(api, prefix);
+        expect(others).toEqual([]);
+        expect(statement?.Action).toBe('kms:GenerateMac');
+        expect(JSON.stringify(statement?.Resource)).toMatch(/CursorKey/);
+      }
+      expect(cursorStatements(api, 'PlatformFunctionRolePolicy')).toEqual([]);
+      expect(cursorStatements(execution, 'ExecutionHandlerRolePolicy')).toEqual([]);
+      storage.hasResourceProperties('AWS::KMS::Key', {
+        KeySpec: 'HMAC_256',
+        KeyUsage: 'GENERATE_VERIFY_MAC',
+      });
     });
 
     it('lets the execution function read artifacts and use EHR data but never sign', () => {

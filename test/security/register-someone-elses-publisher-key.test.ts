@@ -10,6 +10,7 @@ import {
   publisherKeyPair,
 } from '../support/fakes/in-memory-marketplace-harness.ts';
 import { createLifecycleHarness, SAMPLE_CODE, sampleMetadata } from '../support/lifecycle-harness.ts';
+import { testCursorCodec } from '../support/test-cursors.ts';
 
 /**
  * Attack: register another publisher's public key (it is public: it verifies their artifacts) as
@@ -23,7 +24,7 @@ describe('security: registering someone else’s publisher key', () => {
   /** The marketplace's HTTP routes over in-memory ports: schema, service and problem mapping. */
   function marketplace() {
     const harness = createMarketplaceHarness();
-    const routes = marketplaceRoutes({ marketplace: harness.service });
+    const routes = marketplaceRoutes({ marketplace: harness.service, cursors: testCursorCodec() });
     async function call(
       routeKey: string,
       tenant: string,
@@ -41,6 +42,7 @@ describe('security: registering someone else’s publisher key', () => {
         header: () => undefined,
         hasBody: () => body !== undefined,
         jsonBody: () => body,
+        bodyDigest: () => 'digest',
       };
       try {
         const response = await handler(request);

@@ -7,13 +7,17 @@ export const TEST_AUDIENCE = 'gradiant-plugins';
 export async function createTestIssuer() {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwks: JSONWebKeySet = { keys: [{ ...(await exportJWK(publicKey)), kid: 'test', alg: 'ES256' }] };
-  const sign = (claims: Record<string, unknown>, options: { expiresIn?: string; issuer?: string } = {}) => {
+  /** `null` leaves a claim out, as a careless or hostile issuer might. `issuedAt` is epoch seconds. */
+  const sign = (
+    claims: Record<string, unknown>,
+    options: { expiresIn?: string | number | null; issuedAt?: number | null; issuer?: string } = {},
+  ) => {
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', kid: 'test' })
       .setIssuer(options.issuer ?? TEST_ISSUER)
-      .setAudience(TEST_AUDIENCE)
-      .setIssuedAt();
-    jwt.setExpirationTime(options.expiresIn ?? '5m');
+      .setAudience(TEST_AUDIENCE);
+    if (options.issuedAt !== null) jwt.setIssuedAt(options.issuedAt);
+    if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '5m');
     return jwt.sign(privateKey);
   };
   return {

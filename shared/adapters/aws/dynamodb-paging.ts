@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../ports/page.ts';
-import { decodeCursor, encodeCursor } from './dynamodb-cursor.ts';
+import { decodeStartKey, encodeStartKey } from './dynamodb-start-key.ts';
 
 /**
  * Queries one page and asks for one item more than the page holds, so `nextCursor` is present only
@@ -19,7 +19,7 @@ export async function queryPage<T>(
     new QueryCommand({
       ...input,
       Limit: page.limit + 1,
-      ExclusiveStartKey: decodeCursor(page.cursor, partition),
+      ExclusiveStartKey: decodeStartKey(page.cursor, partition),
     }),
   );
   const raw = result.Items ?? [];
@@ -30,7 +30,7 @@ export async function queryPage<T>(
     items: pageItems.map(toItem),
     nextCursor:
       hasMore && last
-        ? encodeCursor(Object.fromEntries(keyAttributes.map((name) => [name, last[name]])))
+        ? encodeStartKey(Object.fromEntries(keyAttributes.map((name) => [name, last[name]])))
         : undefined,
   };
 }

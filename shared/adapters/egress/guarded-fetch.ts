@@ -1,10 +1,10 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { HostError } from '../../sandbox/errors.ts';
 import type { HttpRequestInit, HttpResponse } from '../../sandbox/host.ts';
-import { isPrivateAddress } from './private-addresses.ts';
+import { isPrivateAddress, unbracketed } from './private-addresses.ts';
 
 export interface EgressOptions {
   /** Cap on a response body; larger ones fail the call instead of filling the host's memory. */
@@ -13,6 +13,8 @@ export interface EgressOptions {
   readonly timeoutMs: number;
   /** Tests and the local platform only: reach loopback and private networks, and plain http. */
   readonly allowPrivateNetwork?: boolean;
+  /** The resolver whose answers are judged; `dns.lookup` unless a test plays a hostile DNS server. */
+  readonly resolve?: typeof dnsLookup;
 }
 
 export type PluginFetch = (url: string, init: HttpRequestInit) => Promise<HttpResponse>;
@@ -25,8 +27,9 @@ export type PluginFetch = (url: string, init: HttpRequestInit) => Promise<HttpRe
  * and a response size limit.
  */
 export function createGuardedFetch(options: EgressOptions): PluginFetch {
+  const resolve = options.resolve ?? dnsLookup;
   const guardedLookup: LookupFunction = (hostname, lookupOptions, callback) => {
-    dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
+    resolve(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
       const allowed = addresses.filter(
         (entry) => options.allowPrivateNetwork || !isPrivateAddress(entry.address),
@@ -72,9 +75,15 @@ export function createGuardedFetch(options: EgressOptions): PluginFetch {
     });
 }
 
+/**
+ * A URL naming an address connects without a lookup, so the literal is judged here. The WHATWG
+ * parser has already normalised it (`[::ffff:127.0.0.1]` → `[::ffff:7f00:1]`, `2130706433` →
+ * `127.0.0.1`); anything that looks numeric but is not a valid address is refused.
+ */
 function isLiteralPrivate(hostname: string): boolean {
-  const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-  return /^[\d.]+$/.test(bare) || bare.includes(':') ? isPrivateAddress(bare) : bare === 'localhost';
+  const bare = unbracketed(hostname).toLowerCase();
+  if (isIP(bare) !== 0 || /^[\d.]+$/.test(bare) || bare.includes(':')) return isPrivateAddress(bare);
+  return bare === 'localhost' || bare.endsWith('.localhost');
 }
 
 function collect(response: IncomingMessage, maxBytes: number): Promise<HttpResponse> {

@@ -1,7 +1,7 @@
 import type { CatalogueEntry } from '../../domain/marketplace.ts';
 import type { Clock } from '../../ports/clock.ts';
-import { decodeSearchCursor, encodeSearchCursor, fingerprintOf } from '../../search/search-cursor.ts';
 import { type SearchDocument, SearchIndex } from '../../search/search-index.ts';
+import { decodeSearchPosition, encodeSearchPosition, fingerprintOf } from '../../search/search-position.ts';
 import { parseSearchQuery, type SearchParameters } from '../../search/search-query.ts';
 import type { CatalogueSnapshots } from './catalogue-snapshots.ts';
 import type { MarketplaceCatalogue } from './marketplace-catalogue.ts';
@@ -96,12 +96,12 @@ export class CatalogueSearch {
     const terms = parseSearchQuery(parameters.query);
     const tags = [...new Set(parameters.tags)].sort();
     const fingerprint = fingerprintOf([terms, tags, parameters.sort]);
-    const offset = decodeSearchCursor(parameters.cursor, fingerprint);
+    const offset = decodeSearchPosition(parameters.cursor, fingerprint);
     const result = index.search({ terms, tags, sort: parameters.sort, offset, limit: parameters.limit });
     const next = offset + result.items.length;
     return {
       items: result.items.map((document) => document.entry),
-      ...(next < result.total ? { nextCursor: encodeSearchCursor(next, fingerprint) } : {}),
+      ...(next < result.total ? { nextCursor: encodeSearchPosition(next, fingerprint) } : {}),
       total: result.total,
       facets: result.facets,
     };

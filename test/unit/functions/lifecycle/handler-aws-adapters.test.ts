@@ -40,6 +40,7 @@ describe('lifecycle handler over the AWS adapters', () => {
       COMPLIANCE_LOG_BUCKET: 'compliance-bucket',
       EVENT_BUS_NAME: 'plugins-bus',
       SIGNING_KEY_ID: KEY_ID,
+      CURSOR_KEY_ID: 'alias/cursor-key',
       EXECUTION_FUNCTION_NAME: 'execution-fn',
     });
     handler = createLifecycleHandler(wireLifecycle(config));

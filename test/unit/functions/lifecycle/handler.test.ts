@@ -10,6 +10,7 @@ import { TenantPolicyService } from '../../../../shared/services/lifecycle/tenan
 import { httpEvent } from '../../../support/api-gateway-events.ts';
 import { InMemoryIdempotencyStore } from '../../../support/fakes/in-memory-idempotency-store.ts';
 import { createLifecycleHarness, SAMPLE_CODE, sampleMetadata } from '../../../support/lifecycle-harness.ts';
+import { testCursorCodec } from '../../../support/test-cursors.ts';
 import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from '../../../support/test-issuer.ts';
 
 const context = {} as never;
@@ -41,6 +42,7 @@ describe('lifecycle handler', () => {
           clock: { now: () => new Date() },
         }),
       idempotency: new InMemoryIdempotencyStore(),
+      cursors: testCursorCodec(),
       invoker: {
         invoke: async (invocation) => {
           invocations.push(invocation);

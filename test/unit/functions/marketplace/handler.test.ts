@@ -1,6 +1,6 @@
 import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GenerateMacCommand, GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DynamoDBDocumentClient,
@@ -75,6 +75,7 @@ describe('marketplace handler', () => {
       ARTIFACT_BUCKET: 'artifact-bucket',
       COMPLIANCE_LOG_BUCKET: 'compliance-bucket',
       SIGNING_KEY_ID: 'alias/platform-signing',
+      CURSOR_KEY_ID: 'alias/cursor-key',
     });
   });
 
@@ -90,6 +91,7 @@ describe('marketplace handler', () => {
     kms.on(GetPublicKeyCommand).resolves({
       PublicKey: createPublicKey(platformKey.privateKey).export({ format: 'der', type: 'spki' }),
     });
+    kms.on(GenerateMacCommand).resolves({ Mac: new Uint8Array(32).fill(7) });
   });
 
   it('searches the catalogue loaded from the catalogue index, with facets', async () => {

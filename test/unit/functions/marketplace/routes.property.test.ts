@@ -4,6 +4,7 @@ import { marketplaceRoutes } from '../../../../functions/marketplace/routes.ts';
 import type { HttpRequest } from '../../../../shared/http/http-types.ts';
 import { toProblem } from '../../../../shared/http/problem.ts';
 import { createMarketplaceHarness } from '../../../support/fakes/in-memory-marketplace-harness.ts';
+import { testCursorCodec } from '../../../support/test-cursors.ts';
 
 const ALL_SCOPES = new Set([
   'marketplace:publish',
@@ -28,6 +29,7 @@ function request(
     header: () => undefined,
     hasBody: () => body !== undefined,
     jsonBody: () => body,
+    bodyDigest: () => 'digest',
   };
 }
 
@@ -35,7 +37,7 @@ describe('marketplace request parsers (property)', () => {
   it('answers any JSON body, path and query with a 2xx or a 4xx problem, never a 5xx', async () => {
     const { service, publish, publisher } = createMarketplaceHarness();
     await publish('lab-viewer', '1.0.0');
-    const routes = marketplaceRoutes({ marketplace: service });
+    const routes = marketplaceRoutes({ marketplace: service, cursors: testCursorCodec() });
     const routeKeys = Object.keys(routes);
     const segment = fc.oneof(
       fc.constantFrom('lab-viewer', '1.0.0', 'updates', '..', '', publisher.keyId),

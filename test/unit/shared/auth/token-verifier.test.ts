@@ -1,6 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier, type TokenVerifier } from '../../../../shared/auth/token-verifier.ts';
+import {
+  createTokenVerifier,
+  MAX_TOKEN_AGE_SECONDS,
+  type TokenVerifier,
+} from '../../../../shared/auth/token-verifier.ts';
 import { UnauthenticatedError } from '../../../../shared/domain/errors.ts';
+import { loadLocalIssuer } from '../../../../shared/local-platform/local-issuer.ts';
 import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from '../../../support/test-issuer.ts';
 
 describe('createTokenVerifier', () => {
@@ -39,5 +47,26 @@ describe('createTokenVerifier', () => {
     await expect(verify(`Bearer ${unsigned}`)).rejects.toBeInstanceOf(UnauthenticatedError);
     await expect(verify(`Bearer ${header}.${payload}.AAAA`)).rejects.toBeInstanceOf(UnauthenticatedError);
     await expect(verify(`Bearer ${noTenant}`)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+});
+
+describe('createTokenVerifier with the local issuer', () => {
+  it('accepts the dev tokens the local platform issues', async () => {
+    const issuer = await loadLocalIssuer(mkdtempSync(join(tmpdir(), 'local-issuer-')));
+    const verify = createTokenVerifier({
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      jwks: issuer.jwks,
+    });
+    const { access_token: token, expires_in: expiresIn } = await issuer.issue({
+      tenantId: 't-acme',
+      subject: 'dev-user',
+      scopes: ['plugins:read'],
+    });
+
+    const caller = await verify(`Bearer ${token}`);
+
+    expect(caller).toMatchObject({ tenantId: 't-acme', userId: 'dev-user' });
+    expect(expiresIn).toBeLessThanOrEqual(MAX_TOKEN_AGE_SECONDS);
   });
 });

@@ -62,13 +62,13 @@ describe('DynamoDbInstallationRepository against DynamoDB Local', () => {
 
     expect(globexPage.items.map((item) => item.pluginId)).toEqual(['foxtrot']);
     await expect(repository.list(globex, { limit: 1, cursor: acmeCursor })).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
+      code: 'INVALID_CURSOR',
     });
   });
 
   it('refuses a cursor it did not issue', async () => {
     await expect(repository.list(acme, { limit: 1, cursor: 'not-a-cursor' })).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
+      code: 'INVALID_CURSOR',
     });
   });
 });

@@ -80,7 +80,7 @@ describe('CatalogueSearch', () => {
     const first = await search.search({ ...all, limit: 1 });
 
     await expect(search.search({ ...all, query: 'other', cursor: first.nextCursor })).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
+      code: 'INVALID_CURSOR',
     });
   });
 });

@@ -40,6 +40,7 @@ describe('seedDemoMarketplaceFromEnvironment (DynamoDB Local + s3rver)', () => {
       ARTIFACT_BUCKET: 'seed-artifacts',
       COMPLIANCE_LOG_BUCKET: 'seed-compliance',
       LOCAL_SIGNING_KEY_FILE: join(dataDirectory, 'keys', 'platform-signing-key.pem'),
+      LOCAL_CURSOR_KEY_FILE: join(dataDirectory, 'keys', 'cursor-key.bin'),
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     };
