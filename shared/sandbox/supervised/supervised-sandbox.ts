@@ -172,6 +172,12 @@ export class SupervisedSandbox {
             () => this.#send(worker, { type: 'consumeReply', requestId: message.requestId, failed: true }),
           );
         return;
+      case 'release':
+        // A lost refund only over-counts, so the worker does not wait for it.
+        this.#counters
+          .release(message.key, message.amount, message.windowMs, message.at)
+          .then(undefined, () => {});
+        return;
       case 'security':
         notify(this.#options.onSecurityEvent, message.event);
         return;

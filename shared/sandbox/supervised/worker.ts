@@ -88,6 +88,11 @@ const remoteCounters: UsageCounters = {
       });
     });
   },
+  // IPC keeps order, so the supervisor starts a refund before any later consume of this worker.
+  release(key, amount, windowMs, at) {
+    if (amount > 0) send({ type: 'release', key, amount, windowMs, at });
+    return Promise.resolve();
+  },
 };
 
 const sandbox = new PluginSandbox({
@@ -132,7 +137,13 @@ process.on('message', (raw: SupervisorMessage) => {
     const waiter = consumeWaiters.get(raw.requestId);
     consumeWaiters.delete(raw.requestId);
     if ('failed' in raw) waiter?.reject(new Error('usage counters unavailable'));
-    else waiter?.resolve({ allowed: raw.allowed, observed: raw.observed });
+    else {
+      waiter?.resolve(
+        raw.at === undefined
+          ? { allowed: raw.allowed, observed: raw.observed }
+          : { allowed: raw.allowed, observed: raw.observed, at: raw.at },
+      );
+    }
   }
 });
 

@@ -201,7 +201,10 @@ describe('PluginSandbox with a class-based host', () => {
 describe('PluginSandbox when the usage counters fail', () => {
   it('fails closed: the run ends with SandboxCrashed instead of running unmetered', async () => {
     const failing = createTestSandbox({
-      counters: { consume: () => Promise.reject(new Error('store down')) },
+      counters: {
+        consume: () => Promise.reject(new Error('store down')),
+        release: () => Promise.reject(new Error('store down')),
+      },
     });
 
     const result = await failing.run('export default { execute() { return 1; } };');
