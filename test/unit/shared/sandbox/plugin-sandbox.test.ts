@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RATE_WINDOW_MS } from '../../../../shared/sandbox/limits.ts';
+import { InMemoryUsageCounters, type UsageCounters } from '../../../../shared/sandbox/usage-counters.ts';
 import { pluginWith, recordingHost } from '../../../support/sandbox/recording-host.ts';
 import { createTestSandbox } from '../../../support/sandbox/sandbox-harness.ts';
 
@@ -199,7 +201,7 @@ describe('PluginSandbox with a class-based host', () => {
 });
 
 describe('PluginSandbox when the usage counters fail', () => {
-  it('fails closed: the run ends with SandboxCrashed instead of running unmetered', async () => {
+  it('fails closed: the run is refused with RateLimited instead of running unmetered', async () => {
     const failing = createTestSandbox({
       counters: {
         consume: () => Promise.reject(new Error('store down')),
@@ -209,7 +211,58 @@ describe('PluginSandbox when the usage counters fail', () => {
 
     const result = await failing.run('export default { execute() { return 1; } };');
 
-    expect(result).toMatchObject({ ok: false, error: { code: 'SandboxCrashed' } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'RateLimited', message: 'the CPU budget cannot be checked right now; retry later' },
+    });
+    await failing.sandbox.dispose();
+  });
+});
+
+describe('PluginSandbox CPU reservations', () => {
+  const KEY = 't-clinic-a/test-plugin/cpuMs';
+
+  it('gives back the unused part of its reservation, so the counter holds only what the run used', async () => {
+    const counters = new InMemoryUsageCounters();
+    const metered = createTestSandbox({ counters });
+
+    const result = await metered.run('export default { execute() { return 1; } };');
+    const total = await counters.consume(KEY, 0, 1_000, RATE_WINDOW_MS);
+
+    expect(result).toMatchObject({ ok: true, value: 1 });
+    expect(total.observed).toBeCloseTo(result.usage.cpuMs, 1);
+    await metered.sandbox.dispose();
+  });
+
+  it('stops a spinning run with CpuBudgetExceeded once its next reservation is refused', async () => {
+    const counters = new InMemoryUsageCounters();
+    await counters.consume(KEY, 960, Number.POSITIVE_INFINITY, RATE_WINDOW_MS);
+    const metered = createTestSandbox({ counters });
+    const limits = { cpuMsPerMinute: 1_000, timeoutMs: 5_000 };
+
+    const result = await metered.run('export default { execute() { for (;;) {} } };', { limits });
+    const total = await counters.consume(KEY, 0, 1_000, RATE_WINDOW_MS);
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'CpuBudgetExceeded' } });
+    expect(result.usage.cpuMs).toBeGreaterThan(0);
+    expect(total.observed).toBeCloseTo(960 + result.usage.cpuMs, 1);
+    expect(metered.exceeded).toContainEqual(expect.objectContaining({ resource: 'cpu', limit: 1_000 }));
+    await metered.sandbox.dispose();
+  });
+
+  it('refuses a run whose counter store fails before it starts, and never reaches the host', async () => {
+    const host = recordingHost();
+    const counters: UsageCounters = {
+      consume: () => Promise.reject(new Error('store down')),
+      release: () => Promise.reject(new Error('store down')),
+    };
+    const failing = createTestSandbox({ counters });
+
+    const result = await failing.run(pluginWith(`return api.patients.get('p-a1');`), { host });
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'RateLimited' }, usage: { cpuMs: 0 } });
+    expect(host.calls).toEqual([]);
+    expect(failing.exceeded).toEqual([]);
     await failing.sandbox.dispose();
   });
 });
