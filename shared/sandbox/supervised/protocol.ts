@@ -23,6 +23,7 @@ export const HOST_METHODS = [
   'storage.delete',
   'storage.list',
   'storage.bytesUsed',
+  'storage.setWithinQuota',
   'fetch',
 ] as const;
 export type HostMethod = (typeof HOST_METHODS)[number];
@@ -89,5 +90,6 @@ export interface WorkerRunRequest {
   limits?: Record<string, number>;
   hasStorage: boolean;
   hasStorageBytesUsed: boolean;
+  hasStorageSetWithinQuota: boolean;
   hasFetch: boolean;
 }

@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createInMemoryPluginStorage } from '../../../../shared/sandbox/in-memory-plugin-storage.ts';
 import { RATE_WINDOW_MS } from '../../../../shared/sandbox/limits.ts';
+import type { JsonValue } from '../../../../shared/sandbox/schemas.ts';
 import { InMemoryUsageCounters, type UsageCounters } from '../../../../shared/sandbox/usage-counters.ts';
 import { pluginWith, recordingHost } from '../../../support/sandbox/recording-host.ts';
 import { createTestSandbox } from '../../../support/sandbox/sandbox-harness.ts';
 
-const { sandbox, run } = createTestSandbox();
+const { sandbox, run, exceeded } = createTestSandbox();
 afterAll(() => sandbox.dispose());
 
 describe('PluginSandbox.run', () => {
@@ -96,6 +98,36 @@ describe('PluginSandbox.run', () => {
 
     expect(result).toMatchObject({ ok: true, value: 'QuotaExceeded' });
     expect(result.usage.storageBytes).toBe(8);
+  });
+
+  it('leaves the quota check to a store that checks it atomically with the write', async () => {
+    const entries = new Map<string, JsonValue>([['earlier', 'e'.repeat(40)]]);
+    const storage = createInMemoryPluginStorage(entries);
+    const quotaChecks: number[] = [];
+    const host = {
+      ...recordingHost(),
+      storage: {
+        ...storage,
+        set: () => Promise.reject(new Error('the sandbox must not bypass setWithinQuota')),
+        setWithinQuota: (key: string, value: JsonValue, quotaBytes: number) => {
+          quotaChecks.push(quotaBytes);
+          return storage.setWithinQuota?.(key, value, quotaBytes) ?? Promise.reject(new Error('missing'));
+        },
+      },
+    };
+    const code = pluginWith(`
+      await api.storage.set('small', 'x');
+      await api.storage.delete('earlier');
+      try { await api.storage.set('big', 'y'.repeat(200)); } catch (error) { return error.code; }`);
+
+    const result = await run(code, { host, limits: { storageBytes: 100 } });
+
+    expect(result).toMatchObject({ ok: true, value: 'QuotaExceeded', usage: { storageBytes: 8 } });
+    expect(quotaChecks).toEqual([100, 100]);
+    expect([...entries.keys()]).toEqual(['small']);
+    expect(exceeded).toContainEqual(
+      expect.objectContaining({ resource: 'storage', limit: 100, observed: 213 }),
+    );
   });
 
   it('runs four invocations of one plugin concurrently', async () => {
