@@ -46,6 +46,7 @@ export class CpuLease {
   #nextChunkMs: number;
   #pending: Promise<void> | undefined;
   #isExhausted = false;
+  #hasStopped = false;
   /** Samples again once a reservation settles, so a refusal stops an overspent run at once. */
   #recheck: (() => void) | undefined;
 
@@ -93,7 +94,10 @@ export class CpuLease {
     // Holding all the run can use before its timeout: the host timer, not the budget, ends it.
     const canGrow = this.#options.maxUseMs - this.#held >= MIN_GRANT_MS;
     if (headroom < 0) {
-      if (this.#pending || this.#isExhausted) return false;
+      if (this.#pending || this.#isExhausted) {
+        this.#hasStopped = true;
+        return false;
+      }
       if (canGrow) this.#extend(-headroom);
       return true;
     }
@@ -106,13 +110,15 @@ export class CpuLease {
   /**
    * After the run: waits for a pending reservation, then gives back what the run did not use (to
    * the window slices it was taken from, newest first) or charges what it used beyond its holding.
+   * A run it stopped keeps its holding: the samples saw it spend that much, and it was told its
+   * budget is spent, so the next run of the minute must not find room.
    * Store failures here only leave the counter high (refund lost) or low by under one interval
    * (overshoot lost); neither fails the finished run.
    */
   async settle(usedMs: number): Promise<void> {
     await this.#pending;
     const { counters, key, windowMs } = this.#options;
-    let unused = this.#held - usedMs;
+    let unused = this.#hasStopped ? Math.min(0, this.#held - usedMs) : this.#held - usedMs;
     if (unused < 0) {
       await counters.consume(key, -unused, Number.POSITIVE_INFINITY, windowMs).then(undefined, () => {});
       return;

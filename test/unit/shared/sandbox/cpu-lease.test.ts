@@ -195,6 +195,18 @@ describe('CpuLease', () => {
     ]);
   });
 
+  it('keeps the holding of a run it stopped, so the spent budget stays spent', async () => {
+    const { counters, released } = scriptedCounters(grant(1), deny(1_000));
+    const lease = await leaseFrom(counters);
+    lease.allows(10, noop);
+    await settled();
+    lease.allows(FIRST_CPU_CHUNK_MS + 0.5, noop);
+
+    await lease.settle(FIRST_CPU_CHUNK_MS - 8);
+
+    expect(released).toEqual([]);
+  });
+
   it('refunds a short run with one release, after one reservation', async () => {
     const { counters, consumed, released } = scriptedCounters(grant(5));
     const lease = await leaseFrom(counters);
