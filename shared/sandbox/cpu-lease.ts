@@ -11,6 +11,26 @@ export const FIRST_CPU_CHUNK_MS = 30;
 const LEAD_MS = 3 * CPU_WATCHDOG_INTERVAL_MS;
 /** Less than this left in the budget counts as none: a run could not even start with it. */
 const MIN_GRANT_MS = 1;
+/** How fast a slow store round trip is forgotten, per later round trip. */
+const LATENCY_DECAY = 0.95;
+
+/**
+ * The counter store's recent round-trip time (a decaying maximum), shared by one sandbox's leases:
+ * a run may only use what it holds while a reservation is in flight, so a slower store must be
+ * asked earlier, and for a larger first chunk, or it would stop healthy runs.
+ */
+export class StoreLatency {
+  #ms = 0;
+
+  /** Whole milliseconds: an in-process counter's sub-millisecond answers count as none. */
+  get ms(): number {
+    return Math.floor(this.#ms);
+  }
+
+  record(ms: number): void {
+    this.#ms = Math.max(ms, this.#ms * LATENCY_DECAY);
+  }
+}
 
 interface Grant {
   readonly amount: number;
@@ -29,6 +49,7 @@ interface LeaseOptions {
   readonly windowMs: number;
   /** The most CPU the run can use at all (its timeout): no chunk reserves beyond it. */
   readonly maxUseMs: number;
+  readonly latency: StoreLatency;
 }
 
 /**
@@ -59,7 +80,9 @@ export class CpuLease {
 
   /** Reserves the first chunk (or what is left of the budget); fails closed when the store fails. */
   static async acquire(options: LeaseOptions): Promise<LeaseStart> {
-    const wanted = Math.min(FIRST_CPU_CHUNK_MS, Math.max(MIN_GRANT_MS, options.maxUseMs));
+    // Enough to last until the first sample's reservation is back, however slow the store is.
+    const first = Math.max(FIRST_CPU_CHUNK_MS, leadMs(options));
+    const wanted = Math.min(first, Math.max(MIN_GRANT_MS, options.maxUseMs));
     let reserved: Reservation;
     try {
       reserved = await reserve(options, wanted);
@@ -69,7 +92,11 @@ export class CpuLease {
     if (!reserved.grant) return { ok: false, reason: 'exhausted', observed: reserved.observed };
     // What was left of the budget, not a whole chunk: there is nothing more to ask for.
     const isExhausted = reserved.grant.amount < wanted;
-    return { ok: true, lease: new CpuLease(options, reserved.grant, isExhausted) };
+    const lease = new CpuLease(options, reserved.grant, isExhausted);
+    // The store just proved slower than the chunk lasts (a cold connection): ask for the next one
+    // now, while the run starts, rather than at its first sample.
+    if (!isExhausted && leadMs(options) > reserved.grant.amount) lease.#extend(0);
+    return { ok: true, lease };
   }
 
   get heldMs(): number {
@@ -102,7 +129,7 @@ export class CpuLease {
       return true;
     }
     const lastChunk = this.#grants.at(-1)?.amount ?? 0;
-    const isLow = headroom <= Math.max(LEAD_MS, lastChunk / 2);
+    const isLow = headroom <= Math.max(leadMs(this.#options), lastChunk / 2);
     if (isLow && canGrow && !this.#pending && !this.#isExhausted) this.#extend(0);
     return true;
   }
@@ -134,7 +161,8 @@ export class CpuLease {
   }
 
   #extend(overshootMs: number): void {
-    const wanted = Math.min(overshootMs + this.#nextChunkMs, this.#options.maxUseMs - this.#held);
+    const chunk = Math.max(this.#nextChunkMs, leadMs(this.#options));
+    const wanted = Math.min(overshootMs + chunk, this.#options.maxUseMs - this.#held);
     this.#pending = reserve(this.#options, wanted)
       .then(
         ({ grant }) => {
@@ -169,8 +197,10 @@ interface Reservation {
 
 /** Takes `wanted` if it fits, else whatever the budget has left; at most two store calls. */
 async function reserve(options: LeaseOptions, wanted: number): Promise<Reservation> {
-  const { counters, key, limitMs, windowMs } = options;
+  const { counters, key, limitMs, windowMs, latency } = options;
+  const startedAt = performance.now();
   const first = await counters.consume(key, wanted, limitMs, windowMs);
+  latency.record(performance.now() - startedAt);
   if (first.allowed)
     return { grant: { amount: wanted, at: first.at ?? Date.now() }, observed: first.observed };
   const remaining = limitMs - (first.observed - wanted);
@@ -178,4 +208,9 @@ async function reserve(options: LeaseOptions, wanted: number): Promise<Reservati
   const rest = await counters.consume(key, remaining, limitMs, windowMs);
   if (!rest.allowed) return { grant: undefined, observed: rest.observed };
   return { grant: { amount: remaining, at: rest.at ?? Date.now() }, observed: rest.observed };
+}
+
+/** Headroom at which to ask for more: a late sample plus two store round trips (consume, retry). */
+function leadMs(options: LeaseOptions): number {
+  return LEAD_MS + 2 * options.latency.ms;
 }

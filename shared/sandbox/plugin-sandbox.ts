@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { notify, RunBridge } from './bridge.ts';
-import { CPU_WATCHDOG_INTERVAL_MS, CpuLease } from './cpu-lease.ts';
+import { CPU_WATCHDOG_INTERVAL_MS, CpuLease, StoreLatency } from './cpu-lease.ts';
 import { type SandboxErrorCode, sandboxError } from './errors.ts';
 import { isPluginHost, type PluginHost } from './host.ts';
 import { type CatastrophicFailure, IsolatePool } from './isolate-pool.ts';
@@ -69,6 +69,7 @@ let runSequence = 0;
  */
 export class PluginSandbox {
   readonly #counters: UsageCounters;
+  readonly #counterLatency = new StoreLatency();
   readonly #options: PluginSandboxOptions;
   readonly #pool: IsolatePool;
   readonly #prepared = new PreparedPluginCache();
@@ -148,6 +149,7 @@ export class PluginSandbox {
       windowMs: RATE_WINDOW_MS,
       // CPU time cannot outrun wall time, and the host timer ends the run just after the timeout.
       maxUseMs: limits.timeoutMs + 2 * CPU_WATCHDOG_INTERVAL_MS,
+      latency: this.#counterLatency,
     });
     if (!leased.ok && leased.reason === 'unavailable') {
       // Fail closed: a budget that cannot be checked is not granted.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CpuLease, FIRST_CPU_CHUNK_MS } from '../../../../shared/sandbox/cpu-lease.ts';
+import { CpuLease, FIRST_CPU_CHUNK_MS, StoreLatency } from '../../../../shared/sandbox/cpu-lease.ts';
 import type { ConsumeResult, UsageCounters } from '../../../../shared/sandbox/usage-counters.ts';
 
 type Answer = (amount: number) => ConsumeResult | Promise<ConsumeResult>;
@@ -31,12 +31,17 @@ const deny =
 const fail: Answer = () => Promise.reject(new Error('store unreachable'));
 const never: Answer = () => new Promise<ConsumeResult>(() => {});
 
-function acquire(counters: UsageCounters, limitMs = 1_000, maxUseMs = 5_020) {
-  return CpuLease.acquire({ counters, key: 't/p/cpuMs', limitMs, windowMs: 60_000, maxUseMs });
+function acquire(counters: UsageCounters, limitMs = 1_000, maxUseMs = 5_020, latency = new StoreLatency()) {
+  return CpuLease.acquire({ counters, key: 't/p/cpuMs', limitMs, windowMs: 60_000, maxUseMs, latency });
 }
 
-async function leaseFrom(counters: UsageCounters, limitMs = 1_000, maxUseMs = 5_020): Promise<CpuLease> {
-  const start = await acquire(counters, limitMs, maxUseMs);
+async function leaseFrom(
+  counters: UsageCounters,
+  limitMs = 1_000,
+  maxUseMs = 5_020,
+  latency = new StoreLatency(),
+): Promise<CpuLease> {
+  const start = await acquire(counters, limitMs, maxUseMs, latency);
   if (!start.ok) throw new Error('lease refused');
   return start.lease;
 }
@@ -52,6 +57,33 @@ describe('CpuLease', () => {
 
     expect(consumed).toEqual([{ amount: FIRST_CPU_CHUNK_MS, limit: 1_000 }]);
     expect(lease.heldMs).toBe(FIRST_CPU_CHUNK_MS);
+  });
+
+  it('asks a store that has been slow for a first chunk that lasts until the next one is back', async () => {
+    const { counters, consumed } = scriptedCounters(grant(1));
+    const latency = new StoreLatency();
+    latency.record(100);
+
+    const start = await acquire(counters, 10_000, 5_020, latency);
+
+    expect(start.ok).toBe(true);
+    expect(consumed[0]?.amount).toBeGreaterThanOrEqual(2 * 100);
+  });
+
+  it('asks for the next chunk at once when the first reservation showed a slow store', async () => {
+    const latency = new StoreLatency();
+    const slowFirst: Answer = (amount) => {
+      latency.record(50);
+      return { allowed: true, observed: amount, at: 1 };
+    };
+    const { counters, consumed } = scriptedCounters(slowFirst, grant(2));
+
+    const lease = await leaseFrom(counters, 10_000, 5_020, latency);
+    await settled();
+
+    expect(consumed).toHaveLength(2);
+    expect(consumed[1]?.amount).toBeGreaterThan(2 * 40);
+    expect(lease.heldMs).toBe(FIRST_CPU_CHUNK_MS + (consumed[1]?.amount ?? 0));
   });
 
   it('reserves what is left of the budget when less than a chunk remains', async () => {
