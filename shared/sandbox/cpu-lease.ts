@@ -1,3 +1,4 @@
+import type { StoreLatency } from './store-latency.ts';
 import type { UsageCounters } from './usage-counters.ts';
 
 /** How often the host samples a running isolate's CPU time; a run may pass its holding by this much. */
@@ -5,33 +6,12 @@ export const CPU_WATCHDOG_INTERVAL_MS = 10;
 /** Most runs use under 5 ms, so the first reservation covers them and they cost no extra store trip. */
 export const FIRST_CPU_CHUNK_MS = 30;
 /**
- * Ask for the next chunk while this much of the holding is left: a sample may come a whole
- * interval late, and the store answers within about one more.
+ * Ask for the next chunk while this much of the holding is left, plus two of the store's recent
+ * round trips (`leadMs`): a sample may come a whole interval late, and the answer takes a while.
  */
 const LEAD_MS = 3 * CPU_WATCHDOG_INTERVAL_MS;
 /** Less than this left in the budget counts as none: a run could not even start with it. */
 const MIN_GRANT_MS = 1;
-/** How fast a slow store round trip is forgotten, per later round trip. */
-const LATENCY_DECAY = 0.95;
-
-/**
- * The counter store's recent round-trip time (a decaying maximum), shared by one sandbox's leases:
- * a run may only use what it holds while a reservation is in flight, so a slower store must be
- * asked earlier, and for a larger first chunk, or it would stop healthy runs.
- */
-export class StoreLatency {
-  #ms = 0;
-
-  /** Whole milliseconds: an in-process counter's sub-millisecond answers count as none. */
-  get ms(): number {
-    return Math.floor(this.#ms);
-  }
-
-  record(ms: number): void {
-    this.#ms = Math.max(ms, this.#ms * LATENCY_DECAY);
-  }
-}
-
 interface Grant {
   readonly amount: number;
   readonly at: number;

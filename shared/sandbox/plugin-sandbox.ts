@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { notify, RunBridge } from './bridge.ts';
-import { CPU_WATCHDOG_INTERVAL_MS, CpuLease, StoreLatency } from './cpu-lease.ts';
+import { CPU_WATCHDOG_INTERVAL_MS, CpuLease } from './cpu-lease.ts';
 import { type SandboxErrorCode, sandboxError } from './errors.ts';
 import { isPluginHost, type PluginHost } from './host.ts';
 import { type CatastrophicFailure, IsolatePool } from './isolate-pool.ts';
@@ -17,6 +17,7 @@ import {
   type SecurityEvent,
   type Usage,
 } from './schemas.ts';
+import { StoreLatency } from './store-latency.ts';
 import { roundMs } from './usage.ts';
 import { InMemoryUsageCounters, type UsageCounters } from './usage-counters.ts';
 

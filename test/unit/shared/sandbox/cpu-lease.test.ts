@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CpuLease, FIRST_CPU_CHUNK_MS, StoreLatency } from '../../../../shared/sandbox/cpu-lease.ts';
+import { CpuLease, FIRST_CPU_CHUNK_MS } from '../../../../shared/sandbox/cpu-lease.ts';
+import { StoreLatency } from '../../../../shared/sandbox/store-latency.ts';
 import type { ConsumeResult, UsageCounters } from '../../../../shared/sandbox/usage-counters.ts';
 
 type Answer = (amount: number) => ConsumeResult | Promise<ConsumeResult>;
