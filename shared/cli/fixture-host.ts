@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HostError } from '../sandbox/errors.ts';
 import type { PluginHost } from '../sandbox/host.ts';
+import { createInMemoryPluginStorage } from '../sandbox/in-memory-plugin-storage.ts';
 import type { JsonValue } from '../sandbox/schemas.ts';
 
 type JsonObject = { [key: string]: JsonValue };
@@ -110,20 +111,7 @@ export function createFixtureHost(fixtures: Fixtures | undefined, tenantId: stri
         return moved;
       },
     },
-    storage: {
-      async get(key) {
-        return storage.get(key);
-      },
-      async set(key, value) {
-        storage.set(key, value);
-      },
-      async delete(key) {
-        storage.delete(key);
-      },
-      async list(prefix) {
-        return [...storage.keys()].filter((key) => prefix === undefined || key.startsWith(prefix));
-      },
-    },
+    storage: createInMemoryPluginStorage(storage),
     async fetch(url, init) {
       const response = await fetch(url, {
         method: init.method,

@@ -181,20 +181,38 @@ export class RunBridge implements OperationContext {
     return false;
   }
 
-  async chargeStorage(key: string, value: JsonValue | undefined): Promise<void> {
+  /**
+   * Writes (or, for `undefined`, deletes) one storage entry within the plugin's quota and keeps
+   * `storageBytes`. A store with `setWithinQuota` checks the quota atomically with the write, so
+   * concurrent runs cannot each pass it against the same starting usage; for other stores the
+   * check runs here against this run's view, which holds for one writer at a time.
+   */
+  async writeStorage(key: string, value: JsonValue | undefined): Promise<void> {
     const storage = this.host.storage;
-    if (!storage) return;
+    if (!storage) throw new CallFailure('PermissionDenied', 'storage is not available to this plugin');
+    const quota = this.#limits.storageBytes;
     if (this.#storageUsed === undefined) this.#storageUsed = await this.#measureStorage();
+    if (value !== undefined && storage.setWithinQuota) {
+      const written = await storage.setWithinQuota(key, value, quota);
+      if (!written.isStored) this.#refuseStorage(written.bytesUsed + written.deltaBytes);
+      this.#storageUsed = Math.max(0, this.#storageUsed + written.deltaBytes);
+      this.storageBytes = this.#storageUsed;
+      return;
+    }
     const previous = await storage.get(key);
     const previousBytes = previous === null || previous === undefined ? 0 : entryBytes(key, previous);
     const nextBytes = value === undefined ? 0 : entryBytes(key, value);
     const total = this.#storageUsed - previousBytes + nextBytes;
-    if (nextBytes > previousBytes && total > this.#limits.storageBytes) {
-      this.#exceeded('storage', this.#limits.storageBytes, total);
-      throw new CallFailure('QuotaExceeded', `storage quota of ${this.#limits.storageBytes} bytes exceeded`);
-    }
-    this.#storageUsed = total;
-    this.storageBytes = total;
+    if (nextBytes > previousBytes && total > quota) this.#refuseStorage(total);
+    if (value === undefined) await storage.delete(key);
+    else await storage.set(key, value);
+    this.#storageUsed = Math.max(0, this.#storageUsed - previousBytes + nextBytes);
+    this.storageBytes = this.#storageUsed;
+  }
+
+  #refuseStorage(observed: number): never {
+    this.#exceeded('storage', this.#limits.storageBytes, observed);
+    throw new CallFailure('QuotaExceeded', `storage quota of ${this.#limits.storageBytes} bytes exceeded`);
   }
 
   async #measureStorage(): Promise<number> {
@@ -373,7 +391,9 @@ function guardHost(host: PluginHost, isSettled: () => boolean): PluginHost {
   return {
     patients: guard(host.patients, ['search', 'get', 'update']),
     appointments: guard(host.appointments, ['schedule', 'cancel', 'reschedule']),
-    ...(storage ? { storage: guard(storage, ['get', 'set', 'delete', 'list', 'bytesUsed']) } : {}),
+    ...(storage
+      ? { storage: guard(storage, ['get', 'set', 'delete', 'list', 'bytesUsed', 'setWithinQuota']) }
+      : {}),
     ...(fetch
       ? { fetch: (url: string, init: HttpRequestInit) => (isSettled() ? NEVER : fetch.call(host, url, init)) }
       : {}),

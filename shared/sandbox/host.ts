@@ -37,7 +37,20 @@ export interface PluginStorage {
    * the sandbox sums `list` and `get` once per run, which is fine for fakes but not for a store.
    */
   bytesUsed?(): Promise<number>;
+  /**
+   * Stores `key` only if this tenant and plugin's bytes in use stay within `quotaBytes` after the
+   * write (one that does not grow the entry always passes), checked and applied atomically by the
+   * store, and answers the change in bytes in use. The sandbox calls it instead of `set` when it
+   * exists, so concurrent runs on any number of instances cannot together pass the quota. Without
+   * it the sandbox checks its own view of the usage, which holds for one writer at a time only.
+   */
+  setWithinQuota?(key: string, value: Json, quotaBytes: number): Promise<QuotaWrite>;
 }
+
+/** `bytesUsed` is the usage the refused write was checked against; `deltaBytes` what it would add. */
+export type QuotaWrite =
+  | { readonly isStored: true; readonly deltaBytes: number }
+  | { readonly isStored: false; readonly deltaBytes: number; readonly bytesUsed: number };
 
 export interface HttpRequestInit {
   method: string;

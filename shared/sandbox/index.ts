@@ -1,5 +1,6 @@
 export { API_ERROR_CODES, HostError, SANDBOX_ERROR_CODES, type SandboxErrorCode } from './errors.ts';
-export type { HttpRequestInit, HttpResponse, PluginHost, PluginStorage } from './host.ts';
+export type { HttpRequestInit, HttpResponse, PluginHost, PluginStorage, QuotaWrite } from './host.ts';
+export { createInMemoryPluginStorage } from './in-memory-plugin-storage.ts';
 export { DEFAULT_LIMITS, type LimitOverrides, type Limits, MAX_RESULT_BYTES } from './limits.ts';
 export { PluginSandbox, type PluginSandboxOptions, type RunRequest } from './plugin-sandbox.ts';
 export type {

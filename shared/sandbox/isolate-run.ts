@@ -1,6 +1,7 @@
 import type { Context, ExternalCopy, Isolate, Reference, Script } from 'isolated-vm';
 import { BOOTSTRAP_SOURCE } from './bootstrap.ts';
 import { parseUntrustedJson, type RunBridge } from './bridge.ts';
+import { CPU_WATCHDOG_INTERVAL_MS } from './cpu-lease.ts';
 import { isApiErrorCode } from './errors.ts';
 import type { IsolatePool, PooledIsolate } from './isolate-pool.ts';
 import { loadIsolatedVm } from './isolated-vm.ts';
@@ -20,7 +21,6 @@ import { wakeKeeper } from './wake-keeper.ts';
 
 /** Head start of isolated-vm's own timeout over the host timer that disposes the isolate. */
 const HOST_TIMER_GRACE_MS = 10;
-const CPU_WATCHDOG_INTERVAL_MS = 10;
 const CACHED_DATA_ENTRIES = 64;
 /** Compiling is synchronous below this size; larger sources compile off the event loop. */
 const SYNC_COMPILE_MAX_CHARS = 32 * 1024;
@@ -34,6 +34,14 @@ export interface RunState {
   cpuMs: number;
   peakHeapBytes: number;
   heapAfterRunBytes: number;
+}
+
+/**
+ * The run's share of the CPU budget (a `CpuLease`), asked on every watchdog sample; it calls
+ * `recheck` to be asked again when a reservation it started settles.
+ */
+export interface CpuAllowance {
+  allows(usedMs: number, recheck: () => void): boolean;
 }
 
 /** The bootstrap never changes within a process, so every isolate reuses one code cache. */
@@ -68,7 +76,7 @@ export class IsolateRunner {
     member: PooledIsolate,
     prepared: { digest: string; source: string; lineOffset: number },
     state: RunState,
-    run: { inputJson: string; entry: Entry; cpuRemainingMs: number },
+    run: { inputJson: string; entry: Entry; cpu: CpuAllowance },
   ): Promise<Outcome> {
     const ivm = loadIsolatedVm();
     const { isolate } = member;
@@ -105,13 +113,16 @@ export class IsolateRunner {
     // The bridge may decide from inside a synchronous callback, while the isolate waits on the
     // host: the isolate is disposed on the next turn of the host's loop, not under its own call.
     state.bridge.onStop(() => setImmediate(() => stop('denied')));
-    const watchdog =
-      run.cpuRemainingMs < timeoutMs
-        ? setInterval(() => {
-            sampleCpu(isolate, cpuAtStart, state);
-            if (state.cpuMs > run.cpuRemainingMs) stop('cpu');
-          }, CPU_WATCHDOG_INTERVAL_MS)
-        : undefined;
+    // Always on: the run holds only the CPU it has reserved, and the watchdog reserves more ahead
+    // of need. A host timer, so a pending reservation never blocks the isolate.
+    let isFinished = false;
+    const checkCpu = (): void => {
+      // A reservation may settle after the run: the isolate is back in the pool by then.
+      if (isFinished) return;
+      sampleCpu(isolate, cpuAtStart, state);
+      if (!run.cpu.allows(state.cpuMs, checkCpu)) stop('cpu');
+    };
+    const watchdog = setInterval(checkCpu, CPU_WATCHDOG_INTERVAL_MS);
     try {
       context = isolate.createContextSync();
       script.runSync(context);
@@ -154,8 +165,9 @@ export class IsolateRunner {
       }
       return { ok: false, code: 'SandboxCrashed', message: 'the sandbox failed while running the plugin' };
     } finally {
+      isFinished = true;
       clearTimeout(hostTimer);
-      if (watchdog) clearInterval(watchdog);
+      clearInterval(watchdog);
       if (!isolate.isDisposed) {
         entryRef?.release();
         context?.release();

@@ -68,7 +68,8 @@ export type CounterKind = 'databaseQueries' | 'networkCalls';
 /** What an operation needs from the run besides the host: storage accounting and grants. */
 export interface OperationContext {
   readonly host: PluginHost;
-  chargeStorage(key: string, value: JsonValue | undefined): Promise<void>;
+  /** Storage writes go through the run's quota accounting; `undefined` deletes. */
+  writeStorage(key: string, value: JsonValue | undefined): Promise<void>;
 }
 
 export interface Operation {
@@ -185,9 +186,8 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
       schema: z.tuple([StorageKeySchema, ParsedJsonSchema]),
       permission: undefined,
       invoke: async (context, [key, value]) => {
-        const storage = storageOf(context);
-        await context.chargeStorage(key, value);
-        await storage.set(key, value);
+        storageOf(context);
+        await context.writeStorage(key, value);
         return null;
       },
     }),
@@ -198,9 +198,8 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
       schema: z.tuple([StorageKeySchema]),
       permission: undefined,
       invoke: async (context, [key]) => {
-        const storage = storageOf(context);
-        await context.chargeStorage(key, undefined);
-        await storage.delete(key);
+        storageOf(context);
+        await context.writeStorage(key, undefined);
         return null;
       },
     }),

@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import { notify, RunBridge } from './bridge.ts';
+import { CPU_WATCHDOG_INTERVAL_MS, CpuLease } from './cpu-lease.ts';
 import { type SandboxErrorCode, sandboxError } from './errors.ts';
 import { isPluginHost, type PluginHost } from './host.ts';
 import { type CatastrophicFailure, IsolatePool } from './isolate-pool.ts';
@@ -17,6 +18,7 @@ import {
   type SecurityEvent,
   type Usage,
 } from './schemas.ts';
+import { StoreLatency } from './store-latency.ts';
 import { roundMs } from './usage.ts';
 import { InMemoryUsageCounters, type UsageCounters } from './usage-counters.ts';
 
@@ -69,6 +71,7 @@ let runSequence = 0;
  */
 export class PluginSandbox {
   readonly #counters: UsageCounters;
+  readonly #counterLatency = new StoreLatency();
   readonly #options: PluginSandboxOptions;
   readonly #pool: IsolatePool;
   readonly #prepared = new PreparedPluginCache();
@@ -141,17 +144,34 @@ export class PluginSandbox {
     const limits = resolveLimits(options.limits);
     const identity = { tenantId: options.tenantId, pluginId: options.pluginId, version: options.version };
     const cpuKey = `${identity.tenantId}/${identity.pluginId}/cpuMs`;
-    const cpuBefore = await this.#counters.consume(cpuKey, 0, limits.cpuMsPerMinute, RATE_WINDOW_MS);
-    if (cpuBefore.observed >= limits.cpuMsPerMinute) {
+    const leased = await CpuLease.acquire({
+      counters: this.#counters,
+      key: cpuKey,
+      limitMs: limits.cpuMsPerMinute,
+      windowMs: RATE_WINDOW_MS,
+      // CPU time cannot outrun wall time, and the host timer ends the run just after the timeout.
+      maxUseMs: limits.timeoutMs + 2 * CPU_WATCHDOG_INTERVAL_MS,
+      latency: this.#counterLatency,
+    });
+    if (!leased.ok && leased.reason === 'unavailable') {
+      // Fail closed: a budget that cannot be checked is not granted.
+      return failureResult(
+        'RateLimited',
+        'the CPU budget cannot be checked right now; retry later',
+        startedAt,
+      );
+    }
+    if (!leased.ok) {
       notify(this.#options.onResourceExceeded, {
         ...identity,
         resource: 'cpu',
         limit: limits.cpuMsPerMinute,
-        observed: cpuBefore.observed,
+        observed: Math.round(leased.observed),
         ...onceAt(),
       });
       return failureResult('CpuBudgetExceeded', cpuMessage(limits), startedAt);
     }
+    const { lease } = leased;
 
     const state: RunState = {
       identity,
@@ -177,7 +197,7 @@ export class PluginSandbox {
       outcome = await this.#runner.execute(member, prepared, state, {
         inputJson,
         entry: options.entry,
-        cpuRemainingMs: limits.cpuMsPerMinute - cpuBefore.observed,
+        cpu: lease,
       });
     } finally {
       state.bridge.settle();
@@ -188,11 +208,9 @@ export class PluginSandbox {
         state.bridge.inFlight === 0 &&
         state.heapAfterRunBytes < limits.memoryMb * 1024 * 1024 * RETIRE_HEAP_FRACTION;
       this.#pool.release(member, isHealthy, limits.memoryMb);
-    }
-    if (state.cpuMs > 0) {
-      this.#counters
-        .consume(cpuKey, state.cpuMs, Number.POSITIVE_INFINITY, RATE_WINDOW_MS)
-        .then(undefined, () => {});
+      // Awaited: a Lambda instance may freeze right after answering, and an unsent refund would
+      // keep the tenant's budget taken. Same store trips as checking before and charging after.
+      await lease.settle(state.cpuMs);
     }
     this.#reportExceeded(outcome, state);
     await state.bridge.report();

@@ -10,11 +10,19 @@ export interface UsageCounters {
    * denial can be reported with the figure that crossed the limit.
    */
   consume(key: string, amount: number, limit: number, windowMs: number): Promise<ConsumeResult>;
+  /**
+   * Gives back up to `amount` of what an allowed `consume` charged at `at` (its result's `at`),
+   * atomically and never below zero. It lands in the slice of the window the charge went to, so
+   * a refund never outlives its charge; once that slice has left the window it does nothing.
+   */
+  release(key: string, amount: number, windowMs: number, at: number): Promise<void>;
 }
 
 export interface ConsumeResult {
   readonly allowed: boolean;
   readonly observed: number;
+  /** When an allowed positive amount was charged, on the counter's own clock: pass it to `release`. */
+  readonly at?: number;
 }
 
 const BUCKETS = 60;
@@ -60,7 +68,19 @@ export class InMemoryUsageCounters implements UsageCounters {
       window.amounts[slot] = 0;
     }
     window.amounts[slot] = (window.amounts[slot] ?? 0) + amount;
-    return { allowed: observed <= limit, observed };
+    return amount > 0
+      ? { allowed: observed <= limit, observed, at: now }
+      : { allowed: observed <= limit, observed };
+  }
+
+  release(key: string, amount: number, windowMs: number, at: number): Promise<void> {
+    const window = this.#windows.get(key);
+    const bucketMs = windowMs / BUCKETS;
+    const slot = Math.floor(at / bucketMs) % BUCKETS;
+    if (!window || window.windowMs !== windowMs || amount <= 0) return Promise.resolve();
+    if (window.starts[slot] !== Math.floor(at / bucketMs) * bucketMs) return Promise.resolve();
+    window.amounts[slot] = Math.max(0, (window.amounts[slot] ?? 0) - amount);
+    return Promise.resolve();
   }
 
   #windowFor(key: string, windowMs: number): Window {

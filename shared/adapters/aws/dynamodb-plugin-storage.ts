@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { HostError } from '../../sandbox/errors.ts';
-import type { PluginStorage } from '../../sandbox/host.ts';
+import type { PluginStorage, QuotaWrite } from '../../sandbox/host.ts';
 import type { JsonValue } from '../../sandbox/schemas.ts';
 import {
   storageBytesKey,
@@ -47,7 +47,11 @@ export class DynamoDbPluginStorage {
     const scope = { partition: tenantPartition(tenantId), pluginId, quotaBytes };
     return {
       get: (key) => this.get(scope, key),
-      set: (key, value) => this.set(scope, key, value),
+      set: async (key, value) => {
+        const written = await this.write(scope, key, value, quotaBytes);
+        if (!written.isStored) throw quotaExceeded(quotaBytes);
+      },
+      setWithinQuota: (key, value, quota) => this.write(scope, key, value, Math.min(quota, quotaBytes)),
       delete: (key) => this.remove(scope, key),
       list: (prefix) => this.list(scope, prefix),
       bytesUsed: () => this.bytesUsed(scope),
@@ -87,16 +91,22 @@ export class DynamoDbPluginStorage {
     return typeof value === 'string' ? (JSON.parse(value) as JsonValue) : undefined;
   }
 
-  private async set(scope: Scope, key: string, value: JsonValue): Promise<void> {
+  /**
+   * One transaction moves the entry (at the revision it was read at) and the bytes counter (only
+   * growing while it stays within the quota): an entry is never stored uncounted, and a refused or
+   * failed write changes neither, so nothing is lost or leaked on a partial failure.
+   */
+  private async write(scope: Scope, key: string, value: JsonValue, quotaBytes: number): Promise<QuotaWrite> {
     const json = JSON.stringify(value);
     const bytes = Buffer.byteLength(key) + Buffer.byteLength(json);
     if (bytes > MAX_STORAGE_VALUE_BYTES) {
       throw new HostError('QuotaExceeded', `storage entries are limited to ${MAX_STORAGE_VALUE_BYTES} bytes`);
     }
-    await this.withRetries(scope, async () => {
+    let delta = 0;
+    const refused = await this.withRetries(async () => {
       const previous = await this.entry(scope, key);
-      const delta = bytes - (previous?.bytes ?? 0);
-      if (delta > 0 && delta > scope.quotaBytes) throw quotaExceeded(scope);
+      delta = bytes - (previous?.bytes ?? 0);
+      if (delta > 0 && delta > quotaBytes) return { bytesUsed: await this.bytesUsed(scope) };
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -114,17 +124,21 @@ export class DynamoDbPluginStorage {
                 ...atRevision(previous),
               },
             },
-            this.counterUpdate(scope, delta),
+            this.counterUpdate(scope, delta, quotaBytes),
           ],
         }),
       );
+      return undefined;
     });
+    return refused
+      ? { isStored: false, deltaBytes: delta, bytesUsed: refused.bytesUsed }
+      : { isStored: true, deltaBytes: delta };
   }
 
   private async remove(scope: Scope, key: string): Promise<void> {
-    await this.withRetries(scope, async () => {
+    await this.withRetries(async () => {
       const previous = await this.entry(scope, key);
-      if (!previous) return;
+      if (!previous) return undefined;
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -135,10 +149,11 @@ export class DynamoDbPluginStorage {
                 ...atRevision(previous),
               },
             },
-            this.counterUpdate(scope, -previous.bytes),
+            this.counterUpdate(scope, -previous.bytes, scope.quotaBytes),
           ],
         }),
       );
+      return undefined;
     });
   }
 
@@ -192,7 +207,7 @@ export class DynamoDbPluginStorage {
   }
 
   /** Growth is conditional on the quota; shrinking never is, so a plugin over quota can always free space. */
-  private counterUpdate(scope: Scope, delta: number) {
+  private counterUpdate(scope: Scope, delta: number, quotaBytes: number) {
     return {
       Update: {
         TableName: this.tableName,
@@ -201,7 +216,9 @@ export class DynamoDbPluginStorage {
         ...(delta > 0
           ? {
               ConditionExpression: 'attribute_not_exists(bytes) OR bytes <= :maximum',
-              ExpressionAttributeValues: { ':delta': delta, ':maximum': scope.quotaBytes - delta },
+              ExpressionAttributeValues: { ':delta': delta, ':maximum': quotaBytes - delta },
+              // The usage the write was refused against, for the resource-exceeded report.
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
             }
           : { ExpressionAttributeValues: { ':delta': delta } }),
       },
@@ -212,15 +229,21 @@ export class DynamoDbPluginStorage {
    * A cancelled transaction is either the quota (the counter's condition: refuse) or a concurrent
    * write of the same entry or a transaction conflict (read again and retry).
    */
-  private async withRetries(scope: Scope, write: () => Promise<void>): Promise<void> {
+  private async withRetries(
+    write: () => Promise<{ bytesUsed: number } | undefined>,
+  ): Promise<{ bytesUsed: number } | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await write();
-        return;
+        return await write();
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') throw quotaExceeded(scope);
+        const counter = reasons[1];
+        if (counter?.Code === 'ConditionalCheckFailed') {
+          const bytes = (counter.Item as { bytes?: number | { N?: string } } | undefined)?.bytes;
+          const old = Number(typeof bytes === 'object' ? bytes.N : bytes);
+          return { bytesUsed: Number.isFinite(old) ? old : 0 };
+        }
         if (attempt >= WRITE_ATTEMPTS) {
           throw new HostError('RateLimited', 'storage is busy with concurrent writes; retry later', {
             cause: error,
@@ -257,6 +280,6 @@ function atRevision(previous: Entry | undefined) {
     : { ConditionExpression: 'attribute_not_exists(SK)' };
 }
 
-function quotaExceeded(scope: Scope): HostError {
-  return new HostError('QuotaExceeded', `storage quota of ${scope.quotaBytes} bytes exceeded`);
+function quotaExceeded(quotaBytes: number): HostError {
+  return new HostError('QuotaExceeded', `storage quota of ${quotaBytes} bytes exceeded`);
 }

@@ -46,18 +46,46 @@ export class DynamoDbUsageCounters implements UsageCounters {
 
     if (!Number.isFinite(limit)) {
       const added = await this.add(bucketKey, amount, expiresAt, undefined);
-      return { allowed: true, observed: others + added };
+      return { allowed: true, observed: others + added, at: now };
     }
     const maximumBefore = limit - others - amount;
     if (maximumBefore < 0) return { allowed: false, observed: window.total + amount };
     try {
       const added = await this.add(bucketKey, amount, expiresAt, maximumBefore);
-      return { allowed: true, observed: others + added };
+      return { allowed: true, observed: others + added, at: now };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const before = Number((error.Item as { amount?: { N?: string } } | undefined)?.amount?.N);
       const current = Number.isFinite(before) ? before : window.current;
       return { allowed: false, observed: others + current + amount };
+    }
+  }
+
+  /**
+   * One conditional update of the bucket the charge went to: it never takes a bucket below zero
+   * (a refund larger than what is left there is dropped, which can only over-count), and a bucket
+   * that has left the window is not touched, since it no longer counts.
+   */
+  async release(key: string, amount: number, windowMs: number, at: number): Promise<void> {
+    if (!(amount > 0)) return;
+    const { partition, counterKey } = splitKey(key);
+    const now = this.clock.now().getTime();
+    const bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS_PER_WINDOW));
+    const chargedStart = Math.floor(at / bucketMs) * bucketMs;
+    const oldestStart = Math.floor((now - windowMs) / bucketMs) * bucketMs + bucketMs;
+    if (chargedStart < oldestStart) return;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: partition, SK: counterBucketKey(counterKey, chargedStart) },
+          UpdateExpression: 'ADD amount :refund',
+          ConditionExpression: 'amount >= :amount',
+          ExpressionAttributeValues: { ':refund': -amount, ':amount': amount },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

@@ -23,6 +23,7 @@ export const HOST_METHODS = [
   'storage.delete',
   'storage.list',
   'storage.bytesUsed',
+  'storage.setWithinQuota',
   'fetch',
 ] as const;
 export type HostMethod = (typeof HOST_METHODS)[number];
@@ -53,6 +54,13 @@ export const WorkerMessageSchema = z.discriminatedUnion('type', [
     limit: z.number().nullable(),
     windowMs: z.number().int().positive(),
   }),
+  z.object({
+    type: z.literal('release'),
+    key: z.string().max(512),
+    amount: z.number().positive(),
+    windowMs: z.number().int().positive(),
+    at: z.number(),
+  }),
   z.object({ type: z.literal('security'), event: SecurityEventSchema }),
   z.object({ type: z.literal('resource'), event: ResourceExceededSchema }),
 ]);
@@ -68,7 +76,7 @@ export type SupervisorMessage =
       ok: false;
       error: z.infer<typeof HostErrorPayloadSchema>;
     }
-  | { type: 'consumeReply'; requestId: number; allowed: boolean; observed: number }
+  | { type: 'consumeReply'; requestId: number; allowed: boolean; observed: number; at?: number }
   | { type: 'consumeReply'; requestId: number; failed: true };
 
 export interface WorkerRunRequest {
@@ -82,5 +90,6 @@ export interface WorkerRunRequest {
   limits?: Record<string, number>;
   hasStorage: boolean;
   hasStorageBytesUsed: boolean;
+  hasStorageSetWithinQuota: boolean;
   hasFetch: boolean;
 }

@@ -103,6 +103,7 @@ export class SupervisedSandbox {
           grants: [...(data.grants ?? [])],
           hasStorage: Boolean(host?.storage),
           hasStorageBytesUsed: typeof host?.storage?.bytesUsed === 'function',
+          hasStorageSetWithinQuota: typeof host?.storage?.setWithinQuota === 'function',
           hasFetch: typeof host?.fetch === 'function',
         },
       };
@@ -171,6 +172,12 @@ export class SupervisedSandbox {
             // Fail closed: the worker's sandbox turns a failed counter into a failed run.
             () => this.#send(worker, { type: 'consumeReply', requestId: message.requestId, failed: true }),
           );
+        return;
+      case 'release':
+        // A lost refund only over-counts, so the worker does not wait for it.
+        this.#counters
+          .release(message.key, message.amount, message.windowMs, message.at)
+          .then(undefined, () => {});
         return;
       case 'security':
         notify(this.#options.onSecurityEvent, message.event);
@@ -255,7 +262,7 @@ export class SupervisedSandbox {
 }
 
 async function invokeHost(host: PluginHost, method: HostMethod, args: unknown[]): Promise<unknown> {
-  const [first, second] = args as [never, never];
+  const [first, second, third] = args as [never, never, unknown];
   switch (method) {
     case 'patients.search':
       return host.patients.search(first);
@@ -280,6 +287,13 @@ async function invokeHost(host: PluginHost, method: HostMethod, args: unknown[])
     case 'storage.bytesUsed': {
       const storage = requireStorage(host);
       return storage.bytesUsed ? storage.bytesUsed() : 0;
+    }
+    case 'storage.setWithinQuota': {
+      const storage = requireStorage(host);
+      if (!storage.setWithinQuota || typeof third !== 'number') {
+        throw new HostError('InvalidArgument', 'storage.setWithinQuota is not available');
+      }
+      return storage.setWithinQuota(first, second, third);
     }
     case 'fetch':
       if (!host.fetch) throw new HostError('PermissionDenied', 'network access is not available');

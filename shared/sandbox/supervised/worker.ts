@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { HostError, isApiErrorCode } from '../errors.ts';
-import type { HttpRequestInit, HttpResponse, PluginHost, PluginStorage } from '../host.ts';
+import type { HttpRequestInit, HttpResponse, PluginHost, PluginStorage, QuotaWrite } from '../host.ts';
 import { PluginSandbox } from '../plugin-sandbox.ts';
 import type { JsonValue } from '../schemas.ts';
 import type { ConsumeResult, UsageCounters } from '../usage-counters.ts';
@@ -45,7 +45,12 @@ function callHost(runId: string, method: HostMethod, args: unknown[]): Promise<u
 
 function remoteHost(
   runId: string,
-  request: { hasStorage: boolean; hasStorageBytesUsed: boolean; hasFetch: boolean },
+  request: {
+    hasStorage: boolean;
+    hasStorageBytesUsed: boolean;
+    hasStorageSetWithinQuota: boolean;
+    hasFetch: boolean;
+  },
 ): PluginHost {
   const call = <T>(method: HostMethod, ...args: unknown[]) => callHost(runId, method, args) as Promise<T>;
   const storage: PluginStorage = {
@@ -54,6 +59,12 @@ function remoteHost(
     delete: (key) => call('storage.delete', key),
     list: (prefix) => call('storage.list', prefix),
     ...(request.hasStorageBytesUsed ? { bytesUsed: () => call<number>('storage.bytesUsed') } : {}),
+    ...(request.hasStorageSetWithinQuota
+      ? {
+          setWithinQuota: (key: string, value: JsonValue, quotaBytes: number) =>
+            call<QuotaWrite>('storage.setWithinQuota', key, value, quotaBytes),
+        }
+      : {}),
   };
   return {
     patients: {
@@ -88,6 +99,11 @@ const remoteCounters: UsageCounters = {
       });
     });
   },
+  // IPC keeps order, so the supervisor starts a refund before any later consume of this worker.
+  release(key, amount, windowMs, at) {
+    if (amount > 0) send({ type: 'release', key, amount, windowMs, at });
+    return Promise.resolve();
+  },
 };
 
 const sandbox = new PluginSandbox({
@@ -103,12 +119,12 @@ const sandbox = new PluginSandbox({
 
 process.on('message', (raw: SupervisorMessage) => {
   if (raw.type === 'run') {
-    const { hasStorage, hasStorageBytesUsed, hasFetch, ...request } = raw.request;
+    const { hasStorage, hasStorageBytesUsed, hasStorageSetWithinQuota, hasFetch, ...request } = raw.request;
     sandbox
       .run({
         ...request,
         runId: raw.runId,
-        host: remoteHost(raw.runId, { hasStorage, hasStorageBytesUsed, hasFetch }),
+        host: remoteHost(raw.runId, { hasStorage, hasStorageBytesUsed, hasStorageSetWithinQuota, hasFetch }),
       })
       .then((result) => {
         send({ type: 'result', runId: raw.runId, result });
@@ -132,7 +148,13 @@ process.on('message', (raw: SupervisorMessage) => {
     const waiter = consumeWaiters.get(raw.requestId);
     consumeWaiters.delete(raw.requestId);
     if ('failed' in raw) waiter?.reject(new Error('usage counters unavailable'));
-    else waiter?.resolve({ allowed: raw.allowed, observed: raw.observed });
+    else {
+      waiter?.resolve(
+        raw.at === undefined
+          ? { allowed: raw.allowed, observed: raw.observed }
+          : { allowed: raw.allowed, observed: raw.observed, at: raw.at },
+      );
+    }
   }
 });
 

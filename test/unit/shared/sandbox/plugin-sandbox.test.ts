@@ -1,9 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createInMemoryPluginStorage } from '../../../../shared/sandbox/in-memory-plugin-storage.ts';
+import { RATE_WINDOW_MS } from '../../../../shared/sandbox/limits.ts';
+import type { JsonValue } from '../../../../shared/sandbox/schemas.ts';
+import { InMemoryUsageCounters, type UsageCounters } from '../../../../shared/sandbox/usage-counters.ts';
 import { pluginWith, recordingHost } from '../../../support/sandbox/recording-host.ts';
 import { createTestSandbox } from '../../../support/sandbox/sandbox-harness.ts';
 
-const { sandbox, run } = createTestSandbox();
+const { sandbox, run, exceeded } = createTestSandbox();
 afterAll(() => sandbox.dispose());
 
 describe('PluginSandbox.run', () => {
@@ -96,6 +100,36 @@ describe('PluginSandbox.run', () => {
     expect(result.usage.storageBytes).toBe(8);
   });
 
+  it('leaves the quota check to a store that checks it atomically with the write', async () => {
+    const entries = new Map<string, JsonValue>([['earlier', 'e'.repeat(40)]]);
+    const storage = createInMemoryPluginStorage(entries);
+    const quotaChecks: number[] = [];
+    const host = {
+      ...recordingHost(),
+      storage: {
+        ...storage,
+        set: () => Promise.reject(new Error('the sandbox must not bypass setWithinQuota')),
+        setWithinQuota: (key: string, value: JsonValue, quotaBytes: number) => {
+          quotaChecks.push(quotaBytes);
+          return storage.setWithinQuota?.(key, value, quotaBytes) ?? Promise.reject(new Error('missing'));
+        },
+      },
+    };
+    const code = pluginWith(`
+      await api.storage.set('small', 'x');
+      await api.storage.delete('earlier');
+      try { await api.storage.set('big', 'y'.repeat(200)); } catch (error) { return error.code; }`);
+
+    const result = await run(code, { host, limits: { storageBytes: 100 } });
+
+    expect(result).toMatchObject({ ok: true, value: 'QuotaExceeded', usage: { storageBytes: 8 } });
+    expect(quotaChecks).toEqual([100, 100]);
+    expect([...entries.keys()]).toEqual(['small']);
+    expect(exceeded).toContainEqual(
+      expect.objectContaining({ resource: 'storage', limit: 100, observed: 213 }),
+    );
+  });
+
   it('runs four invocations of one plugin concurrently', async () => {
     const code = pluginWith(`const p = await api.patients.get('p-a1'); return [input, p.id];`);
 
@@ -123,13 +157,17 @@ describe('PluginSandbox.run', () => {
     });
   });
 
-  it('returns any JSON input unchanged through a plugin that echoes it', async () => {
+  it('returns any JSON input unchanged through a plugin that echoes it, minus __proto__ keys', async () => {
+    // "__proto__" keys never cross the bridge (prototype pollution), so they are not echoed.
+    const withoutProtoKeys = (key: string, value: unknown) => (key === '__proto__' ? undefined : value);
     await fc.assert(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (input) => {
         const result = await run('export default { execute(input) { return input; } };', { input });
 
         expect(result).toMatchObject({ ok: true });
-        expect(result.ok ? result.value : undefined).toEqual(JSON.parse(JSON.stringify(input)));
+        expect(result.ok ? result.value : undefined).toEqual(
+          JSON.parse(JSON.stringify(input), withoutProtoKeys),
+        );
       }),
       { numRuns: 40 },
     );
@@ -199,14 +237,68 @@ describe('PluginSandbox with a class-based host', () => {
 });
 
 describe('PluginSandbox when the usage counters fail', () => {
-  it('fails closed: the run ends with SandboxCrashed instead of running unmetered', async () => {
+  it('fails closed: the run is refused with RateLimited instead of running unmetered', async () => {
     const failing = createTestSandbox({
-      counters: { consume: () => Promise.reject(new Error('store down')) },
+      counters: {
+        consume: () => Promise.reject(new Error('store down')),
+        release: () => Promise.reject(new Error('store down')),
+      },
     });
 
     const result = await failing.run('export default { execute() { return 1; } };');
 
-    expect(result).toMatchObject({ ok: false, error: { code: 'SandboxCrashed' } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'RateLimited', message: 'the CPU budget cannot be checked right now; retry later' },
+    });
+    await failing.sandbox.dispose();
+  });
+});
+
+describe('PluginSandbox CPU reservations', () => {
+  const KEY = 't-clinic-a/test-plugin/cpuMs';
+
+  it('gives back the unused part of its reservation, so the counter holds only what the run used', async () => {
+    const counters = new InMemoryUsageCounters();
+    const metered = createTestSandbox({ counters });
+
+    const result = await metered.run('export default { execute() { return 1; } };');
+    const total = await counters.consume(KEY, 0, 1_000, RATE_WINDOW_MS);
+
+    expect(result).toMatchObject({ ok: true, value: 1 });
+    expect(total.observed).toBeCloseTo(result.usage.cpuMs, 1);
+    await metered.sandbox.dispose();
+  });
+
+  it('stops a spinning run with CpuBudgetExceeded once its next reservation is refused', async () => {
+    const counters = new InMemoryUsageCounters();
+    await counters.consume(KEY, 960, Number.POSITIVE_INFINITY, RATE_WINDOW_MS);
+    const metered = createTestSandbox({ counters });
+    const limits = { cpuMsPerMinute: 1_000, timeoutMs: 5_000 };
+
+    const result = await metered.run('export default { execute() { for (;;) {} } };', { limits });
+    const total = await counters.consume(KEY, 0, 1_000, RATE_WINDOW_MS);
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'CpuBudgetExceeded' } });
+    expect(result.usage.cpuMs).toBeGreaterThan(0);
+    expect(total.observed).toBeCloseTo(960 + result.usage.cpuMs, 1);
+    expect(metered.exceeded).toContainEqual(expect.objectContaining({ resource: 'cpu', limit: 1_000 }));
+    await metered.sandbox.dispose();
+  });
+
+  it('refuses a run whose counter store fails before it starts, and never reaches the host', async () => {
+    const host = recordingHost();
+    const counters: UsageCounters = {
+      consume: () => Promise.reject(new Error('store down')),
+      release: () => Promise.reject(new Error('store down')),
+    };
+    const failing = createTestSandbox({ counters });
+
+    const result = await failing.run(pluginWith(`return api.patients.get('p-a1');`), { host });
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'RateLimited' }, usage: { cpuMs: 0 } });
+    expect(host.calls).toEqual([]);
+    expect(failing.exceeded).toEqual([]);
     await failing.sandbox.dispose();
   });
 });

@@ -98,4 +98,57 @@ describe('DynamoDbPluginStorage against DynamoDB Local', () => {
     expect(await acmeOther.get('secret')).toBe('acme-other');
     expect(await globex.get('secret')).toBe('globex');
   });
+
+  it('stores with setWithinQuota only within the quota it is given, and answers the change in bytes', async () => {
+    const storage = store.forPlugin('t-acme', 'within-quota', 100_000);
+
+    const first = await storage.setWithinQuota?.('a', 'x'.repeat(50), 200);
+    const grown = await storage.setWithinQuota?.('a', 'x'.repeat(150), 200);
+    const refused = await storage.setWithinQuota?.('b', 'y'.repeat(60), 200);
+    const shrunk = await storage.setWithinQuota?.('a', 'x', 200);
+
+    expect(first).toEqual({ isStored: true, deltaBytes: entryBytes('a', 'x'.repeat(50)) });
+    expect(grown).toEqual({ isStored: true, deltaBytes: 100 });
+    expect(refused).toEqual({
+      isStored: false,
+      deltaBytes: entryBytes('b', 'y'.repeat(60)),
+      bytesUsed: entryBytes('a', 'x'.repeat(150)),
+    });
+    expect(shrunk).toEqual({
+      isStored: true,
+      deltaBytes: entryBytes('a', 'x') - entryBytes('a', 'x'.repeat(150)),
+    });
+    expect(await storage.bytesUsed?.()).toBe(entryBytes('a', 'x'));
+  });
+
+  it('lets only what fits through when concurrent runs each write just under the quota', async () => {
+    const quota = 1_000;
+    const writers = [0, 1, 2, 3].map(() => store.forPlugin('t-acme', 'just-under', 100_000));
+
+    const outcomes = await Promise.all(
+      writers.map((writer, index) => writer.setWithinQuota?.(`entry-${index}`, 'x'.repeat(900), quota)),
+    );
+
+    expect(outcomes.filter((outcome) => outcome?.isStored)).toHaveLength(1);
+    for (const outcome of outcomes.filter((candidate) => !candidate?.isStored)) {
+      expect(outcome).toEqual({
+        isStored: false,
+        deltaBytes: entryBytes('entry-0', 'x'.repeat(900)),
+        bytesUsed: 909,
+      });
+    }
+    expect(await writers[0]?.bytesUsed?.()).toBe(entryBytes('entry-0', 'x'.repeat(900)));
+    expect(await writers[0]?.list(undefined)).toHaveLength(1);
+  });
+
+  it('leaves the entry and the counter as they were when a write is refused', async () => {
+    const storage = store.forPlugin('t-acme', 'refused-growth', 100_000);
+    await storage.set('k', 'small');
+
+    const refused = await storage.setWithinQuota?.('k', 'z'.repeat(500), 100);
+
+    expect(refused?.isStored).toBe(false);
+    expect(await storage.get('k')).toBe('small');
+    expect(await storage.bytesUsed?.()).toBe(entryBytes('k', 'small'));
+  });
 });

@@ -62,7 +62,7 @@ describe('DynamoDbUsageCounters against DynamoDB Local', () => {
     const afterWindow = await counter?.consume(key, 2, 5, WINDOW_MS);
 
     expect(withinWindow?.allowed).toBe(false);
-    expect(afterWindow).toEqual({ allowed: true, observed: 2 });
+    expect(afterWindow).toMatchObject({ allowed: true, observed: 2 });
   });
 
   it('adds without a limit (CPU accounting) and lets a peek see the total', async () => {
@@ -84,7 +84,7 @@ describe('DynamoDbUsageCounters against DynamoDB Local', () => {
     await counter?.consume('t-acme/shared/databaseQueries', 2, 2, WINDOW_MS);
     const other = await counter?.consume('t-globex/shared/databaseQueries', 2, 2, WINDOW_MS);
 
-    expect(other).toEqual({ allowed: true, observed: 2 });
+    expect(other).toMatchObject({ allowed: true, observed: 2 });
   });
 
   it('counts keys that name no tenant in a partition of their own', async () => {
@@ -95,5 +95,69 @@ describe('DynamoDbUsageCounters against DynamoDB Local', () => {
     const third = await counter?.consume('breaker:t-acme:plugin:error', 1, 2, WINDOW_MS);
 
     expect([second?.allowed, third?.allowed]).toEqual([true, false]);
+  });
+
+  it('gives a released reservation back to the bucket it was charged to', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 5));
+    const [counter] = instances(1, clock);
+    const key = 't-acme/release/cpuMs';
+
+    const reserved = await counter?.consume(key, 30, 40, WINDOW_MS);
+    await counter?.release(key, 25, WINDOW_MS, reserved?.at ?? 0);
+    const again = await counter?.consume(key, 35, 40, WINDOW_MS);
+
+    expect(reserved).toEqual({ allowed: true, observed: 30, at: Date.UTC(2030, 0, 1, 12, 0, 5) });
+    expect(again).toMatchObject({ allowed: true, observed: 40 });
+  });
+
+  it('never releases below zero, and refunds into the charge bucket even from a later one', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 5));
+    const [counter] = instances(1, clock);
+    const key = 't-acme/refund-bucket/cpuMs';
+    const reserved = await counter?.consume(key, 30, 100, WINDOW_MS);
+    clock.advance(10_000);
+    await counter?.consume(key, 20, 100, WINDOW_MS);
+
+    await counter?.release(key, 500, WINDOW_MS, reserved?.at ?? 0);
+    await counter?.release(key, 30, WINDOW_MS, reserved?.at ?? 0);
+    const peek = await counter?.consume(key, 0, 100, WINDOW_MS);
+
+    expect(peek).toEqual({ allowed: true, observed: 20 });
+  });
+
+  it('ignores a release whose charge has left the window', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 5));
+    const [counter] = instances(1, clock);
+    const key = 't-acme/refund-expired/cpuMs';
+    const reserved = await counter?.consume(key, 30, 100, WINDOW_MS);
+    clock.advance(WINDOW_MS + 10_000);
+    await counter?.consume(key, 20, 100, WINDOW_MS);
+
+    await counter?.release(key, 30, WINDOW_MS, reserved?.at ?? 0);
+    const peek = await counter?.consume(key, 0, 100, WINDOW_MS);
+
+    expect(peek).toEqual({ allowed: true, observed: 20 });
+  });
+
+  it('keeps concurrent reservations with refunds on several instances within the limit', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 5));
+    const counters = instances(3, clock);
+    const key = 't-acme/leases/cpuMs';
+
+    const used = await Promise.all(
+      Array.from({ length: 30 }, async (_, index) => {
+        const counter = counters[index % 3];
+        const reserved = await counter?.consume(key, 10, 100, WINDOW_MS);
+        if (!reserved?.allowed) return 0;
+        await counter?.release(key, 6, WINDOW_MS, reserved.at ?? 0);
+        return 4;
+      }),
+    );
+    const peek = await counters[0]?.consume(key, 0, 100, WINDOW_MS);
+
+    const total = used.reduce<number>((sum, amount) => sum + amount, 0);
+    expect(total).toBeGreaterThanOrEqual(40);
+    expect(peek?.observed).toBe(total);
+    expect(peek?.observed).toBeLessThanOrEqual(100);
   });
 });
