@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SemverSchema } from '../../domain/manifest.ts';
 import { systemClock } from '../../ports/clock.ts';
-import { type CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './publish-cli-types.ts';
-import { createMarketplaceClient, DEFAULT_ENDPOINT, ServerProblemError } from './publish-client.ts';
+import { runMarketplaceCommand } from './marketplace-command.ts';
+import { type CliCommand, EXIT_OK, UsageError } from './publish-cli-types.ts';
+import { type createMarketplaceClient, ServerProblemError } from './publish-client.ts';
 import { registerPublisherKey } from './register-publisher-key.ts';
 import { loadPublisherPrivateKey, signArtifact } from './sign-artifact.ts';
 
@@ -40,47 +41,36 @@ export const publishCommand: CliCommand = {
   name: 'publish',
   summary: 'sign and publish an artifact to the marketplace (token from GRADIANT_TOKEN)',
   usage: 'publish <artifact> --manifest FILE --key FILE [--endpoint URL]',
-  async run(argv, io) {
-    let options: ReturnType<typeof parse>;
-    try {
-      options = parse(argv);
-    } catch (error) {
-      io.stderr(`${(error as Error).message}\nusage: gradiant-plugins ${this.usage}\n`);
-      return EXIT_USAGE;
-    }
-    const token = io.env.GRADIANT_TOKEN;
-    if (!token) {
-      io.stderr('error: set GRADIANT_TOKEN to a token with the marketplace:publish scope\n');
-      return EXIT_USAGE;
-    }
-    try {
-      const artifact = readFileSync(options.artifact);
-      const manifest = ManifestFileSchema.parse(JSON.parse(readFileSync(options.manifest, 'utf8')));
-      const privateKey = loadPublisherPrivateKey(options.key);
-      const request = createMarketplaceClient({
-        endpoint: options.endpoint ?? io.env.GRADIANT_ENDPOINT ?? DEFAULT_ENDPOINT,
-        token,
-        fetch: io.fetch,
-      });
-      await registerPublisherKey(request, { privateKey, token, clock: io.clock ?? systemClock });
-      const signature = signArtifact(artifact, privateKey);
-      const source =
-        artifact.byteLength <= INLINE_ARTIFACT_LIMIT
-          ? { code: artifact.toString('utf8') }
-          : { uploadId: await upload(artifact, request, io.fetch) };
-      const release = await request('POST', '/v1/marketplace/plugins', { ...manifest, ...source, signature });
-      io.stdout(`${JSON.stringify(release)}\n`);
-      return EXIT_OK;
-    } catch (error) {
-      const message =
+  run(argv, io) {
+    return runMarketplaceCommand(
+      this,
+      io,
+      () => parse(argv),
+      async (options, { token, request }) => {
+        const artifact = readFileSync(options.artifact);
+        const manifest = ManifestFileSchema.parse(JSON.parse(readFileSync(options.manifest, 'utf8')));
+        const privateKey = loadPublisherPrivateKey(options.key);
+        await registerPublisherKey(request, { privateKey, token, clock: io.clock ?? systemClock });
+        const signature = signArtifact(artifact, privateKey);
+        const source =
+          artifact.byteLength <= INLINE_ARTIFACT_LIMIT
+            ? { code: artifact.toString('utf8') }
+            : { uploadId: await upload(artifact, request, io.fetch) };
+        const release = await request('POST', '/v1/marketplace/plugins', {
+          ...manifest,
+          ...source,
+          signature,
+        });
+        io.stdout(`${JSON.stringify(release)}\n`);
+        return EXIT_OK;
+      },
+      (error) =>
         error instanceof ServerProblemError
           ? error.message
           : error instanceof z.ZodError
             ? `the manifest file is not valid: ${error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`
-            : (error as Error).message;
-      io.stderr(`error: ${message}\n`);
-      return EXIT_FAILED;
-    }
+            : (error as Error).message,
+    );
   },
 };
 
