@@ -40,6 +40,10 @@ const PLUGINS = {
   microtaskLoop: 'export default { async execute() { for (;;) await null; } };',
   spinAfterAwait:
     "export default { async execute(input, api) { await api.patients.get('p1'); for (;;) {} } };",
+  // Hostile loops on refused hooks (issue #8): the host must stay cheap enough to stop them on time.
+  emitFlood:
+    "export default { execute(input, api) { for (;;) { try { api.events.emit('tick', {}); } catch {} } } };",
+  logFlood: "export default { execute(input, api) { for (;;) api.logger.info('line'); } };",
 };
 const INPUT = { n: 1 };
 const INPUT_JSON = JSON.stringify(INPUT);
@@ -268,6 +272,8 @@ const further = {
     ['sync spin', PLUGINS.syncSpin],
     ['microtask loop', PLUGINS.microtaskLoop],
     ['spin after awaited host call', PLUGINS.spinAfterAwait],
+    ['emit flood past the event cap', PLUGINS.emitFlood],
+    ['log flood past the log cap', PLUGINS.logFlood],
   ] as const) {
     const late: number[] = [];
     for (let index = 0; index < 20; index++) {
