@@ -237,15 +237,16 @@ export class RunBridge implements OperationContext {
       } catch {
         throw new CallFailure('InvalidArgument', `${method}: arguments must be JSON values`);
       }
-      const parsed = operation.schema.safeParse(raw);
-      if (!parsed.success)
-        throw new CallFailure('InvalidArgument', `${method}: ${describeIssues(parsed.error)}`);
-      const permission = operation.permission(parsed.data);
+      // The grant first: a plugin without it is denied (and audited) whatever arguments it sent.
+      const permission = operation.permission(raw);
       if (permission !== undefined && !this.isGranted(permission)) {
         this.#tally.security({ type: 'permission-denied', operation: method, permission });
         this.#deny();
         throw new CallFailure('PermissionDenied', `${method} requires the ${permission} permission`);
       }
+      const parsed = operation.schema.safeParse(raw);
+      if (!parsed.success)
+        throw new CallFailure('InvalidArgument', `${method}: ${describeIssues(parsed.error)}`);
       await this.#consume(operation.counter);
       if (this.isSettled) return NEVER;
       const value = await operation.invoke(this, parsed.data);

@@ -63,6 +63,8 @@ const HttpResponseSchema = z.object({
   body: z.string().max(5 * 1024 * 1024),
 });
 
+const MAX_URL_CHARS = 2_048;
+
 export type CounterKind = 'databaseQueries' | 'networkCalls';
 
 /** What an operation needs from the run besides the host: storage accounting and grants. */
@@ -75,8 +77,12 @@ export interface OperationContext {
 export interface Operation {
   readonly schema: z.ZodType<readonly unknown[]>;
   readonly counter: CounterKind;
-  /** The grant the call needs, computed from the validated arguments (a URL's host). */
-  permission(args: readonly unknown[]): string | undefined;
+  /**
+   * The grant the call needs, from the arguments as the plugin sent them (a URL's host): it is
+   * checked before they are validated, so a call without the grant is denied and audited
+   * whatever it passed.
+   */
+  permission(rawArgs: unknown): string | undefined;
   invoke(context: OperationContext, args: readonly unknown[]): Promise<unknown>;
 }
 
@@ -94,15 +100,14 @@ function storageOf(context: OperationContext) {
 function operation<Schema extends z.ZodType<readonly unknown[]>>(definition: {
   schema: Schema;
   counter?: CounterKind;
-  permission: string | ((args: z.output<Schema>) => string | undefined) | undefined;
+  permission: string | ((rawArgs: unknown) => string | undefined) | undefined;
   invoke(context: OperationContext, args: z.output<Schema>): Promise<unknown>;
 }): Operation {
   const { permission } = definition;
   return {
     schema: definition.schema,
     counter: definition.counter ?? 'databaseQueries',
-    permission: (args) =>
-      typeof permission === 'function' ? permission(args as z.output<Schema>) : permission,
+    permission: (rawArgs) => (typeof permission === 'function' ? permission(rawArgs) : permission),
     invoke: (context, args) => definition.invoke(context, args as z.output<Schema>),
   };
 }
@@ -215,9 +220,14 @@ export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operat
   [
     'http.fetch',
     operation({
-      schema: z.tuple([z.string().min(1).max(2_048), HttpInitSchema]),
+      schema: z.tuple([z.string().min(1).max(MAX_URL_CHARS), HttpInitSchema]),
       counter: 'networkCalls',
-      permission: ([url]) => networkPermissionFor(url) ?? 'network:<invalid-url>',
+      permission: (rawArgs) => {
+        const url = Array.isArray(rawArgs) ? rawArgs[0] : undefined;
+        const host =
+          typeof url === 'string' && url.length <= MAX_URL_CHARS ? networkPermissionFor(url) : undefined;
+        return host ?? 'network:<invalid-url>';
+      },
       invoke: async ({ host }, [url, init]) => {
         if (!host.fetch)
           throw new HostError('PermissionDenied', 'network access is not available to this plugin');

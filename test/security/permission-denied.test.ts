@@ -134,4 +134,33 @@ describe('permission checks', () => {
     expect(result).toMatchObject({ ok: true, value: 'InvalidArgument' });
     expect(host.calls).toEqual([]);
   });
+
+  it('checks the grant before the arguments, so a call without it is denied and audited whatever it sent', async () => {
+    const host = recordingHost();
+    securityEvents.length = 0;
+    const code = pluginWith(`
+      const codes = [];
+      for (const call of [
+        () => api.patients.get({ not: 'an id' }),
+        () => api.patients.update(42, 'x'.repeat(5000)),
+        () => api.appointments.schedule('not an appointment'),
+        () => api.http.fetch(42),
+        () => api.http.fetch('https://api.allowed.example/', { method: 'TRACE' }),
+      ]) {
+        try { await call(); codes.push('called'); } catch (error) { codes.push(error.code); }
+      }
+      return codes;`);
+
+    const result = await run(code, { host, grants: [] });
+
+    expect(result).toMatchObject({ ok: true, value: Array(5).fill('PermissionDenied') });
+    expect(host.calls).toEqual([]);
+    expect(securityEvents.map((event) => event.operation).sort()).toEqual([
+      'appointments.schedule',
+      'http.fetch',
+      'http.fetch',
+      'patients.get',
+      'patients.update',
+    ]);
+  });
 });
