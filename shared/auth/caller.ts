@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { type TenantId, TenantIdSchema } from '../domain/identifiers.ts';
 
-export const TenantIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a lowercase slug of 2 to 63 characters')
-  .brand<'TenantId'>();
-export type TenantId = z.infer<typeof TenantIdSchema>;
+export { type TenantId, TenantIdSchema };
 
 /** Who is calling, as proven by a verified token: the only source of tenant and scopes. */
 export interface Caller {

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Domain errors carry a stable UPPER_SNAKE `code` and a message that is safe to show a caller
  * (ids only, never PHI). They know nothing of HTTP: shared/http/problem.ts maps codes to statuses.
@@ -77,4 +79,17 @@ export class RateLimitedError extends DomainError {
   constructor(message: string, retryAfterSeconds: number) {
     super('RATE_LIMITED', message, { retryAfterSeconds });
   }
+}
+
+/** Names every field at fault (`prefix.path`), never its value: a value may be PHI. */
+export function validationErrorFrom(error: z.ZodError, prefix?: string): ValidationError {
+  return new ValidationError(
+    error.issues.map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return {
+        field: [prefix, path].filter(Boolean).join('.') || (prefix ?? 'body'),
+        message: issue.message,
+      };
+    }),
+  );
 }

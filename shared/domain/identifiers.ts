@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { PLATFORM_EVENT_NAMESPACES } from '../sandbox/event-names.ts';
 
-export { type TenantId, TenantIdSchema } from '../auth/caller.ts';
+/** A tenant (a hospital): every record, run and audit entry belongs to exactly one. */
+export const TenantIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a lowercase slug of 2 to 63 characters')
+  .brand<'TenantId'>();
+export type TenantId = z.infer<typeof TenantIdSchema>;
 
 /**
  * Route words that could collide with plugin ids in `/v1/plugins/{id}` and the marketplace paths.

@@ -1,8 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { SignedStatement } from '../ports/artifact-store.ts';
 import { DomainError } from './errors.ts';
 import { verifyP256Signature } from './signatures.ts';
+
+/** A release statement as stored: the exact signed bytes (canonical JSON) and the signature. */
+export interface SignedStatement {
+  readonly payload: string;
+  readonly keyId: string;
+  readonly signature: string;
+}
 
 /**
  * What the platform vouches for when the marketplace accepts a release. Signed with the platform

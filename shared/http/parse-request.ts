@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { DomainError, ValidationError } from '../domain/errors.ts';
+import { DomainError, validationErrorFrom } from '../domain/errors.ts';
 import type { HttpEvent } from './http-types.ts';
 
 /** 1 MiB of JSON: plugin artifacts up to this size travel inline, larger ones through S3. */
@@ -53,18 +53,6 @@ export function parseJsonBody(event: HttpEvent): unknown {
 }
 
 /** Turns zod issues into field/message pairs; the message never echoes the offending value. */
-export function validationErrorFrom(error: z.ZodError, prefix?: string): ValidationError {
-  return new ValidationError(
-    error.issues.map((issue) => {
-      const path = issue.path.map(String).join('.');
-      return {
-        field: [prefix, path].filter(Boolean).join('.') || (prefix ?? 'body'),
-        message: issue.message,
-      };
-    }),
-  );
-}
-
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix?: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) throw validationErrorFrom(result.error, prefix);

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { TenantIdSchema } from '../auth/caller.ts';
-import { validationErrorFrom } from '../http/parse-request.ts';
+import { validationErrorFrom } from '../domain/errors.ts';
 import { problemResponse } from '../http/problem.ts';
 import { SCOPES } from '../http/route-table.ts';
 import type { LocalIssuer } from './local-issuer.ts';

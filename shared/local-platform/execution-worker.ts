@@ -1,18 +1,5 @@
-import type { PlatformEvent } from '../domain/platform-events.ts';
+import type { WorkerMessage, WorkerRequest } from '../adapters/local/execution-worker-protocol.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
-
-/** Parent → worker. */
-export type WorkerRequest = {
-  readonly id: number;
-  readonly kind: 'invoke' | 'deliver';
-  readonly payload: unknown;
-};
-/** Worker → parent. */
-export type WorkerMessage =
-  | { readonly type: 'ready' }
-  | { readonly type: 'events'; readonly events: readonly PlatformEvent[] }
-  | { readonly type: 'result'; readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly type: 'result'; readonly id: number; readonly ok: false; readonly errorName: string };
 
 type Handler = (event: unknown) => Promise<unknown>;
 

@@ -1,3 +1,6 @@
+import type { SignedStatement } from '../domain/release-statement.ts';
+
+export type { SignedStatement };
 /**
  * Content-addressed plugin artifacts and their signed release statements. Objects are immutable:
  * an artifact's key is its SHA-256, and `getArtifact` checks the digest of what it read, so a
@@ -9,11 +12,4 @@ export interface ArtifactStore {
   getArtifact(sha256: string): Promise<Uint8Array | undefined>;
   putStatement(pluginId: string, version: string, statement: SignedStatement): Promise<void>;
   getStatement(pluginId: string, version: string): Promise<SignedStatement | undefined>;
-}
-
-/** A release statement as stored: the exact signed bytes (canonical JSON) and the signature. */
-export interface SignedStatement {
-  readonly payload: string;
-  readonly keyId: string;
-  readonly signature: string;
 }

@@ -5,9 +5,9 @@ import {
   type InvocationResult,
   InvocationResultSchema,
 } from '../../domain/invocation.ts';
-import type { WorkerRequest } from '../../local-platform/execution-worker.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
+import type { WorkerRequest } from './execution-worker-protocol.ts';
 import { FairDispatchQueue } from './fair-dispatch-queue.ts';
 import { SupervisedExecutionWorker, type WorkerOutcome } from './supervised-execution-worker.ts';
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
-import type { WorkerMessage, WorkerRequest } from '../../local-platform/execution-worker.ts';
+import type { WorkerMessage, WorkerRequest } from './execution-worker-protocol.ts';
 
 const OUT_OF_MEMORY = /heap out of memory|memory limit|allocation failed|OOM/i;
 const STDERR_TAIL_CHARS = 4_096;

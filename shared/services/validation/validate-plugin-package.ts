@@ -1,9 +1,8 @@
 import { satisfies } from 'semver';
-import { DomainError } from '../../domain/errors.ts';
+import { DomainError, validationErrorFrom } from '../../domain/errors.ts';
 import { NewPluginIdSchema } from '../../domain/identifiers.ts';
 import { type PluginMetadata, PluginMetadataSchema, SemverSchema } from '../../domain/manifest.ts';
 import { sha256Hex } from '../../domain/signatures.ts';
-import { validationErrorFrom } from '../../http/parse-request.ts';
 import type { AdvisorySource } from '../../ports/advisory-source.ts';
 import { toPluginBody } from '../../sandbox/plugin-source.ts';
 import { PluginRefusedError } from './validation-errors.ts';

@@ -1,0 +1,62 @@
+/**
+ * The project's dependency direction, checked in `npm test`:
+ * domain <- ports <- services <- adapters, http <- functions <- applications (CLI, local platform).
+ * One rule per boundary; a wrong-way import fails the test command naming the rule.
+ */
+const APPLICATIONS = '^shared/(cli|local-platform)/';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'sandbox-is-self-contained',
+      comment: 'The sandbox library ships on its own: it imports nothing else of the project.',
+      severity: 'error',
+      from: { path: '^shared/sandbox/' },
+      to: { path: '^(shared/(?!sandbox/)|functions/|infra/|layers/)' },
+    },
+    {
+      name: 'domain-imports-only-domain-and-sandbox-types',
+      comment: 'Schemas and pure rules depend on nothing but each other and the sandbox library.',
+      severity: 'error',
+      from: { path: '^shared/domain/' },
+      to: { path: '^(shared/(?!domain/|sandbox/)|functions/|infra/)' },
+    },
+    {
+      name: 'ports-import-only-domain-and-sandbox-types',
+      severity: 'error',
+      from: { path: '^shared/ports/' },
+      to: { path: '^(shared/(?!domain/|sandbox/|ports/)|functions/|infra/)' },
+    },
+    {
+      name: 'services-do-not-know-technologies',
+      comment: 'Use cases work over ports; adapters, HTTP and functions sit above them.',
+      severity: 'error',
+      from: { path: '^shared/services/' },
+      to: { path: '^(shared/(adapters|http|wiring)/|functions/|infra/)' },
+    },
+    {
+      name: 'runtime-code-does-not-import-infra',
+      severity: 'error',
+      from: { path: '^(shared|functions)/' },
+      to: { path: '^infra/' },
+    },
+    {
+      name: 'only-applications-import-functions',
+      comment: 'Functions sit on top of shared/; only the applications (CLI, local platform) call them.',
+      severity: 'error',
+      from: { path: '^shared/', pathNot: APPLICATIONS },
+      to: { path: '^functions/' },
+    },
+    {
+      name: 'nothing-imports-applications',
+      severity: 'error',
+      from: { path: '^(shared|functions|infra)/', pathNot: APPLICATIONS },
+      to: { path: APPLICATIONS },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    parser: 'swc',
+  },
+};
