@@ -7,11 +7,19 @@
  *    throughput, errors, and a lost-update check: every client toggles its own plugin and counts
  *    its toggles, and all clients race optimistic tenant-policy writes; afterwards each plugin's
  *    state and the policy version must match exactly what the clients did.
+ * 3. AWS SDK calls per route (to DynamoDB Local and s3rver, logged by every platform process through
+ *    bench/support/http-call-log.ts): in all, before the answer, and sequential round trips before
+ *    the answer (calls sent together count once).
  * Results go to bench/results/api.json.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { proveKeyPossession } from '../shared/domain/prove-key-possession.ts';
 import { startLocalPlatformProcess } from '../test/support/local-platform-process.ts';
+import { readCalls, sequentialRoundTrips } from './support/round-trips.ts';
 
 const CLIENTS = 50;
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 30);
@@ -32,7 +40,14 @@ interface Timed {
   body: unknown;
 }
 
-const platform = await startLocalPlatformProcess();
+const callLog = join(mkdtempSync(join(tmpdir(), 'gradiant-bench-')), 'http-calls.log');
+const preload = pathToFileURL(join(import.meta.dirname, 'support', 'http-call-log.ts')).href;
+const platform = await startLocalPlatformProcess({
+  env: {
+    BENCH_HTTP_LOG: callLog,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim(),
+  },
+});
 const token = await platform.token(TENANT, [
   'plugins:read',
   'plugins:admin',
@@ -75,11 +90,9 @@ const percentile = (values: number[], p: number) => {
 
 async function setUp(pluginIds: string[]) {
   // A publisher key the bench tenant trusts, so plugins install directly (no marketplace needed).
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const registered = expectStatus(
-    await request('POST', '/v1/publishers/keys', {
-      publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-    }),
+    await request('POST', '/v1/publishers/keys', proveKeyPossession(privateKey, TENANT, new Date())),
     201,
     'register publisher key',
   );
@@ -93,6 +106,8 @@ async function setUp(pluginIds: string[]) {
       ...current.policy,
       minimumSignatureLevel: 'publisher',
       trustedPublisherKeyIds: [keyId],
+      // The load below runs 50 clients in one tenant: the most concurrent runs a policy allows.
+      maxConcurrentRuns: 20,
     }),
     200,
     'trust the bench key',
@@ -117,6 +132,37 @@ async function setUp(pluginIds: string[]) {
   }
 }
 
+const CALL_SAMPLES = 10;
+/** Long enough for work a request starts after answering (event deliveries) to be logged. */
+const SETTLE_MS = 300;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** SDK calls of one request, counted over a few sequential requests with pauses between them. */
+async function sdkCalls(run: () => Promise<Timed>) {
+  let { offset } = readCalls(callLog, 0);
+  const total: number[] = [];
+  const critical: number[] = [];
+  const trips: number[] = [];
+  for (let i = 0; i < CALL_SAMPLES; i++) {
+    const startedAt = performance.timeOrigin + performance.now();
+    const result = await run();
+    const answeredAt = startedAt + result.ms;
+    await pause(SETTLE_MS);
+    const read = readCalls(callLog, offset);
+    offset = read.offset;
+    const mine = read.calls.filter((call) => call.start >= startedAt);
+    const beforeAnswer = mine.filter((call) => call.start < answeredAt);
+    total.push(mine.length);
+    critical.push(beforeAnswer.length);
+    trips.push(sequentialRoundTrips(beforeAnswer));
+  }
+  return {
+    calls: percentile(total, 50),
+    beforeAnswer: percentile(critical, 50),
+    roundTrips: percentile(trips, 50),
+  };
+}
+
 async function latency(name: string, run: () => Promise<Timed>) {
   for (let i = 0; i < 20; i++) await run();
   const times: number[] = [];
@@ -126,7 +172,7 @@ async function latency(name: string, run: () => Promise<Timed>) {
       throw new Error(`${name} failed: ${result.status} ${JSON.stringify(result.body)}`);
     times.push(result.ms);
   }
-  return { name, p50: percentile(times, 50), p99: percentile(times, 99) };
+  return { name, p50: percentile(times, 50), p99: percentile(times, 99), sdk: await sdkCalls(run) };
 }
 
 const clientPlugins = Array.from({ length: CLIENTS }, (_, index) => `bench-${index}`);
@@ -150,18 +196,20 @@ rows.push(
 );
 
 console.log(`\nLatency over ${SAMPLES} sequential requests (ms; ratio to the no-op route in the same run)`);
+console.log('and the AWS SDK calls each request makes (median of 10): in all, before the answer, sequential');
 console.log(
-  `${'route'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p50 ×'.padStart(8)} ${'p99 ×'.padStart(8)}`,
+  `${'route'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p50 ×'.padStart(8)} ${'p99 ×'.padStart(8)} ${'calls'.padStart(6)} ${'before'.padStart(7)} ${'trips'.padStart(6)}`,
 );
 for (const row of [baseline, ...rows]) {
   console.log(
-    `${row.name.padEnd(40)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${(row.p50 / baseline.p50).toFixed(2).padStart(8)} ${(row.p99 / baseline.p99).toFixed(2).padStart(8)}`,
+    `${row.name.padEnd(40)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${(row.p50 / baseline.p50).toFixed(2).padStart(8)} ${(row.p99 / baseline.p99).toFixed(2).padStart(8)} ${String(row.sdk.calls).padStart(6)} ${String(row.sdk.beforeAnswer).padStart(7)} ${String(row.sdk.roundTrips).padStart(6)}`,
   );
 }
 
 // Load: each client owns one plugin (toggles it, counting), reads, invokes when enabled, and
 // races optimistic policy writes (If-Match) that must never overwrite each other.
 let errors = 0;
+let throttled = 0;
 let requests = 0;
 let policyWrites = 0;
 const errorSamples: string[] = [];
@@ -210,7 +258,9 @@ async function client(index: number) {
         result = await request('GET', '/v1/plugins?limit=10');
     }
     requests++;
-    if (result.status >= 400) {
+    // 429 is the tenant's concurrent-run cap at work (issue #8), an answer, not an error.
+    if (result.status === 429) throttled++;
+    else if (result.status >= 400) {
       errors++;
       if (errorSamples.length < 5)
         errorSamples.push(`${result.status} ${JSON.stringify(result.body).slice(0, 200)}`);
@@ -232,7 +282,9 @@ const finalPolicy = (await request('GET', '/v1/tenant/policy')).body as { versio
 const policyLost = finalPolicy.version - initialPolicy.version - policyWrites;
 
 console.log(`\n${CLIENTS} concurrent clients for ${elapsedSeconds.toFixed(1)} s`);
-console.log(`  requests: ${requests}  throughput: ${(requests / elapsedSeconds).toFixed(0)} req/s`);
+console.log(
+  `  requests: ${requests}  throughput: ${(requests / elapsedSeconds).toFixed(0)} req/s  throttled at the tenant's run cap (429): ${throttled}`,
+);
 console.log(
   `  errors (4xx/5xx other than expected 409 races): ${errors}${errorSamples.length ? ` e.g. ${errorSamples[0]}` : ''}`,
 );
@@ -261,6 +313,7 @@ writeFileSync(
         requests,
         throughput: requests / elapsedSeconds,
         errors,
+        throttled,
         lostUpdates,
         policyWrites,
         policyLost,
