@@ -1,4 +1,4 @@
-import type { WorkerMessage, WorkerRequest } from '../adapters/local/execution-worker-protocol.ts';
+import type { EventsAck, WorkerMessage, WorkerRequest } from '../adapters/local/execution-worker-protocol.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -10,10 +10,35 @@ function send(message: WorkerMessage): Promise<void> {
   });
 }
 
-/** The worker's event publisher: events go to the local platform's bus, which routes them. */
+let publishSequence = 0;
+const unacknowledged = new Map<number, { resolve(): void; reject(error: Error): void }>();
+
+/**
+ * The worker's event publisher: events go to the local platform's bus, which routes them, and the
+ * publish settles when the bus has taken them (or failed to), as PutEvents would.
+ */
 export const ipcEventPublisher: EventPublisher = {
-  publish: (events) => send({ type: 'events', events }),
+  publish: (events) =>
+    new Promise<void>((resolve, reject) => {
+      const id = ++publishSequence;
+      unacknowledged.set(id, { resolve, reject });
+      send({ type: 'events', id, events }).catch((error: Error) => {
+        unacknowledged.delete(id);
+        reject(error);
+      });
+    }),
 };
+
+function acknowledge(ack: EventsAck): void {
+  const waiting = unacknowledged.get(ack.id);
+  if (!waiting) return;
+  unacknowledged.delete(ack.id);
+  if (ack.ok) waiting.resolve();
+  else
+    waiting.reject(
+      Object.assign(new Error('the platform bus did not take the events'), { name: ack.errorName }),
+    );
+}
 
 /**
  * Serves requests one at a time, like one Lambda instance. A request that kills the process (a V8
@@ -21,7 +46,9 @@ export const ipcEventPublisher: EventPublisher = {
  */
 export function serveExecution(handler: Handler): void {
   let queue = Promise.resolve();
-  process.on('message', (request: WorkerRequest) => {
+  process.on('message', (message: WorkerRequest | EventsAck) => {
+    if ('type' in message) return acknowledge(message);
+    const request = message;
     queue = queue.then(async () => {
       try {
         await send({ type: 'result', id: request.id, ok: true, value: await handler(request.payload) });

@@ -12,6 +12,7 @@ import { type LocalBusTarget, LocalEventBus } from '../adapters/local/local-even
 import { LocalReleaseSigner } from '../adapters/local/local-release-signer.ts';
 import { S3ComplianceLogTarget } from '../adapters/local/s3-compliance-log-target.ts';
 import type { AdaptersEnv } from '../config/adapters-env.ts';
+import { createLogger } from '../observability/logger.ts';
 import { systemClock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { uuidGenerator } from '../ports/id-generator.ts';
@@ -35,6 +36,7 @@ export function createPlatformAdapters(
     env.PLATFORM_MODE === 'local'
       ? LocalReleaseSigner.fromFile(env.LOCAL_SIGNING_KEY_FILE ?? '.data/keys/platform-signing-key.pem')
       : new KmsReleaseSigner(new KMSClient({}), env.SIGNING_KEY_ID ?? '');
+  const busLogger = createLogger('local-event-bus');
   const events: EventPublisher =
     env.PLATFORM_MODE === 'local'
       ? new LocalEventBus({
@@ -42,8 +44,10 @@ export function createPlatformAdapters(
             new S3ComplianceLogTarget(s3, env.COMPLIANCE_LOG_BUCKET),
             ...(options.localBusTargets ?? []),
           ],
-          // As EventBridge's DLQ: an event no retry could deliver is kept, never dropped.
-          onDeadLetter: (envelope, target) =>
+          // As EventBridge's DLQ: an event no retry could deliver is kept, never dropped, and said.
+          onDeadLetter: (envelope, target) => {
+            const ids = { eventId: envelope.id, eventName: envelope['detail-type'], target };
+            busLogger.warn('an event could not be delivered and went to the dead letters', ids);
             void s3
               .send(
                 new PutObjectCommand({
@@ -52,7 +56,13 @@ export function createPlatformAdapters(
                   Body: JSON.stringify(envelope),
                 }),
               )
-              .catch(() => undefined),
+              .catch((error: unknown) =>
+                busLogger.error('a dead letter could not be stored', {
+                  ...ids,
+                  errorName: error instanceof Error ? error.name : typeof error,
+                }),
+              );
+          },
         })
       : new EventBridgeEventPublisher(new EventBridgeClient({}), env.EVENT_BUS_NAME);
   const clock = systemClock;

@@ -62,6 +62,25 @@ describe('security: a crashing execution ends only its own invocation (local sup
     expect(events.named('plugin-event:emitter:ping')).toHaveLength(1);
   });
 
+  it("fails the worker's publish when the platform bus does not take its events, so none vanish", async () => {
+    const refusing = {
+      publish: async () => {
+        throw Object.assign(new Error('compliance log unavailable'), { name: 'S3ServiceException' });
+      },
+    };
+    const strict = new LocalExecutionInvoker({ events: refusing, workerPath: WORKER, guardMs: 10_000 });
+
+    const refused = await strict.invoke(invoke('publish-probe'));
+    const accepted = await invoker.invoke(invoke('publish-probe'));
+    await strict.stop();
+
+    expect(refused).toMatchObject({
+      ok: true,
+      value: { isPublished: false, errorName: 'S3ServiceException' },
+    });
+    expect(accepted).toMatchObject({ ok: true, value: { isPublished: true } });
+  });
+
   it('rejects a failed event delivery so the local bus retries it', async () => {
     await expect(invoker.deliver({ not: 'an envelope' })).rejects.toThrow(/delivery failed/);
   });

@@ -62,7 +62,8 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
           workerPath: options.workerPath ?? DEFAULT_WORKER,
           guardMs: options.guardMs ?? DEFAULT_GUARD_MS,
           env: options.env ?? process.env,
-          onEvents: (published) => void events.publish(published).catch(() => undefined),
+          // The worker's publish waits for this, so a failure reaches the run's recording there.
+          onEvents: (published) => events.publish(published),
         }),
     );
     this.queue = new FairDispatchQueue(Math.max(1, size - 1));

@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
-import type { WorkerMessage, WorkerRequest } from './execution-worker-protocol.ts';
+import type { EventsAck, WorkerMessage, WorkerRequest } from './execution-worker-protocol.ts';
 
 const OUT_OF_MEMORY = /heap out of memory|memory limit|allocation failed|OOM/i;
 const STDERR_TAIL_CHARS = 4_096;
@@ -12,7 +12,8 @@ export interface SupervisedExecutionWorkerOptions {
   readonly workerPath: string;
   readonly guardMs: number;
   readonly env: NodeJS.ProcessEnv;
-  readonly onEvents: (events: readonly PlatformEvent[]) => void;
+  /** Hands a run's events to the bus; the worker's publish waits for this to settle. */
+  readonly onEvents: (events: readonly PlatformEvent[]) => Promise<void>;
 }
 
 /**
@@ -103,6 +104,23 @@ export class SupervisedExecutionWorker {
     this.sentTo = undefined;
   }
 
+  /** Answers the worker's publish with whether the bus took the events, by error name only. */
+  private forwardEvents(child: ChildProcess, id: number, events: readonly PlatformEvent[]): void {
+    const answer = (ack: EventsAck) => {
+      if (child.connected) child.send(ack);
+    };
+    this.options.onEvents(events).then(
+      () => answer({ type: 'events-ack', id, ok: true }),
+      (error: unknown) =>
+        answer({
+          type: 'events-ack',
+          id,
+          ok: false,
+          errorName: error instanceof Error ? error.name : 'Error',
+        }),
+    );
+  }
+
   private start(): Promise<ChildProcess> {
     if (this.ready) return this.ready;
     const child = fork(this.options.workerPath, [], {
@@ -119,7 +137,7 @@ export class SupervisedExecutionWorker {
     const ready = new Promise<ChildProcess>((resolve, reject) => {
       child.on('message', (message: WorkerMessage) => {
         if (message.type === 'ready') resolve(child);
-        else if (message.type === 'events') this.options.onEvents(message.events);
+        else if (message.type === 'events') this.forwardEvents(child, message.id, message.events);
         else if (message.type === 'result' && this.current?.id === message.id && this.sentTo === child)
           this.current.settle(message);
       });

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../../domain/errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { FailureRecorder } from '../../ports/failure-recorder.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
@@ -43,7 +44,11 @@ export class CircuitBreaker implements FailureRecorder {
     );
     if (allowed) return;
     const service = this.deps.pluginServiceFor(tenantId, CIRCUIT_BREAKER_ACTOR);
-    const installation = await service.getPlugin(failure.pluginId).catch(() => undefined);
+    // Uninstalled meanwhile: nothing to disable. Any other failure reaches the caller, which logs it.
+    const installation = await service.getPlugin(failure.pluginId).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
     if (installation?.state !== 'enabled') return;
     await service.disablePlugin(failure.pluginId, {
       reason: failure.kind === 'error' ? 'auto:error-rate' : 'auto:resource',

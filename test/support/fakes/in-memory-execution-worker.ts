@@ -6,7 +6,8 @@ import { createExecutionPlatform } from './in-memory-execution-platform.ts';
 /**
  * An execution worker over in-memory ports (the real dispatch, services and sandbox), for the
  * local invoker's crash tests. Plugin `abort` stands for a V8 abort and `hang` for a wedged
- * process: both are things a hostile plugin can cause but not on demand in a test.
+ * process: both are things a hostile plugin can cause but not on demand in a test. Plugin
+ * `publish-probe` publishes one event over IPC and answers whether the platform's bus took it.
  */
 const platform = createExecutionPlatform();
 await platform.install({
@@ -37,5 +38,20 @@ serveExecution(async (request) => {
   const pluginId = (request as { pluginId?: string }).pluginId;
   if (pluginId === 'abort') process.abort();
   if (pluginId === 'hang') return new Promise(() => {});
+  if (pluginId === 'publish-probe') return publishProbe();
   return handler(request);
 });
+
+async function publishProbe() {
+  let value: { isPublished: boolean; errorName?: string };
+  try {
+    await ipcEventPublisher.publish([
+      { id: 'probe-1', name: 'plugin:error', time: new Date().toISOString(), tenantId: 't-acme', detail: {} },
+    ]);
+    value = { isPublished: true };
+  } catch (error) {
+    value = { isPublished: false, errorName: (error as Error).name };
+  }
+  const usage = { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 };
+  return { ok: true, value, usage, logs: [], events: [] };
+}

@@ -78,4 +78,33 @@ describe('CircuitBreaker', () => {
 
     expect((await h.serviceFor().getPlugin('p1')).state).toBe('enabled');
   });
+
+  it('lets a failing installation read reach its caller instead of skipping the trip', async () => {
+    const failing = new CircuitBreaker({
+      counters: new InMemoryUsageCounters(),
+      policies: h.policies,
+      pluginServiceFor: (tenantId, actorId) => {
+        const service = h.serviceFor(tenantId, actorId);
+        service.getPlugin = async () => {
+          throw Object.assign(new Error('store down'), { name: 'ProvisionedThroughputExceededException' });
+        };
+        return service;
+      },
+    });
+
+    for (let i = 0; i < 2; i++) await failing.recordFailure(failure('resource'));
+    const tripped = failing.recordFailure(failure('resource'));
+
+    await expect(tripped).rejects.toThrow('store down');
+  });
+
+  it('does nothing when the plugin was uninstalled before the trip', async () => {
+    const service = h.serviceFor();
+    await service.disablePlugin('p1');
+    await service.uninstallPlugin('p1');
+
+    for (let i = 0; i < 3; i++) await breaker.recordFailure(failure('resource'));
+
+    expect(h.events.named('plugin:disabled')).toHaveLength(1);
+  });
 });
