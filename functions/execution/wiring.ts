@@ -5,7 +5,7 @@ import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-
 import { createGuardedFetch } from '../../shared/adapters/egress/guarded-fetch.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
-import { PluginSandbox } from '../../shared/sandbox/plugin-sandbox.ts';
+import { type PlatformSandboxOptions, PluginSandbox } from '../../shared/sandbox/plugin-sandbox.ts';
 import { EventAuditLog } from '../../shared/services/event-audit-log.ts';
 import type { EventDeliveryMarkers } from '../../shared/services/execution/event-delivery-markers.ts';
 import type { ExecutionDependencies } from '../../shared/services/execution/execution-dependencies.ts';
@@ -65,8 +65,16 @@ export function wireExecution(
       counters,
       onSecurityEvent: observer.onSecurityEvent,
       onResourceExceeded: observer.onResourceExceeded,
+      // The tenant's next run of that plugin is refused until the counter store answers again.
+      onInternalError: ({ operation, errorName, tenantId, pluginId }) =>
+        logger.error('a usage counter update failed; the plugin is held', {
+          operation,
+          errorName,
+          tenantId,
+          pluginId,
+        }),
       maxIsolatesPerKey: 1,
-    }),
+    } satisfies PlatformSandboxOptions),
     runLeases: new DynamoDbRunLeaseStore({ ...tables, clock }),
     observer,
     ehr: new DynamoDbEhrRepository(client, config.EHR_TABLE),

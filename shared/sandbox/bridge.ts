@@ -6,7 +6,8 @@ import { MAX_DENIED_CALLS, RATE_WINDOW_MS } from './limits.ts';
 import { type CounterKind, OPERATIONS, type OperationContext } from './operations.ts';
 import { RefusalTally } from './refusal-tally.ts';
 import type { EmittedEvent, JsonValue, LogEntry, ResourceExceeded, SecurityEvent } from './schemas.ts';
-import type { UsageCounters } from './usage-counters.ts';
+import type { FailedCharge } from './unsettled-charges.ts';
+import type { ConsumeResult, UsageCounters } from './usage-counters.ts';
 
 export const MAX_LOG_ENTRIES = 200;
 export const MAX_LOG_MESSAGE_CHARS = 4_000;
@@ -26,6 +27,11 @@ export interface RunIdentity {
 export interface BridgeHooks {
   onSecurityEvent?(event: SecurityEvent): void | Promise<void>;
   onResourceExceeded?(event: ResourceExceeded): void | Promise<void>;
+}
+
+export interface BridgeCounterFailure {
+  readonly operation: 'rate-counter' | 'denied-call-charge';
+  readonly failed: FailedCharge;
 }
 
 /** Ends the run from the host side: the bridge decided it may not go on. */
@@ -77,6 +83,8 @@ export class RunBridge implements OperationContext {
   /** Denied calls not yet charged to the shared data-call counter: charged with the next call or at the end. */
   #unchargedDenials = 0;
   readonly #rateLimitedUntil = new Map<CounterKind, number>();
+  /** The first rate check the store failed this run (one is enough to hold the next run). */
+  readonly #counterFailures: FailedCharge[] = [];
   readonly #tally = new RefusalTally();
   #stopRun: StopRun | undefined;
   #storageUsed: number | undefined;
@@ -114,19 +122,29 @@ export class RunBridge implements OperationContext {
   /**
    * After the run: one hook call per kind of refusal (with its count and first and last time), and
    * the denied calls charged to the shared data-call counter in one update rather than one each.
+   * Answers the counter updates the store failed (this charge, and any rate check that failed
+   * during the run), for the sandbox to hold the next run until the store answers again.
    */
-  async report(): Promise<void> {
+  async report(): Promise<BridgeCounterFailure[]> {
     for (const event of this.#tally.securityEvents(this.#identity))
       notify(this.#hooks.onSecurityEvent, event);
     for (const event of this.#tally.resourceEvents(this.#identity))
       notify(this.#hooks.onResourceExceeded, event);
+    const failures: BridgeCounterFailure[] = this.#counterFailures.map((failed) => ({
+      operation: 'rate-counter',
+      failed,
+    }));
     const denials = this.#unchargedDenials;
     this.#unchargedDenials = 0;
     if (denials > 0) {
-      await this.#counters
-        .consume(this.#counterKey('databaseQueries'), denials, Number.POSITIVE_INFINITY, RATE_WINDOW_MS)
-        .then(undefined, () => undefined);
+      const charge = { key: this.#counterKey('databaseQueries'), amount: denials, windowMs: RATE_WINDOW_MS };
+      try {
+        await this.#counters.consume(charge.key, charge.amount, Number.POSITIVE_INFINITY, charge.windowMs);
+      } catch (error) {
+        failures.push({ operation: 'denied-call-charge', failed: { charge, error } });
+      }
     }
+    return failures;
   }
 
   /**
@@ -289,7 +307,21 @@ export class RunBridge implements OperationContext {
     }
     const denials = kind === 'databaseQueries' ? this.#unchargedDenials : 0;
     this.#unchargedDenials -= denials;
-    const result = await this.#counters.consume(this.#counterKey(kind), 1 + denials, limit, RATE_WINDOW_MS);
+    let result: ConsumeResult;
+    try {
+      result = await this.#counters.consume(this.#counterKey(kind), 1 + denials, limit, RATE_WINDOW_MS);
+    } catch (error) {
+      // The call is refused (the plugin sees SandboxCrashed); its denials wait for the end-of-run
+      // charge, and the failure holds the next run until the store answers a probe.
+      this.#unchargedDenials += denials;
+      if (this.#counterFailures.length === 0) {
+        this.#counterFailures.push({
+          charge: { key: this.#counterKey(kind), amount: 0, windowMs: RATE_WINDOW_MS },
+          error,
+        });
+      }
+      throw error;
+    }
     if (!result.allowed) {
       this.#rateLimitedUntil.set(kind, Date.now() + RATE_LIMIT_RECHECK_MS);
       this.#tally.resource({ resource: kind, limit, observed: result.observed });

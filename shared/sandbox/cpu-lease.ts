@@ -1,4 +1,5 @@
 import type { StoreLatency } from './store-latency.ts';
+import type { FailedCharge } from './unsettled-charges.ts';
 import type { UsageCounters } from './usage-counters.ts';
 
 /** How often the host samples a running isolate's CPU time; a run may pass its holding by this much. */
@@ -119,25 +120,34 @@ export class CpuLease {
    * the window slices it was taken from, newest first) or charges what it used beyond its holding.
    * A run it stopped keeps its holding: the samples saw it spend that much, and it was told its
    * budget is spent, so the next run of the minute must not find room.
-   * Store failures here only leave the counter high (refund lost) or low by under one interval
-   * (overshoot lost); neither fails the finished run.
+   * A store failure never fails the finished run; it is answered (the overshoot to charge, or a
+   * probe for a lost refund) so the sandbox can hold the tenant's next run until the store answers.
    */
-  async settle(usedMs: number): Promise<void> {
+  async settle(usedMs: number): Promise<FailedCharge | undefined> {
     await this.#pending;
     const { counters, key, windowMs } = this.#options;
     let unused = this.#hasStopped ? Math.min(0, this.#held - usedMs) : this.#held - usedMs;
     if (unused < 0) {
-      await counters.consume(key, -unused, Number.POSITIVE_INFINITY, windowMs).then(undefined, () => {});
-      return;
+      const charge = { key, amount: -unused, windowMs };
+      return counters.consume(key, charge.amount, Number.POSITIVE_INFINITY, windowMs).then(
+        () => undefined,
+        (error: unknown) => ({ charge, error }),
+      );
     }
-    const refunds: Promise<void>[] = [];
+    const refunds: Promise<{ error: unknown } | undefined>[] = [];
     for (let index = this.#grants.length - 1; index >= 0 && unused > 0; index--) {
       const grant = this.#grants[index] as Grant;
       const part = Math.min(unused, grant.amount);
-      refunds.push(counters.release(key, part, windowMs, grant.at).then(undefined, () => {}));
+      refunds.push(
+        counters.release(key, part, windowMs, grant.at).then(
+          () => undefined,
+          (error: unknown) => ({ error }),
+        ),
+      );
       unused -= part;
     }
-    await Promise.all(refunds);
+    const failure = (await Promise.all(refunds)).find((result) => result !== undefined);
+    return failure && { charge: { key, amount: 0, windowMs }, error: failure.error };
   }
 
   #extend(overshootMs: number): void {

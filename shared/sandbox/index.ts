@@ -2,7 +2,12 @@ export { API_ERROR_CODES, HostError, SANDBOX_ERROR_CODES, type SandboxErrorCode 
 export type { HttpRequestInit, HttpResponse, PluginHost, PluginStorage, QuotaWrite } from './host.ts';
 export { createInMemoryPluginStorage } from './in-memory-plugin-storage.ts';
 export { DEFAULT_LIMITS, type LimitOverrides, type Limits, MAX_RESULT_BYTES } from './limits.ts';
-export { PluginSandbox, type PluginSandboxOptions, type RunRequest } from './plugin-sandbox.ts';
+export {
+  type PlatformSandboxOptions,
+  PluginSandbox,
+  type PluginSandboxOptions,
+  type RunRequest,
+} from './plugin-sandbox.ts';
 export type {
   EmittedEvent,
   Entry,
@@ -14,4 +19,5 @@ export type {
   Usage,
 } from './schemas.ts';
 export { SupervisedSandbox, type SupervisedSandboxOptions } from './supervised/supervised-sandbox.ts';
+export type { InternalError } from './unsettled-charges.ts';
 export { type ConsumeResult, InMemoryUsageCounters, type UsageCounters } from './usage-counters.ts';

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { notify, RunBridge } from './bridge.ts';
+import { notify, RunBridge, type RunIdentity } from './bridge.ts';
 import { CPU_WATCHDOG_INTERVAL_MS, CpuLease } from './cpu-lease.ts';
 import { type SandboxErrorCode, sandboxError } from './errors.ts';
 import { isPluginHost, type PluginHost } from './host.ts';
@@ -19,6 +19,13 @@ import {
   type Usage,
 } from './schemas.ts';
 import { StoreLatency } from './store-latency.ts';
+import {
+  errorNameOf,
+  type FailedCharge,
+  type InternalError,
+  UNSETTLED_RUN_MESSAGE,
+  UnsettledCharges,
+} from './unsettled-charges.ts';
 import { roundMs } from './usage.ts';
 import { InMemoryUsageCounters, type UsageCounters } from './usage-counters.ts';
 
@@ -26,8 +33,16 @@ const RETIRE_HEAP_FRACTION = 0.75;
 const MAX_INPUT_BYTES = 6 * 1024 * 1024;
 
 export interface PluginSandboxOptions {
-  /** Shared rate and CPU counters; pass a store-backed one so limits hold across processes. */
+  /**
+   * Shared rate and CPU counters; pass a store-backed one so limits hold across processes. The
+   * in-process default is for authors and tests; the platform must pass one (`PlatformSandboxOptions`).
+   */
   readonly counters?: UsageCounters;
+  /**
+   * A failure of the sandbox's own machinery that did not fail the run (a counter update the store
+   * did not take), by error name only. The tenant's next run of that plugin is held meanwhile.
+   */
+  readonly onInternalError?: (error: InternalError) => void | Promise<void>;
   /** Denied permissions and reserved event names, for the platform's security audit trail. */
   readonly onSecurityEvent?: (event: SecurityEvent) => void | Promise<void>;
   /** Every limit a run hits, as the payload of `plugin:resource:exceeded`. */
@@ -48,6 +63,13 @@ export interface PluginSandboxOptions {
    */
   readonly keepCpuAwakeDuringHostCalls?: boolean;
 }
+
+/**
+ * How the platform builds its sandbox: the counters are required, so limits can never silently
+ * fall back to one process's memory, and so is the hook, so a held tenant shows up in the logs.
+ */
+export type PlatformSandboxOptions = PluginSandboxOptions &
+  Required<Pick<PluginSandboxOptions, 'counters' | 'onInternalError'>>;
 
 export interface RunRequest {
   readonly code: string;
@@ -75,6 +97,7 @@ export class PluginSandbox {
   readonly #options: PluginSandboxOptions;
   readonly #pool: IsolatePool;
   readonly #prepared = new PreparedPluginCache();
+  readonly #unsettled = new UnsettledCharges();
   readonly #runner: IsolateRunner;
   #isDisposed = false;
 
@@ -143,7 +166,16 @@ export class PluginSandbox {
 
     const limits = resolveLimits(options.limits);
     const identity = { tenantId: options.tenantId, pluginId: options.pluginId, version: options.version };
-    const cpuKey = `${identity.tenantId}/${identity.pluginId}/cpuMs`;
+    const chargeKey = `${identity.tenantId}/${identity.pluginId}`;
+    if (this.#unsettled.has(chargeKey)) {
+      // Fail closed: an earlier run's usage never reached the store, so it is written first.
+      const failed = await this.#unsettled.retry(chargeKey, this.#counters);
+      if (failed) {
+        this.#reportInternal('unsettled-retry', failed.error, identity);
+        return failureResult('RateLimited', UNSETTLED_RUN_MESSAGE, startedAt);
+      }
+    }
+    const cpuKey = `${chargeKey}/cpuMs`;
     const leased = await CpuLease.acquire({
       counters: this.#counters,
       key: cpuKey,
@@ -210,10 +242,13 @@ export class PluginSandbox {
       this.#pool.release(member, isHealthy, limits.memoryMb);
       // Awaited: a Lambda instance may freeze right after answering, and an unsent refund would
       // keep the tenant's budget taken. Same store trips as checking before and charging after.
-      await lease.settle(state.cpuMs);
+      const unsettled = await lease.settle(state.cpuMs);
+      if (unsettled) this.#hold(chargeKey, 'cpu-settle', unsettled, identity);
     }
     this.#reportExceeded(outcome, state);
-    await state.bridge.report();
+    for (const { operation, failed } of await state.bridge.report()) {
+      this.#hold(chargeKey, operation, failed, identity);
+    }
 
     const { bridge } = state;
     const usage: Usage = {
@@ -233,6 +268,21 @@ export class PluginSandbox {
       logs: bridge.logs,
       events: bridge.events,
     };
+  }
+
+  #hold(
+    chargeKey: string,
+    operation: InternalError['operation'],
+    failed: FailedCharge,
+    identity: RunIdentity,
+  ) {
+    this.#unsettled.add(chargeKey, failed.charge);
+    this.#reportInternal(operation, failed.error, identity);
+  }
+
+  #reportInternal(operation: InternalError['operation'], error: unknown, identity: RunIdentity): void {
+    const { tenantId, pluginId } = identity;
+    notify(this.#options.onInternalError, { operation, errorName: errorNameOf(error), tenantId, pluginId });
   }
 
   #reportExceeded(outcome: Outcome, state: RunState): void {

@@ -8,6 +8,7 @@ import { resolveLimits } from '../limits.ts';
 import type { PluginSandboxOptions, RunRequest } from '../plugin-sandbox.ts';
 import { failureResult } from '../run-outcome.ts';
 import type { RunResult } from '../schemas.ts';
+import { errorNameOf, UNSETTLED_RUN_MESSAGE, UnsettledCharges } from '../unsettled-charges.ts';
 import { InMemoryUsageCounters, type UsageCounters } from '../usage-counters.ts';
 import {
   CATASTROPHIC_MARKER,
@@ -23,7 +24,10 @@ const STDERR_TAIL_CHARS = 16 * 1024;
 const OUT_OF_MEMORY = /out of memory|heap limit|allocation failed|memory limit/i;
 
 export interface SupervisedSandboxOptions
-  extends Pick<PluginSandboxOptions, 'counters' | 'onSecurityEvent' | 'onResourceExceeded'> {
+  extends Pick<
+    PluginSandboxOptions,
+    'counters' | 'onSecurityEvent' | 'onResourceExceeded' | 'onInternalError'
+  > {
   /** The worker entry; defaults to the one beside this module (source or built). */
   readonly workerPath?: string;
   /** Extra Node flags for the worker; `--no-node-snapshot` is always passed (isolated-vm needs it). */
@@ -52,6 +56,7 @@ export class SupervisedSandbox {
   readonly #options: SupervisedSandboxOptions;
   readonly #counters: UsageCounters;
   readonly #pending = new Map<string, PendingRun>();
+  readonly #unsettled = new UnsettledCharges();
   #worker: ChildProcess | undefined;
   #stderrTail = '';
   #isDisposed = false;
@@ -85,6 +90,29 @@ export class SupervisedSandbox {
     } catch {
       return Promise.resolve(failureResult('InvalidArgument', 'input must be a JSON value', startedAt));
     }
+    const identity = `${request.tenantId}/${request.pluginId ?? 'local'}`;
+    if (this.#unsettled.has(identity)) {
+      // Fail closed, as PluginSandbox does: a refund the store failed holds the plugin's next run.
+      return this.#unsettled.retry(identity, this.#counters).then((failed) => {
+        if (!failed) return this.#start(host, data, limits, startedAt);
+        notify(this.#options.onInternalError, {
+          operation: 'unsettled-retry',
+          errorName: errorNameOf(failed.error),
+          tenantId: request.tenantId,
+          pluginId: request.pluginId ?? 'local',
+        });
+        return failureResult('RateLimited', UNSETTLED_RUN_MESSAGE, startedAt);
+      });
+    }
+    return this.#start(host, data, limits, startedAt);
+  }
+
+  #start(
+    host: PluginHost,
+    data: Omit<RunRequest, 'host' | 'runId'>,
+    limits: PendingRun['limits'],
+    startedAt: number,
+  ): Promise<RunResult> {
     const worker = this.#ensureWorker();
     const runId = randomUUID();
     return new Promise<RunResult>((resolve) => {
@@ -174,10 +202,20 @@ export class SupervisedSandbox {
           );
         return;
       case 'release':
-        // A lost refund only over-counts, so the worker does not wait for it.
+        // The worker does not wait for a refund; a failed one holds the plugin's next run here.
         this.#counters
           .release(message.key, message.amount, message.windowMs, message.at)
-          .then(undefined, () => {});
+          .then(undefined, (error) => {
+            const identity = message.key.slice(0, message.key.lastIndexOf('/'));
+            this.#unsettled.add(identity, { key: message.key, amount: 0, windowMs: message.windowMs });
+            const [tenantId = '', pluginId = ''] = identity.split('/');
+            notify(this.#options.onInternalError, {
+              operation: 'cpu-settle',
+              errorName: errorNameOf(error),
+              tenantId,
+              pluginId,
+            });
+          });
         return;
       case 'security':
         notify(this.#options.onSecurityEvent, message.event);

@@ -259,4 +259,33 @@ describe('CpuLease', () => {
     expect(released).toEqual([]);
     expect(consumed.at(-1)).toEqual({ amount: 4, limit: Number.POSITIVE_INFINITY });
   });
+
+  it('answers the overshoot it could not charge, so the next run can be held until it is', async () => {
+    const { counters } = scriptedCounters(grant(1), fail);
+    const lease = await leaseFrom(counters, 1_000);
+
+    const unsettled = await lease.settle(FIRST_CPU_CHUNK_MS + 4);
+
+    expect(unsettled).toMatchObject({
+      charge: { key: 't/p/cpuMs', amount: 4, windowMs: 60_000 },
+      error: expect.any(Error),
+    });
+  });
+
+  it('answers a probe, not a second refund, when a refund failed', async () => {
+    const { counters } = scriptedCounters(grant(5));
+    const failing: UsageCounters = { ...counters, release: () => Promise.reject(new Error('down')) };
+    const lease = await leaseFrom(failing);
+
+    const unsettled = await lease.settle(1.5);
+
+    expect(unsettled).toMatchObject({ charge: { key: 't/p/cpuMs', amount: 0 } });
+  });
+
+  it('answers nothing when the store took the settlement', async () => {
+    const { counters } = scriptedCounters(grant(5));
+    const lease = await leaseFrom(counters);
+
+    await expect(lease.settle(1.5)).resolves.toBeUndefined();
+  });
 });
