@@ -11,7 +11,6 @@ import {
   publisherIdOf,
 } from './marketplace-dependencies.ts';
 import { refreshListing } from './refresh-listing.ts';
-import { verifyPublisherSignature } from './verify-publisher-signature.ts';
 
 async function artifactText(
   request: PublishRequest,
@@ -59,7 +58,15 @@ export function publishRelease(
         { id: request.id, version: request.version, code, metadata: request.metadata },
         deps,
       );
-      await verifyPublisherSignature(validated.bytes, request.signature, publisherId, deps.publisherKeys);
+      await deps.provenance.prove(
+        {
+          pluginId: validated.id,
+          version: validated.version,
+          sha256: validated.sha256,
+          bytes: validated.bytes,
+        },
+        { kind: 'signature', signature: request.signature, trust: { kind: 'owner', publisherId } },
+      );
       const entry = await deps.catalogue.getEntry(validated.id);
       if (entry && entry.publisherId !== publisherId) throw notPluginOwner();
       const existing = await deps.catalogue.getRelease(validated.id, validated.version);
