@@ -31,10 +31,12 @@ async function artifactText(
 }
 
 /**
- * Publishing: the publisher's signature over the exact artifact bytes, the shared validation
- * pipeline (manifest, size, shape, advisories), ownership of the id, then the platform's signed
- * release statement. The catalogue write claims the version first, so two concurrent publishes of
- * one version cannot both store a statement: the loser gets 409 before anything is written to S3.
+ * Publishing, cheapest refusal first: ownership of the id (a publisher that does not own it must
+ * never learn how its package would fare, nor make the platform read an upload, validate or scan
+ * for it), then the shared validation pipeline (manifest, size, shape, advisories), then the
+ * publisher's signature over the exact artifact bytes, then the platform's signed release
+ * statement. The catalogue write claims the version first, so two concurrent publishes of one
+ * version cannot both store a statement: the loser gets 409 before anything is written to S3.
  */
 export function publishRelease(
   request: PublishRequest,
@@ -53,6 +55,8 @@ export function publishRelease(
       requestId: actor.requestId,
     },
     async () => {
+      const entry = await deps.catalogue.getEntry(request.id);
+      if (entry && entry.publisherId !== publisherId) throw notPluginOwner();
       const code = await artifactText(request, publisherId, deps);
       const validated = await validatePluginPackage(
         { id: request.id, version: request.version, code, metadata: request.metadata },
@@ -67,8 +71,6 @@ export function publishRelease(
         },
         { kind: 'signature', signature: request.signature, trust: { kind: 'owner', publisherId } },
       );
-      const entry = await deps.catalogue.getEntry(validated.id);
-      if (entry && entry.publisherId !== publisherId) throw notPluginOwner();
       const existing = await deps.catalogue.getRelease(validated.id, validated.version);
       const release: ReleaseRecord = existing ?? {
         pluginId: request.id,
