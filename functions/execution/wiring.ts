@@ -41,7 +41,7 @@ export function wireExecution(
   const tables = { client, tableName: config.PLUGINS_TABLE };
   const counters = new DynamoDbUsageCounters({ ...tables, clock });
   const stores = createPlatformStores(platform, config);
-  const { catalogue, publisherKeys, usage, storage } = stores;
+  const { catalogue, usage, storage } = stores;
   const pluginServices = createPluginServiceFactory(adapters, { ...stores, storageCleaner: storage });
   const observer = new SandboxObserver({
     audit,
@@ -55,12 +55,7 @@ export function wireExecution(
     installations: platform.installations,
     policies: platform.policies,
     revocations: new RevocationCache({ releases: catalogue, clock }),
-    artifacts: new VerifiedArtifactLoader({
-      artifacts: platform.artifacts,
-      signer: platform.signer,
-      publisherKeys,
-      clock,
-    }),
+    artifacts: new VerifiedArtifactLoader({ artifacts: platform.artifacts, provenance: stores.provenance }),
     sandbox: new PluginSandbox({
       counters,
       onSecurityEvent: observer.onSecurityEvent,

@@ -36,7 +36,7 @@ export function wireMarketplace(
   const adapters = createPlatformAdapters(config);
   const client = adapters.documentClient;
   const stores = createPlatformStores(adapters, config);
-  const { publisherKeys, usage } = stores;
+  const { publisherKeys, provenance, usage } = stores;
   const catalogue = options.catalogue ?? stores.catalogue;
   const pluginServices = createPluginServiceFactory(adapters, {
     ...stores,
@@ -61,6 +61,7 @@ export function wireMarketplace(
     artifacts: adapters.artifacts,
     uploads: new S3UploadPresigner(adapters.s3, config.ARTIFACT_BUCKET),
     signer: adapters.signer,
+    provenance,
     advisories: ShippedAdvisorySource.shipped(),
     installations: adapters.installations,
     installerFor: ({ tenantId, actorId, requestId }) =>

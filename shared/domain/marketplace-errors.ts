@@ -17,14 +17,6 @@ export const versionExists = (cause?: unknown) =>
 export const notPluginOwner = (cause?: unknown) =>
   new DomainError('NOT_PLUGIN_OWNER', 'This plugin id belongs to another publisher.', { field: 'id', cause });
 
-export const untrustedPublisherKey = () =>
-  new DomainError('UNTRUSTED_PUBLISHER_KEY', 'The signing key is not a registered key of this publisher.', {
-    field: 'signature.keyId',
-  });
-export const publisherSignatureInvalid = () =>
-  new DomainError('SIGNATURE_INVALID', 'The publisher signature does not verify over the artifact bytes.', {
-    field: 'signature.signature',
-  });
 export const invalidPublisherKey = () =>
   new DomainError('PUBLISHER_KEY_INVALID', 'The key must be an ECDSA P-256 public key as SPKI PEM.', {
     field: 'publicKeyPem',

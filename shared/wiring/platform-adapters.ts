@@ -18,7 +18,6 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import { uuidGenerator } from '../ports/id-generator.ts';
 import type { ReleaseSigner } from '../ports/release-signer.ts';
 import { EventAuditLog } from '../services/event-audit-log.ts';
-import { cachedPlatformKey } from '../services/lifecycle/platform-key.ts';
 
 /**
  * Builds the adapters the functions share, once per cold start. The only fork between AWS and the
@@ -71,7 +70,6 @@ export function createPlatformAdapters(
     documentClient,
     s3,
     signer,
-    platformKey: cachedPlatformKey(signer),
     events,
     auditService: new EventAuditLog({ publisher: events, clock, ids }),
     artifacts: new S3ArtifactStore(s3, env.ARTIFACT_BUCKET),

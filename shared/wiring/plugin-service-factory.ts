@@ -1,10 +1,10 @@
 import { ShippedAdvisorySource } from '../adapters/shipped-advisory-source.ts';
 import type { TenantId } from '../domain/identifiers.ts';
-import type { PublisherKeyRepository } from '../ports/publisher-key-repository.ts';
 import type { ReleaseCatalogue } from '../ports/release-catalogue.ts';
 import type { UsageRepository } from '../ports/usage-repository.ts';
 import { PluginSecurityService } from '../services/lifecycle/plugin-security-service.ts';
 import { PluginService, type PluginStorageCleaner } from '../services/lifecycle/plugin-service.ts';
+import type { ProvenanceVerifier } from '../services/provenance/provenance-verifier.ts';
 import type { PlatformAdapters } from './platform-adapters.ts';
 
 export type PluginServiceFactory = (scope: {
@@ -21,15 +21,14 @@ export function createPluginServiceFactory(
   adapters: PlatformAdapters,
   deps: {
     catalogue: ReleaseCatalogue;
-    publisherKeys: PublisherKeyRepository;
+    provenance: ProvenanceVerifier;
     usage: UsageRepository;
     storageCleaner: PluginStorageCleaner;
   },
 ): PluginServiceFactory {
   const securityService = new PluginSecurityService({
     advisories: ShippedAdvisorySource.shipped(),
-    platformKey: adapters.platformKey,
-    publisherKeys: deps.publisherKeys,
+    provenance: deps.provenance,
   });
   return ({ tenantId, actorId, requestId }) =>
     new PluginService({

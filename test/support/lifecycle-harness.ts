@@ -7,9 +7,10 @@ import { TenantIdSchema } from '../../shared/domain/identifiers.ts';
 import { serializeStatement } from '../../shared/domain/release-statement.ts';
 import { sha256Hex } from '../../shared/domain/signatures.ts';
 import { DEFAULT_TENANT_POLICY, type TenantPolicy } from '../../shared/domain/tenant-policy.ts';
-import { cachedPlatformKey } from '../../shared/services/lifecycle/platform-key.ts';
+import { systemClock } from '../../shared/ports/clock.ts';
 import { PluginSecurityService } from '../../shared/services/lifecycle/plugin-security-service.ts';
 import { PluginService } from '../../shared/services/lifecycle/plugin-service.ts';
+import { ProvenanceVerifier } from '../../shared/services/provenance/provenance-verifier.ts';
 import { InMemoryArtifactStore } from './fakes/in-memory-artifact-store.ts';
 import { InMemoryAuditLog } from './fakes/in-memory-audit-log.ts';
 import { InMemoryEventPublisher } from './fakes/in-memory-event-publisher.ts';
@@ -67,8 +68,7 @@ export async function createLifecycleHarness(options: { publisherKeys?: InMemory
   setPolicy(tenantId, { minimumSignatureLevel: 'publisher', trustedPublisherKeyIds: ['pub-key-1'] });
   const securityService = new PluginSecurityService({
     advisories: ShippedAdvisorySource.shipped(),
-    platformKey: cachedPlatformKey(platformSigner),
-    publisherKeys,
+    provenance: new ProvenanceVerifier({ signer: platformSigner, publisherKeys, clock: systemClock }),
   });
   const deletedStorage: string[] = [];
   const serviceFor = (tenant = tenantId as string, actorId = 'admin-1') =>

@@ -9,7 +9,7 @@ import type { EmittedEvent, Entry, RunResult } from '../../sandbox/schemas.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
 import { RESOURCE_CODES, type RefusalCode, refusal } from './invocation-outcome.ts';
 import { createPlatformHost } from './platform-host.ts';
-import { effectiveGrants, isProvenanceAdmitted } from './plugin-grants.ts';
+import { effectiveGrants } from './plugin-grants.ts';
 import { admitRun } from './tenant-run-lease.ts';
 import { ArtifactUnverifiedError } from './verified-artifact-loader.ts';
 
@@ -49,12 +49,8 @@ export async function executeInstallation(
   const { policy } = await deps.policies.get(tenantId);
   let code: string;
   try {
-    if (!isProvenanceAdmitted(installation, policy)) {
-      throw new ArtifactUnverifiedError(
-        'The tenant policy no longer trusts the key this plugin is signed with.',
-      );
-    }
-    code = await deps.artifacts.load(installation);
+    // The loader applies the tenant's trust in publisher keys too, on every run.
+    code = await deps.artifacts.load(installation, policy);
   } catch (error) {
     if (!(error instanceof ArtifactUnverifiedError)) throw error;
     await refuseForSecurity(

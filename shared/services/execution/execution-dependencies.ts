@@ -1,4 +1,5 @@
 import type { Installation } from '../../domain/installation.ts';
+import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EhrRepository } from '../../ports/ehr-repository.ts';
@@ -19,8 +20,9 @@ export interface PluginRunner {
   run(request: RunRequest): Promise<RunResult>;
 }
 
+/** Proven plugin code for an installation, under the tenant's policy as it is now. */
 export interface ArtifactLoader {
-  load(installation: Installation): Promise<string>;
+  load(installation: Installation, policy: TenantPolicy): Promise<string>;
 }
 
 export interface RevocationCheck {

@@ -1,5 +1,5 @@
 import type { Installation } from '../../domain/installation.ts';
-import { isPermissionAllowed, isPublisherKeyTrusted } from '../../domain/policy-rules.ts';
+import { isPermissionAllowed } from '../../domain/policy-rules.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 
 /**
@@ -12,11 +12,4 @@ export function effectiveGrants(installation: Installation, policy: TenantPolicy
   return (installation.grants?.permissions ?? []).filter(
     (permission) => requested.has(permission) && isPermissionAllowed(permission, policy),
   );
-}
-
-/** Publisher-signed (direct) installs run only while the tenant still trusts their key. */
-export function isProvenanceAdmitted(installation: Installation, policy: TenantPolicy): boolean {
-  if (installation.provenance.kind === 'platform') return true;
-  const { signature, publisherId } = installation.provenance;
-  return isPublisherKeyTrusted(policy, installation.tenantId, { keyId: signature.keyId, publisherId });
 }

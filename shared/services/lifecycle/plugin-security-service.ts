@@ -3,11 +3,9 @@ import type { Signature } from '../../domain/signatures.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { AdvisorySource } from '../../ports/advisory-source.ts';
 import type { SignedStatement } from '../../ports/artifact-store.ts';
-import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
+import type { ProvenanceVerifier } from '../provenance/provenance-verifier.ts';
 import { enforceTenantPolicy } from '../validation/enforce-tenant-policy.ts';
 import { type ValidatedPackage, validatePluginPackage } from '../validation/validate-plugin-package.ts';
-import type { PlatformKey } from './platform-key.ts';
-import { verifyProvenance } from './verify-provenance.ts';
 
 export interface PluginSubmission {
   readonly id: unknown;
@@ -20,13 +18,14 @@ export interface PluginSubmission {
 
 /**
  * The seed's "Plugin Validation", in order: metadata, code signing, permissions, dependency
- * scanning, security policy. The first refusal wins; nothing is stored before all pass.
+ * scanning, security policy. The first refusal wins; nothing is stored before all pass. Code
+ * signing is the platform's release statement (marketplace installs) or a signature by the
+ * platform key or by a publisher key the tenant's policy trusts (direct installs).
  */
 export class PluginSecurityService {
   private readonly deps: {
     advisories: AdvisorySource;
-    platformKey: () => Promise<PlatformKey>;
-    publisherKeys: PublisherKeyRepository;
+    provenance: ProvenanceVerifier;
   };
 
   constructor(deps: PluginSecurityService['deps']) {
@@ -39,17 +38,13 @@ export class PluginSecurityService {
     tenantId: string,
   ): Promise<{ package: ValidatedPackage; provenance: ArtifactProvenance }> {
     const validated = await validatePluginPackage(submission, this.deps);
-    const provenance = await verifyProvenance(
-      {
-        tenantId,
-        pluginId: validated.id,
-        version: validated.version,
-        sha256: validated.sha256,
-        bytes: validated.bytes,
-        signature: submission.signature,
-        release: submission.release,
-      },
-      { ...this.deps, policy },
+    // Whether a released version is still offered (not yanked or revoked) is the caller's check.
+    const { id: pluginId, version, sha256, bytes } = validated;
+    const provenance = await this.deps.provenance.prove(
+      { pluginId, version, sha256, bytes },
+      submission.release
+        ? { kind: 'release', statement: submission.release }
+        : { kind: 'signature', signature: submission.signature, trust: { kind: 'tenant', tenantId, policy } },
     );
     enforceTenantPolicy(validated.metadata, policy);
     return { package: validated, provenance };

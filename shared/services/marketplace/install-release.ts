@@ -1,9 +1,8 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { DomainError } from '../../domain/errors.ts';
 import type { Installation } from '../../domain/installation.ts';
 import { versionNotFound, versionRevoked, versionYanked } from '../../domain/marketplace-errors.ts';
-import { ReleaseVerificationError, verifyReleaseStatement } from '../../domain/release-statement.ts';
-import type { ReleaseSigner } from '../../ports/release-signer.ts';
+import { ProvenanceRefusedError } from '../../domain/provenance.ts';
+import { provenanceRefusals } from '../provenance/provenance-refusals.ts';
 import { audited } from './audited.ts';
 import {
   actorIdOf,
@@ -16,22 +15,11 @@ const artifactMissing = () =>
     field: 'version',
   });
 
-/** The platform public key, fetched once per instance: verifying never calls KMS. */
-const publicKeys = new WeakMap<ReleaseSigner, Promise<KeyObject>>();
-function platformKeyOf(signer: ReleaseSigner): Promise<KeyObject> {
-  let key = publicKeys.get(signer);
-  if (!key) {
-    key = signer.publicKeyPem().then((pem) => createPublicKey(pem));
-    key.catch(() => publicKeys.delete(signer));
-    publicKeys.set(signer, key);
-  }
-  return key;
-}
-
 /**
  * Installs a marketplace release into the caller's tenant through the lifecycle service. The
- * artifact and its signed statement are checked here before any tenant state changes (the store
- * may have been tampered with), and the lifecycle checks the statement again with tenant policy.
+ * artifact and its signed statement are proven here before any tenant state changes (the store
+ * may have been tampered with), and the lifecycle proves the statement again with tenant policy;
+ * both go through the one provenance verifier, so the second check costs no key fetch.
  */
 export function downloadAndInstall(
   pluginId: string,
@@ -55,13 +43,13 @@ export function downloadAndInstall(
       if (release.status === 'revoked') throw versionRevoked();
       if (release.status === 'yanked') throw versionYanked();
       const statement = await deps.artifacts.getStatement(pluginId, version);
-      if (!statement) throw new ReleaseVerificationError('The release has no signed statement.');
+      // Before the artifact is read, as ever: a release without a statement is refused as such.
+      if (!statement) throw new ProvenanceRefusedError(provenanceRefusals.statementMissing());
       const bytes = await deps.artifacts.getArtifact(release.sha256);
       if (!bytes) throw artifactMissing();
-      verifyReleaseStatement(
-        statement,
-        { keyId: deps.signer.keyId, publicKey: await platformKeyOf(deps.signer) },
-        { pluginId, version, sha256: release.sha256 },
+      await deps.provenance.prove(
+        { pluginId, version, sha256: release.sha256, bytes },
+        { kind: 'release', statement },
       );
       const installer = deps.installerFor({
         tenantId: actor.tenantId,

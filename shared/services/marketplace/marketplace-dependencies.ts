@@ -7,6 +7,7 @@ import type { InstallationRepository } from '../../ports/installation-repository
 import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
 import type { ReleaseSigner } from '../../ports/release-signer.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
+import type { ProvenanceVerifier } from '../provenance/provenance-verifier.ts';
 import type { ArtifactUploads } from './artifact-uploads.ts';
 import type { CatalogueSearch } from './catalogue-search.ts';
 import type { MarketplaceCatalogue } from './marketplace-catalogue.ts';
@@ -21,6 +22,8 @@ export interface MarketplaceDependencies {
   readonly artifacts: ArtifactStore;
   readonly uploads: ArtifactUploads;
   readonly signer: ReleaseSigner;
+  /** Proves publishers' signatures and release statements; the instance's one key cache. */
+  readonly provenance: ProvenanceVerifier;
   readonly advisories: AdvisorySource;
   readonly installations: InstallationRepository;
   readonly installerFor: InstallerFactory;

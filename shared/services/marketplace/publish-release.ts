@@ -11,7 +11,6 @@ import {
   publisherIdOf,
 } from './marketplace-dependencies.ts';
 import { refreshListing } from './refresh-listing.ts';
-import { verifyPublisherSignature } from './verify-publisher-signature.ts';
 
 async function artifactText(
   request: PublishRequest,
@@ -32,10 +31,12 @@ async function artifactText(
 }
 
 /**
- * Publishing: the publisher's signature over the exact artifact bytes, the shared validation
- * pipeline (manifest, size, shape, advisories), ownership of the id, then the platform's signed
- * release statement. The catalogue write claims the version first, so two concurrent publishes of
- * one version cannot both store a statement: the loser gets 409 before anything is written to S3.
+ * Publishing, cheapest refusal first: ownership of the id (a publisher that does not own it must
+ * never learn how its package would fare, nor make the platform read an upload, validate or scan
+ * for it), then the shared validation pipeline (manifest, size, shape, advisories), then the
+ * publisher's signature over the exact artifact bytes, then the platform's signed release
+ * statement. The catalogue write claims the version first, so two concurrent publishes of one
+ * version cannot both store a statement: the loser gets 409 before anything is written to S3.
  */
 export function publishRelease(
   request: PublishRequest,
@@ -54,14 +55,22 @@ export function publishRelease(
       requestId: actor.requestId,
     },
     async () => {
+      const entry = await deps.catalogue.getEntry(request.id);
+      if (entry && entry.publisherId !== publisherId) throw notPluginOwner();
       const code = await artifactText(request, publisherId, deps);
       const validated = await validatePluginPackage(
         { id: request.id, version: request.version, code, metadata: request.metadata },
         deps,
       );
-      await verifyPublisherSignature(validated.bytes, request.signature, publisherId, deps.publisherKeys);
-      const entry = await deps.catalogue.getEntry(validated.id);
-      if (entry && entry.publisherId !== publisherId) throw notPluginOwner();
+      await deps.provenance.prove(
+        {
+          pluginId: validated.id,
+          version: validated.version,
+          sha256: validated.sha256,
+          bytes: validated.bytes,
+        },
+        { kind: 'signature', signature: request.signature, trust: { kind: 'owner', publisherId } },
+      );
       const existing = await deps.catalogue.getRelease(validated.id, validated.version);
       const release: ReleaseRecord = existing ?? {
         pluginId: request.id,

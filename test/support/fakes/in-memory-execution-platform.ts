@@ -10,6 +10,7 @@ import type { ExecutionDependencies } from '../../../shared/services/execution/e
 import { RevocationCache } from '../../../shared/services/execution/revocation-cache.ts';
 import { SandboxObserver } from '../../../shared/services/execution/sandbox-observer.ts';
 import { VerifiedArtifactLoader } from '../../../shared/services/execution/verified-artifact-loader.ts';
+import { ProvenanceVerifier } from '../../../shared/services/provenance/provenance-verifier.ts';
 import { InMemoryArtifactStore } from './in-memory-artifact-store.ts';
 import { InMemoryAuditLog } from './in-memory-audit-log.ts';
 import { InMemoryEhrRepository } from './in-memory-ehr-repository.ts';
@@ -98,7 +99,10 @@ export function createExecutionPlatform() {
   const deps: ExecutionDependencies & { markers: EventDeliveryMarkers } = {
     ...ports,
     revocations: new RevocationCache({ releases, clock }),
-    artifacts: new VerifiedArtifactLoader({ artifacts, signer, publisherKeys, clock }),
+    artifacts: new VerifiedArtifactLoader({
+      artifacts,
+      provenance: new ProvenanceVerifier({ signer, publisherKeys, clock }),
+    }),
     sandbox,
     observer,
   };

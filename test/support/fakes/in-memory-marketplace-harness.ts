@@ -6,6 +6,7 @@ import { proveKeyPossession } from '../../../shared/domain/prove-key-possession.
 import { CatalogueSearch } from '../../../shared/services/marketplace/catalogue-search.ts';
 import type { MarketplaceActor } from '../../../shared/services/marketplace/marketplace-dependencies.ts';
 import { PluginMarketplaceService } from '../../../shared/services/marketplace/plugin-marketplace-service.ts';
+import { ProvenanceVerifier } from '../../../shared/services/provenance/provenance-verifier.ts';
 import { InMemoryCatalogue } from './in-memory-catalogue.ts';
 import {
   InMemoryMarketplaceArtifacts,
@@ -71,13 +72,16 @@ export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z'))
   const catalogue = new InMemoryCatalogue();
   const installations = new InMemoryMarketplaceInstallations();
   const installers = new InMemoryMarketplaceInstallers(installations);
+  const publisherKeys = new InMemoryPublisherKeys();
+  const signer = new InMemoryMarketplaceSigner();
   const fakes = {
     catalogue,
-    publisherKeys: new InMemoryPublisherKeys(),
+    publisherKeys,
     reviews: new InMemoryReviews(catalogue),
     artifacts: new InMemoryMarketplaceArtifacts(),
     uploads: new InMemoryMarketplaceUploads(),
-    signer: new InMemoryMarketplaceSigner(),
+    signer,
+    provenance: new ProvenanceVerifier({ signer, publisherKeys, clock }),
     advisories: ShippedAdvisorySource.shipped(),
     installations,
     installers,

@@ -114,6 +114,49 @@ describe('PluginMarketplaceService: publishing', () => {
     ).toBe('NOT_PLUGIN_OWNER');
   });
 
+  it('refuses a non-owner with NOT_PLUGIN_OWNER before validating, scanning or reading its package', async () => {
+    const { service, fakes, publish, register } = createMarketplaceHarness();
+    await publish('lab-viewer', '1.0.0');
+    const stranger = publisherKeyPair();
+    await register(stranger, 'pub-evil');
+    const invalid = {
+      id: 'lab-viewer' as never,
+      version: '1.0.1',
+      metadata: { name: '', permissions: ['read:everything'], dependencies: { lodash: '4.17.15' } },
+    };
+
+    const inline = await codeOf(
+      service.publish(
+        { ...invalid, code: 'not a module', signature: { keyId: stranger.keyId, signature: 'AAAAAAAA' } },
+        actor('pub-evil'),
+      ),
+    );
+    const uploaded = await codeOf(
+      service.publish(
+        { ...invalid, uploadId: 'no-such-upload', signature: stranger.sign('x') } as never,
+        actor('pub-evil'),
+      ),
+    );
+
+    expect(inline).toBe('NOT_PLUGIN_OWNER');
+    expect(uploaded).toBe('NOT_PLUGIN_OWNER');
+    const publishes = fakes.audit.records.filter(
+      (record) => record.tenantId === 'pub-evil' && record.action === 'marketplace:publish',
+    );
+    expect(publishes).toEqual([
+      expect.objectContaining({
+        action: 'marketplace:publish',
+        outcome: 'refused',
+        code: 'NOT_PLUGIN_OWNER',
+      }),
+      expect.objectContaining({
+        action: 'marketplace:publish',
+        outcome: 'refused',
+        code: 'NOT_PLUGIN_OWNER',
+      }),
+    ]);
+  });
+
   it('refuses reserved ids and vulnerable dependencies', async () => {
     const { publish } = createMarketplaceHarness();
 
