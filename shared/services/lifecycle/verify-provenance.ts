@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../domain/error-codes.ts';
 import type { ArtifactProvenance } from '../../domain/installation.ts';
 import { isPublisherKeyTrusted } from '../../domain/policy-rules.ts';
 import { verifyReleaseStatement } from '../../domain/release-statement.ts';
@@ -18,7 +19,7 @@ export interface ProvenanceInput {
   readonly release?: SignedStatement | undefined;
 }
 
-const refuse = (code: string, message: string, field = 'signature') =>
+const refuse = (code: ErrorCode, message: string, field = 'signature') =>
   new PluginRefusedError(code, message, { field });
 
 /**
