@@ -112,7 +112,7 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): Record<string
     'POST /v1/plugins/{id}/invoke': async (request) => {
       const body = parseWith(InvokePluginBodySchema, optionalBody(request), 'body');
       const installation = await service(request).getPlugin(id(request));
-      assertTransition('invoke', installation.state);
+      assertTransition('invoke', installation.state, installation.stateReason);
       const result = await deps.invoker.invoke({
         kind: 'invoke',
         tenantId: request.caller.tenantId,

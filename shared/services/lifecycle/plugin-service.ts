@@ -2,6 +2,7 @@ import { gt, parse as parseSemver } from 'semver';
 import { DomainError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { type PluginId, PluginIdSchema, type TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
+import { versionNotNewer } from '../../domain/lifecycle-errors.ts';
 import type { PluginMetadata } from '../../domain/manifest.ts';
 import type { LifecycleEventName } from '../../domain/platform-events.ts';
 import type { Signature } from '../../domain/signatures.ts';
@@ -202,9 +203,7 @@ export class PluginService {
           throw new ValidationError([{ field: 'version', message: 'must be a semantic version' }]);
         const isDowngrade = !gt(version, current.version);
         if (version === current.version) {
-          throw new DomainError('VERSION_NOT_NEWER', `Version ${version} is already installed.`, {
-            field: 'version',
-          });
+          throw versionNotNewer(version);
         }
         if (isDowngrade && !options.allowDowngrade) {
           throw new PluginRefusedError(

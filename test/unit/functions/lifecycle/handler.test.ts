@@ -129,6 +129,34 @@ describe('lifecycle handler', () => {
     expect(invocations).toHaveLength(0);
   });
 
+  it('says why a plugin the circuit breaker disabled cannot run: its state and stateReason', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    await h
+      .serviceFor('t-acme', 'platform:circuit-breaker')
+      .disablePlugin('p1', { reason: 'auto:error-rate' });
+
+    const invoked = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(invoked.statusCode).toBe(409);
+    expect(invoked.json).toMatchObject({
+      code: 'PLUGIN_NOT_ENABLED',
+      state: 'disabled',
+      stateReason: 'auto:error-rate',
+    });
+    expect(invoked.json.detail).toContain('auto:error-rate');
+    expect(invocations).toHaveLength(0);
+  });
+
+  it('answers 409 VERSION_NOT_NEWER to an update to the installed version', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+
+    const updated = await call('POST /v1/plugins/{id}/update', { id: 'p1', body: { version: '1.0.0' } });
+
+    expect(updated.statusCode).toBe(409);
+    expect(updated.json).toMatchObject({ code: 'VERSION_NOT_NEWER', status: 409 });
+  });
+
   it('answers 429 RATE_LIMITED with Retry-After when the tenant is at its concurrent-run cap', async () => {
     await call('POST /v1/plugins', { body: installBody() });
     await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
