@@ -37,6 +37,7 @@ export function createPluginServiceFactory(
       actorId,
       requestId,
       auditService: adapters.auditService,
+      auditOutbox: adapters.auditOutbox,
       securityService,
       metricsService: deps.usage,
       installations: adapters.installations,

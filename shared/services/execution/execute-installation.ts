@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { actorIn } from '../../domain/actors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
 import type { InvocationResult } from '../../domain/invocation.ts';
@@ -148,7 +149,7 @@ async function recordRun(
       deps.audit.record({
         action: request.entry === 'onEvent' ? 'plugin:event-delivered' : 'plugin:invoked',
         outcome: result.ok ? 'success' : 'failure',
-        actor: request.actor,
+        actor: actorIn(tenantId, request.actor),
         tenantId,
         pluginId,
         version,
@@ -247,7 +248,7 @@ async function refuseForSecurity(
   await deps.audit.record({
     action,
     outcome: 'refused',
-    actor: request.actor,
+    actor: actorIn(tenantId, request.actor),
     tenantId: tenantId as TenantId,
     pluginId,
     version,

@@ -4,7 +4,7 @@ import type { Installation } from '../../domain/installation.ts';
 import { versionNotFound, versionRevoked, versionYanked } from '../../domain/marketplace-errors.ts';
 import { ReleaseVerificationError, verifyReleaseStatement } from '../../domain/release-statement.ts';
 import type { ReleaseSigner } from '../../ports/release-signer.ts';
-import { audited } from './audited.ts';
+import { audited } from '../audited.ts';
 import {
   actorIdOf,
   type MarketplaceActor,
@@ -40,7 +40,7 @@ export function downloadAndInstall(
   deps: MarketplaceDependencies,
 ): Promise<Installation> {
   return audited(
-    deps.audit,
+    deps,
     {
       action: 'marketplace:install',
       actor: actorIdOf(actor),

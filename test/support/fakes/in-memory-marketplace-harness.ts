@@ -6,6 +6,7 @@ import { proveKeyPossession } from '../../../shared/domain/prove-key-possession.
 import { CatalogueSearch } from '../../../shared/services/marketplace/catalogue-search.ts';
 import type { MarketplaceActor } from '../../../shared/services/marketplace/marketplace-dependencies.ts';
 import { PluginMarketplaceService } from '../../../shared/services/marketplace/plugin-marketplace-service.ts';
+import { InMemoryAuditOutbox } from './in-memory-audit-outbox.ts';
 import { InMemoryCatalogue } from './in-memory-catalogue.ts';
 import {
   InMemoryMarketplaceArtifacts,
@@ -83,6 +84,8 @@ export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z'))
     installers,
     usage: new InMemoryMarketplaceUsage(),
     audit: new InMemoryMarketplaceAudit(),
+    auditOutbox: new InMemoryAuditOutbox(),
+    auditRetry: { attempts: 3, baseDelayMs: 0 },
     clock,
     ids,
     search: new CatalogueSearch({ catalogue, clock, maxAgeMs: 60_000 }),

@@ -39,6 +39,7 @@ describe('lifecycle handler', () => {
           actorId: caller.userId,
           policies: h.policies,
           auditService: h.auditService,
+          auditOutbox: h.auditOutbox,
           clock: { now: () => new Date() },
         }),
       idempotency: new InMemoryIdempotencyStore(),
@@ -254,6 +255,21 @@ describe('lifecycle handler', () => {
     expect(stale.statusCode).toBe(409);
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json.errors[0].field).toBe('body.minimumSignatureLevel');
+  });
+
+  it('answers 200 to a committed policy change whose audit write keeps failing, and queues the record', async () => {
+    const read = await call('GET /v1/tenant/policy');
+    h.auditService.record = async () => {
+      throw Object.assign(new Error('bus down'), { name: 'InternalException' });
+    };
+
+    const written = await call('PUT /v1/tenant/policy', { body: read.json.policy });
+
+    expect(written.statusCode).toBe(200);
+    expect(written.json.version).toBe(read.json.version + 1);
+    expect(
+      h.auditOutbox.queued.map(({ record, failure }) => [record.action, record.outcome, failure]),
+    ).toEqual([['policy:update', 'success', { errorName: 'InternalException', attempts: 3 }]]);
   });
 
   it('needs plugins:admin to change anything', async () => {
