@@ -1,5 +1,4 @@
 import type { Caller } from '../../shared/auth/caller.ts';
-import { ConflictError, DomainError, NotFoundError, RateLimitedError } from '../../shared/domain/errors.ts';
 import type { InvocationResult } from '../../shared/domain/invocation.ts';
 import {
   EnablePluginBodySchema,
@@ -15,6 +14,7 @@ import { parsePageQuery } from '../../shared/http/pagination.ts';
 import { parseWith } from '../../shared/http/parse-request.ts';
 import type { ExecutionInvoker } from '../../shared/ports/execution-invoker.ts';
 import type { IdempotencyStore } from '../../shared/ports/idempotency-store.ts';
+import { errorForUnrunInvocation } from '../../shared/services/execution/refusal-errors.ts';
 import type { PluginService } from '../../shared/services/lifecycle/plugin-service.ts';
 import { assertTransition } from '../../shared/services/lifecycle/state-transitions.ts';
 import type { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
@@ -38,34 +38,8 @@ const optionalBody = (request: HttpRequest): unknown => (request.hasBody() ? req
  * gets the matching problem, not a 200 with a failed run.
  */
 function refuseWhenNotRun(result: InvocationResult): void {
-  switch (result.ok ? undefined : result.error?.code) {
-    case 'PluginNotFound':
-      throw new NotFoundError('PLUGIN_NOT_FOUND', 'No such plugin is installed in this tenant.');
-    case 'PluginNotEnabled':
-      assertTransition('invoke', 'disabled');
-      break;
-    case 'PluginRevoked':
-      throw new ConflictError('VERSION_REVOKED', 'This plugin version was revoked and cannot run.', {
-        field: 'version',
-      });
-    case 'ArtifactUnverified':
-      throw new DomainError(
-        'ARTIFACT_UNVERIFIED',
-        'The plugin artifact failed verification and was not run.',
-      );
-    // The tenant's concurrent-run cap, or Lambda throttling the execution function (its reserved
-    // concurrency is used up): either way nothing ran and the same request may succeed later.
-    case 'TenantConcurrencyExceeded':
-    case 'ExecutionThrottled':
-      throw new RateLimitedError(
-        'Too many plugin runs are in flight for this tenant; retry after the time in Retry-After.',
-        result.retryAfterSeconds ?? 1,
-      );
-    case 'RunLeaseUnavailable':
-      throw new DomainError('EXECUTION_UNAVAILABLE', 'Plugin runs cannot be admitted right now.', {
-        retryAfterSeconds: result.retryAfterSeconds ?? 1,
-      });
-  }
+  const error = errorForUnrunInvocation(result);
+  if (error) throw error;
 }
 
 export function lifecycleRoutes(deps: LifecycleRouteDependencies): Record<string, RouteHandler> {
@@ -112,7 +86,7 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): Record<string
     'POST /v1/plugins/{id}/invoke': async (request) => {
       const body = parseWith(InvokePluginBodySchema, optionalBody(request), 'body');
       const installation = await service(request).getPlugin(id(request));
-      assertTransition('invoke', installation.state);
+      assertTransition('invoke', installation.state, installation.stateReason);
       const result = await deps.invoker.invoke({
         kind: 'invoke',
         tenantId: request.caller.tenantId,

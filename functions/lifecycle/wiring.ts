@@ -39,6 +39,7 @@ export function wireLifecycle(config: LifecycleConfig): LifecycleDependencies {
         requestId,
         policies: adapters.policies,
         auditService: adapters.auditService,
+        auditOutbox: adapters.auditOutbox,
         clock: adapters.clock,
       }),
     idempotency: new DynamoDbIdempotencyStore(adapters.documentClient, config.PLUGINS_TABLE),

@@ -33,7 +33,7 @@ export function wireMarketplace(
   options: { catalogue?: MarketplaceCatalogue; snapshots?: CatalogueSnapshots } = {},
 ): MarketplaceDependenciesWired {
   const logger = createLogger('plugin-marketplace');
-  const adapters = createPlatformAdapters(config);
+  const adapters = createPlatformAdapters(config, { logger });
   const client = adapters.documentClient;
   const stores = createPlatformStores(adapters, config);
   const { publisherKeys, provenance, usage } = stores;
@@ -68,6 +68,7 @@ export function wireMarketplace(
       pluginServices({ tenantId: tenantId as TenantId, actorId, requestId }),
     usage,
     audit: adapters.auditService,
+    auditOutbox: adapters.auditOutbox,
     clock: adapters.clock,
     ids: adapters.ids,
     search,

@@ -1,29 +1,42 @@
 import type { z } from 'zod';
+import type { ErrorCode } from './error-codes.ts';
+
+export type { ErrorCode } from './error-codes.ts';
 
 /**
  * Domain errors carry a stable UPPER_SNAKE `code` and a message that is safe to show a caller
  * (ids only, never PHI). They know nothing of HTTP: shared/http/problem.ts maps codes to statuses.
+ * The code is an `ErrorCode`, a key of the table in error-codes.ts, so an unlisted code is a
+ * compile error rather than a silent 400.
  */
 export interface FieldIssue {
   readonly field: string;
   readonly message: string;
 }
 
+/**
+ * Stable facts about a refusal a client may act on (say `state` and `stateReason`), rendered as
+ * problem extension members. Ids and enum values only: never PHI, never free text from a request.
+ */
+export type ErrorFacts = Readonly<Record<string, string>>;
+
 export class DomainError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly field: string | undefined;
   readonly errors: readonly FieldIssue[];
   /** For "not now" refusals (429, 503): seconds after which trying again may succeed. */
   readonly retryAfterSeconds: number | undefined;
+  readonly facts: ErrorFacts;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: {
       field?: string;
       errors?: readonly FieldIssue[];
       cause?: unknown;
       retryAfterSeconds?: number | undefined;
+      facts?: ErrorFacts;
     } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -32,6 +45,7 @@ export class DomainError extends Error {
     this.field = options.field;
     this.errors = options.errors ?? (options.field ? [{ field: options.field, message }] : []);
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.facts = options.facts ?? {};
   }
 }
 
@@ -67,7 +81,7 @@ export class ForbiddenError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(code: string, message: string) {
+  constructor(code: ErrorCode, message: string) {
     super(code, message);
   }
 }

@@ -1,73 +1,77 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import {
+  type AnswerCode,
+  ERROR_CODES,
+  type ErrorCode,
+  UNEXPECTED_ERROR_CODE,
+} from '../domain/error-codes.ts';
+import { DomainError } from '../domain/errors.ts';
+
+/** Statuses a DomainError may answer: client errors, and 503 for "nothing ran, retry later". */
+type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /**
- * The single table from error code to HTTP status. Codes not listed default by error class:
- * anything unknown is a 500 whose detail never echoes the original message.
+ * The single table from error code to HTTP status. `satisfies Record<ErrorCode, …>` makes the
+ * compiler refuse a code without a status (and a status for a code that does not exist), so no
+ * code falls back to a guess. No DomainError is a 500: that is kept for unexpected errors.
  */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+export const STATUS_BY_CODE = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
   INVALID_CURSOR: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_REQUEST_IN_PROGRESS: 409,
+
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
-  ROUTE_NOT_FOUND: 404,
-  PLUGIN_NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
+
   INVALID_MANIFEST: 400,
   INVALID_ARTIFACT: 400,
   ARTIFACT_TOO_LARGE: 413,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  IDEMPOTENCY_REQUEST_IN_PROGRESS: 409,
   VULNERABLE_DEPENDENCY: 422,
   SIGNATURE_REQUIRED: 422,
   SIGNATURE_INVALID: 422,
   UNTRUSTED_PUBLISHER_KEY: 422,
   ARTIFACT_TAMPERED: 422,
   ARTIFACT_UNVERIFIED: 422,
+
   PERMISSION_NOT_ALLOWED: 422,
   POLICY_VIOLATION: 422,
+
+  PLUGIN_NOT_FOUND: 404,
   ALREADY_INSTALLED: 409,
   CONCURRENT_MODIFICATION: 409,
   ILLEGAL_TRANSITION: 409,
   PLUGIN_NOT_ENABLED: 409,
+  // The request conflicts with the installation's current version (it is that version already);
+  // like DOWNGRADE_REFUSED it will not succeed until the installed version changes.
+  VERSION_NOT_NEWER: 409,
   DOWNGRADE_REFUSED: 409,
+
+  VERSION_NOT_FOUND: 404,
+  VERSION_EXISTS: 409,
   VERSION_YANKED: 409,
   VERSION_REVOKED: 409,
-  VERSION_NOT_FOUND: 404,
+  ILLEGAL_RELEASE_TRANSITION: 409,
   REVIEW_NOT_FOUND: 404,
-  VERSION_EXISTS: 409,
   NOT_PLUGIN_OWNER: 403,
+  UPLOAD_NOT_FOUND: 422,
   PUBLISHER_KEY_INVALID: 400,
   PUBLISHER_KEY_EXISTS: 409,
   PUBLISHER_KEY_REVOKED: 422,
   PUBLISHER_KEY_NOT_FOUND: 404,
   KEY_POSSESSION_UNPROVEN: 422,
   KEY_PROOF_EXPIRED: 422,
-  UPLOAD_NOT_FOUND: 422,
-  ILLEGAL_RELEASE_TRANSITION: 409,
-  RATE_LIMITED: 429,
-  INTERNAL_ERROR: 500,
-  EXECUTION_UNAVAILABLE: 503,
-};
 
-const TITLE_BY_STATUS: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-};
+  APPOINTMENT_EXISTS: 409,
+
+  RATE_LIMITED: 429,
+  EXECUTION_UNAVAILABLE: 503,
+} as const satisfies Record<ErrorCode, RefusalStatus>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -77,25 +81,26 @@ export interface Problem {
   status: number;
   detail: string;
   instance: string;
-  code: string;
+  code: AnswerCode;
   errors?: { field: string; message: string }[];
+  /** Stable extension members from the error's facts (say `state`, `stateReason`); ids only. */
+  [extension: string]: unknown;
 }
 
-export function statusOf(error: DomainError): number {
-  const byCode = STATUS_BY_CODE[error.code];
-  if (byCode !== undefined) return byCode;
-  if (error instanceof NotFoundError) return 404;
-  if (error instanceof ConflictError) return 409;
-  if (error instanceof ForbiddenError) return 403;
-  return 400;
+/** The status of a listed code; undefined only for a code smuggled past the compiler. */
+export function statusOf(error: DomainError): number | undefined {
+  return Object.hasOwn(STATUS_BY_CODE, error.code) ? STATUS_BY_CODE[error.code] : undefined;
 }
+
+const problemType = (code: string) => `/problems/${code.toLowerCase().replaceAll('_', '-')}`;
 
 export function toProblem(error: unknown, requestId: string): Problem {
-  if (error instanceof DomainError) {
-    const status = statusOf(error);
+  const status = error instanceof DomainError ? statusOf(error) : undefined;
+  if (error instanceof DomainError && status !== undefined) {
     return {
-      type: `/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
-      title: TITLE_BY_STATUS[status] ?? 'Error',
+      ...error.facts,
+      type: problemType(error.code),
+      title: ERROR_CODES[error.code].title,
       status,
       detail: error.message,
       instance: requestId,
@@ -104,12 +109,12 @@ export function toProblem(error: unknown, requestId: string): Problem {
     };
   }
   return {
-    type: '/problems/internal-error',
-    title: TITLE_BY_STATUS[500] as string,
+    type: problemType(UNEXPECTED_ERROR_CODE),
+    title: 'Internal error',
     status: 500,
     detail: `An unexpected error occurred. Quote request id ${requestId} when reporting it.`,
     instance: requestId,
-    code: 'INTERNAL_ERROR',
+    code: UNEXPECTED_ERROR_CODE,
   };
 }
 

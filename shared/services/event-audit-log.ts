@@ -3,6 +3,7 @@ import type { AuditLog } from '../ports/audit-log.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { IdGenerator } from '../ports/id-generator.ts';
+import { platformEvent } from './platform-event.ts';
 
 /** Audit records travel as `audit:<action>` events, so one bus rule delivers them to the compliance log. */
 export class EventAuditLog implements AuditLog {
@@ -18,14 +19,9 @@ export class EventAuditLog implements AuditLog {
 
   async record(record: AuditRecord): Promise<void> {
     const detail = AuditRecordSchema.parse(record);
+    const sources = { ids: this.ids, clock: this.clock };
     await this.publisher.publish([
-      {
-        id: this.ids.next(),
-        name: `audit:${detail.action}`,
-        time: this.clock.now().toISOString(),
-        ...(detail.tenantId ? { tenantId: detail.tenantId } : {}),
-        detail,
-      },
+      platformEvent(`audit:${detail.action}`, detail.tenantId || undefined, detail, sources),
     ]);
   }
 }

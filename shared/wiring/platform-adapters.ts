@@ -11,8 +11,9 @@ import { createS3Client } from '../adapters/aws/s3-client.ts';
 import { type LocalBusTarget, LocalEventBus } from '../adapters/local/local-event-bus.ts';
 import { LocalReleaseSigner } from '../adapters/local/local-release-signer.ts';
 import { S3ComplianceLogTarget } from '../adapters/local/s3-compliance-log-target.ts';
+import { LoggingAuditOutbox } from '../adapters/logging-audit-outbox.ts';
 import type { AdaptersEnv } from '../config/adapters-env.ts';
-import { createLogger } from '../observability/logger.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
 import { systemClock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { uuidGenerator } from '../ports/id-generator.ts';
@@ -27,7 +28,7 @@ import { EventAuditLog } from '../services/event-audit-log.ts';
  */
 export function createPlatformAdapters(
   env: AdaptersEnv,
-  options: { localBusTargets?: readonly LocalBusTarget[] } = {},
+  options: { localBusTargets?: readonly LocalBusTarget[]; logger?: Logger } = {},
 ) {
   const documentClient = createDocumentClient();
   const s3 = createS3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE });
@@ -72,6 +73,8 @@ export function createPlatformAdapters(
     signer,
     events,
     auditService: new EventAuditLog({ publisher: events, clock, ids }),
+    // Not durable yet (issue #10): a record the log refused after its retries is logged as lost.
+    auditOutbox: new LoggingAuditOutbox(options.logger ?? createLogger('audit-outbox')),
     artifacts: new S3ArtifactStore(s3, env.ARTIFACT_BUCKET),
     installations: new DynamoDbInstallationRepository(documentClient, env.PLUGINS_TABLE),
     policies: new DynamoDbTenantPolicyRepository(documentClient, env.PLUGINS_TABLE),

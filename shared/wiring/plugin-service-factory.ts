@@ -36,6 +36,7 @@ export function createPluginServiceFactory(
       actorId,
       requestId,
       auditService: adapters.auditService,
+      auditOutbox: adapters.auditOutbox,
       securityService,
       metricsService: deps.usage,
       installations: adapters.installations,

@@ -13,6 +13,7 @@ import { PluginService } from '../../shared/services/lifecycle/plugin-service.ts
 import { ProvenanceVerifier } from '../../shared/services/provenance/provenance-verifier.ts';
 import { InMemoryArtifactStore } from './fakes/in-memory-artifact-store.ts';
 import { InMemoryAuditLog } from './fakes/in-memory-audit-log.ts';
+import { InMemoryAuditOutbox } from './fakes/in-memory-audit-outbox.ts';
 import { InMemoryEventPublisher } from './fakes/in-memory-event-publisher.ts';
 import { InMemoryInstallationRepository } from './fakes/in-memory-installation-repository.ts';
 import { InMemoryPublisherKeys } from './fakes/in-memory-publisher-keys.ts';
@@ -50,6 +51,7 @@ export async function createLifecycleHarness(options: { publisherKeys?: InMemory
   const publisherKeys = options.publisherKeys ?? new InMemoryPublisherKeys();
   const events = new InMemoryEventPublisher();
   const auditService = new InMemoryAuditLog();
+  const auditOutbox = new InMemoryAuditOutbox();
   const metricsService = new InMemoryUsageRepository();
   const platformSigner = LocalReleaseSigner.fromFile(
     join(mkdtempSync(join(tmpdir(), 'platform-key-')), 'key.pem'),
@@ -76,6 +78,8 @@ export async function createLifecycleHarness(options: { publisherKeys?: InMemory
       tenantId: TenantIdSchema.parse(tenant),
       actorId,
       auditService,
+      auditOutbox,
+      auditRetry: { attempts: 3, baseDelayMs: 0 },
       securityService,
       metricsService,
       installations,
@@ -139,6 +143,7 @@ export async function createLifecycleHarness(options: { publisherKeys?: InMemory
     events,
     eventNames: () => events.published.map((event) => event.name),
     auditService,
+    auditOutbox,
     metricsService,
     publisher,
     platformSigner,

@@ -30,6 +30,7 @@ export async function createLifecycleHttp() {
         actorId: caller.userId,
         policies: harness.policies,
         auditService: harness.auditService,
+        auditOutbox: harness.auditOutbox,
         clock: { now: () => new Date() },
       }),
     idempotency,

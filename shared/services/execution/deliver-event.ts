@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventActor } from '../../domain/actors.ts';
 import { TenantIdSchema } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
 import { PLATFORM_EVENT_SOURCE } from '../../domain/platform-events.ts';
@@ -98,7 +99,7 @@ export async function deliverEvent(
             tenantId: event.tenantId,
             data: event.data,
           },
-          actor: `event:${event.name}`,
+          actor: eventActor(event.name),
           requestId: `${event.id}/${installation.pluginId}`,
           eventDepth: event.depth,
         },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { actorIn } from '../../domain/actors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
 import type { InvocationResult } from '../../domain/invocation.ts';
@@ -6,6 +7,7 @@ import type { PlatformEvent } from '../../domain/platform-events.ts';
 import { effectiveLimits, type TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { Limits } from '../../sandbox/limits.ts';
 import type { EmittedEvent, Entry, RunResult } from '../../sandbox/schemas.ts';
+import { platformEvent } from '../platform-event.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
 import { RESOURCE_CODES, type RefusalCode, refusal } from './invocation-outcome.ts';
 import { createPlatformHost } from './platform-host.ts';
@@ -143,7 +145,7 @@ async function recordRun(
       deps.audit.record({
         action: request.entry === 'onEvent' ? 'plugin:event-delivered' : 'plugin:invoked',
         outcome: result.ok ? 'success' : 'failure',
-        actor: request.actor,
+        actor: actorIn(tenantId, request.actor),
         tenantId,
         pluginId,
         version,
@@ -188,16 +190,16 @@ function publishPluginEvents(
     return Promise.resolve();
   }
   const { tenantId, pluginId, version } = request.installation;
-  const time = deps.clock.now().toISOString();
   // The sandbox has already named every event `plugin-event:<pluginId>:<name>` and refused
   // platform namespaces, so no plugin event can pass for a platform one.
-  const events: PlatformEvent[] = result.events.map((event) => ({
-    id: deps.ids.next(),
-    name: event.name,
-    time,
-    tenantId,
-    detail: { pluginId, version, name: event.name, data: event.data, depth: request.eventDepth + 1 },
-  }));
+  const events: PlatformEvent[] = result.events.map((event) =>
+    platformEvent(
+      event.name,
+      tenantId,
+      { pluginId, version, name: event.name, data: event.data, depth: request.eventDepth + 1 },
+      deps,
+    ),
+  );
   return deps.events.publish(events);
 }
 
@@ -223,13 +225,12 @@ const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex
 function pluginError(request: ExecutionRequest, code: string, deps: ExecutionDependencies): PlatformEvent {
   const { tenantId, pluginId, version } = request.installation;
   // The plugin's own message stays out: it is plugin output and may carry PHI.
-  return {
-    id: deps.ids.next(),
-    name: 'plugin:error',
-    time: deps.clock.now().toISOString(),
+  return platformEvent(
+    'plugin:error',
     tenantId,
-    detail: { pluginId, version, tenantId, code, requestId: request.requestId },
-  };
+    { pluginId, version, tenantId, code, requestId: request.requestId },
+    deps,
+  );
 }
 
 async function refuseForSecurity(
@@ -243,7 +244,7 @@ async function refuseForSecurity(
   await deps.audit.record({
     action,
     outcome: 'refused',
-    actor: request.actor,
+    actor: actorIn(tenantId, request.actor),
     tenantId: tenantId as TenantId,
     pluginId,
     version,

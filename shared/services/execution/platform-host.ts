@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { pluginActor } from '../../domain/actors.ts';
 import {
   type Appointment,
   AppointmentSchema,
@@ -9,7 +10,6 @@ import {
 } from '../../domain/ehr.ts';
 import { ConflictError } from '../../domain/errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
-import type { PlatformEvent } from '../../domain/platform-events.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EhrRepository } from '../../ports/ehr-repository.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
@@ -17,6 +17,7 @@ import type { IdGenerator } from '../../ports/id-generator.ts';
 import { HostError } from '../../sandbox/errors.ts';
 import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { JsonValue } from '../../sandbox/schemas.ts';
+import { platformEvent } from '../platform-event.ts';
 
 export interface PlatformHostDependencies {
   readonly ehr: EhrRepository;
@@ -54,13 +55,7 @@ export function createPlatformHost(
   const touch = (patientId: string) => touched.add(patientId);
 
   const publish = async (name: string, detail: Record<string, string>) => {
-    const event: PlatformEvent = {
-      id: deps.ids.next(),
-      name,
-      time: deps.clock.now().toISOString(),
-      tenantId,
-      detail: { ...detail, causedBy: `plugin:${pluginId}` },
-    };
+    const event = platformEvent(name, tenantId, { ...detail, causedBy: pluginActor(pluginId) }, deps);
     try {
       await deps.events.publish([event]);
     } catch (error) {

@@ -1,8 +1,10 @@
+import { pluginActor } from '../../domain/actors.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { ResourceExceeded, SecurityEvent } from '../../sandbox/schemas.ts';
+import { platformEvent } from '../platform-event.ts';
 
 /**
  * The sandbox's hooks for the platform: a denied permission or reserved event name becomes a
@@ -39,7 +41,7 @@ export class SandboxObserver {
         action:
           event.type === 'permission-denied' ? 'security:permission-denied' : 'security:reserved-event-name',
         outcome: 'refused',
-        actor: `plugin:${event.pluginId}`,
+        actor: pluginActor(event.pluginId),
         tenantId: event.tenantId,
         pluginId: event.pluginId,
         version: event.version,
@@ -55,12 +57,10 @@ export class SandboxObserver {
   readonly onResourceExceeded = (event: ResourceExceeded): void => {
     this.track(
       this.events.publish([
-        {
-          id: this.ids.next(),
-          name: 'plugin:resource:exceeded',
-          time: this.clock.now().toISOString(),
-          tenantId: event.tenantId,
-          detail: {
+        platformEvent(
+          'plugin:resource:exceeded',
+          event.tenantId,
+          {
             pluginId: event.pluginId,
             version: event.version,
             tenantId: event.tenantId,
@@ -71,7 +71,8 @@ export class SandboxObserver {
             firstAt: event.firstAt,
             lastAt: event.lastAt,
           },
-        },
+          { ids: this.ids, clock: this.clock },
+        ),
       ]),
     );
   };

@@ -1,3 +1,4 @@
+import { actorIn } from '../../domain/actors.ts';
 import type { InvocationResult } from '../../domain/invocation.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { Limits } from '../../sandbox/limits.ts';
@@ -41,7 +42,13 @@ export async function admitRun(
   deps: Pick<ExecutionDependencies, 'runLeases' | 'audit' | 'logger'>,
 ): Promise<RunAdmission> {
   const { tenantId, pluginId, version } = request.installation;
-  const base = { actor: request.actor, tenantId, pluginId, version, requestId: request.requestId };
+  const base = {
+    actor: actorIn(tenantId, request.actor),
+    tenantId,
+    pluginId,
+    version,
+    requestId: request.requestId,
+  };
   let claim: Awaited<ReturnType<ExecutionDependencies['runLeases']['acquire']>>;
   try {
     claim = await deps.runLeases.acquire({

@@ -1,3 +1,4 @@
+import { platformActor } from '../../domain/actors.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { FailureRecorder } from '../../ports/failure-recorder.ts';
@@ -5,7 +6,7 @@ import type { TenantPolicyRepository } from '../../ports/tenant-policy-repositor
 import type { UsageCounters } from '../../sandbox/usage-counters.ts';
 import type { PluginService } from './plugin-service.ts';
 
-export const CIRCUIT_BREAKER_ACTOR = 'system:circuit-breaker';
+export const CIRCUIT_BREAKER_ACTOR = platformActor('circuit-breaker');
 
 /**
  * Counts a plugin's errors and limit breaches per tenant over the policy's window in the shared

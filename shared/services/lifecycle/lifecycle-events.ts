@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { LifecycleEventName, PlatformEvent } from '../../domain/platform-events.ts';
+import type { LifecycleEventName } from '../../domain/platform-events.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
+import { platformEvent } from '../platform-event.ts';
 
 export interface LifecycleEventInput {
   readonly tenantId: string;
@@ -37,15 +38,9 @@ export class LifecycleEvents {
   }
 
   async emit(name: LifecycleEventName, detail: LifecycleEventInput): Promise<void> {
-    const time = this.clock.now().toISOString();
-    const full: LifecycleEventDetail = { ...detail, time };
-    const event: PlatformEvent = {
-      id: this.ids.next(),
-      name,
-      time,
-      tenantId: detail.tenantId,
-      detail: { ...full },
-    };
+    const event = platformEvent(name, detail.tenantId, { ...detail }, { ids: this.ids, clock: this.clock });
+    const full: LifecycleEventDetail = { ...detail, time: event.time };
+    event.detail = { ...full };
     await this.publisher.publish([event]);
     // A listener's failure must not undo a stored change nor hide it from other listeners.
     for (const listener of this.emitter.listeners(name) as LifecycleListener[]) {

@@ -1,12 +1,15 @@
 import { gt, parse as parseSemver } from 'semver';
-import { DomainError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { actorIn, isPlatformActor } from '../../domain/actors.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { type PluginId, PluginIdSchema, type TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
+import { versionNotNewer } from '../../domain/lifecycle-errors.ts';
 import type { PluginMetadata } from '../../domain/manifest.ts';
 import type { LifecycleEventName } from '../../domain/platform-events.ts';
 import type { Signature } from '../../domain/signatures.ts';
 import type { ArtifactStore, SignedStatement } from '../../ports/artifact-store.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
+import type { AuditOutbox } from '../../ports/audit-outbox.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import { type IdGenerator, uuidGenerator } from '../../ports/id-generator.ts';
@@ -15,6 +18,7 @@ import type { Page, PageRequest } from '../../ports/page.ts';
 import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
 import type { UsageRepository, UsageSummary } from '../../ports/usage-repository.ts';
+import { type AuditRetryPolicy, type AuditTrail, audited } from '../audited.ts';
 import { checkPermissionsAllowed } from '../validation/enforce-tenant-policy.ts';
 import { PluginRefusedError } from '../validation/validation-errors.ts';
 import { LifecycleEvents, type LifecycleListener } from './lifecycle-events.ts';
@@ -52,6 +56,9 @@ export interface PluginServiceDependencies {
   readonly actorId: string;
   readonly requestId?: string | undefined;
   readonly auditService: AuditLog;
+  /** Where an audit record goes when the log refuses it after a change committed. */
+  readonly auditOutbox: AuditOutbox;
+  readonly auditRetry?: AuditRetryPolicy | undefined;
   readonly securityService: PluginSecurityService;
   readonly metricsService: UsageRepository;
   readonly installations: InstallationRepository;
@@ -73,9 +80,15 @@ export class PluginService {
   private readonly deps: PluginServiceDependencies;
   private readonly clock: Clock;
   private readonly lifecycle: LifecycleEvents;
+  private readonly auditTrail: AuditTrail;
 
   constructor(deps: PluginServiceDependencies) {
     this.deps = deps;
+    this.auditTrail = {
+      audit: deps.auditService,
+      auditOutbox: deps.auditOutbox,
+      auditRetry: deps.auditRetry,
+    };
     this.clock = deps.clock ?? systemClock;
     this.lifecycle = new LifecycleEvents({
       publisher: deps.events,
@@ -161,7 +174,7 @@ export class PluginService {
       undefined,
       async () => {
         const current = await this.require(id);
-        const isPlatformAction = options.reason !== undefined && this.deps.actorId.startsWith('system:');
+        const isPlatformAction = options.reason !== undefined && isPlatformActor(this.deps.actorId);
         if (!isPlatformAction) assertTransition('disable', current.state);
         if (isPlatformAction && current.state !== 'enabled' && current.stateReason === options.reason)
           return current;
@@ -202,9 +215,7 @@ export class PluginService {
           throw new ValidationError([{ field: 'version', message: 'must be a semantic version' }]);
         const isDowngrade = !gt(version, current.version);
         if (version === current.version) {
-          throw new DomainError('VERSION_NOT_NEWER', `Version ${version} is already installed.`, {
-            field: 'version',
-          });
+          throw versionNotNewer(version);
         }
         if (isDowngrade && !options.allowDowngrade) {
           throw new PluginRefusedError(
@@ -348,45 +359,30 @@ export class PluginService {
       tenantId: this.deps.tenantId,
       pluginId: installation.pluginId,
       version: installation.version,
-      actor: this.deps.actorId,
+      actor: actorIn(this.deps.tenantId, this.deps.actorId),
     });
   }
 
   /** Runs one lifecycle action and writes its audit record, success or refusal, ids only. */
-  private async audited<T>(
+  private audited<T>(
     action: string,
     pluginId: string,
     version: string | undefined,
     work: () => Promise<T>,
     reason?: string,
   ): Promise<T> {
-    const base = {
+    const record = {
       action: `plugin:${action}`,
-      actor: this.deps.actorId,
+      actor: actorIn(this.deps.tenantId, this.deps.actorId),
       tenantId: this.deps.tenantId,
       pluginId: String(pluginId).slice(0, 64),
       ...(version ? { version: String(version).slice(0, 64) } : {}),
       ...(this.deps.requestId ? { requestId: this.deps.requestId } : {}),
       ...(reason ? { reason } : {}),
     };
-    let result: T;
-    try {
-      result = await work();
-    } catch (error) {
-      const code = error instanceof DomainError ? error.code : 'INTERNAL_ERROR';
-      await this.deps.auditService.record({
-        ...base,
-        outcome: error instanceof DomainError ? 'refused' : 'failure',
-        code,
-      });
-      throw error;
-    }
-    const resultVersion = (result as Partial<Installation> | undefined)?.version;
-    await this.deps.auditService.record({
-      ...base,
-      ...(resultVersion ? { version: resultVersion } : {}),
-      outcome: 'success',
+    return audited(this.auditTrail, record, work, (result) => {
+      const resultVersion = (result as Partial<Installation> | undefined)?.version;
+      return resultVersion ? { version: resultVersion } : {};
     });
-    return result;
   }
 }

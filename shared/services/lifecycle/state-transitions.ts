@@ -1,5 +1,5 @@
-import { ConflictError } from '../../domain/errors.ts';
 import type { InstallationState } from '../../domain/installation.ts';
+import { illegalTransition, pluginNotEnabled } from '../../domain/lifecycle-errors.ts';
 
 export type LifecycleAction = 'enable' | 'disable' | 'uninstall' | 'update' | 'invoke';
 
@@ -12,14 +12,12 @@ const ALLOWED: Readonly<Record<LifecycleAction, readonly InstallationState[]>> =
   invoke: ['enabled'],
 };
 
-export function assertTransition(action: LifecycleAction, state: InstallationState): void {
-  if (!ALLOWED[action].includes(state)) {
-    throw new ConflictError(
-      action === 'invoke' ? 'PLUGIN_NOT_ENABLED' : 'ILLEGAL_TRANSITION',
-      action === 'invoke'
-        ? 'The plugin is not enabled in this tenant.'
-        : `A plugin that is ${state} cannot be ${action === 'uninstall' ? 'uninstalled (disable it first)' : `${action}d`}.`,
-      { field: 'state' },
-    );
-  }
+/** Throws the lifecycle's 409; an invoke refusal names the state and the platform's reason. */
+export function assertTransition(
+  action: LifecycleAction,
+  state: InstallationState,
+  stateReason?: string,
+): void {
+  if (ALLOWED[action].includes(state)) return;
+  throw action === 'invoke' ? pluginNotEnabled(state, stateReason) : illegalTransition(action, state);
 }

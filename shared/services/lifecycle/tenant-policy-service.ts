@@ -1,9 +1,12 @@
+import { actorIn } from '../../domain/actors.ts';
 import { ConflictError, DomainError } from '../../domain/errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { StoredTenantPolicy, TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
+import type { AuditOutbox } from '../../ports/audit-outbox.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
+import { type AuditRetryPolicy, audited } from '../audited.ts';
 
 /**
  * Reads and replaces a tenant's plugin policy. Versioned: `If-Match: "<version>"` makes a write
@@ -17,6 +20,8 @@ export class TenantPolicyService {
     requestId?: string | undefined;
     policies: TenantPolicyRepository;
     auditService: AuditLog;
+    auditOutbox: AuditOutbox;
+    auditRetry?: AuditRetryPolicy | undefined;
     clock: Clock;
   };
 
@@ -28,42 +33,39 @@ export class TenantPolicyService {
     return this.deps.policies.get(this.deps.tenantId);
   }
 
-  async put(policy: TenantPolicy, ifMatch?: string): Promise<StoredTenantPolicy> {
-    const base = {
+  put(policy: TenantPolicy, ifMatch?: string): Promise<StoredTenantPolicy> {
+    const record = {
       action: 'policy:update',
-      actor: this.deps.actorId,
+      actor: actorIn(this.deps.tenantId, this.deps.actorId),
       tenantId: this.deps.tenantId,
       ...(this.deps.requestId ? { requestId: this.deps.requestId } : {}),
     };
-    try {
-      const current = await this.get();
-      const expected = ifMatch === undefined ? current.version : parseVersion(ifMatch);
-      if (current.version !== expected) {
-        throw new ConflictError('CONCURRENT_MODIFICATION', 'The policy changed since it was read.', {
-          field: 'If-Match',
-        });
-      }
-      const stored = await this.deps.policies.put(
-        this.deps.tenantId,
-        policy,
-        expected,
-        this.deps.actorId,
-        this.deps.clock.now(),
-      );
-      await this.deps.auditService.record({
-        ...base,
-        outcome: 'success',
-        reason: `version ${stored.version}`,
-      });
-      return stored;
-    } catch (error) {
-      await this.deps.auditService.record({
-        ...base,
-        outcome: error instanceof DomainError ? 'refused' : 'failure',
-        code: error instanceof DomainError ? error.code : 'INTERNAL_ERROR',
-      });
-      throw error;
-    }
+    const trail = {
+      audit: this.deps.auditService,
+      auditOutbox: this.deps.auditOutbox,
+      auditRetry: this.deps.auditRetry,
+    };
+    return audited(
+      trail,
+      record,
+      async () => {
+        const current = await this.get();
+        const expected = ifMatch === undefined ? current.version : parseVersion(ifMatch);
+        if (current.version !== expected) {
+          throw new ConflictError('CONCURRENT_MODIFICATION', 'The policy changed since it was read.', {
+            field: 'If-Match',
+          });
+        }
+        return this.deps.policies.put(
+          this.deps.tenantId,
+          policy,
+          expected,
+          this.deps.actorId,
+          this.deps.clock.now(),
+        );
+      },
+      (stored) => ({ reason: `version ${stored.version}` }),
+    );
   }
 }
 

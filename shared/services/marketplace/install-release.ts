@@ -2,8 +2,8 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Installation } from '../../domain/installation.ts';
 import { versionNotFound, versionRevoked, versionYanked } from '../../domain/marketplace-errors.ts';
 import { ProvenanceRefusedError } from '../../domain/provenance.ts';
+import { audited } from '../audited.ts';
 import { provenanceRefusals } from '../provenance/provenance-refusals.ts';
-import { audited } from './audited.ts';
 import {
   actorIdOf,
   type MarketplaceActor,
@@ -28,7 +28,7 @@ export function downloadAndInstall(
   deps: MarketplaceDependencies,
 ): Promise<Installation> {
   return audited(
-    deps.audit,
+    deps,
     {
       action: 'marketplace:install',
       actor: actorIdOf(actor),

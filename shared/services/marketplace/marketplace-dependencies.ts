@@ -1,12 +1,15 @@
+import { userActor } from '../../domain/actors.ts';
 import type { AdvisorySource } from '../../ports/advisory-source.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
+import type { AuditOutbox } from '../../ports/audit-outbox.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
 import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
 import type { ReleaseSigner } from '../../ports/release-signer.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
+import type { AuditRetryPolicy } from '../audited.ts';
 import type { ProvenanceVerifier } from '../provenance/provenance-verifier.ts';
 import type { ArtifactUploads } from './artifact-uploads.ts';
 import type { CatalogueSearch } from './catalogue-search.ts';
@@ -29,6 +32,9 @@ export interface MarketplaceDependencies {
   readonly installerFor: InstallerFactory;
   readonly usage: UsageRepository;
   readonly audit: AuditLog;
+  /** Where an audit record goes when the log refuses it after a change committed. */
+  readonly auditOutbox: AuditOutbox;
+  readonly auditRetry?: AuditRetryPolicy | undefined;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly search: CatalogueSearch;
@@ -43,5 +49,5 @@ export interface MarketplaceActor {
 }
 
 export const publisherIdOf = (actor: MarketplaceActor): string => actor.tenantId;
-export const actorIdOf = (actor: MarketplaceActor): string => `${actor.tenantId}/${actor.userId}`;
+export const actorIdOf = (actor: MarketplaceActor): string => userActor(actor.tenantId, actor.userId);
 export const isPlatformAdmin = (actor: MarketplaceActor): boolean => actor.scopes.has('marketplace:admin');

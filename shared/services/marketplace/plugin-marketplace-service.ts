@@ -17,9 +17,9 @@ import { type ReviewInput, toPublicReview } from '../../domain/review.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
 import type { SearchParameters } from '../../search/search-query.ts';
+import { audited } from '../audited.ts';
 import { MAX_ARTIFACT_BYTES } from '../validation/validate-plugin-package.ts';
 import type { ArtifactUpload } from './artifact-uploads.ts';
-import { audited } from './audited.ts';
 import { type BlastRadiusReport, blastRadiusOf } from './blast-radius.ts';
 import { downloadAndInstall } from './install-release.ts';
 import { deleteReview, putReview } from './manage-reviews.ts';
@@ -99,27 +99,23 @@ export class PluginMarketplaceService {
 
   /** A publisher yanks its own versions; a platform admin may yank anyone's. */
   yankVersion(pluginId: string, version: string, actor: MarketplaceActor): Promise<ReleaseRecord> {
-    return audited(
-      this.deps.audit,
-      this.auditBase('marketplace:yank', actor, pluginId, version),
-      async () => {
-        const release = await this.deps.catalogue.getRelease(pluginId, version);
-        if (!release) throw versionNotFound();
-        this.requireOwnerOrAdmin(release.publisherId, actor);
-        if (release.status === 'yanked') return release;
-        if (release.status !== 'active') throw illegalReleaseTransition(release.status);
-        const yanked = await this.deps.catalogue.changeReleaseStatus(pluginId, version, {
-          status: 'yanked',
-          yankedAt: this.deps.clock.now().toISOString(),
-        });
-        await refreshListing(pluginId, this.deps);
-        return yanked;
-      },
-    );
+    return audited(this.deps, this.auditBase('marketplace:yank', actor, pluginId, version), async () => {
+      const release = await this.deps.catalogue.getRelease(pluginId, version);
+      if (!release) throw versionNotFound();
+      this.requireOwnerOrAdmin(release.publisherId, actor);
+      if (release.status === 'yanked') return release;
+      if (release.status !== 'active') throw illegalReleaseTransition(release.status);
+      const yanked = await this.deps.catalogue.changeReleaseStatus(pluginId, version, {
+        status: 'yanked',
+        yankedAt: this.deps.clock.now().toISOString(),
+      });
+      await refreshListing(pluginId, this.deps);
+      return yanked;
+    });
   }
 
   deprecate(pluginId: string, message: string, actor: MarketplaceActor): Promise<CatalogueEntry> {
-    return audited(this.deps.audit, this.auditBase('marketplace:deprecate', actor, pluginId), async () => {
+    return audited(this.deps, this.auditBase('marketplace:deprecate', actor, pluginId), async () => {
       const entry = await this.requireEntry(pluginId);
       this.requireOwnerOrAdmin(entry.publisherId, actor);
       await this.deps.catalogue.deprecate(pluginId, { message, at: this.deps.clock.now().toISOString() });

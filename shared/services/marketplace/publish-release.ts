@@ -2,8 +2,8 @@ import { DomainError } from '../../domain/errors.ts';
 import type { PublishRequest, ReleaseRecord } from '../../domain/marketplace.ts';
 import { notPluginOwner, uploadNotFound, versionExists } from '../../domain/marketplace-errors.ts';
 import { serializeStatement } from '../../domain/release-statement.ts';
+import { audited } from '../audited.ts';
 import { MAX_ARTIFACT_BYTES, validatePluginPackage } from '../validation/validate-plugin-package.ts';
-import { audited } from './audited.ts';
 import {
   actorIdOf,
   type MarketplaceActor,
@@ -45,7 +45,7 @@ export function publishRelease(
 ): Promise<ReleaseRecord> {
   const publisherId = publisherIdOf(actor);
   return audited(
-    deps.audit,
+    deps,
     {
       action: 'marketplace:publish',
       actor: actorIdOf(actor),

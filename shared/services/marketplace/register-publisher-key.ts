@@ -7,7 +7,7 @@ import {
 import { publisherKeyIdOf } from '../../domain/marketplace-keys.ts';
 import { parseP256PublicKey } from '../../domain/signatures.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
-import { audited } from './audited.ts';
+import { audited } from '../audited.ts';
 import {
   actorIdOf,
   type MarketplaceActor,
@@ -45,7 +45,7 @@ export function registerPublisherKey(
   // Parsed before the audit record is built, so that every outcome is audited with the key id.
   const parsed = parseKey(request.publicKeyPem);
   return audited(
-    deps.audit,
+    deps,
     {
       action: 'marketplace:register-key',
       actor: actorIdOf(actor),

@@ -1,7 +1,7 @@
 import { ForbiddenError } from '../../domain/errors.ts';
 import { publisherKeyNotFound } from '../../domain/marketplace-errors.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
-import { audited } from './audited.ts';
+import { audited } from '../audited.ts';
 import {
   actorIdOf,
   isPlatformAdmin,
@@ -24,7 +24,7 @@ export function revokePublisherKey(
   deps: MarketplaceDependencies,
 ): Promise<PublisherKey> {
   return audited(
-    deps.audit,
+    deps,
     {
       action: 'marketplace:revoke-key',
       actor: actorIdOf(actor),

@@ -1,7 +1,8 @@
+import { platformActor } from '../../domain/actors.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ReleaseRecord } from '../../domain/marketplace.ts';
 import { versionNotFound } from '../../domain/marketplace-errors.ts';
-import { audited } from './audited.ts';
+import { audited } from '../audited.ts';
 import {
   actorIdOf,
   type MarketplaceActor,
@@ -9,7 +10,7 @@ import {
 } from './marketplace-dependencies.ts';
 import { refreshListing } from './refresh-listing.ts';
 
-export const REVOCATION_ACTOR = 'system:revocation';
+export const REVOCATION_ACTOR = platformActor('revocation');
 
 export interface RevocationOutcome {
   readonly tenantId: string;
@@ -36,7 +37,7 @@ export function revokeRelease(
   deps: MarketplaceDependencies,
 ): Promise<RevocationReport> {
   return audited(
-    deps.audit,
+    deps,
     {
       action: 'marketplace:revoke',
       actor: actorIdOf(actor),

@@ -7,6 +7,7 @@ import { CatalogueSearch } from '../../../shared/services/marketplace/catalogue-
 import type { MarketplaceActor } from '../../../shared/services/marketplace/marketplace-dependencies.ts';
 import { PluginMarketplaceService } from '../../../shared/services/marketplace/plugin-marketplace-service.ts';
 import { ProvenanceVerifier } from '../../../shared/services/provenance/provenance-verifier.ts';
+import { InMemoryAuditOutbox } from './in-memory-audit-outbox.ts';
 import { InMemoryCatalogue } from './in-memory-catalogue.ts';
 import {
   InMemoryMarketplaceArtifacts,
@@ -87,6 +88,8 @@ export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z'))
     installers,
     usage: new InMemoryMarketplaceUsage(),
     audit: new InMemoryMarketplaceAudit(),
+    auditOutbox: new InMemoryAuditOutbox(),
+    auditRetry: { attempts: 3, baseDelayMs: 0 },
     clock,
     ids,
     search: new CatalogueSearch({ catalogue, clock, maxAgeMs: 60_000 }),

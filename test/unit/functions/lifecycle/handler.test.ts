@@ -39,6 +39,7 @@ describe('lifecycle handler', () => {
           actorId: caller.userId,
           policies: h.policies,
           auditService: h.auditService,
+          auditOutbox: h.auditOutbox,
           clock: { now: () => new Date() },
         }),
       idempotency: new InMemoryIdempotencyStore(),
@@ -127,6 +128,34 @@ describe('lifecycle handler', () => {
     expect(disabled.statusCode).toBe(409);
     expect(disabled.json.code).toBe('ILLEGAL_TRANSITION');
     expect(invocations).toHaveLength(0);
+  });
+
+  it('says why a plugin the circuit breaker disabled cannot run: its state and stateReason', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    await h
+      .serviceFor('t-acme', 'platform:circuit-breaker')
+      .disablePlugin('p1', { reason: 'auto:error-rate' });
+
+    const invoked = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(invoked.statusCode).toBe(409);
+    expect(invoked.json).toMatchObject({
+      code: 'PLUGIN_NOT_ENABLED',
+      state: 'disabled',
+      stateReason: 'auto:error-rate',
+    });
+    expect(invoked.json.detail).toContain('auto:error-rate');
+    expect(invocations).toHaveLength(0);
+  });
+
+  it('answers 409 VERSION_NOT_NEWER to an update to the installed version', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+
+    const updated = await call('POST /v1/plugins/{id}/update', { id: 'p1', body: { version: '1.0.0' } });
+
+    expect(updated.statusCode).toBe(409);
+    expect(updated.json).toMatchObject({ code: 'VERSION_NOT_NEWER', status: 409 });
   });
 
   it('answers 429 RATE_LIMITED with Retry-After when the tenant is at its concurrent-run cap', async () => {
@@ -226,6 +255,21 @@ describe('lifecycle handler', () => {
     expect(stale.statusCode).toBe(409);
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json.errors[0].field).toBe('body.minimumSignatureLevel');
+  });
+
+  it('answers 200 to a committed policy change whose audit write keeps failing, and queues the record', async () => {
+    const read = await call('GET /v1/tenant/policy');
+    h.auditService.record = async () => {
+      throw Object.assign(new Error('bus down'), { name: 'InternalException' });
+    };
+
+    const written = await call('PUT /v1/tenant/policy', { body: read.json.policy });
+
+    expect(written.statusCode).toBe(200);
+    expect(written.json.version).toBe(read.json.version + 1);
+    expect(
+      h.auditOutbox.queued.map(({ record, failure }) => [record.action, record.outcome, failure]),
+    ).toEqual([['policy:update', 'success', { errorName: 'InternalException', attempts: 3 }]]);
   });
 
   it('needs plugins:admin to change anything', async () => {

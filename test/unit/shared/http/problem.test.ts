@@ -1,13 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES, type ErrorCode } from '../../../../shared/domain/error-codes.ts';
+import { DomainError, RateLimitedError, ValidationError } from '../../../../shared/domain/errors.ts';
 import {
-  ConflictError,
-  DomainError,
-  NotFoundError,
-  RateLimitedError,
-  ValidationError,
-} from '../../../../shared/domain/errors.ts';
-import { PROBLEM_CONTENT_TYPE, problemResponse, toProblem } from '../../../../shared/http/problem.ts';
+  PROBLEM_CONTENT_TYPE,
+  problemResponse,
+  STATUS_BY_CODE,
+  toProblem,
+} from '../../../../shared/http/problem.ts';
+
+const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
+/** The one DomainError that is a 5xx: the run-lease store could not be reached, nothing ran. */
+const NOT_NOW_CODES: readonly ErrorCode[] = ['EXECUTION_UNAVAILABLE'];
 
 describe('toProblem', () => {
   it('renders a validation error as a 400 problem naming the fields at fault', () => {
@@ -17,7 +21,7 @@ describe('toProblem', () => {
 
     expect(problem).toEqual({
       type: '/problems/validation-failed',
-      title: 'Bad Request',
+      title: 'The request is not valid',
       status: 400,
       detail: 'The request is not valid.',
       instance: 'req-1',
@@ -26,9 +30,45 @@ describe('toProblem', () => {
     });
   });
 
-  it('maps not-found and conflict error classes to 404 and 409 when the code is not in the table', () => {
-    expect(toProblem(new NotFoundError('THING_NOT_FOUND', 'No thing.'), 'r').status).toBe(404);
-    expect(toProblem(new ConflictError('THING_CLASH', 'Clash.'), 'r').status).toBe(409);
+  it.each(CODES)('renders %s with the status and title of its table entry', (code) => {
+    const problem = toProblem(new DomainError(code, 'Safe message.'), 'r');
+
+    expect(problem).toMatchObject({
+      status: STATUS_BY_CODE[code],
+      title: ERROR_CODES[code].title,
+      code,
+      type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+      detail: 'Safe message.',
+    });
+  });
+
+  it('does not compile an unknown code, and answers a 500 if one is smuggled past the compiler', () => {
+    // @ts-expect-error SOME_UNKNOWN_CODE is not in ERROR_CODES.
+    const smuggled = new DomainError('SOME_UNKNOWN_CODE', 'Not listed.');
+
+    const problem = toProblem(smuggled, 'r');
+
+    expect(problem).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+    expect(problem.detail).not.toContain('Not listed');
+  });
+
+  it('answers VERSION_NOT_NEWER as a 409 conflict with the installed version', () => {
+    const problem = toProblem(
+      new DomainError('VERSION_NOT_NEWER', 'Version 1.0.0 is already installed.'),
+      'r',
+    );
+
+    expect(problem.status).toBe(409);
+  });
+
+  it('renders the error facts as extension members without overriding the standard ones', () => {
+    const error = new DomainError('PLUGIN_NOT_ENABLED', 'Disabled.', {
+      facts: { state: 'disabled', stateReason: 'auto:error-rate', status: '200' },
+    });
+
+    const problem = toProblem(error, 'r');
+
+    expect(problem).toMatchObject({ state: 'disabled', stateReason: 'auto:error-rate', status: 409 });
   });
 
   it('never echoes the message of an unknown error and quotes the request id instead', () => {
@@ -57,13 +97,27 @@ describe('toProblem', () => {
 
   it('always yields a status between 400 and 599 with an UPPER_SNAKE code, whatever is thrown', () => {
     fc.assert(
-      fc.property(fc.anything(), fc.stringMatching(/^[A-Z][A-Z_]{0,30}$/), (thrown, code) => {
-        for (const error of [thrown, new DomainError(code, 'message')]) {
-          const problem = toProblem(error, 'r');
-          expect(problem.status).toBeGreaterThanOrEqual(400);
-          expect(problem.status).toBeLessThan(600);
-          expect(problem.code).toMatch(/^[A-Z][A-Z_]*$/);
-        }
+      fc.property(fc.anything(), (thrown) => {
+        const problem = toProblem(thrown, 'r');
+
+        expect(problem.status).toBeGreaterThanOrEqual(400);
+        expect(problem.status).toBeLessThan(600);
+        expect(problem.code).toMatch(/^[A-Z][A-Z_]*$/);
+      }),
+    );
+  });
+
+  it('never answers a DomainError with a 5xx, except the documented "nothing ran, retry later" code', () => {
+    const facts = fc.dictionary(fc.stringMatching(/^[a-z][A-Za-z]{0,15}$/), fc.string({ maxLength: 20 }));
+    const issues = fc.array(fc.record({ field: fc.string(), message: fc.string() }), { maxLength: 3 });
+    fc.assert(
+      fc.property(fc.constantFrom(...CODES), fc.string(), facts, issues, (code, message, extra, errors) => {
+        const problem = toProblem(new DomainError(code, message, { facts: extra, errors }), 'r');
+
+        expect(problem.status).toBeGreaterThanOrEqual(400);
+        expect(problem.status).toBeLessThan(NOT_NOW_CODES.includes(code) ? 600 : 500);
+        expect(problem.status).toBe(STATUS_BY_CODE[code]);
+        expect(problem.code).toBe(code);
       }),
     );
   });

@@ -46,7 +46,7 @@ describe('runInvocation', () => {
       expect.objectContaining({
         action: 'plugin:invoked',
         outcome: 'success',
-        actor: 'user-1',
+        actor: 't-acme/user-1',
         resourceIds: ['p-1'],
       }),
     );

@@ -44,7 +44,7 @@ describe('CircuitBreaker', () => {
     });
     expect(h.events.named('plugin:disabled').at(-1)?.detail).toMatchObject({
       reason: 'auto:error-rate',
-      actor: 'system:circuit-breaker',
+      actor: 'platform:circuit-breaker',
     });
     expect(h.auditService.records.at(-1)).toMatchObject({
       action: 'plugin:disable',

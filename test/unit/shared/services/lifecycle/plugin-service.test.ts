@@ -62,7 +62,7 @@ describe('PluginService', () => {
       tenantId: 't-acme',
       pluginId: 'p1',
       version: '1.0.0',
-      actor: 'admin-1',
+      actor: 't-acme/admin-1',
     });
     expect(event?.detail.time).toEqual(expect.any(String));
   });
@@ -129,11 +129,23 @@ describe('PluginService', () => {
     await expect(h.serviceFor().installPlugin(request as never)).rejects.toMatchObject({ code });
 
     expect(h.installations.items.size).toBe(0);
-    expect(h.auditService.records.at(-1)).toMatchObject({
-      action: 'plugin:install',
+    expect(h.auditService.records.find((record) => record.action === 'plugin:install')).toMatchObject({
       outcome: 'refused',
       code,
     });
+  });
+
+  it('records a signature refusal as a security event too, as the marketplace does', async () => {
+    const request = { id: 'p1', version: '1.0.0', code: SAMPLE_CODE, metadata: sampleMetadata() };
+
+    await expect(
+      h.serviceFor().installPlugin({ ...request, signature: h.signed('other bytes') } as never),
+    ).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+
+    expect(h.auditService.records.map((record) => [record.action, record.actor])).toEqual([
+      ['plugin:install', 't-acme/admin-1'],
+      ['security:release-verification-failed', 't-acme/admin-1'],
+    ]);
   });
 
   it('names the advisory that refused a vulnerable dependency', async () => {
@@ -381,12 +393,45 @@ describe('PluginService', () => {
     await h.installSample('p1', '1.0.0');
 
     const disabled = await h
-      .serviceFor('t-acme', 'system:revocation')
+      .serviceFor('t-acme', 'platform:revocation')
       .disablePlugin('p1', { reason: 'revoked' });
 
     expect(disabled).toMatchObject({ state: 'disabled', stateReason: 'revoked' });
     expect(h.events.published.find((event) => event.name === 'plugin:disabled')?.detail).toMatchObject({
       reason: 'revoked',
+    });
+  });
+
+  it('answers a committed enable even when its audit write keeps failing, and queues the record', async () => {
+    await h.installSample('p1', '1.0.0');
+    h.auditService.record = async () => {
+      throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+    };
+
+    const enabled = await h.serviceFor().enablePlugin('p1');
+
+    expect(enabled.state).toBe('enabled');
+    expect((await h.installations.get(h.tenantId, 'p1' as never))?.state).toBe('enabled');
+    expect(h.auditOutbox.queued).toEqual([
+      {
+        record: expect.objectContaining({
+          action: 'plugin:enable',
+          outcome: 'success',
+          actor: 't-acme/admin-1',
+        }),
+        failure: { errorName: 'ThrottlingException', attempts: 3 },
+      },
+    ]);
+  });
+
+  it('names platform actors as platform:<component> in the audit trail', async () => {
+    await h.installSample('p1', '1.0.0');
+
+    await h.serviceFor('t-acme', 'platform:revocation').disablePlugin('p1', { reason: 'revoked' });
+
+    expect(h.auditService.records.at(-1)).toMatchObject({
+      action: 'plugin:disable',
+      actor: 'platform:revocation',
     });
   });
 });

@@ -306,7 +306,7 @@ describe('PluginMarketplaceService: revocation', () => {
     expect(report.tenants.map((tenant) => tenant.outcome)).toEqual(['disabled', 'disabled']);
     expect(
       fakes.installers.calls.filter((call) => call.action === 'disable').map((call) => call.scope.actorId),
-    ).toEqual(['system:revocation', 'system:revocation']);
+    ).toEqual(['platform:revocation', 'platform:revocation']);
     expect((await fakes.catalogue.getRelease('lab-viewer', '1.0.0'))?.status).toBe('revoked');
     expect(radius.items).toEqual([
       {
