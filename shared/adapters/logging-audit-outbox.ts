@@ -6,7 +6,7 @@ interface WarningLogger {
 }
 
 /**
- * Stand-in until a durable outbox exists (issue #10): it cannot deliver the record later, so it
+ * Stand-in until a durable outbox exists: it cannot deliver the record later, so it
  * records that one was lost, by action and error name only. The record itself stays out of the
  * logs, and so does the error's message (an SDK message may quote a request).
  */

@@ -42,7 +42,7 @@ export const RequestedLimitsSchema = LimitsSchema.partial().strict();
 export type RequestedLimits = z.infer<typeof RequestedLimitsSchema>;
 
 /**
- * What a plugin declares about itself (the seed's `metadata`). The id and version travel beside it
+ * What a plugin declares about itself (its `metadata`). The id and version travel beside it
  * in install and publish requests and must agree with it when given.
  */
 export const PluginMetadataSchema = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-// The seed's default limits and their schema are the sandbox library's own: one definition for both.
+// The default limits and their schema are the sandbox library's own: one definition for both.
 import { DEFAULT_LIMITS, type Limits, LimitsSchema } from '../sandbox/limits.ts';
 import { DATA_PERMISSIONS, NetworkHostSchema, PermissionSchema } from './permissions.ts';
 

@@ -73,7 +73,7 @@ export function createPlatformAdapters(
     signer,
     events,
     auditService: new EventAuditLog({ publisher: events, clock, ids }),
-    // Not durable yet (issue #10): a record the log refused after its retries is logged as lost.
+    // Not durable yet: a record the log refused after its retries is logged as lost.
     auditOutbox: new LoggingAuditOutbox(options.logger ?? createLogger('audit-outbox')),
     artifacts: new S3ArtifactStore(s3, env.ARTIFACT_BUCKET),
     installations: new DynamoDbInstallationRepository(documentClient, env.PLUGINS_TABLE),

@@ -66,7 +66,8 @@ export async function executeInstallation(
   }
 
   const limits = effectiveLimits(installation.metadata.limits, policy.maximumLimits);
-  // The tenant's concurrent-run cap (issue #8 §3): held from here until the run is recorded.
+  // The tenant's concurrent-run cap, so one tenant cannot take the capacity all share: held from
+  // here until the run is recorded.
   const admission = await admitRun(request, policy, limits, deps);
   if (!admission.isAdmitted) return admission.refusal;
   try {

@@ -18,7 +18,7 @@ export type LifecycleEventDetail = LifecycleEventInput & { readonly time: string
 export type LifecycleListener = (detail: LifecycleEventDetail) => void;
 
 /**
- * The seed's `pluginService.on(...)` emitter, and the bus: every lifecycle event is delivered to
+ * The `pluginService.on(...)` emitter, and the bus: every lifecycle event is delivered to
  * in-process listeners and published to EventBridge with `detail-type` = the event name.
  */
 export class LifecycleEvents {

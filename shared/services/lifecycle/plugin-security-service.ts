@@ -17,7 +17,7 @@ export interface PluginSubmission {
 }
 
 /**
- * The seed's "Plugin Validation", in order: metadata, code signing, permissions, dependency
+ * Plugin validation, in order: metadata, code signing, permissions, dependency
  * scanning, security policy. The first refusal wins; nothing is stored before all pass. Code
  * signing is the platform's release statement (marketplace installs) or a signature by the
  * platform key or by a publisher key the tenant's policy trusts (direct installs).

@@ -72,7 +72,7 @@ export interface PluginServiceDependencies {
 }
 
 /**
- * The seed's PluginService: lifecycle of plugins in one tenant. Every change is validated before
+ * The lifecycle of plugins in one tenant. Every change is validated before
  * anything is stored, written with a revision check, published as a lifecycle event and audited;
  * every refusal is audited too.
  */

@@ -4,7 +4,7 @@ import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { Limits } from '../../sandbox/limits.ts';
 import { PluginRefusedError } from './validation-errors.ts';
 
-/** Step 3 of the seed's validation: every requested permission must be one the tenant allows. */
+/** The tenant's policy check: every requested permission must be one the tenant allows. */
 export function checkPermissionsAllowed(
   permissions: readonly string[],
   policy: TenantPolicy,

@@ -27,7 +27,7 @@ export interface ValidatedPackage {
 }
 
 /**
- * Steps 1 and 4 of the seed's plugin validation, shared by installs and marketplace publishing:
+ * The package checks that come first and last in plugin validation, shared by installs and marketplace publishing:
  * the manifest schema, the artifact's size and shape, and the dependency scan. Signature and
  * tenant-policy checks follow in the callers, which know who vouches and for which tenant.
  */
