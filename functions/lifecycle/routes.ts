@@ -1,17 +1,10 @@
 import type { Caller } from '../../shared/auth/caller.ts';
 import type { InvocationResult } from '../../shared/domain/invocation.ts';
-import {
-  EnablePluginBodySchema,
-  InstallPluginBodySchema,
-  InvokePluginBodySchema,
-  PutTenantPolicyBodySchema,
-  UpdatePluginBodySchema,
-} from '../../shared/domain/lifecycle-requests.ts';
+import type { StoredTenantPolicy } from '../../shared/domain/tenant-policy.ts';
 import type { CursorCodec } from '../../shared/http/cursor-codec.ts';
-import { created, type HttpRequest, noContent, ok, type RouteHandler } from '../../shared/http/http-types.ts';
-import { withIdempotency } from '../../shared/http/idempotency.ts';
-import { parsePageQuery } from '../../shared/http/pagination.ts';
-import { parseWith } from '../../shared/http/parse-request.ts';
+import { entityTagOf } from '../../shared/http/entity-tag.ts';
+import type { RouteContext, RouteHandlersFor, RouteResult } from '../../shared/http/route-record.ts';
+import type { LIFECYCLE_ROUTES } from '../../shared/http/routes/lifecycle-routes.ts';
 import type { ExecutionInvoker } from '../../shared/ports/execution-invoker.ts';
 import type { IdempotencyStore } from '../../shared/ports/idempotency-store.ts';
 import { errorForUnrunInvocation } from '../../shared/services/execution/refusal-errors.ts';
@@ -29,8 +22,11 @@ export interface LifecycleRouteDependencies {
   readonly now: () => Date;
 }
 
-/** Routes whose body is optional treat a missing body as `{}`; a present one must be valid JSON. */
-const optionalBody = (request: HttpRequest): unknown => (request.hasBody() ? request.jsonBody() : {});
+/** The policy itself, with its version as the ETag: the shape PUT takes back. */
+const policyResult = ({ policy, version }: StoredTenantPolicy): RouteResult => ({
+  body: policy,
+  headers: { etag: entityTagOf(version) },
+});
 
 /**
  * The execution function re-checks everything before it runs code; when it refused to run at all
@@ -42,72 +38,69 @@ function refuseWhenNotRun(result: InvocationResult): void {
   if (error) throw error;
 }
 
-export function lifecycleRoutes(deps: LifecycleRouteDependencies): Record<string, RouteHandler> {
-  const service = (request: HttpRequest) => deps.pluginServiceFor(request.caller, request.requestId);
-  const id = (request: HttpRequest) => request.pathParameters.id ?? '';
+/** Parsed request → use case → result; parsing, statuses and idempotency come from the records. */
+export function lifecycleRoutes(deps: LifecycleRouteDependencies): RouteHandlersFor<typeof LIFECYCLE_ROUTES> {
+  const service = ({ caller, requestId }: RouteContext) => deps.pluginServiceFor(caller, requestId);
+  const policies = ({ caller, requestId }: RouteContext) => deps.tenantPolicyServiceFor(caller, requestId);
 
   return {
-    'GET /v1/plugins': async (request) => {
-      const { limit, cursor } = parsePageQuery(request.query);
-      const scope = { tenantId: request.caller.tenantId, list: 'installations' };
-      return ok(
-        await deps.cursors.page(cursor, scope, (position) =>
-          service(request).listPlugins({ limit, cursor: position }),
+    'GET /v1/plugins': async ({ query: { limit, cursor } }, context) => {
+      const scope = { tenantId: context.caller.tenantId, list: 'installations' };
+      return {
+        body: await deps.cursors.page(cursor, scope, (position) =>
+          service(context).listPlugins({ limit, cursor: position }),
         ),
-      );
+      };
     },
 
-    'POST /v1/plugins': (request) =>
-      withIdempotency(request, 'install', deps.idempotency, deps.now, async () => {
-        const body = parseWith(InstallPluginBodySchema, request.jsonBody(), 'body');
-        return created(await service(request).installPlugin(body));
-      }),
+    'POST /v1/plugins': async ({ body }, context) => ({ body: await service(context).installPlugin(body) }),
 
-    'GET /v1/plugins/{id}': async (request) => ok(await service(request).getPlugin(id(request))),
+    'GET /v1/plugins/{id}': async ({ path }, context) => ({
+      body: await service(context).getPlugin(path.id),
+    }),
 
-    'POST /v1/plugins/{id}/enable': async (request) => {
-      const body = parseWith(EnablePluginBodySchema, optionalBody(request), 'body');
-      return ok(await service(request).enablePlugin(id(request), body.grants));
+    'POST /v1/plugins/{id}/enable': async ({ path, body }, context) => ({
+      body: await service(context).enablePlugin(path.id, body.grants),
+    }),
+
+    'POST /v1/plugins/{id}/disable': async ({ path }, context) => ({
+      body: await service(context).disablePlugin(path.id),
+    }),
+
+    'DELETE /v1/plugins/{id}': async ({ path }, context) => {
+      await service(context).uninstallPlugin(path.id);
+      return {};
     },
 
-    'POST /v1/plugins/{id}/disable': async (request) => ok(await service(request).disablePlugin(id(request))),
+    'POST /v1/plugins/{id}/update': async ({ path, body: { version, ...options } }, context) => ({
+      body: await service(context).updatePlugin(path.id, version, options),
+    }),
 
-    'DELETE /v1/plugins/{id}': async (request) => {
-      await service(request).uninstallPlugin(id(request));
-      return noContent();
-    },
-
-    'POST /v1/plugins/{id}/update': (request) =>
-      withIdempotency(request, 'update', deps.idempotency, deps.now, async () => {
-        const { version, ...options } = parseWith(UpdatePluginBodySchema, request.jsonBody(), 'body');
-        return ok(await service(request).updatePlugin(id(request), version, options));
-      }),
-
-    'POST /v1/plugins/{id}/invoke': async (request) => {
-      const body = parseWith(InvokePluginBodySchema, optionalBody(request), 'body');
-      const installation = await service(request).getPlugin(id(request));
+    'POST /v1/plugins/{id}/invoke': async ({ path, body }, context) => {
+      const installation = await service(context).getPlugin(path.id);
       assertTransition('invoke', installation.state, installation.stateReason);
       const result = await deps.invoker.invoke({
         kind: 'invoke',
-        tenantId: request.caller.tenantId,
+        tenantId: context.caller.tenantId,
         pluginId: installation.pluginId,
-        actor: request.caller.userId,
-        requestId: request.requestId,
+        actor: context.caller.userId,
+        requestId: context.requestId,
         input: body.input ?? null,
       });
       refuseWhenNotRun(result);
-      return ok(result);
+      return { body: result };
     },
 
-    'GET /v1/plugins/{id}/usage': async (request) => ok(await service(request).getUsage(id(request))),
+    'GET /v1/plugins/{id}/usage': async ({ path }, context) => ({
+      body: await service(context).getUsage(path.id),
+    }),
 
-    'GET /v1/tenant/policy': async (request) =>
-      ok(await deps.tenantPolicyServiceFor(request.caller, request.requestId).get()),
+    'GET /v1/tenant/policy': async (_request, context) => policyResult(await policies(context).get()),
 
-    'PUT /v1/tenant/policy': async (request) => {
-      const policy = parseWith(PutTenantPolicyBodySchema, request.jsonBody(), 'body');
-      const ifMatch = request.header('if-match');
-      return ok(await deps.tenantPolicyServiceFor(request.caller, request.requestId).put(policy, ifMatch));
-    },
+    'PUT /v1/tenant/policy': async ({ headers, body }, context) =>
+      policyResult(await policies(context).put(body, headers['if-match'])),
+
+    'PATCH /v1/tenant/policy': async ({ headers, body }, context) =>
+      policyResult(await policies(context).patch(body, headers['if-match'])),
   };
 }

@@ -55,5 +55,6 @@ export function createLifecycleHandler(dependencies: LifecycleDependencies) {
     logger: createLogger('plugin-lifecycle'),
     verifier: async () => dependencies.verifier,
     routes: lifecycleRoutes(dependencies),
+    idempotency: { store: dependencies.idempotency, now: dependencies.now },
   });
 }

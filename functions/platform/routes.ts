@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { ok, type PublicRouteHandler } from '../../shared/http/http-types.ts';
 import { buildOpenApiDocument } from '../../shared/http/openapi.ts';
+import type { RouteHandlersFor } from '../../shared/http/route-record.ts';
+import type { PLATFORM_ROUTES } from '../../shared/http/routes/platform-routes.ts';
 import type { PlatformConfig } from './config.ts';
 
 const StandInVersionsSchema = z.record(z.string(), z.string());
 
-export function platformRoutes(config: PlatformConfig): Record<string, PublicRouteHandler> {
+export function platformRoutes(config: PlatformConfig): RouteHandlersFor<typeof PLATFORM_ROUTES> {
   const health = {
     status: 'ok',
     mode: config.PLATFORM_MODE,
@@ -15,7 +16,7 @@ export function platformRoutes(config: PlatformConfig): Record<string, PublicRou
   };
   const openApi = buildOpenApiDocument(config.PLATFORM_VERSION);
   return {
-    'GET /health': async () => ok(health),
-    'GET /openapi.json': async () => ok(openApi),
+    'GET /health': async () => ({ body: health }),
+    'GET /openapi.json': async () => ({ body: openApi }),
   };
 }

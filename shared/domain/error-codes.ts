@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   PLUGIN_NOT_FOUND: { title: 'No such plugin' },
   ALREADY_INSTALLED: { title: 'The plugin is already installed' },
   CONCURRENT_MODIFICATION: { title: 'The resource changed meanwhile' },
+  PRECONDITION_FAILED: { title: 'The resource is not at the version given in If-Match' },
+  PRECONDITION_REQUIRED: { title: 'This change needs an If-Match header' },
   ILLEGAL_TRANSITION: { title: 'The plugin cannot change state this way' },
   PLUGIN_NOT_ENABLED: { title: 'The plugin is not enabled' },
   VERSION_NOT_NEWER: { title: 'The version is already installed' },

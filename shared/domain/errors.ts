@@ -62,7 +62,7 @@ export class ValidationError extends DomainError {
 export class InvalidCursorError extends DomainError {
   constructor(cause?: unknown) {
     super('INVALID_CURSOR', 'The cursor is not one this API issued for this list; start again without it.', {
-      field: 'cursor',
+      field: 'query.cursor',
       cause,
     });
   }

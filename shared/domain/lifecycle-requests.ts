@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { PermissionSchema } from './permissions.ts';
 import { SignatureSchema } from './signatures.ts';
-import { TenantPolicySchema } from './tenant-policy.ts';
 
 /** Field shapes are checked by the validation pipeline, which names the rule that refused. */
 export const InstallPluginBodySchema = z.object({
@@ -31,5 +30,3 @@ export const UpdatePluginBodySchema = z
   });
 
 export const InvokePluginBodySchema = z.object({ input: z.unknown().optional() }).strict();
-
-export const PutTenantPolicyBodySchema = TenantPolicySchema;

@@ -45,6 +45,20 @@ export const TenantPolicySchema = z
 export type TenantPolicy = z.infer<typeof TenantPolicySchema>;
 
 /**
+ * An RFC 7396 merge patch of a policy: any JSON object. What it may say is judged after merging,
+ * against the whole TenantPolicySchema, so a patch can never produce a policy a PUT could not.
+ */
+// A custom check rather than z.record: record parsing copies members by assignment, which would turn a
+// `__proto__` member into the copy's prototype instead of a key the merged policy is refused for.
+export const TenantPolicyMergePatchSchema = z
+  .custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'must be a JSON object (RFC 7396 merge patch)',
+  )
+  .meta({ type: 'object', description: 'RFC 7396 JSON merge patch of the tenant policy' });
+export type TenantPolicyMergePatch = z.infer<typeof TenantPolicyMergePatchSchema>;
+
+/**
  * New tenants start closed to the network and to other publishers' direct installs: marketplace
  * releases and artifacts signed with a key the tenant registered itself are admitted, any other
  * publisher key must be listed explicitly.

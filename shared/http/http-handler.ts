@@ -4,19 +4,20 @@ import type { Context } from 'aws-lambda';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import { DomainError, ForbiddenError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
-import type {
-  HttpEvent,
-  HttpRequest,
-  HttpResponse,
-  HttpResult,
-  PublicRouteHandler,
-  RouteHandler,
-} from './http-types.ts';
+import type { HttpEvent, HttpResponse, HttpResult } from './http-types.ts';
 import { bodyDigestOf, headerOf, parseJsonBody } from './parse-request.ts';
 import { problemResponse } from './problem.ts';
-import { type HttpFunctionName, type RouteDefinition, routesOf } from './route-table.ts';
+import { type IdempotencyOptions, type RawRequest, runRoute } from './route-dispatch.ts';
+import type {
+  AnyRouteHandler,
+  HttpFunctionName,
+  PublicRouteContext,
+  RouteDefinition,
+} from './route-record.ts';
+import { recordsOf } from './route-table.ts';
 
-export type RouteHandlers = Readonly<Record<string, RouteHandler | PublicRouteHandler>>;
+/** Handlers by route key; each area types its map with `RouteHandlersFor<its records>`. */
+export type RouteHandlers = object;
 
 export interface HttpHandlerOptions {
   readonly functionName: HttpFunctionName;
@@ -24,6 +25,8 @@ export interface HttpHandlerOptions {
   /** Resolved lazily so that a cold start that never serves an authenticated route skips it. */
   readonly verifier: () => Promise<TokenVerifier>;
   readonly routes: RouteHandlers;
+  /** Required when one of the function's records names an `idempotencyScope`. */
+  readonly idempotency?: IdempotencyOptions;
 }
 
 const SECURITY_HEADERS = {
@@ -48,40 +51,62 @@ function requireScopes(route: RouteDefinition, scopes: ReadonlySet<string>): voi
   }
 }
 
+function lowerCased(headers: HttpEvent['headers']): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
+  return result;
+}
+
 /**
- * The middy chain every HTTP function shares: request id, auth against the route table's scopes,
- * dispatch on `routeKey`, and the one error-to-problem mapping. Handlers stay thin route maps.
+ * The middy chain every HTTP function shares: request id, auth against the record's scopes,
+ * parsing by the record's schemas, dispatch on `routeKey`, and the one error-to-problem mapping.
+ * Handlers stay thin: parsed request in, use case, result out.
  */
 export function createHttpHandler(options: HttpHandlerOptions) {
-  const table = new Map(routesOf(options.functionName).map((route) => [route.routeKey, route]));
-  for (const routeKey of table.keys()) {
-    if (!options.routes[routeKey]) throw new Error(`No handler for route ${routeKey}`);
+  const records = new Map(recordsOf(options.functionName).map((record) => [record.routeKey, record]));
+  const handlers = new Map(Object.entries(options.routes) as [string, AnyRouteHandler][]);
+  for (const routeKey of records.keys()) {
+    if (!handlers.has(routeKey)) throw new Error(`No handler for route ${routeKey}`);
+  }
+  for (const routeKey of handlers.keys()) {
+    if (!records.has(routeKey)) throw new Error(`Handler for ${routeKey}, which has no route record`);
   }
 
   const dispatch = async (event: HttpEvent): Promise<HttpResult> => {
     const requestId = event.requestContext?.requestId || randomUUID();
     options.logger.appendKeys({ requestId });
     try {
-      const route = table.get(event.routeKey);
-      const handler = options.routes[event.routeKey];
-      if (!route || !handler) throw new DomainError('ROUTE_NOT_FOUND', 'No such route.');
-      const base = {
+      const record = records.get(event.routeKey);
+      const handler = handlers.get(event.routeKey);
+      if (!record || !handler) throw new DomainError('ROUTE_NOT_FOUND', 'No such route.');
+      const pathParameters = { ...(event.pathParameters ?? {}) } as Record<string, string>;
+      const raw: RawRequest = {
+        pathParameters,
+        query: { ...(event.queryStringParameters ?? {}) },
+        headers: lowerCased(event.headers),
+        hasBody: () => event.body !== undefined && event.body !== null && event.body !== '',
+        jsonBody: (mediaType) => parseJsonBody(event, mediaType),
+      };
+      const context: PublicRouteContext = {
         routeKey: event.routeKey,
         requestId,
-        pathParameters: { ...(event.pathParameters ?? {}) } as Record<string, string>,
-        query: { ...(event.queryStringParameters ?? {}) } as Record<string, string>,
+        pathParameters,
         header: (name: string) => headerOf(event, name),
-        jsonBody: () => parseJsonBody(event),
-        hasBody: () => event.body !== undefined && event.body !== null && event.body !== '',
         bodyDigest: () => bodyDigestOf(event),
       };
-      if (!route.isAuthenticated) return render(await (handler as PublicRouteHandler)(base), requestId);
+      if (!record.isAuthenticated) {
+        // A public route's handler is typed without a caller; it never reads one.
+        const publicContext = context as Parameters<AnyRouteHandler>[1];
+        return render(await runRoute(record, handler, raw, publicContext), requestId);
+      }
       const verify = await options.verifier();
       const caller = await verify(headerOf(event, 'authorization'));
       options.logger.appendKeys({ tenantId: caller.tenantId });
-      requireScopes(route, caller.scopes);
-      const request: HttpRequest = { ...base, caller };
-      return render(await (handler as RouteHandler)(request), requestId);
+      requireScopes(record, caller.scopes);
+      return render(
+        await runRoute(record, handler, raw, { ...context, caller }, options.idempotency),
+        requestId,
+      );
     } catch (error) {
       const result = problemResponse(error, requestId);
       if (result.statusCode !== undefined && result.statusCode >= 500) {

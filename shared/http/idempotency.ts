@@ -1,7 +1,8 @@
 import { DomainError } from '../domain/errors.ts';
 import type { IdempotencyStore } from '../ports/idempotency-store.ts';
-import type { HttpRequest, HttpResponse } from './http-types.ts';
+import type { HttpResponse } from './http-types.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
+import type { RouteContext } from './route-record.ts';
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -13,7 +14,7 @@ const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
  * 4xx whether or not it carried a key.
  */
 export async function withIdempotency(
-  request: HttpRequest,
+  request: RouteContext,
   scope: string,
   store: IdempotencyStore,
   now: () => Date,
@@ -26,7 +27,7 @@ export async function withIdempotency(
       'VALIDATION_FAILED',
       'Idempotency-Key must be 8 to 128 characters of [A-Za-z0-9._:-].',
       {
-        field: 'Idempotency-Key',
+        field: 'headers.idempotency-key',
       },
     );
   }
@@ -38,7 +39,7 @@ export async function withIdempotency(
       'IDEMPOTENCY_KEY_REUSED',
       'This Idempotency-Key was used with a different request body.',
       {
-        field: 'Idempotency-Key',
+        field: 'headers.idempotency-key',
       },
     );
   }
@@ -47,7 +48,7 @@ export async function withIdempotency(
       'IDEMPOTENCY_REQUEST_IN_PROGRESS',
       'A request with this Idempotency-Key is still running.',
       {
-        field: 'Idempotency-Key',
+        field: 'headers.idempotency-key',
       },
     );
   }

@@ -1,45 +1,6 @@
 import { z } from 'zod';
-import {
-  EnablePluginBodySchema,
-  InstallPluginBodySchema,
-  InvokePluginBodySchema,
-  PutTenantPolicyBodySchema,
-  UpdatePluginBodySchema,
-} from '../domain/lifecycle-requests.ts';
-import {
-  DeprecateRequestSchema,
-  PublishRequestSchema,
-  RegisterPublisherKeyRequestSchema,
-  RevokeRequestSchema,
-  UploadRequestSchema,
-} from '../domain/marketplace.ts';
-import { ReviewInputSchema } from '../domain/review.ts';
-import { ROUTES, type RouteDefinition } from './route-table.ts';
-
-/** The request body schema of each route that takes one: the same schemas the handlers parse with. */
-const REQUEST_BODIES: Readonly<Record<string, z.ZodType>> = {
-  'POST /v1/plugins': InstallPluginBodySchema,
-  'POST /v1/plugins/{id}/enable': EnablePluginBodySchema,
-  'POST /v1/plugins/{id}/update': UpdatePluginBodySchema,
-  'POST /v1/plugins/{id}/invoke': InvokePluginBodySchema,
-  'PUT /v1/tenant/policy': PutTenantPolicyBodySchema,
-  'POST /v1/marketplace/plugins': PublishRequestSchema,
-  'POST /v1/marketplace/uploads': UploadRequestSchema,
-  'POST /v1/marketplace/plugins/{id}/deprecate': DeprecateRequestSchema,
-  'POST /v1/marketplace/plugins/{id}/versions/{version}/revoke': RevokeRequestSchema,
-  'PUT /v1/marketplace/plugins/{id}/reviews/mine': ReviewInputSchema,
-  'POST /v1/publishers/keys': RegisterPublisherKeyRequestSchema,
-};
-
-/** Routes that answer 201 with the created resource (a review's PUT answers 200 when it replaces). */
-const CREATING_ROUTES = new Set([
-  'POST /v1/plugins',
-  'POST /v1/marketplace/plugins',
-  'POST /v1/marketplace/uploads',
-  'POST /v1/marketplace/plugins/{id}/versions/{version}/install',
-  'PUT /v1/marketplace/plugins/{id}/reviews/mine',
-  'POST /v1/publishers/keys',
-]);
+import type { RouteRecord } from './route-record.ts';
+import { ROUTE_RECORDS } from './route-table.ts';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -56,36 +17,133 @@ const PROBLEM_SCHEMA = {
       items: {
         type: 'object',
         required: ['field', 'message'],
-        properties: { field: { type: 'string' }, message: { type: 'string' } },
+        properties: {
+          field: {
+            type: 'string',
+            description: '`path.<name>`, `query.<name>`, `headers.<name>` or `body.<path>`',
+          },
+          message: { type: 'string' },
+        },
       },
     },
   },
 };
 
-const jsonSchemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'The request failed its schema (errors[] names each field)',
+  401: 'No valid bearer token',
+  403: 'The token lacks every scope this operation accepts',
+  404: 'No such resource in the caller’s tenant',
+  409: 'Conflicts with the resource’s current state',
+  412: 'If-Match names a version that is no longer current',
+  413: 'The body or artifact is too large',
+  415: 'The body is not in the media type this operation takes',
+  422: 'Well-formed but refused by a rule (signature, policy, advisory)',
+  428: 'This operation requires If-Match',
+  429: 'Too many requests; retry after Retry-After',
+};
 
-function operationOf(route: RouteDefinition) {
-  const [method = 'GET', path = '/'] = route.routeKey.split(' ');
-  const parameters = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+type JsonSchema = Record<string, unknown>;
+
+const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+};
+
+function splitRouteKey(routeKey: string): { method: string; path: string } {
+  const [method = 'GET', path = '/'] = routeKey.split(' ');
+  return { method, path };
+}
+
+/** Each property of an object schema becomes one parameter `in` the given place. */
+function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query' | 'header') {
+  if (!schema) return [];
+  const json = jsonSchemaOf(schema, 'input');
+  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((json.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => ({
     name,
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
+    in: location,
+    required: location === 'path' || required.has(name),
+    schema: property,
   }));
-  const body = REQUEST_BODIES[route.routeKey];
-  const success = method === 'DELETE' ? '204' : CREATING_ROUTES.has(route.routeKey) ? '201' : '200';
+}
+
+/** The 4xx a route's shape implies, plus those its record documents. */
+export function problemStatusesOf(record: RouteRecord): number[] {
+  const { request } = record;
+  const statuses = new Set<number>(record.problems ?? []);
+  if (request.path || request.query || request.headers || request.body) statuses.add(400);
+  if (record.isAuthenticated) {
+    statuses.add(401);
+    statuses.add(403);
+  }
+  if (request.path) statuses.add(404);
+  if (request.body) {
+    statuses.add(413);
+    statuses.add(415);
+  }
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function successResponseOf(record: RouteRecord, status: number) {
+  const headers = Object.entries(record.responseHeaders ?? {}).map(([name, description]) => [
+    name,
+    { description, schema: { type: 'string' } },
+  ]);
   return {
-    operationId: route.routeKey.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
-    tags: [route.function],
-    security: route.isAuthenticated ? [{ bearer: [...route.scopes] }] : [],
+    description: status === 204 ? 'Done; no body' : record.summary,
+    ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
+    ...(record.response && status !== 204
+      ? { content: { 'application/json': { schema: jsonSchemaOf(record.response, 'output') } } }
+      : {}),
+  };
+}
+
+function operationOf(record: RouteRecord) {
+  const { request } = record;
+  const parameters = [
+    ...parametersOf(request.path, 'path'),
+    ...parametersOf(request.query, 'query'),
+    ...parametersOf(request.headers, 'header'),
+    ...(record.idempotencyScope
+      ? [
+          {
+            name: 'idempotency-key',
+            in: 'header',
+            required: false,
+            description: 'Replays the first answer to a retry with the same key and body for 24 h',
+            schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
+          },
+        ]
+      : []),
+  ];
+  const successes = [record.status, ...(record.alternativeStatus ? [record.alternativeStatus] : [])];
+  const problem = (status: number) => ({
+    description: PROBLEM_DESCRIPTIONS[status] ?? 'An RFC 9457 problem',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  });
+  return {
+    operationId: record.routeKey.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
+    summary: record.summary,
+    tags: [record.function],
+    security: record.isAuthenticated ? [{ bearer: [...record.scopes] }] : [],
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(body) } } } }
+    ...(request.body
+      ? {
+          requestBody: {
+            required: !record.isBodyOptional,
+            content: {
+              [record.bodyMediaType ?? 'application/json']: { schema: jsonSchemaOf(request.body, 'input') },
+            },
+          },
+        }
       : {}),
     responses: {
-      [success]: { description: success === '204' ? 'Done' : 'Success (application/json)' },
+      ...Object.fromEntries(successes.map((status) => [String(status), successResponseOf(record, status)])),
+      ...Object.fromEntries(problemStatusesOf(record).map((status) => [String(status), problem(status)])),
       default: {
-        description: 'An RFC 9457 problem with a stable code',
+        description: 'Any other failure: an RFC 9457 problem with a stable code (5xx never echo detail)',
         content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
       },
     },
@@ -93,15 +151,15 @@ function operationOf(route: RouteDefinition) {
 }
 
 /**
- * The OpenAPI 3.1 description of the HTTP API, built from the route table and the request schemas
- * the handlers validate with, so the document cannot describe an API other than the one served.
+ * The OpenAPI 3.1 description of the HTTP API, built from the route records the functions
+ * dispatch and parse with, so the document cannot describe an API other than the one served.
  */
-export function buildOpenApiDocument(version: string) {
+export function buildOpenApiDocument(version: string, records: readonly RouteRecord[] = ROUTE_RECORDS) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of ROUTES) {
-    const [method = 'GET', path = '/'] = route.routeKey.split(' ');
+  for (const record of records) {
+    const { method, path } = splitRouteKey(record.routeKey);
     paths[path] ??= {};
-    (paths[path] as Record<string, unknown>)[method.toLowerCase()] = operationOf(route);
+    (paths[path] as Record<string, unknown>)[method.toLowerCase()] = operationOf(record);
   }
   return {
     openapi: '3.1.0',

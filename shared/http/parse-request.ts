@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { DomainError, validationErrorFrom } from '../domain/errors.ts';
 import type { HttpEvent } from './http-types.ts';
+import type { BodyMediaType } from './route-record.ts';
 
 /** 1 MiB of JSON: plugin artifacts up to this size travel inline, larger ones through S3. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024 + 256 * 1024;
@@ -29,14 +30,20 @@ export function bodyDigestOf(event: HttpEvent): string {
   return createHash('sha256').update(bodyBytes(event)).digest('hex');
 }
 
-export function parseJsonBody(event: HttpEvent): unknown {
+const MEDIA_TYPE_PATTERNS: Readonly<Record<BodyMediaType, RegExp>> = {
+  'application/json': /^application\/(?:[\w.+-]+\+)?json\b/i,
+  // RFC 7396: a merge patch is only a merge patch when it says so; plain JSON would be a replace.
+  'application/merge-patch+json': /^application\/merge-patch\+json\b/i,
+};
+
+export function parseJsonBody(event: HttpEvent, mediaType: BodyMediaType = 'application/json'): unknown {
   if (event.body === undefined || event.body === null || event.body === '') {
     throw new DomainError('MALFORMED_JSON', 'The request body must be a JSON document.', { field: 'body' });
   }
   const contentType = headerOf(event, 'content-type') ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType.trim())) {
-    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', {
-      field: 'content-type',
+  if (!MEDIA_TYPE_PATTERNS[mediaType].test(contentType.trim())) {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the body as ${mediaType}.`, {
+      field: 'headers.content-type',
     });
   }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;

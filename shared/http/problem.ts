@@ -8,7 +8,7 @@ import {
 import { DomainError } from '../domain/errors.ts';
 
 /** Statuses a DomainError may answer: client errors, and 503 for "nothing ran, retry later". */
-type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503;
+type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 503;
 
 /**
  * The single table from error code to HTTP status. `satisfies Record<ErrorCode, …>` makes the
@@ -45,6 +45,8 @@ export const STATUS_BY_CODE = {
   PLUGIN_NOT_FOUND: 404,
   ALREADY_INSTALLED: 409,
   CONCURRENT_MODIFICATION: 409,
+  PRECONDITION_FAILED: 412,
+  PRECONDITION_REQUIRED: 428,
   ILLEGAL_TRANSITION: 409,
   PLUGIN_NOT_ENABLED: 409,
   // The request conflicts with the installation's current version (it is that version already);

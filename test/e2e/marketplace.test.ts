@@ -274,7 +274,7 @@ describe('marketplace over HTTP against the local platform', () => {
     expect(withoutProof.headers.get('content-type')).toBe('application/problem+json');
     expect(await jsonOf(withoutProof)).toMatchObject({
       code: 'VALIDATION_FAILED',
-      errors: [expect.objectContaining({ field: 'proof' })],
+      errors: [expect.objectContaining({ field: 'body.proof' })],
     });
     expect(registered).toMatchObject({ exitCode: 0 });
     expect(JSON.parse(registered.out)).toMatchObject({ keyId, publisherId: 'e2e-labs' });

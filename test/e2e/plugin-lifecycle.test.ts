@@ -61,17 +61,36 @@ describe('plugin lifecycle over HTTP against the local platform', () => {
       await send('POST', '/v1/publishers/keys', publisher.registration('t-acme')),
     );
     keyId = registered.keyId;
-    const { policy } = await jsonOf(await send('GET', '/v1/tenant/policy'));
-    const trusted = await send('PUT', '/v1/tenant/policy', {
-      ...policy,
-      minimumSignatureLevel: 'publisher',
-      trustedPublisherKeyIds: [keyId],
-    });
+    const trusted = await send(
+      'PATCH',
+      '/v1/tenant/policy',
+      { minimumSignatureLevel: 'publisher', trustedPublisherKeyIds: [keyId] },
+      { ...admin, 'content-type': 'application/merge-patch+json' },
+    );
     expect(trusted.status).toBe(200);
   }, 90_000);
 
   afterAll(async () => {
     await platform?.stop();
+  });
+
+  it('reads the tenant policy with an ETag and writes it back only with the current If-Match', async () => {
+    const read = await send('GET', '/v1/tenant/policy');
+    const policy = await jsonOf(read);
+    const etag = read.headers.get('etag') ?? '';
+
+    const blind = await send('PUT', '/v1/tenant/policy', policy);
+    const written = await send('PUT', '/v1/tenant/policy', policy, { ...admin, 'if-match': etag });
+    const stale = await send('PUT', '/v1/tenant/policy', policy, { ...admin, 'if-match': etag });
+
+    expect(etag).toMatch(/^"\d+"$/);
+    expect(policy.trustedPublisherKeyIds).toEqual([keyId]);
+    expect(blind.status).toBe(428);
+    expect(written.status).toBe(200);
+    expect(written.headers.get('etag')).toBe(`"${Number(JSON.parse(etag)) + 1}"`);
+    expect(await jsonOf(written)).toEqual(policy);
+    expect(stale.status).toBe(412);
+    expect((await jsonOf(stale)).code).toBe('PRECONDITION_FAILED');
   });
 
   it('refuses a bad manifest, a bad signature and a vulnerable dependency, storing nothing', async () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPLIANCE_RETENTION_DAYS, DEFAULT_EXECUTION_RESERVED_CONCURRENCY } from '../../infra/settings.ts';
 import { TABLE_DEFINITIONS } from '../../shared/adapters/aws/table-definitions.ts';
 import { COMPLIANCE_LOG_RULE, PLUGIN_SUBSCRIPTION_RULE } from '../../shared/events/event-rules.ts';
-import { ROUTES } from '../../shared/http/route-table.ts';
+import { ROUTE_RECORDS } from '../../shared/http/route-table.ts';
 import {
   FIXTURE_HANDLER,
   resourcesOfType,
@@ -92,7 +92,7 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
     it('runs every function on nodejs24.x and arm64 with X-Ray and reserved concurrency', () => {
       const functions = resourcesOfType([storage, audit, execution, api], 'AWS::Lambda::Function');
 
-      const routed = new Set(ROUTES.map((route) => route.function));
+      const routed = new Set(ROUTE_RECORDS.map((record) => record.function));
       expect(functions.length).toBe(routed.size + 1);
       for (const [, properties] of functions) {
         expect(properties.Runtime).toBe('nodejs24.x');
@@ -131,16 +131,16 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
   });
 
   describe('HTTP API', () => {
-    it('creates exactly one route per route-table entry', () => {
+    it('creates exactly the routes of the route records, one each', () => {
       const routeKeys = resourcesOfType([api], 'AWS::ApiGatewayV2::Route').map(([, route]) => route.RouteKey);
 
-      expect(routeKeys.sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
+      expect(routeKeys.sort()).toEqual(ROUTE_RECORDS.map((record) => record.routeKey).sort());
     });
 
     it('puts the JWT authorizer and the listed scopes on authenticated routes only', () => {
       const routes = resourcesOfType([api], 'AWS::ApiGatewayV2::Route');
 
-      for (const definition of ROUTES) {
+      for (const definition of ROUTE_RECORDS) {
         const [, route] = routes.find(([, candidate]) => candidate.RouteKey === definition.routeKey) ?? [];
         expect(route?.AuthorizationType).toBe(definition.isAuthenticated ? 'JWT' : 'NONE');
         expect(route?.AuthorizationScopes).toEqual(

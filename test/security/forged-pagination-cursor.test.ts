@@ -34,7 +34,7 @@ describe('forged pagination cursor', () => {
   const expectInvalidCursor = (answer: Awaited<ReturnType<typeof get>>) => {
     expect(answer.status).toBe(400);
     expect(answer.type).toBe('application/problem+json');
-    expect(answer.body).toMatchObject({ code: 'INVALID_CURSOR', errors: [{ field: 'cursor' }] });
+    expect(answer.body).toMatchObject({ code: 'INVALID_CURSOR', errors: [{ field: 'query.cursor' }] });
   };
 
   beforeAll(async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { marketplaceRoutes } from '../../functions/marketplace/routes.ts';
-import type { HttpRequest } from '../../shared/http/http-types.ts';
 import { toProblem } from '../../shared/http/problem.ts';
 import {
   createMarketplaceHarness,
@@ -10,6 +9,7 @@ import {
   publisherKeyPair,
 } from '../support/fakes/in-memory-marketplace-harness.ts';
 import { createLifecycleHarness, SAMPLE_CODE, sampleMetadata } from '../support/lifecycle-harness.ts';
+import { callRoute } from '../support/route-call.ts';
 import { testCursorCodec } from '../support/test-cursors.ts';
 
 /**
@@ -31,21 +31,13 @@ describe('security: registering someone else’s publisher key', () => {
       body?: unknown,
       pathParameters: Record<string, string> = {},
     ): Promise<{ status: number; code?: string; body?: unknown }> {
-      const handler = routes[routeKey];
-      if (!handler) throw new Error(`no route ${routeKey}`);
-      const request: HttpRequest = {
-        routeKey,
-        requestId: 'req-attack',
-        caller: { tenantId: tenant as never, userId: 'someone', scopes: new Set(['marketplace:publish']) },
-        pathParameters,
-        query: {},
-        header: () => undefined,
-        hasBody: () => body !== undefined,
-        jsonBody: () => body,
-        bodyDigest: () => 'digest',
-      };
       try {
-        const response = await handler(request);
+        const response = await callRoute(routes, routeKey, {
+          requestId: 'req-attack',
+          caller: { tenantId: tenant as never, userId: 'someone', scopes: new Set(['marketplace:publish']) },
+          body,
+          pathParameters,
+        });
         return { status: response.status, body: response.body };
       } catch (error) {
         const problem = toProblem(error, 'req-attack');

@@ -82,12 +82,12 @@ describe('security: one tenant cannot starve another with hanging runs (local pl
       invoke(tenants.b, 'quick'),
     ]);
     expect(warm.map((response) => response.status)).toEqual(Array(WORKERS).fill(200));
-    const { policy, version } = await jsonOf(await send('GET', '/v1/tenant/policy', tenants.a.headers));
+    const read = await send('GET', '/v1/tenant/policy', tenants.a.headers);
     const capped = await send(
       'PUT',
       '/v1/tenant/policy',
-      { ...tenants.a.headers, 'if-match': `"${version}"` },
-      { ...policy, maxConcurrentRuns: CAP },
+      { ...tenants.a.headers, 'if-match': read.headers.get('etag') ?? '' },
+      { ...(await jsonOf(read)), maxConcurrentRuns: CAP },
     );
     expect(capped.status).toBe(200);
   }, 120_000);
@@ -97,16 +97,12 @@ describe('security: one tenant cannot starve another with hanging runs (local pl
   });
 
   it('refuses a cap outside the policy bounds', async () => {
-    const { policy } = await jsonOf(await send('GET', '/v1/tenant/policy', tenants.b.headers));
+    const read = await send('GET', '/v1/tenant/policy', tenants.b.headers);
+    const policy = await jsonOf(read);
+    const headers = { ...tenants.b.headers, 'if-match': read.headers.get('etag') ?? '' };
 
-    const zero = await send('PUT', '/v1/tenant/policy', tenants.b.headers, {
-      ...policy,
-      maxConcurrentRuns: 0,
-    });
-    const huge = await send('PUT', '/v1/tenant/policy', tenants.b.headers, {
-      ...policy,
-      maxConcurrentRuns: 10_000,
-    });
+    const zero = await send('PUT', '/v1/tenant/policy', headers, { ...policy, maxConcurrentRuns: 0 });
+    const huge = await send('PUT', '/v1/tenant/policy', headers, { ...policy, maxConcurrentRuns: 10_000 });
 
     expect(zero.status).toBe(400);
     expect(huge.status).toBe(400);

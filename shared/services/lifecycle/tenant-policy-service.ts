@@ -1,17 +1,33 @@
 import { actorIn } from '../../domain/actors.ts';
-import { ConflictError, DomainError } from '../../domain/errors.ts';
+import { DomainError, validationErrorFrom } from '../../domain/errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
-import type { StoredTenantPolicy, TenantPolicy } from '../../domain/tenant-policy.ts';
+import { applyMergePatch } from '../../domain/json-merge-patch.ts';
+import {
+  type StoredTenantPolicy,
+  type TenantPolicy,
+  type TenantPolicyMergePatch,
+  TenantPolicySchema,
+} from '../../domain/tenant-policy.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
 import type { AuditOutbox } from '../../ports/audit-outbox.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
 import { type AuditRetryPolicy, audited } from '../audited.ts';
 
+/** The version a write is conditional on (`If-Match`), or `'*'` for whatever is current. */
+export type PolicyPrecondition = number | '*';
+
+const PRECONDITION_FIELD = 'headers.if-match';
+
 /**
- * Reads and replaces a tenant's plugin policy. Versioned: `If-Match: "<version>"` makes a write
- * conditional on what the caller read; without it the write applies to the latest version, still
- * atomically. Every change is audited.
+ * Reads and writes a tenant's plugin policy, one shape both ways. Every write is a conditional
+ * write on the version it was computed from, so two writers never lose each other's change:
+ * - `put` replaces the whole policy and requires a precondition (a blind replace would undo
+ *   fields another admin just changed);
+ * - `patch` merges an RFC 7396 patch into the version read, validates the result as a whole
+ *   policy, and writes it only if that version is still current; its precondition is optional.
+ * A stale precondition is PRECONDITION_FAILED; a write that lost a race without one is
+ * CONCURRENT_MODIFICATION. Every change and refusal is audited.
  */
 export class TenantPolicyService {
   private readonly deps: {
@@ -33,7 +49,31 @@ export class TenantPolicyService {
     return this.deps.policies.get(this.deps.tenantId);
   }
 
-  put(policy: TenantPolicy, ifMatch?: string): Promise<StoredTenantPolicy> {
+  put(policy: TenantPolicy, precondition: PolicyPrecondition | undefined): Promise<StoredTenantPolicy> {
+    return this.audited(precondition, async () => {
+      if (precondition === undefined) {
+        throw new DomainError(
+          'PRECONDITION_REQUIRED',
+          'Send If-Match with the ETag of the policy you read; a replace without it could undo another change.',
+          { field: PRECONDITION_FIELD },
+        );
+      }
+      return policy;
+    });
+  }
+
+  patch(patch: TenantPolicyMergePatch, precondition?: PolicyPrecondition): Promise<StoredTenantPolicy> {
+    return this.audited(precondition, async (current) => {
+      const merged = TenantPolicySchema.safeParse(applyMergePatch(current.policy, patch));
+      if (!merged.success) throw validationErrorFrom(merged.error, 'body');
+      return merged.data;
+    });
+  }
+
+  private audited(
+    precondition: PolicyPrecondition | undefined,
+    next: (current: StoredTenantPolicy) => Promise<TenantPolicy>,
+  ): Promise<StoredTenantPolicy> {
     const record = {
       action: 'policy:update',
       actor: actorIn(this.deps.tenantId, this.deps.actorId),
@@ -50,30 +90,39 @@ export class TenantPolicyService {
       record,
       async () => {
         const current = await this.get();
-        const expected = ifMatch === undefined ? current.version : parseVersion(ifMatch);
-        if (current.version !== expected) {
-          throw new ConflictError('CONCURRENT_MODIFICATION', 'The policy changed since it was read.', {
-            field: 'If-Match',
-          });
-        }
-        return this.deps.policies.put(
-          this.deps.tenantId,
-          policy,
-          expected,
-          this.deps.actorId,
-          this.deps.clock.now(),
-        );
+        if (typeof precondition === 'number' && precondition !== current.version) throw preconditionFailed();
+        return this.write(await next(current), current.version, precondition);
       },
       (stored) => ({ reason: `version ${stored.version}` }),
     );
   }
+
+  private async write(
+    policy: TenantPolicy,
+    expectedVersion: number,
+    precondition: PolicyPrecondition | undefined,
+  ): Promise<StoredTenantPolicy> {
+    try {
+      return await this.deps.policies.put(
+        this.deps.tenantId,
+        policy,
+        expectedVersion,
+        this.deps.actorId,
+        this.deps.clock.now(),
+      );
+    } catch (error) {
+      // Another write landed between the read and the conditional write: for a caller that named
+      // a version, that version is no longer current.
+      const isLostRace = error instanceof DomainError && error.code === 'CONCURRENT_MODIFICATION';
+      if (isLostRace && typeof precondition === 'number') throw preconditionFailed(error);
+      throw error;
+    }
+  }
 }
 
-function parseVersion(ifMatch: string): number {
-  const match = /^(?:W\/)?"?(\d{1,12})"?$/.exec(ifMatch.trim());
-  if (!match?.[1])
-    throw new DomainError('VALIDATION_FAILED', 'If-Match must be a policy version such as "3".', {
-      field: 'If-Match',
-    });
-  return Number(match[1]);
+function preconditionFailed(cause?: unknown): DomainError {
+  return new DomainError('PRECONDITION_FAILED', 'The policy changed since it was read; read it again.', {
+    field: PRECONDITION_FIELD,
+    ...(cause ? { cause } : {}),
+  });
 }

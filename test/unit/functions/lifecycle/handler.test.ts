@@ -232,27 +232,22 @@ describe('lifecycle handler', () => {
     expect(other.json.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
-  it('reads and versions the tenant policy, and refuses a stale If-Match', async () => {
+  it('reads the tenant policy with its ETag and writes it back with If-Match', async () => {
     const read = await call('GET /v1/tenant/policy');
-    const policy = { ...read.json.policy, allowedNetworkHosts: ['api.example.com'] };
+    const policy = { ...read.json, allowedNetworkHosts: ['api.example.com'] };
 
     const written = await call('PUT /v1/tenant/policy', {
       body: policy,
-      headers: { 'if-match': `"${read.json.version}"` },
-    });
-    const stale = await call('PUT /v1/tenant/policy', {
-      body: policy,
-      headers: { 'if-match': `"${read.json.version}"` },
+      headers: { 'if-match': read.headers?.etag as string },
     });
     const invalid = await call('PUT /v1/tenant/policy', {
       body: { ...policy, minimumSignatureLevel: 'none' },
+      headers: { 'if-match': '*' },
     });
 
-    expect(written.json).toMatchObject({
-      version: read.json.version + 1,
-      policy: { allowedNetworkHosts: ['api.example.com'] },
-    });
-    expect(stale.statusCode).toBe(409);
+    expect(written.statusCode).toBe(200);
+    expect(written.json).toEqual(policy);
+    expect(written.headers?.etag).toBe(`"${Number(JSON.parse(read.headers?.etag as string)) + 1}"`);
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json.errors[0].field).toBe('body.minimumSignatureLevel');
   });

@@ -258,7 +258,7 @@ describe('marketplace handler', () => {
     );
 
     expect(response.statusCode).toBe(400);
-    expect(response.json.errors[0].field).toBe('stars');
+    expect(response.json.errors[0].field).toBe('body.stars');
   });
 
   it('never writes review text (a canary PHI string) or the token to the logs', async () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { marketplaceRoutes } from '../../../../functions/marketplace/routes.ts';
-import type { HttpRequest } from '../../../../shared/http/http-types.ts';
 import { toProblem } from '../../../../shared/http/problem.ts';
 import { createMarketplaceHarness } from '../../../support/fakes/in-memory-marketplace-harness.ts';
+import { callRoute } from '../../../support/route-call.ts';
 import { testCursorCodec } from '../../../support/test-cursors.ts';
 
 const ALL_SCOPES = new Set([
@@ -14,24 +14,7 @@ const ALL_SCOPES = new Set([
   'plugins:read',
 ]);
 
-function request(
-  routeKey: string,
-  body: unknown,
-  pathParameters: Record<string, string>,
-  query: Record<string, string>,
-): HttpRequest {
-  return {
-    routeKey,
-    requestId: 'req',
-    caller: { tenantId: 't-acme' as never, userId: 'u', scopes: ALL_SCOPES },
-    pathParameters,
-    query,
-    header: () => undefined,
-    hasBody: () => body !== undefined,
-    jsonBody: () => body,
-    bodyDigest: () => 'digest',
-  };
-}
+const caller = { tenantId: 't-acme' as never, userId: 'u', scopes: ALL_SCOPES };
 
 describe('marketplace request parsers (property)', () => {
   it('answers any JSON body, path and query with a 2xx or a 4xx problem, never a 5xx', async () => {
@@ -54,10 +37,8 @@ describe('marketplace request parsers (property)', () => {
           fc.string({ maxLength: 200 }),
         ),
         async (routeKey, body, pathParameters, query) => {
-          const handler = routes[routeKey];
-          if (!handler) return;
           try {
-            const response = await handler(request(routeKey, body, pathParameters, query));
+            const response = await callRoute(routes, routeKey, { caller, body, pathParameters, query });
             expect(response.status).toBeLessThan(300);
           } catch (error) {
             const status = toProblem(error, 'req').status;

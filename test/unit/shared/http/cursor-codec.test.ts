@@ -32,7 +32,7 @@ describe('CursorCodec', () => {
     ]) {
       await expect(codec.open(cursor, scope)).rejects.toMatchObject({
         code: 'INVALID_CURSOR',
-        field: 'cursor',
+        field: 'query.cursor',
       });
     }
   });

@@ -1,35 +1,116 @@
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../../../shared/http/openapi.ts';
-import { ROUTES } from '../../../../shared/http/route-table.ts';
+import { ROUTE_RECORDS } from '../../../../shared/http/route-table.ts';
+
+interface Parameter {
+  name: string;
+  in: string;
+  required: boolean;
+  schema: unknown;
+}
+interface Operation {
+  summary: string;
+  security: unknown[];
+  parameters?: Parameter[];
+  requestBody?: { required: boolean; content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<
+    string,
+    { description: string; headers?: object; content?: Record<string, { schema: unknown }> }
+  >;
+}
+
+const document = buildOpenApiDocument('1.2.3');
+const operationOf = (routeKey: string): Operation => {
+  const [method = '', path = ''] = routeKey.split(' ');
+  const operation = (document.paths[path] as Record<string, Operation> | undefined)?.[method.toLowerCase()];
+  if (!operation) throw new Error(`no operation for ${routeKey}`);
+  return operation;
+};
 
 describe('buildOpenApiDocument', () => {
-  const document = buildOpenApiDocument('1.2.3');
-
-  it('describes exactly the routes of the route table', () => {
+  it('describes exactly the route records', () => {
     const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
 
-    expect(operations.sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
+    expect(operations.sort()).toEqual(ROUTE_RECORDS.map((record) => record.routeKey).sort());
   });
 
   it('puts the scopes on authenticated operations and none on public ones', () => {
-    const install = document.paths['/v1/plugins']?.post as { security: unknown };
-    const health = document.paths['/health']?.get as { security: unknown };
-
-    expect(install.security).toEqual([{ bearer: ['plugins:admin'] }]);
-    expect(health.security).toEqual([]);
+    expect(operationOf('POST /v1/plugins').security).toEqual([{ bearer: ['plugins:admin'] }]);
+    expect(operationOf('GET /health').security).toEqual([]);
+    expect(document.components.securitySchemes.bearer).toEqual({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
   });
 
-  it('derives request bodies from the schemas the handlers validate with', () => {
-    const install = document.paths['/v1/plugins']?.post as {
-      requestBody: { content: { 'application/json': { schema: { required: string[] } } } };
-      responses: Record<string, unknown>;
-    };
+  it.each(ROUTE_RECORDS.map((record) => [record.routeKey, record] as const))(
+    'documents %s: summary, every path parameter, success and problem responses',
+    (routeKey, record) => {
+      const operation = operationOf(routeKey);
+      const pathNames = [...routeKey.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+      const successes = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
+      const problems = Object.entries(operation.responses).filter(([status]) => status.startsWith('4'));
 
-    expect(install.requestBody.content['application/json'].schema.required).toEqual(
+      expect(operation.summary).toBe(record.summary);
+      expect(
+        (operation.parameters ?? []).filter((parameter) => parameter.in === 'path').map((p) => p.name),
+      ).toEqual(pathNames);
+      expect(successes).toContain(String(record.status));
+      for (const status of successes) {
+        if (status !== '204')
+          expect(operation.responses[status]?.content?.['application/json']?.schema).toBeDefined();
+      }
+      if (record.isAuthenticated)
+        expect(problems.map(([status]) => status)).toEqual(expect.arrayContaining(['401', '403']));
+      for (const [, response] of problems) {
+        expect(response.content?.['application/problem+json']?.schema).toEqual({
+          $ref: '#/components/schemas/Problem',
+        });
+      }
+      expect(Boolean(operation.requestBody)).toBe(record.request.body !== undefined);
+    },
+  );
+
+  it('derives request bodies, query and header parameters from the schemas dispatch parses with', () => {
+    const install = operationOf('POST /v1/plugins');
+    const search = operationOf('GET /v1/marketplace/plugins');
+    const put = operationOf('PUT /v1/tenant/policy');
+    const patch = operationOf('PATCH /v1/tenant/policy');
+
+    expect(install.requestBody?.content['application/json']?.schema.required).toEqual(
       expect.arrayContaining(['id', 'version', 'code', 'metadata']),
     );
-    expect(Object.keys(install.responses)).toEqual(['201', 'default']);
+    expect(install.parameters?.map((parameter) => parameter.name)).toEqual(['idempotency-key']);
+    expect(Object.keys(install.responses)).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '409',
+      '413',
+      '415',
+      '422',
+      'default',
+    ]);
+    expect(search.parameters?.map((parameter) => `${parameter.in}.${parameter.name}`)).toEqual(
+      expect.arrayContaining(['query.query', 'query.tags', 'query.sort', 'query.limit', 'query.cursor']),
+    );
+    expect(put.parameters).toEqual([expect.objectContaining({ name: 'if-match', in: 'header' })]);
+    expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['412', '428']));
+    expect(put.responses['200']?.headers).toHaveProperty('ETag');
+    expect(Object.keys(patch.requestBody?.content ?? {})).toEqual(['application/merge-patch+json']);
+  });
+
+  it('documents both success statuses of a route that creates or replaces', () => {
+    const review = operationOf('PUT /v1/marketplace/plugins/{id}/reviews/mine');
+
+    expect(Object.keys(review.responses)).toEqual(expect.arrayContaining(['200', '201']));
+  });
+
+  it('is JSON with no undefined left in it (what GET /openapi.json serves)', () => {
+    expect(JSON.parse(JSON.stringify(document))).toEqual(document);
   });
 });

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { InstallationSchema } from '../../domain/installation.ts';
+import { InvocationResultSchema } from '../../domain/invocation.ts';
+import {
+  EnablePluginBodySchema,
+  InstallPluginBodySchema,
+  InvokePluginBodySchema,
+  UpdatePluginBodySchema,
+} from '../../domain/lifecycle-requests.ts';
+import { PageQuerySchema } from '../pagination.ts';
+import { pageOf, UsageSchema } from '../response-schemas.ts';
+import { defineRoute } from '../route-record.ts';
+import { TENANT_POLICY_ROUTES } from './tenant-policy-routes.ts';
+
+/** The service judges the id (an unknown or malformed one is a 404 in this tenant). */
+const InstalledPluginPathSchema = z.object({ id: z.string().min(1) });
+
+export const LIFECYCLE_ROUTES = [
+  ...TENANT_POLICY_ROUTES,
+  defineRoute({
+    routeKey: 'GET /v1/plugins',
+    function: 'lifecycle',
+    scopes: ['plugins:read'],
+    summary: "The caller's tenant's installed plugins",
+    request: { query: PageQuerySchema },
+    status: 200,
+    response: pageOf(InstallationSchema),
+  }),
+  defineRoute({
+    routeKey: 'POST /v1/plugins',
+    function: 'lifecycle',
+    scopes: ['plugins:admin'],
+    summary: 'Install a signed plugin directly; Idempotency-Key replays a retry',
+    request: { body: InstallPluginBodySchema },
+    status: 201,
+    response: InstallationSchema,
+    problems: [409, 422],
+    idempotencyScope: 'install',
+  }),
+  defineRoute({
+    routeKey: 'GET /v1/plugins/{id}',
+    function: 'lifecycle',
+    scopes: ['plugins:read'],
+    summary: 'One installation (state, version, grants, provenance)',
+    request: { path: InstalledPluginPathSchema },
+    status: 200,
+    response: InstallationSchema,
+  }),
+  defineRoute({
+    routeKey: 'DELETE /v1/plugins/{id}',
+    function: 'lifecycle',
+    scopes: ['plugins:admin'],
+    summary: 'Uninstall (storage deleted or kept as the tenant policy says)',
+    request: { path: InstalledPluginPathSchema },
+    status: 204,
+  }),
+  defineRoute({
+    routeKey: 'POST /v1/plugins/{id}/enable',
+    function: 'lifecycle',
+    scopes: ['plugins:admin'],
+    summary: 'Enable, granting the requested permissions (or a subset)',
+    request: { path: InstalledPluginPathSchema, body: EnablePluginBodySchema },
+    isBodyOptional: true,
+    status: 200,
+    response: InstallationSchema,
+    problems: [409, 422],
+  }),
+  defineRoute({
+    routeKey: 'POST /v1/plugins/{id}/disable',
+    function: 'lifecycle',
+    scopes: ['plugins:admin'],
+    summary: 'Disable',
+    request: { path: InstalledPluginPathSchema },
+    status: 200,
+    response: InstallationSchema,
+    problems: [409],
+  }),
+  defineRoute({
+    routeKey: 'POST /v1/plugins/{id}/update',
+    function: 'lifecycle',
+    scopes: ['plugins:admin'],
+    summary: 'Update to another version; Idempotency-Key replays a retry',
+    request: { path: InstalledPluginPathSchema, body: UpdatePluginBodySchema },
+    status: 200,
+    response: InstallationSchema,
+    problems: [409, 422],
+    idempotencyScope: 'update',
+  }),
+  defineRoute({
+    routeKey: 'POST /v1/plugins/{id}/invoke',
+    function: 'lifecycle',
+    scopes: ['plugins:invoke'],
+    summary: 'Run an enabled plugin with the given input',
+    request: { path: InstalledPluginPathSchema, body: InvokePluginBodySchema },
+    isBodyOptional: true,
+    status: 200,
+    response: InvocationResultSchema,
+    problems: [409, 422, 429],
+  }),
+  defineRoute({
+    routeKey: 'GET /v1/plugins/{id}/usage',
+    function: 'lifecycle',
+    scopes: ['plugins:read'],
+    summary: "An installation's usage counters",
+    request: { path: InstalledPluginPathSchema },
+    status: 200,
+    response: UsageSchema,
+  }),
+] as const;
