@@ -258,10 +258,11 @@ describe('lifecycle handler', () => {
       throw Object.assign(new Error('bus down'), { name: 'InternalException' });
     };
 
-    const written = await call('PUT /v1/tenant/policy', { body: read.json.policy });
+    const etag = String(read.headers?.etag);
+    const written = await call('PUT /v1/tenant/policy', { body: read.json, headers: { 'if-match': etag } });
 
     expect(written.statusCode).toBe(200);
-    expect(written.json.version).toBe(read.json.version + 1);
+    expect(written.headers?.etag).toBe(`"${Number(JSON.parse(etag)) + 1}"`);
     expect(
       h.auditOutbox.queued.map(({ record, failure }) => [record.action, record.outcome, failure]),
     ).toEqual([['policy:update', 'success', { errorName: 'InternalException', attempts: 3 }]]);
