@@ -159,10 +159,13 @@ const identifier = fc
   )
   .map((name) => `p_${name}`);
 
+/** In a JS object literal `"__proto__": x` sets the prototype instead of a key: not a JSON round trip. */
+const jsonWithoutProtoKeys = fc.jsonValue().filter((value) => !JSON.stringify(value).includes('"__proto__"'));
+
 describe('toPluginBody property', () => {
   it('gives back the same value from every accepted form', async () => {
     await fc.assert(
-      fc.asyncProperty(identifier, fc.jsonValue(), async (name, value) => {
+      fc.asyncProperty(identifier, jsonWithoutProtoKeys, async (name, value) => {
         const literal = JSON.stringify(value);
         const forms = [
           `export default (${literal});`,
