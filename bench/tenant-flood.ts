@@ -9,9 +9,8 @@
  * B's latency during the flood as a ratio to its baseline and to A's timeout, and how A's runs
  * were answered. Results go to bench/results/tenant-flood.json.
  */
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { proveKeyPossession } from '../shared/domain/prove-key-possession.ts';
+import { connectTenant, type E2eTenant } from '../test/support/e2e-tenant.ts';
 import { startLocalPlatformProcess } from '../test/support/local-platform-process.ts';
 
 const FLOOD = Number(process.env.BENCH_FLOOD_RUNS ?? 6);
@@ -25,38 +24,15 @@ const platform = await startLocalPlatformProcess({
     ? { LOCAL_EXECUTION_WORKERS: process.env.LOCAL_EXECUTION_WORKERS }
     : {},
 });
-const scopes = ['plugins:read', 'plugins:admin', 'plugins:invoke', 'marketplace:publish'];
 const tenants = {
-  a: {
-    tenantId: 't-acme',
-    headers: { authorization: `Bearer ${await platform.token('t-acme', scopes)}` },
-    key: keyPair(),
-  },
-  b: {
-    tenantId: 't-globex',
-    headers: { authorization: `Bearer ${await platform.token('t-globex', scopes)}` },
-    key: keyPair(),
-  },
+  a: await connectTenant(platform, 't-acme'),
+  b: await connectTenant(platform, 't-globex'),
 };
-type Tenant = (typeof tenants)['a'];
 
-function keyPair() {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  return {
-    privateKey,
-    publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-    sign: (text: string) =>
-      sign('sha256', Buffer.from(text), { key: privateKey, dsaEncoding: 'der' }).toString('base64'),
-  };
-}
-
-async function send(method: string, path: string, tenant: Tenant, body?: unknown) {
+/** One invoke, timed, with its body read. */
+async function send(tenant: E2eTenant, pluginId: string, input: unknown) {
   const started = performance.now();
-  const response = await fetch(`${platform.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...tenant.headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  const response = await tenant.invoke(pluginId, input);
   const text = await response.text();
   return {
     status: response.status,
@@ -65,31 +41,13 @@ async function send(method: string, path: string, tenant: Tenant, body?: unknown
   };
 }
 
-async function installEnabled(tenant: Tenant, id: string, code: string, timeoutMs: number) {
-  const { body: key } = await send(
-    'POST',
-    '/v1/publishers/keys',
-    tenant,
-    proveKeyPossession(tenant.key.privateKey, tenant.tenantId, new Date()),
-  );
-  const installed = await send('POST', '/v1/plugins', tenant, {
-    id,
-    version: '1.0.0',
-    code,
-    metadata: { name: id, description: 'bench', author: 'bench', permissions: [], limits: { timeoutMs } },
-    signature: { keyId: key.keyId, signature: tenant.key.sign(code) },
-  });
-  if (installed.status !== 201) throw new Error(`install ${id}: ${installed.status}`);
-  await send('POST', `/v1/plugins/${id}/enable`, tenant);
-}
-
 try {
-  await installEnabled(tenants.a, 'hang-forever', HANGING, HANG_TIMEOUT_MS);
-  await installEnabled(tenants.b, 'quick', QUICK, 1_000);
+  await tenants.a.installEnabled('hang-forever', HANGING, { limits: { timeoutMs: HANG_TIMEOUT_MS } });
+  await tenants.b.installEnabled('quick', QUICK, { limits: { timeoutMs: 1_000 } });
   const baseline: number[] = [];
   let coldMs = 0;
   for (let index = 0; index < SAMPLES + 1; index++) {
-    const { ms, status } = await send('POST', '/v1/plugins/quick/invoke', tenants.b, { input: index });
+    const { ms, status } = await send(tenants.b, 'quick', index);
     if (status !== 200) throw new Error(`baseline invoke: ${status}`);
     if (index > 0) baseline.push(ms);
     else coldMs = ms;
@@ -97,7 +55,7 @@ try {
 
   const floodStarted = performance.now();
   const flood = Array.from({ length: FLOOD }, (_, index) =>
-    send('POST', '/v1/plugins/hang-forever/invoke', tenants.a, { input: index }).then((outcome) => ({
+    send(tenants.a, 'hang-forever', index).then((outcome) => ({
       ...outcome,
       code: outcome.status === 200 ? outcome.body?.error?.code : outcome.body?.code,
       endedAt: performance.now() - floodStarted,
@@ -106,9 +64,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 300));
   const during: { ms: number; status: number }[] = [];
   for (let index = 0; index < SAMPLES; index++) {
-    const { ms, status } = await send('POST', '/v1/plugins/quick/invoke', tenants.b, {
-      input: `flood-${index}`,
-    });
+    const { ms, status } = await send(tenants.b, 'quick', `flood-${index}`);
     during.push({ ms, status });
   }
   const aOutcomes = await Promise.all(flood);

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SupervisedSandbox } from '../../shared/sandbox/supervised/supervised-sandbox.ts';
 import type { InternalError } from '../../shared/sandbox/unsettled-charges.ts';
-import { flakyCounters } from '../support/sandbox/flaky-counters.ts';
+import { flakyCounters, sandboxOverFlakyCounters } from '../support/sandbox/flaky-counters.ts';
 import { pluginWith, recordingHost, TENANT_A } from '../support/sandbox/recording-host.ts';
-import { createTestSandbox, expectHealthy } from '../support/sandbox/sandbox-harness.ts';
+import { expectHealthy } from '../support/sandbox/sandbox-harness.ts';
 
 // The attack: while the counter store failed, a run's CPU refund and its denied-call charge were
 // swallowed, so a plugin probing permissions (each denial counts as a data call) ran on and on
@@ -16,14 +16,7 @@ const PROBER = pluginWith(`
   while (Date.now() < until) {}
   return 'probed';`);
 
-const { counters, down, total } = flakyCounters();
-const internalErrors: InternalError[] = [];
-const { sandbox, run } = createTestSandbox({
-  counters,
-  onInternalError: (error) => {
-    internalErrors.push(error);
-  },
-});
+const { down, total, sandbox, run, internalErrors } = sandboxOverFlakyCounters();
 afterAll(() => sandbox.dispose());
 
 describe('counter store outage', () => {

@@ -1,4 +1,6 @@
+import type { InternalError } from '../../../shared/sandbox/unsettled-charges.ts';
 import { InMemoryUsageCounters, type UsageCounters } from '../../../shared/sandbox/usage-counters.ts';
+import { createTestSandbox } from './sandbox-harness.ts';
 
 /** What a store client throws during an outage; its message carries a canary that must never be logged. */
 export class CounterStoreDownError extends Error {
@@ -30,4 +32,17 @@ export function flakyCounters() {
   /** The counter's current total, read with a zero-amount consume that charges nothing. */
   const total = (key: string) => inner.consumeSync(key, 0, Number.POSITIVE_INFINITY, 60_000).observed;
   return { counters, down, total };
+}
+
+/** A test sandbox over flaky counters that keeps what its internal-error hook reported. */
+export function sandboxOverFlakyCounters() {
+  const flaky = flakyCounters();
+  const internalErrors: InternalError[] = [];
+  const harness = createTestSandbox({
+    counters: flaky.counters,
+    onInternalError: (error) => {
+      internalErrors.push(error);
+    },
+  });
+  return { ...flaky, ...harness, internalErrors };
 }

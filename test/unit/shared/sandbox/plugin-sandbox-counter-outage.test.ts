@@ -1,17 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { InternalError } from '../../../../shared/sandbox/unsettled-charges.ts';
-import { flakyCounters } from '../../../support/sandbox/flaky-counters.ts';
+import { sandboxOverFlakyCounters } from '../../../support/sandbox/flaky-counters.ts';
 import { pluginWith } from '../../../support/sandbox/recording-host.ts';
-import { createTestSandbox, HEALTHY_PLUGIN } from '../../../support/sandbox/sandbox-harness.ts';
+import { HEALTHY_PLUGIN } from '../../../support/sandbox/sandbox-harness.ts';
 
-const { counters, down, total } = flakyCounters();
-const internalErrors: InternalError[] = [];
-const { sandbox, run } = createTestSandbox({
-  counters,
-  onInternalError: (error) => {
-    internalErrors.push(error);
-  },
-});
+const { down, total, sandbox, run, internalErrors } = sandboxOverFlakyCounters();
 afterAll(() => sandbox.dispose());
 
 const HELD = {
