@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { DirectInvocationSchema, type InvocationResult } from '../../shared/domain/invocation.ts';
+import { PLUGIN_EVENT_PREFIX } from '../../shared/sandbox/event-names.ts';
 import { type DeliveryReport, deliverEvent } from '../../shared/services/execution/deliver-event.ts';
 import { runInvocation } from '../../shared/services/execution/run-invocation.ts';
 import type { ExecutionHandlerDependencies } from './wiring.ts';
@@ -30,7 +31,12 @@ export function createExecutionHandler(deps: ExecutionHandlerDependencies) {
       return result;
     }
     if (isEnvelope(event)) {
-      logger.appendKeys({ eventId: event.id, eventName: event['detail-type'] });
+      // A plugin event's name is plugin-chosen text (it could spell a birth date): only its kind is logged.
+      const name = event['detail-type'];
+      logger.appendKeys({
+        eventId: event.id,
+        eventName: name.startsWith(PLUGIN_EVENT_PREFIX) ? 'plugin-event' : name,
+      });
       try {
         const report = await deliverEvent(event, deps);
         logger.info('event delivered', { delivered: report.delivered, skipped: report.skipped });

@@ -46,7 +46,8 @@ export function createPlatformAdapters(
           ],
           // As EventBridge's DLQ: an event no retry could deliver is kept, never dropped, and said.
           onDeadLetter: (envelope, target) => {
-            const ids = { eventId: envelope.id, eventName: envelope['detail-type'], target };
+            // Ids only: a plugin event's name is plugin-chosen text; the stored dead letter has it.
+            const ids = { eventId: envelope.id, target };
             busLogger.warn('an event could not be delivered and went to the dead letters', ids);
             void s3
               .send(
