@@ -1,9 +1,8 @@
 /**
  * The project's dependency direction, checked in `npm test`:
- * domain <- ports <- services <- adapters, http <- functions <- applications (CLI, local platform).
+ * domain <- ports <- services <- adapters, http <- functions <- applications (apps/: CLI, local platform).
  * One rule per boundary; a wrong-way import fails the test command naming the rule.
  */
-const APPLICATIONS = '^shared/(cli|local-platform)/';
 
 module.exports = {
   forbidden: [
@@ -12,7 +11,7 @@ module.exports = {
       comment: 'The sandbox library ships on its own: it imports nothing else of the project.',
       severity: 'error',
       from: { path: '^shared/sandbox/' },
-      to: { path: '^(shared/(?!sandbox/)|functions/|infra/|layers/)' },
+      to: { path: '^(shared/(?!sandbox/)|functions/|infra/|layers/|apps/)' },
     },
     {
       name: 'domain-imports-only-domain-and-sandbox-types',
@@ -42,16 +41,26 @@ module.exports = {
     },
     {
       name: 'only-applications-import-functions',
-      comment: 'Functions sit on top of shared/; only the applications (CLI, local platform) call them.',
+      comment:
+        'Functions sit on top of shared/; only the applications (apps/: CLI, local platform) call them.',
       severity: 'error',
-      from: { path: '^shared/', pathNot: APPLICATIONS },
+      from: { path: '^shared/' },
       to: { path: '^functions/' },
     },
     {
       name: 'nothing-imports-applications',
+      comment: 'The CLI and the local platform sit on top: nothing below them may depend on them.',
       severity: 'error',
-      from: { path: '^(shared|functions|infra)/', pathNot: APPLICATIONS },
-      to: { path: APPLICATIONS },
+      from: { path: '^(shared|functions|infra|layers)/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'applications-do-not-import-each-other',
+      comment:
+        'The CLI ships on its own (npm package) and must not pull in the local platform, or the reverse.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
   ],
   options: {

@@ -16,14 +16,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { ensureTables } from '../apps/local-platform/local-tables.ts';
+import { startDynamoDbLocal } from '../apps/local-platform/stand-ins/dynamodb-local.ts';
+import { startS3Local } from '../apps/local-platform/stand-ins/s3-local.ts';
 import { MarketplaceConfigSchema } from '../functions/marketplace/config.ts';
 import { createMarketplaceHandler, wireMarketplace } from '../functions/marketplace/wiring.ts';
 import { createDocumentClient } from '../shared/adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbMarketplaceCatalogue } from '../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
 import type { CatalogueEntry } from '../shared/domain/marketplace.ts';
-import { ensureTables } from '../shared/local-platform/local-tables.ts';
-import { startDynamoDbLocal } from '../shared/local-platform/stand-ins/dynamodb-local.ts';
-import { startS3Local } from '../shared/local-platform/stand-ins/s3-local.ts';
 import { SearchIndex } from '../shared/search/search-index.ts';
 import { parseSearchQuery } from '../shared/search/search-query.ts';
 

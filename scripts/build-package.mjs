@@ -46,7 +46,7 @@ await esbuild.build({
 // The CLI runs plugins through SupervisedSandbox, which forks the worker beside its own bundle.
 await esbuild.build({
   ...common,
-  entryPoints: { 'gradiant-plugins': 'shared/cli/main.ts' },
+  entryPoints: { 'gradiant-plugins': 'apps/cli/main.ts' },
   outdir: 'dist/bin',
   banner: { js: '#!/usr/bin/env node' },
 });

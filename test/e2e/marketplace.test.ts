@@ -2,12 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keygenCommand } from '../../shared/cli/commands/keygen.ts';
-import { publishCommand } from '../../shared/cli/commands/publish.ts';
-import type { CliCommand, CommandIo } from '../../shared/cli/commands/publish-cli-types.ts';
-import { registerKeyCommand } from '../../shared/cli/commands/register-key.ts';
-import { revokeKeyCommand } from '../../shared/cli/commands/revoke-key.ts';
-import { loadPublisherPrivateKey, signArtifact } from '../../shared/cli/commands/sign-artifact.ts';
+import { keygenCommand } from '../../apps/cli/commands/keygen.ts';
+import { publishCommand } from '../../apps/cli/commands/publish.ts';
+import type { CliCommand, CommandIo } from '../../apps/cli/commands/publish-cli-types.ts';
+import { registerKeyCommand } from '../../apps/cli/commands/register-key.ts';
+import { revokeKeyCommand } from '../../apps/cli/commands/revoke-key.ts';
+import { loadPublisherPrivateKey, signArtifact } from '../../apps/cli/commands/sign-artifact.ts';
 import { sha256Hex } from '../../shared/domain/signatures.ts';
 import {
   jsonOf,

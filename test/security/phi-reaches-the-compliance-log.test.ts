@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPatients } from '../../apps/local-platform/demo/demo-data.ts';
 import { TenantIdSchema } from '../../shared/domain/identifiers.ts';
-import { demoPatients } from '../../shared/local-platform/demo-data.ts';
 import { complianceLogObjects, connectTenant, type E2eTenant } from '../support/e2e-tenant.ts';
 import {
   jsonOf,

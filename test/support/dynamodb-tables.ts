@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
+import { ensureTables, type TableNames } from '../../apps/local-platform/local-tables.ts';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
-import { ensureTables, type TableNames } from '../../shared/local-platform/local-tables.ts';
 
 const localConfig = () => ({
   endpoint: inject('dynamodbEndpoint'),

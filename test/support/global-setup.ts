@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from '../../shared/local-platform/stand-ins/dynamodb-local.ts';
+import { startDynamoDbLocal } from '../../apps/local-platform/stand-ins/dynamodb-local.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

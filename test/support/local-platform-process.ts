@@ -10,10 +10,10 @@ export interface LocalPlatformProcess {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-const MAIN = resolve(import.meta.dirname, '../../shared/local-platform/main.ts');
+const MAIN = resolve(import.meta.dirname, '../../apps/local-platform/main.ts');
 
 /**
- * Starts `shared/local-platform/main.ts` exactly as `npm start` does (same Node, same flags) on a
+ * Starts `apps/local-platform/main.ts` exactly as `npm start` does (same Node, same flags) on a
  * free port with its own data directory, and talks to it over HTTP only.
  */
 export async function startLocalPlatformProcess(

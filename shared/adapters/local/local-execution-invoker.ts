@@ -11,7 +11,9 @@ import type { WorkerRequest } from './execution-worker-protocol.ts';
 import { FairDispatchQueue } from './fair-dispatch-queue.ts';
 import { SupervisedExecutionWorker, type WorkerOutcome } from './supervised-execution-worker.ts';
 
-const DEFAULT_WORKER = fileURLToPath(new URL('../../local-platform/execution-worker.ts', import.meta.url));
+const DEFAULT_WORKER = fileURLToPath(
+  new URL('../../../apps/local-platform/execution-worker.ts', import.meta.url),
+);
 /** Above the execution function's own timeout (3 × the 5 s plugin limit), as Lambda's would be. */
 const DEFAULT_GUARD_MS = 20_000;
 /**

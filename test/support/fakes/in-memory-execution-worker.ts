@@ -1,5 +1,5 @@
+import { ipcEventPublisher, serveExecution } from '../../../apps/local-platform/execution-worker.ts';
 import { createExecutionHandler } from '../../../functions/execution/dispatch.ts';
-import { ipcEventPublisher, serveExecution } from '../../../shared/local-platform/execution-worker.ts';
 import { createLogger } from '../../../shared/observability/logger.ts';
 import { createExecutionPlatform } from './in-memory-execution-platform.ts';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createFixtureHost, type Fixtures, FixturesSchema } from '../../../shared/cli/fixture-host.ts';
+import { createFixtureHost, type Fixtures, FixturesSchema } from '../../../apps/cli/fixture-host.ts';
 import type { HttpRequestInit, PluginHost } from '../../../shared/sandbox/host.ts';
 
 export const FIXTURES: Fixtures = FixturesSchema.parse(

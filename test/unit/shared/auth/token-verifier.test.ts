@@ -2,13 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLocalIssuer } from '../../../../apps/local-platform/local-issuer.ts';
 import {
   createTokenVerifier,
   MAX_TOKEN_AGE_SECONDS,
   type TokenVerifier,
 } from '../../../../shared/auth/token-verifier.ts';
 import { UnauthenticatedError } from '../../../../shared/domain/errors.ts';
-import { loadLocalIssuer } from '../../../../shared/local-platform/local-issuer.ts';
 import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from '../../../support/test-issuer.ts';
 
 describe('createTokenVerifier', () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { demoAppointments, demoPatients } from '../../../../../apps/local-platform/demo/demo-data.ts';
 import { DynamoDbEhrRepository } from '../../../../../shared/adapters/aws/dynamodb-ehr-repository.ts';
 import { TenantIdSchema } from '../../../../../shared/domain/identifiers.ts';
-import { demoAppointments, demoPatients } from '../../../../../shared/local-platform/demo-data.ts';
 import { createTestTables } from '../../../../support/dynamodb-tables.ts';
 
 const acme = TenantIdSchema.parse('t-acme');

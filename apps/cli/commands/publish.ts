@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { SemverSchema } from '../../../shared/domain/manifest.ts';
+import { systemClock } from '../../../shared/ports/clock.ts';
+import { runMarketplaceCommand } from './marketplace-command.ts';
+import { type CliCommand, EXIT_OK, UsageError } from './publish-cli-types.ts';
+import { type createMarketplaceClient, ServerProblemError } from './publish-client.ts';
+import { registerPublisherKey } from './register-publisher-key.ts';
+import { loadPublisherPrivateKey, signArtifact } from './sign-artifact.ts';
+
+/** Artifacts above this go through a presigned upload; JSON escaping could push them past the body limit. */
+export const INLINE_ARTIFACT_LIMIT = 256 * 1024;
+
+/** The manifest file: the plugin id and version beside its metadata (the server validates the rest). */
+const ManifestFileSchema = z.object({ id: z.string().min(1), version: SemverSchema, metadata: z.unknown() });
+const UploadSchema = z.object({
+  uploadId: z.string(),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()),
+});
+
+function parse(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { manifest: { type: 'string' }, key: { type: 'string' }, endpoint: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [artifact, ...rest] = positionals;
+  if (!artifact || rest.length > 0 || !values.manifest || !values.key)
+    throw new UsageError('missing arguments');
+  return { artifact, manifest: values.manifest, key: values.key, endpoint: values.endpoint };
+}
+
+/**
+ * Registers the key with a proof of possession (idempotent), uploads large artifacts through a presigned URL, and publishes.
+ * Every server refusal is printed with its problem code, and the exit code is 1.
+ */
+export const publishCommand: CliCommand = {
+  name: 'publish',
+  summary: 'sign and publish an artifact to the marketplace (token from GRADIANT_TOKEN)',
+  usage: 'publish <artifact> --manifest FILE --key FILE [--endpoint URL]',
+  run(argv, io) {
+    return runMarketplaceCommand(
+      this,
+      io,
+      () => parse(argv),
+      async (options, { token, request }) => {
+        const artifact = readFileSync(options.artifact);
+        const manifest = ManifestFileSchema.parse(JSON.parse(readFileSync(options.manifest, 'utf8')));
+        const privateKey = loadPublisherPrivateKey(options.key);
+        await registerPublisherKey(request, { privateKey, token, clock: io.clock ?? systemClock });
+        const signature = signArtifact(artifact, privateKey);
+        const source =
+          artifact.byteLength <= INLINE_ARTIFACT_LIMIT
+            ? { code: artifact.toString('utf8') }
+            : { uploadId: await upload(artifact, request, io.fetch) };
+        const release = await request('POST', '/v1/marketplace/plugins', {
+          ...manifest,
+          ...source,
+          signature,
+        });
+        io.stdout(`${JSON.stringify(release)}\n`);
+        return EXIT_OK;
+      },
+      (error) =>
+        error instanceof ServerProblemError
+          ? error.message
+          : error instanceof z.ZodError
+            ? `the manifest file is not valid: ${error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`
+            : (error as Error).message,
+    );
+  },
+};
+
+async function upload(
+  artifact: Buffer,
+  request: ReturnType<typeof createMarketplaceClient>,
+  fetcher: typeof fetch,
+): Promise<string> {
+  const sha256 = createHash('sha256').update(artifact).digest('hex');
+  const target = UploadSchema.parse(
+    await request('POST', '/v1/marketplace/uploads', { sizeBytes: artifact.byteLength, sha256 }),
+  );
+  // fetch derives content-length from the body itself and refuses to be told it.
+  const headers = Object.fromEntries(
+    Object.entries(target.headers).filter(([name]) => name.toLowerCase() !== 'content-length'),
+  );
+  const response = await fetcher(target.url, { method: 'PUT', headers, body: artifact });
+  if (!response.ok) throw new Error(`the artifact upload failed with HTTP ${response.status}`);
+  return target.uploadId;
+}

@@ -1,0 +1,24 @@
+import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { publisherKeyIdOf } from '../../../shared/domain/marketplace-keys.ts';
+import type { Signature } from '../../../shared/domain/signatures.ts';
+
+/** Loads a publisher's PKCS#8 PEM private key and checks it is ECDSA P-256 before any use. */
+export function loadPublisherPrivateKey(path: string): KeyObject {
+  const key = createPrivateKey(readFileSync(path));
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new Error(`${path} is not an ECDSA P-256 private key`);
+  }
+  return key;
+}
+
+/**
+ * The signature the marketplace verifies: ECDSA P-256 over SHA-256 of the exact artifact bytes,
+ * base64 DER (what KMS `Sign` returns), named by the key id derived from the public key.
+ */
+export function signArtifact(artifact: Uint8Array, privateKey: KeyObject): Signature {
+  return {
+    keyId: publisherKeyIdOf(createPublicKey(privateKey)),
+    signature: sign('sha256', artifact, { key: privateKey, dsaEncoding: 'der' }).toString('base64'),
+  };
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
+import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+import { problemResponse } from '../../shared/http/problem.ts';
+import { type HttpFunctionName, ROUTES } from '../../shared/http/route-table.ts';
+import { stopLocalExecution } from '../../shared/wiring/execution-invoker.ts';
+import { toApiGatewayEvent } from './api-gateway-event.ts';
+import { seedDemoData } from './demo/demo-data.ts';
+import { handleDevToken } from './dev-token.ts';
+import { createLambdaContext } from './lambda-context.ts';
+import { LOCAL_BUCKET_NAMES } from './local-buckets.ts';
+import { buildLocalEnvironment } from './local-environment.ts';
+import { loadLocalIssuer } from './local-issuer.ts';
+import { ensureTables, LOCAL_TABLE_NAMES } from './local-tables.ts';
+import { createRouteMatcher } from './route-matcher.ts';
+import { startDynamoDbLocal } from './stand-ins/dynamodb-local.ts';
+import { startS3Local } from './stand-ins/s3-local.ts';
+
+/** API Gateway's payload limit for HTTP APIs is 10 MB; Lambda's synchronous request limit is 6 MB. */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+
+type LambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface LocalPlatformOptions {
+  readonly port?: number;
+  readonly dataDirectory: string;
+  readonly reset?: boolean;
+  readonly seed?: boolean;
+}
+
+export interface LocalPlatform {
+  readonly url: string;
+  issueToken(tenantId: string, subject: string, scopes: readonly string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let isTooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      if (isTooLarge) return;
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        // Answer 413 at once and discard the rest, rather than cutting the connection mid-upload.
+        isTooLarge = true;
+        chunks.length = 0;
+        reject(new DomainError('PAYLOAD_TOO_LARGE', `The request exceeds ${MAX_REQUEST_BYTES} bytes.`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body =
+    result.body === undefined
+      ? undefined
+      : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  response.writeHead(result.statusCode ?? 200, headers);
+  response.end(body);
+}
+
+/**
+ * One process, one port, the deployed handlers: each request becomes the API Gateway event the
+ * route table's function would receive in AWS, and the handler's result becomes the response.
+ * Stand-ins (DynamoDB Local, s3rver) are child processes or in-process servers this owns.
+ */
+export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
+  if (options.reset) rmSync(options.dataDirectory, { recursive: true, force: true });
+  mkdirSync(options.dataDirectory, { recursive: true });
+  mkdirSync(join(options.dataDirectory, 'dynamodb'), { recursive: true });
+  const dynamodb = await startDynamoDbLocal({ dbPath: join(options.dataDirectory, 'dynamodb') });
+  const s3 = await startS3Local({
+    directory: join(options.dataDirectory, 's3'),
+    buckets: Object.values(LOCAL_BUCKET_NAMES),
+  }).catch(async (error) => {
+    await dynamodb.stop();
+    throw error;
+  });
+  const issuer = await loadLocalIssuer(join(options.dataDirectory, 'keys'));
+
+  Object.assign(
+    process.env,
+    buildLocalEnvironment({
+      dataDirectory: options.dataDirectory,
+      dynamodbEndpoint: dynamodb.endpoint,
+      s3Endpoint: s3.endpoint,
+      issuer,
+      standIns: { dynamodb, s3 },
+    }),
+  );
+
+  const rawClient = new DynamoDBClient({});
+  await ensureTables(rawClient, LOCAL_TABLE_NAMES);
+  if (options.seed !== false) {
+    await seedDemoData({
+      documentClient: createDocumentClient(),
+      ehrTable: LOCAL_TABLE_NAMES.ehr,
+      ehr: new DynamoDbEhrRepository(createDocumentClient(), LOCAL_TABLE_NAMES.ehr),
+      now: new Date(),
+    });
+    // The marketplace seeds through its own service (publishing, signing), as a publisher would.
+    const { seedDemoMarketplaceFromEnvironment } = await import('./demo/seed-demo-marketplace.ts');
+    await seedDemoMarketplaceFromEnvironment({ dataDirectory: options.dataDirectory });
+  }
+
+  const handlers = new Map<HttpFunctionName, LambdaHandler>();
+  for (const name of new Set(ROUTES.map((route) => route.function))) {
+    const module = (await import(`../../functions/${name}/handler.ts`)) as { handler: LambdaHandler };
+    handlers.set(name, module.handler);
+  }
+  const match = createRouteMatcher(ROUTES);
+
+  const server = createServer(async (request, response) => {
+    const requestId = randomUUID();
+    try {
+      const body = await readBody(request);
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (request.method === 'GET' && url.pathname === '/local/dev-token') {
+        return send(response, await handleDevToken(url.searchParams, issuer, requestId));
+      }
+      const matched = match(request.method ?? 'GET', url.pathname);
+      if (!matched) throw new DomainError('ROUTE_NOT_FOUND', 'No route matches this method and path.');
+      const handler = handlers.get(matched.route.function);
+      if (!handler) throw new Error(`no handler for ${matched.route.function}`);
+      const event = toApiGatewayEvent({
+        request,
+        body,
+        routeKey: matched.route.routeKey,
+        pathParameters: matched.pathParameters,
+        requestId,
+        now: new Date(),
+      });
+      send(response, await handler(event, createLambdaContext(matched.route.function, requestId)));
+    } catch (error) {
+      if (!response.headersSent) send(response, problemResponse(error, requestId));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://localhost:${port}`,
+    issueToken: async (tenantId, subject, scopes) =>
+      (await issuer.issue({ tenantId, subject, scopes })).access_token,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      rawClient.destroy();
+      await stopLocalExecution();
+      await Promise.allSettled([s3.stop(), dynamodb.stop()]);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { seedDemoMarketplaceFromEnvironment } from '../../../../../apps/local-platform/demo/seed-demo-marketplace.ts';
+import { startS3Local } from '../../../../../apps/local-platform/stand-ins/s3-local.ts';
+import { DynamoDbMarketplaceCatalogue } from '../../../../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
+import { createTestTables } from '../../../../support/dynamodb-tables.ts';
+import { createTestIssuer } from '../../../../support/test-issuer.ts';
+
+describe('seedDemoMarketplaceFromEnvironment (DynamoDB Local + s3rver)', () => {
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'seed-demo-'));
+  let s3: Awaited<ReturnType<typeof startS3Local>>;
+  let env: Record<string, string>;
+  let catalogue: DynamoDbMarketplaceCatalogue;
+
+  beforeAll(async () => {
+    s3 = await startS3Local({
+      directory: join(dataDirectory, 's3'),
+      buckets: ['seed-artifacts', 'seed-compliance'],
+    });
+    const { names, documentClient } = await createTestTables();
+    catalogue = new DynamoDbMarketplaceCatalogue(documentClient, names.marketplace);
+    // The SDK clients the wiring builds read endpoints and credentials from the process environment.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    });
+    env = {
+      ...(await createTestIssuer()).env,
+      PLATFORM_MODE: 'local',
+      PLUGINS_TABLE: names.plugins,
+      MARKETPLACE_TABLE: names.marketplace,
+      EHR_TABLE: names.ehr,
+      ARTIFACT_BUCKET: 'seed-artifacts',
+      COMPLIANCE_LOG_BUCKET: 'seed-compliance',
+      LOCAL_SIGNING_KEY_FILE: join(dataDirectory, 'keys', 'platform-signing-key.pem'),
+      LOCAL_CURSOR_KEY_FILE: join(dataDirectory, 'keys', 'cursor-key.bin'),
+      S3_FORCE_PATH_STYLE: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    };
+  });
+
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  it('publishes the demo plugins once, signed and listed under a verified publisher', async () => {
+    const first = await seedDemoMarketplaceFromEnvironment({ dataDirectory, env });
+    const again = await seedDemoMarketplaceFromEnvironment({ dataDirectory, env });
+
+    expect(first.published).toHaveLength(3);
+    expect(again.published).toEqual([]);
+    expect((await catalogue.listEntries()).map((entry) => entry.latestVersion).sort()).toEqual([
+      '0.9.0',
+      '1.0.0',
+      '1.2.0',
+    ]);
+    expect(await catalogue.getPublisher('gradiant-demo')).toMatchObject({ isVerified: true });
+  });
+});

@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seedDemoMarketplace } from '../../../../../apps/local-platform/demo/demo-catalogue.ts';
+import { actor, createMarketplaceHarness } from '../../../../support/fakes/in-memory-marketplace-harness.ts';
+
+describe('seedDemoMarketplace', () => {
+  it('publishes the sample plugins as a verified publisher once, installable and searchable', async () => {
+    const { service, fakes } = createMarketplaceHarness();
+    const publisherKeyFile = join(mkdtempSync(join(tmpdir(), 'demo-key-')), 'demo.pem');
+
+    const first = await seedDemoMarketplace({
+      marketplace: service,
+      catalogue: fakes.catalogue,
+      publisherKeyFile,
+      clock: fakes.clock,
+    });
+    const again = await seedDemoMarketplace({
+      marketplace: service,
+      catalogue: fakes.catalogue,
+      publisherKeyFile,
+      clock: fakes.clock,
+    });
+
+    expect(first.published).toEqual([
+      'patient-counter@1.0.0',
+      'appointment-reminder@1.2.0',
+      'no-show-tracker@0.9.0',
+    ]);
+    expect(again.published).toEqual([]);
+    expect((await service.getPlugin('patient-counter')).publisher.isVerified).toBe(true);
+    const found = await service.searchPlugins({
+      query: 'appointments',
+      tags: [],
+      sort: 'relevance',
+      limit: 10,
+    });
+    expect(found.items.map((item) => item.pluginId)).toContain('appointment-reminder');
+    await expect(
+      service.downloadAndInstall('patient-counter', '1.0.0', actor('t-acme')),
+    ).resolves.toMatchObject({
+      version: '1.0.0',
+    });
+  });
+});
