@@ -34,6 +34,20 @@ module.exports = {
       to: { path: '^(shared/(adapters|http|wiring)/|functions/|infra/)' },
     },
     {
+      name: 'adapters-implement-ports-not-use-cases',
+      comment: 'An adapter implements a port in shared/ports; it never reaches into a use case.',
+      severity: 'error',
+      from: { path: '^shared/adapters/' },
+      to: { path: '^(shared/(services|http|wiring)/|functions/)' },
+    },
+    {
+      name: 'http-kit-does-not-wire-adapters',
+      comment: 'The request kit maps requests to use cases; which adapters back them is decided in wiring.',
+      severity: 'error',
+      from: { path: '^shared/http/' },
+      to: { path: '^(shared/(adapters|wiring)/|functions/)' },
+    },
+    {
       name: 'runtime-code-does-not-import-infra',
       severity: 'error',
       from: { path: '^(shared|functions)/' },

@@ -4,10 +4,10 @@ import { DynamoDbRunLeaseStore } from '../../shared/adapters/aws/dynamodb-run-le
 import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import { createGuardedFetch } from '../../shared/adapters/egress/guarded-fetch.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
+import type { EventDeliveryMarkers } from '../../shared/ports/event-delivery-markers.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
 import { type PlatformSandboxOptions, PluginSandbox } from '../../shared/sandbox/plugin-sandbox.ts';
 import { EventAuditLog } from '../../shared/services/event-audit-log.ts';
-import type { EventDeliveryMarkers } from '../../shared/services/execution/event-delivery-markers.ts';
 import type { ExecutionDependencies } from '../../shared/services/execution/execution-dependencies.ts';
 import { RevocationCache } from '../../shared/services/execution/revocation-cache.ts';
 import { SandboxObserver } from '../../shared/services/execution/sandbox-observer.ts';

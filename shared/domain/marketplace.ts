@@ -112,3 +112,9 @@ export const VersionsQuerySchema = z.object({
 /** Path parameters of the version routes; a bad id or version is a 400 naming the path segment. */
 export const VersionPathSchema = z.object({ id: PluginIdSchema, version: SemverSchema });
 export const PluginPathSchema = z.object({ id: PluginIdSchema });
+
+/** The descriptive part of a catalogue entry, recomputed from the releases after every change. */
+export type CatalogueListing = Pick<
+  CatalogueEntry,
+  'name' | 'description' | 'author' | 'tags' | 'latestVersion' | 'updatedAt'
+>;

@@ -3,7 +3,7 @@ import { gunzip, gzip } from 'node:zlib';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { type CatalogueEntry, CatalogueEntrySchema } from '../domain/marketplace.ts';
-import type { CatalogueSnapshots } from '../services/marketplace/catalogue-snapshots.ts';
+import type { CatalogueSnapshots } from '../ports/catalogue-snapshots.ts';
 
 const SNAPSHOT_KEY = 'search/catalogue-snapshot.json.gz';
 const SnapshotSchema = z.object({ takenAt: z.iso.datetime(), entries: z.array(CatalogueEntrySchema) });

@@ -1,9 +1,10 @@
 import { ShippedAdvisorySource } from '../adapters/shipped-advisory-source.ts';
 import type { TenantId } from '../domain/identifiers.ts';
+import type { PluginStorageCleaner } from '../ports/plugin-storage-cleaner.ts';
 import type { ReleaseCatalogue } from '../ports/release-catalogue.ts';
 import type { UsageRepository } from '../ports/usage-repository.ts';
 import { PluginSecurityService } from '../services/lifecycle/plugin-security-service.ts';
-import { PluginService, type PluginStorageCleaner } from '../services/lifecycle/plugin-service.ts';
+import { PluginService } from '../services/lifecycle/plugin-service.ts';
 import type { ProvenanceVerifier } from '../services/provenance/provenance-verifier.ts';
 import type { PlatformAdapters } from './platform-adapters.ts';
 

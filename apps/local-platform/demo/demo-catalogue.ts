@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { publisherKeyIdOf } from '../../../shared/domain/marketplace-keys.ts';
 import { proveKeyPossession } from '../../../shared/domain/prove-key-possession.ts';
 import type { Clock } from '../../../shared/ports/clock.ts';
-import type { MarketplaceCatalogue } from '../../../shared/services/marketplace/marketplace-catalogue.ts';
+import type { MarketplaceCatalogue } from '../../../shared/ports/marketplace-catalogue.ts';
 import type { PluginMarketplaceService } from '../../../shared/services/marketplace/plugin-marketplace-service.ts';
 import { DEMO_PLUGINS } from './demo-plugins.ts';
 

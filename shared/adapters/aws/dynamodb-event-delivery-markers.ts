@@ -2,11 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../ports/clock.ts';
-import type {
-  Claim,
-  DeliveryKey,
-  EventDeliveryMarkers,
-} from '../../services/execution/event-delivery-markers.ts';
+import type { Claim, DeliveryKey, EventDeliveryMarkers } from '../../ports/event-delivery-markers.ts';
 import { eventMarkerKey, tenantPartition } from './plugins-table-usage-keys.ts';
 
 /** Outlasts EventBridge's maximum event age and Lambda's async retries (at most 6 h) with room. */

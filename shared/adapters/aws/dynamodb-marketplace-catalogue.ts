@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { CatalogueListing } from '../../domain/marketplace.ts';
 import {
   type CatalogueEntry,
   CatalogueEntrySchema,
@@ -23,12 +24,8 @@ import {
   versionExists,
   versionNotFound,
 } from '../../domain/marketplace-errors.ts';
-import type {
-  CatalogueListing,
-  MarketplaceCatalogue,
-  ReleaseStatusChange,
-} from '../../services/marketplace/marketplace-catalogue.ts';
-import { newestFirst, ratingFrom } from '../../services/marketplace/release-listing.ts';
+import { newestFirst, ratingFrom } from '../../domain/release-listing.ts';
+import type { MarketplaceCatalogue, ReleaseStatusChange } from '../../ports/marketplace-catalogue.ts';
 import {
   CATALOGUE_INDEX_PARTITION,
   ENTRY_SORT_KEY,

@@ -8,7 +8,7 @@ import { ConflictError } from '../../domain/errors.ts';
 import { pluginNotFound } from '../../domain/marketplace-errors.ts';
 import { type Review, ReviewSchema } from '../../domain/review.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
-import type { ReviewRepository } from '../../services/marketplace/review-repository.ts';
+import type { ReviewRepository } from '../../ports/review-repository.ts';
 import {
   ENTRY_SORT_KEY,
   failedConditions,

@@ -1,6 +1,6 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ArtifactUpload, ArtifactUploads } from '../../services/marketplace/artifact-uploads.ts';
+import type { ArtifactUpload, ArtifactUploads } from '../../ports/artifact-uploads.ts';
 
 /** Short enough that a leaked URL is soon useless; long enough for a slow connection to upload 1 MiB. */
 const UPLOAD_URL_SECONDS = 900;

@@ -15,6 +15,7 @@ import type { EventPublisher } from '../../ports/event-publisher.ts';
 import { type IdGenerator, uuidGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
+import type { PluginStorageCleaner } from '../../ports/plugin-storage-cleaner.ts';
 import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
 import type { UsageRepository, UsageSummary } from '../../ports/usage-repository.ts';
@@ -43,11 +44,6 @@ export interface UpdatePluginOptions {
   readonly signature?: Signature | undefined;
   /** Rollback protection: moving to a lower version must be asked for, and is audited. */
   readonly allowDowngrade?: boolean | undefined;
-}
-
-/** Removes a plugin's per-tenant storage on uninstall (the execution side owns the store). */
-export interface PluginStorageCleaner {
-  deleteAll(tenantId: string, pluginId: string): Promise<void>;
 }
 
 export interface PluginServiceDependencies {

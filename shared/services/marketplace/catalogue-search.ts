@@ -1,10 +1,10 @@
 import type { CatalogueEntry } from '../../domain/marketplace.ts';
+import type { CatalogueSnapshots } from '../../ports/catalogue-snapshots.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { MarketplaceCatalogue } from '../../ports/marketplace-catalogue.ts';
 import { type SearchDocument, SearchIndex } from '../../search/search-index.ts';
 import { decodeSearchPosition, encodeSearchPosition, fingerprintOf } from '../../search/search-position.ts';
 import { parseSearchQuery, type SearchParameters } from '../../search/search-query.ts';
-import type { CatalogueSnapshots } from './catalogue-snapshots.ts';
-import type { MarketplaceCatalogue } from './marketplace-catalogue.ts';
 
 interface IndexedEntry extends SearchDocument {
   readonly entry: CatalogueEntry;

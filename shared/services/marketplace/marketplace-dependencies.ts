@@ -1,21 +1,21 @@
 import { userActor } from '../../domain/actors.ts';
 import type { AdvisorySource } from '../../ports/advisory-source.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import type { ArtifactUploads } from '../../ports/artifact-uploads.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
 import type { AuditOutbox } from '../../ports/audit-outbox.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
+import type { MarketplaceCatalogue } from '../../ports/marketplace-catalogue.ts';
 import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
 import type { ReleaseSigner } from '../../ports/release-signer.ts';
+import type { ReviewRepository } from '../../ports/review-repository.ts';
+import type { InstallerFactory } from '../../ports/tenant-installer.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
 import type { AuditRetryPolicy } from '../audited.ts';
 import type { ProvenanceVerifier } from '../provenance/provenance-verifier.ts';
-import type { ArtifactUploads } from './artifact-uploads.ts';
 import type { CatalogueSearch } from './catalogue-search.ts';
-import type { MarketplaceCatalogue } from './marketplace-catalogue.ts';
-import type { ReviewRepository } from './review-repository.ts';
-import type { InstallerFactory } from './tenant-installer.ts';
 
 /** Ports only: the AWS wiring and the in-memory fakes of the unit tests plug in here alike. */
 export interface MarketplaceDependencies {

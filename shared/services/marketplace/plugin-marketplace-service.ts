@@ -13,13 +13,14 @@ import {
   pluginNotFound,
   versionNotFound,
 } from '../../domain/marketplace-errors.ts';
+import { isPrerelease, latestOffered, newestFirst } from '../../domain/release-listing.ts';
 import { type ReviewInput, toPublicReview } from '../../domain/review.ts';
+import type { ArtifactUpload } from '../../ports/artifact-uploads.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
 import type { SearchParameters } from '../../search/search-query.ts';
 import { audited } from '../audited.ts';
 import { MAX_ARTIFACT_BYTES } from '../validation/validate-plugin-package.ts';
-import type { ArtifactUpload } from './artifact-uploads.ts';
 import { type BlastRadiusReport, blastRadiusOf } from './blast-radius.ts';
 import { downloadAndInstall } from './install-release.ts';
 import { deleteReview, putReview } from './manage-reviews.ts';
@@ -34,7 +35,6 @@ import { type PluginPage, toPluginPage, toPluginSummary, toVersionSummary } from
 import { publishRelease } from './publish-release.ts';
 import { refreshListing } from './refresh-listing.ts';
 import { registerPublisherKey } from './register-publisher-key.ts';
-import { isPrerelease, latestOffered, newestFirst } from './release-listing.ts';
 import { revokePublisherKey } from './revoke-publisher-key.ts';
 import { type RevocationReport, revokeRelease } from './revoke-release.ts';
 

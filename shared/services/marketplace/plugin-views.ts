@@ -1,5 +1,5 @@
 import type { CatalogueEntry, PublisherProfile, ReleaseRecord } from '../../domain/marketplace.ts';
-import { isPrerelease, latestOffered, newestFirst } from './release-listing.ts';
+import { isPrerelease, latestOffered, newestFirst } from '../../domain/release-listing.ts';
 
 /** A search hit: what a results list shows. */
 export const toPluginSummary = (entry: CatalogueEntry) => ({

@@ -1,5 +1,5 @@
+import { listingFrom } from '../../domain/release-listing.ts';
 import type { MarketplaceDependencies } from './marketplace-dependencies.ts';
-import { listingFrom } from './release-listing.ts';
 
 /** Recomputes a plugin's listing from its releases (after publish, yank, revoke) and reindexes it. */
 export async function refreshListing(

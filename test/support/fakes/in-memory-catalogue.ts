@@ -1,17 +1,17 @@
 import { ConflictError } from '../../../shared/domain/errors.ts';
-import type { CatalogueEntry, PublisherProfile, ReleaseRecord } from '../../../shared/domain/marketplace.ts';
+import type {
+  CatalogueEntry,
+  CatalogueListing,
+  PublisherProfile,
+  ReleaseRecord,
+} from '../../../shared/domain/marketplace.ts';
 import { notPluginOwner, versionExists, versionNotFound } from '../../../shared/domain/marketplace-errors.ts';
+import { EMPTY_RATING, newestFirst, ratingFrom } from '../../../shared/domain/release-listing.ts';
 import type { Review } from '../../../shared/domain/review.ts';
 import type {
-  CatalogueListing,
   MarketplaceCatalogue,
   ReleaseStatusChange,
-} from '../../../shared/services/marketplace/marketplace-catalogue.ts';
-import {
-  EMPTY_RATING,
-  newestFirst,
-  ratingFrom,
-} from '../../../shared/services/marketplace/release-listing.ts';
+} from '../../../shared/ports/marketplace-catalogue.ts';
 
 /** The catalogue in memory, with the adapter's semantics (ownership, immutability, counters). */
 export class InMemoryCatalogue implements MarketplaceCatalogue {

@@ -2,7 +2,7 @@ import type {
   Claim,
   DeliveryKey,
   EventDeliveryMarkers,
-} from '../../../shared/services/execution/event-delivery-markers.ts';
+} from '../../../shared/ports/event-delivery-markers.ts';
 
 /** The marker semantics of the DynamoDB adapter (lease, processed, release) in memory. */
 export class InMemoryEventDeliveryMarkers implements EventDeliveryMarkers {

@@ -6,13 +6,13 @@ import type { Installation } from '../../../shared/domain/installation.ts';
 import type { AuditRecord } from '../../../shared/domain/platform-events.ts';
 import { sha256Hex } from '../../../shared/domain/signatures.ts';
 import type { ArtifactStore, SignedStatement } from '../../../shared/ports/artifact-store.ts';
+import type { ArtifactUploads } from '../../../shared/ports/artifact-uploads.ts';
 import type { AuditLog } from '../../../shared/ports/audit-log.ts';
 import type { InstallationRepository } from '../../../shared/ports/installation-repository.ts';
 import type { PageRequest } from '../../../shared/ports/page.ts';
 import type { ReleaseSigner } from '../../../shared/ports/release-signer.ts';
+import type { TenantInstaller, TenantScope } from '../../../shared/ports/tenant-installer.ts';
 import type { BlastRadiusEntry, UsageRepository } from '../../../shared/ports/usage-repository.ts';
-import type { ArtifactUploads } from '../../../shared/services/marketplace/artifact-uploads.ts';
-import type { TenantInstaller, TenantScope } from '../../../shared/services/marketplace/tenant-installer.ts';
 
 export class InMemoryMarketplaceArtifacts implements ArtifactStore {
   readonly artifacts = new Map<string, Uint8Array>();

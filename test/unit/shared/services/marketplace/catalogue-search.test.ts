@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from '../../../../../shared/domain/marketplace.ts';
+import { EMPTY_RATING } from '../../../../../shared/domain/release-listing.ts';
+import type { CatalogueSnapshots } from '../../../../../shared/ports/catalogue-snapshots.ts';
 import { CatalogueSearch } from '../../../../../shared/services/marketplace/catalogue-search.ts';
-import type { CatalogueSnapshots } from '../../../../../shared/services/marketplace/catalogue-snapshots.ts';
-import { EMPTY_RATING } from '../../../../../shared/services/marketplace/release-listing.ts';
 
 const entry = (pluginId: string, name: string): CatalogueEntry => ({
   pluginId: pluginId as CatalogueEntry['pluginId'],

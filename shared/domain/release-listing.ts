@@ -1,6 +1,5 @@
 import { prerelease, rcompare } from 'semver';
-import type { RatingSummary, ReleaseRecord } from '../../domain/marketplace.ts';
-import type { CatalogueListing } from './marketplace-catalogue.ts';
+import type { CatalogueListing, RatingSummary, ReleaseRecord } from './marketplace.ts';
 
 export const isPrerelease = (version: string): boolean => prerelease(version) !== null;
 

@@ -1,4 +1,4 @@
-import type { CatalogueEntry } from '../../domain/marketplace.ts';
+import type { CatalogueEntry } from '../domain/marketplace.ts';
 
 /**
  * A copy of the whole catalogue listing in one object, so that a cold function instance builds its

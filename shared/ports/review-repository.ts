@@ -1,5 +1,5 @@
-import type { Review } from '../../domain/review.ts';
-import type { Page, PageRequest } from '../../ports/page.ts';
+import type { Review } from '../domain/review.ts';
+import type { Page, PageRequest } from './page.ts';
 
 /**
  * Reviews and the plugin's rating aggregates (count, sum, per-star histogram) change together in

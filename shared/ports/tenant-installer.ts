@@ -1,6 +1,6 @@
-import type { Installation } from '../../domain/installation.ts';
-import type { PluginMetadata } from '../../domain/manifest.ts';
-import type { SignedStatement } from '../../ports/artifact-store.ts';
+import type { Installation } from '../domain/installation.ts';
+import type { PluginMetadata } from '../domain/manifest.ts';
+import type { SignedStatement } from './artifact-store.ts';
 
 /**
  * The slice of the lifecycle service the marketplace needs: installs go through it, so tenant

@@ -1,11 +1,10 @@
-import type { CatalogueEntry, PublisherProfile, ReleaseRecord } from '../../domain/marketplace.ts';
-import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
-
-/** The descriptive part of a catalogue entry, recomputed from the releases after every change. */
-export type CatalogueListing = Pick<
+import type {
   CatalogueEntry,
-  'name' | 'description' | 'author' | 'tags' | 'latestVersion' | 'updatedAt'
->;
+  CatalogueListing,
+  PublisherProfile,
+  ReleaseRecord,
+} from '../domain/marketplace.ts';
+import type { ReleaseCatalogue } from './release-catalogue.ts';
 
 export type ReleaseStatusChange =
   | { status: 'yanked'; yankedAt: string }
