@@ -47,6 +47,17 @@ export class DomainError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.facts = options.facts ?? {};
   }
+
+  /** The same refusal with its fields renamed (say, located in the request that carried them). */
+  withFields(rename: (field: string) => string): DomainError {
+    return new DomainError(this.code, this.message, {
+      ...(this.field === undefined ? {} : { field: rename(this.field) }),
+      errors: this.errors.map((issue) => ({ ...issue, field: rename(issue.field) })),
+      cause: this.cause,
+      retryAfterSeconds: this.retryAfterSeconds,
+      facts: this.facts,
+    });
+  }
 }
 
 export class ValidationError extends DomainError {

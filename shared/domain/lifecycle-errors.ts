@@ -14,7 +14,7 @@ export function pluginNotEnabled(state: InstallationState, stateReason?: string)
   return new ConflictError(
     'PLUGIN_NOT_ENABLED',
     `The plugin is ${state} in this tenant${reason ? ` (${reason})` : ''}; enable it to run it.`,
-    { field: 'state', facts: { state, ...(reason ? { stateReason: reason } : {}) } },
+    { field: 'id', facts: { state, ...(reason ? { stateReason: reason } : {}) } },
   );
 }
 
@@ -22,7 +22,7 @@ export function illegalTransition(action: string, state: InstallationState): Con
   return new ConflictError(
     'ILLEGAL_TRANSITION',
     `A plugin that is ${state} cannot be ${action === 'uninstall' ? 'uninstalled (disable it first)' : `${action}d`}.`,
-    { field: 'state', facts: { state } },
+    { field: 'id', facts: { state } },
   );
 }
 

@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { DomainError } from '../domain/errors.ts';
 import type { IdempotencyStore } from '../ports/idempotency-store.ts';
 import type { HttpResponse } from './http-types.ts';
 import { withIdempotency } from './idempotency.ts';
@@ -64,7 +65,9 @@ export async function runRoute(
   idempotency?: IdempotencyOptions,
 ): Promise<HttpResponse> {
   const run = async (): Promise<HttpResponse> => {
-    const result = await handler(parseRouteRequest(record, raw), context);
+    const result = await handler(parseRouteRequest(record, raw), context).catch((error: unknown) => {
+      throw error instanceof DomainError ? error.withFields((field) => locateField(record, field)) : error;
+    });
     const status = result.status ?? record.status;
     if (status !== record.status && status !== record.alternativeStatus) {
       throw new Error(`${record.routeKey} answered ${status}, which its route record does not document`);
@@ -78,4 +81,27 @@ export async function runRoute(
   if (record.idempotencyScope === undefined) return run();
   if (!idempotency) throw new Error(`${record.routeKey} needs an idempotency store`);
   return withIdempotency(context, record.idempotencyScope, idempotency.store, idempotency.now, run);
+}
+
+const REQUEST_PARTS = ['path', 'query', 'headers', 'body'] as const;
+
+/**
+ * A use case names the input field at fault (`version`, `metadata.permissions.0`); the caller needs
+ * to know where it sent it (`body.version`), as parse errors say. The field goes to the first part
+ * of the route's request whose schema has its top-level key; one already located, or one no part
+ * declares, is kept as it is.
+ */
+function locateField(record: RouteRecord, field: string): string {
+  const top = field.split('.', 1)[0] ?? field;
+  if ((REQUEST_PARTS as readonly string[]).includes(top)) return field;
+  const part = REQUEST_PARTS.find((name) => topLevelKeysOf(record.request[name]).has(top));
+  return part ? `${part}.${field}` : field;
+}
+
+function topLevelKeysOf(schema: z.ZodType | undefined): ReadonlySet<string> {
+  if (schema instanceof z.ZodObject) return new Set(Object.keys(schema.shape));
+  if (schema instanceof z.ZodPipe) return topLevelKeysOf(schema.in as z.ZodType);
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault)
+    return topLevelKeysOf(schema.unwrap() as z.ZodType);
+  return new Set();
 }

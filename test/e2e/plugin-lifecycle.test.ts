@@ -109,7 +109,7 @@ describe('plugin lifecycle over HTTP against the local platform', () => {
     ]);
     expect((await jsonOf(badManifest)).code).toBe('INVALID_MANIFEST');
     expect((await jsonOf(badSignature)).code).toBe('SIGNATURE_INVALID');
-    expect((await jsonOf(vulnerable)).errors[0].field).toBe('metadata.dependencies.0');
+    expect((await jsonOf(vulnerable)).errors[0].field).toBe('body.metadata.dependencies.0');
     expect((await jsonOf(outsidePolicy)).code).toBe('PERMISSION_NOT_ALLOWED');
     expect(listed.items).toEqual([]);
   });
