@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { TenantIdSchema } from '../../shared/auth/caller.ts';
-import { validationErrorFrom } from '../../shared/domain/errors.ts';
+import { validationErrorFrom } from '../../shared/domain/errors/request-errors.ts';
 import { problemResponse } from '../../shared/http/problem.ts';
 import { SCOPES } from '../../shared/http/route-table.ts';
 import type { LocalIssuer } from './local-issuer.ts';

@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
-import { DomainError } from '../../shared/domain/errors.ts';
+import { payloadTooLarge, routeNotFound } from '../../shared/domain/errors/request-errors.ts';
 import { problemResponse } from '../../shared/http/problem.ts';
 import { type HttpFunctionName, ROUTES } from '../../shared/http/route-table.ts';
 import { stopLocalExecution } from '../../shared/wiring/execution-invoker.ts';
@@ -56,7 +56,7 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
         // Answer 413 at once and discard the rest, rather than cutting the connection mid-upload.
         isTooLarge = true;
         chunks.length = 0;
-        reject(new DomainError('PAYLOAD_TOO_LARGE', `The request exceeds ${MAX_REQUEST_BYTES} bytes.`));
+        reject(payloadTooLarge(MAX_REQUEST_BYTES, 'request'));
         return;
       }
       chunks.push(chunk);
@@ -138,7 +138,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         return send(response, await handleDevToken(url.searchParams, issuer, requestId));
       }
       const matched = match(request.method ?? 'GET', url.pathname);
-      if (!matched) throw new DomainError('ROUTE_NOT_FOUND', 'No route matches this method and path.');
+      if (!matched) throw routeNotFound('No route matches this method and path.');
       const handler = handlers.get(matched.route.function);
       if (!handler) throw new Error(`no handler for ${matched.route.function}`);
       const event = toApiGatewayEvent({

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
-import { UnauthenticatedError } from '../domain/errors.ts';
+import { unauthenticated } from '../domain/errors/auth-errors.ts';
 import { AccessTokenClaimsSchema, type Caller } from './caller.ts';
 
 export interface TokenVerifierOptions {
@@ -50,7 +50,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 
   return async (authorizationHeader) => {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorizationHeader?.trim() ?? '');
-    if (!match?.[1]) throw new UnauthenticatedError();
+    if (!match?.[1]) throw unauthenticated();
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(match[1], keys, {
@@ -62,11 +62,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         requiredClaims: REQUIRED_CLAIMS,
       }));
     } catch (error) {
-      throw new UnauthenticatedError('The bearer token is invalid or expired.', error);
+      throw unauthenticated('The bearer token is invalid or expired.', error);
     }
     const claims = AccessTokenClaimsSchema.safeParse(payload);
-    if (!claims.success)
-      throw new UnauthenticatedError('The bearer token lacks a valid tenant_id or sub claim.');
+    if (!claims.success) throw unauthenticated('The bearer token lacks a valid tenant_id or sub claim.');
     return {
       tenantId: claims.data.tenant_id,
       userId: claims.data.sub,

@@ -1,4 +1,3 @@
-import { DomainError } from './errors.ts';
 import type { TenantPolicy } from './tenant-policy.ts';
 
 /** The codes a provenance check refuses with; each is in shared/http/problem.ts and never changes. */
@@ -28,10 +27,3 @@ export type SignerTrust =
   | { readonly kind: 'platform' }
   | { readonly kind: 'tenant'; readonly tenantId: string; readonly policy: TenantPolicy }
   | { readonly kind: 'owner'; readonly publisherId: string };
-
-/** A provenance refusal thrown by an admission (install, publish); the code decides the status. */
-export class ProvenanceRefusedError extends DomainError {
-  constructor(refusal: ProvenanceRefusal) {
-    super(refusal.code, refusal.message, { field: refusal.field });
-  }
-}

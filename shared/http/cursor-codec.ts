@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { InvalidCursorError } from '../domain/errors.ts';
+import { invalidCursor } from '../domain/errors/request-errors.ts';
 import type { CursorKeySource } from '../ports/cursor-key.ts';
 
 /**
@@ -46,13 +46,13 @@ export class CursorCodec {
     if (cursor === undefined) return undefined;
     const parts = cursor.length <= MAX_CURSOR_LENGTH ? cursor.split('.') : [];
     const [version, payload, mac] = parts;
-    if (parts.length !== 3 || version !== VERSION || !payload || !mac) throw new InvalidCursorError();
-    if (!BASE64URL.test(payload) || !BASE64URL.test(mac)) throw new InvalidCursorError();
+    if (parts.length !== 3 || version !== VERSION || !payload || !mac) throw invalidCursor();
+    if (!BASE64URL.test(payload) || !BASE64URL.test(mac)) throw invalidCursor();
     const given = Buffer.from(mac, 'base64url');
     // Canonical only: base64 leaves spare bits in the last character, so two spellings of one MAC
     // would otherwise both open (harmless, but a cursor should have exactly one form).
-    if (given.length !== MAC_BYTES || given.toString('base64url') !== mac) throw new InvalidCursorError();
-    if (!timingSafeEqual(given, await this.macOf(payload, scope))) throw new InvalidCursorError();
+    if (given.length !== MAC_BYTES || given.toString('base64url') !== mac) throw invalidCursor();
+    if (!timingSafeEqual(given, await this.macOf(payload, scope))) throw invalidCursor();
     return Buffer.from(payload, 'base64url').toString('utf8');
   }
 

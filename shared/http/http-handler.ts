@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
-import { DomainError, ForbiddenError } from '../domain/errors.ts';
+import { forbidden } from '../domain/errors/auth-errors.ts';
+import type { DomainError } from '../domain/errors/domain-error.ts';
+import { routeNotFound } from '../domain/errors/request-errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { HttpEvent, HttpResponse, HttpResult } from './http-types.ts';
 import { bodyDigestOf, headerOf, parseJsonBody } from './parse-request.ts';
@@ -47,7 +49,7 @@ function render(response: HttpResponse, requestId: string): HttpResult {
 
 function requireScopes(route: RouteDefinition, scopes: ReadonlySet<string>): void {
   if (route.scopes.length > 0 && !route.scopes.some((scope) => scopes.has(scope))) {
-    throw new ForbiddenError(`This operation needs one of the scopes: ${route.scopes.join(', ')}.`);
+    throw forbidden(`This operation needs one of the scopes: ${route.scopes.join(', ')}.`);
   }
 }
 
@@ -78,7 +80,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     try {
       const record = records.get(event.routeKey);
       const handler = handlers.get(event.routeKey);
-      if (!record || !handler) throw new DomainError('ROUTE_NOT_FOUND', 'No such route.');
+      if (!record || !handler) throw routeNotFound();
       const pathParameters = { ...(event.pathParameters ?? {}) } as Record<string, string>;
       const raw: RawRequest = {
         pathParameters,

@@ -1,4 +1,8 @@
-import { DomainError } from '../domain/errors.ts';
+import {
+  idempotencyKeyReused,
+  idempotencyRequestInProgress,
+  invalidIdempotencyKey,
+} from '../domain/errors/request-errors.ts';
 import type { IdempotencyStore } from '../ports/idempotency-store.ts';
 import type { HttpResponse } from './http-types.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
@@ -23,34 +27,16 @@ export async function withIdempotency(
   const key = request.header('idempotency-key');
   if (key === undefined) return run();
   if (!KEY_PATTERN.test(key)) {
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      'Idempotency-Key must be 8 to 128 characters of [A-Za-z0-9._:-].',
-      {
-        field: 'headers.idempotency-key',
-      },
-    );
+    throw invalidIdempotencyKey();
   }
   const tenantId = request.caller.tenantId;
   const scopeKey = `${scope}:${request.pathParameters.id ?? ''}`;
   const claim = await store.claim(tenantId, scopeKey, key, request.bodyDigest(), now());
   if (claim.kind === 'mismatch') {
-    throw new DomainError(
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was used with a different request body.',
-      {
-        field: 'headers.idempotency-key',
-      },
-    );
+    throw idempotencyKeyReused();
   }
   if (claim.kind === 'in-progress') {
-    throw new DomainError(
-      'IDEMPOTENCY_REQUEST_IN_PROGRESS',
-      'A request with this Idempotency-Key is still running.',
-      {
-        field: 'headers.idempotency-key',
-      },
-    );
+    throw idempotencyRequestInProgress();
   }
   if (claim.kind === 'replay') {
     const isProblem = claim.response.status >= 400;

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { DomainError, validationErrorFrom } from '../domain/errors.ts';
+import {
+  malformedJson,
+  payloadTooLarge,
+  unsupportedMediaType,
+  validationErrorFrom,
+} from '../domain/errors/request-errors.ts';
 import type { HttpEvent } from './http-types.ts';
 import type { BodyMediaType } from './route-record.ts';
 
@@ -38,24 +43,20 @@ const MEDIA_TYPE_PATTERNS: Readonly<Record<BodyMediaType, RegExp>> = {
 
 export function parseJsonBody(event: HttpEvent, mediaType: BodyMediaType = 'application/json'): unknown {
   if (event.body === undefined || event.body === null || event.body === '') {
-    throw new DomainError('MALFORMED_JSON', 'The request body must be a JSON document.', { field: 'body' });
+    throw malformedJson('The request body must be a JSON document.');
   }
   const contentType = headerOf(event, 'content-type') ?? '';
   if (!MEDIA_TYPE_PATTERNS[mediaType].test(contentType.trim())) {
-    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the body as ${mediaType}.`, {
-      field: 'headers.content-type',
-    });
+    throw unsupportedMediaType(mediaType);
   }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
-    throw new DomainError('PAYLOAD_TOO_LARGE', `The body exceeds ${MAX_JSON_BODY_BYTES} bytes.`, {
-      field: 'body',
-    });
+    throw payloadTooLarge(MAX_JSON_BODY_BYTES);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new DomainError('MALFORMED_JSON', 'The request body is not valid JSON.', { field: 'body' });
+    throw malformedJson();
   }
 }
 

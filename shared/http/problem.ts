@@ -1,11 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError } from '../domain/errors/domain-error.ts';
 import {
   type AnswerCode,
   ERROR_CODES,
   type ErrorCode,
   UNEXPECTED_ERROR_CODE,
-} from '../domain/error-codes.ts';
-import { DomainError } from '../domain/errors.ts';
+} from '../domain/errors/error-codes.ts';
 
 /** Statuses a DomainError may answer: client errors, and 503 for "nothing ran, retry later". */
 type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 503;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError } from '../domain/errors/domain-error.ts';
 import type { IdempotencyStore } from '../ports/idempotency-store.ts';
 import type { HttpResponse } from './http-types.ts';
 import { withIdempotency } from './idempotency.ts';

@@ -8,7 +8,7 @@ export type { SignedStatement };
  */
 export interface ArtifactStore {
   putArtifact(bytes: Uint8Array): Promise<{ sha256: string }>;
-  /** undefined when absent; throws ArtifactTamperedError when the bytes do not hash to `sha256`. */
+  /** undefined when absent; fails with ARTIFACT_TAMPERED when the bytes do not hash to `sha256`. */
   getArtifact(sha256: string): Promise<Uint8Array | undefined>;
   putStatement(pluginId: string, version: string, statement: SignedStatement): Promise<void>;
   getStatement(pluginId: string, version: string): Promise<SignedStatement | undefined>;

@@ -10,7 +10,7 @@ export interface EhrRepository {
   getPatient(tenantId: TenantId, patientId: string): Promise<Patient | undefined>;
   updatePatient(tenantId: TenantId, patientId: string, changes: PatientChanges): Promise<Patient | undefined>;
   getAppointment(tenantId: TenantId, appointmentId: string): Promise<Appointment | undefined>;
-  /** Fails with a ConflictError when the id is taken. */
+  /** Fails with APPOINTMENT_EXISTS when the id is taken. */
   createAppointment(tenantId: TenantId, appointment: Appointment): Promise<Appointment>;
   /** Replaces an existing appointment; undefined when it does not exist in this tenant. */
   replaceAppointment(tenantId: TenantId, appointment: Appointment): Promise<Appointment | undefined>;

@@ -19,8 +19,8 @@ export interface MarketplaceCatalogue extends ReleaseCatalogue {
   listReleases(pluginId: string): Promise<ReleaseRecord[]>;
   /**
    * Claims the version, and the plugin id for its first publisher, in one atomic write.
-   * Throws ForbiddenError `NOT_PLUGIN_OWNER` when another publisher owns the id and
-   * ConflictError `VERSION_EXISTS` when the version was published before.
+   * Throws `NOT_PLUGIN_OWNER` when another publisher owns the id and
+   * `VERSION_EXISTS` when the version was published before.
    */
   createRelease(release: ReleaseRecord): Promise<void>;
   /** Changes only an active (or, for revocation, yanked) release; returns the stored record. */

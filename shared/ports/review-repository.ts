@@ -8,12 +8,12 @@ import type { Page, PageRequest } from './page.ts';
 export interface ReviewRepository {
   get(pluginId: string, reviewerId: string): Promise<Review | undefined>;
   /**
-   * Writes `review` in place of `previous` (undefined: the reviewer has none). ConflictError
-   * `CONCURRENT_MODIFICATION` when the stored review is no longer `previous`; NotFoundError
+   * Writes `review` in place of `previous` (undefined: the reviewer has none). Fails with
+   * `CONCURRENT_MODIFICATION` when the stored review is no longer `previous`, and with
    * `PLUGIN_NOT_FOUND` when the plugin is not in the catalogue.
    */
   put(review: Review, previous: Review | undefined): Promise<void>;
-  /** Deletes `previous` if still current (ConflictError otherwise). */
+  /** Deletes `previous` if still current (`CONCURRENT_MODIFICATION` otherwise). */
   delete(previous: Review): Promise<void>;
   list(pluginId: string, page: PageRequest): Promise<Page<Review>>;
 }

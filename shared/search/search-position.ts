@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { InvalidCursorError } from '../domain/errors.ts';
+import { invalidCursor } from '../domain/errors/request-errors.ts';
 
 const PositionSchema = z.object({ o: z.number().int().min(0).max(10_000_000), f: z.string().max(32) });
 
@@ -20,9 +20,9 @@ export function decodeSearchPosition(position: string | undefined, fingerprint: 
   try {
     parsed = JSON.parse(position);
   } catch (error) {
-    throw new InvalidCursorError(error);
+    throw invalidCursor(error);
   }
   const result = PositionSchema.safeParse(parsed);
-  if (!result.success || result.data.f !== fingerprint) throw new InvalidCursorError();
+  if (!result.success || result.data.f !== fingerprint) throw invalidCursor();
   return result.data.o;
 }

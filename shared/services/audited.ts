@@ -1,5 +1,5 @@
-import type { ErrorCode } from '../domain/error-codes.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError } from '../domain/errors/domain-error.ts';
+import type { ErrorCode } from '../domain/errors/error-codes.ts';
 import type { AuditRecord } from '../domain/platform-events.ts';
 import type { AuditLog } from '../ports/audit-log.ts';
 import type { AuditOutbox } from '../ports/audit-outbox.ts';

@@ -14,7 +14,11 @@ const WRONG_WAY: readonly [string, string, string][] = [
   ['shared/domain/manifest.ts', 'shared/services/audited.ts', 'domain-imports-only-domain-and-sandbox-types'],
   ['shared/ports/clock.ts', 'shared/adapters/aws/s3-client.ts', 'ports-import-only-domain-and-sandbox-types'],
   ['shared/services/audited.ts', 'shared/adapters/aws/s3-client.ts', 'services-do-not-know-technologies'],
-  ['shared/adapters/aws/kms.ts', 'shared/services/plugin-service.ts', 'adapters-implement-ports-not-use-cases'],
+  [
+    'shared/adapters/aws/kms.ts',
+    'shared/services/plugin-service.ts',
+    'adapters-implement-ports-not-use-cases',
+  ],
   ['shared/http/problem.ts', 'shared/wiring/platform-adapters.ts', 'http-kit-does-not-wire-adapters'],
   ['functions/lifecycle/wiring.ts', 'infra/app.ts', 'runtime-code-does-not-import-infra'],
   ['shared/wiring/cursor-codec.ts', 'functions/lifecycle/config.ts', 'only-applications-import-functions'],

@@ -14,7 +14,7 @@ import {
   PatientSchema,
   type PatientSearchCriteria,
 } from '../../domain/ehr.ts';
-import { ConflictError } from '../../domain/errors.ts';
+import { appointmentExists } from '../../domain/errors/ehr-errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { EhrRepository } from '../../ports/ehr-repository.ts';
 import { tenantPartition } from './plugins-table-keys.ts';
@@ -113,10 +113,7 @@ export class DynamoDbEhrRepository implements EhrRepository {
       await this.put(tenantId, APPOINTMENT_PREFIX + appointment.id, appointment, 'attribute_not_exists(PK)');
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError('APPOINTMENT_EXISTS', 'An appointment with this id already exists.', {
-          field: 'id',
-          cause: error,
-        });
+        throw appointmentExists(error);
       }
       throw error;
     }

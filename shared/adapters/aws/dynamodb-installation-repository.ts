@@ -6,7 +6,7 @@ import {
   PutCommand,
   paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../domain/errors.ts';
+import { alreadyInstalled, concurrentModification } from '../../domain/errors/lifecycle-errors.ts';
 import type { PluginId, TenantId } from '../../domain/identifiers.ts';
 import { type Installation, InstallationSchema } from '../../domain/installation.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
@@ -19,11 +19,6 @@ import {
   tenantPartition,
 } from './plugins-table-keys.ts';
 import { GSI1 } from './table-definitions.ts';
-
-const concurrentModification = (cause: unknown) =>
-  new ConflictError('CONCURRENT_MODIFICATION', 'The plugin changed meanwhile; read it again and retry.', {
-    cause,
-  });
 
 export class DynamoDbInstallationRepository implements InstallationRepository {
   private readonly client: DynamoDBDocumentClient;
@@ -73,10 +68,7 @@ export class DynamoDbInstallationRepository implements InstallationRepository {
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError('ALREADY_INSTALLED', 'This plugin is already installed in the tenant.', {
-          field: 'id',
-          cause: error,
-        });
+        throw alreadyInstalled(error);
       }
       throw error;
     }
@@ -93,7 +85,7 @@ export class DynamoDbInstallationRepository implements InstallationRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw concurrentModification(error);
+      if (error instanceof ConditionalCheckFailedException) throw concurrentModification('plugin', error);
       throw error;
     }
   }
@@ -109,7 +101,7 @@ export class DynamoDbInstallationRepository implements InstallationRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw concurrentModification(error);
+      if (error instanceof ConditionalCheckFailedException) throw concurrentModification('plugin', error);
       throw error;
     }
   }

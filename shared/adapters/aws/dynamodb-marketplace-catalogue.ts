@@ -8,6 +8,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import {
+  illegalReleaseTransition,
+  notPluginOwner,
+  pluginNotFound,
+  versionExists,
+  versionNotFound,
+} from '../../domain/errors/marketplace-errors.ts';
 import type { CatalogueListing } from '../../domain/marketplace.ts';
 import {
   type CatalogueEntry,
@@ -17,13 +24,6 @@ import {
   type ReleaseRecord,
   ReleaseRecordSchema,
 } from '../../domain/marketplace.ts';
-import {
-  illegalReleaseTransition,
-  notPluginOwner,
-  pluginNotFound,
-  versionExists,
-  versionNotFound,
-} from '../../domain/marketplace-errors.ts';
 import { newestFirst, ratingFrom } from '../../domain/release-listing.ts';
 import type { MarketplaceCatalogue, ReleaseStatusChange } from '../../ports/marketplace-catalogue.ts';
 import {

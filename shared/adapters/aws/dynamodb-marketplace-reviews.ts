@@ -4,8 +4,8 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../domain/errors.ts';
-import { pluginNotFound } from '../../domain/marketplace-errors.ts';
+import { concurrentModification } from '../../domain/errors/lifecycle-errors.ts';
+import { pluginNotFound } from '../../domain/errors/marketplace-errors.ts';
 import { type Review, ReviewSchema } from '../../domain/review.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
 import type { ReviewRepository } from '../../ports/review-repository.ts';
@@ -22,8 +22,7 @@ import { queryPage } from './dynamodb-paging.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-const changedMeanwhile = (cause: unknown) =>
-  new ConflictError('CONCURRENT_MODIFICATION', 'Your review changed meanwhile; retry.', { cause });
+const changedMeanwhile = (cause: unknown) => concurrentModification('review', cause);
 
 /**
  * Each review write and the matching change of the plugin's aggregates (count, sum, per-star

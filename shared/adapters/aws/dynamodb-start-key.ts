@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidCursorError } from '../../domain/errors.ts';
+import { invalidCursor } from '../../domain/errors/request-errors.ts';
 
 const KeySchema = z.record(z.string(), z.union([z.string(), z.number()]));
 
@@ -27,11 +27,11 @@ export function decodeStartKey(
   try {
     parsed = JSON.parse(position);
   } catch (error) {
-    throw new InvalidCursorError(error);
+    throw invalidCursor(error);
   }
   const key = KeySchema.safeParse(parsed);
   if (!key.success || key.data[expectedPartition.name] !== expectedPartition.value) {
-    throw new InvalidCursorError();
+    throw invalidCursor();
   }
   return key.data;
 }

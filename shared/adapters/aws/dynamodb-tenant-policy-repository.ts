@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../domain/errors.ts';
+import { concurrentModification } from '../../domain/errors/lifecycle-errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import {
   DEFAULT_TENANT_POLICY,
@@ -60,13 +60,7 @@ export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError(
-          'CONCURRENT_MODIFICATION',
-          'The policy changed meanwhile; read it again and retry.',
-          {
-            cause: error,
-          },
-        );
+        throw concurrentModification('policy', error);
       }
       throw error;
     }

@@ -1,13 +1,10 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DomainError } from '../../domain/errors.ts';
+import { artifactTampered } from '../../domain/errors/package-errors.ts';
 import { sha256Hex } from '../../domain/signatures.ts';
 import type { ArtifactStore, SignedStatement } from '../../ports/artifact-store.ts';
 
-export class ArtifactTamperedError extends DomainError {
-  constructor(sha256: string) {
-    super('ARTIFACT_TAMPERED', `The stored artifact ${sha256} does not match its digest.`);
-  }
-}
+export const storedArtifactTampered = (sha256: string) =>
+  artifactTampered(`The stored artifact ${sha256} does not match its digest.`);
 
 const artifactKey = (sha256: string) => `artifacts/sha256/${sha256}`;
 const statementKey = (pluginId: string, version: string) =>
@@ -39,7 +36,7 @@ export class S3ArtifactStore implements ArtifactStore {
   async getArtifact(sha256: string): Promise<Uint8Array | undefined> {
     const bytes = await this.read(artifactKey(sha256));
     if (bytes === undefined) return undefined;
-    if (sha256Hex(bytes) !== sha256) throw new ArtifactTamperedError(sha256);
+    if (sha256Hex(bytes) !== sha256) throw storedArtifactTampered(sha256);
     return bytes;
   }
 

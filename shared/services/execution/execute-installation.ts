@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { actorIn } from '../../domain/actors.ts';
+import { hasErrorCode } from '../../domain/errors/domain-error.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
 import type { InvocationResult } from '../../domain/invocation.ts';
@@ -13,7 +14,6 @@ import { RESOURCE_CODES, type RefusalCode, refusal } from './invocation-outcome.
 import { createPlatformHost } from './platform-host.ts';
 import { effectiveGrants } from './plugin-grants.ts';
 import { admitRun } from './tenant-run-lease.ts';
-import { ArtifactUnverifiedError } from './verified-artifact-loader.ts';
 
 /** Plugin events caused by plugin events, at most this deep: two plugins cannot ping-pong forever. */
 export const MAX_EVENT_DEPTH = 4;
@@ -54,7 +54,7 @@ export async function executeInstallation(
     // The loader applies the tenant's trust in publisher keys too, on every run.
     code = await deps.artifacts.load(installation, policy);
   } catch (error) {
-    if (!(error instanceof ArtifactUnverifiedError)) throw error;
+    if (!hasErrorCode(error, 'ARTIFACT_UNVERIFIED')) throw error;
     await refuseForSecurity(
       request,
       deps,

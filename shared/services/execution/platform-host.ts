@@ -8,7 +8,7 @@ import {
   PatientSearchCriteriaSchema,
   RecordIdSchema,
 } from '../../domain/ehr.ts';
-import { ConflictError } from '../../domain/errors.ts';
+import { hasErrorCode } from '../../domain/errors/domain-error.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EhrRepository } from '../../ports/ehr-repository.ts';
@@ -114,7 +114,7 @@ export function createPlatformHost(
         try {
           created = await ehr.createAppointment(tenantId, appointment);
         } catch (error) {
-          if (error instanceof ConflictError) {
+          if (hasErrorCode(error, 'APPOINTMENT_EXISTS')) {
             throw new HostError('InvalidArgument', `appointment ${appointment.id} already exists`, {
               cause: error,
             });

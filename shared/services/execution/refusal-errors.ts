@@ -1,6 +1,12 @@
-import { ConflictError, DomainError, NotFoundError, RateLimitedError } from '../../domain/errors.ts';
+import { executionUnavailable, tooManyRuns } from '../../domain/errors/capacity-errors.ts';
+import type { DomainError } from '../../domain/errors/domain-error.ts';
+import {
+  pluginNotEnabled,
+  pluginNotInstalled,
+  revokedVersionCannotRun,
+} from '../../domain/errors/lifecycle-errors.ts';
+import { artifactUnverified } from '../../domain/errors/package-errors.ts';
 import type { InvocationResult } from '../../domain/invocation.ts';
-import { pluginNotEnabled } from '../../domain/lifecycle-errors.ts';
 import type { RefusalCode } from './invocation-outcome.ts';
 
 /** The invoker's own "not now" (Lambda throttled the execution function): nothing ran either. */
@@ -11,30 +17,17 @@ type NotRunCode = RefusalCode | 'ExecutionThrottled';
  * every refusal code, so a new refusal does not compile until it says what the caller gets.
  */
 const ERROR_BY_REFUSAL: { readonly [C in NotRunCode]: (result: InvocationResult) => DomainError } = {
-  PluginNotFound: () => new NotFoundError('PLUGIN_NOT_FOUND', 'No such plugin is installed in this tenant.'),
+  PluginNotFound: () => pluginNotInstalled(),
   // A disable or revocation raced this call: the execution function saw the plugin not enabled.
   PluginNotEnabled: () => pluginNotEnabled('disabled'),
-  PluginRevoked: () =>
-    new ConflictError('VERSION_REVOKED', 'This plugin version was revoked and cannot run.', {
-      field: 'version',
-    }),
-  ArtifactUnverified: () =>
-    new DomainError('ARTIFACT_UNVERIFIED', 'The plugin artifact failed verification and was not run.'),
+  PluginRevoked: () => revokedVersionCannotRun(),
+  ArtifactUnverified: () => artifactUnverified(),
   // The tenant's concurrent-run cap, or Lambda throttling the execution function (its reserved
   // concurrency is used up): either way nothing ran and the same request may succeed later.
-  TenantConcurrencyExceeded: (result) => tooManyRuns(result),
-  ExecutionThrottled: (result) => tooManyRuns(result),
-  RunLeaseUnavailable: (result) =>
-    new DomainError('EXECUTION_UNAVAILABLE', 'Plugin runs cannot be admitted right now.', {
-      retryAfterSeconds: result.retryAfterSeconds ?? 1,
-    }),
+  TenantConcurrencyExceeded: (result) => tooManyRuns(result.retryAfterSeconds),
+  ExecutionThrottled: (result) => tooManyRuns(result.retryAfterSeconds),
+  RunLeaseUnavailable: (result) => executionUnavailable(result.retryAfterSeconds),
 };
-
-const tooManyRuns = (result: InvocationResult) =>
-  new RateLimitedError(
-    'Too many plugin runs are in flight for this tenant; retry after the time in Retry-After.',
-    result.retryAfterSeconds ?? 1,
-  );
 
 /**
  * When the execution function refused to run at all, the error the caller gets instead of a 200

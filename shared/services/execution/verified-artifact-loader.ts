@@ -1,4 +1,5 @@
-import { DomainError } from '../../domain/errors.ts';
+import { hasErrorCode } from '../../domain/errors/domain-error.ts';
+import { artifactUnverified } from '../../domain/errors/package-errors.ts';
 import type { Installation } from '../../domain/installation.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
@@ -8,13 +9,6 @@ import type { ProvenanceClaim, ProvenanceVerifier } from '../provenance/provenan
 const MAX_VERIFIED_ENTRIES = 64;
 /** A run accepts a publisher key record up to a minute old: revocation stops its code within that. */
 const RUN_OPTIONS = { publisherKeyMaxAgeMs: PUBLISHER_KEY_MAX_AGE_MS };
-
-/** The artifact could not be proven to be what the tenant installed: it must never run. */
-export class ArtifactUnverifiedError extends DomainError {
-  constructor(message: string, cause?: unknown) {
-    super('ARTIFACT_UNVERIFIED', message, { cause });
-  }
-}
 
 /**
  * Loads an installation's artifact and proves its provenance before first use, through the
@@ -37,7 +31,7 @@ export class VerifiedArtifactLoader {
     this.provenance = deps.provenance;
   }
 
-  /** The plugin's source text, or ArtifactUnverifiedError. Infrastructure failures reject as they are. */
+  /** The plugin's source text, or an ARTIFACT_UNVERIFIED refusal. Infrastructure failures reject as they are. */
   async load(installation: Installation, policy: TenantPolicy): Promise<string> {
     const { tenantId, pluginId, version, sha256, provenance } = installation;
     const cacheKey = JSON.stringify([sha256, pluginId, version, provenance]);
@@ -48,7 +42,7 @@ export class VerifiedArtifactLoader {
         const check = await this.provenance.checkPublisherKey(provenance.signature.keyId, trust, RUN_OPTIONS);
         if (check.refusal) {
           this.verified.delete(cacheKey);
-          throw new ArtifactUnverifiedError(check.refusal.message);
+          throw artifactUnverified(check.refusal.message);
         }
       }
       return cached;
@@ -62,7 +56,7 @@ export class VerifiedArtifactLoader {
           ? { kind: 'signature', signature: provenance.signature, trust: { kind: 'platform' } }
           : { kind: 'release', statement: await this.artifacts.getStatement(pluginId, version) };
     const result = await this.provenance.verify({ pluginId, version, sha256, bytes }, claim, RUN_OPTIONS);
-    if (!result.isProven) throw new ArtifactUnverifiedError(result.refusal.message);
+    if (!result.isProven) throw artifactUnverified(result.refusal.message);
     const code = decode(bytes);
     this.verified.set(cacheKey, code);
     if (this.verified.size > MAX_VERIFIED_ENTRIES) {
@@ -77,12 +71,12 @@ export class VerifiedArtifactLoader {
     try {
       bytes = await this.artifacts.getArtifact(sha256);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'ARTIFACT_TAMPERED') {
-        throw new ArtifactUnverifiedError('The stored artifact does not match its digest.', error);
+      if (hasErrorCode(error, 'ARTIFACT_TAMPERED')) {
+        throw artifactUnverified('The stored artifact does not match its digest.', error);
       }
       throw error;
     }
-    if (!bytes) throw new ArtifactUnverifiedError('The artifact is missing from the store.');
+    if (!bytes) throw artifactUnverified('The artifact is missing from the store.');
     return bytes;
   }
 }
@@ -91,6 +85,6 @@ function decode(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (error) {
-    throw new ArtifactUnverifiedError('The artifact is not UTF-8 text.', error);
+    throw artifactUnverified('The artifact is not UTF-8 text.', error);
   }
 }

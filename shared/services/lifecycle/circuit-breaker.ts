@@ -1,5 +1,5 @@
 import { platformActor } from '../../domain/actors.ts';
-import { NotFoundError } from '../../domain/errors.ts';
+import { hasErrorCode } from '../../domain/errors/domain-error.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { FailureRecorder } from '../../ports/failure-recorder.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
@@ -47,7 +47,7 @@ export class CircuitBreaker implements FailureRecorder {
     const service = this.deps.pluginServiceFor(tenantId, CIRCUIT_BREAKER_ACTOR);
     // Uninstalled meanwhile: nothing to disable. Any other failure reaches the caller, which logs it.
     const installation = await service.getPlugin(failure.pluginId).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
+      if (hasErrorCode(error, 'PLUGIN_NOT_FOUND')) return undefined;
       throw error;
     });
     if (installation?.state !== 'enabled') return;

@@ -1,9 +1,14 @@
 import { gt, parse as parseSemver } from 'semver';
 import { actorIn, isPlatformActor } from '../../domain/actors.ts';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import {
+  downgradeRefused,
+  pluginNotInstalled,
+  versionNotNewer,
+} from '../../domain/errors/lifecycle-errors.ts';
+import { versionNotFound, versionRevoked, versionYanked } from '../../domain/errors/marketplace-errors.ts';
+import { validationFailed } from '../../domain/errors/request-errors.ts';
 import { type PluginId, PluginIdSchema, type TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
-import { versionNotNewer } from '../../domain/lifecycle-errors.ts';
 import type { PluginMetadata } from '../../domain/manifest.ts';
 import type { LifecycleEventName } from '../../domain/platform-events.ts';
 import type { Signature } from '../../domain/signatures.ts';
@@ -21,7 +26,6 @@ import type { TenantPolicyRepository } from '../../ports/tenant-policy-repositor
 import type { UsageRepository, UsageSummary } from '../../ports/usage-repository.ts';
 import { type AuditRetryPolicy, type AuditTrail, audited } from '../audited.ts';
 import { checkPermissionsAllowed } from '../validation/enforce-tenant-policy.ts';
-import { PluginRefusedError } from '../validation/validation-errors.ts';
 import { LifecycleEvents, type LifecycleListener } from './lifecycle-events.ts';
 import type { PluginSecurityService, PluginSubmission } from './plugin-security-service.ts';
 import { assertTransition } from './state-transitions.ts';
@@ -141,7 +145,7 @@ export class PluginService {
         (permission) => !current.metadata.permissions.includes(permission as never),
       );
       if (beyondManifest >= 0) {
-        throw new ValidationError([
+        throw validationFailed([
           { field: `grants.${beyondManifest}`, message: 'is not a permission the plugin requests' },
         ]);
       }
@@ -208,17 +212,13 @@ export class PluginService {
         const current = await this.require(id);
         assertTransition('update', current.state);
         if (!parseSemver(version))
-          throw new ValidationError([{ field: 'version', message: 'must be a semantic version' }]);
+          throw validationFailed([{ field: 'version', message: 'must be a semantic version' }]);
         const isDowngrade = !gt(version, current.version);
         if (version === current.version) {
           throw versionNotNewer(version);
         }
         if (isDowngrade && !options.allowDowngrade) {
-          throw new PluginRefusedError(
-            'DOWNGRADE_REFUSED',
-            `Version ${version} is lower than the installed ${current.version}; send allowDowngrade to roll back deliberately.`,
-            { field: 'version' },
-          );
+          throw downgradeRefused(version, current.version);
         }
         const submission =
           options.code === undefined
@@ -291,8 +291,7 @@ export class PluginService {
     const installation = pluginId.success
       ? await this.deps.installations.get(this.deps.tenantId, pluginId.data)
       : undefined;
-    if (!installation)
-      throw new NotFoundError('PLUGIN_NOT_FOUND', 'No such plugin is installed in this tenant.');
+    if (!installation) throw pluginNotInstalled();
     return installation;
   }
 
@@ -312,10 +311,7 @@ export class PluginService {
     const statement = release ? await this.deps.artifacts.getStatement(pluginId, version) : undefined;
     const bytes = release ? await this.deps.artifacts.getArtifact(release.sha256) : undefined;
     if (!release || !statement || !bytes) {
-      throw new NotFoundError(
-        'VERSION_NOT_FOUND',
-        `The marketplace has no version ${version} of this plugin.`,
-      );
+      throw versionNotFound();
     }
     return {
       id: pluginId,
@@ -334,14 +330,12 @@ export class PluginService {
   ): Promise<void> {
     if (!isMarketplace) return;
     const release = await this.deps.catalogue.getRelease(pluginId, version);
-    if (!release) throw new NotFoundError('VERSION_NOT_FOUND', 'The marketplace has no such version.');
+    if (!release) throw versionNotFound();
     if (release.status === 'yanked') {
-      throw new PluginRefusedError('VERSION_YANKED', 'This version was yanked and cannot be installed.', {
-        field: 'version',
-      });
+      throw versionYanked();
     }
     if (release.status === 'revoked') {
-      throw new PluginRefusedError('VERSION_REVOKED', 'This version was revoked.', { field: 'version' });
+      throw versionRevoked();
     }
   }
 

@@ -1,5 +1,5 @@
+import { illegalTransition, pluginNotEnabled } from '../../domain/errors/lifecycle-errors.ts';
 import type { InstallationState } from '../../domain/installation.ts';
-import { illegalTransition, pluginNotEnabled } from '../../domain/lifecycle-errors.ts';
 
 export type LifecycleAction = 'enable' | 'disable' | 'uninstall' | 'update' | 'invoke';
 

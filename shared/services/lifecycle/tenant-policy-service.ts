@@ -1,5 +1,7 @@
 import { actorIn } from '../../domain/actors.ts';
-import { DomainError, validationErrorFrom } from '../../domain/errors.ts';
+import { hasErrorCode } from '../../domain/errors/domain-error.ts';
+import { preconditionFailed, preconditionRequired } from '../../domain/errors/lifecycle-errors.ts';
+import { validationErrorFrom } from '../../domain/errors/request-errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import { applyMergePatch } from '../../domain/json-merge-patch.ts';
 import {
@@ -16,8 +18,6 @@ import { type AuditRetryPolicy, audited } from '../audited.ts';
 
 /** The version a write is conditional on (`If-Match`), or `'*'` for whatever is current. */
 export type PolicyPrecondition = number | '*';
-
-const PRECONDITION_FIELD = 'headers.if-match';
 
 /**
  * Reads and writes a tenant's plugin policy, one shape both ways. Every write is a conditional
@@ -52,11 +52,7 @@ export class TenantPolicyService {
   put(policy: TenantPolicy, precondition: PolicyPrecondition | undefined): Promise<StoredTenantPolicy> {
     return this.audited(precondition, async () => {
       if (precondition === undefined) {
-        throw new DomainError(
-          'PRECONDITION_REQUIRED',
-          'Send If-Match with the ETag of the policy you read; a replace without it could undo another change.',
-          { field: PRECONDITION_FIELD },
-        );
+        throw preconditionRequired();
       }
       return policy;
     });
@@ -113,16 +109,9 @@ export class TenantPolicyService {
     } catch (error) {
       // Another write landed between the read and the conditional write: for a caller that named
       // a version, that version is no longer current.
-      const isLostRace = error instanceof DomainError && error.code === 'CONCURRENT_MODIFICATION';
+      const isLostRace = hasErrorCode(error, 'CONCURRENT_MODIFICATION');
       if (isLostRace && typeof precondition === 'number') throw preconditionFailed(error);
       throw error;
     }
   }
-}
-
-function preconditionFailed(cause?: unknown): DomainError {
-  return new DomainError('PRECONDITION_FAILED', 'The policy changed since it was read; read it again.', {
-    field: PRECONDITION_FIELD,
-    ...(cause ? { cause } : {}),
-  });
 }

@@ -1,4 +1,4 @@
-import { versionNotFound } from '../../domain/marketplace-errors.ts';
+import { versionNotFound } from '../../domain/errors/marketplace-errors.ts';
 import type { MarketplaceDependencies } from './marketplace-dependencies.ts';
 
 export interface BlastRadiusTenant {

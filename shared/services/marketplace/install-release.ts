@@ -1,7 +1,6 @@
-import { DomainError } from '../../domain/errors.ts';
+import { versionNotFound, versionRevoked, versionYanked } from '../../domain/errors/marketplace-errors.ts';
+import { artifactTampered, provenanceRefused } from '../../domain/errors/package-errors.ts';
 import type { Installation } from '../../domain/installation.ts';
-import { versionNotFound, versionRevoked, versionYanked } from '../../domain/marketplace-errors.ts';
-import { ProvenanceRefusedError } from '../../domain/provenance.ts';
 import { audited } from '../audited.ts';
 import { provenanceRefusals } from '../provenance/provenance-refusals.ts';
 import {
@@ -10,10 +9,7 @@ import {
   type MarketplaceDependencies,
 } from './marketplace-dependencies.ts';
 
-const artifactMissing = () =>
-  new DomainError('ARTIFACT_TAMPERED', 'The release artifact is missing from the store.', {
-    field: 'version',
-  });
+const artifactMissing = () => artifactTampered('The release artifact is missing from the store.', 'version');
 
 /**
  * Installs a marketplace release into the caller's tenant through the lifecycle service. The
@@ -44,7 +40,7 @@ export function downloadAndInstall(
       if (release.status === 'yanked') throw versionYanked();
       const statement = await deps.artifacts.getStatement(pluginId, version);
       // Before the artifact is read, as ever: a release without a statement is refused as such.
-      if (!statement) throw new ProvenanceRefusedError(provenanceRefusals.statementMissing());
+      if (!statement) throw provenanceRefused(provenanceRefusals.statementMissing());
       const bytes = await deps.artifacts.getArtifact(release.sha256);
       if (!bytes) throw artifactMissing();
       await deps.provenance.prove(

@@ -1,5 +1,5 @@
-import { ConflictError } from '../../domain/errors.ts';
-import { pluginNotFound, reviewNotFound } from '../../domain/marketplace-errors.ts';
+import { hasErrorCode } from '../../domain/errors/domain-error.ts';
+import { pluginNotFound, reviewNotFound } from '../../domain/errors/marketplace-errors.ts';
 import { type Review, type ReviewInput, reviewerIdOf } from '../../domain/review.ts';
 import type { MarketplaceActor, MarketplaceDependencies } from './marketplace-dependencies.ts';
 
@@ -11,7 +11,7 @@ async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
     try {
       return await attempt();
     } catch (error) {
-      const isRace = error instanceof ConflictError && error.code === 'CONCURRENT_MODIFICATION';
+      const isRace = hasErrorCode(error, 'CONCURRENT_MODIFICATION');
       if (!isRace || tries >= MAX_ATTEMPTS) throw error;
     }
   }

@@ -1,5 +1,12 @@
 import { gt } from 'semver';
-import { DomainError, ForbiddenError } from '../../domain/errors.ts';
+import { forbidden } from '../../domain/errors/auth-errors.ts';
+import {
+  illegalReleaseTransition,
+  notPluginOwner,
+  pluginNotFound,
+  versionNotFound,
+} from '../../domain/errors/marketplace-errors.ts';
+import { artifactTooLarge } from '../../domain/errors/package-errors.ts';
 import type { Installation } from '../../domain/installation.ts';
 import type {
   CatalogueEntry,
@@ -7,12 +14,6 @@ import type {
   RegisterPublisherKeyRequest,
   ReleaseRecord,
 } from '../../domain/marketplace.ts';
-import {
-  illegalReleaseTransition,
-  notPluginOwner,
-  pluginNotFound,
-  versionNotFound,
-} from '../../domain/marketplace-errors.ts';
 import { isPrerelease, latestOffered, newestFirst } from '../../domain/release-listing.ts';
 import { type ReviewInput, toPublicReview } from '../../domain/review.ts';
 import type { ArtifactUpload } from '../../ports/artifact-uploads.ts';
@@ -63,9 +64,7 @@ export class PluginMarketplaceService {
     actor: MarketplaceActor,
   ): Promise<ArtifactUpload> {
     if (request.sizeBytes > MAX_ARTIFACT_BYTES) {
-      throw new DomainError('ARTIFACT_TOO_LARGE', `The artifact exceeds ${MAX_ARTIFACT_BYTES} bytes.`, {
-        field: 'sizeBytes',
-      });
+      throw artifactTooLarge(MAX_ARTIFACT_BYTES, 'sizeBytes');
     }
     return this.deps.uploads.createUpload({
       ...request,
@@ -204,8 +203,7 @@ export class PluginMarketplaceService {
   }
 
   private requireAdmin(actor: MarketplaceActor): void {
-    if (!isPlatformAdmin(actor))
-      throw new ForbiddenError('This operation needs the scope marketplace:admin.');
+    if (!isPlatformAdmin(actor)) throw forbidden('This operation needs the scope marketplace:admin.');
   }
 
   private auditBase(action: string, actor: MarketplaceActor, pluginId?: string, version?: string) {

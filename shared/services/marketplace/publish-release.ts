@@ -1,6 +1,6 @@
-import { DomainError } from '../../domain/errors.ts';
+import { notPluginOwner, uploadNotFound, versionExists } from '../../domain/errors/marketplace-errors.ts';
+import { invalidArtifact } from '../../domain/errors/package-errors.ts';
 import type { PublishRequest, ReleaseRecord } from '../../domain/marketplace.ts';
-import { notPluginOwner, uploadNotFound, versionExists } from '../../domain/marketplace-errors.ts';
 import { serializeStatement } from '../../domain/release-statement.ts';
 import { audited } from '../audited.ts';
 import { MAX_ARTIFACT_BYTES, validatePluginPackage } from '../validation/validate-plugin-package.ts';
@@ -23,10 +23,7 @@ async function artifactText(
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (cause) {
-    throw new DomainError('INVALID_ARTIFACT', 'The artifact must be UTF-8 module text.', {
-      field: 'uploadId',
-      cause,
-    });
+    throw invalidArtifact('The artifact must be UTF-8 module text.', 'uploadId', cause);
   }
 }
 

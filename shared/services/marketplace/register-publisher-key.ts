@@ -1,9 +1,9 @@
-import type { RegisterPublisherKeyRequest } from '../../domain/marketplace.ts';
 import {
   invalidPublisherKey,
   publisherKeyRevoked,
   publisherKeyTaken,
-} from '../../domain/marketplace-errors.ts';
+} from '../../domain/errors/marketplace-errors.ts';
+import type { RegisterPublisherKeyRequest } from '../../domain/marketplace.ts';
 import { publisherKeyIdOf } from '../../domain/marketplace-keys.ts';
 import { parseP256PublicKey } from '../../domain/signatures.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';

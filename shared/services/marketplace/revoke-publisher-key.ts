@@ -1,5 +1,5 @@
-import { ForbiddenError } from '../../domain/errors.ts';
-import { publisherKeyNotFound } from '../../domain/marketplace-errors.ts';
+import { forbidden } from '../../domain/errors/auth-errors.ts';
+import { publisherKeyNotFound } from '../../domain/errors/marketplace-errors.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
 import { audited } from '../audited.ts';
 import {
@@ -35,7 +35,7 @@ export function revokePublisherKey(
     async () => {
       const isAdmin = isPlatformAdmin(actor);
       if (!isAdmin && !actor.scopes.has('marketplace:publish')) {
-        throw new ForbiddenError('Revoking a key needs the scope marketplace:publish or marketplace:admin.');
+        throw forbidden('Revoking a key needs the scope marketplace:publish or marketplace:admin.');
       }
       const revoked = await deps.publisherKeys.revoke(keyId, {
         revokedAt: deps.clock.now().toISOString(),

@@ -1,7 +1,7 @@
 import { platformActor } from '../../domain/actors.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { DomainError } from '../../domain/errors/domain-error.ts';
+import { versionNotFound } from '../../domain/errors/marketplace-errors.ts';
 import type { ReleaseRecord } from '../../domain/marketplace.ts';
-import { versionNotFound } from '../../domain/marketplace-errors.ts';
 import { audited } from '../audited.ts';
 import {
   actorIdOf,

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { keyPossessionUnproven, keyProofExpired } from '../../domain/marketplace-errors.ts';
+import { keyPossessionUnproven, keyProofExpired } from '../../domain/errors/marketplace-errors.ts';
 import {
   isWithinProofWindow,
   KEY_PROOF_MAX_SKEW_MS,

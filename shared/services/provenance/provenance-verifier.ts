@@ -1,6 +1,7 @@
+import { provenanceRefused } from '../../domain/errors/package-errors.ts';
 import type { ArtifactProvenance } from '../../domain/installation.ts';
 import { isPublisherKeyTrusted } from '../../domain/policy-rules.ts';
-import { type ProvenanceRefusal, ProvenanceRefusedError, type SignerTrust } from '../../domain/provenance.ts';
+import type { ProvenanceRefusal, SignerTrust } from '../../domain/provenance.ts';
 import { ReleaseStatementSchema, type SignedStatement } from '../../domain/release-statement.ts';
 import { type Signature, sha256Hex, verifyP256Signature } from '../../domain/signatures.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -53,14 +54,14 @@ export class ProvenanceVerifier {
     this.keys = new ProvenanceKeys(deps);
   }
 
-  /** The provenance to record, or ProvenanceRefusedError (a 422 through the problem table). */
+  /** The provenance to record, or provenanceRefused (a 422 through the problem table). */
   async prove(
     subject: ProvenanceSubject,
     claim: ProvenanceClaim,
     options?: ProvenanceOptions,
   ): Promise<ArtifactProvenance> {
     const result = await this.verify(subject, claim, options);
-    if (!result.isProven) throw new ProvenanceRefusedError(result.refusal);
+    if (!result.isProven) throw provenanceRefused(result.refusal);
     return result.provenance;
   }
 

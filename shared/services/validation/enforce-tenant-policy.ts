@@ -1,8 +1,8 @@
+import { permissionNotAllowed, policyViolation } from '../../domain/errors/policy-errors.ts';
 import type { PluginMetadata } from '../../domain/manifest.ts';
 import { isHostAllowed, isPermissionAllowed } from '../../domain/policy-rules.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { Limits } from '../../sandbox/limits.ts';
-import { PluginRefusedError } from './validation-errors.ts';
 
 /** The tenant's policy check: every requested permission must be one the tenant allows. */
 export function checkPermissionsAllowed(
@@ -12,11 +12,7 @@ export function checkPermissionsAllowed(
 ): void {
   permissions.forEach((permission, index) => {
     if (!isPermissionAllowed(permission, policy)) {
-      throw new PluginRefusedError(
-        'PERMISSION_NOT_ALLOWED',
-        `The tenant policy (rule allowedPermissions) does not allow ${permission}.`,
-        { field: `${fieldPrefix}.${index}` },
-      );
+      throw permissionNotAllowed(permission, `${fieldPrefix}.${index}`);
     }
   });
 }
@@ -26,19 +22,17 @@ export function enforceTenantPolicy(metadata: PluginMetadata, policy: TenantPoli
   checkPermissionsAllowed(metadata.permissions, policy);
   metadata.networkHosts.forEach((host, index) => {
     if (!isHostAllowed(host, policy.allowedNetworkHosts)) {
-      throw new PluginRefusedError(
-        'POLICY_VIOLATION',
+      throw policyViolation(
         `The tenant policy (rule allowedNetworkHosts) does not allow the host ${host}.`,
-        { field: `metadata.networkHosts.${index}` },
+        `metadata.networkHosts.${index}`,
       );
     }
   });
   for (const [name, requested] of Object.entries(metadata.limits) as [keyof Limits, number][]) {
     if (requested > policy.maximumLimits[name]) {
-      throw new PluginRefusedError(
-        'POLICY_VIOLATION',
+      throw policyViolation(
         `The tenant policy (rule maximumLimits.${name}) caps ${name} at ${policy.maximumLimits[name]}.`,
-        { field: `metadata.limits.${name}` },
+        `metadata.limits.${name}`,
       );
     }
   }

@@ -1,11 +1,16 @@
 import { satisfies } from 'semver';
-import { DomainError, validationErrorFrom } from '../../domain/errors.ts';
+import {
+  artifactTooLarge,
+  invalidArtifact,
+  invalidManifest,
+  vulnerableDependency,
+} from '../../domain/errors/package-errors.ts';
+import { validationErrorFrom } from '../../domain/errors/request-errors.ts';
 import { NewPluginIdSchema } from '../../domain/identifiers.ts';
 import { type PluginMetadata, PluginMetadataSchema, SemverSchema } from '../../domain/manifest.ts';
 import { sha256Hex } from '../../domain/signatures.ts';
 import type { AdvisorySource } from '../../ports/advisory-source.ts';
 import { toPluginBody } from '../../sandbox/plugin-source.ts';
-import { PluginRefusedError } from './validation-errors.ts';
 
 /** Inline artifacts up to 1 MiB; the sandbox refuses larger results too. */
 export const MAX_ARTIFACT_BYTES = 1024 * 1024;
@@ -42,29 +47,17 @@ export async function validatePluginPackage(
   const metadata = PluginMetadataSchema.safeParse(input.metadata);
   if (!metadata.success) {
     const error = validationErrorFrom(metadata.error, 'metadata');
-    throw new PluginRefusedError('INVALID_MANIFEST', 'The plugin manifest is not valid.', {
-      field: error.errors[0]?.field ?? 'metadata',
-      errors: error.errors,
-    });
+    throw invalidManifest(error.errors);
   }
   if (typeof input.code !== 'string' || input.code.length === 0) {
-    throw new PluginRefusedError('INVALID_ARTIFACT', 'The plugin code must be the module text.', {
-      field: 'code',
-    });
+    throw invalidArtifact('The plugin code must be the module text.');
   }
   const bytes = new TextEncoder().encode(input.code);
   if (bytes.byteLength > MAX_ARTIFACT_BYTES) {
-    throw new DomainError('ARTIFACT_TOO_LARGE', `The artifact exceeds ${MAX_ARTIFACT_BYTES} bytes.`, {
-      field: 'code',
-    });
+    throw artifactTooLarge(MAX_ARTIFACT_BYTES);
   }
   const shape = toPluginBody(input.code);
-  if (!shape.ok)
-    throw new PluginRefusedError(
-      'INVALID_ARTIFACT',
-      `The artifact is not a plugin module: ${shape.message}.`,
-      { field: 'code' },
-    );
+  if (!shape.ok) throw invalidArtifact(`The artifact is not a plugin module: ${shape.message}.`);
 
   await scanDependencies(metadata.data, deps.advisories);
   return {
@@ -81,11 +74,7 @@ async function scanDependencies(metadata: PluginMetadata, advisories: AdvisorySo
   for (const [index, dependency] of metadata.dependencies.entries()) {
     for (const advisory of await advisories.advisoriesFor(dependency.name)) {
       if (satisfies(dependency.version, advisory.vulnerableRange, { includePrerelease: true })) {
-        throw new PluginRefusedError(
-          'VULNERABLE_DEPENDENCY',
-          `Dependency ${dependency.name}@${dependency.version} is affected by advisory ${advisory.id} (${advisory.severity}).`,
-          { field: `metadata.dependencies.${index}` },
-        );
+        throw vulnerableDependency(dependency, advisory, index);
       }
     }
   }

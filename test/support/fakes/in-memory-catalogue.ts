@@ -1,11 +1,15 @@
-import { ConflictError } from '../../../shared/domain/errors.ts';
+import {
+  illegalReleaseTransition,
+  notPluginOwner,
+  versionExists,
+  versionNotFound,
+} from '../../../shared/domain/errors/marketplace-errors.ts';
 import type {
   CatalogueEntry,
   CatalogueListing,
   PublisherProfile,
   ReleaseRecord,
 } from '../../../shared/domain/marketplace.ts';
-import { notPluginOwner, versionExists, versionNotFound } from '../../../shared/domain/marketplace-errors.ts';
 import { EMPTY_RATING, newestFirst, ratingFrom } from '../../../shared/domain/release-listing.ts';
 import type { Review } from '../../../shared/domain/review.ts';
 import type {
@@ -51,7 +55,7 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
   async changeReleaseStatus(pluginId: string, version: string, change: ReleaseStatusChange) {
     const release = this.releases.get(`${pluginId}@${version}`);
     if (!release) throw versionNotFound();
-    if (release.status === 'revoked') throw new ConflictError('ILLEGAL_RELEASE_TRANSITION', 'revoked');
+    if (release.status === 'revoked') throw illegalReleaseTransition('revoked');
     const changed = { ...release, ...change };
     this.releases.set(`${pluginId}@${version}`, changed);
     return changed;

@@ -4,7 +4,7 @@ import type {
   PatientChanges,
   PatientSearchCriteria,
 } from '../../../shared/domain/ehr.ts';
-import { ConflictError } from '../../../shared/domain/errors.ts';
+import { appointmentExists } from '../../../shared/domain/errors/ehr-errors.ts';
 import type { TenantId } from '../../../shared/domain/identifiers.ts';
 import type { EhrRepository } from '../../../shared/ports/ehr-repository.ts';
 
@@ -41,8 +41,7 @@ export class InMemoryEhrRepository implements EhrRepository {
   }
 
   async createAppointment(tenantId: TenantId, appointment: Appointment) {
-    if (this.appointments.has(`${tenantId}/${appointment.id}`))
-      throw new ConflictError('APPOINTMENT_EXISTS', 'taken');
+    if (this.appointments.has(`${tenantId}/${appointment.id}`)) throw appointmentExists();
     this.appointments.set(`${tenantId}/${appointment.id}`, structuredClone(appointment));
     return structuredClone(appointment);
   }

@@ -1,4 +1,4 @@
-import { ConflictError } from '../../../shared/domain/errors.ts';
+import { alreadyInstalled, concurrentModification } from '../../../shared/domain/errors/lifecycle-errors.ts';
 import type { PluginId, TenantId } from '../../../shared/domain/identifiers.ts';
 import type { Installation } from '../../../shared/domain/installation.ts';
 import type { InstallationRepository } from '../../../shared/ports/installation-repository.ts';
@@ -29,21 +29,21 @@ export class InMemoryInstallationRepository implements InstallationRepository {
   }
 
   async create(installation: Installation) {
-    if (this.items.has(keyOf(installation))) throw new ConflictError('ALREADY_INSTALLED', 'installed');
+    if (this.items.has(keyOf(installation))) throw alreadyInstalled();
     this.items.set(keyOf(installation), structuredClone(installation));
   }
 
   async update(installation: Installation) {
     const stored = this.items.get(keyOf(installation));
     if (stored?.revision !== installation.revision - 1) {
-      throw new ConflictError('CONCURRENT_MODIFICATION', 'changed');
+      throw concurrentModification('plugin');
     }
     this.items.set(keyOf(installation), structuredClone(installation));
   }
 
   async delete(tenantId: TenantId, pluginId: PluginId, expectedRevision: number) {
     const stored = this.items.get(`${tenantId}/${pluginId}`);
-    if (stored?.revision !== expectedRevision) throw new ConflictError('CONCURRENT_MODIFICATION', 'changed');
+    if (stored?.revision !== expectedRevision) throw concurrentModification('plugin');
     this.items.delete(`${tenantId}/${pluginId}`);
   }
 

@@ -1,6 +1,6 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { ArtifactTamperedError } from '../../../shared/adapters/aws/s3-artifact-store.ts';
-import { ConflictError } from '../../../shared/domain/errors.ts';
+import { storedArtifactTampered } from '../../../shared/adapters/aws/s3-artifact-store.ts';
+import { alreadyInstalled, pluginNotInstalled } from '../../../shared/domain/errors/lifecycle-errors.ts';
 import type { PluginId, TenantId } from '../../../shared/domain/identifiers.ts';
 import type { Installation } from '../../../shared/domain/installation.ts';
 import type { AuditRecord } from '../../../shared/domain/platform-events.ts';
@@ -26,7 +26,7 @@ export class InMemoryMarketplaceArtifacts implements ArtifactStore {
 
   async getArtifact(sha256: string) {
     const bytes = this.artifacts.get(sha256);
-    if (bytes && sha256Hex(bytes) !== sha256) throw new ArtifactTamperedError(sha256);
+    if (bytes && sha256Hex(bytes) !== sha256) throw storedArtifactTampered(sha256);
     return bytes;
   }
 
@@ -91,7 +91,7 @@ export class InMemoryMarketplaceInstallations implements InstallationRepository 
 
   async create(installation: Installation) {
     const key = `${installation.tenantId}/${installation.pluginId}`;
-    if (this.items.has(key)) throw new ConflictError('ALREADY_INSTALLED', 'installed');
+    if (this.items.has(key)) throw alreadyInstalled();
     this.items.set(key, installation);
   }
 
@@ -143,7 +143,7 @@ export class InMemoryMarketplaceInstallers {
     disablePlugin: async (id, options) => {
       this.calls.push({ scope, action: 'disable', pluginId: id, detail: options });
       const current = await this.installations.get(scope.tenantId as TenantId, id as PluginId);
-      if (!current) throw new ConflictError('PLUGIN_NOT_FOUND', 'absent');
+      if (!current) throw pluginNotInstalled();
       const disabled = { ...current, state: 'disabled' as const, stateReason: options.reason };
       await this.installations.update(disabled);
       return disabled;

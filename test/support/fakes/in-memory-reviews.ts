@@ -1,11 +1,11 @@
-import { ConflictError } from '../../../shared/domain/errors.ts';
-import { pluginNotFound } from '../../../shared/domain/marketplace-errors.ts';
+import { concurrentModification } from '../../../shared/domain/errors/lifecycle-errors.ts';
+import { pluginNotFound } from '../../../shared/domain/errors/marketplace-errors.ts';
 import type { Review } from '../../../shared/domain/review.ts';
 import type { Page, PageRequest } from '../../../shared/ports/page.ts';
 import type { ReviewRepository } from '../../../shared/ports/review-repository.ts';
 import type { InMemoryCatalogue } from './in-memory-catalogue.ts';
 
-const race = () => new ConflictError('CONCURRENT_MODIFICATION', 'changed meanwhile');
+const race = () => concurrentModification('review');
 
 export class InMemoryReviews implements ReviewRepository {
   readonly reviews = new Map<string, Review>();

@@ -1,4 +1,4 @@
-import { ConflictError } from '../../../shared/domain/errors.ts';
+import { concurrentModification } from '../../../shared/domain/errors/lifecycle-errors.ts';
 import type { TenantId } from '../../../shared/domain/identifiers.ts';
 import {
   DEFAULT_TENANT_POLICY,
@@ -16,7 +16,7 @@ export class InMemoryTenantPolicyRepository implements TenantPolicyRepository {
 
   async put(tenantId: TenantId, policy: TenantPolicy, expectedVersion: number, actor: string, at: Date) {
     const current = await this.get(tenantId);
-    if (current.version !== expectedVersion) throw new ConflictError('CONCURRENT_MODIFICATION', 'changed');
+    if (current.version !== expectedVersion) throw concurrentModification('policy');
     const stored = { policy, version: expectedVersion + 1, updatedAt: at.toISOString(), updatedBy: actor };
     this.policies.set(tenantId, structuredClone(stored));
     return stored;

@@ -209,7 +209,10 @@ describe('lifecycle handler', () => {
 
     expect(badSignature.statusCode).toBe(422);
     expect(badSignature.headers?.['content-type']).toBe('application/problem+json');
-    expect(badSignature.json).toMatchObject({ code: 'SIGNATURE_INVALID', errors: [{ field: 'body.signature' }] });
+    expect(badSignature.json).toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      errors: [{ field: 'body.signature' }],
+    });
     expect(vulnerable.json).toMatchObject({
       code: 'VULNERABLE_DEPENDENCY',
       errors: [{ field: 'body.metadata.dependencies.0' }],

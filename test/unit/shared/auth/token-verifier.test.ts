@@ -8,7 +8,6 @@ import {
   MAX_TOKEN_AGE_SECONDS,
   type TokenVerifier,
 } from '../../../../shared/auth/token-verifier.ts';
-import { UnauthenticatedError } from '../../../../shared/domain/errors.ts';
 import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from '../../../support/test-issuer.ts';
 
 describe('createTokenVerifier', () => {
@@ -35,7 +34,7 @@ describe('createTokenVerifier', () => {
     const expired = await issuer.sign({ tenant_id: 't-acme', sub: 'u' }, { expiresIn: '-1m' });
 
     for (const header of [undefined, 'Basic abc', `Bearer ${foreign}`, `Bearer ${expired}`]) {
-      await expect(verify(header)).rejects.toBeInstanceOf(UnauthenticatedError);
+      await expect(verify(header)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     }
   });
 
@@ -44,9 +43,11 @@ describe('createTokenVerifier', () => {
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
     const noTenant = await issuer.sign({ sub: 'u' });
 
-    await expect(verify(`Bearer ${unsigned}`)).rejects.toBeInstanceOf(UnauthenticatedError);
-    await expect(verify(`Bearer ${header}.${payload}.AAAA`)).rejects.toBeInstanceOf(UnauthenticatedError);
-    await expect(verify(`Bearer ${noTenant}`)).rejects.toBeInstanceOf(UnauthenticatedError);
+    await expect(verify(`Bearer ${unsigned}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(verify(`Bearer ${header}.${payload}.AAAA`)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    await expect(verify(`Bearer ${noTenant}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });
 

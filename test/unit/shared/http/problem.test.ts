@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, type ErrorCode } from '../../../../shared/domain/error-codes.ts';
-import { DomainError, RateLimitedError, ValidationError } from '../../../../shared/domain/errors.ts';
+import { rateLimited } from '../../../../shared/domain/errors/capacity-errors.ts';
+import { DomainError } from '../../../../shared/domain/errors/domain-error.ts';
+import { ERROR_CODES, type ErrorCode } from '../../../../shared/domain/errors/error-codes.ts';
+import { validationFailed } from '../../../../shared/domain/errors/request-errors.ts';
 import {
   PROBLEM_CONTENT_TYPE,
   problemResponse,
@@ -15,7 +17,7 @@ const NOT_NOW_CODES: readonly ErrorCode[] = ['EXECUTION_UNAVAILABLE'];
 
 describe('toProblem', () => {
   it('renders a validation error as a 400 problem naming the fields at fault', () => {
-    const error = new ValidationError([{ field: 'body.version', message: 'must be semver' }]);
+    const error = validationFailed([{ field: 'body.version', message: 'must be semver' }]);
 
     const problem = toProblem(error, 'req-1');
 
@@ -88,7 +90,7 @@ describe('toProblem', () => {
   });
 
   it('answers a rate limit as 429 RATE_LIMITED with Retry-After in whole seconds', () => {
-    const response = problemResponse(new RateLimitedError('Too many runs.', 2.2), 'req-8');
+    const response = problemResponse(rateLimited('Too many runs.', 2.2), 'req-8');
 
     expect(response.statusCode).toBe(429);
     expect(response.headers).toMatchObject({ 'retry-after': '3', 'content-type': PROBLEM_CONTENT_TYPE });

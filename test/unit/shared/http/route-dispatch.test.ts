@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DomainError } from '../../../../shared/domain/errors.ts';
+import { DomainError } from '../../../../shared/domain/errors/domain-error.ts';
 import { type RawRequest, runRoute } from '../../../../shared/http/route-dispatch.ts';
 import { defineRoute, type RouteContext } from '../../../../shared/http/route-record.ts';
 

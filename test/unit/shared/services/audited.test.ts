@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../../../shared/domain/errors.ts';
+import { DomainError } from '../../../../shared/domain/errors/domain-error.ts';
 import type { AuditRecord } from '../../../../shared/domain/platform-events.ts';
 import { audited } from '../../../../shared/services/audited.ts';
 import { InMemoryAuditOutbox } from '../../../support/fakes/in-memory-audit-outbox.ts';

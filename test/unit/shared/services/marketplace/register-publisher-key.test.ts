@@ -1,6 +1,6 @@
 import { sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../../../../shared/domain/errors.ts';
+import { DomainError } from '../../../../../shared/domain/errors/domain-error.ts';
 import {
   KEY_PROOF_MAX_SKEW_MS,
   keyPossessionStatement,

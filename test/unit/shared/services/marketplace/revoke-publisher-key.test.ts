@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../../../../shared/domain/errors.ts';
+import { DomainError } from '../../../../../shared/domain/errors/domain-error.ts';
 import {
   actor,
   createMarketplaceHarness,

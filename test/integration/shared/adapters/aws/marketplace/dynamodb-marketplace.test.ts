@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbMarketplaceCatalogue } from '../../../../../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
 import { DynamoDbMarketplaceReviews } from '../../../../../../shared/adapters/aws/dynamodb-marketplace-reviews.ts';
-import { DomainError } from '../../../../../../shared/domain/errors.ts';
+import { DomainError } from '../../../../../../shared/domain/errors/domain-error.ts';
 import { PluginMetadataSchema } from '../../../../../../shared/domain/manifest.ts';
 import type { ReleaseRecord } from '../../../../../../shared/domain/marketplace.ts';
 import { CatalogueSearch } from '../../../../../../shared/services/marketplace/catalogue-search.ts';

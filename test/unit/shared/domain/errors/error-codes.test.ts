@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, type ErrorCode } from '../../../../shared/domain/error-codes.ts';
-import { STATUS_BY_CODE } from '../../../../shared/http/problem.ts';
+import { ERROR_CODES, type ErrorCode } from '../../../../../shared/domain/errors/error-codes.ts';
+import { STATUS_BY_CODE } from '../../../../../shared/http/problem.ts';
 
-const README = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+const README = readFileSync(new URL('../../../../../README.md', import.meta.url), 'utf8');
 const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
 
 /** The README's error-code table: `| \`CODE\` | status | title |` rows. */

@@ -1,14 +1,12 @@
-import { ConflictError, DomainError, NotFoundError } from './errors.ts';
+import { DomainError } from './domain-error.ts';
 
-/** Marketplace refusals; each code is listed in shared/http/problem.ts and never changes once shipped. */
-export const pluginNotFound = () =>
-  new NotFoundError('PLUGIN_NOT_FOUND', 'No such plugin in the marketplace.');
+/** Marketplace releases, reviews, uploads and publisher keys. */
+export const pluginNotFound = () => new DomainError('PLUGIN_NOT_FOUND', 'No such plugin in the marketplace.');
 export const versionNotFound = () =>
-  new NotFoundError('VERSION_NOT_FOUND', 'No such version of this plugin in the marketplace.');
-export const reviewNotFound = () =>
-  new NotFoundError('REVIEW_NOT_FOUND', 'You have no review of this plugin.');
+  new DomainError('VERSION_NOT_FOUND', 'No such version of this plugin in the marketplace.');
+export const reviewNotFound = () => new DomainError('REVIEW_NOT_FOUND', 'You have no review of this plugin.');
 export const versionExists = (cause?: unknown) =>
-  new ConflictError('VERSION_EXISTS', 'This version was published already; publish a new version.', {
+  new DomainError('VERSION_EXISTS', 'This version was published already; publish a new version.', {
     field: 'version',
     cause,
   });
@@ -22,7 +20,7 @@ export const invalidPublisherKey = () =>
     field: 'publicKeyPem',
   });
 export const publisherKeyTaken = () =>
-  new ConflictError('PUBLISHER_KEY_EXISTS', 'This key is registered to another publisher.', {
+  new DomainError('PUBLISHER_KEY_EXISTS', 'This key is registered to another publisher.', {
     field: 'publicKeyPem',
   });
 /** 422: the proof's signature does not verify with the submitted key over the expected statement. */
@@ -44,18 +42,18 @@ export const publisherKeyRevoked = (field = 'signature.keyId') =>
   new DomainError('PUBLISHER_KEY_REVOKED', 'This publisher key was revoked; sign with a new key.', { field });
 /** 404 for unknown keys and for other publishers' keys alike, so a refusal reveals nothing. */
 export const publisherKeyNotFound = () =>
-  new NotFoundError('PUBLISHER_KEY_NOT_FOUND', 'You have no publisher key with this id.');
+  new DomainError('PUBLISHER_KEY_NOT_FOUND', 'You have no publisher key with this id.');
 export const uploadNotFound = () =>
   new DomainError('UPLOAD_NOT_FOUND', 'No completed upload with this id (or it exceeds the size limit).', {
     field: 'uploadId',
   });
 export const illegalReleaseTransition = (status: string) =>
-  new ConflictError('ILLEGAL_RELEASE_TRANSITION', `The version is ${status} and cannot change this way.`);
+  new DomainError('ILLEGAL_RELEASE_TRANSITION', `The version is ${status} and cannot change this way.`);
 export const versionYanked = () =>
-  new ConflictError('VERSION_YANKED', 'This version was yanked: it cannot be newly installed.', {
+  new DomainError('VERSION_YANKED', 'This version was yanked: it cannot be newly installed.', {
     field: 'version',
   });
 export const versionRevoked = () =>
-  new ConflictError('VERSION_REVOKED', 'This version was revoked by the platform and cannot be installed.', {
+  new DomainError('VERSION_REVOKED', 'This version was revoked by the platform and cannot be installed.', {
     field: 'version',
   });

@@ -1,0 +1,17 @@
+import { DomainError } from './domain-error.ts';
+
+/** Not now: nothing was done, and the same request may succeed after `retryAfterSeconds`. */
+
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new DomainError('RATE_LIMITED', message, { retryAfterSeconds });
+
+export const tooManyRuns = (retryAfterSeconds = 1) =>
+  rateLimited(
+    'Too many plugin runs are in flight for this tenant; retry after the time in Retry-After.',
+    retryAfterSeconds,
+  );
+
+export const executionUnavailable = (retryAfterSeconds = 1) =>
+  new DomainError('EXECUTION_UNAVAILABLE', 'Plugin runs cannot be admitted right now.', {
+    retryAfterSeconds,
+  });
