@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode, UNEXPECTED_ERROR_CODE } from '../domain/errors/error-codes.ts';
+import { STATUS_BY_CODE } from './problem.ts';
 import type { RouteRecord } from './route-record.ts';
 import { ROUTE_RECORDS } from './route-table.ts';
 
@@ -11,7 +13,11 @@ const PROBLEM_SCHEMA = {
     status: { type: 'integer' },
     detail: { type: 'string' },
     instance: { type: 'string', description: 'The request id' },
-    code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
+    code: {
+      type: 'string',
+      enum: [...Object.keys(ERROR_CODES), UNEXPECTED_ERROR_CODE],
+      description: 'Stable; never changes once shipped. Each status lists the codes it carries.',
+    },
     errors: {
       type: 'array',
       items: {
@@ -41,6 +47,19 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   422: 'Well-formed but refused by a rule (signature, policy, advisory)',
   428: 'This operation requires If-Match',
   429: 'Too many requests; retry after Retry-After',
+  503: 'Nothing ran; retry after Retry-After',
+};
+
+/** The codes each status can carry, from the one table, so the document lists no code twice or never. */
+const CODES_BY_STATUS = (Object.entries(STATUS_BY_CODE) as [ErrorCode, number][]).reduce(
+  (byStatus, [code, status]) => byStatus.set(status, [...(byStatus.get(status) ?? []), code]),
+  new Map<number, ErrorCode[]>(),
+);
+
+const problemDescriptionOf = (status: number): string => {
+  const codes = CODES_BY_STATUS.get(status) ?? [];
+  const summary = PROBLEM_DESCRIPTIONS[status] ?? 'An RFC 9457 problem';
+  return codes.length === 0 ? summary : `${summary}. Codes: ${codes.map((code) => `\`${code}\``).join(', ')}`;
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -120,8 +139,17 @@ function operationOf(record: RouteRecord) {
   ];
   const successes = [record.status, ...(record.alternativeStatus ? [record.alternativeStatus] : [])];
   const problem = (status: number) => ({
-    description: PROBLEM_DESCRIPTIONS[status] ?? 'An RFC 9457 problem',
-    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    description: problemDescriptionOf(status),
+    content: {
+      'application/problem+json': {
+        schema: {
+          allOf: [
+            { $ref: '#/components/schemas/Problem' },
+            { properties: { status: { const: status }, code: { enum: CODES_BY_STATUS.get(status) ?? [] } } },
+          ],
+        },
+      },
+    },
   });
   return {
     operationId: record.routeKey.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),

@@ -95,7 +95,7 @@ export const LIFECYCLE_ROUTES = [
     isBodyOptional: true,
     status: 200,
     response: InvocationResultSchema,
-    problems: [409, 422, 429],
+    problems: [409, 422, 429, 503],
   }),
   defineRoute({
     routeKey: 'GET /v1/plugins/{id}/usage',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../../../shared/http/openapi.ts';
+import { STATUS_BY_CODE } from '../../../../shared/http/problem.ts';
 import { ROUTE_RECORDS } from '../../../../shared/http/route-table.ts';
 
 interface Parameter {
@@ -28,6 +29,11 @@ const operationOf = (routeKey: string): Operation => {
 };
 
 describe('buildOpenApiDocument', () => {
+  it('lists every error code in the Problem schema', () => {
+    const { code } = document.components.schemas.Problem.properties;
+    expect(code.enum).toEqual([...Object.keys(STATUS_BY_CODE), 'INTERNAL_ERROR']);
+  });
+
   it('describes exactly the route records', () => {
     const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
@@ -65,10 +71,17 @@ describe('buildOpenApiDocument', () => {
       }
       if (record.isAuthenticated)
         expect(problems.map(([status]) => status)).toEqual(expect.arrayContaining(['401', '403']));
-      for (const [, response] of problems) {
-        expect(response.content?.['application/problem+json']?.schema).toEqual({
-          $ref: '#/components/schemas/Problem',
+      for (const [status, response] of problems) {
+        const schema = response.content?.['application/problem+json']?.schema as { allOf: object[] };
+        expect(schema.allOf[0]).toEqual({ $ref: '#/components/schemas/Problem' });
+        // Exactly the codes the error table maps to this status.
+        const codes = Object.entries(STATUS_BY_CODE)
+          .filter(([, codeStatus]) => String(codeStatus) === status)
+          .map(([code]) => code);
+        expect(schema.allOf[1]).toEqual({
+          properties: { status: { const: Number(status) }, code: { enum: codes } },
         });
+        for (const code of codes) expect(response.description).toContain(`\`${code}\``);
       }
       expect(Boolean(operation.requestBody)).toBe(record.request.body !== undefined);
     },
