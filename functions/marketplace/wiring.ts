@@ -1,4 +1,5 @@
 import { DynamoDbMarketplaceReviews } from '../../shared/adapters/aws/dynamodb-marketplace-reviews.ts';
+import { S3CatalogueSnapshots } from '../../shared/adapters/aws/s3-catalogue-snapshots.ts';
 import { S3UploadPresigner } from '../../shared/adapters/aws/s3-upload-presigner.ts';
 import { ShippedAdvisorySource } from '../../shared/adapters/shipped-advisory-source.ts';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
@@ -8,7 +9,6 @@ import { createHttpHandler } from '../../shared/http/http-handler.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import type { CatalogueSnapshots } from '../../shared/ports/catalogue-snapshots.ts';
 import type { MarketplaceCatalogue } from '../../shared/ports/marketplace-catalogue.ts';
-import { S3CatalogueSnapshots } from '../../shared/search/s3-catalogue-snapshots.ts';
 import { CatalogueSearch } from '../../shared/services/marketplace/catalogue-search.ts';
 import { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
 import { createCursorCodec } from '../../shared/wiring/cursor-codec.ts';

@@ -2,8 +2,8 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { type CatalogueEntry, CatalogueEntrySchema } from '../domain/marketplace.ts';
-import type { CatalogueSnapshots } from '../ports/catalogue-snapshots.ts';
+import { type CatalogueEntry, CatalogueEntrySchema } from '../../domain/marketplace.ts';
+import type { CatalogueSnapshots } from '../../ports/catalogue-snapshots.ts';
 
 const SNAPSHOT_KEY = 'search/catalogue-snapshot.json.gz';
 const SnapshotSchema = z.object({ takenAt: z.iso.datetime(), entries: z.array(CatalogueEntrySchema) });
