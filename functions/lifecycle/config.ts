@@ -1,14 +1,8 @@
 import { z } from 'zod';
-import {
-  ADAPTERS_ENV_SHAPE,
-  hasLocalEndpoints,
-  hasSigningKey,
-  LOCAL_ENDPOINTS_MESSAGE,
-  SIGNING_KEY_MESSAGE,
-} from '../../shared/config/adapters-env.ts';
+import { ADAPTERS_ENV_SHAPE, hasSigningKey, SIGNING_KEY_MESSAGE } from '../../shared/config/adapters-env.ts';
 import { CURSOR_ENV_SHAPE, CURSOR_KEY_MESSAGE, hasCursorKey } from '../../shared/config/cursor-env.ts';
-import { refuseLocalOnlySettings } from '../../shared/config/local-only-settings.ts';
 import { LOGGING_ENV_SHAPE } from '../../shared/config/logging-env.ts';
+import { checkSettingsForMode } from '../../shared/config/mode-settings.ts';
 import { parseEnv } from '../../shared/config/parse-env.ts';
 import { AUTH_ENV_SHAPE, hasJwksSource, JWKS_SOURCE_MESSAGE } from '../../shared/config/platform-env.ts';
 
@@ -29,8 +23,7 @@ export const LifecycleConfigSchema = z
   .refine(hasJwksSource, JWKS_SOURCE_MESSAGE)
   .refine(hasSigningKey, SIGNING_KEY_MESSAGE)
   .refine(hasCursorKey, CURSOR_KEY_MESSAGE)
-  .refine(hasLocalEndpoints, LOCAL_ENDPOINTS_MESSAGE)
-  .superRefine(refuseLocalOnlySettings);
+  .superRefine(checkSettingsForMode);
 export type LifecycleConfig = z.infer<typeof LifecycleConfigSchema>;
 
 export const loadLifecycleConfig = (env: Record<string, string | undefined>): LifecycleConfig =>

@@ -36,12 +36,3 @@ export const SIGNING_KEY_MESSAGE = {
   message: 'set SIGNING_KEY_ID (deployed) or LOCAL_SIGNING_KEY_FILE (local platform)',
   path: ['SIGNING_KEY_ID'],
 };
-
-/** Locally there is no default endpoint: without one the SDK would reach for AWS with fake credentials. */
-export const hasLocalEndpoints = (env: AdaptersEnv): boolean =>
-  env.PLATFORM_MODE === 'aws' ||
-  (env.AWS_ENDPOINT_URL_DYNAMODB !== undefined && env.AWS_ENDPOINT_URL_S3 !== undefined);
-export const LOCAL_ENDPOINTS_MESSAGE = {
-  message: 'the local platform needs AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_S3 (its stand-ins)',
-  path: ['AWS_ENDPOINT_URL_DYNAMODB'],
-};

@@ -59,6 +59,8 @@ describe('lifecycle handler over the AWS adapters', () => {
     dynamodb.on(PutCommand).resolves({});
   });
 
+  afterEach(() => vi.restoreAllMocks());
+
   const request = async (routeKey: string, options: { id?: string; body?: unknown } = {}) => {
     const token = await issuer.token(
       't-acme',

@@ -24,16 +24,23 @@ function isOnThisMachine(value: string): boolean {
 const isLocalOrPlaceholderUrl = (value: string): boolean =>
   !URL.canParse(value) || new URL(value).protocol !== 'https:' || isOnThisMachine(value);
 
+const STAND_IN_ENDPOINTS = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_S3'] as const;
+
 /**
  * A deployed function refuses the settings that only make sense on the local platform, naming each:
  * with any of them a deployment would trust keys shipped in its own environment, accept tokens of
- * the local issuer, sign with a key file instead of KMS, or talk to a stand-in. `superRefine` it
- * onto a function's schema.
+ * the local issuer, sign with a key file instead of KMS, or talk to a stand-in. Locally, the
+ * stand-ins' endpoints are required: without them the SDK would reach for AWS with fake
+ * credentials. `superRefine` it onto a function's schema.
  */
-export function refuseLocalOnlySettings(config: SettingsToCheck, context: z.RefinementCtx): void {
-  if (config.PLATFORM_MODE !== 'aws') return;
+export function checkSettingsForMode(config: SettingsToCheck, context: z.RefinementCtx): void {
   const refuse = (key: keyof SettingsToCheck, message: string) =>
     context.addIssue({ code: 'custom', path: [key], message: `${key} ${message}` });
+  if (config.PLATFORM_MODE === 'local') {
+    for (const key of STAND_IN_ENDPOINTS)
+      if (config[key] === undefined) refuse(key, 'is required locally: the endpoint of its stand-in');
+    return;
+  }
   if (config.JWT_JWKS !== undefined)
     refuse(
       'JWT_JWKS',
@@ -49,7 +56,7 @@ export function refuseLocalOnlySettings(config: SettingsToCheck, context: z.Refi
         key,
         'is a local key file; deployed functions use their KMS keys (SIGNING_KEY_ID, CURSOR_KEY_ID)',
       );
-  for (const key of ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_S3'] as const) {
+  for (const key of STAND_IN_ENDPOINTS) {
     const endpoint = config[key];
     if (endpoint !== undefined && isOnThisMachine(endpoint))
       refuse(key, 'points at a local stand-in; deployed functions use the AWS service endpoints');
