@@ -36,7 +36,6 @@ export interface MarketplaceOverrides {
  * Builds adapters and the service once per cold start, and starts loading the search index right
  * away: in Lambda the init phase runs before the first request, so the first search finds it ready.
  */
-
 export function wireMarketplace(
   config: MarketplaceConfig,
   options: MarketplaceOverrides = {},
