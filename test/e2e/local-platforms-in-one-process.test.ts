@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complianceLogObjects, connectTenant, type E2eTenant } from '../support/e2e-tenant.ts';
 import { startLocalPlatformInProcess } from '../support/local-platform-in-process.ts';
@@ -57,10 +58,14 @@ describe('two local platforms in one process', () => {
     expect((await jsonOf(fromSecond)).value).toEqual({ echo: { n: 2 } });
   }, 60_000);
 
-  it('writes each one’s events to its own compliance log', () => {
-    expect(complianceLogObjects(first).length).toBeGreaterThan(0);
-    expect(complianceLogObjects(second).length).toBeGreaterThan(0);
-    expect(first.dataDirectory).not.toBe(second.dataDirectory);
+  it('writes each one’s events to its own compliance log, through its own bus', () => {
+    const mentions = (platform: LocalPlatformProcess, pluginId: string) =>
+      complianceLogObjects(platform).filter((file) => readFileSync(file, 'utf8').includes(pluginId)).length;
+
+    expect(mentions(first, 'only-on-first')).toBeGreaterThan(0);
+    expect(mentions(second, 'only-on-second')).toBeGreaterThan(0);
+    expect(mentions(second, 'only-on-first')).toBe(0);
+    expect(mentions(first, 'only-on-second')).toBe(0);
   });
 
   it('keeps the other serving, invoke included, when one stops', async () => {
