@@ -20,12 +20,13 @@ import { ensureTables } from '../apps/local-platform/local-tables.ts';
 import { startDynamoDbLocal } from '../apps/local-platform/stand-ins/dynamodb-local.ts';
 import { startS3Local } from '../apps/local-platform/stand-ins/s3-local.ts';
 import { MarketplaceConfigSchema } from '../functions/marketplace/config.ts';
-import { createMarketplaceHandler, wireMarketplace } from '../functions/marketplace/wiring.ts';
+import { createMarketplaceHandler } from '../functions/marketplace/wiring.ts';
 import { createDocumentClient } from '../shared/adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbMarketplaceCatalogue } from '../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
 import type { CatalogueEntry } from '../shared/domain/marketplace.ts';
 import { SearchIndex } from '../shared/search/search-index.ts';
 import { parseSearchQuery } from '../shared/search/search-query.ts';
+import { dynamoDbClientSettings } from '../shared/wiring/aws-client-settings.ts';
 
 const SIZES = (process.env.BENCH_SEARCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const COLD_SIZE = 10_000;
@@ -145,20 +146,11 @@ async function main() {
   const dynamodb = await startDynamoDbLocal();
   const dataDirectory = mkdtempSync(join(tmpdir(), 'bench-search-'));
   const s3 = await startS3Local({ directory: join(dataDirectory, 's3'), buckets: ['bench-artifacts'] });
-  Object.assign(process.env, {
+  const tableNames = { plugins: 'bench-plugins', marketplace: 'bench-marketplace', ehr: 'bench-ehr' };
+  const config = MarketplaceConfigSchema.parse({
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-  });
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  const tableNames = { plugins: 'bench-plugins', marketplace: 'bench-marketplace', ehr: 'bench-ehr' };
-  const raw = new DynamoDBClient({});
-  await ensureTables(raw, tableNames);
-  const config = MarketplaceConfigSchema.parse({
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
     JWT_ISSUER: 'https://bench.local/',
     JWT_AUDIENCE: 'gradiant-plugins',
     JWT_JWKS: JSON.stringify(jwks),
@@ -172,6 +164,8 @@ async function main() {
     LOCAL_CURSOR_KEY_FILE: join(dataDirectory, 'cursor-key.bin'),
     S3_FORCE_PATH_STYLE: 'true',
   });
+  const raw = new DynamoDBClient(dynamoDbClientSettings(config));
+  await ensureTables(raw, tableNames);
 
   const event = (parameters: Record<string, string>): APIGatewayProxyEventV2 =>
     ({
@@ -189,7 +183,7 @@ async function main() {
   try {
     // 1. Cold start against DynamoDB Local at 10,000 plugins.
     const coldEntries = generateEntries(COLD_SIZE);
-    const documentClient = createDocumentClient();
+    const documentClient = createDocumentClient(dynamoDbClientSettings(config));
     const writeStart = performance.now();
     await writeEntries(documentClient, tableNames.marketplace, coldEntries);
     console.log(
@@ -197,13 +191,13 @@ async function main() {
     );
     // The first instance ever finds no snapshot: it pages through the table and writes one.
     const tableStart = performance.now();
-    const first = await createMarketplaceHandler(wireMarketplace(config))(event({ query: 'lab' }), context);
+    const first = await createMarketplaceHandler(config)(event({ query: 'lab' }), context);
     const coldFromTableMs = round(performance.now() - tableStart);
     if (first.statusCode !== 200) throw new Error(`cold search answered ${first.statusCode}: ${first.body}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
     // Every later cold start: one snapshot read, index build, first search.
     const coldStart = performance.now();
-    const second = await createMarketplaceHandler(wireMarketplace(config))(event({ query: 'lab' }), context);
+    const second = await createMarketplaceHandler(config)(event({ query: 'lab' }), context);
     const coldReadyMs = round(performance.now() - coldStart);
     if (second.statusCode !== 200)
       throw new Error(`cold search answered ${second.statusCode}: ${second.body}`);
@@ -232,13 +226,11 @@ async function main() {
       );
       const indexBuildMs = round(performance.now() - buildStart);
       // The same wiring and handler, with the catalogue served from memory: no DynamoDB in the loop.
-      const handler = createMarketplaceHandler(
-        wireMarketplace(config, {
-          catalogue: new GeneratedCatalogue(documentClient, tableNames.marketplace),
-          // No snapshot: the index must come from this size's catalogue, not the cold run's snapshot.
-          snapshots: { read: async () => undefined, write: async () => undefined },
-        }),
-      );
+      const handler = createMarketplaceHandler(config, {
+        catalogue: new GeneratedCatalogue(documentClient, tableNames.marketplace),
+        // No snapshot: the index must come from this size's catalogue, not the cold run's snapshot.
+        snapshots: { read: async () => undefined, write: async () => undefined },
+      });
       const queryOf = (index: number) =>
         TYPICAL_QUERIES[index % TYPICAL_QUERIES.length] as Record<string, string>;
 

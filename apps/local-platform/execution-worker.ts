@@ -73,7 +73,9 @@ export function serveExecution(handler: Handler): void {
 
 if (import.meta.main) {
   const { loadExecutionConfig } = await import('../../functions/execution/config.ts');
-  const { wireExecution } = await import('../../functions/execution/wiring.ts');
-  const { createExecutionHandler } = await import('../../functions/execution/dispatch.ts');
-  serveExecution(createExecutionHandler(wireExecution(loadExecutionConfig(), { events: ipcEventPublisher })));
+  const { createExecutionFunctionHandler } = await import('../../functions/execution/wiring.ts');
+  // The platform instance that started this worker gave it its settings as its environment.
+  serveExecution(
+    createExecutionFunctionHandler(loadExecutionConfig(process.env), { events: ipcEventPublisher }),
+  );
 }

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadExecutionConfig } from '../../functions/execution/config.ts';
+import { loadLifecycleConfig } from '../../functions/lifecycle/config.ts';
+import { loadMarketplaceConfig } from '../../functions/marketplace/config.ts';
+import { loadPlatformConfig } from '../../functions/platform/config.ts';
 import { LOCAL_BUCKET_NAMES } from './local-buckets.ts';
 import type { LocalIssuer } from './local-issuer.ts';
 import { LOCAL_TABLE_NAMES } from './local-tables.ts';
@@ -10,9 +14,10 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 export const PLATFORM_VERSION = version;
 
 /**
- * The environment the CDK stacks give each function in AWS, with local values. The SDK reads the
- * standard `AWS_ENDPOINT_URL_<SERVICE>` variables, so the handlers build their clients exactly as
- * deployed and reach the stand-ins. The S3RVER credentials are s3rver's fixed local ones.
+ * The environment the CDK stacks give each function in AWS, with local values: one instance's
+ * settings, never written into the process environment. The functions' configs are parsed from it
+ * with their own schemas (so local settings pass the same validation as deployed ones), and the
+ * execution workers get it as their environment.
  */
 export function buildLocalEnvironment(options: {
   dataDirectory: string;
@@ -20,17 +25,14 @@ export function buildLocalEnvironment(options: {
   s3Endpoint: string;
   issuer: LocalIssuer;
   standIns: Record<string, { version: string }>;
+  logLevel: string;
+  executionWorkers?: string | undefined;
 }): Record<string, string> {
   return {
     PLATFORM_MODE: 'local',
     PLATFORM_VERSION,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_ENDPOINT_URL_DYNAMODB: options.dynamodbEndpoint,
     AWS_ENDPOINT_URL_S3: options.s3Endpoint,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     S3_FORCE_PATH_STYLE: 'true',
     PLUGINS_TABLE: LOCAL_TABLE_NAMES.plugins,
     MARKETPLACE_TABLE: LOCAL_TABLE_NAMES.marketplace,
@@ -46,6 +48,17 @@ export function buildLocalEnvironment(options: {
     STAND_IN_VERSIONS: JSON.stringify(
       Object.fromEntries(Object.entries(options.standIns).map(([name, standIn]) => [name, standIn.version])),
     ),
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_LOG_LEVEL: options.logLevel,
+    ...(options.executionWorkers === undefined ? {} : { LOCAL_EXECUTION_WORKERS: options.executionWorkers }),
+  };
+}
+
+/** Each function's config, parsed from one instance's environment by that function's own loader. */
+export function localFunctionConfigs(environment: Record<string, string>) {
+  return {
+    platform: loadPlatformConfig(environment),
+    lifecycle: loadLifecycleConfig(environment),
+    marketplace: loadMarketplaceConfig(environment),
+    execution: loadExecutionConfig(environment),
   };
 }

@@ -39,7 +39,13 @@ if (options.help) {
 }
 
 try {
-  const platform = await startLocalPlatform(options);
+  const platform = await startLocalPlatform({
+    ...options,
+    // This entry point's own settings; the platform never reads or writes the process environment.
+    logLevel: process.env.POWERTOOLS_LOG_LEVEL,
+    executionWorkers: process.env.LOCAL_EXECUTION_WORKERS,
+    baseEnvironment: process.env,
+  });
   const token = await platform.issueToken('t-acme', 'dev-user', [
     'plugins:read',
     'plugins:admin',

@@ -5,18 +5,23 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createLifecycleHandler } from '../../functions/lifecycle/wiring.ts';
+import { createMarketplaceHandler } from '../../functions/marketplace/wiring.ts';
+import { createPlatformHandler } from '../../functions/platform/wiring.ts';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
 import { payloadTooLarge, routeNotFound } from '../../shared/domain/errors/request-errors.ts';
 import { problemResponse } from '../../shared/http/problem.ts';
 import { type HttpFunctionName, ROUTES } from '../../shared/http/route-table.ts';
-import { stopLocalExecution } from '../../shared/wiring/execution-invoker.ts';
+import { dynamoDbClientSettings } from '../../shared/wiring/aws-client-settings.ts';
 import { toApiGatewayEvent } from './api-gateway-event.ts';
 import { seedDemoData } from './demo/demo-data.ts';
+import { seedDemoMarketplaceFromConfig } from './demo/seed-demo-marketplace.ts';
 import { handleDevToken } from './dev-token.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { LOCAL_BUCKET_NAMES } from './local-buckets.ts';
-import { buildLocalEnvironment } from './local-environment.ts';
+import { buildLocalEnvironment, localFunctionConfigs } from './local-environment.ts';
+import { startLocalExecution } from './local-execution.ts';
 import { loadLocalIssuer } from './local-issuer.ts';
 import { ensureTables, LOCAL_TABLE_NAMES } from './local-tables.ts';
 import { createRouteMatcher } from './route-matcher.ts';
@@ -36,6 +41,15 @@ export interface LocalPlatformOptions {
   readonly dataDirectory: string;
   readonly reset?: boolean;
   readonly seed?: boolean;
+  /** The handlers' log level (default WARN: a developer's terminal shows problems, not every request). */
+  readonly logLevel?: string;
+  /** `LOCAL_EXECUTION_WORKERS`: the size of this instance's execution worker pool (default 3). */
+  readonly executionWorkers?: string;
+  /**
+   * The environment the execution workers start from, under this instance's settings (main.ts
+   * passes its own, so NODE_OPTIONS and PATH reach them); nothing else of it is read.
+   */
+  readonly baseEnvironment?: NodeJS.ProcessEnv;
 }
 
 export interface LocalPlatform {
@@ -97,36 +111,49 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   });
   const issuer = await loadLocalIssuer(join(options.dataDirectory, 'keys'));
 
-  Object.assign(
-    process.env,
-    buildLocalEnvironment({
-      dataDirectory: options.dataDirectory,
-      dynamodbEndpoint: dynamodb.endpoint,
-      s3Endpoint: s3.endpoint,
-      issuer,
-      standIns: { dynamodb, s3 },
-    }),
-  );
+  const environment = buildLocalEnvironment({
+    dataDirectory: options.dataDirectory,
+    dynamodbEndpoint: dynamodb.endpoint,
+    s3Endpoint: s3.endpoint,
+    issuer,
+    standIns: { dynamodb, s3 },
+    logLevel: options.logLevel ?? 'WARN',
+    executionWorkers: options.executionWorkers,
+  });
+  const configs = localFunctionConfigs(environment);
+  const execution = startLocalExecution({
+    config: configs.execution,
+    workers: configs.lifecycle.LOCAL_EXECUTION_WORKERS,
+    workerEnvironment: { ...options.baseEnvironment, ...environment },
+  });
 
-  const rawClient = new DynamoDBClient({});
+  const rawClient = new DynamoDBClient(dynamoDbClientSettings(configs.lifecycle));
   await ensureTables(rawClient, LOCAL_TABLE_NAMES);
   if (options.seed !== false) {
+    const documentClient = createDocumentClient(dynamoDbClientSettings(configs.lifecycle));
     await seedDemoData({
-      documentClient: createDocumentClient(),
+      documentClient,
       ehrTable: LOCAL_TABLE_NAMES.ehr,
-      ehr: new DynamoDbEhrRepository(createDocumentClient(), LOCAL_TABLE_NAMES.ehr),
+      ehr: new DynamoDbEhrRepository(documentClient, LOCAL_TABLE_NAMES.ehr),
       now: new Date(),
     });
     // The marketplace seeds through its own service (publishing, signing), as a publisher would.
-    const { seedDemoMarketplaceFromEnvironment } = await import('./demo/seed-demo-marketplace.ts');
-    await seedDemoMarketplaceFromEnvironment({ dataDirectory: options.dataDirectory });
+    await seedDemoMarketplaceFromConfig({
+      dataDirectory: options.dataDirectory,
+      config: configs.marketplace,
+      events: execution.bus,
+    });
   }
 
-  const handlers = new Map<HttpFunctionName, LambdaHandler>();
-  for (const name of new Set(ROUTES.map((route) => route.function))) {
-    const module = (await import(`../../functions/${name}/handler.ts`)) as { handler: LambdaHandler };
-    handlers.set(name, module.handler);
-  }
+  // Built after seeding: the marketplace loads its search index at once, as in a Lambda init phase.
+  const handlers: Readonly<Record<HttpFunctionName, LambdaHandler>> = {
+    platform: createPlatformHandler(configs.platform),
+    lifecycle: createLifecycleHandler(configs.lifecycle, {
+      invoker: execution.invoker,
+      events: execution.bus,
+    }),
+    marketplace: createMarketplaceHandler(configs.marketplace, { events: execution.bus }),
+  };
   const match = createRouteMatcher(ROUTES);
 
   const server = createServer(async (request, response) => {
@@ -139,8 +166,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       }
       const matched = match(request.method ?? 'GET', url.pathname);
       if (!matched) throw routeNotFound('No route matches this method and path.');
-      const handler = handlers.get(matched.route.function);
-      if (!handler) throw new Error(`no handler for ${matched.route.function}`);
+      const handler = handlers[matched.route.function];
       const event = toApiGatewayEvent({
         request,
         body,
@@ -169,7 +195,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       server.closeAllConnections();
       await closed;
       rawClient.destroy();
-      await stopLocalExecution();
+      await execution.stop();
       await Promise.allSettled([s3.stop(), dynamodb.stop()]);
     },
   };

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { ADAPTERS_ENV_SHAPE, hasSigningKey, SIGNING_KEY_MESSAGE } from '../../shared/config/adapters-env.ts';
+import { LOGGING_ENV_SHAPE } from '../../shared/config/logging-env.ts';
+import { checkSettingsForMode } from '../../shared/config/mode-settings.ts';
 import { parseEnv } from '../../shared/config/parse-env.ts';
 
 /** The execution function needs no token settings: it is only invoked by the platform itself. */
 export const ExecutionConfigSchema = z
-  .object({ ...ADAPTERS_ENV_SHAPE })
-  .refine(hasSigningKey, SIGNING_KEY_MESSAGE);
+  .object({ ...ADAPTERS_ENV_SHAPE, ...LOGGING_ENV_SHAPE })
+  .refine(hasSigningKey, SIGNING_KEY_MESSAGE)
+  .superRefine(checkSettingsForMode);
 export type ExecutionConfig = z.infer<typeof ExecutionConfigSchema>;
 
-export const loadExecutionConfig = (env: Record<string, string | undefined> = process.env): ExecutionConfig =>
+export const loadExecutionConfig = (env: Record<string, string | undefined>): ExecutionConfig =>
   parseEnv(ExecutionConfigSchema, env);

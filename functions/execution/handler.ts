@@ -1,5 +1,5 @@
 import { loadExecutionConfig } from './config.ts';
-import { createExecutionHandler } from './dispatch.ts';
-import { wireExecution } from './wiring.ts';
+import { createExecutionFunctionHandler } from './wiring.ts';
 
-export const handler = createExecutionHandler(wireExecution(loadExecutionConfig()));
+/** The only reader of the Lambda environment: parsed once, at cold start. */
+export const handler = createExecutionFunctionHandler(loadExecutionConfig(process.env));

@@ -17,6 +17,7 @@ import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts
 import { createPlatformStores } from '../../shared/wiring/platform-stores.ts';
 import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
 import type { ExecutionConfig } from './config.ts';
+import { createExecutionHandler } from './dispatch.ts';
 
 export type ExecutionHandlerDependencies = ExecutionDependencies & {
   readonly markers: EventDeliveryMarkers;
@@ -37,7 +38,7 @@ export function wireExecution(
   const { clock, ids, documentClient: client } = platform;
   const audit = new EventAuditLog({ publisher: events, clock, ids });
   const adapters = { ...platform, events, auditService: audit };
-  const logger = createLogger('plugin-execution');
+  const logger = createLogger('plugin-execution', config.POWERTOOLS_LOG_LEVEL);
   const tables = { client, tableName: config.PLUGINS_TABLE };
   const counters = new DynamoDbUsageCounters({ ...tables, clock });
   const stores = createPlatformStores(platform, config);
@@ -94,5 +95,14 @@ export function wireExecution(
     logger,
   };
 }
+
+/**
+ * The execution function's handler from its config: what handler.ts exports and the local
+ * execution worker serves. (`createExecutionHandler` in dispatch.ts takes the wired dependencies.)
+ */
+export const createExecutionFunctionHandler = (
+  config: ExecutionConfig,
+  overrides?: Parameters<typeof wireExecution>[1],
+) => createExecutionHandler(wireExecution(config, overrides));
 
 const nameOf = (error: unknown) => (error instanceof Error ? error.name : typeof error);

@@ -1,4 +1,5 @@
 import { loadLifecycleConfig } from './config.ts';
-import { createLifecycleHandler, wireLifecycle } from './wiring.ts';
+import { createLifecycleHandler } from './wiring.ts';
 
-export const handler = createLifecycleHandler(wireLifecycle(loadLifecycleConfig()));
+/** The only reader of the Lambda environment: parsed once, at cold start. */
+export const handler = createLifecycleHandler(loadLifecycleConfig(process.env));

@@ -2,14 +2,12 @@ import { DynamoDbIdempotencyStore } from '../../shared/adapters/aws/dynamodb-ide
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { authOptionsFrom } from '../../shared/config/platform-env.ts';
 import { createHttpHandler } from '../../shared/http/http-handler.ts';
-import { createLogger } from '../../shared/observability/logger.ts';
+import { createLogger, type Logger } from '../../shared/observability/logger.ts';
+import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
+import type { ExecutionInvoker } from '../../shared/ports/execution-invoker.ts';
 import { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
 import { createCursorCodec } from '../../shared/wiring/cursor-codec.ts';
-import {
-  createExecutionInvoker,
-  localExecutionTargets,
-  registerLocalBus,
-} from '../../shared/wiring/execution-invoker.ts';
+import { createExecutionInvoker } from '../../shared/wiring/execution-invoker.ts';
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
 import { createPlatformStores } from '../../shared/wiring/platform-stores.ts';
 import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
@@ -20,12 +18,21 @@ export interface LifecycleDependencies extends LifecycleRouteDependencies {
   readonly verifier: TokenVerifier;
 }
 
+/**
+ * What the local platform injects: its instance's execution worker pool and its bus (which
+ * delivers subscribed events to the same pool). Deployed, neither: the Lambda and EventBridge.
+ */
+export interface LifecycleOverrides {
+  readonly invoker?: ExecutionInvoker;
+  readonly events?: EventPublisher;
+}
+
 /** Builds the adapters once per cold start; routes receive only ports and factories. */
-export function wireLifecycle(config: LifecycleConfig): LifecycleDependencies {
-  const adapters = createPlatformAdapters(config, {
-    localBusTargets: config.PLATFORM_MODE === 'local' ? localExecutionTargets(config) : [],
-  });
-  if (config.PLATFORM_MODE === 'local') registerLocalBus(adapters.events);
+export function wireLifecycle(
+  config: LifecycleConfig,
+  overrides: LifecycleOverrides = {},
+): LifecycleDependencies {
+  const adapters = createPlatformAdapters(config, { events: overrides.events });
   const stores = createPlatformStores(adapters, config);
   const pluginServices = createPluginServiceFactory(adapters, { ...stores, storageCleaner: stores.storage });
   return {
@@ -44,15 +51,25 @@ export function wireLifecycle(config: LifecycleConfig): LifecycleDependencies {
       }),
     idempotency: new DynamoDbIdempotencyStore(adapters.documentClient, config.PLUGINS_TABLE),
     cursors: createCursorCodec(config),
-    invoker: createExecutionInvoker(config),
+    invoker: createExecutionInvoker(config, overrides.invoker),
     now: () => adapters.clock.now(),
   };
 }
 
-export function createLifecycleHandler(dependencies: LifecycleDependencies) {
+/** The lifecycle function's handler from its config: what handler.ts exports and the local platform serves. */
+export const createLifecycleHandler = (config: LifecycleConfig, overrides?: LifecycleOverrides) =>
+  lifecycleHandlerFor(
+    wireLifecycle(config, overrides),
+    createLogger('plugin-lifecycle', config.POWERTOOLS_LOG_LEVEL),
+  );
+
+export function lifecycleHandlerFor(
+  dependencies: LifecycleDependencies,
+  logger: Logger = createLogger('plugin-lifecycle'),
+) {
   return createHttpHandler({
     functionName: 'lifecycle',
-    logger: createLogger('plugin-lifecycle'),
+    logger,
     verifier: async () => dependencies.verifier,
     routes: lifecycleRoutes(dependencies),
     idempotency: { store: dependencies.idempotency, now: dependencies.now },

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ADAPTERS_ENV_SHAPE, hasSigningKey, SIGNING_KEY_MESSAGE } from '../../shared/config/adapters-env.ts';
 import { CURSOR_ENV_SHAPE, CURSOR_KEY_MESSAGE, hasCursorKey } from '../../shared/config/cursor-env.ts';
+import { LOGGING_ENV_SHAPE } from '../../shared/config/logging-env.ts';
+import { checkSettingsForMode } from '../../shared/config/mode-settings.ts';
 import { parseEnv } from '../../shared/config/parse-env.ts';
 import { AUTH_ENV_SHAPE, hasJwksSource, JWKS_SOURCE_MESSAGE } from '../../shared/config/platform-env.ts';
 
@@ -9,14 +11,15 @@ export const MarketplaceConfigSchema = z
     ...AUTH_ENV_SHAPE,
     ...ADAPTERS_ENV_SHAPE,
     ...CURSOR_ENV_SHAPE,
+    ...LOGGING_ENV_SHAPE,
     /** How stale this instance's search index may get before a background rebuild (other instances' writes). */
     SEARCH_INDEX_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   })
   .refine(hasJwksSource, JWKS_SOURCE_MESSAGE)
   .refine(hasSigningKey, SIGNING_KEY_MESSAGE)
-  .refine(hasCursorKey, CURSOR_KEY_MESSAGE);
+  .refine(hasCursorKey, CURSOR_KEY_MESSAGE)
+  .superRefine(checkSettingsForMode);
 export type MarketplaceConfig = z.infer<typeof MarketplaceConfigSchema>;
 
-export const loadMarketplaceConfig = (
-  env: Record<string, string | undefined> = process.env,
-): MarketplaceConfig => parseEnv(MarketplaceConfigSchema, env);
+export const loadMarketplaceConfig = (env: Record<string, string | undefined>): MarketplaceConfig =>
+  parseEnv(MarketplaceConfigSchema, env);

@@ -1,4 +1,5 @@
 import { loadMarketplaceConfig } from './config.ts';
-import { createMarketplaceHandler, wireMarketplace } from './wiring.ts';
+import { createMarketplaceHandler } from './wiring.ts';
 
-export const handler = createMarketplaceHandler(wireMarketplace(loadMarketplaceConfig()));
+/** The only reader of the Lambda environment: parsed once, at cold start. */
+export const handler = createMarketplaceHandler(loadMarketplaceConfig(process.env));

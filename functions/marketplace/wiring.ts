@@ -8,6 +8,7 @@ import type { TenantId } from '../../shared/domain/identifiers.ts';
 import { createHttpHandler } from '../../shared/http/http-handler.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import type { CatalogueSnapshots } from '../../shared/ports/catalogue-snapshots.ts';
+import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
 import type { MarketplaceCatalogue } from '../../shared/ports/marketplace-catalogue.ts';
 import { CatalogueSearch } from '../../shared/services/marketplace/catalogue-search.ts';
 import { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
@@ -23,17 +24,24 @@ export interface MarketplaceDependenciesWired extends MarketplaceRouteDependenci
   readonly logger: Logger;
 }
 
+/** The catalogue and snapshots are replaced by the search benchmark, which serves both from memory. */
+export interface MarketplaceOverrides {
+  readonly catalogue?: MarketplaceCatalogue;
+  readonly snapshots?: CatalogueSnapshots;
+  /** The local platform's bus, shared by its functions as the one EventBridge bus is deployed. */
+  readonly events?: EventPublisher;
+}
+
 /**
  * Builds adapters and the service once per cold start, and starts loading the search index right
  * away: in Lambda the init phase runs before the first request, so the first search finds it ready.
- * `options` replace the DynamoDB catalogue and the S3 snapshots (the search benchmark serves both from memory).
  */
 export function wireMarketplace(
   config: MarketplaceConfig,
-  options: { catalogue?: MarketplaceCatalogue; snapshots?: CatalogueSnapshots } = {},
+  options: MarketplaceOverrides = {},
 ): MarketplaceDependenciesWired {
-  const logger = createLogger('plugin-marketplace');
-  const adapters = createPlatformAdapters(config, { logger });
+  const logger = createLogger('plugin-marketplace', config.POWERTOOLS_LOG_LEVEL);
+  const adapters = createPlatformAdapters(config, { logger, events: options.events });
   const client = adapters.documentClient;
   const stores = createPlatformStores(adapters, config);
   const { publisherKeys, provenance, usage } = stores;
@@ -81,7 +89,11 @@ export function wireMarketplace(
   };
 }
 
-export function createMarketplaceHandler(dependencies: MarketplaceDependenciesWired) {
+/** The marketplace function's handler from its config: what handler.ts exports and the local platform serves. */
+export const createMarketplaceHandler = (config: MarketplaceConfig, overrides?: MarketplaceOverrides) =>
+  marketplaceHandlerFor(wireMarketplace(config, overrides));
+
+export function marketplaceHandlerFor(dependencies: MarketplaceDependenciesWired) {
   return createHttpHandler({
     functionName: 'marketplace',
     logger: dependencies.logger,

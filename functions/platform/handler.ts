@@ -1,13 +1,5 @@
-import { createHttpHandler } from '../../shared/http/http-handler.ts';
-import { createLogger } from '../../shared/observability/logger.ts';
 import { loadPlatformConfig } from './config.ts';
-import { platformRoutes } from './routes.ts';
+import { createPlatformHandler } from './wiring.ts';
 
-const config = loadPlatformConfig();
-
-export const handler = createHttpHandler({
-  functionName: 'platform',
-  logger: createLogger('platform'),
-  verifier: () => Promise.reject(new Error('The platform function serves no authenticated route')),
-  routes: platformRoutes(config),
-});
+/** The only reader of the Lambda environment: parsed once, at cold start. */
+export const handler = createPlatformHandler(loadPlatformConfig(process.env));

@@ -18,20 +18,17 @@ export const ADAPTERS_ENV_SHAPE = {
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * Local: DynamoDB Local's and s3rver's endpoints, under the SDK's standard names so that a shell
+   * that exports them configures both. Passed to the clients explicitly, so the local platform never
+   * has to put them into the process environment.
+   */
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  AWS_ENDPOINT_URL_S3: z.url().optional(),
 };
 
-export interface AdaptersEnv {
-  PLATFORM_MODE: 'aws' | 'local';
-  PLUGINS_TABLE: string;
-  MARKETPLACE_TABLE: string;
-  EHR_TABLE: string;
-  ARTIFACT_BUCKET: string;
-  COMPLIANCE_LOG_BUCKET: string;
-  EVENT_BUS_NAME: string;
-  SIGNING_KEY_ID?: string | undefined;
-  LOCAL_SIGNING_KEY_FILE?: string | undefined;
-  S3_FORCE_PATH_STYLE: boolean;
-}
+const AdaptersEnvSchema = z.object(ADAPTERS_ENV_SHAPE);
+export type AdaptersEnv = z.infer<typeof AdaptersEnvSchema>;
 
 export const hasSigningKey = (env: AdaptersEnv): boolean =>
   env.PLATFORM_MODE === 'local' ? env.LOCAL_SIGNING_KEY_FILE !== undefined : env.SIGNING_KEY_ID !== undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ADAPTERS_ENV_SHAPE } from './adapters-env.ts';
 
 /** Keys of the functions that issue pagination cursors; they refuse to start without a key. */
 export const CURSOR_ENV_SHAPE = {
@@ -8,11 +9,8 @@ export const CURSOR_ENV_SHAPE = {
   LOCAL_CURSOR_KEY_FILE: z.string().min(1).optional(),
 };
 
-export interface CursorEnv {
-  PLATFORM_MODE: 'aws' | 'local';
-  CURSOR_KEY_ID?: string | undefined;
-  LOCAL_CURSOR_KEY_FILE?: string | undefined;
-}
+const CursorEnvSchema = z.object({ PLATFORM_MODE: ADAPTERS_ENV_SHAPE.PLATFORM_MODE, ...CURSOR_ENV_SHAPE });
+export type CursorEnv = z.infer<typeof CursorEnvSchema>;
 
 export const hasCursorKey = (env: CursorEnv): boolean =>
   env.PLATFORM_MODE === 'local' ? env.LOCAL_CURSOR_KEY_FILE !== undefined : env.CURSOR_KEY_ID !== undefined;

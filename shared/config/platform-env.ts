@@ -9,12 +9,8 @@ export const AUTH_ENV_SHAPE = {
   JWT_JWKS: z.string().optional(),
 };
 
-interface AuthEnv {
-  JWT_ISSUER: string;
-  JWT_AUDIENCE: string;
-  JWT_JWKS_URL?: string | undefined;
-  JWT_JWKS?: string | undefined;
-}
+const AuthEnvSchema = z.object(AUTH_ENV_SHAPE);
+type AuthEnv = z.infer<typeof AuthEnvSchema>;
 
 export const hasJwksSource = (env: AuthEnv): boolean =>
   env.JWT_JWKS_URL !== undefined || env.JWT_JWKS !== undefined;

@@ -1,5 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ExecutionConfigSchema } from '../../functions/execution/config.ts';
+import { LifecycleConfigSchema } from '../../functions/lifecycle/config.ts';
+import { MarketplaceConfigSchema } from '../../functions/marketplace/config.ts';
+import { PlatformConfigSchema } from '../../functions/platform/config.ts';
 import { COMPLIANCE_RETENTION_DAYS, DEFAULT_EXECUTION_RESERVED_CONCURRENCY } from '../../infra/settings.ts';
 import { TABLE_DEFINITIONS } from '../../shared/adapters/aws/table-definitions.ts';
 import { COMPLIANCE_LOG_RULE, PLUGIN_SUBSCRIPTION_RULE } from '../../shared/events/event-rules.ts';
@@ -27,6 +31,14 @@ const PLATFORM_ENVIRONMENT = [
   'PLATFORM_MODE',
   'POWERTOOLS_SERVICE_NAME',
 ];
+
+/** Each function's config schema, by the service name its stack gives it. */
+const CONFIG_SCHEMA_BY_SERVICE = {
+  platform: PlatformConfigSchema,
+  'plugin-lifecycle': LifecycleConfigSchema,
+  'plugin-marketplace': MarketplaceConfigSchema,
+  'plugin-execution': ExecutionConfigSchema,
+} as const;
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
@@ -117,6 +129,26 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
         expect(variables.PLATFORM_MODE).toBe('aws');
         expect(variables.JWT_JWKS_URL).toBe('https://auth.example.invalid/.well-known/jwks.json');
       }
+    });
+
+    it('gives every function an environment its own config schema accepts (AWS mode: no local-only setting)', () => {
+      const services: string[] = [];
+      for (const [, properties] of resourcesOfType([execution, api], 'AWS::Lambda::Function')) {
+        const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        const service = String(variables.POWERTOOLS_SERVICE_NAME) as keyof typeof CONFIG_SCHEMA_BY_SERVICE;
+        // References (table names, key ARNs) resolve at deploy time; any string stands in for them.
+        const environment = Object.fromEntries(
+          Object.entries(variables).map(([name, value]) => [
+            name,
+            typeof value === 'string' ? value : `resolved-${name}`,
+          ]),
+        );
+        const parsed = CONFIG_SCHEMA_BY_SERVICE[service].safeParse(environment);
+
+        expect(parsed.error?.issues ?? [], service).toEqual([]);
+        services.push(service);
+      }
+      expect(services.sort()).toEqual(Object.keys(CONFIG_SCHEMA_BY_SERVICE).sort());
     });
 
     it('encrypts every log group with the log key and keeps logs a year', () => {

@@ -1,4 +1,4 @@
-import { createLifecycleHandler } from '../../functions/lifecycle/wiring.ts';
+import { lifecycleHandlerFor } from '../../functions/lifecycle/wiring.ts';
 import { createTokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
 import { httpEvent } from './api-gateway-events.ts';
@@ -21,7 +21,7 @@ export async function createLifecycleHttp() {
   const issuer = await createTestIssuer();
   const harness = await createLifecycleHarness();
   const idempotency = new InMemoryIdempotencyStore();
-  const handler = createLifecycleHandler({
+  const handler = lifecycleHandlerFor({
     verifier: createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, jwks: issuer.jwks }),
     pluginServiceFor: (caller) => harness.serviceFor(caller.tenantId, caller.userId),
     tenantPolicyServiceFor: (caller) =>

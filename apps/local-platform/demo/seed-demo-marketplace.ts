@@ -1,22 +1,28 @@
 import { join } from 'node:path';
-import { loadMarketplaceConfig } from '../../../functions/marketplace/config.ts';
+import type { MarketplaceConfig } from '../../../functions/marketplace/config.ts';
 import { wireMarketplace } from '../../../functions/marketplace/wiring.ts';
 import { createDocumentClient } from '../../../shared/adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbMarketplaceCatalogue } from '../../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
 import { systemClock } from '../../../shared/ports/clock.ts';
+import type { EventPublisher } from '../../../shared/ports/event-publisher.ts';
+import { dynamoDbClientSettings } from '../../../shared/wiring/aws-client-settings.ts';
 import { seedDemoMarketplace } from './demo-catalogue.ts';
 
 /**
- * For the local platform's first-start seeding: wires the marketplace from the local environment
- * (already in process.env) and publishes the demo plugins, signed by a demo key under `keys/`.
+ * For the local platform's first-start seeding: wires the marketplace from the instance's config
+ * (and bus, where given) and publishes the demo plugins, signed by a demo key under `keys/`.
  */
-export async function seedDemoMarketplaceFromEnvironment(options: {
+export async function seedDemoMarketplaceFromConfig(options: {
   dataDirectory: string;
-  env?: Record<string, string | undefined>;
+  config: MarketplaceConfig;
+  events?: EventPublisher;
 }) {
-  const config = options.env ? loadMarketplaceConfig(options.env) : loadMarketplaceConfig();
-  const catalogue = new DynamoDbMarketplaceCatalogue(createDocumentClient(), config.MARKETPLACE_TABLE);
-  const { marketplace } = wireMarketplace(config, { catalogue });
+  const { config } = options;
+  const catalogue = new DynamoDbMarketplaceCatalogue(
+    createDocumentClient(dynamoDbClientSettings(config)),
+    config.MARKETPLACE_TABLE,
+  );
+  const { marketplace } = wireMarketplace(config, { catalogue, events: options.events });
   return seedDemoMarketplace({
     marketplace,
     catalogue,

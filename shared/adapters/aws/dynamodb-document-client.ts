@@ -2,8 +2,8 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
- * The endpoint comes from the standard `AWS_ENDPOINT_URL_DYNAMODB` variable when set (the local
- * platform and the integration tests point it at DynamoDB Local), so there is no local code path.
+ * Deployed, `config` is empty and the SDK reads the Lambda environment; the local platform and the
+ * integration tests pass DynamoDB Local's endpoint, so there is no local code path beyond that.
  */
 export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(new DynamoDBClient(config), {

@@ -1,10 +1,9 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
 /**
- * Path-style addressing is only for s3rver (the local stand-in); the endpoint itself comes from
- * the standard `AWS_ENDPOINT_URL_S3` variable, and checksum behaviour from
- * `AWS_REQUEST_CHECKSUM_CALCULATION` / `AWS_RESPONSE_CHECKSUM_VALIDATION`.
+ * Deployed, the settings are only `forcePathStyle` (false) and the SDK reads the rest from the
+ * Lambda environment; locally they point at s3rver (see `shared/wiring/aws-client-settings.ts`).
  */
-export function createS3Client(options: { forcePathStyle: boolean }): S3Client {
-  return new S3Client({ forcePathStyle: options.forcePathStyle });
+export function createS3Client(settings: S3ClientConfig): S3Client {
+  return new S3Client(settings);
 }

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import {
   type DirectInvocation,
   failedInvocation,
@@ -11,9 +10,6 @@ import type { WorkerRequest } from './execution-worker-protocol.ts';
 import { FairDispatchQueue } from './fair-dispatch-queue.ts';
 import { SupervisedExecutionWorker, type WorkerOutcome } from './supervised-execution-worker.ts';
 
-const DEFAULT_WORKER = fileURLToPath(
-  new URL('../../../apps/local-platform/execution-worker.ts', import.meta.url),
-);
 /** Above the execution function's own timeout (3 × the 5 s plugin limit), as Lambda's would be. */
 const DEFAULT_GUARD_MS = 20_000;
 /**
@@ -48,7 +44,8 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
 
   constructor(options: {
     events: EventPublisher;
-    workerPath?: string;
+    /** The worker's entry point: the application that runs the execution function provides it. */
+    workerPath: string;
     guardMs?: number;
     env?: NodeJS.ProcessEnv;
     /** Pool size (default 3); one tenant may occupy at most this − 1 workers (at least 1). */
@@ -61,7 +58,7 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
       { length: size },
       () =>
         new SupervisedExecutionWorker({
-          workerPath: options.workerPath ?? DEFAULT_WORKER,
+          workerPath: options.workerPath,
           guardMs: options.guardMs ?? DEFAULT_GUARD_MS,
           env: options.env ?? process.env,
           // The worker's publish waits for this, so a failure reaches the run's recording there.

@@ -5,9 +5,9 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LifecycleConfigSchema } from '../../../../functions/lifecycle/config.ts';
-import { createLifecycleHandler, wireLifecycle } from '../../../../functions/lifecycle/wiring.ts';
+import { createLifecycleHandler } from '../../../../functions/lifecycle/wiring.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
 import { anInstallation } from '../../../support/installation-factory.ts';
 import { SAMPLE_CODE, sampleMetadata } from '../../../support/lifecycle-harness.ts';
@@ -30,7 +30,7 @@ describe('lifecycle handler over the AWS adapters', () => {
   beforeAll(async () => {
     issuer = await createTestIssuer();
     const config = LifecycleConfigSchema.parse({
-      ...issuer.env,
+      ...issuer.deployedEnv,
       AWS_REGION: 'eu-west-1',
       PLATFORM_MODE: 'aws',
       PLUGINS_TABLE: 'plugins-table',
@@ -43,11 +43,13 @@ describe('lifecycle handler over the AWS adapters', () => {
       CURSOR_KEY_ID: 'alias/cursor-key',
       EXECUTION_FUNCTION_NAME: 'execution-fn',
     });
-    handler = createLifecycleHandler(wireLifecycle(config));
+    handler = createLifecycleHandler(config);
   });
 
   beforeEach(() => {
     for (const mock of [dynamodb, s3, kms, eventBridge, lambda]) mock.reset();
+    // Deployed, the verifier fetches the issuer's keys from JWT_JWKS_URL.
+    vi.spyOn(globalThis, 'fetch').mockImplementation(issuer.fetchJwks);
     kms
       .on(GetPublicKeyCommand)
       .resolves({ PublicKey: platformKey.publicKey.export({ format: 'der', type: 'spki' }) });
@@ -56,6 +58,8 @@ describe('lifecycle handler over the AWS adapters', () => {
     dynamodb.on(GetCommand).resolves({});
     dynamodb.on(PutCommand).resolves({});
   });
+
+  afterEach(() => vi.restoreAllMocks());
 
   const request = async (routeKey: string, options: { id?: string; body?: unknown } = {}) => {
     const token = await issuer.token(

@@ -1,9 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  createLifecycleHandler,
-  type LifecycleDependencies,
-} from '../../../../functions/lifecycle/wiring.ts';
+import { type LifecycleDependencies, lifecycleHandlerFor } from '../../../../functions/lifecycle/wiring.ts';
 import { createTokenVerifier } from '../../../../shared/auth/token-verifier.ts';
 import { type DirectInvocation, failedInvocation } from '../../../../shared/domain/invocation.ts';
 import { TenantPolicyService } from '../../../../shared/services/lifecycle/tenant-policy-service.ts';
@@ -19,7 +16,7 @@ const ADMIN = ['plugins:read', 'plugins:admin', 'plugins:invoke'];
 describe('lifecycle handler', () => {
   let issuer: Awaited<ReturnType<typeof createTestIssuer>>;
   let h: Awaited<ReturnType<typeof createLifecycleHarness>>;
-  let handler: ReturnType<typeof createLifecycleHandler>;
+  let handler: ReturnType<typeof lifecycleHandlerFor>;
   let invocations: DirectInvocation[];
   let dependencies: LifecycleDependencies;
 
@@ -58,7 +55,7 @@ describe('lifecycle handler', () => {
       },
       now: () => new Date(),
     };
-    handler = createLifecycleHandler(dependencies);
+    handler = lifecycleHandlerFor(dependencies);
   });
 
   const call = async (
@@ -163,7 +160,7 @@ describe('lifecycle handler', () => {
     await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
     dependencies.invoker.invoke = async () =>
       failedInvocation('TenantConcurrencyExceeded', 'busy', { retryAfterSeconds: 3 });
-    handler = createLifecycleHandler(dependencies);
+    handler = lifecycleHandlerFor(dependencies);
 
     const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
 
@@ -180,7 +177,7 @@ describe('lifecycle handler', () => {
     await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
     dependencies.invoker.invoke = async () =>
       failedInvocation('RunLeaseUnavailable', 'store down', { retryAfterSeconds: 1 });
-    handler = createLifecycleHandler(dependencies);
+    handler = lifecycleHandlerFor(dependencies);
 
     const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
 
@@ -304,7 +301,7 @@ describe('lifecycle handler', () => {
       lines.push(String(chunk));
       return true;
     });
-    const verbose = createLifecycleHandler(dependencies);
+    const verbose = lifecycleHandlerFor(dependencies);
     const token = await issuer.token('t-acme', ADMIN, 'admin-1');
     const canary = 'CANARY-PHI-Jane-Roe-1970-01-01';
 

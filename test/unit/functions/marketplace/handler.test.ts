@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MarketplaceConfigSchema } from '../../../../functions/marketplace/config.ts';
-import { createMarketplaceHandler, wireMarketplace } from '../../../../functions/marketplace/wiring.ts';
+import { createMarketplaceHandler } from '../../../../functions/marketplace/wiring.ts';
 import { sha256Hex } from '../../../../shared/domain/signatures.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
 import {
@@ -49,7 +49,7 @@ const entryItem = (pluginId: string, name: string, tags: string[]) => ({
 describe('marketplace handler', () => {
   let issuer: Awaited<ReturnType<typeof createTestIssuer>>;
   let config: ReturnType<typeof MarketplaceConfigSchema.parse>;
-  const handler = () => createMarketplaceHandler(wireMarketplace(config));
+  const handler = () => createMarketplaceHandler(config);
   const call = async (
     routeKey: string,
     options: Parameters<typeof httpEvent>[1],
@@ -67,7 +67,7 @@ describe('marketplace handler', () => {
   beforeAll(async () => {
     issuer = await createTestIssuer();
     config = MarketplaceConfigSchema.parse({
-      ...issuer.env,
+      ...issuer.deployedEnv,
       PLATFORM_MODE: 'aws',
       PLUGINS_TABLE: 'plugins-table',
       MARKETPLACE_TABLE: 'marketplace-table',
@@ -82,6 +82,8 @@ describe('marketplace handler', () => {
   beforeEach(() => {
     for (const mock of [dynamodb, s3, kms, eventBridge]) mock.reset();
     vi.restoreAllMocks();
+    // Deployed, the verifier fetches the issuer's keys from JWT_JWKS_URL.
+    vi.spyOn(globalThis, 'fetch').mockImplementation(issuer.fetchJwks);
     dynamodb.on(QueryCommand).resolves({ Items: [] });
     dynamodb.on(GetCommand).resolves({});
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });

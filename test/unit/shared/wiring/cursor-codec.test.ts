@@ -13,7 +13,11 @@ const base = {
   ARTIFACT_BUCKET: 'artifact-bucket',
   COMPLIANCE_LOG_BUCKET: 'compliance-bucket',
   SIGNING_KEY_ID: 'alias/signing',
+};
+const local = {
   LOCAL_SIGNING_KEY_FILE: '/tmp/signing.pem',
+  AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
+  AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569',
 };
 
 describe('cursor key configuration (fail closed)', () => {
@@ -22,11 +26,11 @@ describe('cursor key configuration (fail closed)', () => {
     ['marketplace', MarketplaceConfigSchema],
   ])('the %s function refuses to start without a cursor key, deployed or local', (_name, schema) => {
     const deployed = schema.safeParse({ ...base, PLATFORM_MODE: 'aws' });
-    const local = schema.safeParse({ ...base, PLATFORM_MODE: 'local' });
+    const localWithoutKey = schema.safeParse({ ...base, ...local, PLATFORM_MODE: 'local' });
 
     expect(deployed.success).toBe(false);
     expect(deployed.error?.issues.map((issue) => issue.path.join('.'))).toContain('CURSOR_KEY_ID');
-    expect(local.success).toBe(false);
+    expect(localWithoutKey.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['CURSOR_KEY_ID']);
     expect(schema.safeParse({ ...base, PLATFORM_MODE: 'aws', CURSOR_KEY_ID: 'alias/cursor' }).success).toBe(
       true,
     );

@@ -2,16 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { seedDemoMarketplaceFromEnvironment } from '../../../../../apps/local-platform/demo/seed-demo-marketplace.ts';
+import { seedDemoMarketplaceFromConfig } from '../../../../../apps/local-platform/demo/seed-demo-marketplace.ts';
 import { startS3Local } from '../../../../../apps/local-platform/stand-ins/s3-local.ts';
+import {
+  loadMarketplaceConfig,
+  type MarketplaceConfig,
+} from '../../../../../functions/marketplace/config.ts';
 import { DynamoDbMarketplaceCatalogue } from '../../../../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
 import { createTestTables } from '../../../../support/dynamodb-tables.ts';
 import { createTestIssuer } from '../../../../support/test-issuer.ts';
 
-describe('seedDemoMarketplaceFromEnvironment (DynamoDB Local + s3rver)', () => {
+describe('seedDemoMarketplaceFromConfig (DynamoDB Local + s3rver)', () => {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'seed-demo-'));
   let s3: Awaited<ReturnType<typeof startS3Local>>;
-  let env: Record<string, string>;
+  let config: MarketplaceConfig;
   let catalogue: DynamoDbMarketplaceCatalogue;
 
   beforeAll(async () => {
@@ -21,17 +25,9 @@ describe('seedDemoMarketplaceFromEnvironment (DynamoDB Local + s3rver)', () => {
     });
     const { names, documentClient } = await createTestTables();
     catalogue = new DynamoDbMarketplaceCatalogue(documentClient, names.marketplace);
-    // The SDK clients the wiring builds read endpoints and credentials from the process environment.
-    Object.assign(process.env, {
+    config = loadMarketplaceConfig({
       AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
       AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    });
-    env = {
       ...(await createTestIssuer()).env,
       PLATFORM_MODE: 'local',
       PLUGINS_TABLE: names.plugins,
@@ -43,7 +39,7 @@ describe('seedDemoMarketplaceFromEnvironment (DynamoDB Local + s3rver)', () => {
       LOCAL_CURSOR_KEY_FILE: join(dataDirectory, 'keys', 'cursor-key.bin'),
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
-    };
+    });
   });
 
   afterAll(async () => {
@@ -51,8 +47,8 @@ describe('seedDemoMarketplaceFromEnvironment (DynamoDB Local + s3rver)', () => {
   });
 
   it('publishes the demo plugins once, signed and listed under a verified publisher', async () => {
-    const first = await seedDemoMarketplaceFromEnvironment({ dataDirectory, env });
-    const again = await seedDemoMarketplaceFromEnvironment({ dataDirectory, env });
+    const first = await seedDemoMarketplaceFromConfig({ dataDirectory, config });
+    const again = await seedDemoMarketplaceFromConfig({ dataDirectory, config });
 
     expect(first.published).toHaveLength(3);
     expect(again.published).toEqual([]);

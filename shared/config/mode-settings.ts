@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+
+/** The settings of a config that may reveal a local-platform setup; each schema has some of them. */
+interface SettingsToCheck {
+  readonly PLATFORM_MODE: 'aws' | 'local';
+  readonly JWT_ISSUER?: string | undefined;
+  readonly JWT_JWKS_URL?: string | undefined;
+  readonly JWT_JWKS?: string | undefined;
+  readonly LOCAL_SIGNING_KEY_FILE?: string | undefined;
+  readonly LOCAL_CURSOR_KEY_FILE?: string | undefined;
+  readonly AWS_ENDPOINT_URL_DYNAMODB?: string | undefined;
+  readonly AWS_ENDPOINT_URL_S3?: string | undefined;
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
+
+function isOnThisMachine(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { hostname } = new URL(value);
+  return LOOPBACK_HOSTS.test(hostname) || hostname.endsWith('.localhost');
+}
+
+/** The local issuer is a `urn:`, a developer's own one often plain http on localhost. */
+const isLocalOrPlaceholderUrl = (value: string): boolean =>
+  !URL.canParse(value) || new URL(value).protocol !== 'https:' || isOnThisMachine(value);
+
+const STAND_IN_ENDPOINTS = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_S3'] as const;
+
+/**
+ * A deployed function refuses the settings that only make sense on the local platform, naming each:
+ * with any of them a deployment would trust keys shipped in its own environment, accept tokens of
+ * the local issuer, sign with a key file instead of KMS, or talk to a stand-in. Locally, the
+ * stand-ins' endpoints are required: without them the SDK would reach for AWS with fake
+ * credentials. `superRefine` it onto a function's schema.
+ */
+export function checkSettingsForMode(config: SettingsToCheck, context: z.RefinementCtx): void {
+  const refuse = (key: keyof SettingsToCheck, message: string) =>
+    context.addIssue({ code: 'custom', path: [key], message: `${key} ${message}` });
+  if (config.PLATFORM_MODE === 'local') {
+    for (const key of STAND_IN_ENDPOINTS)
+      if (config[key] === undefined) refuse(key, 'is required locally: the endpoint of its stand-in');
+    return;
+  }
+  if (config.JWT_JWKS !== undefined)
+    refuse(
+      'JWT_JWKS',
+      'is an inline JWKS for the local issuer; deployed functions fetch the identity provider’s keys from JWT_JWKS_URL',
+    );
+  if (config.JWT_ISSUER !== undefined && isLocalOrPlaceholderUrl(config.JWT_ISSUER))
+    refuse('JWT_ISSUER', 'must be the identity provider’s https URL, not the local or a placeholder issuer');
+  if (config.JWT_JWKS_URL !== undefined && isLocalOrPlaceholderUrl(config.JWT_JWKS_URL))
+    refuse('JWT_JWKS_URL', 'must be the identity provider’s https URL, not one on this machine');
+  for (const key of ['LOCAL_SIGNING_KEY_FILE', 'LOCAL_CURSOR_KEY_FILE'] as const)
+    if (config[key] !== undefined)
+      refuse(
+        key,
+        'is a local key file; deployed functions use their KMS keys (SIGNING_KEY_ID, CURSOR_KEY_ID)',
+      );
+  for (const key of STAND_IN_ENDPOINTS) {
+    const endpoint = config[key];
+    if (endpoint !== undefined && isOnThisMachine(endpoint))
+      refuse(key, 'points at a local stand-in; deployed functions use the AWS service endpoints');
+  }
+}

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalPlatform } from '../../apps/local-platform/server.ts';
+import type { LocalPlatformProcess } from './local-platform-process.ts';
+
+/**
+ * Starts a local platform inside the test's own process (its own DynamoDB Local, s3rver, data
+ * directory, execution workers and bus), behind the same interface as a platform process, so the
+ * HTTP-only helpers (`connectTenant`, `complianceLogObjects`) drive either.
+ */
+export async function startLocalPlatformInProcess(
+  options: { executionWorkers?: number; seed?: boolean } = {},
+): Promise<LocalPlatformProcess> {
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'gradiant-in-process-'));
+  const platform = await startLocalPlatform({
+    port: 0,
+    dataDirectory,
+    seed: options.seed ?? false,
+    logLevel: 'SILENT',
+    executionWorkers: String(options.executionWorkers ?? 2),
+  });
+  let isStopped = false;
+  return {
+    url: platform.url,
+    dataDirectory,
+    token: (tenantId, scopes, subject = 'e2e-user') => platform.issueToken(tenantId, subject, scopes),
+    async stop({ keepData = false } = {}) {
+      if (!isStopped) await platform.stop();
+      isStopped = true;
+      if (!keepData) rmSync(dataDirectory, { recursive: true, force: true });
+    },
+  };
+}
