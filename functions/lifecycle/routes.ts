@@ -1,6 +1,6 @@
 import type { Caller } from '../../shared/auth/caller.ts';
 import type { InvocationResult } from '../../shared/domain/invocation.ts';
-import type { StoredTenantPolicy } from '../../shared/domain/tenant-policy.ts';
+import type { StoredTenantPolicy, TenantPolicy } from '../../shared/domain/tenant-policy.ts';
 import type { CursorCodec } from '../../shared/http/cursor-codec.ts';
 import { entityTagOf } from '../../shared/http/entity-tag.ts';
 import type { RouteContext, RouteHandlersFor, RouteResult } from '../../shared/http/route-record.ts';
@@ -23,7 +23,7 @@ export interface LifecycleRouteDependencies {
 }
 
 /** The policy itself, with its version as the ETag: the shape PUT takes back. */
-const policyResult = ({ policy, version }: StoredTenantPolicy): RouteResult => ({
+const policyResult = ({ policy, version }: StoredTenantPolicy): RouteResult<TenantPolicy> => ({
   body: policy,
   headers: { etag: entityTagOf(version) },
 });

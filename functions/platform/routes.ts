@@ -8,7 +8,7 @@ const StandInVersionsSchema = z.record(z.string(), z.string());
 
 export function platformRoutes(config: PlatformConfig): RouteHandlersFor<typeof PLATFORM_ROUTES> {
   const health = {
-    status: 'ok',
+    status: 'ok' as const,
     mode: config.PLATFORM_MODE,
     version: config.PLATFORM_VERSION,
     node: process.versions.node,

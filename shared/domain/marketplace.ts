@@ -69,7 +69,10 @@ export const PublisherProfileSchema = z.object({
 });
 export type PublisherProfile = z.infer<typeof PublisherProfileSchema>;
 
-/** The artifact travels inline (module text) or was uploaded beforehand through a presigned URL. */
+/**
+ * The publish use case's input, as the publish route takes it: the artifact travels inline
+ * (module text) or was uploaded beforehand through a presigned URL.
+ */
 export const PublishRequestSchema = z
   .object({
     id: PluginIdSchema,
@@ -93,25 +96,7 @@ export const RegisterPublisherKeyRequestSchema = z
 export type RegisterPublisherKeyRequest = z.infer<typeof RegisterPublisherKeyRequestSchema>;
 
 /** `pk_` + 32 base64url characters of the key's SPKI digest (shared/domain/marketplace-keys.ts). */
-export const PublisherKeyPathSchema = z.object({ keyId: z.string().regex(/^pk_[A-Za-z0-9_-]{32}$/) });
-
-export const RevokeRequestSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
-export const DeprecateRequestSchema = z.object({ message: z.string().trim().min(1).max(500) }).strict();
-
-export const UploadRequestSchema = z
-  .object({ sizeBytes: z.number().int().min(1), sha256: z.string().regex(/^[a-f0-9]{64}$/) })
-  .strict();
-
-export const VersionsQuerySchema = z.object({
-  prerelease: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
-});
-
-/** Path parameters of the version routes; a bad id or version is a 400 naming the path segment. */
-export const VersionPathSchema = z.object({ id: PluginIdSchema, version: SemverSchema });
-export const PluginPathSchema = z.object({ id: PluginIdSchema });
+export const PublisherKeyIdSchema = z.string().regex(/^pk_[A-Za-z0-9_-]{32}$/);
 
 /** The descriptive part of a catalogue entry, recomputed from the releases after every change. */
 export type CatalogueListing = Pick<

@@ -42,7 +42,10 @@ export const ReviewSchema = z.object({
 export type Review = z.infer<typeof ReviewSchema>;
 
 /** What the API shows: the user id stays private, the reviewing organisation is shown. */
-export const toPublicReview = (review: Review) => ({
+export const PublicReviewSchema = ReviewSchema.omit({ reviewerId: true, revision: true });
+export type PublicReview = z.infer<typeof PublicReviewSchema>;
+
+export const toPublicReview = (review: Review): PublicReview => ({
   pluginId: review.pluginId,
   tenantId: review.tenantId,
   stars: review.stars,

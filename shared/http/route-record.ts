@@ -46,6 +46,7 @@ export interface RouteRecord<
   Key extends string = string,
   Request extends RouteRequestSchemas = RouteRequestSchemas,
   Authenticated extends boolean = boolean,
+  Response extends z.ZodType | undefined = z.ZodType | undefined,
 > extends RouteDefinition {
   readonly routeKey: Key;
   readonly isAuthenticated: Authenticated;
@@ -58,8 +59,8 @@ export interface RouteRecord<
   readonly status: SuccessStatus;
   /** A second success status the handler may answer (a PUT that replaces rather than creates). */
   readonly alternativeStatus?: SuccessStatus;
-  /** The success body; absent for 204. */
-  readonly response?: z.ZodType;
+  /** The success body (absent for 204): the handler's answer is typed by it. */
+  readonly response?: Response;
   /** Headers of the success response, name → description. */
   readonly responseHeaders?: Readonly<Record<string, string>>;
   /** The 4xx this route documents beyond those its shape implies (400, 401, 403, 404, 415). */
@@ -73,11 +74,12 @@ export function defineRoute<
   const Key extends string,
   const Request extends RouteRequestSchemas,
   const Authenticated extends boolean = true,
+  const Response extends z.ZodType | undefined = undefined,
 >(
-  record: Omit<RouteRecord<Key, Request, Authenticated>, 'isAuthenticated'> & {
+  record: Omit<RouteRecord<Key, Request, Authenticated, Response>, 'isAuthenticated'> & {
     readonly isAuthenticated?: Authenticated;
   },
-): RouteRecord<Key, Request, Authenticated> {
+): RouteRecord<Key, Request, Authenticated, Response> {
   return { ...record, isAuthenticated: (record.isAuthenticated ?? true) as Authenticated };
 }
 
@@ -105,18 +107,30 @@ export interface RouteContext extends PublicRouteContext {
 }
 
 /** A handler's answer; `status` defaults to the record's and must be one the record documents. */
-export interface RouteResult {
+export interface RouteResult<Body = unknown> {
   readonly status?: SuccessStatus;
-  readonly body?: unknown;
+  readonly body?: Body;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** A value's type with every array and object read-only: use cases answer read-only views. */
+type Immutable<T> = unknown extends T
+  ? T
+  : T extends string | number | boolean | bigint | symbol | null | undefined
+    ? T
+    : T extends readonly (infer Item)[]
+      ? readonly Immutable<Item>[]
+      : { readonly [Key in keyof T]: Immutable<T[Key]> };
+
+/** The body a record's response schema describes; nothing for a 204 route. */
+type ResponseBody<Response> = Response extends z.ZodType ? Immutable<z.output<Response>> : undefined;
+
 export type RouteHandlerOf<Record extends RouteRecord> =
-  Record extends RouteRecord<string, infer Request, infer Authenticated>
+  Record extends RouteRecord<string, infer Request, infer Authenticated, infer Response>
     ? (
         request: ParsedRequest<Request>,
         context: Authenticated extends false ? PublicRouteContext : RouteContext,
-      ) => Promise<RouteResult>
+      ) => Promise<RouteResult<ResponseBody<Response>>>
     : never;
 
 /**

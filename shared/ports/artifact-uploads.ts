@@ -1,15 +1,8 @@
-/**
- * Large artifacts go straight to S3 through a short-lived presigned PUT, into a staging key owned
- * by the publisher; publishing reads, checks and copies them into the content-addressed store.
- */
-export interface ArtifactUpload {
-  readonly uploadId: string;
-  readonly url: string;
-  readonly method: 'PUT';
-  readonly headers: Readonly<Record<string, string>>;
-  readonly expiresAt: string;
-}
+import type { ArtifactUpload } from '../domain/marketplace-views.ts';
 
+export type { ArtifactUpload } from '../domain/marketplace-views.ts';
+
+/** Presigned uploads of large artifacts into a staging key owned by the publisher. */
 export interface ArtifactUploads {
   createUpload(request: {
     publisherId: string;

@@ -1,4 +1,5 @@
 import type { InvocationResult } from '../domain/invocation.ts';
+import type { UsageSummary } from '../domain/usage-summary.ts';
 
 export interface InvocationRecord {
   readonly tenantId: string;
@@ -12,14 +13,7 @@ export interface InvocationRecord {
   readonly touchedPatientIds: readonly string[];
 }
 
-export interface UsageSummary {
-  readonly pluginId: string;
-  readonly invocations: number;
-  readonly failures: number;
-  readonly totals: InvocationResult['usage'];
-  readonly lastInvokedAt?: string | undefined;
-  readonly byVersion: Readonly<Record<string, { invocations: number; failures: number }>>;
-}
+export type { UsageSummary } from '../domain/usage-summary.ts';
 
 export interface BlastRadiusEntry {
   readonly tenantId: string;

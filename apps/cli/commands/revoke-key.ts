@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { PublisherKeyPathSchema } from '../../../shared/domain/marketplace.ts';
+import { PublisherKeyIdSchema } from '../../../shared/domain/marketplace.ts';
 import { runMarketplaceCommand } from './marketplace-command.ts';
 import { type CliCommand, EXIT_OK } from './publish-cli-types.ts';
 
@@ -23,9 +23,9 @@ export const revokeKeyCommand: CliCommand = {
           strict: true,
         });
         if (positionals.length !== 1) throw new Error('give exactly one key id');
-        const parsed = PublisherKeyPathSchema.safeParse({ keyId: positionals[0] });
+        const parsed = PublisherKeyIdSchema.safeParse(positionals[0]);
         if (!parsed.success) throw new Error('not a publisher key id (pk_ and 32 characters)');
-        return { keyId: parsed.data.keyId, endpoint: values.endpoint };
+        return { keyId: parsed.data, endpoint: values.endpoint };
       },
       async ({ keyId }, { request }) => {
         await request('DELETE', `/v1/publishers/keys/${encodeURIComponent(keyId)}`);

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { InstallationSchema } from '../../domain/installation.ts';
 import { InvocationResultSchema } from '../../domain/invocation.ts';
+import { UsageSummarySchema } from '../../domain/usage-summary.ts';
+import { PageQuerySchema } from '../pagination.ts';
 import {
   EnablePluginBodySchema,
   InstallPluginBodySchema,
   InvokePluginBodySchema,
   UpdatePluginBodySchema,
-} from '../../domain/lifecycle-requests.ts';
-import { PageQuerySchema } from '../pagination.ts';
-import { pageOf, UsageSchema } from '../response-schemas.ts';
+} from '../requests/lifecycle-requests.ts';
+import { pageOf } from '../response-schemas.ts';
 import { defineRoute } from '../route-record.ts';
 import { TENANT_POLICY_ROUTES } from './tenant-policy-routes.ts';
 
@@ -104,6 +105,6 @@ export const LIFECYCLE_ROUTES = [
     summary: "An installation's usage counters",
     request: { path: InstalledPluginPathSchema },
     status: 200,
-    response: UsageSchema,
+    response: UsageSummarySchema,
   }),
 ] as const;

@@ -1,28 +1,33 @@
 import { InstallationSchema } from '../../domain/installation.ts';
 import {
-  DeprecateRequestSchema,
-  PluginPathSchema,
-  PublisherKeyPathSchema,
+  CatalogueEntrySchema,
   PublishRequestSchema,
   RegisterPublisherKeyRequestSchema,
   ReleaseRecordSchema,
+} from '../../domain/marketplace.ts';
+import {
+  ArtifactUploadSchema,
+  BlastRadiusReportSchema,
+  PluginPageSchema,
+  PublisherKeyViewSchema,
+  RevocationReportSchema,
+  SearchResultsSchema,
+  UpdateAvailableSchema,
+  VersionSummarySchema,
+} from '../../domain/marketplace-views.ts';
+import { PublicReviewSchema, ReviewInputSchema } from '../../domain/review.ts';
+import { SearchParametersSchema } from '../../search/search-query.ts';
+import { PageQuerySchema } from '../pagination.ts';
+import {
+  DeprecateRequestSchema,
+  PluginPathSchema,
+  PublisherKeyPathSchema,
   RevokeRequestSchema,
   UploadRequestSchema,
   VersionPathSchema,
   VersionsQuerySchema,
-} from '../../domain/marketplace.ts';
-import { ReviewInputSchema, ReviewSchema } from '../../domain/review.ts';
-import { SearchParametersSchema } from '../../search/search-query.ts';
-import { PageQuerySchema } from '../pagination.ts';
-import {
-  ArtifactUploadSchema,
-  BlastRadiusSchema,
-  PluginPageSchema,
-  PublisherKeyViewSchema,
-  pageOf,
-  ReleaseViewSchema,
-  UpdateAvailableSchema,
-} from '../response-schemas.ts';
+} from '../requests/marketplace-requests.ts';
+import { pageOf } from '../response-schemas.ts';
 import { defineRoute } from '../route-record.ts';
 
 // Search, plugin pages, versions and reviews are open to any authenticated caller (no scope).
@@ -34,7 +39,7 @@ export const MARKETPLACE_ROUTES = [
     summary: 'Search the catalogue',
     request: { query: SearchParametersSchema },
     status: 200,
-    response: pageOf(PluginPageSchema),
+    response: SearchResultsSchema,
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins',
@@ -72,7 +77,7 @@ export const MARKETPLACE_ROUTES = [
     summary: 'Deprecate a plugin with a message',
     request: { path: PluginPathSchema, body: DeprecateRequestSchema },
     status: 200,
-    response: PluginPageSchema,
+    response: CatalogueEntrySchema,
   }),
   defineRoute({
     routeKey: 'GET /v1/marketplace/plugins/{id}/versions',
@@ -81,7 +86,7 @@ export const MARKETPLACE_ROUTES = [
     summary: "A plugin's versions, newest first",
     request: { path: PluginPathSchema, query: VersionsQuerySchema },
     status: 200,
-    response: pageOf(ReleaseViewSchema),
+    response: pageOf(VersionSummarySchema),
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins/{id}/versions/{version}/install',
@@ -110,7 +115,7 @@ export const MARKETPLACE_ROUTES = [
     summary: 'Revoke a release everywhere, with a reason',
     request: { path: VersionPathSchema, body: RevokeRequestSchema },
     status: 200,
-    response: ReleaseRecordSchema,
+    response: RevocationReportSchema,
     problems: [409],
   }),
   defineRoute({
@@ -120,7 +125,7 @@ export const MARKETPLACE_ROUTES = [
     summary: 'The tenants that installed a release',
     request: { path: VersionPathSchema },
     status: 200,
-    response: BlastRadiusSchema,
+    response: BlastRadiusReportSchema,
   }),
   defineRoute({
     routeKey: 'GET /v1/marketplace/plugins/{id}/reviews',
@@ -129,7 +134,7 @@ export const MARKETPLACE_ROUTES = [
     summary: "A plugin's reviews",
     request: { path: PluginPathSchema, query: PageQuerySchema },
     status: 200,
-    response: pageOf(ReviewSchema),
+    response: pageOf(PublicReviewSchema),
   }),
   defineRoute({
     routeKey: 'PUT /v1/marketplace/plugins/{id}/reviews/mine',
@@ -139,7 +144,7 @@ export const MARKETPLACE_ROUTES = [
     request: { path: PluginPathSchema, body: ReviewInputSchema },
     status: 201,
     alternativeStatus: 200,
-    response: ReviewSchema,
+    response: PublicReviewSchema,
     problems: [409],
   }),
   defineRoute({

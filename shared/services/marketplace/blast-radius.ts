@@ -1,24 +1,6 @@
 import { versionNotFound } from '../../domain/errors/marketplace-errors.ts';
+import type { BlastRadiusReport, BlastRadiusTenant } from '../../domain/marketplace-views.ts';
 import type { MarketplaceDependencies } from './marketplace-dependencies.ts';
-
-export interface BlastRadiusTenant {
-  readonly tenantId: string;
-  /** The tenant has this version installed now (in any state). */
-  readonly isInstalled: boolean;
-  readonly installationState?: string;
-  readonly invocations: number;
-  /** Ids only, as far as the audit records hold them; never record contents. */
-  readonly patientIds: readonly string[];
-}
-
-export interface BlastRadiusReport {
-  readonly pluginId: string;
-  readonly version: string;
-  readonly status: string;
-  readonly publishedAt: string;
-  readonly revokedAt?: string | undefined;
-  readonly items: readonly BlastRadiusTenant[];
-}
 
 /** Tenants that installed or ran a version, with their invocation counts and touched patient ids. */
 export async function blastRadiusOf(
@@ -54,7 +36,7 @@ export async function blastRadiusOf(
     });
   }
   return {
-    pluginId,
+    pluginId: release.pluginId,
     version,
     status: release.status,
     publishedAt: release.publishedAt,

@@ -14,6 +14,12 @@ import type {
   RegisterPublisherKeyRequest,
   ReleaseRecord,
 } from '../../domain/marketplace.ts';
+import type {
+  BlastRadiusReport,
+  PluginPage,
+  RevocationReport,
+  UpdateAvailable,
+} from '../../domain/marketplace-views.ts';
 import { isPrerelease, latestOffered, newestFirst } from '../../domain/release-listing.ts';
 import { type ReviewInput, toPublicReview } from '../../domain/review.ts';
 import type { ArtifactUpload } from '../../ports/artifact-uploads.ts';
@@ -22,7 +28,7 @@ import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
 import type { SearchParameters } from '../../search/search-query.ts';
 import { audited } from '../audited.ts';
 import { MAX_ARTIFACT_BYTES } from '../validation/validate-plugin-package.ts';
-import { type BlastRadiusReport, blastRadiusOf } from './blast-radius.ts';
+import { blastRadiusOf } from './blast-radius.ts';
 import { downloadAndInstall } from './install-release.ts';
 import { deleteReview, putReview } from './manage-reviews.ts';
 import {
@@ -32,12 +38,12 @@ import {
   type MarketplaceDependencies,
   publisherIdOf,
 } from './marketplace-dependencies.ts';
-import { type PluginPage, toPluginPage, toPluginSummary, toVersionSummary } from './plugin-views.ts';
+import { toPluginPage, toPluginSummary, toVersionSummary } from './plugin-views.ts';
 import { publishRelease } from './publish-release.ts';
 import { refreshListing } from './refresh-listing.ts';
 import { registerPublisherKey } from './register-publisher-key.ts';
 import { revokePublisherKey } from './revoke-publisher-key.ts';
-import { type RevocationReport, revokeRelease } from './revoke-release.ts';
+import { revokeRelease } from './revoke-release.ts';
 
 /**
  * The marketplace use cases, one instance per function (ports only). Every method takes the
@@ -216,13 +222,4 @@ export class PluginMarketplaceService {
       ...(version ? { version } : {}),
     };
   }
-}
-
-export interface UpdateAvailable {
-  readonly pluginId: string;
-  readonly installedVersion: string;
-  readonly latestVersion: string;
-  readonly publishedAt: string;
-  /** Permissions the newer version asks for that the installed one does not: needs approval. */
-  readonly newPermissions: readonly string[];
 }

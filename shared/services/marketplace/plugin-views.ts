@@ -1,8 +1,9 @@
 import type { CatalogueEntry, PublisherProfile, ReleaseRecord } from '../../domain/marketplace.ts';
+import type { PluginPage, PluginSummary, VersionSummary } from '../../domain/marketplace-views.ts';
 import { isPrerelease, latestOffered, newestFirst } from '../../domain/release-listing.ts';
 
 /** A search hit: what a results list shows. */
-export const toPluginSummary = (entry: CatalogueEntry) => ({
+export const toPluginSummary = (entry: CatalogueEntry): PluginSummary => ({
   pluginId: entry.pluginId,
   name: entry.name,
   description: entry.description,
@@ -16,7 +17,10 @@ export const toPluginSummary = (entry: CatalogueEntry) => ({
   ...(entry.deprecated ? { deprecated: entry.deprecated } : {}),
 });
 
-export const toVersionSummary = (release: ReleaseRecord, latestVersion: string | undefined) => ({
+export const toVersionSummary = (
+  release: ReleaseRecord,
+  latestVersion: string | undefined,
+): VersionSummary => ({
   version: release.version,
   status: release.status,
   isPrerelease: isPrerelease(release.version),
@@ -33,7 +37,7 @@ export function toPluginPage(
   entry: CatalogueEntry,
   releases: readonly ReleaseRecord[],
   publisher: PublisherProfile | undefined,
-) {
+): PluginPage {
   const latest = latestOffered(releases);
   const shown = latest ?? newestFirst(releases)[0];
   return {
@@ -52,4 +56,3 @@ export function toPluginPage(
     lastUpdatedAt: entry.updatedAt,
   };
 }
-export type PluginPage = ReturnType<typeof toPluginPage>;

@@ -1,7 +1,7 @@
 import { platformActor } from '../../domain/actors.ts';
 import { DomainError } from '../../domain/errors/domain-error.ts';
 import { versionNotFound } from '../../domain/errors/marketplace-errors.ts';
-import type { ReleaseRecord } from '../../domain/marketplace.ts';
+import type { RevocationOutcome, RevocationReport } from '../../domain/marketplace-views.ts';
 import { audited } from '../audited.ts';
 import {
   actorIdOf,
@@ -11,17 +11,6 @@ import {
 import { refreshListing } from './refresh-listing.ts';
 
 export const REVOCATION_ACTOR = platformActor('revocation');
-
-export interface RevocationOutcome {
-  readonly tenantId: string;
-  readonly outcome: 'disabled' | 'failed';
-  readonly code?: string;
-}
-
-export interface RevocationReport {
-  readonly release: ReleaseRecord;
-  readonly tenants: readonly RevocationOutcome[];
-}
 
 /**
  * The kill switch: marks the version revoked (the execution function refuses it from then on),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PermissionSchema } from './permissions.ts';
-import { SignatureSchema } from './signatures.ts';
+import { PermissionSchema } from '../../domain/permissions.ts';
+import { SignatureSchema } from '../../domain/signatures.ts';
 
 /** Field shapes are checked by the validation pipeline, which names the rule that refused. */
 export const InstallPluginBodySchema = z.object({
