@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPlatform } from '../../apps/local-platform/server.ts';
 import type { LocalPlatformProcess } from './local-platform-process.ts';
+import { watchResponses } from './response-contract.ts';
 
 /**
  * Starts a local platform inside the test's own process (its own DynamoDB Local, s3rver, data
@@ -20,6 +21,7 @@ export async function startLocalPlatformInProcess(
     logLevel: 'SILENT',
     executionWorkers: String(options.executionWorkers ?? 2),
   });
+  watchResponses(platform.url);
   let isStopped = false;
   return {
     url: platform.url,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { watchResponses } from './response-contract.ts';
 
 export interface LocalPlatformProcess {
   readonly url: string;
@@ -44,6 +45,7 @@ export async function startLocalPlatformProcess(
     });
   });
 
+  watchResponses(url);
   return {
     url,
     dataDirectory,

@@ -1,0 +1,45 @@
+import { isDeepStrictEqual } from 'node:util';
+import { createRouteMatcher } from '../../apps/local-platform/route-matcher.ts';
+import { ROUTE_RECORDS } from '../../shared/http/route-table.ts';
+
+const recordsByKey = new Map(ROUTE_RECORDS.map((record) => [record.routeKey, record]));
+const match = createRouteMatcher(ROUTE_RECORDS);
+const watchedOrigins = new Set<string>();
+let originalFetch: typeof fetch | undefined;
+
+/**
+ * Holds every successful answer of a watched local platform to the route record it came from: the
+ * body must be exactly what the record's response schema describes, no field missing, none extra
+ * (the OpenAPI document built from the records says `additionalProperties: false`). A mismatch
+ * rejects the test's own fetch, so the test that made the call fails and names the route.
+ */
+export function watchResponses(baseUrl: string): void {
+  watchedOrigins.add(new URL(baseUrl).origin);
+  if (originalFetch) return;
+  const passThrough = globalThis.fetch;
+  originalFetch = passThrough;
+  globalThis.fetch = async (input, init) => {
+    const response = await passThrough(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (!watchedOrigins.has(url.origin) || response.status < 200 || response.status >= 300) return response;
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const matched = match(method, url.pathname);
+    const schema = matched ? recordsByKey.get(matched.route.routeKey)?.response : undefined;
+    if (!matched || !schema || response.status === 204) return response;
+    const body: unknown = await response.clone().json();
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      throw new Error(
+        `${matched.route.routeKey} answered a body its record does not describe: ${fields.join('; ')}`,
+      );
+    }
+    if (!isDeepStrictEqual(parsed.data, body)) {
+      throw new Error(
+        `${matched.route.routeKey} answered fields its record does not describe (or left out defaults): ` +
+          `${JSON.stringify(body).slice(0, 500)}`,
+      );
+    }
+    return response;
+  };
+}
