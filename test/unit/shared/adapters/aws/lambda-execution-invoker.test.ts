@@ -48,6 +48,21 @@ describe('LambdaExecutionInvoker', () => {
     expect(result.error?.message).not.toContain('abc');
   });
 
+  it('answers TimeoutExceeded when the instance ran past the function timeout', async () => {
+    lambda.on(InvokeCommand).resolves({
+      FunctionError: 'Unhandled',
+      Payload: payload({
+        errorType: 'Sandbox.Timedout',
+        errorMessage: 'RequestId: abc Error: Task timed out after 15.00 seconds',
+      }),
+    });
+
+    const result = await invoker.invoke(invocation);
+
+    expect(result.error?.code).toBe('TimeoutExceeded');
+    expect(result.error?.message).not.toContain('abc');
+  });
+
   it('answers SandboxCrashed for any other function error, without its internals', async () => {
     lambda.on(InvokeCommand).resolves({
       FunctionError: 'Unhandled',
