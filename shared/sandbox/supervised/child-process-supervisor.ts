@@ -1,0 +1,236 @@
+import { type ChildProcess, fork, type Serializable } from 'node:child_process';
+import { type CrashKind, classifyCrash } from '../classify-crash.ts';
+
+const STDERR_TAIL_CHARS = 16 * 1024;
+/** How long a stopping child may take to leave by itself (disposing its isolates) before SIGKILL. */
+const DEFAULT_STOP_GRACE_MS = 2_000;
+
+/** How a request ended: the child's reply, or the kind of crash that took the child under it. */
+export type SupervisedOutcome<Reply> = { readonly reply: Reply } | { readonly crashed: CrashKind };
+
+/** The child a message came from, to answer it: never a newer child that replaced it. */
+export interface SupervisedChild<Outgoing> {
+  /** Sends to this child; false when it is gone. */
+  send(message: Outgoing): boolean;
+  /** Whether the request was sent to this child and has not been settled. */
+  isServing(requestId: string): boolean;
+}
+
+export interface ChildProcessSupervisorOptions<Outgoing, Incoming, Reply> {
+  readonly modulePath: string;
+  /** Extra Node flags; `--no-node-snapshot` is always passed (isolated-vm needs it on Node ≥ 20). */
+  readonly execArgv?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  /** The child's stdout: dropped, or shown as this process's own. */
+  readonly stdout?: 'ignore' | 'inherit';
+  /** Also copy the child's stderr to this process's (it is always kept as a tail for the classifier). */
+  readonly isStderrShown?: boolean;
+  /** Checks a message from the child, which may run untrusted code; `undefined` drops it. */
+  readonly parse: (raw: unknown) => Incoming | undefined;
+  /** The child's first message: requests wait for it, so none is sent before the child listens. */
+  readonly isReady: (message: Incoming) => boolean;
+  /** The request a message answers, when it is a reply. */
+  readonly replyOf: (message: Incoming) => { readonly requestId: string; readonly reply: Reply } | undefined;
+  /** Every other message, with the child that sent it. */
+  readonly onMessage?: (message: Incoming, from: SupervisedChild<Outgoing>) => void;
+  /** The request a dying child named as its cause, for a child serving several at once. */
+  readonly blame?: (stderrTail: string) => string | undefined;
+  readonly stopGraceMs?: number;
+}
+
+interface InFlight<Reply> {
+  readonly settle: (outcome: SupervisedOutcome<Reply>) => void;
+  /** Set when the wall-clock guard killed the child for this request. */
+  isTimedOut: boolean;
+}
+
+interface Child<Outgoing, Reply> extends SupervisedChild<Outgoing> {
+  readonly process: ChildProcess;
+  readonly isListening: Promise<boolean>;
+  readonly inFlight: Map<string, InFlight<Reply>>;
+  stderrTail: string;
+}
+
+/**
+ * One Node child process at a time, forked lazily (or warmed ahead of need) and replaced on the
+ * next use after it dies. Requests are tracked per child, so a child's death settles exactly
+ * the requests sent to it, through the crash classifier: the one it names (or the only one in
+ * flight) gets the classified kind, bystanders `SandboxCrashed`, and one whose wall-clock guard
+ * fired (the guard kills the child) `TimeoutExceeded`. Every request settles: nothing waits on a
+ * dead or wedged child. What the messages mean is the user's; the supervisor only routes them.
+ */
+export class ChildProcessSupervisor<Outgoing, Incoming, Reply> {
+  readonly #options: ChildProcessSupervisorOptions<Outgoing, Incoming, Reply>;
+  #child: Child<Outgoing, Reply> | undefined;
+
+  constructor(options: ChildProcessSupervisorOptions<Outgoing, Incoming, Reply>) {
+    this.#options = options;
+  }
+
+  /** A child is started or starting and not known dead: the next request skips the cold start. */
+  get isStarted(): boolean {
+    return this.#child !== undefined;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.process.pid;
+  }
+
+  warm(): void {
+    this.#ensureChild();
+  }
+
+  /**
+   * Sends one request and settles with its reply or the child's crash. With `guardMs`, a request
+   * that has not settled by then has its child killed (and every other request on it answered).
+   */
+  request(
+    requestId: string,
+    message: Outgoing,
+    options: { guardMs?: number } = {},
+  ): Promise<SupervisedOutcome<Reply>> {
+    const child = this.#ensureChild();
+    return new Promise<SupervisedOutcome<Reply>>((resolve) => {
+      let guard: NodeJS.Timeout | undefined;
+      const entry: InFlight<Reply> = {
+        isTimedOut: false,
+        settle: (outcome) => {
+          if (child.inFlight.get(requestId) !== entry) return;
+          child.inFlight.delete(requestId);
+          clearTimeout(guard);
+          resolve(outcome);
+        },
+      };
+      child.inFlight.set(requestId, entry);
+      if (options.guardMs !== undefined) {
+        guard = setTimeout(() => {
+          entry.isTimedOut = true;
+          child.process.kill('SIGKILL');
+        }, options.guardMs);
+      }
+      void child.isListening.then((isListening) => {
+        // A child that died first has settled the request already, when it closed.
+        if (!isListening || !child.isServing(requestId)) return;
+        sendTo(child.process, message, () => entry.settle({ crashed: 'SandboxCrashed' }));
+      });
+    });
+  }
+
+  /** Ends the child; requests in flight on it answer `SandboxCrashed`. The next request starts anew. */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    this.#child = undefined;
+    if (!child) return;
+    for (const entry of [...child.inFlight.values()]) entry.settle({ crashed: 'SandboxCrashed' });
+    const { process: childProcess } = child;
+    if (childProcess.exitCode !== null || childProcess.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => childProcess.once('exit', () => resolve()));
+    // The child is told by the disconnect and may leave by itself; a wedged one is killed.
+    if (childProcess.connected) childProcess.disconnect();
+    const forced = setTimeout(
+      () => childProcess.kill('SIGKILL'),
+      this.#options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
+    );
+    await exited;
+    clearTimeout(forced);
+  }
+
+  #ensureChild(): Child<Outgoing, Reply> {
+    this.#child ??= this.#fork();
+    return this.#child;
+  }
+
+  #fork(): Child<Outgoing, Reply> {
+    const options = this.#options;
+    const childProcess = fork(options.modulePath, [], {
+      execArgv: ['--no-node-snapshot', ...(options.execArgv ?? [])],
+      ...(options.env ? { env: options.env } : {}),
+      stdio: ['ignore', options.stdout ?? 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    let markListening: (isListening: boolean) => void = () => undefined;
+    const child: Child<Outgoing, Reply> = {
+      process: childProcess,
+      isListening: new Promise<boolean>((resolve) => {
+        markListening = resolve;
+      }),
+      inFlight: new Map(),
+      stderrTail: '',
+      send: (message) => sendTo(childProcess, message),
+      isServing: (requestId) => child.inFlight.has(requestId),
+    };
+    childProcess.stderr?.on('data', (chunk: Buffer) => {
+      if (options.isStderrShown) process.stderr.write(chunk);
+      child.stderrTail = (child.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
+    });
+    childProcess.on('message', (raw: unknown) => {
+      const message = options.parse(raw);
+      if (message === undefined) return;
+      if (options.isReady(message)) {
+        markListening(true);
+        return;
+      }
+      const reply = options.replyOf(message);
+      // Looked up on the sender only: a reply from a replaced child never settles a newer one's request.
+      if (reply) child.inFlight.get(reply.requestId)?.settle({ reply: reply.reply });
+      else options.onMessage?.(message, child);
+    });
+    // Dead or deaf: the next request forks a new child, without waiting for stderr to drain.
+    const retire = () => {
+      if (this.#child === child) this.#child = undefined;
+      markListening(false);
+    };
+    childProcess.once('exit', retire);
+    childProcess.once('disconnect', retire);
+    // After 'exit', once stderr has drained: V8's last words are in the tail by then.
+    childProcess.once('close', (exitCode: number | null, signal: NodeJS.Signals | null) =>
+      this.#settleCrashed(child, exitCode, signal),
+    );
+    childProcess.on('error', () => {
+      // A failed send is answered by its own callback; a child that never spawned gets no 'close'.
+      if (childProcess.pid !== undefined) return;
+      retire();
+      this.#settleCrashed(child, null, null);
+    });
+    return child;
+  }
+
+  #settleCrashed(
+    child: Child<Outgoing, Reply>,
+    exitCode: number | null,
+    signal: NodeJS.Signals | null,
+  ): void {
+    const victims = [...child.inFlight];
+    const blamed = this.#options.blame?.(child.stderrTail);
+    for (const [requestId, entry] of victims) {
+      const isCulprit = blamed === requestId || (blamed === undefined && victims.length === 1);
+      entry.settle({
+        crashed:
+          isCulprit || entry.isTimedOut
+            ? classifyCrash({ exitCode, signal, stderrTail: child.stderrTail, timedOut: entry.isTimedOut })
+            : 'SandboxCrashed',
+      });
+    }
+  }
+}
+
+/** Sends one message; `onFailure` runs when it cannot be sent now or the channel fails to take it. */
+function sendTo(
+  childProcess: ChildProcess,
+  message: unknown,
+  onFailure: () => void = () => undefined,
+): boolean {
+  if (!childProcess.connected) {
+    onFailure();
+    return false;
+  }
+  try {
+    childProcess.send(message as Serializable, (error) => {
+      if (error) onFailure();
+    });
+    return true;
+  } catch {
+    onFailure();
+    return false;
+  }
+}
