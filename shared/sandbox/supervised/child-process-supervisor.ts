@@ -2,6 +2,7 @@ import { type ChildProcess, fork, type Serializable } from 'node:child_process';
 import { type CrashKind, classifyCrash } from '../classify-crash.ts';
 
 const STDERR_TAIL_CHARS = 16 * 1024;
+const STDERR_DRAIN_MS = 1_000;
 /** How long a stopping child may take to leave by itself (disposing its isolates) before SIGKILL. */
 const DEFAULT_STOP_GRACE_MS = 2_000;
 
@@ -180,12 +181,17 @@ export class ChildProcessSupervisor<Outgoing, Incoming, Reply> {
       if (this.#child === child) this.#child = undefined;
       markListening(false);
     };
-    childProcess.once('exit', retire);
     childProcess.once('disconnect', retire);
-    // After 'exit', once stderr has drained: V8's last words are in the tail by then.
-    childProcess.once('close', (exitCode: number | null, signal: NodeJS.Signals | null) =>
-      this.#settleCrashed(child, exitCode, signal),
-    );
+    // Settled on 'close', once stderr has drained (V8's last words are in the tail by then), or
+    // soon after 'exit' if something else holds stderr open: a request never waits on a pipe.
+    childProcess.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null) => {
+      retire();
+      const drained = setTimeout(() => this.#settleCrashed(child, exitCode, signal), STDERR_DRAIN_MS);
+      childProcess.once('close', () => {
+        clearTimeout(drained);
+        this.#settleCrashed(child, exitCode, signal);
+      });
+    });
     childProcess.on('error', () => {
       // A failed send is answered by its own callback; a child that never spawned gets no 'close'.
       if (childProcess.pid !== undefined) return;
