@@ -34,9 +34,10 @@ export class SupervisedExecutionWorker {
     this.#supervisor = new ChildProcessSupervisor({
       modulePath: options.workerPath,
       env: options.env,
-      // The platform's own process: its logs are the local platform's, as a Lambda's go to CloudWatch.
+      // Its logs are the local platform's own, as an execution Lambda's go to CloudWatch.
       stdout: 'inherit',
       isStderrShown: true,
+      // The platform's own handler code speaks here; plugins run in isolates inside it, out of reach.
       parse: (raw) => raw as WorkerMessage,
       isReady: (message) => message.type === 'ready',
       replyOf: (message) =>
