@@ -102,6 +102,8 @@ export class ChildProcessSupervisor<Outgoing, Incoming, Reply> {
           resolve(outcome);
         },
       };
+      // What an idle child wrote is about no request: evidence starts with the first one in flight.
+      if (child.inFlight.size === 0) child.stderrTail = '';
       child.inFlight.set(requestId, entry);
       if (options.guardMs !== undefined) {
         guard = setTimeout(() => {

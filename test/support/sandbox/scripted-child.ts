@@ -3,12 +3,12 @@ import { catastrophicLine } from '../../../shared/sandbox/catastrophic-abort.ts'
 /**
  * A child process for the supervisor's unit tests, scripted by each request's `act`: it answers,
  * never answers, dies the way V8 dies of a heap overrun (its fatal line, then SIGABRT), aborts
- * with nothing said, names the request that killed it (as the sandbox worker does), or asks the
- * parent a question and replies with the parent's answer.
+ * with nothing said, names the request that killed it (as the sandbox worker does), asks the
+ * parent a question and replies with the parent's answer, or mentions memory on stderr and answers.
  */
 export type ScriptedRequest = {
   readonly id: string;
-  readonly act: 'echo' | 'hang' | 'heap-abort' | 'abort' | 'blame-abort' | 'ask';
+  readonly act: 'echo' | 'hang' | 'heap-abort' | 'abort' | 'blame-abort' | 'ask' | 'talk-of-memory';
   readonly value?: unknown;
 };
 export type ScriptedAnswer = { readonly type: 'answer'; readonly id: string; readonly answer: unknown };
@@ -33,6 +33,11 @@ process.on('message', (message: ScriptedRequest | ScriptedAnswer) => {
       send({ type: 'reply', id: message.id, value: message.value ?? null });
       return;
     case 'hang':
+      return;
+    case 'talk-of-memory':
+      process.stderr.write('warning: the cache is out of memory, evicting\n', () =>
+        send({ type: 'reply', id: message.id, value: message.value ?? null }),
+      );
       return;
     case 'heap-abort':
       return die('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n');

@@ -95,6 +95,15 @@ describe('ChildProcessSupervisor', () => {
     expect(crashed).toEqual({ crashed: 'SandboxCrashed' });
   });
 
+  it('reads only what the child wrote while requests were in flight', async () => {
+    const supervisor = supervise();
+    await ask(supervisor, 'earlier', 'talk-of-memory');
+
+    const crashed = await ask(supervisor, 'later', 'abort');
+
+    expect(crashed).toEqual({ crashed: 'SandboxCrashed' });
+  });
+
   it('answers every request on a child killed from outside with SandboxCrashed', async () => {
     const supervisor = supervise();
     await ask(supervisor, 'warm-up', 'echo');
