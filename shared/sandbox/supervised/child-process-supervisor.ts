@@ -1,7 +1,8 @@
-import { type ChildProcess, fork, type Serializable } from 'node:child_process';
 import { type CrashKind, classifyCrash } from '../classify-crash.ts';
+import { ForkedChild, type ForkOptions, type SupervisedChild } from './forked-child.ts';
 
-const STDERR_TAIL_CHARS = 16 * 1024;
+export type { SupervisedChild } from './forked-child.ts';
+
 const STDERR_DRAIN_MS = 1_000;
 /** How long a stopping child may take to leave by itself (disposing its isolates) before SIGKILL. */
 const DEFAULT_STOP_GRACE_MS = 2_000;
@@ -9,23 +10,7 @@ const DEFAULT_STOP_GRACE_MS = 2_000;
 /** How a request ended: the child's reply, or the kind of crash that took the child under it. */
 export type SupervisedOutcome<Reply> = { readonly reply: Reply } | { readonly crashed: CrashKind };
 
-/** The child a message came from, to answer it: never a newer child that replaced it. */
-export interface SupervisedChild<Outgoing> {
-  /** Sends to this child; false when it is gone. */
-  send(message: Outgoing): boolean;
-  /** Whether the request was sent to this child and has not been settled. */
-  isServing(requestId: string): boolean;
-}
-
-export interface ChildProcessSupervisorOptions<Outgoing, Incoming, Reply> {
-  readonly modulePath: string;
-  /** Extra Node flags; `--no-node-snapshot` is always passed (isolated-vm needs it on Node ≥ 20). */
-  readonly execArgv?: readonly string[];
-  readonly env?: NodeJS.ProcessEnv;
-  /** The child's stdout: dropped, or shown as this process's own. */
-  readonly stdout?: 'ignore' | 'inherit';
-  /** Also copy the child's stderr to this process's (it is always kept as a tail for the classifier). */
-  readonly isStderrShown?: boolean;
+export interface ChildProcessSupervisorOptions<Outgoing, Incoming, Reply> extends ForkOptions {
   /** Checks a message from the child, which may run untrusted code; `undefined` drops it. */
   readonly parse: (raw: unknown) => Incoming | undefined;
   /** The child's first message: requests wait for it, so none is sent before the child listens. */
@@ -45,12 +30,7 @@ interface InFlight<Reply> {
   isTimedOut: boolean;
 }
 
-interface Child<Outgoing, Reply> extends SupervisedChild<Outgoing> {
-  readonly process: ChildProcess;
-  readonly isListening: Promise<boolean>;
-  readonly inFlight: Map<string, InFlight<Reply>>;
-  stderrTail: string;
-}
+type Child<Outgoing, Reply> = ForkedChild<Outgoing, InFlight<Reply>>;
 
 /**
  * One Node child process at a time, forked lazily (or warmed ahead of need) and replaced on the
@@ -114,7 +94,7 @@ export class ChildProcessSupervisor<Outgoing, Incoming, Reply> {
       void child.isListening.then((isListening) => {
         // A child that died first has settled the request already, when it closed.
         if (!isListening || !child.isServing(requestId)) return;
-        sendTo(child.process, message, () => entry.settle({ crashed: 'SandboxCrashed' }));
+        child.sendRequest(message, () => entry.settle({ crashed: 'SandboxCrashed' }));
       });
     });
   }
@@ -125,17 +105,7 @@ export class ChildProcessSupervisor<Outgoing, Incoming, Reply> {
     this.#child = undefined;
     if (!child) return;
     for (const entry of [...child.inFlight.values()]) entry.settle({ crashed: 'SandboxCrashed' });
-    const { process: childProcess } = child;
-    if (childProcess.exitCode !== null || childProcess.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => childProcess.once('exit', () => resolve()));
-    // The child is told by the disconnect and may leave by itself; a wedged one is killed.
-    if (childProcess.connected) childProcess.disconnect();
-    const forced = setTimeout(
-      () => childProcess.kill('SIGKILL'),
-      this.#options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
-    );
-    await exited;
-    clearTimeout(forced);
+    await child.stop(this.#options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
   }
 
   #ensureChild(): Child<Outgoing, Reply> {
@@ -145,32 +115,13 @@ export class ChildProcessSupervisor<Outgoing, Incoming, Reply> {
 
   #fork(): Child<Outgoing, Reply> {
     const options = this.#options;
-    const childProcess = fork(options.modulePath, [], {
-      execArgv: ['--no-node-snapshot', ...(options.execArgv ?? [])],
-      ...(options.env ? { env: options.env } : {}),
-      stdio: ['ignore', options.stdout ?? 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
-    let markListening: (isListening: boolean) => void = () => undefined;
-    const child: Child<Outgoing, Reply> = {
-      process: childProcess,
-      isListening: new Promise<boolean>((resolve) => {
-        markListening = resolve;
-      }),
-      inFlight: new Map(),
-      stderrTail: '',
-      send: (message) => sendTo(childProcess, message),
-      isServing: (requestId) => child.inFlight.has(requestId),
-    };
-    childProcess.stderr?.on('data', (chunk: Buffer) => {
-      if (options.isStderrShown) process.stderr.write(chunk);
-      child.stderrTail = (child.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-    });
+    const child: Child<Outgoing, Reply> = new ForkedChild(options);
+    const childProcess = child.process;
     childProcess.on('message', (raw: unknown) => {
       const message = options.parse(raw);
       if (message === undefined) return;
       if (options.isReady(message)) {
-        markListening(true);
+        child.markListening(true);
         return;
       }
       const reply = options.replyOf(message);
@@ -181,7 +132,7 @@ export class ChildProcessSupervisor<Outgoing, Incoming, Reply> {
     // Dead or deaf: the next request forks a new child, without waiting for stderr to drain.
     const retire = () => {
       if (this.#child === child) this.#child = undefined;
-      markListening(false);
+      child.markListening(false);
     };
     childProcess.once('disconnect', retire);
     // Settled on 'close', once stderr has drained (V8's last words are in the tail by then), or
@@ -219,26 +170,5 @@ export class ChildProcessSupervisor<Outgoing, Incoming, Reply> {
             : 'SandboxCrashed',
       });
     }
-  }
-}
-
-/** Sends one message; `onFailure` runs when it cannot be sent now or the channel fails to take it. */
-function sendTo(
-  childProcess: ChildProcess,
-  message: unknown,
-  onFailure: () => void = () => undefined,
-): boolean {
-  if (!childProcess.connected) {
-    onFailure();
-    return false;
-  }
-  try {
-    childProcess.send(message as Serializable, (error) => {
-      if (error) onFailure();
-    });
-    return true;
-  } catch {
-    onFailure();
-    return false;
   }
 }
