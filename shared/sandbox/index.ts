@@ -1,3 +1,4 @@
+export { CRASH_MESSAGES, type CrashEvidence, type CrashKind, classifyCrash } from './classify-crash.ts';
 export { API_ERROR_CODES, HostError, SANDBOX_ERROR_CODES, type SandboxErrorCode } from './errors.ts';
 export type { HttpRequestInit, HttpResponse, PluginHost, PluginStorage, QuotaWrite } from './host.ts';
 export { createInMemoryPluginStorage } from './in-memory-plugin-storage.ts';

@@ -1,5 +1,5 @@
-import { writeSync } from 'node:fs';
 import { notify, RunBridge, type RunIdentity } from './bridge.ts';
+import { abortOnCatastrophicError } from './catastrophic-abort.ts';
 import { CPU_WATCHDOG_INTERVAL_MS, CpuLease } from './cpu-lease.ts';
 import { type SandboxErrorCode, sandboxError } from './errors.ts';
 import { isPluginHost, type PluginHost } from './host.ts';
@@ -49,7 +49,7 @@ export interface PluginSandboxOptions {
   readonly onResourceExceeded?: (event: ResourceExceeded) => void | Promise<void>;
   /**
    * V8 lost control of an isolate; the process must end. The default writes one line to stderr
-   * and aborts. Replacing it is for the supervised worker, which reports the run first.
+   * (isolated-vm's message and the run, for a supervisor's crash classifier) and aborts.
    */
   readonly onCatastrophicError?: (failure: CatastrophicFailure) => void;
   /** Concurrent runs per tenant and plugin (one isolate each); default 4. */
@@ -316,12 +316,4 @@ export class PluginSandbox {
       });
     }
   }
-}
-
-function abortOnCatastrophicError(failure: CatastrophicFailure): void {
-  writeSync(
-    2,
-    `gradiant-sandbox: isolated-vm lost control of an isolate (run ${failure.runId ?? 'unknown'}); aborting\n`,
-  );
-  process.abort();
 }

@@ -11,9 +11,7 @@ import {
   InvocationResultSchema,
 } from '../../domain/invocation.ts';
 import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
-
-const OUT_OF_MEMORY = /out ?of ?memory|heap limit/i;
-const TIMED_OUT = /timed ?out/i;
+import { CRASH_MESSAGES, classifyCrash } from '../../sandbox/classify-crash.ts';
 
 /**
  * Invokes the execution function synchronously. The function answers every plugin fault with a
@@ -64,15 +62,8 @@ function describeError(text: string): string {
 
 /** Only the kind of failure is kept: Lambda's error text names request ids and runtime paths. */
 function crashedRun(description: string): InvocationResult {
-  if (OUT_OF_MEMORY.test(description)) {
-    return failedInvocation(
-      'MemoryLimitExceeded',
-      'the plugin exhausted the memory of its execution environment',
-    );
-  }
-  if (TIMED_OUT.test(description))
-    return failedInvocation('TimeoutExceeded', 'the execution environment timed out');
-  return failedInvocation('SandboxCrashed', 'the execution environment failed while running the plugin');
+  const kind = classifyCrash({ errorText: description });
+  return failedInvocation(kind, CRASH_MESSAGES[kind]);
 }
 
 function safeJson(text: string): unknown {

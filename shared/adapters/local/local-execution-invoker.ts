@@ -6,6 +6,7 @@ import {
 } from '../../domain/invocation.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
+import { CRASH_MESSAGES, type CrashKind } from '../../sandbox/classify-crash.ts';
 import type { WorkerRequest } from './execution-worker-protocol.ts';
 import { FairDispatchQueue } from './fair-dispatch-queue.ts';
 import { SupervisedExecutionWorker, type WorkerOutcome } from './supervised-execution-worker.ts';
@@ -141,12 +142,6 @@ function tenantOfEnvelope(envelope: unknown): string {
   return typeof tenantId === 'string' ? tenantId : '';
 }
 
-const MESSAGES = {
-  SandboxCrashed: 'the execution environment failed while running the plugin',
-  MemoryLimitExceeded: 'the plugin exhausted the memory of its execution environment',
-  TimeoutExceeded: 'the execution environment stopped answering and was restarted',
-} as const;
-
-function failedRun(code: keyof typeof MESSAGES): InvocationResult {
-  return failedInvocation(code, MESSAGES[code]);
+function failedRun(code: CrashKind): InvocationResult {
+  return failedInvocation(code, CRASH_MESSAGES[code]);
 }

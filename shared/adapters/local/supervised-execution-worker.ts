@@ -1,12 +1,13 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
+import type { CrashKind } from '../../sandbox/classify-crash.ts';
+import {
+  ChildProcessSupervisor,
+  type SupervisedChild,
+} from '../../sandbox/supervised/child-process-supervisor.ts';
 import type { EventsAck, WorkerMessage, WorkerRequest } from './execution-worker-protocol.ts';
 
-const OUT_OF_MEMORY = /heap out of memory|memory limit|allocation failed|OOM/i;
-const STDERR_TAIL_CHARS = 4_096;
-
-export type WorkerCrash = 'SandboxCrashed' | 'MemoryLimitExceeded' | 'TimeoutExceeded';
-export type WorkerOutcome = (WorkerMessage & { type: 'result' }) | { readonly crashed: WorkerCrash };
+type WorkerResult = WorkerMessage & { type: 'result' };
+export type WorkerOutcome = WorkerResult | { readonly crashed: CrashKind };
 
 export interface SupervisedExecutionWorkerOptions {
   readonly workerPath: string;
@@ -24,135 +25,79 @@ export interface SupervisedExecutionWorkerOptions {
  * child, so a crash or a kill costs exactly the one request that caused it.
  */
 export class SupervisedExecutionWorker {
-  private readonly options: SupervisedExecutionWorkerOptions;
-  private child: ChildProcess | undefined;
-  private ready: Promise<ChildProcess> | undefined;
-  private current: { readonly id: number; settle(outcome: WorkerOutcome): void } | undefined;
-  /** The child the current request was sent to: only its death fails that request. */
-  private sentTo: ChildProcess | undefined;
+  readonly #supervisor: ChildProcessSupervisor<WorkerRequest | EventsAck, WorkerMessage, WorkerResult>;
+  readonly #guardMs: number;
+  #isBusy = false;
 
   constructor(options: SupervisedExecutionWorkerOptions) {
-    this.options = options;
+    this.#guardMs = options.guardMs;
+    this.#supervisor = new ChildProcessSupervisor({
+      modulePath: options.workerPath,
+      env: options.env,
+      // Its logs are the local platform's own, as an execution Lambda's go to CloudWatch.
+      stdout: 'inherit',
+      isStderrShown: true,
+      // The platform's own handler code speaks here; plugins run in isolates inside it, out of reach.
+      parse: (raw) => raw as WorkerMessage,
+      isReady: (message) => message.type === 'ready',
+      replyOf: (message) =>
+        message.type === 'result' ? { requestId: String(message.id), reply: message } : undefined,
+      onMessage: (message, from) => {
+        if (message.type === 'events') forwardEvents(options.onEvents, from, message.id, message.events);
+      },
+    });
   }
 
   get isBusy(): boolean {
-    return this.current !== undefined;
+    return this.#isBusy;
   }
 
   /** Started (or starting) and not known dead: the next request skips the cold start. */
   get isStarted(): boolean {
-    return this.ready !== undefined;
+    return this.#supervisor.isStarted;
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.#supervisor.pid;
   }
 
   /** Starts the child ahead of need, so a request arriving while the others are busy finds it warm. */
   warm(): void {
-    this.start().catch(() => undefined);
+    this.#supervisor.warm();
   }
 
-  execute(request: WorkerRequest): Promise<WorkerOutcome> {
-    if (this.current) return Promise.reject(new Error('the execution worker is busy'));
-    return new Promise<WorkerOutcome>((resolve) => {
-      const settle = (outcome: WorkerOutcome) => {
-        if (this.current?.id !== request.id) return;
-        clearTimeout(guard);
-        this.current = undefined;
-        resolve(outcome);
-      };
-      this.current = { id: request.id, settle };
-      const guard = setTimeout(() => {
-        settle({ crashed: 'TimeoutExceeded' });
-        this.retire();
-      }, this.options.guardMs);
-      this.start()
-        .then((child) => {
-          if (this.current?.id !== request.id) return;
-          this.sentTo = child;
-          child.send(request, (error) => {
-            if (error) settle({ crashed: 'SandboxCrashed' });
-          });
-        })
-        .catch(() => settle({ crashed: 'SandboxCrashed' }));
-    });
-  }
-
-  /** Kills the child; a request in flight is answered SandboxCrashed, as when it dies. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+  async execute(request: WorkerRequest): Promise<WorkerOutcome> {
+    if (this.#isBusy) throw new Error('the execution worker is busy');
+    this.#isBusy = true;
+    try {
+      const outcome = await this.#supervisor.request(String(request.id), request, { guardMs: this.#guardMs });
+      return 'reply' in outcome ? outcome.reply : outcome;
+    } finally {
+      this.#isBusy = false;
     }
-    this.reset();
-    this.current?.settle({ crashed: 'SandboxCrashed' });
   }
 
-  /** Kills a wedged child; the next request starts a fresh one. */
-  private retire(): void {
-    const child = this.child;
-    this.reset();
-    child?.kill('SIGKILL');
+  /** Ends the child; a request in flight is answered SandboxCrashed, as when it dies. */
+  stop(): Promise<void> {
+    return this.#supervisor.stop();
   }
+}
 
-  private reset(): void {
-    this.child = undefined;
-    this.ready = undefined;
-    this.sentTo = undefined;
-  }
-
-  /** Answers the worker's publish with whether the bus took the events, by error name only. */
-  private forwardEvents(child: ChildProcess, id: number, events: readonly PlatformEvent[]): void {
-    const answer = (ack: EventsAck) => {
-      if (child.connected) child.send(ack);
-    };
-    this.options.onEvents(events).then(
-      () => answer({ type: 'events-ack', id, ok: true }),
-      (error: unknown) =>
-        answer({
-          type: 'events-ack',
-          id,
-          ok: false,
-          errorName: error instanceof Error ? error.name : 'Error',
-        }),
-    );
-  }
-
-  private start(): Promise<ChildProcess> {
-    if (this.ready) return this.ready;
-    const child = fork(this.options.workerPath, [], {
-      execArgv: ['--no-node-snapshot'],
-      env: this.options.env,
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
-    this.child = child;
-    let stderrTail = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
-    });
-    const ready = new Promise<ChildProcess>((resolve, reject) => {
-      child.on('message', (message: WorkerMessage) => {
-        if (message.type === 'ready') resolve(child);
-        else if (message.type === 'events') this.forwardEvents(child, message.id, message.events);
-        else if (message.type === 'result' && this.current?.id === message.id && this.sentTo === child)
-          this.current.settle(message);
-      });
-      child.once('exit', () => {
-        reject(new Error('the execution worker exited'));
-        const wasRunning = this.sentTo === child;
-        if (this.child === child) this.reset();
-        if (wasRunning)
-          this.current?.settle({
-            crashed: OUT_OF_MEMORY.test(stderrTail) ? 'MemoryLimitExceeded' : 'SandboxCrashed',
-          });
-      });
-    });
-    ready.catch(() => undefined);
-    this.ready = ready;
-    return ready;
-  }
+/** Answers the worker's publish with whether the bus took the events, by error name only. */
+function forwardEvents(
+  onEvents: SupervisedExecutionWorkerOptions['onEvents'],
+  worker: SupervisedChild<EventsAck>,
+  id: number,
+  events: readonly PlatformEvent[],
+): void {
+  onEvents(events).then(
+    () => worker.send({ type: 'events-ack', id, ok: true }),
+    (error: unknown) =>
+      worker.send({
+        type: 'events-ack',
+        id,
+        ok: false,
+        errorName: error instanceof Error ? error.name : 'Error',
+      }),
+  );
 }

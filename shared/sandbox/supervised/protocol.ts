@@ -28,9 +28,6 @@ export const HOST_METHODS = [
 ] as const;
 export type HostMethod = (typeof HOST_METHODS)[number];
 
-/** Marker a dying worker writes to stderr so the supervisor can blame the run that killed it. */
-export const CATASTROPHIC_MARKER = 'GRADIANT_SANDBOX_CATASTROPHIC';
-
 export const HostErrorPayloadSchema = z.object({
   code: z.enum(API_ERROR_CODES),
   message: z.string().max(1_000),

@@ -1,8 +1,9 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { notify } from '../bridge.ts';
-import { HostError, isApiErrorCode, type SandboxErrorCode, sanitizeHostMessage } from '../errors.ts';
+import { blamedRunOf } from '../catastrophic-abort.ts';
+import { CRASH_MESSAGES } from '../classify-crash.ts';
+import { HostError, isApiErrorCode, sanitizeHostMessage } from '../errors.ts';
 import { isPluginHost, type PluginHost } from '../host.ts';
 import { resolveLimits } from '../limits.ts';
 import type { PluginSandboxOptions, RunRequest } from '../plugin-sandbox.ts';
@@ -10,8 +11,8 @@ import { failureResult } from '../run-outcome.ts';
 import type { RunResult } from '../schemas.ts';
 import { errorNameOf, UNSETTLED_RUN_MESSAGE, UnsettledCharges } from '../unsettled-charges.ts';
 import { InMemoryUsageCounters, type UsageCounters } from '../usage-counters.ts';
+import { ChildProcessSupervisor, type SupervisedChild } from './child-process-supervisor.ts';
 import {
-  CATASTROPHIC_MARKER,
   type HostMethod,
   type SupervisorMessage,
   type WorkerMessage,
@@ -20,8 +21,6 @@ import {
 
 /** How long past a run's own timeout the supervisor waits before it kills a stuck worker. */
 const STUCK_WORKER_GRACE_MS = 2_000;
-const STDERR_TAIL_CHARS = 16 * 1024;
-const OUT_OF_MEMORY = /out of memory|heap limit|allocation failed|memory limit/i;
 
 export interface SupervisedSandboxOptions
   extends Pick<
@@ -34,37 +33,46 @@ export interface SupervisedSandboxOptions
   readonly execArgv?: readonly string[];
 }
 
-interface PendingRun {
-  readonly host: PluginHost;
-  readonly worker: ChildProcess;
-  readonly startedAt: number;
-  readonly limits: { timeoutMs: number; memoryMb: number };
-  readonly resolve: (result: RunResult) => void;
-  readonly stuckTimer: NodeJS.Timeout;
-  /** Set when the supervisor killed the worker because this run never answered. */
-  isStuck: boolean;
-}
+type Worker = SupervisedChild<SupervisorMessage>;
+type RunLimits = { timeoutMs: number; memoryMb: number };
 
 /**
  * The same `run`/`dispose` API as `PluginSandbox`, with the isolates in a child process: V8 can
  * abort a whole process when hostile code overshoots an isolate's heap, so plugins never share a
  * process with anything that must survive them. A worker death answers the run that caused it
  * with `MemoryLimitExceeded` (or `SandboxCrashed`), every other run in flight with
- * `SandboxCrashed`, and the next run starts a new worker. No run ever waits forever.
+ * `SandboxCrashed`, and the next run starts a new worker. A run with no answer past its timeout
+ * has its worker killed and answers `TimeoutExceeded`. No run ever waits forever.
  */
 export class SupervisedSandbox {
   readonly #options: SupervisedSandboxOptions;
   readonly #counters: UsageCounters;
-  readonly #pending = new Map<string, PendingRun>();
+  readonly #supervisor: ChildProcessSupervisor<SupervisorMessage, WorkerMessage, RunResult>;
+  /** The host of each run in flight; the worker only reaches it while the run is its own. */
+  readonly #hosts = new Map<string, PluginHost>();
   readonly #unsettled = new UnsettledCharges();
-  #worker: ChildProcess | undefined;
-  #stderrTail = '';
   #isDisposed = false;
 
   constructor(options: SupervisedSandboxOptions = {}) {
     this.#options = options;
     // Counters live here, not in the worker, so a restarted worker does not reset any limit.
     this.#counters = options.counters ?? new InMemoryUsageCounters();
+    this.#supervisor = new ChildProcessSupervisor({
+      modulePath: options.workerPath ?? defaultWorkerPath(),
+      ...(options.execArgv ? { execArgv: options.execArgv } : {}),
+      parse: (raw) => {
+        const parsed = WorkerMessageSchema.safeParse(raw);
+        return parsed.success ? parsed.data : undefined;
+      },
+      isReady: (message) => message.type === 'ready',
+      replyOf: (message) =>
+        message.type === 'result'
+          ? { requestId: message.runId, reply: message.result as RunResult }
+          : undefined,
+      onMessage: (message, from) => this.#onMessage(from, message),
+      // Runs are multiplexed on one worker: the one a heap abort names is the one that caused it.
+      blame: blamedRunOf,
+    });
   }
 
   run(request: RunRequest): Promise<RunResult> {
@@ -72,7 +80,7 @@ export class SupervisedSandbox {
     if (this.#isDisposed)
       return Promise.resolve(failureResult('SandboxCrashed', 'the sandbox has been disposed', startedAt));
     const { host, runId: _ignored, ...data } = request;
-    let limits: { timeoutMs: number; memoryMb: number };
+    let limits: RunLimits;
     try {
       const { timeoutMs, memoryMb } = resolveLimits(request.limits);
       if (!Number.isFinite(timeoutMs) || !Number.isFinite(memoryMb)) throw new Error('bad limits');
@@ -107,88 +115,49 @@ export class SupervisedSandbox {
     return this.#start(host, data, limits, startedAt);
   }
 
-  #start(
+  async #start(
     host: PluginHost,
     data: Omit<RunRequest, 'host' | 'runId'>,
-    limits: PendingRun['limits'],
+    limits: RunLimits,
     startedAt: number,
   ): Promise<RunResult> {
-    const worker = this.#ensureWorker();
     const runId = randomUUID();
-    return new Promise<RunResult>((resolve) => {
-      const stuckTimer = setTimeout(() => {
-        const pending = this.#pending.get(runId);
-        if (!pending) return;
-        pending.isStuck = true;
-        worker.kill('SIGKILL');
-      }, limits.timeoutMs + STUCK_WORKER_GRACE_MS);
-      this.#pending.set(runId, { host, worker, startedAt, limits, resolve, stuckTimer, isStuck: false });
-      const message: SupervisorMessage = {
-        type: 'run',
-        runId,
-        request: {
-          ...data,
-          grants: [...(data.grants ?? [])],
-          hasStorage: Boolean(host?.storage),
-          hasStorageBytesUsed: typeof host?.storage?.bytesUsed === 'function',
-          hasStorageSetWithinQuota: typeof host?.storage?.setWithinQuota === 'function',
-          hasFetch: typeof host?.fetch === 'function',
-        },
-      };
-      if (!this.#send(worker, message))
-        this.#finish(runId, failureResult('SandboxCrashed', 'the sandbox worker is not running', startedAt));
-    });
+    const message: SupervisorMessage = {
+      type: 'run',
+      runId,
+      request: {
+        ...data,
+        grants: [...(data.grants ?? [])],
+        hasStorage: Boolean(host?.storage),
+        hasStorageBytesUsed: typeof host?.storage?.bytesUsed === 'function',
+        hasStorageSetWithinQuota: typeof host?.storage?.setWithinQuota === 'function',
+        hasFetch: typeof host?.fetch === 'function',
+      },
+    };
+    this.#hosts.set(runId, host);
+    try {
+      const outcome = await this.#supervisor.request(runId, message, {
+        guardMs: limits.timeoutMs + STUCK_WORKER_GRACE_MS,
+      });
+      if ('reply' in outcome) return outcome.reply;
+      return failureResult(outcome.crashed, CRASH_MESSAGES[outcome.crashed], startedAt);
+    } finally {
+      this.#hosts.delete(runId);
+    }
   }
 
   /** The current worker's pid, for process metrics and for tests that kill it. */
   get workerPid(): number | undefined {
-    return this.#worker?.pid;
+    return this.#supervisor.pid;
   }
 
   async dispose(): Promise<void> {
     this.#isDisposed = true;
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (!worker || worker.exitCode !== null || worker.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.disconnect();
-    const forced = setTimeout(() => worker.kill('SIGKILL'), 2_000);
-    await exited;
-    clearTimeout(forced);
+    await this.#supervisor.stop();
   }
 
-  #ensureWorker(): ChildProcess {
-    if (this.#worker?.connected) return this.#worker;
-    const workerPath = this.#options.workerPath ?? defaultWorkerPath();
-    const worker = fork(workerPath, [], {
-      execArgv: ['--no-node-snapshot', ...(this.#options.execArgv ?? [])],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
-    this.#stderrTail = '';
-    worker.stderr?.setEncoding('utf8');
-    worker.stderr?.on('data', (chunk: string) => {
-      this.#stderrTail = (this.#stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
-    });
-    worker.on('message', (raw: unknown) => this.#onMessage(worker, raw));
-    worker.on('exit', () => this.#onExit(worker));
-    worker.on('error', () => {
-      // 'exit' follows (or the send fails); both paths answer the pending runs.
-    });
-    this.#worker = worker;
-    return worker;
-  }
-
-  #onMessage(worker: ChildProcess, raw: unknown): void {
-    const parsed = WorkerMessageSchema.safeParse(raw);
-    if (!parsed.success) return;
-    const message = parsed.data;
+  #onMessage(worker: Worker, message: WorkerMessage): void {
     switch (message.type) {
-      case 'result': {
-        const pending = this.#pending.get(message.runId);
-        if (pending?.worker === worker) this.#finish(message.runId, message.result as RunResult);
-        return;
-      }
       case 'host':
         this.#answerHostCall(worker, message);
         return;
@@ -196,9 +165,9 @@ export class SupervisedSandbox {
         this.#counters
           .consume(message.key, message.amount, message.limit ?? Number.POSITIVE_INFINITY, message.windowMs)
           .then(
-            (result) => this.#send(worker, { type: 'consumeReply', requestId: message.requestId, ...result }),
+            (result) => worker.send({ type: 'consumeReply', requestId: message.requestId, ...result }),
             // Fail closed: the worker's sandbox turns a failed counter into a failed run.
-            () => this.#send(worker, { type: 'consumeReply', requestId: message.requestId, failed: true }),
+            () => worker.send({ type: 'consumeReply', requestId: message.requestId, failed: true }),
           );
         return;
       case 'release':
@@ -224,16 +193,18 @@ export class SupervisedSandbox {
         notify(this.#options.onResourceExceeded, message.event);
         return;
       case 'ready':
+      case 'result':
+        // The supervisor takes these: readiness and replies to the runs it sent.
         return;
     }
   }
 
-  #answerHostCall(worker: ChildProcess, message: Extract<WorkerMessage, { type: 'host' }>): void {
+  #answerHostCall(worker: Worker, message: Extract<WorkerMessage, { type: 'host' }>): void {
     const { runId, callId } = message;
-    const pending = this.#pending.get(runId);
-    if (!pending || pending.worker !== worker) {
-      // The run is over: the host is never called for it again.
-      this.#send(worker, {
+    const host = this.#hosts.get(runId);
+    if (!host || !worker.isServing(runId)) {
+      // The run is over (or not this worker's): the host is never called for it again.
+      worker.send({
         type: 'hostReply',
         runId,
         callId,
@@ -242,60 +213,21 @@ export class SupervisedSandbox {
       });
       return;
     }
-    invokeHost(pending.host, message.method, message.args).then(
+    invokeHost(host, message.method, message.args).then(
       (value) => {
-        if (this.#pending.get(runId) === pending) {
-          this.#send(worker, { type: 'hostReply', runId, callId, ok: true, value: value ?? null });
+        if (worker.isServing(runId)) {
+          worker.send({ type: 'hostReply', runId, callId, ok: true, value: value ?? null });
         }
       },
       (error: unknown) => {
-        if (this.#pending.get(runId) !== pending) return;
+        if (!worker.isServing(runId)) return;
         const payload =
           error instanceof HostError && isApiErrorCode(error.code)
             ? { code: error.code, message: sanitizeHostMessage(error.message) }
             : { code: 'SandboxCrashed' as const, message: 'the host failed to answer the call' };
-        this.#send(worker, { type: 'hostReply', runId, callId, ok: false, error: payload });
+        worker.send({ type: 'hostReply', runId, callId, ok: false, error: payload });
       },
     );
-  }
-
-  #onExit(worker: ChildProcess): void {
-    if (this.#worker === worker) this.#worker = undefined;
-    const tail = this.#stderrTail;
-    const blamed = new RegExp(`${CATASTROPHIC_MARKER} (\\S+)`).exec(tail)?.[1];
-    const isOutOfMemory = blamed !== undefined || OUT_OF_MEMORY.test(tail);
-    const victims = [...this.#pending].filter(([, pending]) => pending.worker === worker);
-    for (const [runId, pending] of victims) {
-      const isCulprit = blamed === runId || (blamed === undefined && victims.length === 1);
-      let code: SandboxErrorCode = 'SandboxCrashed';
-      let message = 'the sandbox process stopped while the plugin was running';
-      if (pending.isStuck) {
-        code = 'TimeoutExceeded';
-        message = `plugin exceeded its ${pending.limits.timeoutMs} ms execution timeout`;
-      } else if (isCulprit && isOutOfMemory) {
-        code = 'MemoryLimitExceeded';
-        message = `plugin exceeded its ${pending.limits.memoryMb} MB memory limit`;
-      }
-      this.#finish(runId, failureResult(code, message, pending.startedAt));
-    }
-  }
-
-  #finish(runId: string, result: RunResult): void {
-    const pending = this.#pending.get(runId);
-    if (!pending) return;
-    this.#pending.delete(runId);
-    clearTimeout(pending.stuckTimer);
-    pending.resolve(result);
-  }
-
-  #send(worker: ChildProcess, message: SupervisorMessage): boolean {
-    if (!worker.connected) return false;
-    try {
-      worker.send(message);
-      return true;
-    } catch {
-      return false;
-    }
   }
 }
 

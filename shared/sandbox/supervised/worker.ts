@@ -1,15 +1,9 @@
-import { writeSync } from 'node:fs';
 import { HostError, isApiErrorCode } from '../errors.ts';
 import type { HttpRequestInit, HttpResponse, PluginHost, PluginStorage, QuotaWrite } from '../host.ts';
 import { PluginSandbox } from '../plugin-sandbox.ts';
 import type { JsonValue } from '../schemas.ts';
 import type { ConsumeResult, UsageCounters } from '../usage-counters.ts';
-import {
-  CATASTROPHIC_MARKER,
-  type HostMethod,
-  type SupervisorMessage,
-  type WorkerMessage,
-} from './protocol.ts';
+import type { HostMethod, SupervisorMessage, WorkerMessage } from './protocol.ts';
 
 /**
  * The worker process of `SupervisedSandbox`: a `PluginSandbox` whose host, counters and hooks all
@@ -110,11 +104,7 @@ const sandbox = new PluginSandbox({
   counters: remoteCounters,
   onSecurityEvent: (event) => send({ type: 'security', event }),
   onResourceExceeded: (event) => send({ type: 'resource', event }),
-  onCatastrophicError: (failure) => {
-    // Synchronous write: the process aborts on the next line and an async write would be lost.
-    writeSync(2, `\n${CATASTROPHIC_MARKER} ${failure.runId ?? ''}\n`);
-    process.abort();
-  },
+  // The default catastrophic abort names the run on stderr, which the supervisor reads to blame it.
 });
 
 process.on('message', (raw: SupervisorMessage) => {

@@ -33,20 +33,33 @@ describe('LambdaExecutionInvoker', () => {
     expect(JSON.parse(new TextDecoder().decode(input?.Payload as Uint8Array))).toEqual(invocation);
   });
 
-  it('answers MemoryLimitExceeded when the instance ran out of memory', async () => {
-    lambda.on(InvokeCommand).resolves({
-      FunctionError: 'Unhandled',
-      Payload: payload({
-        errorType: 'Runtime.OutOfMemory',
-        errorMessage: 'RequestId: abc Error: Runtime exited with error: signal: killed',
-      }),
+  const INSTANCE_DEATHS = [
+    [
+      'ran out of memory',
+      'Runtime.OutOfMemory',
+      'Runtime exited with error: signal: killed',
+      'MemoryLimitExceeded',
+    ],
+    [
+      'ran past the function timeout',
+      'Sandbox.Timedout',
+      'Task timed out after 15.00 seconds',
+      'TimeoutExceeded',
+    ],
+  ] as const;
+  for (const [what, errorType, detail, code] of INSTANCE_DEATHS) {
+    it(`answers ${code} when the instance ${what}, without Lambda's text`, async () => {
+      lambda.on(InvokeCommand).resolves({
+        FunctionError: 'Unhandled',
+        Payload: payload({ errorType, errorMessage: `RequestId: abc Error: ${detail}` }),
+      });
+
+      const result = await invoker.invoke(invocation);
+
+      expect(result.error?.code).toBe(code);
+      expect(result.error?.message).not.toContain('abc');
     });
-
-    const result = await invoker.invoke(invocation);
-
-    expect(result.error?.code).toBe('MemoryLimitExceeded');
-    expect(result.error?.message).not.toContain('abc');
-  });
+  }
 
   it('answers SandboxCrashed for any other function error, without its internals', async () => {
     lambda.on(InvokeCommand).resolves({
