@@ -54,5 +54,3 @@ export const NewPluginIdSchema = PluginIdSchema.refine(
   (id) => !PLATFORM_EVENT_IDS.has(id),
   'is the name of a platform event namespace',
 );
-
-export const UserIdSchema = z.string().min(1).max(256);

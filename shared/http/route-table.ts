@@ -29,7 +29,3 @@ export const ROUTES: readonly RouteDefinition[] = ROUTE_RECORDS.map(metadataOf);
 export function recordsOf(fn: HttpFunctionName): readonly RouteRecord[] {
   return ROUTE_RECORDS.filter((record) => record.function === fn);
 }
-
-export function routesOf(fn: HttpFunctionName): readonly RouteDefinition[] {
-  return ROUTES.filter((entry) => entry.function === fn);
-}

@@ -27,12 +27,7 @@ export const API_ERROR_CODES = [
 ] as const satisfies readonly SandboxErrorCode[];
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
-const codeSet: ReadonlySet<string> = new Set(SANDBOX_ERROR_CODES);
 const apiCodeSet: ReadonlySet<string> = new Set(API_ERROR_CODES);
-
-export function isSandboxErrorCode(value: unknown): value is SandboxErrorCode {
-  return typeof value === 'string' && codeSet.has(value);
-}
 
 export function isApiErrorCode(value: unknown): value is ApiErrorCode {
   return typeof value === 'string' && apiCodeSet.has(value);

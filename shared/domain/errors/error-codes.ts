@@ -79,5 +79,3 @@ export type ErrorCode = keyof typeof ERROR_CODES;
  */
 export const UNEXPECTED_ERROR_CODE = 'INTERNAL_ERROR';
 export type AnswerCode = ErrorCode | typeof UNEXPECTED_ERROR_CODE;
-
-export const isErrorCode = (value: string): value is ErrorCode => Object.hasOwn(ERROR_CODES, value);
