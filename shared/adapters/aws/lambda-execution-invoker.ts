@@ -5,10 +5,11 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
 import {
+  crashed,
   type DirectInvocation,
-  failedInvocation,
-  type InvocationResult,
-  InvocationResultSchema,
+  type RunOutcome,
+  RunOutcomeSchema,
+  refused,
 } from '../../domain/invocation.ts';
 import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
 
@@ -18,9 +19,9 @@ const TIMED_OUT = /timed ?out/i;
 /**
  * Invokes the execution function synchronously. The function answers every plugin fault with a
  * run result; a `FunctionError` means the instance itself died (a V8 abort from a memory bomb, a
- * function timeout) and is answered as a typed failed run, never a hung or 500 request. Lambda
+ * function timeout) and is answered as a crashed outcome, never a hung or 500 request. Lambda
  * throttling the call (the function's reserved concurrency is in use) means nothing ran: it is
- * answered `ExecutionThrottled`, which the invoke route turns into 429 with Retry-After. Other
+ * refused `ExecutionThrottled`, which the invoke route turns into 429 with Retry-After. Other
  * errors calling Lambda (permissions) are not plugin faults and reject as they are.
  */
 export class LambdaExecutionInvoker implements ExecutionInvoker {
@@ -32,7 +33,7 @@ export class LambdaExecutionInvoker implements ExecutionInvoker {
     this.functionName = functionName;
   }
 
-  async invoke(invocation: DirectInvocation): Promise<InvocationResult> {
+  async invoke(invocation: DirectInvocation): Promise<RunOutcome> {
     let response: InvokeCommandOutput;
     try {
       response = await this.client.send(
@@ -44,16 +45,12 @@ export class LambdaExecutionInvoker implements ExecutionInvoker {
       );
     } catch (error) {
       if (!(error instanceof TooManyRequestsException)) throw error;
-      return failedInvocation('ExecutionThrottled', 'the execution function is at its concurrency limit', {
-        retryAfterSeconds: 1,
-      });
+      return refused({ code: 'ExecutionThrottled', retryAfterSeconds: 1 });
     }
     const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
     if (response.FunctionError) return crashedRun(describeError(text));
-    const parsed = InvocationResultSchema.safeParse(safeJson(text));
-    if (!parsed.success)
-      return failedInvocation('SandboxCrashed', 'the execution function gave no readable result');
-    return parsed.data;
+    const parsed = RunOutcomeSchema.safeParse(safeJson(text));
+    return parsed.success ? parsed.data : crashed('SandboxCrashed');
   }
 }
 
@@ -63,16 +60,10 @@ function describeError(text: string): string {
 }
 
 /** Only the kind of failure is kept: Lambda's error text names request ids and runtime paths. */
-function crashedRun(description: string): InvocationResult {
-  if (OUT_OF_MEMORY.test(description)) {
-    return failedInvocation(
-      'MemoryLimitExceeded',
-      'the plugin exhausted the memory of its execution environment',
-    );
-  }
-  if (TIMED_OUT.test(description))
-    return failedInvocation('TimeoutExceeded', 'the execution environment timed out');
-  return failedInvocation('SandboxCrashed', 'the execution environment failed while running the plugin');
+function crashedRun(description: string): RunOutcome {
+  if (OUT_OF_MEMORY.test(description)) return crashed('MemoryLimitExceeded');
+  if (TIMED_OUT.test(description)) return crashed('TimeoutExceeded');
+  return crashed('SandboxCrashed');
 }
 
 function safeJson(text: string): unknown {

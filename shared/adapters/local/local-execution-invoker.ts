@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import {
+  crashed,
   type DirectInvocation,
-  failedInvocation,
-  type InvocationResult,
-  InvocationResultSchema,
+  type RunOutcome,
+  RunOutcomeSchema,
 } from '../../domain/invocation.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
@@ -76,12 +76,12 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
     return this.workers.flatMap((worker) => (worker.isBusy && worker.pid !== undefined ? [worker.pid] : []));
   }
 
-  async invoke(invocation: DirectInvocation): Promise<InvocationResult> {
+  async invoke(invocation: DirectInvocation): Promise<RunOutcome> {
     const outcome = await this.run(invocation.tenantId, 'invoke', invocation);
-    if ('crashed' in outcome) return failedRun(outcome.crashed);
-    if (!outcome.ok) return failedRun('SandboxCrashed');
-    const parsed = InvocationResultSchema.safeParse(outcome.value);
-    return parsed.success ? parsed.data : failedRun('SandboxCrashed');
+    if ('crashed' in outcome) return crashed(outcome.crashed);
+    if (!outcome.ok) return crashed('SandboxCrashed');
+    const parsed = RunOutcomeSchema.safeParse(outcome.value);
+    return parsed.success ? parsed.data : crashed('SandboxCrashed');
   }
 
   /** An EventBridge envelope for the execution function; rejects so the local bus retries it. */
@@ -142,14 +142,4 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
 function tenantOfEnvelope(envelope: unknown): string {
   const tenantId = (envelope as { detail?: { tenantId?: unknown } } | null)?.detail?.tenantId;
   return typeof tenantId === 'string' ? tenantId : '';
-}
-
-const MESSAGES = {
-  SandboxCrashed: 'the execution environment failed while running the plugin',
-  MemoryLimitExceeded: 'the plugin exhausted the memory of its execution environment',
-  TimeoutExceeded: 'the execution environment stopped answering and was restarted',
-} as const;
-
-function failedRun(code: keyof typeof MESSAGES): InvocationResult {
-  return failedInvocation(code, MESSAGES[code]);
 }

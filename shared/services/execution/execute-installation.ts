@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import { actorIn } from '../../domain/actors.ts';
-import type { TenantId } from '../../domain/identifiers.ts';
+import type { PluginId, TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
-import type { InvocationResult } from '../../domain/invocation.ts';
+import { type RunOutcome, ran, refused } from '../../domain/invocation.ts';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
 import { effectiveLimits, type TenantPolicy } from '../../domain/tenant-policy.ts';
+import type { RunLease } from '../../ports/run-lease-store.ts';
 import type { Limits } from '../../sandbox/limits.ts';
 import type { EmittedEvent, Entry, RunResult } from '../../sandbox/schemas.ts';
 import { platformEvent } from '../platform-event.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
-import { RESOURCE_CODES, type RefusalCode, refusal } from './invocation-outcome.ts';
+import { RESOURCE_CODES } from './invocation-outcome.ts';
 import { createPlatformHost } from './platform-host.ts';
 import { effectiveGrants } from './plugin-grants.ts';
-import { admitRun } from './tenant-run-lease.ts';
+import { admitRun, type RunAdmission } from './tenant-run-lease.ts';
 import { ArtifactUnverifiedError } from './verified-artifact-loader.ts';
 
 /** Plugin events caused by plugin events, at most this deep: two plugins cannot ping-pong forever. */
@@ -20,7 +21,8 @@ export const MAX_EVENT_DEPTH = 4;
 const MAX_AUDITED_RESOURCE_IDS = 1_000;
 
 export interface ExecutionRequest {
-  readonly installation: Installation;
+  readonly tenantId: TenantId;
+  readonly pluginId: PluginId;
   readonly entry: Entry;
   readonly input: unknown;
   readonly actor: string;
@@ -29,60 +31,126 @@ export interface ExecutionRequest {
   readonly eventDepth: number;
 }
 
+/** A request once its installation is read: what the rest of the run reports under. */
+interface InstalledRequest extends ExecutionRequest {
+  readonly installation: Installation;
+}
+
+type Proof = { readonly code: string } | { readonly unverified: ArtifactUnverifiedError };
+
 /**
- * Runs one installed plugin, failing closed: it must be enabled, its version not revoked, its
- * provenance admitted by the tenant's policy and proven for these exact bytes. Then it runs with
- * the policy-capped limits and the approved grants, and everything the run caused is published,
- * recorded and audited before the answer returns (a frozen Lambda instance would lose it after).
+ * The one path from "run this plugin" to a recorded run, shared by direct invocations and event
+ * deliveries. It reads the installation, the tenant's policy and run slots in one round trip and
+ * checks the state once, failing closed: the plugin must be enabled, its version not revoked, its
+ * provenance admitted by the tenant's policy and proven for these exact bytes, and the tenant
+ * under its concurrent-run cap. The lease is claimed while the revocation and the artifact are
+ * checked (both cached when warm), and given back at once if either refuses; nothing runs until
+ * all three agree. Then it runs with the policy-capped limits and the approved grants, and
+ * everything the run caused is written (usage and lease release in one transaction) and published
+ * before the answer returns (a frozen Lambda instance would lose it after).
  */
 export async function executeInstallation(
   request: ExecutionRequest,
   deps: ExecutionDependencies,
-): Promise<InvocationResult> {
-  const { installation } = request;
-  const { tenantId, pluginId, version } = installation;
+): Promise<RunOutcome> {
+  const { installation, policy, slots } = await deps.ledger.readContext(request.tenantId, request.pluginId);
+  if (!installation) return refused({ code: 'PluginNotFound' });
   if (installation.state !== 'enabled') {
-    return refusal('PluginNotEnabled', `plugin ${pluginId} is not enabled in this tenant`);
+    return refused({
+      code: 'PluginNotEnabled',
+      state: installation.state,
+      ...(installation.stateReason === undefined ? {} : { stateReason: installation.stateReason }),
+    });
   }
-  if (await deps.revocations.isRevoked(pluginId, version)) {
-    await refuseForSecurity(request, deps, 'PluginRevoked', 'security:revoked-version-refused');
-    return refusal('PluginRevoked', `plugin ${pluginId} version ${version} has been revoked`);
+  const installed: InstalledRequest = { ...request, installation };
+  const limits = effectiveLimits(installation.metadata.limits, policy.maximumLimits);
+  // The tenant's concurrent-run cap, so one tenant cannot take the capacity all share: held from
+  // here until the run is recorded.
+  const [admission, { isRevoked, proof }] = await Promise.all([
+    admitRun(installed, policy, limits, deps, slots),
+    checkProvenance(installation, policy, deps),
+  ]);
+  const refusal = await refusalAfterChecks(installed, { admission, isRevoked, proof }, deps);
+  if (refusal) return refusal;
+  if (!admission.isAdmitted || !('code' in proof)) throw new Error('unreachable: checks passed');
+  return ran(
+    await runAdmitted(installed, { code: proof.code, policy, limits, lease: admission.lease }, deps),
+  );
+}
+
+/**
+ * Revocation first, so a revoked version's artifact is never even read, then the artifact's
+ * proof. Both answer from their caches when warm; failures are returned, not thrown, so the
+ * caller can give back a lease taken meanwhile before it rethrows.
+ */
+async function checkProvenance(
+  installation: Installation,
+  policy: TenantPolicy,
+  deps: ExecutionDependencies,
+): Promise<{ isRevoked: { revoked: boolean } | { error: unknown }; proof: Proof | { error: unknown } }> {
+  let revoked: boolean;
+  try {
+    revoked = await deps.revocations.isRevoked(installation.pluginId, installation.version);
+  } catch (error) {
+    return { isRevoked: { error }, proof: { error } };
   }
-  const { policy } = await deps.policies.get(tenantId);
-  let code: string;
+  if (revoked) return { isRevoked: { revoked }, proof: { error: undefined } };
   try {
     // The loader applies the tenant's trust in publisher keys too, on every run.
-    code = await deps.artifacts.load(installation, policy);
+    return { isRevoked: { revoked }, proof: { code: await deps.artifacts.load(installation, policy) } };
   } catch (error) {
-    if (!(error instanceof ArtifactUnverifiedError)) throw error;
+    return {
+      isRevoked: { revoked },
+      proof: error instanceof ArtifactUnverifiedError ? { unverified: error } : { error },
+    };
+  }
+}
+
+/**
+ * The first refusal among the checks made together, in the order they used to be made one after
+ * the other (revoked, unverified, over the cap); a store that failed rejects as before. A lease
+ * taken for a run that is refused after all is given back before the answer.
+ */
+async function refusalAfterChecks(
+  request: InstalledRequest,
+  checks: {
+    admission: RunAdmission;
+    isRevoked: { revoked: boolean } | { error: unknown };
+    proof: Proof | { error: unknown };
+  },
+  deps: ExecutionDependencies,
+): Promise<RunOutcome | undefined> {
+  const { admission, isRevoked, proof } = checks;
+  const isRefused =
+    !admission.isAdmitted || !('revoked' in isRevoked) || isRevoked.revoked || !('code' in proof);
+  if (!isRefused) return undefined;
+  if (admission.isAdmitted) await admission.release();
+  if ('error' in isRevoked) throw isRevoked.error;
+  if (isRevoked.revoked) {
+    await refuseForSecurity(request, deps, 'PluginRevoked', 'security:revoked-version-refused');
+    return refused({ code: 'PluginRevoked' });
+  }
+  if ('error' in proof) throw proof.error;
+  if ('unverified' in proof) {
     await refuseForSecurity(
       request,
       deps,
       'ArtifactUnverified',
       'security:unverified-artifact-refused',
-      error.message,
+      proof.unverified.message,
     );
-    return refusal('ArtifactUnverified', `plugin ${pluginId} version ${version} failed verification`);
+    return refused({ code: 'ArtifactUnverified' });
   }
-
-  const limits = effectiveLimits(installation.metadata.limits, policy.maximumLimits);
-  // The tenant's concurrent-run cap, so one tenant cannot take the capacity all share: held from
-  // here until the run is recorded.
-  const admission = await admitRun(request, policy, limits, deps);
-  if (!admission.isAdmitted) return admission.refusal;
-  try {
-    return await runAdmitted(request, { code, policy, limits }, deps);
-  } finally {
-    await admission.release();
-  }
+  if (!admission.isAdmitted) return refused(admission.refusal);
+  return undefined;
 }
 
 /** The run itself, once its provenance is proven and it holds one of the tenant's run slots. */
 async function runAdmitted(
-  request: ExecutionRequest,
-  { code, policy, limits }: { code: string; policy: TenantPolicy; limits: Limits },
+  request: InstalledRequest,
+  { code, policy, limits, lease }: { code: string; policy: TenantPolicy; limits: Limits; lease: RunLease },
   deps: ExecutionDependencies,
-): Promise<InvocationResult> {
+): Promise<RunResult> {
   const { installation } = request;
   const { tenantId, pluginId, version } = installation;
   const host = createPlatformHost(
@@ -101,27 +169,43 @@ async function runAdmitted(
     },
   );
   const startedAt = deps.clock.now().toISOString();
-  const result = await deps.sandbox.run({
-    code,
-    entry: request.entry,
-    input: request.input,
-    grants: effectiveGrants(installation, policy),
-    tenantId,
-    pluginId,
-    version,
-    limits,
-    host,
-    runId: request.requestId,
-  });
-  await recordRun(request, result, host.touchedPatientIds(), startedAt, deps);
+  let result: RunResult;
+  try {
+    result = await deps.sandbox.run({
+      code,
+      entry: request.entry,
+      input: request.input,
+      grants: effectiveGrants(installation, policy),
+      tenantId,
+      pluginId,
+      version,
+      limits,
+      host,
+      runId: request.requestId,
+    });
+  } catch (error) {
+    await deps.runLeases.release(lease).catch(() => undefined);
+    throw error;
+  }
+  await recordRun(
+    request,
+    result,
+    { touchedPatientIds: host.touchedPatientIds(), at: startedAt, lease },
+    deps,
+  );
   return result;
 }
 
+/**
+ * Everything the run leaves behind, sent together: the usage and the lease release in one
+ * transactional write, the audit record and the events beside it. A failed write never fails
+ * the run that committed: it is logged (ids and error names only), and a lease that was not
+ * released expires on its own.
+ */
 async function recordRun(
-  request: ExecutionRequest,
+  request: InstalledRequest,
   result: RunResult,
-  touchedPatientIds: string[],
-  at: string,
+  { touchedPatientIds, at, lease }: { touchedPatientIds: string[]; at: string; lease: RunLease },
   deps: ExecutionDependencies,
 ): Promise<void> {
   const { tenantId, pluginId, version } = request.installation;
@@ -129,16 +213,19 @@ async function recordRun(
   const isResource = errorCode !== undefined && RESOURCE_CODES.has(errorCode);
   const steps: [string, Promise<unknown>][] = [
     [
-      'usage',
-      deps.usage.record({
-        tenantId,
-        pluginId,
-        version,
-        at,
-        ok: result.ok,
-        errorCode,
-        usage: result.usage,
-        touchedPatientIds,
+      'usage and lease',
+      deps.ledger.settle({
+        usage: {
+          tenantId,
+          pluginId,
+          version,
+          at,
+          ok: result.ok,
+          errorCode,
+          usage: result.usage,
+          touchedPatientIds,
+        },
+        lease,
       }),
     ],
     [
@@ -181,7 +268,7 @@ async function recordRun(
 }
 
 function publishPluginEvents(
-  request: ExecutionRequest,
+  request: InstalledRequest,
   result: RunResult,
   deps: ExecutionDependencies,
 ): Promise<void> {
@@ -223,7 +310,7 @@ function fingerprintOf(event: EmittedEvent) {
 
 const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function pluginError(request: ExecutionRequest, code: string, deps: ExecutionDependencies): PlatformEvent {
+function pluginError(request: InstalledRequest, code: string, deps: ExecutionDependencies): PlatformEvent {
   const { tenantId, pluginId, version } = request.installation;
   // The plugin's own message stays out: it is plugin output and may carry PHI.
   return platformEvent(
@@ -235,9 +322,9 @@ function pluginError(request: ExecutionRequest, code: string, deps: ExecutionDep
 }
 
 async function refuseForSecurity(
-  request: ExecutionRequest,
+  request: InstalledRequest,
   deps: ExecutionDependencies,
-  code: RefusalCode,
+  code: 'PluginRevoked' | 'ArtifactUnverified',
   action: string,
   reason?: string,
 ): Promise<void> {
@@ -255,7 +342,7 @@ async function refuseForSecurity(
   });
 }
 
-function warn(deps: ExecutionDependencies, message: string, request: ExecutionRequest, error: unknown): void {
+function warn(deps: ExecutionDependencies, message: string, request: InstalledRequest, error: unknown): void {
   const { tenantId, pluginId, version } = request.installation;
   deps.logger?.warn(message, {
     tenantId,

@@ -8,8 +8,7 @@ import type { FailureRecorder } from '../../ports/failure-recorder.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
 import type { RunLeaseStore } from '../../ports/run-lease-store.ts';
-import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
-import type { UsageRepository } from '../../ports/usage-repository.ts';
+import type { RunLedger } from '../../ports/run-ledger.ts';
 import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { RunRequest } from '../../sandbox/plugin-sandbox.ts';
 import type { RunResult } from '../../sandbox/schemas.ts';
@@ -39,8 +38,10 @@ export interface ExecutionLogger {
 }
 
 export interface ExecutionDependencies {
+  /** Lists a tenant's installations, for event subscribers; a run reads its own through `ledger`. */
   readonly installations: InstallationRepository;
-  readonly policies: TenantPolicyRepository;
+  /** The run's context before it (one read) and its usage and lease release after it (one write). */
+  readonly ledger: RunLedger;
   readonly revocations: RevocationCheck;
   readonly artifacts: ArtifactLoader;
   readonly sandbox: PluginRunner;
@@ -51,7 +52,6 @@ export interface ExecutionDependencies {
   readonly events: EventPublisher;
   readonly audit: AuditLog;
   readonly failures: FailureRecorder;
-  readonly usage: UsageRepository;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly storage?: PluginStorageProvider | undefined;

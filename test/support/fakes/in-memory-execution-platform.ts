@@ -22,6 +22,7 @@ import { InMemoryPluginStorage } from './in-memory-plugin-storage.ts';
 import { InMemoryPublisherKeys } from './in-memory-publisher-keys.ts';
 import { InMemoryReleaseCatalogue } from './in-memory-release-catalogue.ts';
 import { InMemoryRunLeaseStore } from './in-memory-run-lease-store.ts';
+import { InMemoryRunLedger } from './in-memory-run-ledger.ts';
 import { InMemoryTenantPolicyRepository } from './in-memory-tenant-policy-repository.ts';
 import { InMemoryUsageRepository } from './in-memory-usage-repository.ts';
 
@@ -96,8 +97,10 @@ export function createExecutionPlatform() {
     ids,
     signer,
   };
+  const ledger = new InMemoryRunLedger(ports);
   const deps: ExecutionDependencies & { markers: EventDeliveryMarkers } = {
     ...ports,
+    ledger,
     revocations: new RevocationCache({ releases, clock }),
     artifacts: new VerifiedArtifactLoader({
       artifacts,
@@ -184,7 +187,16 @@ export function createExecutionPlatform() {
     return installation;
   }
 
-  return { ...ports, deps, sandbox, observer, publishRelease, install, dispose: () => sandbox.dispose() };
+  return {
+    ...ports,
+    ledger,
+    deps,
+    sandbox,
+    observer,
+    publishRelease,
+    install,
+    dispose: () => sandbox.dispose(),
+  };
 }
 
 export type ExecutionPlatform = ReturnType<typeof createExecutionPlatform>;

@@ -5,7 +5,8 @@ import {
   type LifecycleDependencies,
 } from '../../../../functions/lifecycle/wiring.ts';
 import { createTokenVerifier } from '../../../../shared/auth/token-verifier.ts';
-import { type DirectInvocation, failedInvocation } from '../../../../shared/domain/invocation.ts';
+import type { PluginId, TenantId } from '../../../../shared/domain/identifiers.ts';
+import { type DirectInvocation, ran, refused as refusedWith } from '../../../../shared/domain/invocation.ts';
 import { TenantPolicyService } from '../../../../shared/services/lifecycle/tenant-policy-service.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
 import { InMemoryIdempotencyStore } from '../../../support/fakes/in-memory-idempotency-store.ts';
@@ -44,16 +45,26 @@ describe('lifecycle handler', () => {
         }),
       idempotency: new InMemoryIdempotencyStore(),
       cursors: testCursorCodec(),
+      // Stands in for the execution side: it reads the installation and checks its state itself.
       invoker: {
         invoke: async (invocation) => {
+          const installation = await h.installations.get(
+            invocation.tenantId as TenantId,
+            invocation.pluginId as PluginId,
+          );
+          if (!installation) return refusedWith({ code: 'PluginNotFound' });
+          if (installation.state !== 'enabled') {
+            const { state, stateReason } = installation;
+            return refusedWith({ code: 'PluginNotEnabled', state, ...(stateReason ? { stateReason } : {}) });
+          }
           invocations.push(invocation);
-          return {
+          return ran({
             ok: true,
-            value: { echoed: invocation.input },
+            value: { echoed: invocation.input as never },
             usage: { wallMs: 1, cpuMs: 1, peakHeapBytes: 1, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
             logs: [],
             events: [],
-          };
+          });
         },
       },
       now: () => new Date(),
@@ -162,7 +173,7 @@ describe('lifecycle handler', () => {
     await call('POST /v1/plugins', { body: installBody() });
     await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
     dependencies.invoker.invoke = async () =>
-      failedInvocation('TenantConcurrencyExceeded', 'busy', { retryAfterSeconds: 3 });
+      refusedWith({ code: 'TenantConcurrencyExceeded', retryAfterSeconds: 3 });
     handler = createLifecycleHandler(dependencies);
 
     const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
@@ -179,7 +190,7 @@ describe('lifecycle handler', () => {
     await call('POST /v1/plugins', { body: installBody() });
     await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
     dependencies.invoker.invoke = async () =>
-      failedInvocation('RunLeaseUnavailable', 'store down', { retryAfterSeconds: 1 });
+      refusedWith({ code: 'RunLeaseUnavailable', retryAfterSeconds: 1 });
     handler = createLifecycleHandler(dependencies);
 
     const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
