@@ -8,6 +8,19 @@ import { counterBucketKey, tenantPartition } from './plugins-table-usage-keys.ts
 const BUCKETS_PER_WINDOW = 6;
 /** Buckets outlive their window by this much before DynamoDB's TTL may remove them. */
 const TTL_MARGIN_SECONDS = 300;
+/** Counter keys whose closed buckets are remembered (one per tenant, plugin and counter). */
+const MAX_REMEMBERED_WINDOWS = 1_000;
+
+/**
+ * The closed buckets of a window as last read, while the bucket that was current then still is.
+ * A closed bucket never grows (every charge goes to the current bucket), it only shrinks by
+ * refunds: a remembered total can only over-count, so a consume may be denied a little early,
+ * never allowed past the limit.
+ */
+interface ClosedBuckets {
+  readonly currentStart: number;
+  readonly amounts: Map<string, number>;
+}
 
 /**
  * The sandbox's rolling-window counters, shared by every Lambda instance. Each window is a few
@@ -15,6 +28,13 @@ const TTL_MARGIN_SECONDS = 300;
  * with a conditional ADD that only succeeds while that bucket stays under what the rest of the
  * window leaves. Older buckets are closed, so concurrent consumers on any number of instances can
  * never take the total over the limit: at worst one is denied that a perfect counter would admit.
+ *
+ * The closed buckets of a window only shrink (refunds), so each instance remembers their total from
+ * its last read while the current bucket stays the same (a sixth of the window): most consumes are
+ * then one conditional ADD with no Query before it, and the remembered total can only over-count,
+ * so the limit still holds (another instance's refund is seen at the next bucket). Clock skew
+ * between instances is as before: a consumer whose clock is behind may add to the bucket another
+ * sees as the first closed one, within the skew.
  *
  * Counter keys are `<tenant>/<plugin>/<counter>` (the sandbox's format); the tenant part selects
  * the tenant's partition, so counters live and expire with the tenant's other items. Other keys
@@ -24,6 +44,7 @@ export class DynamoDbUsageCounters implements UsageCounters {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly clock: Clock;
+  private readonly closed = new Map<string, ClosedBuckets>();
 
   constructor(options: { client: DynamoDBDocumentClient; tableName: string; clock: Clock }) {
     this.client = options.client;
@@ -37,27 +58,57 @@ export class DynamoDbUsageCounters implements UsageCounters {
     const bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS_PER_WINDOW));
     const currentStart = Math.floor(now / bucketMs) * bucketMs;
     const oldestStart = Math.floor((now - windowMs) / bucketMs) * bucketMs + bucketMs;
-    const window = await this.readWindow(partition, counterKey, oldestStart, currentStart);
-    const others = window.total - window.current;
-
-    if (amount <= 0) return { allowed: window.total <= limit, observed: window.total };
+    const window = () => this.readWindow(key, partition, counterKey, oldestStart, currentStart);
+    if (amount <= 0) {
+      const { total } = await window();
+      return { allowed: total <= limit, observed: total };
+    }
     const expiresAt = Math.ceil((currentStart + windowMs + bucketMs) / 1000) + TTL_MARGIN_SECONDS;
     const bucketKey = { PK: partition, SK: counterBucketKey(counterKey, currentStart) };
+    const charge = (others: number) => this.charge(bucketKey, { amount, limit, others, expiresAt, now });
 
+    // Remembered closed buckets: one conditional ADD. Near the limit (the remembered total may
+    // over-count), the window is read again and the charge decided on what it says.
+    const remembered = this.closedTotal(key, currentStart);
+    if (remembered !== undefined) {
+      const fast = await charge(remembered);
+      if (fast.allowed) return fast;
+    }
+    const read = await window();
+    const others = read.total - read.current;
+    if (Number.isFinite(limit) && limit - others - amount < 0) {
+      return { allowed: false, observed: read.total + amount };
+    }
+    const charged = await charge(others);
+    return charged.allowed
+      ? charged
+      : { allowed: false, observed: others + (charged.current ?? read.current) + amount };
+  }
+
+  /** Adds `amount` to the current bucket while the window stays within `limit` given `others`. */
+  private async charge(
+    bucketKey: { PK: string; SK: string },
+    options: { amount: number; limit: number; others: number; expiresAt: number; now: number },
+  ): Promise<ConsumeResult & { current?: number }> {
+    const { amount, limit, others, expiresAt, now } = options;
     if (!Number.isFinite(limit)) {
       const added = await this.add(bucketKey, amount, expiresAt, undefined);
       return { allowed: true, observed: others + added, at: now };
     }
     const maximumBefore = limit - others - amount;
-    if (maximumBefore < 0) return { allowed: false, observed: window.total + amount };
+    if (maximumBefore < 0) return { allowed: false, observed: others + amount };
     try {
       const added = await this.add(bucketKey, amount, expiresAt, maximumBefore);
       return { allowed: true, observed: others + added, at: now };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const before = Number((error.Item as { amount?: { N?: string } } | undefined)?.amount?.N);
-      const current = Number.isFinite(before) ? before : window.current;
-      return { allowed: false, observed: others + current + amount };
+      const current = Number.isFinite(before) ? before : undefined;
+      return {
+        allowed: false,
+        observed: others + (current ?? 0) + amount,
+        ...(current === undefined ? {} : { current }),
+      };
     }
   }
 
@@ -74,6 +125,7 @@ export class DynamoDbUsageCounters implements UsageCounters {
     const chargedStart = Math.floor(at / bucketMs) * bucketMs;
     const oldestStart = Math.floor((now - windowMs) / bucketMs) * bucketMs + bucketMs;
     if (chargedStart < oldestStart) return;
+    this.forgetRefund(key, counterBucketKey(counterKey, chargedStart), amount);
     try {
       await this.client.send(
         new UpdateCommand({
@@ -89,13 +141,31 @@ export class DynamoDbUsageCounters implements UsageCounters {
     }
   }
 
+  /** The remembered total of the window's closed buckets, while the current bucket is the one read. */
+  private closedTotal(key: string, currentStart: number): number | undefined {
+    const remembered = this.closed.get(key);
+    if (remembered?.currentStart !== currentStart) return undefined;
+    let total = 0;
+    for (const amount of remembered.amounts.values()) total += amount;
+    return total;
+  }
+
+  /** This instance's own refund into a closed bucket lowers what it remembers of it too. */
+  private forgetRefund(key: string, bucketKey: string, amount: number): void {
+    const amounts = this.closed.get(key)?.amounts;
+    const before = amounts?.get(bucketKey);
+    if (amounts && before !== undefined) amounts.set(bucketKey, Math.max(0, before - amount));
+  }
+
   private async readWindow(
+    key: string,
     partition: string,
     counterKey: string,
     oldestStart: number,
     currentStart: number,
   ): Promise<{ total: number; current: number }> {
     const currentKey = counterBucketKey(counterKey, currentStart);
+    const closedAmounts = new Map<string, number>();
     let total = 0;
     let current = 0;
     let startKey: Record<string, unknown> | undefined;
@@ -118,9 +188,16 @@ export class DynamoDbUsageCounters implements UsageCounters {
         const value = typeof item.amount === 'number' ? item.amount : 0;
         total += value;
         if (item.SK === currentKey) current = value;
+        else closedAmounts.set(String(item.SK), value);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+    this.closed.delete(key);
+    this.closed.set(key, { currentStart, amounts: closedAmounts });
+    if (this.closed.size > MAX_REMEMBERED_WINDOWS) {
+      const oldest = this.closed.keys().next();
+      if (!oldest.done) this.closed.delete(oldest.value);
+    }
     return { total, current };
   }
 
