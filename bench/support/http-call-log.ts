@@ -17,8 +17,8 @@ import type { ClientRequest } from 'node:http';
 const logFile = process.env.BENCH_HTTP_LOG;
 const now = () => performance.timeOrigin + performance.now();
 const MAX_BODY_CHARS = 4_096;
-/** The EHR table, and a rate counter other than CPU (`COUNTER#<plugin>#<counter>#…`). */
-const PLUGIN_CALL = /"TableName":"[^"]*ehr[^"]*"|COUNTER#[^#"]+#(?!cpuMs#)[A-Za-z]+#/;
+/** The EHR table, and a rate counter other than CPU (`COUNTER#<plugin>/<counter>#…`). */
+const PLUGIN_CALL = /"TableName":"[^"]*ehr[^"]*"|COUNTER#[^#"/]+\/(?!cpuMs#)[A-Za-z]+#/;
 
 if (logFile) {
   const started = new WeakMap<ClientRequest, number>();

@@ -55,7 +55,8 @@ export function wireExecution(
   const runLeases = new DynamoDbRunLeaseStore({ ...tables, clock });
   return {
     installations: platform.installations,
-    ledger: new DynamoDbRunLedger({ ...tables, usage, leases: runLeases }),
+    ledger: new DynamoDbRunLedger({ ...tables, usage, leases: runLeases, counters, clock }),
+    counters,
     revocations: new RevocationCache({ releases: catalogue, clock }),
     artifacts: new VerifiedArtifactLoader({ artifacts: platform.artifacts, provenance: stores.provenance }),
     sandbox: new PluginSandbox({

@@ -14,16 +14,26 @@ export interface RunContext {
   readonly slots: readonly LeaseSlot[];
 }
 
-/** What a finished run leaves behind in the store: its usage, and the slot it held. */
+/** Unused CPU a run gives back to its counter: `at` is when it was charged (the charge's bucket). */
+export interface CounterRefund {
+  readonly key: string;
+  readonly amount: number;
+  readonly windowMs: number;
+  readonly at: number;
+}
+
+/** What a finished run leaves behind in the store: its usage, the slot it held, its CPU refunds. */
 export interface RunSettlement {
   readonly usage: InvocationRecord;
   readonly lease: RunLease;
+  readonly refunds: readonly CounterRefund[];
 }
 
 /**
  * The execution path's reads and writes that belong together, each one round trip where the
  * store allows it: before a run, the installation, the tenant's policy and its run slots; after
- * it, the usage and the release of its lease in one transactional write. Failures reject.
+ * it, the usage, the release of its lease and the refund of its unused CPU in one transactional
+ * write. Failures reject.
  */
 export interface RunLedger {
   readContext(tenantId: TenantId, pluginId: PluginId): Promise<RunContext>;

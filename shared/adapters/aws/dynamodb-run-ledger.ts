@@ -2,12 +2,15 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { PluginId, TenantId } from '../../domain/identifiers.ts';
 import { MAX_CONCURRENT_RUNS_LIMIT } from '../../domain/tenant-policy.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { LeaseSlot, RunLeaseStore } from '../../ports/run-lease-store.ts';
 import type { RunContext, RunLedger, RunSettlement } from '../../ports/run-ledger.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
+import type { UsageCounters } from '../../sandbox/usage-counters.ts';
 import { installationOfItem } from './dynamodb-installation-repository.ts';
 import { leaseSlotOf } from './dynamodb-run-lease-store.ts';
 import { storedPolicyOfItem } from './dynamodb-tenant-policy-repository.ts';
+import { counterRefundUpdates } from './dynamodb-usage-counters.ts';
 import { usageAggregateUpdate } from './dynamodb-usage-repository.ts';
 import { installationSortKey, POLICY_SORT_KEY, tenantPartition } from './plugins-table-keys.ts';
 import { RUN_SLOT_PREFIX, runSlotKey } from './plugins-table-usage-keys.ts';
@@ -20,26 +23,33 @@ const MAX_BATCH_ROUNDS = 4;
  * installation, the tenant's policy and every run slot a policy can allow
  * (`MAX_CONCURRENT_RUNS_LIMIT` keys, so slots above a lowered cap are still counted), all in the
  * tenant's partition. After it, one TransactWriteItems adds the usage to its aggregate (with the
- * touched patient ids) and deletes the lease item on its token. If either condition fails (the ids
- * reached their cap, or the lease expired and was taken over), the transaction is cancelled as a
- * whole and the two writes are made on their own, each handling its own condition as before.
+ * touched patient ids), deletes the lease item on its token and gives the run's unused CPU back
+ * to the buckets it was charged to. If a condition fails (the ids reached their cap, the lease
+ * expired and was taken over, a bucket holds less than the refund), the transaction is cancelled
+ * as a whole and the writes are made on their own, each handling its own condition as before.
  */
 export class DynamoDbRunLedger implements RunLedger {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly usage: UsageRepository;
   private readonly leases: RunLeaseStore;
+  private readonly counters: UsageCounters;
+  private readonly clock: Clock;
 
   constructor(options: {
     client: DynamoDBDocumentClient;
     tableName: string;
     usage: UsageRepository;
     leases: RunLeaseStore;
+    counters: UsageCounters;
+    clock: Clock;
   }) {
     this.client = options.client;
     this.tableName = options.tableName;
     this.usage = options.usage;
     this.leases = options.leases;
+    this.counters = options.counters;
+    this.clock = options.clock;
   }
 
   async readContext(tenantId: TenantId, pluginId: PluginId): Promise<RunContext> {
@@ -75,7 +85,7 @@ export class DynamoDbRunLedger implements RunLedger {
     };
   }
 
-  async settle({ usage, lease }: RunSettlement): Promise<void> {
+  async settle({ usage, lease, refunds }: RunSettlement): Promise<void> {
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -89,12 +99,17 @@ export class DynamoDbRunLedger implements RunLedger {
                 ExpressionAttributeValues: { ':token': lease.token },
               },
             },
+            ...counterRefundUpdates(this.tableName, refunds, this.clock).map((Update) => ({ Update })),
           ],
         }),
       );
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      await Promise.all([this.usage.record(usage), this.leases.release(lease)]);
+      await Promise.all([
+        this.usage.record(usage),
+        this.leases.release(lease),
+        ...refunds.map(({ key, amount, windowMs, at }) => this.counters.release(key, amount, windowMs, at)),
+      ]);
     }
   }
 }

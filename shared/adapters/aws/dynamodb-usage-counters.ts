@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../ports/clock.ts';
+import type { CounterRefund } from '../../ports/run-ledger.ts';
 import type { ConsumeResult, UsageCounters } from '../../sandbox/usage-counters.ts';
 import { counterBucketKey, tenantPartition } from './plugins-table-usage-keys.ts';
 
@@ -118,24 +119,11 @@ export class DynamoDbUsageCounters implements UsageCounters {
    * that has left the window is not touched, since it no longer counts.
    */
   async release(key: string, amount: number, windowMs: number, at: number): Promise<void> {
-    if (!(amount > 0)) return;
-    const { partition, counterKey } = splitKey(key);
-    const now = this.clock.now().getTime();
-    const bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS_PER_WINDOW));
-    const chargedStart = Math.floor(at / bucketMs) * bucketMs;
-    const oldestStart = Math.floor((now - windowMs) / bucketMs) * bucketMs + bucketMs;
-    if (chargedStart < oldestStart) return;
-    this.forgetRefund(key, counterBucketKey(counterKey, chargedStart), amount);
+    const [update] = counterRefundUpdates(this.tableName, [{ key, amount, windowMs, at }], this.clock);
+    if (!update) return;
+    this.forgetRefund(key, update.Key.SK, amount);
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: partition, SK: counterBucketKey(counterKey, chargedStart) },
-          UpdateExpression: 'ADD amount :refund',
-          ConditionExpression: 'amount >= :amount',
-          ExpressionAttributeValues: { ':refund': -amount, ':amount': amount },
-        }),
-      );
+      await this.client.send(new UpdateCommand(update));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -230,6 +218,35 @@ export class DynamoDbUsageCounters implements UsageCounters {
     const updated = result.Attributes?.amount;
     return typeof updated === 'number' ? updated : amount;
   }
+}
+
+/**
+ * The conditional refunds of charges into the buckets they went to, one update per bucket (two
+ * refunds into one bucket are added up: a transaction may touch an item once). A refund whose
+ * bucket has left the window is dropped, since that bucket no longer counts.
+ */
+export function counterRefundUpdates(tableName: string, refunds: readonly CounterRefund[], clock: Clock) {
+  const now = clock.now().getTime();
+  const byBucket = new Map<string, { PK: string; SK: string; amount: number }>();
+  for (const { key, amount, windowMs, at } of refunds) {
+    if (!(amount > 0)) continue;
+    const { partition, counterKey } = splitKey(key);
+    const bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS_PER_WINDOW));
+    const chargedStart = Math.floor(at / bucketMs) * bucketMs;
+    const oldestStart = Math.floor((now - windowMs) / bucketMs) * bucketMs + bucketMs;
+    if (chargedStart < oldestStart) continue;
+    const SK = counterBucketKey(counterKey, chargedStart);
+    const bucket = byBucket.get(`${partition}\u0000${SK}`) ?? { PK: partition, SK, amount: 0 };
+    byBucket.set(`${partition}\u0000${SK}`, { ...bucket, amount: bucket.amount + amount });
+  }
+  return [...byBucket.values()].map(({ PK, SK, amount }) => ({
+    TableName: tableName,
+    Key: { PK, SK },
+    UpdateExpression: 'ADD amount :refund',
+    // Never below zero: a refund larger than what is left there is dropped (it can only over-count).
+    ConditionExpression: 'amount >= :amount',
+    ExpressionAttributeValues: { ':refund': -amount, ':amount': amount },
+  }));
 }
 
 function splitKey(key: string): { partition: string; counterKey: string } {

@@ -6,6 +6,8 @@ import { type RunOutcome, ran, refused } from '../../domain/invocation.ts';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
 import { effectiveLimits, type TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { RunLease } from '../../ports/run-lease-store.ts';
+import type { RunSettlement } from '../../ports/run-ledger.ts';
+import { cpuCounterKey } from '../../sandbox/cpu-lease.ts';
 import type { Limits } from '../../sandbox/limits.ts';
 import type { EmittedEvent, Entry, RunResult } from '../../sandbox/schemas.ts';
 import { platformEvent } from '../platform-event.ts';
@@ -13,6 +15,7 @@ import type { ExecutionDependencies } from './execution-dependencies.ts';
 import { RESOURCE_CODES } from './invocation-outcome.ts';
 import { createPlatformHost } from './platform-host.ts';
 import { effectiveGrants } from './plugin-grants.ts';
+import { RunScopedCounters } from './run-scoped-counters.ts';
 import { admitRun, type RunAdmission } from './tenant-run-lease.ts';
 import { ArtifactUnverifiedError } from './verified-artifact-loader.ts';
 
@@ -64,18 +67,30 @@ export async function executeInstallation(
   }
   const installed: InstalledRequest = { ...request, installation };
   const limits = effectiveLimits(installation.metadata.limits, policy.maximumLimits);
+  const counters = new RunScopedCounters(
+    deps.counters,
+    cpuCounterKey(installation.tenantId, installation.pluginId),
+  );
   // The tenant's concurrent-run cap, so one tenant cannot take the capacity all share: held from
-  // here until the run is recorded.
+  // here until the run is recorded. The run's first CPU chunk is reserved in the same round trip.
   const [admission, { isRevoked, proof }] = await Promise.all([
     admitRun(installed, policy, limits, deps, slots),
     checkProvenance(installation, policy, deps),
+    counters.reserveFirstChunk(limits),
   ]);
-  const refusal = await refusalAfterChecks(installed, { admission, isRevoked, proof }, deps);
-  if (refusal) return refusal;
-  if (!admission.isAdmitted || !('code' in proof)) throw new Error('unreachable: checks passed');
-  return ran(
-    await runAdmitted(installed, { code: proof.code, policy, limits, lease: admission.lease }, deps),
+  const refusal = await refusalAfterChecks(installed, { admission, isRevoked, proof }, deps).catch(
+    async (error: unknown) => {
+      await giveBackUnused(counters, installed, deps);
+      throw error;
+    },
   );
+  if (refusal) {
+    await giveBackUnused(counters, installed, deps);
+    return refusal;
+  }
+  if (!admission.isAdmitted || !('code' in proof)) throw new Error('unreachable: checks passed');
+  const admitted = { code: proof.code, policy, limits, lease: admission.lease, counters };
+  return ran(await runAdmitted(installed, admitted, deps));
 }
 
 /**
@@ -145,10 +160,34 @@ async function refusalAfterChecks(
   return undefined;
 }
 
+/** A CPU reservation for a run that was refused after all goes back at once (best effort). */
+async function giveBackUnused(
+  counters: RunScopedCounters,
+  request: InstalledRequest,
+  deps: ExecutionDependencies,
+): Promise<void> {
+  const refunds = counters.takeRefunds();
+  await Promise.all(
+    refunds.map(({ key, amount, windowMs, at }) =>
+      deps.counters
+        .release(key, amount, windowMs, at)
+        .catch((error: unknown) => warn(deps, 'a CPU reservation could not be given back', request, error)),
+    ),
+  );
+}
+
+interface Admitted {
+  readonly code: string;
+  readonly policy: TenantPolicy;
+  readonly limits: Limits;
+  readonly lease: RunLease;
+  readonly counters: RunScopedCounters;
+}
+
 /** The run itself, once its provenance is proven and it holds one of the tenant's run slots. */
 async function runAdmitted(
   request: InstalledRequest,
-  { code, policy, limits, lease }: { code: string; policy: TenantPolicy; limits: Limits; lease: RunLease },
+  { code, policy, limits, lease, counters }: Admitted,
   deps: ExecutionDependencies,
 ): Promise<RunResult> {
   const { installation } = request;
@@ -182,30 +221,37 @@ async function runAdmitted(
       limits,
       host,
       runId: request.requestId,
+      counters,
     });
   } catch (error) {
     await deps.runLeases.release(lease).catch(() => undefined);
+    await giveBackUnused(counters, request, deps);
     throw error;
   }
+  const settlement = { lease, refunds: counters.takeRefunds() };
   await recordRun(
     request,
     result,
-    { touchedPatientIds: host.touchedPatientIds(), at: startedAt, lease },
+    { touchedPatientIds: host.touchedPatientIds(), at: startedAt, settlement },
     deps,
   );
   return result;
 }
 
 /**
- * Everything the run leaves behind, sent together: the usage and the lease release in one
- * transactional write, the audit record and the events beside it. A failed write never fails
+ * Everything the run leaves behind, sent together: the usage, the lease release and the CPU
+ * refunds in one transactional write, the audit record and the events beside it. A failed write never fails
  * the run that committed: it is logged (ids and error names only), and a lease that was not
  * released expires on its own.
  */
 async function recordRun(
   request: InstalledRequest,
   result: RunResult,
-  { touchedPatientIds, at, lease }: { touchedPatientIds: string[]; at: string; lease: RunLease },
+  {
+    touchedPatientIds,
+    at,
+    settlement,
+  }: { touchedPatientIds: string[]; at: string; settlement: Omit<RunSettlement, 'usage'> },
   deps: ExecutionDependencies,
 ): Promise<void> {
   const { tenantId, pluginId, version } = request.installation;
@@ -213,7 +259,7 @@ async function recordRun(
   const isResource = errorCode !== undefined && RESOURCE_CODES.has(errorCode);
   const steps: [string, Promise<unknown>][] = [
     [
-      'usage and lease',
+      'usage, lease and CPU refunds',
       deps.ledger.settle({
         usage: {
           tenantId,
@@ -225,7 +271,7 @@ async function recordRun(
           usage: result.usage,
           touchedPatientIds,
         },
-        lease,
+        ...settlement,
       }),
     ],
     [

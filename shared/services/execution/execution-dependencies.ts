@@ -12,6 +12,7 @@ import type { RunLedger } from '../../ports/run-ledger.ts';
 import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { RunRequest } from '../../sandbox/plugin-sandbox.ts';
 import type { RunResult } from '../../sandbox/schemas.ts';
+import type { UsageCounters } from '../../sandbox/usage-counters.ts';
 import type { SandboxObserver } from './sandbox-observer.ts';
 
 /** The sandbox as the execution path uses it (PluginSandbox in production). */
@@ -45,6 +46,8 @@ export interface ExecutionDependencies {
   readonly revocations: RevocationCheck;
   readonly artifacts: ArtifactLoader;
   readonly sandbox: PluginRunner;
+  /** The store-backed counters the sandbox charges: a run's first CPU chunk is reserved here. */
+  readonly counters: UsageCounters;
   /** The tenant's concurrent-run slots; required, since a run without a lease is never started. */
   readonly runLeases: RunLeaseStore;
   readonly observer: SandboxObserver;

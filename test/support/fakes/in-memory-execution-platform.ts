@@ -70,8 +70,9 @@ export function createExecutionPlatform() {
   const events = new InMemoryEventPublisher();
   const audit = new InMemoryAuditLog();
   const observer = new SandboxObserver({ audit, events, clock, ids });
+  const counters = new InMemoryUsageCounters();
   const sandbox = new PluginSandbox({
-    counters: new InMemoryUsageCounters(),
+    counters,
     onSecurityEvent: observer.onSecurityEvent,
     onResourceExceeded: observer.onResourceExceeded,
   });
@@ -92,6 +93,7 @@ export function createExecutionPlatform() {
     usage: new InMemoryUsageRepository(),
     markers: new InMemoryEventDeliveryMarkers(() => nowMs),
     runLeases: new InMemoryRunLeaseStore(() => nowMs),
+    counters,
     storage: new InMemoryPluginStorage(),
     clock,
     ids,

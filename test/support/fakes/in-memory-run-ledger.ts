@@ -4,6 +4,7 @@ import type { RunLeaseStore } from '../../../shared/ports/run-lease-store.ts';
 import type { RunContext, RunLedger, RunSettlement } from '../../../shared/ports/run-ledger.ts';
 import type { TenantPolicyRepository } from '../../../shared/ports/tenant-policy-repository.ts';
 import type { UsageRepository } from '../../../shared/ports/usage-repository.ts';
+import type { UsageCounters } from '../../../shared/sandbox/usage-counters.ts';
 
 /**
  * The run ledger over the other in-memory fakes, counting its round trips: what a test asserts
@@ -20,6 +21,7 @@ export class InMemoryRunLedger implements RunLedger {
     policies: TenantPolicyRepository;
     runLeases: RunLeaseStore;
     usage: UsageRepository;
+    counters: UsageCounters;
   };
 
   constructor(ports: InMemoryRunLedger['ports']) {
@@ -41,5 +43,8 @@ export class InMemoryRunLedger implements RunLedger {
     this.settlements.push(settlement);
     await this.ports.usage.record(settlement.usage);
     await this.ports.runLeases.release(settlement.lease);
+    for (const { key, amount, windowMs, at } of settlement.refunds) {
+      await this.ports.counters.release(key, amount, windowMs, at);
+    }
   }
 }

@@ -173,15 +173,17 @@ describe('execution handler (aws-sdk-client-mock)', () => {
     ).toHaveLength(0);
   });
 
-  it('writes the usage and the lease release in one transaction after the run', async () => {
+  it('writes the usage, the lease release and the CPU refund in one transaction after the run', async () => {
     await handler(invocation);
 
     const transactions = dynamodb.commandCalls(TransactWriteCommand);
     expect(transactions).toHaveLength(1);
     const items = transactions[0]?.args[0].input.TransactItems ?? [];
-    expect(items.map((item) => Object.keys(item)[0])).toEqual(['Update', 'Delete']);
+    expect(items.map((item) => Object.keys(item)[0])).toEqual(['Update', 'Delete', 'Update']);
     expect(items[1]?.Delete?.Key?.SK).toMatch(/^RUNSLOT#\d{3}$/);
     expect(items[1]?.Delete?.ConditionExpression).toBe('leaseToken = :token');
+    expect(String(items[2]?.Update?.Key?.SK)).toMatch(/^COUNTER#reader\/cpuMs#/);
+    expect(items[2]?.Update?.ConditionExpression).toBe('amount >= :amount');
   });
 
   it('answers the run that ran when the transactional write fails, and never rejects for it', async () => {

@@ -4,6 +4,7 @@ import { DynamoDbInstallationRepository } from '../../../../../shared/adapters/a
 import { DynamoDbRunLeaseStore } from '../../../../../shared/adapters/aws/dynamodb-run-lease-store.ts';
 import { DynamoDbRunLedger } from '../../../../../shared/adapters/aws/dynamodb-run-ledger.ts';
 import { DynamoDbTenantPolicyRepository } from '../../../../../shared/adapters/aws/dynamodb-tenant-policy-repository.ts';
+import { DynamoDbUsageCounters } from '../../../../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import { DynamoDbUsageRepository } from '../../../../../shared/adapters/aws/dynamodb-usage-repository.ts';
 import { PluginIdSchema, TenantIdSchema } from '../../../../../shared/domain/identifiers.ts';
 import { DEFAULT_TENANT_POLICY } from '../../../../../shared/domain/tenant-policy.ts';
@@ -31,13 +32,15 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
   let ledger: DynamoDbRunLedger;
   let leases: DynamoDbRunLeaseStore;
   let usage: DynamoDbUsageRepository;
+  let counters: DynamoDbUsageCounters;
 
   beforeAll(async () => {
     tables = await createTestTables();
     const options = { client: tables.documentClient, tableName: tables.names.plugins };
     leases = new DynamoDbRunLeaseStore({ ...options, clock });
     usage = new DynamoDbUsageRepository(options);
-    ledger = new DynamoDbRunLedger({ ...options, usage, leases });
+    counters = new DynamoDbUsageCounters({ ...options, clock });
+    ledger = new DynamoDbRunLedger({ ...options, usage, leases, counters, clock });
     await new DynamoDbInstallationRepository(tables.documentClient, tables.names.plugins).create(
       anInstallation({ tenantId: acme, pluginId: reader }),
     );
@@ -85,7 +88,7 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
     const claim = await leases.acquire(request);
     if (claim.status !== 'acquired') throw new Error('expected a lease');
 
-    await ledger.settle({ usage: usageOf(['p-1', 'p-2']), lease: claim.lease });
+    await ledger.settle({ usage: usageOf(['p-1', 'p-2']), lease: claim.lease, refunds: [] });
 
     const summary = await usage.summarize(acme, reader);
     expect(summary.invocations).toBe(1);
@@ -100,7 +103,7 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
     if (claim.status !== 'acquired') throw new Error('expected a lease');
     const stale = { ...claim.lease, token: 'someone-else' };
 
-    await ledger.settle({ usage: usageOf([]), lease: stale });
+    await ledger.settle({ usage: usageOf([]), lease: stale, refunds: [] });
 
     expect((await usage.summarize(acme, reader)).invocations).toBe(2);
     const slot = await tables.documentClient.send(
@@ -111,5 +114,25 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
     );
     expect(slot.Item?.leaseToken).toBe(claim.lease.token);
     await leases.release(claim.lease);
+  });
+
+  it('gives unused CPU back to the buckets it was charged to in the same transaction', async () => {
+    const claim = await leases.acquire(request);
+    if (claim.status !== 'acquired') throw new Error('expected a lease');
+    const key = 't-acme/reader/cpuMs';
+    const first = await counters.consume(key, 60, 1_000, 60_000);
+    const second = await counters.consume(key, 40, 1_000, 60_000);
+
+    await ledger.settle({
+      usage: usageOf([]),
+      lease: claim.lease,
+      refunds: [
+        { key, amount: 55, windowMs: 60_000, at: first.at ?? 0 },
+        { key, amount: 35, windowMs: 60_000, at: second.at ?? 0 },
+      ],
+    });
+
+    expect(await counters.consume(key, 0, 1_000, 60_000)).toEqual({ allowed: true, observed: 10 });
+    expect((await ledger.readContext(acme, reader)).slots).toEqual([]);
   });
 });
