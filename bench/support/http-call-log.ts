@@ -23,9 +23,9 @@ const PLUGIN_CALL = /"TableName":"[^"]*ehr[^"]*"|COUNTER#[^#"/]+\/(?!cpuMs#)[A-Z
 if (logFile) {
   const started = new WeakMap<ClientRequest, number>();
   const bodies = new WeakMap<ClientRequest, string>();
-  subscribe('http.client.request.start', (message) => {
+  // `created` comes before the body is written (`start` only once the request has ended).
+  subscribe('http.client.request.created', (message) => {
     const { request } = message as { request: ClientRequest };
-    started.set(request, now());
     bodies.set(request, '');
     for (const method of ['write', 'end'] as const) {
       const original = request[method].bind(request) as (...args: unknown[]) => unknown;
@@ -38,6 +38,9 @@ if (logFile) {
         return original(...args);
       };
     }
+  });
+  subscribe('http.client.request.start', (message) => {
+    started.set((message as { request: ClientRequest }).request, now());
   });
   subscribe('http.client.response.finish', (message) => {
     const { request } = message as { request: ClientRequest };

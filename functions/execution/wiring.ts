@@ -78,6 +78,7 @@ export function wireExecution(
     ehr: new DynamoDbEhrRepository(client, config.EHR_TABLE),
     events,
     audit,
+    auditOutbox: platform.auditOutbox,
     failures: new CircuitBreaker({
       counters,
       policies: platform.policies,

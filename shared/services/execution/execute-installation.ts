@@ -10,6 +10,7 @@ import type { RunSettlement } from '../../ports/run-ledger.ts';
 import { cpuCounterKey } from '../../sandbox/cpu-lease.ts';
 import type { Limits } from '../../sandbox/limits.ts';
 import type { EmittedEvent, Entry, RunResult } from '../../sandbox/schemas.ts';
+import { recordAudit } from '../audited.ts';
 import { platformEvent } from '../platform-event.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
 import { RESOURCE_CODES } from './invocation-outcome.ts';
@@ -276,7 +277,7 @@ async function recordRun(
     ],
     [
       'audit',
-      deps.audit.record({
+      recordAudit(deps, {
         action: request.entry === 'onEvent' ? 'plugin:event-delivered' : 'plugin:invoked',
         outcome: result.ok ? 'success' : 'failure',
         actor: actorIn(tenantId, request.actor),

@@ -1,6 +1,7 @@
 import type { Installation } from '../../domain/installation.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
+import type { AuditOutbox } from '../../ports/audit-outbox.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EhrRepository } from '../../ports/ehr-repository.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
@@ -13,6 +14,7 @@ import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { RunRequest } from '../../sandbox/plugin-sandbox.ts';
 import type { RunResult } from '../../sandbox/schemas.ts';
 import type { UsageCounters } from '../../sandbox/usage-counters.ts';
+import type { AuditRetryPolicy } from '../audited.ts';
 import type { SandboxObserver } from './sandbox-observer.ts';
 
 /** The sandbox as the execution path uses it (PluginSandbox in production). */
@@ -54,6 +56,10 @@ export interface ExecutionDependencies {
   readonly ehr: EhrRepository;
   readonly events: EventPublisher;
   readonly audit: AuditLog;
+  /** Where a run's audit record goes when the log keeps refusing it: the run's answer stands. */
+  readonly auditOutbox: AuditOutbox;
+  /** How hard to try the audit log first (three attempts, 25 then 50 ms apart, by default). */
+  readonly auditRetry?: AuditRetryPolicy | undefined;
   readonly failures: FailureRecorder;
   readonly clock: Clock;
   readonly ids: IdGenerator;

@@ -4,21 +4,22 @@ import { RATE_WINDOW_MS } from '../../sandbox/limits.ts';
 import type { ConsumeResult, UsageCounters } from '../../sandbox/usage-counters.ts';
 
 /**
- * Reserved ahead of the run: the sandbox's first chunk is FIRST_CPU_CHUNK_MS plus two of the
- * store's recent round trips, so twice the chunk covers it unless the store is very slow (then
- * the sandbox asks the store itself and this reservation is given back).
+ * Reserved ahead of the run: the sandbox's first chunk (FIRST_CPU_CHUNK_MS plus two of the store's
+ * recent round trips) and the one it asks for at its first sample (twice that), so a short run
+ * makes no CPU charge of its own. A charge the rest cannot cover goes to the store.
  */
-const RESERVED_CPU_MS = 2 * FIRST_CPU_CHUNK_MS;
+const RESERVED_CPU_MS = 4 * FIRST_CPU_CHUNK_MS;
 
 interface Reservation {
-  readonly amount: number;
+  /** What is left of it. */
+  amount: number;
   readonly at: number;
   readonly observed: number;
 }
 
 /**
- * One run's view of the shared counters. Its first CPU chunk is reserved before the run, in the
- * same round trip as the lease claim, and handed to the sandbox's first CPU charge; the CPU the run
+ * One run's view of the shared counters. Its first CPU chunks are reserved before the run, in the
+ * same round trip as the lease claim, and handed to the sandbox's CPU charges they cover; the CPU the run
  * gives back afterwards is kept here and written with the run's usage and lease release in one
  * transaction. Every other charge (the plugin's rate counters, later CPU chunks) goes to the store
  * as before, so the limits are the sandbox's own. A refund that is never written leaves the budget
@@ -52,15 +53,14 @@ export class RunScopedCounters implements UsageCounters {
 
   consume(key: string, amount: number, limit: number, windowMs: number): Promise<ConsumeResult> {
     const reservation = this.reservation;
-    if (key === this.cpuKey && reservation && windowMs === RATE_WINDOW_MS) {
-      this.reservation = undefined;
-      if (amount > 0 && amount <= reservation.amount) {
-        this.refund({ key, amount: reservation.amount - amount, windowMs, at: reservation.at });
-        return Promise.resolve({ allowed: true, observed: reservation.observed, at: reservation.at });
-      }
-      this.refund({ key, amount: reservation.amount, windowMs, at: reservation.at });
-    }
-    return this.counters.consume(key, amount, limit, windowMs);
+    const isCovered =
+      key === this.cpuKey &&
+      windowMs === RATE_WINDOW_MS &&
+      amount > 0 &&
+      amount <= (reservation?.amount ?? 0);
+    if (!reservation || !isCovered) return this.counters.consume(key, amount, limit, windowMs);
+    reservation.amount -= amount;
+    return Promise.resolve({ allowed: true, observed: reservation.observed, at: reservation.at });
   }
 
   release(key: string, amount: number, windowMs: number, at: number): Promise<void> {

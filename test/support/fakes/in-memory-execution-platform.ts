@@ -13,6 +13,7 @@ import { VerifiedArtifactLoader } from '../../../shared/services/execution/verif
 import { ProvenanceVerifier } from '../../../shared/services/provenance/provenance-verifier.ts';
 import { InMemoryArtifactStore } from './in-memory-artifact-store.ts';
 import { InMemoryAuditLog } from './in-memory-audit-log.ts';
+import { InMemoryAuditOutbox } from './in-memory-audit-outbox.ts';
 import { InMemoryEhrRepository } from './in-memory-ehr-repository.ts';
 import { InMemoryEventDeliveryMarkers } from './in-memory-event-delivery-markers.ts';
 import { InMemoryEventPublisher } from './in-memory-event-publisher.ts';
@@ -89,6 +90,8 @@ export function createExecutionPlatform() {
     ehr: new InMemoryEhrRepository(),
     events,
     audit,
+    auditOutbox: new InMemoryAuditOutbox(),
+    auditRetry: { attempts: 3, baseDelayMs: 0 },
     failures: new InMemoryFailureRecorder(),
     usage: new InMemoryUsageRepository(),
     markers: new InMemoryEventDeliveryMarkers(() => nowMs),

@@ -247,7 +247,7 @@ describe('invokePlugin', () => {
     ]);
   });
 
-  it('answers the run that ran when its audit record cannot be written', async () => {
+  it('answers the run that ran when its audit record cannot be written, and queues the record', async () => {
     await platform.install({ pluginId: 'fine', code: 'export default { execute() { return 42; } };' });
     platform.audit.record = async () => {
       throw new Error('EventBridge is down');
@@ -257,6 +257,12 @@ describe('invokePlugin', () => {
 
     expect(outcome).toMatchObject({ kind: 'ran', result: { ok: true, value: 42 } });
     expect(platform.runLeases.held('t-acme')).toBe(0);
+    expect(platform.auditOutbox.queued).toEqual([
+      expect.objectContaining({
+        record: expect.objectContaining({ action: 'plugin:invoked', outcome: 'success' }),
+        failure: { errorName: 'Error', attempts: 3 },
+      }),
+    ]);
   });
 
   it('refuses when the run context cannot be read, before anything runs (fail closed)', async () => {

@@ -7,16 +7,20 @@ const CPU = 't-acme/reader/cpuMs';
 const limits = { cpuMsPerMinute: 1_000, timeoutMs: 5_000 };
 
 describe('RunScopedCounters', () => {
-  it('hands its reservation to the first CPU charge and keeps what that charge did not take', async () => {
+  it('answers the CPU charges its reservation covers and gives back what they did not take', async () => {
     const store = new InMemoryUsageCounters({ now: () => 1_000 });
     const counters = new RunScopedCounters(store, CPU);
     await counters.reserveFirstChunk(limits);
 
     const first = await counters.consume(CPU, 32, 1_000, RATE_WINDOW_MS);
+    const second = await counters.consume(CPU, 64, 1_000, RATE_WINDOW_MS);
+    const beyond = await counters.consume(CPU, 64, 1_000, RATE_WINDOW_MS);
 
     expect(first).toMatchObject({ allowed: true, at: 1_000 });
-    expect(await store.consume(CPU, 0, 1_000, RATE_WINDOW_MS)).toEqual({ allowed: true, observed: 60 });
-    expect(counters.takeRefunds()).toEqual([{ key: CPU, amount: 28, windowMs: RATE_WINDOW_MS, at: 1_000 }]);
+    expect(second).toMatchObject({ allowed: true, at: 1_000 });
+    expect(beyond).toMatchObject({ allowed: true, observed: 184 });
+    expect(await store.consume(CPU, 0, 1_000, RATE_WINDOW_MS)).toEqual({ allowed: true, observed: 184 });
+    expect(counters.takeRefunds()).toEqual([{ key: CPU, amount: 24, windowMs: RATE_WINDOW_MS, at: 1_000 }]);
   });
 
   it('keeps CPU refunds for the run’s settlement and passes every other counter through', async () => {
@@ -37,7 +41,7 @@ describe('RunScopedCounters', () => {
     const counters = new RunScopedCounters(new InMemoryUsageCounters({ now: () => 1_000 }), CPU);
     await counters.reserveFirstChunk(limits);
 
-    expect(counters.takeRefunds()).toEqual([{ key: CPU, amount: 60, windowMs: RATE_WINDOW_MS, at: 1_000 }]);
+    expect(counters.takeRefunds()).toEqual([{ key: CPU, amount: 120, windowMs: RATE_WINDOW_MS, at: 1_000 }]);
     expect(counters.takeRefunds()).toEqual([]);
   });
 
