@@ -6,11 +6,12 @@ import type { Clock } from '../../ports/clock.ts';
 import type { LeaseSlot, RunLeaseStore } from '../../ports/run-lease-store.ts';
 import type { RunContext, RunLedger, RunSettlement } from '../../ports/run-ledger.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
-import type { UsageCounters } from '../../sandbox/usage-counters.ts';
+import { RATE_WINDOW_MS } from '../../sandbox/limits.ts';
+import { RUN_COUNTERS, runCounterKey } from '../../sandbox/usage-counters.ts';
 import { installationOfItem } from './dynamodb-installation-repository.ts';
 import { leaseSlotOf } from './dynamodb-run-lease-store.ts';
 import { storedPolicyOfItem } from './dynamodb-tenant-policy-repository.ts';
-import { counterRefundUpdates } from './dynamodb-usage-counters.ts';
+import { counterRefundUpdates, type DynamoDbUsageCounters } from './dynamodb-usage-counters.ts';
 import { usageAggregateUpdate } from './dynamodb-usage-repository.ts';
 import { installationSortKey, POLICY_SORT_KEY, tenantPartition } from './plugins-table-keys.ts';
 import { RUN_SLOT_PREFIX, runSlotKey } from './plugins-table-usage-keys.ts';
@@ -20,9 +21,10 @@ const MAX_BATCH_ROUNDS = 4;
 
 /**
  * The run ledger in the plugins table. Before a run, one consistent BatchGetItem reads the
- * installation, the tenant's policy and every run slot a policy can allow
- * (`MAX_CONCURRENT_RUNS_LIMIT` keys, so slots above a lowered cap are still counted), all in the
- * tenant's partition. After it, one TransactWriteItems adds the usage to its aggregate (with the
+ * installation, the tenant's policy, every run slot a policy can allow
+ * (`MAX_CONCURRENT_RUNS_LIMIT` keys, so slots above a lowered cap are still counted) and the
+ * buckets of the plugin's per-minute counters (handed to the counters, whose next charge then
+ * needs no window read), all in the tenant's partition. After it, one TransactWriteItems adds the usage to its aggregate (with the
  * touched patient ids), deletes the lease item on its token and gives the run's unused CPU back
  * to the buckets it was charged to. If a condition fails (the ids reached their cap, the lease
  * expired and was taken over, a bucket holds less than the refund), the transaction is cancelled
@@ -33,7 +35,7 @@ export class DynamoDbRunLedger implements RunLedger {
   private readonly tableName: string;
   private readonly usage: UsageRepository;
   private readonly leases: RunLeaseStore;
-  private readonly counters: UsageCounters;
+  private readonly counters: DynamoDbUsageCounters;
   private readonly clock: Clock;
 
   constructor(options: {
@@ -41,7 +43,7 @@ export class DynamoDbRunLedger implements RunLedger {
     tableName: string;
     usage: UsageRepository;
     leases: RunLeaseStore;
-    counters: UsageCounters;
+    counters: DynamoDbUsageCounters;
     clock: Clock;
   }) {
     this.client = options.client;
@@ -55,10 +57,15 @@ export class DynamoDbRunLedger implements RunLedger {
   async readContext(tenantId: TenantId, pluginId: PluginId): Promise<RunContext> {
     const PK = tenantPartition(tenantId);
     const installationKey = installationSortKey(pluginId);
+    const windows = RUN_COUNTERS.map((counter) => {
+      const key = runCounterKey(tenantId, pluginId, counter);
+      return { key, ...this.counters.windowKeys(key, RATE_WINDOW_MS) };
+    });
     let keys: Record<string, unknown>[] = [
       { PK, SK: installationKey },
       { PK, SK: POLICY_SORT_KEY },
       ...Array.from({ length: MAX_CONCURRENT_RUNS_LIMIT }, (_, slot) => ({ PK, SK: runSlotKey(slot) })),
+      ...windows.flatMap((window) => window.keys),
     ];
     const items: Record<string, unknown>[] = [];
     for (let round = 0; keys.length > 0; round++) {
@@ -70,6 +77,11 @@ export class DynamoDbRunLedger implements RunLedger {
       );
       items.push(...(result.Responses?.[this.tableName] ?? []));
       keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    for (const { key, keys: bucketKeys, currentStart } of windows) {
+      const wanted = new Set(bucketKeys.map((bucket) => bucket.SK));
+      const bucketItems = items.filter((item) => wanted.has(String(item.SK)));
+      this.counters.remember(key, RATE_WINDOW_MS, { currentStart, items: bucketItems });
     }
     const installationItem = items.find((item) => item.SK === installationKey);
     const slots: LeaseSlot[] = [];

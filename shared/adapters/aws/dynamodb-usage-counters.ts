@@ -129,6 +129,44 @@ export class DynamoDbUsageCounters implements UsageCounters {
     }
   }
 
+  /**
+   * The bucket items of `key`'s window now, for a caller that reads them with other items in one
+   * batch and hands them back to `remember` (the run ledger, before a run).
+   */
+  windowKeys(key: string, windowMs: number): { keys: { PK: string; SK: string }[]; currentStart: number } {
+    const { partition, counterKey } = splitKey(key);
+    const now = this.clock.now().getTime();
+    const bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS_PER_WINDOW));
+    const currentStart = Math.floor(now / bucketMs) * bucketMs;
+    const keys: { PK: string; SK: string }[] = [];
+    for (
+      let start = Math.floor((now - windowMs) / bucketMs) * bucketMs + bucketMs;
+      start <= currentStart;
+      start += bucketMs
+    ) {
+      keys.push({ PK: partition, SK: counterBucketKey(counterKey, start) });
+    }
+    return { keys, currentStart };
+  }
+
+  /** Remembers the closed buckets read for `windowKeys`, unless the current bucket changed since. */
+  remember(
+    key: string,
+    windowMs: number,
+    read: { currentStart: number; items: readonly Record<string, unknown>[] },
+  ): void {
+    const { counterKey } = splitKey(key);
+    const bucketMs = Math.max(1, Math.floor(windowMs / BUCKETS_PER_WINDOW));
+    if (Math.floor(this.clock.now().getTime() / bucketMs) * bucketMs !== read.currentStart) return;
+    const currentKey = counterBucketKey(counterKey, read.currentStart);
+    const amounts = new Map<string, number>();
+    for (const item of read.items) {
+      if (item.SK !== currentKey)
+        amounts.set(String(item.SK), typeof item.amount === 'number' ? item.amount : 0);
+    }
+    this.rememberClosed(key, { currentStart: read.currentStart, amounts });
+  }
+
   /** The remembered total of the window's closed buckets, while the current bucket is the one read. */
   private closedTotal(key: string, currentStart: number): number | undefined {
     const remembered = this.closed.get(key);
@@ -136,6 +174,15 @@ export class DynamoDbUsageCounters implements UsageCounters {
     let total = 0;
     for (const amount of remembered.amounts.values()) total += amount;
     return total;
+  }
+
+  private rememberClosed(key: string, closed: ClosedBuckets): void {
+    this.closed.delete(key);
+    this.closed.set(key, closed);
+    if (this.closed.size > MAX_REMEMBERED_WINDOWS) {
+      const oldest = this.closed.keys().next();
+      if (!oldest.done) this.closed.delete(oldest.value);
+    }
   }
 
   /** This instance's own refund into a closed bucket lowers what it remembers of it too. */
@@ -180,12 +227,7 @@ export class DynamoDbUsageCounters implements UsageCounters {
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    this.closed.delete(key);
-    this.closed.set(key, { currentStart, amounts: closedAmounts });
-    if (this.closed.size > MAX_REMEMBERED_WINDOWS) {
-      const oldest = this.closed.keys().next();
-      if (!oldest.done) this.closed.delete(oldest.value);
-    }
+    this.rememberClosed(key, { currentStart, amounts: closedAmounts });
     return { total, current };
   }
 

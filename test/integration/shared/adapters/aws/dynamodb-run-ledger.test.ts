@@ -1,5 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbInstallationRepository } from '../../../../../shared/adapters/aws/dynamodb-installation-repository.ts';
 import { DynamoDbRunLeaseStore } from '../../../../../shared/adapters/aws/dynamodb-run-lease-store.ts';
 import { DynamoDbRunLedger } from '../../../../../shared/adapters/aws/dynamodb-run-ledger.ts';
@@ -134,5 +134,26 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
 
     expect(await counters.consume(key, 0, 1_000, 60_000)).toEqual({ allowed: true, observed: 10 });
     expect((await ledger.readContext(acme, reader)).slots).toEqual([]);
+  });
+
+  it('reads the plugin’s counter buckets with the context, so its next charge is one update', async () => {
+    const other = new DynamoDbUsageCounters({
+      client: tables.documentClient,
+      tableName: tables.names.plugins,
+      clock: { now: () => new Date(clock.now().getTime() - 20_000) },
+    });
+    await other.consume('t-acme/reader/databaseQueries', 4, 5, 60_000);
+
+    await ledger.readContext(acme, reader);
+    const send = vi.spyOn(tables.documentClient, 'send');
+    const charged = await counters.consume('t-acme/reader/databaseQueries', 1, 5, 60_000);
+    const denied = await counters.consume('t-acme/reader/databaseQueries', 1, 5, 60_000);
+    const commands = send.mock.calls.map(([command]) => command.constructor.name);
+    send.mockRestore();
+
+    expect(charged).toMatchObject({ allowed: true, observed: 5 });
+    expect(denied).toMatchObject({ allowed: false });
+    expect(commands[0]).toBe(UpdateCommand.name);
+    expect(commands.slice(0, 1)).not.toContain(QueryCommand.name);
   });
 });
