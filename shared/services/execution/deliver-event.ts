@@ -6,8 +6,9 @@ import { isRetryableRefusal, type RunOutcome } from '../../domain/invocation.ts'
 import { PLATFORM_EVENT_SOURCE } from '../../domain/platform-events.ts';
 import { PLUGIN_EVENT_PREFIX } from '../../sandbox/event-names.ts';
 import type { EventDeliveryMarkers } from './event-delivery-markers.ts';
-import { executeInstallation, MAX_EVENT_DEPTH } from './execute-installation.ts';
+import { executeInstallation } from './execute-installation.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
+import { MAX_EVENT_DEPTH } from './record-run.ts';
 
 /** Longer than a run can take (the execution function's timeout), shorter than Lambda's first async retry. */
 export const DELIVERY_LEASE_MS = 60_000;
