@@ -51,7 +51,10 @@ if (logFile) {
       typeof target === 'string'
         ? target.replace(/^DynamoDB_\d+\./, 'dynamodb:')
         : `s3:${request.method} ${request.path.split('?')[0]?.split('/')[1] ?? ''}`;
-    const tag = typeof target === 'string' && PLUGIN_CALL.test(bodies.get(request) ?? '') ? ' [run]' : '';
+    // The plugin's calls are single-item ones; a batch or a transaction is the platform's own, even
+    // when it names the plugin's counters (the run ledger reads their buckets with the context).
+    const isSingleItem = typeof target === 'string' && !/Batch|Transact/.test(target);
+    const tag = isSingleItem && PLUGIN_CALL.test(bodies.get(request) ?? '') ? ' [run]' : '';
     appendFileSync(logFile, `${start.toFixed(3)} ${now().toFixed(3)} ${what}${tag}\n`);
   });
 }
