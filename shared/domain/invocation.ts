@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SandboxErrorCode } from '../sandbox/errors.ts';
+import { SANDBOX_ERROR_CODES, type SandboxErrorCode } from '../sandbox/errors.ts';
 import { RunResultSchema } from '../sandbox/schemas.ts';
 import { InstallationStateSchema } from './installation.ts';
 
@@ -77,7 +77,7 @@ export const crashed = (code: CrashCode): RunOutcome => ({ kind: 'crashed', code
 export const InvocationResultSchema = z.object({
   ok: z.boolean(),
   value: z.unknown().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: z.object({ code: z.enum(SANDBOX_ERROR_CODES), message: z.string() }).optional(),
   usage: z.object({
     wallMs: z.number(),
     cpuMs: z.number(),

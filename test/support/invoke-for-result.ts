@@ -8,7 +8,12 @@ import {
 import type { ExecutionDependencies } from '../../shared/services/execution/execution-dependencies.ts';
 import { invokePlugin } from '../../shared/services/execution/invoke-plugin.ts';
 
-export type FlatResult = InvocationResult & { refusal?: Refusal; retryAfterSeconds?: number };
+/** The public result, with room for a refusal's code where a run's error would be. */
+export type FlatResult = Omit<InvocationResult, 'error'> & {
+  error?: { code: string; message: string };
+  refusal?: Refusal;
+  retryAfterSeconds?: number;
+};
 
 const NO_USAGE = { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 };
 

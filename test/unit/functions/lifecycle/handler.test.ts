@@ -200,6 +200,35 @@ describe('lifecycle handler', () => {
     expect(refused.json.code).toBe('EXECUTION_UNAVAILABLE');
   });
 
+  it('answers 404 PLUGIN_NOT_FOUND to invoking a plugin the tenant has not installed', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+
+    const missing = await call('POST /v1/plugins/{id}/invoke', { id: 'nope', body: { input: 1 } });
+    const otherTenant = await call('POST /v1/plugins/{id}/invoke', {
+      id: 'p1',
+      tenant: 't-globex',
+      body: { input: 1 },
+    });
+
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json.code).toBe('PLUGIN_NOT_FOUND');
+    expect(otherTenant.statusCode).toBe(404);
+    expect(invocations).toHaveLength(0);
+  });
+
+  it('answers a run whose process died with 200 and the crash code, not a problem', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    dependencies.invoker.invoke = async () => ({ kind: 'crashed', code: 'MemoryLimitExceeded' });
+    handler = createLifecycleHandler(dependencies);
+
+    const invoked = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(invoked.statusCode).toBe(200);
+    expect(invoked.json).toMatchObject({ ok: false, error: { code: 'MemoryLimitExceeded' } });
+  });
+
   it('hides another tenant’s installs behind 404', async () => {
     await call('POST /v1/plugins', { body: installBody() });
 
