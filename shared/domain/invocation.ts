@@ -39,6 +39,8 @@ export const RefusalSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('RunLeaseUnavailable'), retryAfterSeconds: RetryAfterSecondsSchema }),
   /** The invoker's own "not now": Lambda throttled the execution function. */
   z.object({ code: z.literal('ExecutionThrottled'), retryAfterSeconds: RetryAfterSecondsSchema }),
+  /** A store the checks need (installations, catalogue, artifacts) could not answer: nothing ran. */
+  z.object({ code: z.literal('ExecutionUnavailable'), retryAfterSeconds: RetryAfterSecondsSchema }),
 ]);
 export type Refusal = z.infer<typeof RefusalSchema>;
 export type RefusalCode = Refusal['code'];
@@ -47,7 +49,8 @@ export type RefusalCode = Refusal['code'];
 export const isRetryableRefusal = (refusal: Refusal): boolean =>
   refusal.code === 'TenantConcurrencyExceeded' ||
   refusal.code === 'RunLeaseUnavailable' ||
-  refusal.code === 'ExecutionThrottled';
+  refusal.code === 'ExecutionThrottled' ||
+  refusal.code === 'ExecutionUnavailable';
 
 /** A run that ended the process it ran in (local worker or Lambda instance), by the sandbox's codes. */
 export const CRASH_CODES = [

@@ -75,7 +75,9 @@ describe('security: a revoked version is refused in every tenant within a minute
     };
     const run = vi.spyOn(platform.sandbox, 'run');
 
-    await expect(invokeForResult(invoke, platform.deps)).rejects.toThrow();
+    const result = await invokeForResult(invoke, platform.deps);
+
+    expect(result.refusal).toEqual({ code: 'ExecutionUnavailable', retryAfterSeconds: 1 });
     expect(run).not.toHaveBeenCalled();
   });
 });

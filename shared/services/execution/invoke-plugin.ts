@@ -22,16 +22,28 @@ export async function invokePlugin(
   const tenantId = TenantIdSchema.safeParse(parsed.data?.tenantId);
   const pluginId = PluginIdSchema.safeParse(parsed.data?.pluginId);
   if (!parsed.success || !tenantId.success || !pluginId.success) return refused({ code: 'PluginNotFound' });
-  return executeInstallation(
-    {
+  try {
+    return await executeInstallation(
+      {
+        tenantId: tenantId.data,
+        pluginId: pluginId.data,
+        entry: 'execute',
+        input: parsed.data.input ?? null,
+        actor: parsed.data.actor,
+        requestId: parsed.data.requestId,
+        eventDepth: 0,
+      },
+      deps,
+    );
+  } catch (error) {
+    // Only the checks before a run reject (the sandbox and the recording never do): a store that
+    // could not answer refuses the run (fail closed), as "not now" rather than a crash.
+    deps.logger?.warn('the run could not be checked; it is refused', {
       tenantId: tenantId.data,
       pluginId: pluginId.data,
-      entry: 'execute',
-      input: parsed.data.input ?? null,
-      actor: parsed.data.actor,
       requestId: parsed.data.requestId,
-      eventDepth: 0,
-    },
-    deps,
-  );
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+    return refused({ code: 'ExecutionUnavailable', retryAfterSeconds: 1 });
+  }
 }

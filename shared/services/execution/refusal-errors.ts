@@ -23,11 +23,14 @@ const ERROR_BY_REFUSAL: { readonly [C in RefusalCode]: (refusal: RefusalOf<C>) =
   // concurrency is used up): either way nothing ran and the same request may succeed later.
   TenantConcurrencyExceeded: ({ retryAfterSeconds }) => tooManyRuns(retryAfterSeconds),
   ExecutionThrottled: ({ retryAfterSeconds }) => tooManyRuns(retryAfterSeconds),
-  RunLeaseUnavailable: ({ retryAfterSeconds }) =>
-    new DomainError('EXECUTION_UNAVAILABLE', 'Plugin runs cannot be admitted right now.', {
-      retryAfterSeconds,
-    }),
+  RunLeaseUnavailable: ({ retryAfterSeconds }) => executionUnavailable(retryAfterSeconds),
+  ExecutionUnavailable: ({ retryAfterSeconds }) => executionUnavailable(retryAfterSeconds),
 };
+
+const executionUnavailable = (retryAfterSeconds: number) =>
+  new DomainError('EXECUTION_UNAVAILABLE', 'Plugin runs cannot be admitted right now.', {
+    retryAfterSeconds,
+  });
 
 const tooManyRuns = (retryAfterSeconds: number) =>
   new RateLimitedError(

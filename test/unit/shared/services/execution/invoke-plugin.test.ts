@@ -270,7 +270,12 @@ describe('invokePlugin', () => {
     platform.ledger.failure = new Error('ECONNREFUSED');
     const run = vi.spyOn(platform.sandbox, 'run');
 
-    await expect(invokePlugin(invocation('fine'), platform.deps)).rejects.toThrow('ECONNREFUSED');
+    const outcome = await invokePlugin(invocation('fine'), platform.deps);
+
+    expect(outcome).toEqual({
+      kind: 'refused',
+      refusal: { code: 'ExecutionUnavailable', retryAfterSeconds: 1 },
+    });
     expect(run).not.toHaveBeenCalled();
   });
 });
