@@ -18,6 +18,7 @@ import { RUN_SLOT_PREFIX, runSlotKey } from './plugins-table-usage-keys.ts';
 
 /** BatchGetItem may leave keys unprocessed under throttling; they are asked for again this often. */
 const MAX_BATCH_ROUNDS = 4;
+const UNPROCESSED_BACKOFF_MS = 5;
 
 /**
  * The run ledger in the plugins table. Before a run, one consistent BatchGetItem reads the
@@ -70,6 +71,8 @@ export class DynamoDbRunLedger implements RunLedger {
     const items: Record<string, unknown>[] = [];
     for (let round = 0; keys.length > 0; round++) {
       if (round === MAX_BATCH_ROUNDS) throw new Error('the run context could not be read in full');
+      // Unprocessed keys mean throttling: back off a little before asking for them again.
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_BACKOFF_MS * 2 ** round));
       const result = await this.client.send(
         new BatchGetCommand({
           RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
