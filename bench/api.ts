@@ -9,7 +9,8 @@
  *    state and the policy version must match exactly what the clients did.
  * 3. AWS SDK calls per route (to DynamoDB Local and s3rver, logged by every platform process through
  *    bench/support/http-call-log.ts): in all, before the answer, and sequential round trips before
- *    the answer (calls sent together count once).
+ *    the answer (calls sent together count once); then the same round trips without the plugin's
+ *    own calls (its EHR reads and their rate counters), and those calls on their own.
  * Results go to bench/results/api.json.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -19,7 +20,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { proveKeyPossession } from '../shared/domain/prove-key-possession.ts';
 import { startLocalPlatformProcess } from '../test/support/local-platform-process.ts';
-import { readCalls, sequentialRoundTrips } from './support/round-trips.ts';
+import { isPluginCall, readCalls, sequentialRoundTrips } from './support/round-trips.ts';
 
 const CLIENTS = 50;
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 30);
@@ -145,6 +146,8 @@ async function sdkCalls(run: () => Promise<Timed>) {
   const total: number[] = [];
   const critical: number[] = [];
   const trips: number[] = [];
+  const platformTrips: number[] = [];
+  const pluginCalls: number[] = [];
   for (let i = 0; i < CALL_SAMPLES; i++) {
     const startedAt = performance.timeOrigin + performance.now();
     const result = await run();
@@ -157,11 +160,15 @@ async function sdkCalls(run: () => Promise<Timed>) {
     total.push(mine.length);
     critical.push(beforeAnswer.length);
     trips.push(sequentialRoundTrips(beforeAnswer));
+    platformTrips.push(sequentialRoundTrips(beforeAnswer.filter((call) => !isPluginCall(call))));
+    pluginCalls.push(beforeAnswer.filter(isPluginCall).length);
   }
   return {
     calls: percentile(total, 50),
     beforeAnswer: percentile(critical, 50),
     roundTrips: percentile(trips, 50),
+    platformRoundTrips: percentile(platformTrips, 50),
+    pluginCalls: percentile(pluginCalls, 50),
   };
 }
 
@@ -199,12 +206,13 @@ rows.push(
 
 console.log(`\nLatency over ${SAMPLES} sequential requests (ms; ratio to the no-op route in the same run)`);
 console.log('and the AWS SDK calls each request makes (median of 10): in all, before the answer, sequential');
+console.log("round trips before the answer; the same without the plugin's own calls, and those calls");
 console.log(
-  `${'route'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p50 ×'.padStart(8)} ${'p99 ×'.padStart(8)} ${'calls'.padStart(6)} ${'before'.padStart(7)} ${'trips'.padStart(6)}`,
+  `${'route'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p50 ×'.padStart(8)} ${'p99 ×'.padStart(8)} ${'calls'.padStart(6)} ${'before'.padStart(7)} ${'trips'.padStart(6)} ${'platf.'.padStart(7)} ${'plugin'.padStart(7)}`,
 );
 for (const row of [baseline, ...rows]) {
   console.log(
-    `${row.name.padEnd(40)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${(row.p50 / baseline.p50).toFixed(2).padStart(8)} ${(row.p99 / baseline.p99).toFixed(2).padStart(8)} ${String(row.sdk.calls).padStart(6)} ${String(row.sdk.beforeAnswer).padStart(7)} ${String(row.sdk.roundTrips).padStart(6)}`,
+    `${row.name.padEnd(40)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${(row.p50 / baseline.p50).toFixed(2).padStart(8)} ${(row.p99 / baseline.p99).toFixed(2).padStart(8)} ${String(row.sdk.calls).padStart(6)} ${String(row.sdk.beforeAnswer).padStart(7)} ${String(row.sdk.roundTrips).padStart(6)} ${String(row.sdk.platformRoundTrips).padStart(7)} ${String(row.sdk.pluginCalls).padStart(7)}`,
   );
 }
 

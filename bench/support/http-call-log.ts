@@ -4,6 +4,11 @@
  * call (start, end, what) to BENCH_HTTP_LOG. Outgoing calls of the platform are its AWS SDK calls to
  * the stand-ins (DynamoDB Local, s3rver), so the bench can count them per route. Bench-only: the
  * production code has no hook for this.
+ *
+ * A DynamoDB call the plugin made (its EHR reads and writes, and the rate counters of its data and
+ * network calls) is tagged ` [run]`, from the table and keys in the request body, so the bench can
+ * report the platform's own round trips apart from the plugin's. The CPU counter is the
+ * platform's metering of the run and stays untagged.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { appendFileSync } from 'node:fs';
@@ -11,9 +16,29 @@ import type { ClientRequest } from 'node:http';
 
 const logFile = process.env.BENCH_HTTP_LOG;
 const now = () => performance.timeOrigin + performance.now();
+const MAX_BODY_CHARS = 4_096;
+/** The EHR table, and a rate counter other than CPU (`COUNTER#<plugin>/<counter>#…`). */
+const PLUGIN_CALL = /"TableName":"[^"]*ehr[^"]*"|COUNTER#[^#"/]+\/(?!cpuMs#)[A-Za-z]+#/;
 
 if (logFile) {
   const started = new WeakMap<ClientRequest, number>();
+  const bodies = new WeakMap<ClientRequest, string>();
+  // `created` comes before the body is written (`start` only once the request has ended).
+  subscribe('http.client.request.created', (message) => {
+    const { request } = message as { request: ClientRequest };
+    bodies.set(request, '');
+    for (const method of ['write', 'end'] as const) {
+      const original = request[method].bind(request) as (...args: unknown[]) => unknown;
+      (request as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        const [chunk] = args;
+        const seen = bodies.get(request) ?? '';
+        if (seen.length < MAX_BODY_CHARS && (typeof chunk === 'string' || chunk instanceof Uint8Array)) {
+          bodies.set(request, seen + Buffer.from(chunk).toString('utf8').slice(0, MAX_BODY_CHARS));
+        }
+        return original(...args);
+      };
+    }
+  });
   subscribe('http.client.request.start', (message) => {
     started.set((message as { request: ClientRequest }).request, now());
   });
@@ -26,6 +51,10 @@ if (logFile) {
       typeof target === 'string'
         ? target.replace(/^DynamoDB_\d+\./, 'dynamodb:')
         : `s3:${request.method} ${request.path.split('?')[0]?.split('/')[1] ?? ''}`;
-    appendFileSync(logFile, `${start.toFixed(3)} ${now().toFixed(3)} ${what}\n`);
+    // The plugin's calls are single-item ones; a batch or a transaction is the platform's own, even
+    // when it names the plugin's counters (the run ledger reads their buckets with the context).
+    const isSingleItem = typeof target === 'string' && !/Batch|Transact/.test(target);
+    const tag = isSingleItem && PLUGIN_CALL.test(bodies.get(request) ?? '') ? ' [run]' : '';
+    appendFileSync(logFile, `${start.toFixed(3)} ${now().toFixed(3)} ${what}${tag}\n`);
   });
 }

@@ -39,3 +39,6 @@ export function sequentialRoundTrips(calls: readonly HttpCall[]): number {
   }
   return trips;
 }
+
+/** Whether http-call-log.ts tagged the call as the plugin's own (its data calls and their rate counters). */
+export const isPluginCall = (call: HttpCall): boolean => call.what.endsWith(' [run]');

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { DirectInvocationSchema, type InvocationResult } from '../../shared/domain/invocation.ts';
+import { DirectInvocationSchema, type RunOutcome } from '../../shared/domain/invocation.ts';
 import { PLUGIN_EVENT_PREFIX } from '../../shared/sandbox/event-names.ts';
 import { type DeliveryReport, deliverEvent } from '../../shared/services/execution/deliver-event.ts';
-import { runInvocation } from '../../shared/services/execution/run-invocation.ts';
+import { invokePlugin } from '../../shared/services/execution/invoke-plugin.ts';
 import type { ExecutionHandlerDependencies } from './wiring.ts';
 
 /**
@@ -15,20 +15,16 @@ export function createExecutionHandler(deps: ExecutionHandlerDependencies) {
   return async (
     event: unknown,
     context?: Pick<Context, 'awsRequestId'>,
-  ): Promise<InvocationResult | DeliveryReport> => {
+  ): Promise<RunOutcome | DeliveryReport> => {
     logger.resetKeys();
     if (context?.awsRequestId) logger.appendKeys({ awsRequestId: context.awsRequestId });
     const invocation = DirectInvocationSchema.safeParse(event);
     if (invocation.success) {
       const { tenantId, pluginId, requestId } = invocation.data;
       logger.appendKeys({ tenantId, pluginId, requestId });
-      const result = await runInvocation(invocation.data, deps);
-      logger.info('invocation finished', {
-        ok: result.ok,
-        code: result.error?.code,
-        wallMs: result.usage.wallMs,
-      });
-      return result;
+      const outcome = await invokePlugin(invocation.data, deps);
+      logger.info('invocation finished', summaryOf(outcome));
+      return outcome;
     }
     if (isEnvelope(event)) {
       // A plugin event's name is plugin-chosen text (it could spell a birth date): only its kind is logged.
@@ -58,4 +54,21 @@ function isEnvelope(event: unknown): event is { id: string; 'detail-type': strin
     typeof (event as { id?: unknown }).id === 'string' &&
     typeof (event as { 'detail-type'?: unknown })['detail-type'] === 'string'
   );
+}
+
+/** Codes and figures only: never the plugin's value, logs or events. */
+function summaryOf(outcome: RunOutcome): Record<string, unknown> {
+  switch (outcome.kind) {
+    case 'ran':
+      return {
+        outcome: 'ran',
+        ok: outcome.result.ok,
+        code: outcome.result.ok ? undefined : outcome.result.error.code,
+        wallMs: outcome.result.usage.wallMs,
+      };
+    case 'refused':
+      return { outcome: 'refused', code: outcome.refusal.code };
+    case 'crashed':
+      return { outcome: 'crashed', code: outcome.code };
+  }
 }

@@ -1,6 +1,7 @@
 import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
 import { DynamoDbEventDeliveryMarkers } from '../../shared/adapters/aws/dynamodb-event-delivery-markers.ts';
 import { DynamoDbRunLeaseStore } from '../../shared/adapters/aws/dynamodb-run-lease-store.ts';
+import { DynamoDbRunLedger } from '../../shared/adapters/aws/dynamodb-run-ledger.ts';
 import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import { createGuardedFetch } from '../../shared/adapters/egress/guarded-fetch.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
@@ -52,9 +53,11 @@ export function wireExecution(
     onFailure: (error) =>
       logger.warn('a sandbox observation could not be recorded', { errorName: nameOf(error) }),
   });
+  const runLeases = new DynamoDbRunLeaseStore({ ...tables, clock });
   return {
     installations: platform.installations,
-    policies: platform.policies,
+    ledger: new DynamoDbRunLedger({ ...tables, usage, leases: runLeases, counters, clock }),
+    counters,
     revocations: new RevocationCache({ releases: catalogue, clock }),
     artifacts: new VerifiedArtifactLoader({ artifacts: platform.artifacts, provenance: stores.provenance }),
     sandbox: new PluginSandbox({
@@ -71,17 +74,17 @@ export function wireExecution(
         }),
       maxIsolatesPerKey: 1,
     } satisfies PlatformSandboxOptions),
-    runLeases: new DynamoDbRunLeaseStore({ ...tables, clock }),
+    runLeases,
     observer,
     ehr: new DynamoDbEhrRepository(client, config.EHR_TABLE),
     events,
     audit,
+    auditOutbox: platform.auditOutbox,
     failures: new CircuitBreaker({
       counters,
       policies: platform.policies,
       pluginServiceFor: (tenantId, actorId) => pluginServices({ tenantId, actorId }),
     }),
-    usage,
     storage,
     egress: createGuardedFetch({
       maxResponseBytes: 1024 * 1024,

@@ -1,5 +1,5 @@
 import type { Caller } from '../../shared/auth/caller.ts';
-import type { InvocationResult } from '../../shared/domain/invocation.ts';
+import { crashedInvocation, type InvocationResult, type RunOutcome } from '../../shared/domain/invocation.ts';
 import type { StoredTenantPolicy, TenantPolicy } from '../../shared/domain/tenant-policy.ts';
 import type { CursorCodec } from '../../shared/http/cursor-codec.ts';
 import { entityTagOf } from '../../shared/http/entity-tag.ts';
@@ -7,9 +7,8 @@ import type { RouteContext, RouteHandlersFor, RouteResult } from '../../shared/h
 import type { LIFECYCLE_ROUTES } from '../../shared/http/routes/lifecycle-routes.ts';
 import type { ExecutionInvoker } from '../../shared/ports/execution-invoker.ts';
 import type { IdempotencyStore } from '../../shared/ports/idempotency-store.ts';
-import { errorForUnrunInvocation } from '../../shared/services/execution/refusal-errors.ts';
+import { errorForRefusal } from '../../shared/services/execution/refusal-errors.ts';
 import type { PluginService } from '../../shared/services/lifecycle/plugin-service.ts';
-import { assertTransition } from '../../shared/services/lifecycle/state-transitions.ts';
 import type { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
 
 export interface LifecycleRouteDependencies {
@@ -29,13 +28,20 @@ const policyResult = ({ policy, version }: StoredTenantPolicy): RouteResult<Tena
 });
 
 /**
- * The execution function re-checks everything before it runs code; when it refused to run at all
- * (a disable or revocation that raced this call, an artifact that failed verification) the caller
- * gets the matching problem, not a 200 with a failed run.
+ * The execution function checks everything before it runs code; when it refused to run at all
+ * (not installed, not enabled, revoked, an artifact that failed verification, the tenant at its
+ * cap) the caller gets the matching problem, not a 200 with a failed run. A run that ran, or whose
+ * process died, answers 200 with the run's result.
  */
-function refuseWhenNotRun(result: InvocationResult): void {
-  const error = errorForUnrunInvocation(result);
-  if (error) throw error;
+function answerOf(outcome: RunOutcome): InvocationResult {
+  switch (outcome.kind) {
+    case 'ran':
+      return outcome.result;
+    case 'crashed':
+      return crashedInvocation(outcome.code);
+    case 'refused':
+      throw errorForRefusal(outcome.refusal);
+  }
 }
 
 /** Parsed request → use case → result; parsing, statuses and idempotency come from the records. */
@@ -76,19 +82,17 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): RouteHandlers
       body: await service(context).updatePlugin(path.id, version, options),
     }),
 
+    // The execution side reads the installation and checks its state; this route reads nothing.
     'POST /v1/plugins/{id}/invoke': async ({ path, body }, context) => {
-      const installation = await service(context).getPlugin(path.id);
-      assertTransition('invoke', installation.state, installation.stateReason);
-      const result = await deps.invoker.invoke({
+      const outcome = await deps.invoker.invoke({
         kind: 'invoke',
         tenantId: context.caller.tenantId,
-        pluginId: installation.pluginId,
+        pluginId: path.id,
         actor: context.caller.userId,
         requestId: context.requestId,
         input: body.input ?? null,
       });
-      refuseWhenNotRun(result);
-      return { body: result };
+      return { body: answerOf(outcome) };
     },
 
     'GET /v1/plugins/{id}/usage': async ({ path }, context) => ({

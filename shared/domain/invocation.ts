@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { CRASH_KINDS, CRASH_MESSAGES, type CrashKind } from '../sandbox/classify-crash.ts';
+import { SANDBOX_ERROR_CODES } from '../sandbox/errors.ts';
+import { RunResultSchema } from '../sandbox/schemas.ts';
+import { InstallationStateSchema } from './installation.ts';
 
 /**
  * What the lifecycle function (sync `POST /v1/plugins/{id}/invoke`) and the event bus (async,
  * subscribed events) hand to the execution function. Tenant and actor come from a verified token
- * or from the platform's own event; the execution function re-checks the installation itself.
+ * or from the platform's own event; the execution function reads and checks the installation.
  */
 export const DirectInvocationSchema = z.object({
   kind: z.literal('invoke'),
@@ -15,11 +19,65 @@ export const DirectInvocationSchema = z.object({
 });
 export type DirectInvocation = z.infer<typeof DirectInvocationSchema>;
 
+const RetryAfterSecondsSchema = z.number().int().positive();
+
+/**
+ * Why the platform refused to start a run: nothing ran, so there is no run result. Each refusal
+ * carries the facts its caller needs (the state that refused it, when to try again), typed.
+ */
+export const RefusalSchema = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('PluginNotFound') }),
+  z.object({
+    code: z.literal('PluginNotEnabled'),
+    state: InstallationStateSchema,
+    stateReason: z.string().optional(),
+  }),
+  z.object({ code: z.literal('PluginRevoked') }),
+  z.object({ code: z.literal('ArtifactUnverified') }),
+  /** The tenant had its cap of runs in flight. */
+  z.object({ code: z.literal('TenantConcurrencyExceeded'), retryAfterSeconds: RetryAfterSecondsSchema }),
+  /** The lease store could not be reached: the run is refused (fail closed). */
+  z.object({ code: z.literal('RunLeaseUnavailable'), retryAfterSeconds: RetryAfterSecondsSchema }),
+  /** The invoker's own "not now": Lambda throttled the execution function. */
+  z.object({ code: z.literal('ExecutionThrottled'), retryAfterSeconds: RetryAfterSecondsSchema }),
+  /** A store the checks need (installations, catalogue, artifacts) could not answer: nothing ran. */
+  z.object({ code: z.literal('ExecutionUnavailable'), retryAfterSeconds: RetryAfterSecondsSchema }),
+]);
+export type Refusal = z.infer<typeof RefusalSchema>;
+export type RefusalCode = Refusal['code'];
+
+/** Refusals that say "not now" rather than "never": an event delivery refused so is retried. */
+export const isRetryableRefusal = (refusal: Refusal): boolean =>
+  refusal.code === 'TenantConcurrencyExceeded' ||
+  refusal.code === 'RunLeaseUnavailable' ||
+  refusal.code === 'ExecutionThrottled' ||
+  refusal.code === 'ExecutionUnavailable';
+
+/** A run that ended the process it ran in (local worker or Lambda instance), by the sandbox's codes. */
+export const CRASH_CODES = CRASH_KINDS;
+export type CrashCode = CrashKind;
+
+/**
+ * How an invocation ended, as the execution function answers it and both invoker adapters parse
+ * it: the run ran (whether the plugin succeeded or not), the platform refused to start it, or the
+ * process running it died. One schema, so a refusal is a discriminant, never a code in a string.
+ */
+export const RunOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ran'), result: RunResultSchema }),
+  z.object({ kind: z.literal('refused'), refusal: RefusalSchema }),
+  z.object({ kind: z.literal('crashed'), code: z.enum(CRASH_CODES) }),
+]);
+export type RunOutcome = z.infer<typeof RunOutcomeSchema>;
+
+export const ran = (result: z.infer<typeof RunResultSchema>): RunOutcome => ({ kind: 'ran', result });
+export const refused = (refusal: Refusal): RunOutcome => ({ kind: 'refused', refusal });
+export const crashed = (code: CrashCode): RunOutcome => ({ kind: 'crashed', code });
+
 /** The sandbox's run result as the API returns it (see shared/sandbox RunResult). */
 export const InvocationResultSchema = z.object({
   ok: z.boolean(),
   value: z.unknown().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: z.object({ code: z.enum(SANDBOX_ERROR_CODES), message: z.string() }).optional(),
   usage: z.object({
     wallMs: z.number(),
     cpuMs: z.number(),
@@ -30,23 +88,16 @@ export const InvocationResultSchema = z.object({
   }),
   logs: z.array(z.object({ level: z.string(), message: z.string(), meta: z.unknown().optional() })),
   events: z.array(z.object({ name: z.string(), data: z.unknown() })),
-  /** Only on a refusal that may succeed later (the tenant's concurrent-run cap): when to try again. */
-  retryAfterSeconds: z.number().int().positive().optional(),
 });
 export type InvocationResult = z.infer<typeof InvocationResultSchema>;
 
-/** A failed result for an invocation that produced no run of its own (refused, or its process died). */
-export function failedInvocation(
-  code: string,
-  message: string,
-  options: { retryAfterSeconds?: number } = {},
-): InvocationResult {
+/** What the API answers for a run whose process died: a failed run with no usage of its own. */
+export function crashedInvocation(code: CrashCode): InvocationResult {
   return {
     ok: false,
-    error: { code, message },
+    error: { code, message: CRASH_MESSAGES[code] },
     usage: { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
     logs: [],
     events: [],
-    ...(options.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }),
   };
 }

@@ -5,7 +5,11 @@
  * An implementation that cannot reach its store rejects: callers refuse the run (fail closed).
  */
 export interface RunLeaseStore {
-  acquire(request: RunLeaseRequest): Promise<RunLeaseClaim>;
+  /**
+   * `seen`: the tenant's slot items as just read with the rest of the run's context (the run
+   * ledger's read); the first round then claims without reading them again.
+   */
+  acquire(request: RunLeaseRequest, seen?: readonly LeaseSlot[]): Promise<RunLeaseClaim>;
   /** Gives the slot back; a lease that expired and was taken over meanwhile is left alone. */
   release(lease: RunLease): Promise<void>;
 }
@@ -32,3 +36,11 @@ export type RunLeaseClaim =
   | { readonly status: 'acquired'; readonly lease: RunLease }
   /** `retryAfterMs`: until the earliest held run is expected to end (0 when one is overdue). */
   | { readonly status: 'full'; readonly held: number; readonly retryAfterMs: number };
+
+/** One slot item as stored: who holds it until when (a passed `leaseUntil` means free). */
+export interface LeaseSlot {
+  readonly slot: number;
+  readonly leaseUntil: number;
+  /** When the holder's run should be over: the hint behind Retry-After. */
+  readonly expectedEndAt: number;
+}

@@ -7,7 +7,7 @@ import { type CounterKind, OPERATIONS, type OperationContext } from './operation
 import { RefusalTally } from './refusal-tally.ts';
 import type { EmittedEvent, JsonValue, LogEntry, ResourceExceeded, SecurityEvent } from './schemas.ts';
 import type { FailedCharge } from './unsettled-charges.ts';
-import type { ConsumeResult, UsageCounters } from './usage-counters.ts';
+import { type ConsumeResult, runCounterKey, type UsageCounters } from './usage-counters.ts';
 
 export const MAX_LOG_ENTRIES = 200;
 export const MAX_LOG_MESSAGE_CHARS = 4_000;
@@ -291,7 +291,7 @@ export class RunBridge implements OperationContext {
 
   #counterKey(kind: CounterKind): string {
     const { tenantId, pluginId } = this.#identity;
-    return `${tenantId}/${pluginId}/${kind}`;
+    return runCounterKey(tenantId, pluginId, kind);
   }
 
   async #consume(kind: CounterKind): Promise<void> {

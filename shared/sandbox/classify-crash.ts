@@ -1,5 +1,12 @@
+import type { SandboxErrorCode } from './errors.ts';
+
 /** What a run answers when the process (or Lambda instance) running it died under it. */
-export type CrashKind = 'MemoryLimitExceeded' | 'SandboxCrashed' | 'TimeoutExceeded';
+export const CRASH_KINDS = [
+  'SandboxCrashed',
+  'MemoryLimitExceeded',
+  'TimeoutExceeded',
+] as const satisfies readonly SandboxErrorCode[];
+export type CrashKind = (typeof CRASH_KINDS)[number];
 
 /**
  * The one message per kind. Only the kind leaves the classifier: stderr and Lambda's error text

@@ -1,6 +1,10 @@
 import type { StoreLatency } from './store-latency.ts';
 import type { FailedCharge } from './unsettled-charges.ts';
-import type { UsageCounters } from './usage-counters.ts';
+import { runCounterKey, type UsageCounters } from './usage-counters.ts';
+
+/** The counter a run's CPU time is reserved from: one per tenant and plugin. */
+export const cpuCounterKey = (tenantId: string, pluginId: string): string =>
+  runCounterKey(tenantId, pluginId, 'cpuMs');
 
 /** How often the host samples a running isolate's CPU time; a run may pass its holding by this much. */
 export const CPU_WATCHDOG_INTERVAL_MS = 10;

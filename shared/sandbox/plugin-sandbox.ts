@@ -1,6 +1,6 @@
 import { notify, RunBridge, type RunIdentity } from './bridge.ts';
 import { abortOnCatastrophicError } from './catastrophic-abort.ts';
-import { CPU_WATCHDOG_INTERVAL_MS, CpuLease } from './cpu-lease.ts';
+import { CPU_WATCHDOG_INTERVAL_MS, CpuLease, cpuCounterKey } from './cpu-lease.ts';
 import { type SandboxErrorCode, sandboxError } from './errors.ts';
 import { isPluginHost, type PluginHost } from './host.ts';
 import { type CatastrophicFailure, IsolatePool } from './isolate-pool.ts';
@@ -83,6 +83,12 @@ export interface RunRequest {
   readonly host: PluginHost;
   /** Correlation id, reported with a catastrophic failure so a supervisor can blame one run. */
   readonly runId?: string;
+  /**
+   * This run's view of the sandbox's counters (the same store behind it), for a caller that
+   * reserved the run's first CPU chunk itself or writes its refunds with its own records. The
+   * limits are the sandbox's either way: every charge still goes through `consume`.
+   */
+  readonly counters?: UsageCounters;
 }
 
 let runSequence = 0;
@@ -175,9 +181,10 @@ export class PluginSandbox {
         return failureResult('RateLimited', UNSETTLED_RUN_MESSAGE, startedAt);
       }
     }
-    const cpuKey = `${chargeKey}/cpuMs`;
+    const cpuKey = cpuCounterKey(identity.tenantId, identity.pluginId);
+    const counters = request.counters ?? this.#counters;
     const leased = await CpuLease.acquire({
-      counters: this.#counters,
+      counters,
       key: cpuKey,
       limitMs: limits.cpuMsPerMinute,
       windowMs: RATE_WINDOW_MS,
@@ -213,7 +220,7 @@ export class PluginSandbox {
         grants: options.grants,
         identity,
         limits,
-        counters: this.#counters,
+        counters,
         hooks: this.#options,
       }),
       stoppedBy: undefined,

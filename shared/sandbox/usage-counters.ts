@@ -25,6 +25,14 @@ export interface ConsumeResult {
   readonly at?: number;
 }
 
+/** The per-minute counters one tenant's plugin is charged to: its CPU time and its API calls. */
+export const RUN_COUNTERS = ['cpuMs', 'databaseQueries', 'networkCalls'] as const;
+export type RunCounter = (typeof RUN_COUNTERS)[number];
+
+/** A counter's key: `<tenant>/<plugin>/<counter>`, the format a store may partition by. */
+export const runCounterKey = (tenantId: string, pluginId: string, counter: RunCounter): string =>
+  `${tenantId}/${pluginId}/${counter}`;
+
 const BUCKETS = 60;
 
 interface Window {

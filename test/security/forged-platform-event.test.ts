@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toEnvelope } from '../../shared/adapters/local/local-event-bus.ts';
 import { deliverEvent } from '../../shared/services/execution/deliver-event.ts';
-import { runInvocation } from '../../shared/services/execution/run-invocation.ts';
 import {
   createExecutionPlatform,
   type ExecutionPlatform,
 } from '../support/fakes/in-memory-execution-platform.ts';
+import { invokeForResult } from '../support/invoke-for-result.ts';
 import { createLifecycleHarness } from '../support/lifecycle-harness.ts';
 
 /**
@@ -35,7 +35,7 @@ describe('forging a platform data event', () => {
     await platform.install({ pluginId: 'appointment', code: FORGER });
     await platform.install({ pluginId: 'reminder', events: ['appointment:cancelled'], code: LISTENER });
 
-    const result = await runInvocation(
+    const result = await invokeForResult(
       {
         kind: 'invoke',
         tenantId: 't-acme',

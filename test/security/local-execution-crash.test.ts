@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalExecutionInvoker } from '../../shared/adapters/local/local-execution-invoker.ts';
 import { InMemoryEventPublisher } from '../support/fakes/in-memory-event-publisher.ts';
+import { flatResult } from '../support/invoke-for-result.ts';
 
 const WORKER = fileURLToPath(new URL('../support/fakes/in-memory-execution-worker.ts', import.meta.url));
 const invoke = (pluginId: string, input: unknown = null, tenantId = 't-acme') =>
@@ -24,7 +25,16 @@ async function waitFor(condition: () => boolean): Promise<void> {
  */
 describe('security: a crashing execution ends only its own invocation (local supervised worker)', () => {
   const events = new InMemoryEventPublisher();
-  const invoker = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 10_000 });
+  const local = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 10_000 });
+  const invoker = {
+    invoke: async (invocation: Parameters<LocalExecutionInvoker['invoke']>[0]) =>
+      flatResult(await local.invoke(invocation)),
+    deliver: (envelope: unknown) => local.deliver(envelope),
+    stop: () => local.stop(),
+    get busyWorkerPids() {
+      return local.busyWorkerPids;
+    },
+  };
 
   afterAll(() => invoker.stop());
 
@@ -48,8 +58,8 @@ describe('security: a crashing execution ends only its own invocation (local sup
   it('kills a worker that stops answering instead of hanging the request', async () => {
     const fast = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 3_000 });
 
-    const hung = await fast.invoke(invoke('hang'));
-    const next = await fast.invoke(invoke('fine', { n: 3 }));
+    const hung = flatResult(await fast.invoke(invoke('hang')));
+    const next = flatResult(await fast.invoke(invoke('fine', { n: 3 })));
     await fast.stop();
 
     expect(hung.error?.code).toBe('TimeoutExceeded');
@@ -70,7 +80,7 @@ describe('security: a crashing execution ends only its own invocation (local sup
     };
     const strict = new LocalExecutionInvoker({ events: refusing, workerPath: WORKER, guardMs: 10_000 });
 
-    const refused = await strict.invoke(invoke('publish-probe'));
+    const refused = flatResult(await strict.invoke(invoke('publish-probe')));
     const accepted = await invoker.invoke(invoke('publish-probe'));
     await strict.stop();
 
@@ -89,14 +99,14 @@ describe('security: a crashing execution ends only its own invocation (local sup
     const pool = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 10_000, workers: 3 });
     await Promise.all([pool.invoke(invoke('fine', 0)), pool.invoke(invoke('fine', 0, 't-globex'))]);
 
-    const hung = pool.invoke(invoke('hang'));
+    const hung = pool.invoke(invoke('hang')).then(flatResult);
     await waitFor(() => pool.busyWorkerPids.length === 1);
     const [victim] = pool.busyWorkerPids;
     if (victim === undefined) throw new Error('the hanging run should have a worker of its own');
-    const bystander = pool.invoke(invoke('fine', 5, 't-globex'));
+    const bystander = pool.invoke(invoke('fine', 5, 't-globex')).then(flatResult);
     process.kill(victim, 'SIGKILL');
     const [hungResult, bystanderResult] = await Promise.all([hung, bystander]);
-    const next = await pool.invoke(invoke('fine', 6));
+    const next = flatResult(await pool.invoke(invoke('fine', 6)));
     await pool.stop();
 
     expect(hungResult).toMatchObject({ ok: false, error: { code: 'SandboxCrashed' } });
@@ -108,10 +118,10 @@ describe('security: a crashing execution ends only its own invocation (local sup
     const pool = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 10_000, workers: 3 });
 
     const results = await Promise.all([
-      pool.invoke(invoke('abort')),
-      pool.invoke(invoke('fine', 1)),
-      pool.invoke(invoke('fine', 2)),
-      pool.invoke(invoke('fine', 3)),
+      pool.invoke(invoke('abort')).then(flatResult),
+      pool.invoke(invoke('fine', 1)).then(flatResult),
+      pool.invoke(invoke('fine', 2)).then(flatResult),
+      pool.invoke(invoke('fine', 3)).then(flatResult),
     ]);
     await pool.stop();
 

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TenantId } from '../../shared/domain/identifiers.ts';
-import { runInvocation } from '../../shared/services/execution/run-invocation.ts';
 import {
   createExecutionPlatform,
   type ExecutionPlatform,
 } from '../support/fakes/in-memory-execution-platform.ts';
+import { invokeForResult } from '../support/invoke-for-result.ts';
 
 const acme = 't-acme' as TenantId;
 const globex = 't-globex' as TenantId;
@@ -58,7 +58,7 @@ describe('security: the platform host never crosses tenants', () => {
       [...platform.ehr.patients, ...platform.ehr.appointments].filter(([key]) => key.startsWith('t-globex/')),
     );
 
-    const result = await runInvocation(
+    const result = await invokeForResult(
       { kind: 'invoke', tenantId: acme, pluginId: 'probe', actor: 'user-1', requestId: 'req-1', input: null },
       platform.deps,
     );
@@ -93,7 +93,7 @@ describe('security: the platform host never crosses tenants', () => {
       } };`,
     });
 
-    const result = await runInvocation(
+    const result = await invokeForResult(
       {
         kind: 'invoke',
         tenantId: acme,

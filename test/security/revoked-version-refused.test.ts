@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runInvocation } from '../../shared/services/execution/run-invocation.ts';
 import {
   createExecutionPlatform,
   type ExecutionPlatform,
 } from '../support/fakes/in-memory-execution-platform.ts';
+import { invokeForResult } from '../support/invoke-for-result.ts';
 
 const invoke = {
   kind: 'invoke',
@@ -34,7 +34,7 @@ describe('security: a revoked version is refused in every tenant within a minute
     revoke();
     const run = vi.spyOn(platform.sandbox, 'run');
 
-    const result = await runInvocation(invoke, platform.deps);
+    const result = await invokeForResult(invoke, platform.deps);
 
     expect(result.error?.code).toBe('PluginRevoked');
     expect(run).not.toHaveBeenCalled();
@@ -56,12 +56,12 @@ describe('security: a revoked version is refused in every tenant within a minute
       pluginId: 'compromised',
       code: 'export default { execute() { return 1; } };',
     });
-    const before = await runInvocation(invoke, platform.deps);
+    const before = await invokeForResult(invoke, platform.deps);
     revoke();
 
     platform.clock.advance(60_000);
-    const acme = await runInvocation(invoke, platform.deps);
-    const globex = await runInvocation({ ...invoke, tenantId: 't-globex' }, platform.deps);
+    const acme = await invokeForResult(invoke, platform.deps);
+    const globex = await invokeForResult({ ...invoke, tenantId: 't-globex' }, platform.deps);
 
     expect(before.ok).toBe(true);
     expect(acme.error?.code).toBe('PluginRevoked');
@@ -75,7 +75,9 @@ describe('security: a revoked version is refused in every tenant within a minute
     };
     const run = vi.spyOn(platform.sandbox, 'run');
 
-    await expect(runInvocation(invoke, platform.deps)).rejects.toThrow();
+    const result = await invokeForResult(invoke, platform.deps);
+
+    expect(result.refusal).toEqual({ code: 'ExecutionUnavailable', retryAfterSeconds: 1 });
     expect(run).not.toHaveBeenCalled();
   });
 });

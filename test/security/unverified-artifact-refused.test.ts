@@ -1,11 +1,11 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TenantId } from '../../shared/domain/identifiers.ts';
-import { runInvocation } from '../../shared/services/execution/run-invocation.ts';
 import {
   createExecutionPlatform,
   type ExecutionPlatform,
 } from '../support/fakes/in-memory-execution-platform.ts';
+import { invokeForResult } from '../support/invoke-for-result.ts';
 
 const HONEST =
   "export default { async execute(input, api) { await api.storage.set('ran', true); return 'honest'; } };";
@@ -37,7 +37,7 @@ describe('security: unverified artifacts are refused and never run', () => {
 
   afterEach(() => platform.dispose());
 
-  function expectRefusedWithoutRunning(result: Awaited<ReturnType<typeof runInvocation>>) {
+  function expectRefusedWithoutRunning(result: Awaited<ReturnType<typeof invokeForResult>>) {
     expect(result.ok).toBe(false);
     expect(result.error?.code).toBe('ArtifactUnverified');
     expect(run).not.toHaveBeenCalled();
@@ -55,7 +55,7 @@ describe('security: unverified artifacts are refused and never run', () => {
     const installation = await platform.install({ pluginId: 'tampered', code: HONEST });
     platform.artifactStore.tamper(installation.sha256, new TextEncoder().encode(EVIL));
 
-    expectRefusedWithoutRunning(await runInvocation(invoke('tampered'), platform.deps));
+    expectRefusedWithoutRunning(await invokeForResult(invoke('tampered'), platform.deps));
   });
 
   it('refuses a swapped version: the installation points at another version’s artifact', async () => {
@@ -64,7 +64,7 @@ describe('security: unverified artifacts are refused and never run', () => {
     const installed = platform.installations.items.get('t-acme/swapped');
     if (installed) platform.installations.items.set('t-acme/swapped', { ...installed, sha256: evilDigest });
 
-    expectRefusedWithoutRunning(await runInvocation(invoke('swapped'), platform.deps));
+    expectRefusedWithoutRunning(await invokeForResult(invoke('swapped'), platform.deps));
   });
 
   it('refuses a statement copied from another version of the same plugin', async () => {
@@ -73,7 +73,7 @@ describe('security: unverified artifacts are refused and never run', () => {
     const oldStatement = await platform.artifactStore.getStatement('copied', '1.0.0');
     if (oldStatement) await platform.artifactStore.putStatement('copied', '2.0.0', oldStatement);
 
-    expectRefusedWithoutRunning(await runInvocation(invoke('copied'), platform.deps));
+    expectRefusedWithoutRunning(await invokeForResult(invoke('copied'), platform.deps));
   });
 
   it('refuses a release statement signed by a key that is not the platform key', async () => {
@@ -90,7 +90,7 @@ describe('security: unverified artifacts are refused and never run', () => {
       signature: forged.toString('base64'),
     });
 
-    expectRefusedWithoutRunning(await runInvocation(invoke('forged'), platform.deps));
+    expectRefusedWithoutRunning(await invokeForResult(invoke('forged'), platform.deps));
   });
 
   it('refuses a publisher-signed install whose key is unknown, and one the tenant no longer trusts', async () => {
@@ -114,7 +114,7 @@ describe('security: unverified artifacts are refused and never run', () => {
       new Date(),
     );
 
-    expectRefusedWithoutRunning(await runInvocation(invoke('direct'), platform.deps));
+    expectRefusedWithoutRunning(await invokeForResult(invoke('direct'), platform.deps));
 
     await platform.publisherKeys.register({
       keyId: 'unknown-key',
@@ -122,7 +122,7 @@ describe('security: unverified artifacts are refused and never run', () => {
       publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
       createdAt: '2030-01-01T00:00:00.000Z',
     });
-    const trusted = await runInvocation(invoke('direct'), platform.deps);
+    const trusted = await invokeForResult(invoke('direct'), platform.deps);
     const current = await platform.policies.get('t-acme' as TenantId);
     await platform.policies.put(
       't-acme' as TenantId,
@@ -133,7 +133,7 @@ describe('security: unverified artifacts are refused and never run', () => {
     );
     run.mockClear();
     platform.storage.entries.clear();
-    const distrusted = await runInvocation(invoke('direct'), platform.deps);
+    const distrusted = await invokeForResult(invoke('direct'), platform.deps);
 
     expect(trusted).toMatchObject({ ok: true, value: 'evil' });
     expectRefusedWithoutRunning(distrusted);
@@ -165,13 +165,13 @@ describe('security: unverified artifacts are refused and never run', () => {
       'admin-1',
       new Date(),
     );
-    const before = await runInvocation(invoke('direct'), platform.deps);
+    const before = await invokeForResult(invoke('direct'), platform.deps);
     await platform.publisherKeys.revoke('tenant-key', { revokedAt: platform.clock.now().toISOString() });
     run.mockClear();
     platform.storage.entries.clear();
 
     platform.clock.advance(60_000);
-    const after = await runInvocation(invoke('direct'), platform.deps);
+    const after = await invokeForResult(invoke('direct'), platform.deps);
 
     expect(before).toMatchObject({ ok: true, value: 'honest' });
     expectRefusedWithoutRunning(after);
@@ -191,10 +191,10 @@ describe('security: unverified artifacts are refused and never run', () => {
     await signedAs('direct-honest', HONEST);
     await signedAs('direct-forged', EVIL);
 
-    const honest = await runInvocation(invoke('direct-honest'), platform.deps);
+    const honest = await invokeForResult(invoke('direct-honest'), platform.deps);
     run.mockClear();
     platform.storage.entries.clear();
-    const forged = await runInvocation(invoke('direct-forged'), platform.deps);
+    const forged = await invokeForResult(invoke('direct-forged'), platform.deps);
 
     expect(honest).toMatchObject({ ok: true, value: 'honest' });
     expectRefusedWithoutRunning(forged);
@@ -204,14 +204,14 @@ describe('security: unverified artifacts are refused and never run', () => {
     const installation = await platform.install({ pluginId: 'missing', code: HONEST });
     platform.artifactStore.artifacts.delete(installation.sha256);
 
-    expectRefusedWithoutRunning(await runInvocation(invoke('missing'), platform.deps));
+    expectRefusedWithoutRunning(await invokeForResult(invoke('missing'), platform.deps));
   });
 
   it('verifies once per digest and provenance, then serves the cached verified code', async () => {
     await platform.install({ pluginId: 'cached', code: HONEST });
 
-    await runInvocation(invoke('cached'), platform.deps);
-    await runInvocation(invoke('cached'), platform.deps);
+    await invokeForResult(invoke('cached'), platform.deps);
+    await invokeForResult(invoke('cached'), platform.deps);
 
     expect(platform.artifactStore.reads).toBe(1);
   });

@@ -54,7 +54,7 @@ export class DynamoDbInstallationRepository implements InstallationRepository {
         ConsistentRead: true,
       }),
     );
-    return result.Item ? InstallationSchema.parse(result.Item.data) : undefined;
+    return result.Item ? installationOfItem(result.Item) : undefined;
   }
 
   async create(installation: Installation): Promise<void> {
@@ -134,3 +134,7 @@ export class DynamoDbInstallationRepository implements InstallationRepository {
     };
   }
 }
+
+/** An installation item as stored (the record sits under `data`). */
+export const installationOfItem = (item: Record<string, unknown>): Installation =>
+  InstallationSchema.parse(item.data);

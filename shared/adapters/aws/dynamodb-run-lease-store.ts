@@ -2,19 +2,19 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../ports/clock.ts';
-import type { RunLease, RunLeaseClaim, RunLeaseRequest, RunLeaseStore } from '../../ports/run-lease-store.ts';
+import type {
+  LeaseSlot,
+  RunLease,
+  RunLeaseClaim,
+  RunLeaseRequest,
+  RunLeaseStore,
+} from '../../ports/run-lease-store.ts';
 import { RUN_SLOT_PREFIX, runSlotKey, tenantPartition } from './plugins-table-usage-keys.ts';
 
 /** Expired slot items outlive their lease by this much before DynamoDB's TTL may remove them. */
 const TTL_MARGIN_SECONDS = 300;
 /** Rounds of read-then-claim when every free slot seen was taken by a concurrent acquirer. */
 const MAX_ROUNDS = 3;
-
-interface SlotItem {
-  readonly slot: number;
-  readonly leaseUntil: number;
-  readonly expectedEndAt: number;
-}
 
 /**
  * Run leases in the plugins table, one item per slot: SK RUNSLOT#000 … RUNSLOT#<capacity − 1> in
@@ -25,7 +25,8 @@ interface SlotItem {
  * slot simply becomes claimable when its lease runs out. A release is a delete conditioned on the
  * holder's token, so a late release never frees a slot someone else took over.
  *
- * Acquiring reads the tenant's slots first (one consistent Query) and counts every live lease,
+ * Acquiring reads the tenant's slots first (one consistent Query, or the items the run ledger
+ * just read with the run's context) and counts every live lease,
  * slots above a lowered capacity included, so lowering the cap takes effect as those runs end;
  * then it tries the free slots from a random start, so concurrent acquirers rarely collide.
  * `expiresAt` is the table's TTL attribute, for clean-up only: readers compare `leaseUntil`.
@@ -41,13 +42,15 @@ export class DynamoDbRunLeaseStore implements RunLeaseStore {
     this.clock = options.clock;
   }
 
-  async acquire(request: RunLeaseRequest): Promise<RunLeaseClaim> {
+  async acquire(request: RunLeaseRequest, seen?: readonly LeaseSlot[]): Promise<RunLeaseClaim> {
     const token = randomUUID();
     let held = request.capacity;
     let retryAfterMs = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.clock.now().getTime();
-      const live = (await this.readSlots(request.tenantId)).filter((item) => item.leaseUntil > now);
+      // A collision sends later rounds back to the store: the items seen are stale by then.
+      const slots = round === 0 && seen ? seen : await this.readSlots(request.tenantId);
+      const live = slots.filter((item) => item.leaseUntil > now);
       held = live.length;
       retryAfterMs = Math.max(0, Math.min(...live.map((item) => item.expectedEndAt)) - now);
       if (live.length >= request.capacity) break;
@@ -105,8 +108,8 @@ export class DynamoDbRunLeaseStore implements RunLeaseStore {
     }
   }
 
-  private async readSlots(tenantId: string): Promise<SlotItem[]> {
-    const items: SlotItem[] = [];
+  private async readSlots(tenantId: string): Promise<LeaseSlot[]> {
+    const items: LeaseSlot[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -120,13 +123,19 @@ export class DynamoDbRunLeaseStore implements RunLeaseStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        const slot = Number(String(item.SK).slice(RUN_SLOT_PREFIX.length));
-        const leaseUntil = typeof item.leaseUntil === 'number' ? item.leaseUntil : 0;
-        const expectedEndAt = typeof item.expectedEndAt === 'number' ? item.expectedEndAt : leaseUntil;
-        if (Number.isInteger(slot)) items.push({ slot, leaseUntil, expectedEndAt });
+        const slot = leaseSlotOf(item);
+        if (slot) items.push(slot);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
   }
+}
+
+/** A slot item as stored, or undefined for an item that is not one. */
+export function leaseSlotOf(item: Record<string, unknown>): LeaseSlot | undefined {
+  const slot = Number(String(item.SK).slice(RUN_SLOT_PREFIX.length));
+  const leaseUntil = typeof item.leaseUntil === 'number' ? item.leaseUntil : 0;
+  const expectedEndAt = typeof item.expectedEndAt === 'number' ? item.expectedEndAt : leaseUntil;
+  return Number.isInteger(slot) ? { slot, leaseUntil, expectedEndAt } : undefined;
 }

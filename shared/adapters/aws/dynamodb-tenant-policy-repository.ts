@@ -28,8 +28,7 @@ export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
         ConsistentRead: true,
       }),
     );
-    if (!result.Item) return { policy: structuredClone(DEFAULT_TENANT_POLICY), version: 0 };
-    return StoredTenantPolicySchema.parse(result.Item.data);
+    return storedPolicyOfItem(result.Item);
   }
 
   async put(
@@ -66,4 +65,10 @@ export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
     }
     return stored;
   }
+}
+
+/** The policy item as stored, or the default policy at version 0 when the tenant has none. */
+export function storedPolicyOfItem(item: Record<string, unknown> | undefined): StoredTenantPolicy {
+  if (!item) return { policy: structuredClone(DEFAULT_TENANT_POLICY), version: 0 };
+  return StoredTenantPolicySchema.parse(item.data);
 }

@@ -25,6 +25,49 @@ const USAGE_FIELDS = [
 ] as const;
 type Usage = InvocationResult['usage'];
 
+const usageItemKey = (record: InvocationRecord) => ({
+  PK: tenantPartition(record.tenantId),
+  SK: usageKey(record.pluginId, record.version),
+});
+
+/**
+ * The atomic ADD of one invocation to its aggregate, with its touched patient ids when they still
+ * fit under the cap (`withPatientIds`: then the update is conditioned on that, and a caller whose
+ * condition fails records the invocation through `record`, which truncates instead).
+ */
+export function usageAggregateUpdate(
+  tableName: string,
+  record: InvocationRecord,
+  options: { withPatientIds?: boolean } = {},
+) {
+  const ids = [...new Set(record.touchedPatientIds)].slice(0, MAX_IDS_PER_INVOCATION);
+  const withIds = options.withPatientIds === true && ids.length > 0;
+  return {
+    TableName: tableName,
+    Key: usageItemKey(record),
+    UpdateExpression: [
+      `ADD invocations :one, failures :failed, ${USAGE_FIELDS.map((field) => `${field} :${field}`).join(', ')}${withIds ? ', patientIds :ids' : ''}`,
+      'SET tenantId = :tenantId, pluginId = :pluginId, version = :version, GSI1PK = :gsi1pk, GSI1SK = :gsi1sk,',
+      'lastInvokedAt = :at, firstInvokedAt = if_not_exists(firstInvokedAt, :at)',
+    ].join(' '),
+    ...(withIds
+      ? { ConditionExpression: 'attribute_not_exists(patientIds) OR size(patientIds) < :cap' }
+      : {}),
+    ExpressionAttributeValues: {
+      ':one': 1,
+      ':failed': record.ok ? 0 : 1,
+      ...Object.fromEntries(USAGE_FIELDS.map((field) => [`:${field}`, record.usage[field]])),
+      ':tenantId': record.tenantId,
+      ':pluginId': record.pluginId,
+      ':version': record.version,
+      ':gsi1pk': releaseIndexKey(record.pluginId, record.version),
+      ':gsi1sk': tenantPartition(record.tenantId),
+      ':at': record.at,
+      ...(withIds ? { ':ids': new Set(ids), ':cap': MAX_TOUCHED_PATIENT_IDS } : {}),
+    },
+  };
+}
+
 /**
  * Usage aggregated per tenant, plugin and version with atomic ADDs, so concurrent invocations on
  * any number of instances are all counted. GSI1 (RELEASE#<plugin>#<version>) finds every tenant
@@ -41,29 +84,8 @@ export class DynamoDbUsageRepository implements UsageRepository {
   }
 
   async record(record: InvocationRecord): Promise<void> {
-    const key = { PK: tenantPartition(record.tenantId), SK: usageKey(record.pluginId, record.version) };
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: [
-          `ADD invocations :one, failures :failed, ${USAGE_FIELDS.map((field) => `${field} :${field}`).join(', ')}`,
-          'SET tenantId = :tenantId, pluginId = :pluginId, version = :version, GSI1PK = :gsi1pk, GSI1SK = :gsi1sk,',
-          'lastInvokedAt = :at, firstInvokedAt = if_not_exists(firstInvokedAt, :at)',
-        ].join(' '),
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':failed': record.ok ? 0 : 1,
-          ...Object.fromEntries(USAGE_FIELDS.map((field) => [`:${field}`, record.usage[field]])),
-          ':tenantId': record.tenantId,
-          ':pluginId': record.pluginId,
-          ':version': record.version,
-          ':gsi1pk': releaseIndexKey(record.pluginId, record.version),
-          ':gsi1sk': tenantPartition(record.tenantId),
-          ':at': record.at,
-        },
-      }),
-    );
+    const key = usageItemKey(record);
+    await this.client.send(new UpdateCommand(usageAggregateUpdate(this.tableName, record)));
     const ids = [...new Set(record.touchedPatientIds)].slice(0, MAX_IDS_PER_INVOCATION);
     if (ids.length > 0) await this.addPatientIds(key, ids);
   }

@@ -5,20 +5,21 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
 import {
+  crashed,
   type DirectInvocation,
-  failedInvocation,
-  type InvocationResult,
-  InvocationResultSchema,
+  type RunOutcome,
+  RunOutcomeSchema,
+  refused,
 } from '../../domain/invocation.ts';
 import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
-import { CRASH_MESSAGES, classifyCrash } from '../../sandbox/classify-crash.ts';
+import { classifyCrash } from '../../sandbox/classify-crash.ts';
 
 /**
  * Invokes the execution function synchronously. The function answers every plugin fault with a
  * run result; a `FunctionError` means the instance itself died (a V8 abort from a memory bomb, a
- * function timeout) and is answered as a typed failed run, never a hung or 500 request. Lambda
+ * function timeout) and is answered as a crashed outcome, never a hung or 500 request. Lambda
  * throttling the call (the function's reserved concurrency is in use) means nothing ran: it is
- * answered `ExecutionThrottled`, which the invoke route turns into 429 with Retry-After. Other
+ * refused `ExecutionThrottled`, which the invoke route turns into 429 with Retry-After. Other
  * errors calling Lambda (permissions) are not plugin faults and reject as they are.
  */
 export class LambdaExecutionInvoker implements ExecutionInvoker {
@@ -30,7 +31,7 @@ export class LambdaExecutionInvoker implements ExecutionInvoker {
     this.functionName = functionName;
   }
 
-  async invoke(invocation: DirectInvocation): Promise<InvocationResult> {
+  async invoke(invocation: DirectInvocation): Promise<RunOutcome> {
     let response: InvokeCommandOutput;
     try {
       response = await this.client.send(
@@ -42,16 +43,12 @@ export class LambdaExecutionInvoker implements ExecutionInvoker {
       );
     } catch (error) {
       if (!(error instanceof TooManyRequestsException)) throw error;
-      return failedInvocation('ExecutionThrottled', 'the execution function is at its concurrency limit', {
-        retryAfterSeconds: 1,
-      });
+      return refused({ code: 'ExecutionThrottled', retryAfterSeconds: 1 });
     }
     const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
     if (response.FunctionError) return crashedRun(describeError(text));
-    const parsed = InvocationResultSchema.safeParse(safeJson(text));
-    if (!parsed.success)
-      return failedInvocation('SandboxCrashed', 'the execution function gave no readable result');
-    return parsed.data;
+    const parsed = RunOutcomeSchema.safeParse(safeJson(text));
+    return parsed.success ? parsed.data : crashed('SandboxCrashed');
   }
 }
 
@@ -61,9 +58,8 @@ function describeError(text: string): string {
 }
 
 /** Only the kind of failure is kept: Lambda's error text names request ids and runtime paths. */
-function crashedRun(description: string): InvocationResult {
-  const kind = classifyCrash({ errorText: description });
-  return failedInvocation(kind, CRASH_MESSAGES[kind]);
+function crashedRun(description: string): RunOutcome {
+  return crashed(classifyCrash({ errorText: description }));
 }
 
 function safeJson(text: string): unknown {

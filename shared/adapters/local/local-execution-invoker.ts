@@ -1,12 +1,11 @@
 import {
+  crashed,
   type DirectInvocation,
-  failedInvocation,
-  type InvocationResult,
-  InvocationResultSchema,
+  type RunOutcome,
+  RunOutcomeSchema,
 } from '../../domain/invocation.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
-import { CRASH_MESSAGES, type CrashKind } from '../../sandbox/classify-crash.ts';
 import type { WorkerRequest } from './execution-worker-protocol.ts';
 import { FairDispatchQueue } from './fair-dispatch-queue.ts';
 import { SupervisedExecutionWorker, type WorkerOutcome } from './supervised-execution-worker.ts';
@@ -74,12 +73,12 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
     return this.workers.flatMap((worker) => (worker.isBusy && worker.pid !== undefined ? [worker.pid] : []));
   }
 
-  async invoke(invocation: DirectInvocation): Promise<InvocationResult> {
+  async invoke(invocation: DirectInvocation): Promise<RunOutcome> {
     const outcome = await this.run(invocation.tenantId, 'invoke', invocation);
-    if ('crashed' in outcome) return failedRun(outcome.crashed);
-    if (!outcome.ok) return failedRun('SandboxCrashed');
-    const parsed = InvocationResultSchema.safeParse(outcome.value);
-    return parsed.success ? parsed.data : failedRun('SandboxCrashed');
+    if ('crashed' in outcome) return crashed(outcome.crashed);
+    if (!outcome.ok) return crashed('SandboxCrashed');
+    const parsed = RunOutcomeSchema.safeParse(outcome.value);
+    return parsed.success ? parsed.data : crashed('SandboxCrashed');
   }
 
   /** An EventBridge envelope for the execution function; rejects so the local bus retries it. */
@@ -140,8 +139,4 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
 function tenantOfEnvelope(envelope: unknown): string {
   const tenantId = (envelope as { detail?: { tenantId?: unknown } } | null)?.detail?.tenantId;
   return typeof tenantId === 'string' ? tenantId : '';
-}
-
-function failedRun(code: CrashKind): InvocationResult {
-  return failedInvocation(code, CRASH_MESSAGES[code]);
 }

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { eventActor } from '../../domain/actors.ts';
 import { TenantIdSchema } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
+import { isRetryableRefusal, type RunOutcome } from '../../domain/invocation.ts';
 import { PLATFORM_EVENT_SOURCE } from '../../domain/platform-events.ts';
 import type { EventDeliveryMarkers } from '../../ports/event-delivery-markers.ts';
 import { PLUGIN_EVENT_PREFIX } from '../../sandbox/event-names.ts';
-import { executeInstallation, MAX_EVENT_DEPTH } from './execute-installation.ts';
+import { executeInstallation } from './execute-installation.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
-import { isFinalRefusal } from './invocation-outcome.ts';
+import { MAX_EVENT_DEPTH } from './record-run.ts';
 
 /** Longer than a run can take (the execution function's timeout), shorter than Lambda's first async retry. */
 export const DELIVERY_LEASE_MS = 60_000;
@@ -88,9 +89,10 @@ export async function deliverEvent(
     }
     let code: string | undefined;
     try {
-      const result = await executeInstallation(
+      const outcome = await executeInstallation(
         {
-          installation,
+          tenantId: installation.tenantId,
+          pluginId: installation.pluginId,
           entry: 'onEvent',
           input: {
             id: event.id,
@@ -105,9 +107,7 @@ export async function deliverEvent(
         },
         deps,
       );
-      // A tenant at its concurrent-run cap is not a final refusal: the delivery throws and is retried.
-      code =
-        result.ok || isFinalRefusal(result.error?.code) ? undefined : (result.error?.code ?? 'PluginError');
+      code = failureToRetry(outcome);
     } catch (error) {
       await deps.markers.release(key, claim.token);
       throw error;
@@ -122,6 +122,22 @@ export async function deliverEvent(
   }
   if (report.failed.length > 0) throw new EventDeliveryError(event.id, report.failed);
   return report;
+}
+
+/**
+ * What makes a delivery fail and be retried: a run that failed, or a "not now" refusal (the
+ * tenant at its concurrent-run cap). Final refusals (disabled meanwhile, revoked, unverified, not
+ * installed) are audited, not retried.
+ */
+function failureToRetry(outcome: RunOutcome): string | undefined {
+  switch (outcome.kind) {
+    case 'ran':
+      return outcome.result.ok ? undefined : outcome.result.error.code;
+    case 'refused':
+      return isRetryableRefusal(outcome.refusal) ? outcome.refusal.code : undefined;
+    case 'crashed':
+      return outcome.code;
+  }
 }
 
 interface PluginEvent {

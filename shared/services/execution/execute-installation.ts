@@ -1,88 +1,171 @@
-import { createHash } from 'node:crypto';
 import { actorIn } from '../../domain/actors.ts';
-import { hasErrorCode } from '../../domain/errors/domain-error.ts';
+import { type DomainError, hasErrorCode } from '../../domain/errors/domain-error.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
-import type { InvocationResult } from '../../domain/invocation.ts';
-import type { PlatformEvent } from '../../domain/platform-events.ts';
+import { type RunOutcome, ran, refused } from '../../domain/invocation.ts';
 import { effectiveLimits, type TenantPolicy } from '../../domain/tenant-policy.ts';
+import type { RunLease } from '../../ports/run-lease-store.ts';
+import { cpuCounterKey } from '../../sandbox/cpu-lease.ts';
 import type { Limits } from '../../sandbox/limits.ts';
-import type { EmittedEvent, Entry, RunResult } from '../../sandbox/schemas.ts';
-import { platformEvent } from '../platform-event.ts';
+import type { RunResult } from '../../sandbox/schemas.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
-import { RESOURCE_CODES, type RefusalCode, refusal } from './invocation-outcome.ts';
 import { createPlatformHost } from './platform-host.ts';
 import { effectiveGrants } from './plugin-grants.ts';
-import { admitRun } from './tenant-run-lease.ts';
+import { type ExecutionRequest, type InstalledRequest, recordRun, warn } from './record-run.ts';
+import { RunScopedCounters } from './run-scoped-counters.ts';
+import { admitRun, type RunAdmission } from './tenant-run-lease.ts';
 
-/** Plugin events caused by plugin events, at most this deep: two plugins cannot ping-pong forever. */
-export const MAX_EVENT_DEPTH = 4;
-const MAX_AUDITED_RESOURCE_IDS = 1_000;
-
-export interface ExecutionRequest {
-  readonly installation: Installation;
-  readonly entry: Entry;
-  readonly input: unknown;
-  readonly actor: string;
-  readonly requestId: string;
-  /** How many plugin events led to this run (0 for a direct invocation or a platform event). */
-  readonly eventDepth: number;
-}
+type Proof = { readonly code: string } | { readonly unverified: DomainError };
 
 /**
- * Runs one installed plugin, failing closed: it must be enabled, its version not revoked, its
- * provenance admitted by the tenant's policy and proven for these exact bytes. Then it runs with
- * the policy-capped limits and the approved grants, and everything the run caused is published,
- * recorded and audited before the answer returns (a frozen Lambda instance would lose it after).
+ * The one path from "run this plugin" to a recorded run, shared by direct invocations and event
+ * deliveries. It reads the installation, the tenant's policy and run slots in one round trip and
+ * checks the state once, failing closed: the plugin must be enabled, its version not revoked, its
+ * provenance admitted by the tenant's policy and proven for these exact bytes, and the tenant
+ * under its concurrent-run cap. The lease is claimed while the revocation and the artifact are
+ * checked (both cached when warm), and given back at once if either refuses; nothing runs until
+ * all three agree. Then it runs with the policy-capped limits and the approved grants, and
+ * everything the run caused is written (usage and lease release in one transaction) and published
+ * before the answer returns (a frozen Lambda instance would lose it after).
  */
 export async function executeInstallation(
   request: ExecutionRequest,
   deps: ExecutionDependencies,
-): Promise<InvocationResult> {
-  const { installation } = request;
-  const { tenantId, pluginId, version } = installation;
+): Promise<RunOutcome> {
+  const { installation, policy, slots } = await deps.ledger.readContext(request.tenantId, request.pluginId);
+  if (!installation) return refused({ code: 'PluginNotFound' });
   if (installation.state !== 'enabled') {
-    return refusal('PluginNotEnabled', `plugin ${pluginId} is not enabled in this tenant`);
+    return refused({
+      code: 'PluginNotEnabled',
+      state: installation.state,
+      ...(installation.stateReason === undefined ? {} : { stateReason: installation.stateReason }),
+    });
   }
-  if (await deps.revocations.isRevoked(pluginId, version)) {
-    await refuseForSecurity(request, deps, 'PluginRevoked', 'security:revoked-version-refused');
-    return refusal('PluginRevoked', `plugin ${pluginId} version ${version} has been revoked`);
+  const installed: InstalledRequest = { ...request, installation };
+  const limits = effectiveLimits(installation.metadata.limits, policy.maximumLimits);
+  const counters = new RunScopedCounters(
+    deps.counters,
+    cpuCounterKey(installation.tenantId, installation.pluginId),
+  );
+  // The tenant's concurrent-run cap, so one tenant cannot take the capacity all share: held from
+  // here until the run is recorded. The run's first CPU chunk is reserved in the same round trip.
+  const [admission, { isRevoked, proof }] = await Promise.all([
+    admitRun(installed, policy, limits, deps, slots),
+    checkProvenance(installation, policy, deps),
+    counters.reserveFirstChunk(limits),
+  ]);
+  const refusal = await refusalAfterChecks(installed, { admission, isRevoked, proof }, deps).catch(
+    async (error: unknown) => {
+      await giveBackUnused(counters, installed, deps);
+      throw error;
+    },
+  );
+  if (refusal) {
+    await giveBackUnused(counters, installed, deps);
+    return refusal;
   }
-  const { policy } = await deps.policies.get(tenantId);
-  let code: string;
+  if (!admission.isAdmitted || !('code' in proof)) throw new Error('unreachable: checks passed');
+  const admitted = { code: proof.code, policy, limits, lease: admission.lease, counters };
+  return ran(await runAdmitted(installed, admitted, deps));
+}
+
+/**
+ * Revocation first, so a revoked version's artifact is never even read, then the artifact's
+ * proof. Both answer from their caches when warm; failures are returned, not thrown, so the
+ * caller can give back a lease taken meanwhile before it rethrows.
+ */
+async function checkProvenance(
+  installation: Installation,
+  policy: TenantPolicy,
+  deps: ExecutionDependencies,
+): Promise<{ isRevoked: { revoked: boolean } | { error: unknown }; proof: Proof | { error: unknown } }> {
+  let revoked: boolean;
+  try {
+    revoked = await deps.revocations.isRevoked(installation.pluginId, installation.version);
+  } catch (error) {
+    return { isRevoked: { error }, proof: { error } };
+  }
+  if (revoked) return { isRevoked: { revoked }, proof: { error: undefined } };
   try {
     // The loader applies the tenant's trust in publisher keys too, on every run.
-    code = await deps.artifacts.load(installation, policy);
+    return { isRevoked: { revoked }, proof: { code: await deps.artifacts.load(installation, policy) } };
   } catch (error) {
-    if (!hasErrorCode(error, 'ARTIFACT_UNVERIFIED')) throw error;
+    return {
+      isRevoked: { revoked },
+      proof: hasErrorCode(error, 'ARTIFACT_UNVERIFIED') ? { unverified: error } : { error },
+    };
+  }
+}
+
+/**
+ * The first refusal among the checks made together, in the order they used to be made one after
+ * the other (revoked, unverified, over the cap); a store that failed rejects as before. A lease
+ * taken for a run that is refused after all is given back before the answer.
+ */
+async function refusalAfterChecks(
+  request: InstalledRequest,
+  checks: {
+    admission: RunAdmission;
+    isRevoked: { revoked: boolean } | { error: unknown };
+    proof: Proof | { error: unknown };
+  },
+  deps: ExecutionDependencies,
+): Promise<RunOutcome | undefined> {
+  const { admission, isRevoked, proof } = checks;
+  const isRefused =
+    !admission.isAdmitted || !('revoked' in isRevoked) || isRevoked.revoked || !('code' in proof);
+  if (!isRefused) return undefined;
+  if (admission.isAdmitted) await admission.release();
+  if ('error' in isRevoked) throw isRevoked.error;
+  if (isRevoked.revoked) {
+    await refuseForSecurity(request, deps, 'PluginRevoked', 'security:revoked-version-refused');
+    return refused({ code: 'PluginRevoked' });
+  }
+  if ('error' in proof) throw proof.error;
+  if ('unverified' in proof) {
     await refuseForSecurity(
       request,
       deps,
       'ArtifactUnverified',
       'security:unverified-artifact-refused',
-      error.message,
+      proof.unverified.message,
     );
-    return refusal('ArtifactUnverified', `plugin ${pluginId} version ${version} failed verification`);
+    return refused({ code: 'ArtifactUnverified' });
   }
+  if (!admission.isAdmitted) return refused(admission.refusal);
+  return undefined;
+}
 
-  const limits = effectiveLimits(installation.metadata.limits, policy.maximumLimits);
-  // The tenant's concurrent-run cap, so one tenant cannot take the capacity all share: held from
-  // here until the run is recorded.
-  const admission = await admitRun(request, policy, limits, deps);
-  if (!admission.isAdmitted) return admission.refusal;
-  try {
-    return await runAdmitted(request, { code, policy, limits }, deps);
-  } finally {
-    await admission.release();
-  }
+/** A CPU reservation for a run that was refused after all goes back at once (best effort). */
+async function giveBackUnused(
+  counters: RunScopedCounters,
+  request: InstalledRequest,
+  deps: ExecutionDependencies,
+): Promise<void> {
+  const refunds = counters.takeRefunds();
+  await Promise.all(
+    refunds.map(({ key, amount, windowMs, at }) =>
+      deps.counters
+        .release(key, amount, windowMs, at)
+        .catch((error: unknown) => warn(deps, 'a CPU reservation could not be given back', request, error)),
+    ),
+  );
+}
+
+interface Admitted {
+  readonly code: string;
+  readonly policy: TenantPolicy;
+  readonly limits: Limits;
+  readonly lease: RunLease;
+  readonly counters: RunScopedCounters;
 }
 
 /** The run itself, once its provenance is proven and it holds one of the tenant's run slots. */
 async function runAdmitted(
-  request: ExecutionRequest,
-  { code, policy, limits }: { code: string; policy: TenantPolicy; limits: Limits },
+  request: InstalledRequest,
+  { code, policy, limits, lease, counters }: Admitted,
   deps: ExecutionDependencies,
-): Promise<InvocationResult> {
+): Promise<RunResult> {
   const { installation } = request;
   const { tenantId, pluginId, version } = installation;
   const host = createPlatformHost(
@@ -101,143 +184,40 @@ async function runAdmitted(
     },
   );
   const startedAt = deps.clock.now().toISOString();
-  const result = await deps.sandbox.run({
-    code,
-    entry: request.entry,
-    input: request.input,
-    grants: effectiveGrants(installation, policy),
-    tenantId,
-    pluginId,
-    version,
-    limits,
-    host,
-    runId: request.requestId,
-  });
-  await recordRun(request, result, host.touchedPatientIds(), startedAt, deps);
+  let result: RunResult;
+  try {
+    result = await deps.sandbox.run({
+      code,
+      entry: request.entry,
+      input: request.input,
+      grants: effectiveGrants(installation, policy),
+      tenantId,
+      pluginId,
+      version,
+      limits,
+      host,
+      runId: request.requestId,
+      counters,
+    });
+  } catch (error) {
+    await deps.runLeases.release(lease).catch(() => undefined);
+    await giveBackUnused(counters, request, deps);
+    throw error;
+  }
+  const settlement = { lease, refunds: counters.takeRefunds() };
+  await recordRun(
+    request,
+    result,
+    { touchedPatientIds: host.touchedPatientIds(), at: startedAt, settlement },
+    deps,
+  );
   return result;
 }
 
-async function recordRun(
-  request: ExecutionRequest,
-  result: RunResult,
-  touchedPatientIds: string[],
-  at: string,
-  deps: ExecutionDependencies,
-): Promise<void> {
-  const { tenantId, pluginId, version } = request.installation;
-  const errorCode = result.ok ? undefined : result.error.code;
-  const isResource = errorCode !== undefined && RESOURCE_CODES.has(errorCode);
-  const steps: [string, Promise<unknown>][] = [
-    [
-      'usage',
-      deps.usage.record({
-        tenantId,
-        pluginId,
-        version,
-        at,
-        ok: result.ok,
-        errorCode,
-        usage: result.usage,
-        touchedPatientIds,
-      }),
-    ],
-    [
-      'audit',
-      deps.audit.record({
-        action: request.entry === 'onEvent' ? 'plugin:event-delivered' : 'plugin:invoked',
-        outcome: result.ok ? 'success' : 'failure',
-        actor: actorIn(tenantId, request.actor),
-        tenantId,
-        pluginId,
-        version,
-        requestId: request.requestId,
-        ...(errorCode ? { code: errorCode } : {}),
-        resourceIds: touchedPatientIds.slice(0, MAX_AUDITED_RESOURCE_IDS),
-        ...(result.events.length > 0 ? { emittedEvents: result.events.map(fingerprintOf) } : {}),
-      }),
-    ],
-    ['plugin events', publishPluginEvents(request, result, deps)],
-    ['observer', deps.observer.drain()],
-  ];
-  if (errorCode !== undefined) {
-    steps.push([
-      'failure',
-      deps.failures.recordFailure({
-        tenantId,
-        pluginId,
-        version,
-        kind: isResource ? 'resource' : 'error',
-        code: errorCode,
-      }),
-    ]);
-    if (!isResource)
-      steps.push(['plugin:error', deps.events.publish([pluginError(request, errorCode, deps)])]);
-  }
-  const settled = await Promise.allSettled(steps.map(([, step]) => step));
-  settled.forEach((outcome, index) => {
-    if (outcome.status === 'rejected')
-      warn(deps, `recording the run failed: ${steps[index]?.[0]}`, request, outcome.reason);
-  });
-}
-
-function publishPluginEvents(
-  request: ExecutionRequest,
-  result: RunResult,
-  deps: ExecutionDependencies,
-): Promise<void> {
-  if (result.events.length === 0) return Promise.resolve();
-  if (request.eventDepth >= MAX_EVENT_DEPTH) {
-    warn(deps, 'plugin events dropped: event chain too deep', request, undefined);
-    return Promise.resolve();
-  }
-  const { tenantId, pluginId, version } = request.installation;
-  // The sandbox has already named every event `plugin-event:<pluginId>:<name>` and refused
-  // platform namespaces, so no plugin event can pass for a platform one.
-  const events: PlatformEvent[] = result.events.map((event) =>
-    platformEvent(
-      event.name,
-      tenantId,
-      { pluginId, version, name: event.name, data: event.data, depth: request.eventDepth + 1 },
-      deps,
-    ),
-  );
-  return deps.events.publish(events);
-}
-
-/** Event names made of words only; a name with digits could spell a birth date or a record number. */
-const PLAIN_EVENT_NAME = /^[a-z:._-]+$/i;
-
-/**
- * What the audit trail keeps of an emitted event: its payload is tenant data and stays out, and so
- * does a name that could carry it; both are kept as SHA-256 digests instead.
- */
-function fingerprintOf(event: EmittedEvent) {
-  const json = JSON.stringify(event.data);
-  return {
-    ...(PLAIN_EVENT_NAME.test(event.name) ? { name: event.name } : {}),
-    nameSha256: sha256Of(event.name),
-    bytes: Buffer.byteLength(json),
-    sha256: sha256Of(json),
-  };
-}
-
-const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex');
-
-function pluginError(request: ExecutionRequest, code: string, deps: ExecutionDependencies): PlatformEvent {
-  const { tenantId, pluginId, version } = request.installation;
-  // The plugin's own message stays out: it is plugin output and may carry PHI.
-  return platformEvent(
-    'plugin:error',
-    tenantId,
-    { pluginId, version, tenantId, code, requestId: request.requestId },
-    deps,
-  );
-}
-
 async function refuseForSecurity(
-  request: ExecutionRequest,
+  request: InstalledRequest,
   deps: ExecutionDependencies,
-  code: RefusalCode,
+  code: 'PluginRevoked' | 'ArtifactUnverified',
   action: string,
   reason?: string,
 ): Promise<void> {
@@ -252,16 +232,5 @@ async function refuseForSecurity(
     code,
     requestId: request.requestId,
     ...(reason ? { reason } : {}),
-  });
-}
-
-function warn(deps: ExecutionDependencies, message: string, request: ExecutionRequest, error: unknown): void {
-  const { tenantId, pluginId, version } = request.installation;
-  deps.logger?.warn(message, {
-    tenantId,
-    pluginId,
-    version,
-    requestId: request.requestId,
-    errorName: error instanceof Error ? error.name : undefined,
   });
 }

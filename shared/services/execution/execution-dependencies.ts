@@ -1,6 +1,7 @@
 import type { Installation } from '../../domain/installation.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
+import type { AuditOutbox } from '../../ports/audit-outbox.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EhrRepository } from '../../ports/ehr-repository.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
@@ -8,11 +9,12 @@ import type { FailureRecorder } from '../../ports/failure-recorder.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
 import type { RunLeaseStore } from '../../ports/run-lease-store.ts';
-import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
-import type { UsageRepository } from '../../ports/usage-repository.ts';
+import type { RunLedger } from '../../ports/run-ledger.ts';
 import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { RunRequest } from '../../sandbox/plugin-sandbox.ts';
 import type { RunResult } from '../../sandbox/schemas.ts';
+import type { UsageCounters } from '../../sandbox/usage-counters.ts';
+import type { AuditRetryPolicy } from '../audited.ts';
 import type { SandboxObserver } from './sandbox-observer.ts';
 
 /** The sandbox as the execution path uses it (PluginSandbox in production). */
@@ -39,19 +41,26 @@ export interface ExecutionLogger {
 }
 
 export interface ExecutionDependencies {
+  /** Lists a tenant's installations, for event subscribers; a run reads its own through `ledger`. */
   readonly installations: InstallationRepository;
-  readonly policies: TenantPolicyRepository;
+  /** The run's context before it (one read) and its usage and lease release after it (one write). */
+  readonly ledger: RunLedger;
   readonly revocations: RevocationCheck;
   readonly artifacts: ArtifactLoader;
   readonly sandbox: PluginRunner;
+  /** The store-backed counters the sandbox charges: a run's first CPU chunk is reserved here. */
+  readonly counters: UsageCounters;
   /** The tenant's concurrent-run slots; required, since a run without a lease is never started. */
   readonly runLeases: RunLeaseStore;
   readonly observer: SandboxObserver;
   readonly ehr: EhrRepository;
   readonly events: EventPublisher;
   readonly audit: AuditLog;
+  /** Where a run's audit record goes when the log keeps refusing it: the run's answer stands. */
+  readonly auditOutbox: AuditOutbox;
+  /** How hard to try the audit log first (three attempts, 25 then 50 ms apart, by default). */
+  readonly auditRetry?: AuditRetryPolicy | undefined;
   readonly failures: FailureRecorder;
-  readonly usage: UsageRepository;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly storage?: PluginStorageProvider | undefined;

@@ -1,9 +1,9 @@
 import { actorIn } from '../../domain/actors.ts';
-import type { InvocationResult } from '../../domain/invocation.ts';
+import type { Refusal } from '../../domain/invocation.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
+import type { LeaseSlot, RunLease } from '../../ports/run-lease-store.ts';
 import type { Limits } from '../../sandbox/limits.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
-import { refusal } from './invocation-outcome.ts';
 
 /**
  * A lease outlives its run by this much: verification is done before it is taken, but recording
@@ -19,8 +19,8 @@ export const MAX_RUN_LEASE_MS = 60_000;
 const MAX_RETRY_AFTER_SECONDS = 60;
 
 export type RunAdmission =
-  | { readonly isAdmitted: true; release(): Promise<void> }
-  | { readonly isAdmitted: false; readonly refusal: InvocationResult };
+  | { readonly isAdmitted: true; readonly lease: RunLease; release(): Promise<void> }
+  | { readonly isAdmitted: false; readonly refusal: Refusal };
 
 interface AdmissionRequest {
   readonly installation: { readonly tenantId: string; readonly pluginId: string; readonly version: string };
@@ -40,6 +40,8 @@ export async function admitRun(
   policy: Pick<TenantPolicy, 'maxConcurrentRuns'>,
   limits: Pick<Limits, 'timeoutMs'>,
   deps: Pick<ExecutionDependencies, 'runLeases' | 'audit' | 'logger'>,
+  /** The tenant's slot items, when they were just read with the rest of the run's context. */
+  seen?: readonly LeaseSlot[],
 ): Promise<RunAdmission> {
   const { tenantId, pluginId, version } = request.installation;
   const base = {
@@ -51,13 +53,16 @@ export async function admitRun(
   };
   let claim: Awaited<ReturnType<ExecutionDependencies['runLeases']['acquire']>>;
   try {
-    claim = await deps.runLeases.acquire({
-      tenantId,
-      capacity: policy.maxConcurrentRuns,
-      leaseMs: Math.min(limits.timeoutMs + LEASE_MARGIN_MS, MAX_RUN_LEASE_MS),
-      expectedRunMs: limits.timeoutMs,
-      holder: request.requestId,
-    });
+    claim = await deps.runLeases.acquire(
+      {
+        tenantId,
+        capacity: policy.maxConcurrentRuns,
+        leaseMs: Math.min(limits.timeoutMs + LEASE_MARGIN_MS, MAX_RUN_LEASE_MS),
+        expectedRunMs: limits.timeoutMs,
+        holder: request.requestId,
+      },
+      seen,
+    );
   } catch (error) {
     deps.logger?.warn('the run lease store could not be reached; the run is refused', {
       ...base,
@@ -66,12 +71,7 @@ export async function admitRun(
     await deps.audit
       .record({ ...base, action: 'plugin:run-refused', outcome: 'refused', code: 'RunLeaseUnavailable' })
       .catch(() => undefined);
-    return {
-      isAdmitted: false,
-      refusal: refusal('RunLeaseUnavailable', 'the platform could not check the tenant’s concurrent runs', {
-        retryAfterSeconds: 1,
-      }),
-    };
+    return { isAdmitted: false, refusal: { code: 'RunLeaseUnavailable', retryAfterSeconds: 1 } };
   }
 
   if (claim.status === 'full') {
@@ -86,19 +86,13 @@ export async function admitRun(
       MAX_RETRY_AFTER_SECONDS,
       Math.max(1, Math.ceil(claim.retryAfterMs / 1000)),
     );
-    return {
-      isAdmitted: false,
-      refusal: refusal(
-        'TenantConcurrencyExceeded',
-        `the tenant already has ${policy.maxConcurrentRuns} plugin runs in flight`,
-        { retryAfterSeconds },
-      ),
-    };
+    return { isAdmitted: false, refusal: { code: 'TenantConcurrencyExceeded', retryAfterSeconds } };
   }
 
   const { lease } = claim;
   return {
     isAdmitted: true,
+    lease,
     release: async () => {
       try {
         await deps.runLeases.release(lease);

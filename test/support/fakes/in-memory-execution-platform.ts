@@ -13,6 +13,7 @@ import { VerifiedArtifactLoader } from '../../../shared/services/execution/verif
 import { ProvenanceVerifier } from '../../../shared/services/provenance/provenance-verifier.ts';
 import { InMemoryArtifactStore } from './in-memory-artifact-store.ts';
 import { InMemoryAuditLog } from './in-memory-audit-log.ts';
+import { InMemoryAuditOutbox } from './in-memory-audit-outbox.ts';
 import { InMemoryEhrRepository } from './in-memory-ehr-repository.ts';
 import { InMemoryEventDeliveryMarkers } from './in-memory-event-delivery-markers.ts';
 import { InMemoryEventPublisher } from './in-memory-event-publisher.ts';
@@ -22,6 +23,7 @@ import { InMemoryPluginStorage } from './in-memory-plugin-storage.ts';
 import { InMemoryPublisherKeys } from './in-memory-publisher-keys.ts';
 import { InMemoryReleaseCatalogue } from './in-memory-release-catalogue.ts';
 import { InMemoryRunLeaseStore } from './in-memory-run-lease-store.ts';
+import { InMemoryRunLedger } from './in-memory-run-ledger.ts';
 import { InMemoryTenantPolicyRepository } from './in-memory-tenant-policy-repository.ts';
 import { InMemoryUsageRepository } from './in-memory-usage-repository.ts';
 
@@ -69,8 +71,9 @@ export function createExecutionPlatform() {
   const events = new InMemoryEventPublisher();
   const audit = new InMemoryAuditLog();
   const observer = new SandboxObserver({ audit, events, clock, ids });
+  const counters = new InMemoryUsageCounters();
   const sandbox = new PluginSandbox({
-    counters: new InMemoryUsageCounters(),
+    counters,
     onSecurityEvent: observer.onSecurityEvent,
     onResourceExceeded: observer.onResourceExceeded,
   });
@@ -87,17 +90,22 @@ export function createExecutionPlatform() {
     ehr: new InMemoryEhrRepository(),
     events,
     audit,
+    auditOutbox: new InMemoryAuditOutbox(),
+    auditRetry: { attempts: 3, baseDelayMs: 0 },
     failures: new InMemoryFailureRecorder(),
     usage: new InMemoryUsageRepository(),
     markers: new InMemoryEventDeliveryMarkers(() => nowMs),
     runLeases: new InMemoryRunLeaseStore(() => nowMs),
+    counters,
     storage: new InMemoryPluginStorage(),
     clock,
     ids,
     signer,
   };
+  const ledger = new InMemoryRunLedger(ports);
   const deps: ExecutionDependencies & { markers: EventDeliveryMarkers } = {
     ...ports,
+    ledger,
     revocations: new RevocationCache({ releases, clock }),
     artifacts: new VerifiedArtifactLoader({
       artifacts,
@@ -184,7 +192,16 @@ export function createExecutionPlatform() {
     return installation;
   }
 
-  return { ...ports, deps, sandbox, observer, publishRelease, install, dispose: () => sandbox.dispose() };
+  return {
+    ...ports,
+    ledger,
+    deps,
+    sandbox,
+    observer,
+    publishRelease,
+    install,
+    dispose: () => sandbox.dispose(),
+  };
 }
 
 export type ExecutionPlatform = ReturnType<typeof createExecutionPlatform>;

@@ -53,5 +53,5 @@ async function publishProbe() {
     value = { isPublished: false, errorName: (error as Error).name };
   }
   const usage = { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 };
-  return { ok: true, value, usage, logs: [], events: [] };
+  return { kind: 'ran', result: { ok: true, value, usage, logs: [], events: [] } };
 }

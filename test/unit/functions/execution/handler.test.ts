@@ -3,10 +3,12 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -92,11 +94,12 @@ describe('execution handler (aws-sdk-client-mock)', () => {
     kms.reset();
     eventBridge.reset();
     dynamodb.on(GetCommand).resolves({});
-    dynamodb
-      .on(GetCommand, { TableName: 'plugins-table', Key: { PK: 'TENANT#t-acme', SK: 'INSTALL#reader' } })
-      .resolves({
-        Item: { data: installation(state) },
-      });
+    dynamodb.on(BatchGetCommand).resolves({
+      Responses: {
+        'plugins-table': [{ PK: 'TENANT#t-acme', SK: 'INSTALL#reader', data: installation(state) }],
+      },
+    });
+    dynamodb.on(TransactWriteCommand).resolves({});
     dynamodb.on(GetCommand, { TableName: 'ehr-table' }).resolves({
       Item: { data: { id: 'p-1', name: CANARY, birthDate: '1980-01-01' } },
     });
@@ -126,18 +129,69 @@ describe('execution handler (aws-sdk-client-mock)', () => {
     const first = await handler(invocation);
     const second = await handler(invocation);
 
-    expect(first).toMatchObject({ ok: true, value: { seen: CANARY } });
-    expect(second).toMatchObject({ ok: true });
+    expect(first).toMatchObject({ kind: 'ran', result: { ok: true, value: { seen: CANARY } } });
+    expect(second).toMatchObject({ kind: 'ran', result: { ok: true } });
     expect(kms.commandCalls(GetPublicKeyCommand)).toHaveLength(1);
     const usageWrites = dynamodb
-      .commandCalls(UpdateCommand)
-      .filter((call) => String(call.args[0].input.Key?.SK) === 'USAGE#reader#VERSION#1.0.0')
-      .filter((call) => String(call.args[0].input.UpdateExpression).startsWith('ADD invocations'));
+      .commandCalls(TransactWriteCommand)
+      .flatMap((call) => call.args[0].input.TransactItems ?? [])
+      .filter((item) => String(item.Update?.Key?.SK) === 'USAGE#reader#VERSION#1.0.0');
     expect(usageWrites).toHaveLength(2);
+    expect(
+      dynamodb
+        .commandCalls(UpdateCommand)
+        .filter((call) => String(call.args[0].input.Key?.SK).startsWith('USAGE#')),
+    ).toHaveLength(0);
     const detailTypes = eventBridge
       .commandCalls(PutEventsCommand)
       .flatMap((call) => call.args[0].input.Entries?.map((entry) => entry.DetailType));
     expect(detailTypes).toContain('audit:plugin:invoked');
+  });
+
+  it('reads the installation, the policy and every run slot in one consistent batch, once', async () => {
+    await handler(invocation);
+
+    const batches = dynamodb.commandCalls(BatchGetCommand);
+    expect(batches).toHaveLength(1);
+    const request = batches[0]?.args[0].input.RequestItems?.['plugins-table'];
+    expect(request?.ConsistentRead).toBe(true);
+    const sortKeys = request?.Keys?.map((key) => key.SK);
+    expect(sortKeys).toEqual(
+      expect.arrayContaining(['INSTALL#reader', 'POLICY', 'RUNSLOT#000', 'RUNSLOT#019']),
+    );
+    expect(request?.Keys?.every((key) => key.PK === 'TENANT#t-acme')).toBe(true);
+    const installationReads = dynamodb
+      .commandCalls(GetCommand)
+      .filter((call) => String(call.args[0].input.Key?.SK).startsWith('INSTALL#'));
+    expect(installationReads).toHaveLength(0);
+    expect(
+      dynamodb
+        .commandCalls(QueryCommand)
+        .filter((call) =>
+          String(call.args[0].input.ExpressionAttributeValues?.[':prefix']).startsWith('RUNSLOT#'),
+        ),
+    ).toHaveLength(0);
+  });
+
+  it('writes the usage, the lease release and the CPU refund in one transaction after the run', async () => {
+    await handler(invocation);
+
+    const transactions = dynamodb.commandCalls(TransactWriteCommand);
+    expect(transactions).toHaveLength(1);
+    const items = transactions[0]?.args[0].input.TransactItems ?? [];
+    expect(items.map((item) => Object.keys(item)[0])).toEqual(['Update', 'Delete', 'Update']);
+    expect(items[1]?.Delete?.Key?.SK).toMatch(/^RUNSLOT#\d{3}$/);
+    expect(items[1]?.Delete?.ConditionExpression).toBe('leaseToken = :token');
+    expect(String(items[2]?.Update?.Key?.SK)).toMatch(/^COUNTER#reader\/cpuMs#/);
+    expect(items[2]?.Update?.ConditionExpression).toBe('amount >= :amount');
+  });
+
+  it('answers the run that ran when the transactional write fails, and never rejects for it', async () => {
+    dynamodb.on(TransactWriteCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+
+    const outcome = await handler(invocation);
+
+    expect(outcome).toMatchObject({ kind: 'ran', result: { ok: true, value: { seen: CANARY } } });
   });
 
   it('answers PluginNotEnabled for a disabled installation without reading the artifact', async () => {
@@ -145,7 +199,7 @@ describe('execution handler (aws-sdk-client-mock)', () => {
 
     const result = await handler(invocation);
 
-    expect(result).toMatchObject({ ok: false, error: { code: 'PluginNotEnabled' } });
+    expect(result).toEqual({ kind: 'refused', refusal: { code: 'PluginNotEnabled', state: 'disabled' } });
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LifecycleDependencies, lifecycleHandlerFor } from '../../../../functions/lifecycle/wiring.ts';
 import { createTokenVerifier } from '../../../../shared/auth/token-verifier.ts';
-import { type DirectInvocation, failedInvocation } from '../../../../shared/domain/invocation.ts';
+import type { PluginId, TenantId } from '../../../../shared/domain/identifiers.ts';
+import { type DirectInvocation, ran, refused as refusedWith } from '../../../../shared/domain/invocation.ts';
 import { TenantPolicyService } from '../../../../shared/services/lifecycle/tenant-policy-service.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
 import { InMemoryIdempotencyStore } from '../../../support/fakes/in-memory-idempotency-store.ts';
@@ -41,16 +42,26 @@ describe('lifecycle handler', () => {
         }),
       idempotency: new InMemoryIdempotencyStore(),
       cursors: testCursorCodec(),
+      // Stands in for the execution side: it reads the installation and checks its state itself.
       invoker: {
         invoke: async (invocation) => {
+          const installation = await h.installations.get(
+            invocation.tenantId as TenantId,
+            invocation.pluginId as PluginId,
+          );
+          if (!installation) return refusedWith({ code: 'PluginNotFound' });
+          if (installation.state !== 'enabled') {
+            const { state, stateReason } = installation;
+            return refusedWith({ code: 'PluginNotEnabled', state, ...(stateReason ? { stateReason } : {}) });
+          }
           invocations.push(invocation);
-          return {
+          return ran({
             ok: true,
-            value: { echoed: invocation.input },
+            value: { echoed: invocation.input as never },
             usage: { wallMs: 1, cpuMs: 1, peakHeapBytes: 1, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
             logs: [],
             events: [],
-          };
+          });
         },
       },
       now: () => new Date(),
@@ -159,7 +170,7 @@ describe('lifecycle handler', () => {
     await call('POST /v1/plugins', { body: installBody() });
     await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
     dependencies.invoker.invoke = async () =>
-      failedInvocation('TenantConcurrencyExceeded', 'busy', { retryAfterSeconds: 3 });
+      refusedWith({ code: 'TenantConcurrencyExceeded', retryAfterSeconds: 3 });
     handler = lifecycleHandlerFor(dependencies);
 
     const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
@@ -176,7 +187,7 @@ describe('lifecycle handler', () => {
     await call('POST /v1/plugins', { body: installBody() });
     await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
     dependencies.invoker.invoke = async () =>
-      failedInvocation('RunLeaseUnavailable', 'store down', { retryAfterSeconds: 1 });
+      refusedWith({ code: 'RunLeaseUnavailable', retryAfterSeconds: 1 });
     handler = lifecycleHandlerFor(dependencies);
 
     const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
@@ -184,6 +195,35 @@ describe('lifecycle handler', () => {
     expect(refused.statusCode).toBe(503);
     expect(refused.headers?.['retry-after']).toBe('1');
     expect(refused.json.code).toBe('EXECUTION_UNAVAILABLE');
+  });
+
+  it('answers 404 PLUGIN_NOT_FOUND to invoking a plugin the tenant has not installed', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+
+    const missing = await call('POST /v1/plugins/{id}/invoke', { id: 'nope', body: { input: 1 } });
+    const otherTenant = await call('POST /v1/plugins/{id}/invoke', {
+      id: 'p1',
+      tenant: 't-globex',
+      body: { input: 1 },
+    });
+
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json.code).toBe('PLUGIN_NOT_FOUND');
+    expect(otherTenant.statusCode).toBe(404);
+    expect(invocations).toHaveLength(0);
+  });
+
+  it('answers a run whose process died with 200 and the crash code, not a problem', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    dependencies.invoker.invoke = async () => ({ kind: 'crashed', code: 'MemoryLimitExceeded' });
+    handler = lifecycleHandlerFor(dependencies);
+
+    const invoked = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(invoked.statusCode).toBe(200);
+    expect(invoked.json).toMatchObject({ ok: false, error: { code: 'MemoryLimitExceeded' } });
   });
 
   it('hides another tenant’s installs behind 404', async () => {

@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbUsageCounters } from '../../../../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import type { Clock } from '../../../../../shared/ports/clock.ts';
 import { createTestTables } from '../../../../support/dynamodb-tables.ts';
@@ -159,5 +160,37 @@ describe('DynamoDbUsageCounters against DynamoDB Local', () => {
     expect(total).toBeGreaterThanOrEqual(40);
     expect(peek?.observed).toBe(total);
     expect(peek?.observed).toBeLessThanOrEqual(100);
+  });
+
+  it('charges with one conditional update while the current bucket is the one it read', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 1));
+    const [counter] = instances(1, clock);
+    const key = 't-acme/remembered/databaseQueries';
+    await counter?.consume(key, 1, 10, WINDOW_MS);
+    clock.advance(10_000);
+    await counter?.consume(key, 1, 10, WINDOW_MS);
+    const send = vi.spyOn(tables.documentClient, 'send');
+
+    const again = await counter?.consume(key, 1, 10, WINDOW_MS);
+    const commands = send.mock.calls.map(([command]) => command.constructor.name);
+    send.mockRestore();
+
+    expect(again).toMatchObject({ allowed: true, observed: 3 });
+    expect(commands).toEqual([UpdateCommand.name]);
+    expect(commands).not.toContain(QueryCommand.name);
+  });
+
+  it('keeps the limit with remembered buckets while another instance charges the same window', async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1, 12, 0, 1));
+    const [first, second] = instances(2, clock);
+    const key = 't-acme/two-instances/databaseQueries';
+    await first?.consume(key, 3, 6, WINDOW_MS);
+    clock.advance(10_000);
+    await first?.consume(key, 1, 6, WINDOW_MS);
+
+    await second?.consume(key, 2, 6, WINDOW_MS);
+    const overLimit = await first?.consume(key, 1, 6, WINDOW_MS);
+
+    expect(overLimit).toEqual({ allowed: false, observed: 7 });
   });
 });

@@ -23,10 +23,10 @@ describe('LambdaExecutionInvoker', () => {
   beforeEach(() => lambda.reset());
 
   it('invokes the execution function synchronously and returns its run result', async () => {
-    const result = { ok: true, value: 'x', usage, logs: [], events: [] };
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(result) });
+    const outcome = { kind: 'ran', result: { ok: true, value: 'x', usage, logs: [], events: [] } };
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(outcome) });
 
-    expect(await invoker.invoke(invocation)).toEqual(result);
+    expect(await invoker.invoke(invocation)).toEqual(outcome);
     const input = lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
     expect(input?.FunctionName).toBe('execution-fn');
     expect(input?.InvocationType).toBe('RequestResponse');
@@ -54,10 +54,10 @@ describe('LambdaExecutionInvoker', () => {
         Payload: payload({ errorType, errorMessage: `RequestId: abc Error: ${detail}` }),
       });
 
-      const result = await invoker.invoke(invocation);
+      const outcome = await invoker.invoke(invocation);
 
-      expect(result.error?.code).toBe(code);
-      expect(result.error?.message).not.toContain('abc');
+      expect(outcome).toEqual({ kind: 'crashed', code });
+      expect(JSON.stringify(outcome)).not.toContain('abc');
     });
   }
 
@@ -67,16 +67,36 @@ describe('LambdaExecutionInvoker', () => {
       Payload: payload({ errorType: 'Runtime.ExitError', errorMessage: 'exited at /var/task/index.mjs' }),
     });
 
-    const result = await invoker.invoke(invocation);
+    const outcome = await invoker.invoke(invocation);
 
-    expect(result).toMatchObject({ ok: false, error: { code: 'SandboxCrashed' } });
-    expect(JSON.stringify(result)).not.toContain('/var/task');
+    expect(outcome).toEqual({ kind: 'crashed', code: 'SandboxCrashed' });
+    expect(JSON.stringify(outcome)).not.toContain('/var/task');
   });
 
-  it('answers SandboxCrashed when the payload is not a run result', async () => {
+  it('answers SandboxCrashed when the payload is not a run outcome', async () => {
     lambda.on(InvokeCommand).resolves({ Payload: payload({ surprise: true }) });
 
-    expect((await invoker.invoke(invocation)).error?.code).toBe('SandboxCrashed');
+    expect(await invoker.invoke(invocation)).toEqual({ kind: 'crashed', code: 'SandboxCrashed' });
+  });
+
+  it('parses a refusal as its typed discriminant, facts included', async () => {
+    const outcome = {
+      kind: 'refused',
+      refusal: { code: 'PluginNotEnabled', state: 'disabled', stateReason: 'auto:error-rate' },
+    };
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(outcome) });
+
+    expect(await invoker.invoke(invocation)).toEqual(outcome);
+  });
+
+  it('answers SandboxCrashed to a run result whose error code the sandbox does not have', async () => {
+    const forged = {
+      kind: 'ran',
+      result: { ok: false, error: { code: 'PluginNotFound', message: 'x' }, usage, logs: [], events: [] },
+    };
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(forged) });
+
+    expect(await invoker.invoke(invocation)).toEqual({ kind: 'crashed', code: 'SandboxCrashed' });
   });
 
   it('answers ExecutionThrottled with a Retry-After when Lambda throttles the call (nothing ran)', async () => {
@@ -88,10 +108,9 @@ describe('LambdaExecutionInvoker', () => {
       }),
     );
 
-    expect(await invoker.invoke(invocation)).toMatchObject({
-      ok: false,
-      error: { code: 'ExecutionThrottled' },
-      retryAfterSeconds: 1,
+    expect(await invoker.invoke(invocation)).toEqual({
+      kind: 'refused',
+      refusal: { code: 'ExecutionThrottled', retryAfterSeconds: 1 },
     });
   });
 

@@ -1,41 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { failedInvocation } from '../../../../../shared/domain/invocation.ts';
-import { REFUSAL_CODES } from '../../../../../shared/services/execution/invocation-outcome.ts';
-import { errorForUnrunInvocation } from '../../../../../shared/services/execution/refusal-errors.ts';
+import { type Refusal, RefusalSchema } from '../../../../../shared/domain/invocation.ts';
+import { errorForRefusal } from '../../../../../shared/services/execution/refusal-errors.ts';
 
-describe('errorForUnrunInvocation', () => {
-  it.each([
-    ['PluginNotFound', 'PLUGIN_NOT_FOUND'],
-    ['PluginNotEnabled', 'PLUGIN_NOT_ENABLED'],
-    ['PluginRevoked', 'VERSION_REVOKED'],
-    ['ArtifactUnverified', 'ARTIFACT_UNVERIFIED'],
-    ['TenantConcurrencyExceeded', 'RATE_LIMITED'],
-    ['ExecutionThrottled', 'RATE_LIMITED'],
-    ['RunLeaseUnavailable', 'EXECUTION_UNAVAILABLE'],
-  ])('answers a run refused with %s as %s', (refusal, code) => {
-    const error = errorForUnrunInvocation(failedInvocation(refusal, 'not run', { retryAfterSeconds: 2 }));
-
-    expect(error?.code).toBe(code);
+describe('errorForRefusal', () => {
+  it.each<[Refusal, string]>([
+    [{ code: 'PluginNotFound' }, 'PLUGIN_NOT_FOUND'],
+    [{ code: 'PluginNotEnabled', state: 'disabled' }, 'PLUGIN_NOT_ENABLED'],
+    [{ code: 'PluginRevoked' }, 'VERSION_REVOKED'],
+    [{ code: 'ArtifactUnverified' }, 'ARTIFACT_UNVERIFIED'],
+    [{ code: 'TenantConcurrencyExceeded', retryAfterSeconds: 2 }, 'RATE_LIMITED'],
+    [{ code: 'ExecutionThrottled', retryAfterSeconds: 2 }, 'RATE_LIMITED'],
+    [{ code: 'RunLeaseUnavailable', retryAfterSeconds: 2 }, 'EXECUTION_UNAVAILABLE'],
+    [{ code: 'ExecutionUnavailable', retryAfterSeconds: 2 }, 'EXECUTION_UNAVAILABLE'],
+  ])('answers a run refused with %o as %s', (refusal, code) => {
+    expect(errorForRefusal(refusal).code).toBe(code);
   });
 
-  it('maps every refusal code the execution path can answer', () => {
-    const unmapped = REFUSAL_CODES.filter(
-      (code) => !errorForUnrunInvocation(failedInvocation(code, 'not run')),
-    );
+  it('maps every refusal the schema allows', () => {
+    const codes = RefusalSchema.options.map((option) => option.shape.code.value);
 
-    expect(unmapped).toEqual([]);
+    expect(codes).toHaveLength(8);
   });
 
-  it('passes a run that happened through, whether it succeeded or the plugin failed', () => {
-    expect(errorForUnrunInvocation(failedInvocation('PluginError', 'the plugin threw'))).toBeUndefined();
-    expect(errorForUnrunInvocation(failedInvocation('TimeoutExceeded', 'too slow'))).toBeUndefined();
+  it('carries the state and the platform’s reason of a plugin that is not enabled', () => {
+    const error = errorForRefusal({
+      code: 'PluginNotEnabled',
+      state: 'disabled',
+      stateReason: 'auto:error-rate',
+    });
+
+    expect(error.facts).toEqual({ state: 'disabled', stateReason: 'auto:error-rate' });
   });
 
   it('keeps the Retry-After of a "not now" refusal', () => {
-    const error = errorForUnrunInvocation(
-      failedInvocation('RunLeaseUnavailable', 'x', { retryAfterSeconds: 4 }),
-    );
+    const error = errorForRefusal({ code: 'RunLeaseUnavailable', retryAfterSeconds: 4 });
 
-    expect(error?.retryAfterSeconds).toBe(4);
+    expect(error.retryAfterSeconds).toBe(4);
   });
 });

@@ -3,13 +3,13 @@ import type { DirectInvocation } from '../../../../../shared/domain/invocation.t
 import { PLATFORM_EVENT_SOURCE } from '../../../../../shared/domain/platform-events.ts';
 import { DEFAULT_TENANT_POLICY } from '../../../../../shared/domain/tenant-policy.ts';
 import { deliverEvent, EventDeliveryError } from '../../../../../shared/services/execution/deliver-event.ts';
-import { runInvocation } from '../../../../../shared/services/execution/run-invocation.ts';
 import { admitRun, MAX_RUN_LEASE_MS } from '../../../../../shared/services/execution/tenant-run-lease.ts';
 import {
   createExecutionPlatform,
   type ExecutionPlatform,
 } from '../../../../support/fakes/in-memory-execution-platform.ts';
 import type { InMemoryRunLeaseStore } from '../../../../support/fakes/in-memory-run-lease-store.ts';
+import { invokeForResult } from '../../../../support/invoke-for-result.ts';
 
 const QUICK = 'export default { execute(input) { return { echo: input }; }, onEvent() { return 1; } };';
 
@@ -59,7 +59,7 @@ describe('the per-tenant concurrent-run cap', () => {
     expect(first.isAdmitted && second.isAdmitted && otherTenant.isAdmitted).toBe(true);
     expect(third).toMatchObject({
       isAdmitted: false,
-      refusal: { ok: false, error: { code: 'TenantConcurrencyExceeded' }, retryAfterSeconds: 3 },
+      refusal: { code: 'TenantConcurrencyExceeded', retryAfterSeconds: 3 },
     });
     expect(platform.audit.records).toEqual([
       expect.objectContaining({
@@ -98,7 +98,7 @@ describe('the per-tenant concurrent-run cap', () => {
   it('refuses the run when the lease store cannot be reached, and never starts the sandbox', async () => {
     leases.failure = new Error('ECONNREFUSED');
 
-    const result = await runInvocation(invocation(), platform.deps);
+    const result = await invokeForResult(invocation(), platform.deps);
 
     expect(result).toMatchObject({ ok: false, error: { code: 'RunLeaseUnavailable' } });
     expect(platform.usage.records).toEqual([]);
@@ -117,8 +117,8 @@ describe('the per-tenant concurrent-run cap', () => {
       holder: 'x',
     });
 
-    const refused = await runInvocation(invocation('t-acme', 'req-refused'), platform.deps);
-    const other = await runInvocation(invocation('t-globex', 'req-other'), platform.deps);
+    const refused = await invokeForResult(invocation('t-acme', 'req-refused'), platform.deps);
+    const other = await invokeForResult(invocation('t-globex', 'req-other'), platform.deps);
 
     expect(refused).toMatchObject({
       ok: false,
@@ -137,9 +137,9 @@ describe('the per-tenant concurrent-run cap', () => {
       code: 'export default { execute() { throw new Error("x"); } };',
     });
 
-    const ok = await runInvocation(invocation(), platform.deps);
-    const failed = await runInvocation({ ...invocation(), pluginId: 'thrower' }, platform.deps);
-    const again = await runInvocation(invocation(), platform.deps);
+    const ok = await invokeForResult(invocation(), platform.deps);
+    const failed = await invokeForResult({ ...invocation(), pluginId: 'thrower' }, platform.deps);
+    const again = await invokeForResult(invocation(), platform.deps);
 
     expect(ok.ok).toBe(true);
     expect(failed).toMatchObject({ ok: false, error: { code: 'PluginError' } });

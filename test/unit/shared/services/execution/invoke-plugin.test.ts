@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DirectInvocation } from '../../../../../shared/domain/invocation.ts';
-import { runInvocation } from '../../../../../shared/services/execution/run-invocation.ts';
+import { invokePlugin } from '../../../../../shared/services/execution/invoke-plugin.ts';
 import {
   createExecutionPlatform,
   type ExecutionPlatform,
 } from '../../../../support/fakes/in-memory-execution-platform.ts';
+import { invokeForResult } from '../../../../support/invoke-for-result.ts';
 
 const CANARY = 'Canary McPhi-Patient';
 
@@ -12,7 +13,7 @@ function invocation(pluginId: string, input: unknown = null, tenantId = 't-acme'
   return { kind: 'invoke', tenantId, pluginId, actor: 'user-1', requestId: 'req-1', input };
 }
 
-describe('runInvocation', () => {
+describe('invokePlugin', () => {
   let platform: ExecutionPlatform;
 
   beforeEach(async () => {
@@ -29,7 +30,7 @@ describe('runInvocation', () => {
       code: 'export default { async execute(input, api) { const p = await api.patients.get(input.id); return p.name; } };',
     });
 
-    const result = await runInvocation(invocation('reader', { id: 'p-1' }), platform.deps);
+    const result = await invokeForResult(invocation('reader', { id: 'p-1' }), platform.deps);
 
     expect(result).toMatchObject({ ok: true, value: CANARY });
     expect(platform.usage.records).toEqual([
@@ -59,9 +60,9 @@ describe('runInvocation', () => {
       code: 'export default { execute() { return 1; } };',
     });
 
-    const disabled = await runInvocation(invocation('disabled'), platform.deps);
-    const missing = await runInvocation(invocation('missing'), platform.deps);
-    const otherTenant = await runInvocation(invocation('disabled', null, 't-globex'), platform.deps);
+    const disabled = await invokeForResult(invocation('disabled'), platform.deps);
+    const missing = await invokeForResult(invocation('missing'), platform.deps);
+    const otherTenant = await invokeForResult(invocation('disabled', null, 't-globex'), platform.deps);
 
     expect(disabled.error?.code).toBe('PluginNotEnabled');
     expect(missing.error?.code).toBe('PluginNotFound');
@@ -75,7 +76,7 @@ describe('runInvocation', () => {
       code: `export default { execute() { throw new Error('${CANARY}'); } };`,
     });
 
-    const result = await runInvocation(invocation('thrower'), platform.deps);
+    const result = await invokeForResult(invocation('thrower'), platform.deps);
 
     expect(result.error?.code).toBe('PluginError');
     expect(platform.events.named('plugin:error')).toEqual([
@@ -97,7 +98,7 @@ describe('runInvocation', () => {
       code: "export default { async execute(input, api) { return api.patients.get('p-1'); } };",
     });
 
-    const result = await runInvocation(invocation('sneaky'), platform.deps);
+    const result = await invokeForResult(invocation('sneaky'), platform.deps);
 
     expect(result.error?.code).toBe('PermissionDenied');
     expect(platform.audit.records).toContainEqual(
@@ -126,7 +127,7 @@ describe('runInvocation', () => {
       code: "export default { async execute(input, api) { for (let i = 0; i < 5; i++) await api.patients.get('p-1'); } };",
     });
 
-    const result = await runInvocation(invocation('chatty'), platform.deps);
+    const result = await invokeForResult(invocation('chatty'), platform.deps);
 
     expect(result.error?.code).toBe('RateLimited');
     expect(platform.events.named('plugin:resource:exceeded')[0]?.detail).toEqual({
@@ -158,7 +159,7 @@ describe('runInvocation', () => {
       new Date(),
     );
 
-    const result = await runInvocation(invocation('writer'), platform.deps);
+    const result = await invokeForResult(invocation('writer'), platform.deps);
 
     expect(result.error?.code).toBe('PermissionDenied');
   });
@@ -169,7 +170,7 @@ describe('runInvocation', () => {
       code: "export default { execute(input, api) { api.events.emit('reminder-sent', { appointmentId: 'a-1' }); return 'ok'; } };",
     });
 
-    const result = await runInvocation(invocation('emitter'), platform.deps);
+    const result = await invokeForResult(invocation('emitter'), platform.deps);
 
     expect(result.events).toEqual([
       { name: 'plugin-event:emitter:reminder-sent', data: { appointmentId: 'a-1' } },
@@ -194,8 +195,87 @@ describe('runInvocation', () => {
       throw new Error('DynamoDB is down');
     };
 
-    const result = await runInvocation(invocation('fine'), platform.deps);
+    const result = await invokeForResult(invocation('fine'), platform.deps);
 
     expect(result).toMatchObject({ ok: true, value: 42 });
+  });
+
+  it('refuses each state but enabled with the state and the platform’s reason, typed', async () => {
+    await platform.install({
+      pluginId: 'fresh',
+      state: 'installed',
+      code: 'export default { execute() {} };',
+    });
+    await platform.install({
+      pluginId: 'tripped',
+      state: 'disabled',
+      code: 'export default { execute() {} };',
+    });
+    const tripped = platform.installations.items.get('t-acme/tripped');
+    if (!tripped) throw new Error('expected the tripped installation');
+    platform.installations.items.set('t-acme/tripped', { ...tripped, stateReason: 'auto:error-rate' });
+
+    const fresh = await invokePlugin(invocation('fresh'), platform.deps);
+    const disabled = await invokePlugin(invocation('tripped'), platform.deps);
+    const missing = await invokePlugin(invocation('missing'), platform.deps);
+    const malformed = await invokePlugin({ ...invocation('x'), tenantId: '' }, platform.deps);
+
+    expect(fresh).toEqual({ kind: 'refused', refusal: { code: 'PluginNotEnabled', state: 'installed' } });
+    expect(disabled).toEqual({
+      kind: 'refused',
+      refusal: { code: 'PluginNotEnabled', state: 'disabled', stateReason: 'auto:error-rate' },
+    });
+    expect(missing).toEqual({ kind: 'refused', refusal: { code: 'PluginNotFound' } });
+    expect(malformed).toEqual({ kind: 'refused', refusal: { code: 'PluginNotFound' } });
+    expect(platform.ledger.settlements).toHaveLength(0);
+  });
+
+  it('reads its context once and settles usage and lease in one write', async () => {
+    await platform.install({ pluginId: 'fine', code: 'export default { execute() { return 42; } };' });
+    const getInstallation = vi.spyOn(platform.installations, 'get');
+
+    const outcome = await invokePlugin(invocation('fine'), platform.deps);
+
+    expect(outcome).toMatchObject({ kind: 'ran', result: { ok: true, value: 42 } });
+    expect(platform.ledger.reads).toEqual([{ tenantId: 't-acme', pluginId: 'fine' }]);
+    expect(getInstallation).toHaveBeenCalledTimes(1);
+    expect(platform.ledger.settlements).toEqual([
+      expect.objectContaining({
+        usage: expect.objectContaining({ pluginId: 'fine', ok: true }),
+        lease: expect.objectContaining({ tenantId: 't-acme' }),
+      }),
+    ]);
+  });
+
+  it('answers the run that ran when its audit record cannot be written, and queues the record', async () => {
+    await platform.install({ pluginId: 'fine', code: 'export default { execute() { return 42; } };' });
+    platform.audit.record = async () => {
+      throw new Error('EventBridge is down');
+    };
+
+    const outcome = await invokePlugin(invocation('fine'), platform.deps);
+
+    expect(outcome).toMatchObject({ kind: 'ran', result: { ok: true, value: 42 } });
+    expect(platform.runLeases.held('t-acme')).toBe(0);
+    expect(platform.auditOutbox.queued).toEqual([
+      expect.objectContaining({
+        record: expect.objectContaining({ action: 'plugin:invoked', outcome: 'success' }),
+        failure: { errorName: 'Error', attempts: 3 },
+      }),
+    ]);
+  });
+
+  it('refuses when the run context cannot be read, before anything runs (fail closed)', async () => {
+    await platform.install({ pluginId: 'fine', code: 'export default { execute() { return 42; } };' });
+    platform.ledger.failure = new Error('ECONNREFUSED');
+    const run = vi.spyOn(platform.sandbox, 'run');
+
+    const outcome = await invokePlugin(invocation('fine'), platform.deps);
+
+    expect(outcome).toEqual({
+      kind: 'refused',
+      refusal: { code: 'ExecutionUnavailable', retryAfterSeconds: 1 },
+    });
+    expect(run).not.toHaveBeenCalled();
   });
 });

@@ -1,0 +1,90 @@
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { DynamoDbRunLedger } from '../../../../../shared/adapters/aws/dynamodb-run-ledger.ts';
+import { DynamoDbUsageCounters } from '../../../../../shared/adapters/aws/dynamodb-usage-counters.ts';
+import { PluginIdSchema, TenantIdSchema } from '../../../../../shared/domain/identifiers.ts';
+import type { RunLeaseStore } from '../../../../../shared/ports/run-lease-store.ts';
+import type { UsageRepository } from '../../../../../shared/ports/usage-repository.ts';
+import { anInstallation } from '../../../../support/installation-factory.ts';
+
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const dynamodb = mockClient(client);
+const clock = { now: () => new Date(Date.UTC(2030, 0, 1, 12)) };
+const acme = TenantIdSchema.parse('t-acme');
+const reader = PluginIdSchema.parse('reader');
+const usageRecord = {
+  tenantId: acme,
+  pluginId: reader,
+  version: '1.0.0',
+  at: clock.now().toISOString(),
+  ok: true,
+  usage: { wallMs: 5, cpuMs: 1, peakHeapBytes: 100, dataCalls: 1, networkCalls: 0, storageBytes: 0 },
+  touchedPatientIds: ['p-1'],
+};
+const lease = { tenantId: 't-acme', slot: 3, token: 'token-1' };
+
+describe('DynamoDbRunLedger (aws-sdk-client-mock)', () => {
+  const usage = { record: vi.fn(async () => undefined) } as unknown as UsageRepository;
+  const leases = { release: vi.fn(async () => undefined) } as unknown as RunLeaseStore;
+  const counters = new DynamoDbUsageCounters({ client, tableName: 'plugins', clock });
+  const ledger = new DynamoDbRunLedger({ client, tableName: 'plugins', usage, leases, counters, clock });
+
+  beforeEach(() => {
+    dynamodb.reset();
+    vi.clearAllMocks();
+  });
+
+  it('asks again for keys the batch left unprocessed, and reads each item once', async () => {
+    const installation = anInstallation({ tenantId: 't-acme', pluginId: 'reader' });
+    dynamodb
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { plugins: [] },
+        UnprocessedKeys: { plugins: { Keys: [{ PK: 'TENANT#t-acme', SK: 'INSTALL#reader' }] } },
+      })
+      .resolvesOnce({
+        Responses: { plugins: [{ PK: 'TENANT#t-acme', SK: 'INSTALL#reader', data: installation }] },
+      });
+
+    const context = await ledger.readContext(acme, reader);
+
+    const calls = dynamodb.commandCalls(BatchGetCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.args[0].input.RequestItems?.plugins?.Keys).toEqual([
+      { PK: 'TENANT#t-acme', SK: 'INSTALL#reader' },
+    ]);
+    expect(context.installation?.pluginId).toBe('reader');
+  });
+
+  it('settles usage, lease and CPU refunds in one transaction, one update per counter bucket', async () => {
+    dynamodb.on(TransactWriteCommand).resolves({});
+    const at = clock.now().getTime() - 1_000;
+
+    await ledger.settle({
+      usage: usageRecord,
+      lease,
+      refunds: [
+        { key: 't-acme/reader/cpuMs', amount: 20, windowMs: 60_000, at },
+        { key: 't-acme/reader/cpuMs', amount: 5, windowMs: 60_000, at },
+      ],
+    });
+
+    const items = dynamodb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items).toHaveLength(3);
+    expect(items[2]?.Update?.ExpressionAttributeValues).toEqual({ ':refund': -25, ':amount': 25 });
+    expect(usage.record).not.toHaveBeenCalled();
+  });
+
+  it('falls back to the separate writes when a condition cancels the transaction', async () => {
+    dynamodb
+      .on(TransactWriteCommand)
+      .rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {} }));
+
+    await ledger.settle({ usage: usageRecord, lease, refunds: [] });
+
+    expect(usage.record).toHaveBeenCalledWith(usageRecord);
+    expect(leases.release).toHaveBeenCalledWith(lease);
+  });
+});

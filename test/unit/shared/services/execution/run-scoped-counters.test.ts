@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { RATE_WINDOW_MS } from '../../../../../shared/sandbox/limits.ts';
+import { InMemoryUsageCounters } from '../../../../../shared/sandbox/usage-counters.ts';
+import { RunScopedCounters } from '../../../../../shared/services/execution/run-scoped-counters.ts';
+
+const CPU = 't-acme/reader/cpuMs';
+const limits = { cpuMsPerMinute: 1_000, timeoutMs: 5_000 };
+
+describe('RunScopedCounters', () => {
+  it('answers the CPU charges its reservation covers and gives back what they did not take', async () => {
+    const store = new InMemoryUsageCounters({ now: () => 1_000 });
+    const counters = new RunScopedCounters(store, CPU);
+    await counters.reserveFirstChunk(limits);
+
+    const first = await counters.consume(CPU, 32, 1_000, RATE_WINDOW_MS);
+    const second = await counters.consume(CPU, 64, 1_000, RATE_WINDOW_MS);
+    const beyond = await counters.consume(CPU, 64, 1_000, RATE_WINDOW_MS);
+
+    expect(first).toMatchObject({ allowed: true, at: 1_000 });
+    expect(second).toMatchObject({ allowed: true, at: 1_000 });
+    expect(beyond).toMatchObject({ allowed: true, observed: 184 });
+    expect(await store.consume(CPU, 0, 1_000, RATE_WINDOW_MS)).toEqual({ allowed: true, observed: 184 });
+    expect(counters.takeRefunds()).toEqual([{ key: CPU, amount: 24, windowMs: RATE_WINDOW_MS, at: 1_000 }]);
+  });
+
+  it('keeps CPU refunds for the run’s settlement and passes every other counter through', async () => {
+    const store = new InMemoryUsageCounters({ now: () => 1_000 });
+    const counters = new RunScopedCounters(store, CPU);
+
+    await counters.consume('t-acme/reader/databaseQueries', 1, 10, RATE_WINDOW_MS);
+    await counters.release(CPU, 5, RATE_WINDOW_MS, 1_000);
+
+    expect(await store.consume('t-acme/reader/databaseQueries', 0, 10, RATE_WINDOW_MS)).toEqual({
+      allowed: true,
+      observed: 1,
+    });
+    expect(counters.takeRefunds()).toEqual([{ key: CPU, amount: 5, windowMs: RATE_WINDOW_MS, at: 1_000 }]);
+  });
+
+  it('gives back a reservation no run used', async () => {
+    const counters = new RunScopedCounters(new InMemoryUsageCounters({ now: () => 1_000 }), CPU);
+    await counters.reserveFirstChunk(limits);
+
+    expect(counters.takeRefunds()).toEqual([{ key: CPU, amount: 120, windowMs: RATE_WINDOW_MS, at: 1_000 }]);
+    expect(counters.takeRefunds()).toEqual([]);
+  });
+
+  it('reserves nothing when the store fails, so the sandbox’s own charge fails closed', async () => {
+    const failing = {
+      consume: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      release: async () => undefined,
+    };
+    const counters = new RunScopedCounters(failing, CPU);
+
+    await counters.reserveFirstChunk(limits);
+
+    await expect(counters.consume(CPU, 32, 1_000, RATE_WINDOW_MS)).rejects.toThrow('ECONNREFUSED');
+    expect(counters.takeRefunds()).toEqual([]);
+  });
+});
