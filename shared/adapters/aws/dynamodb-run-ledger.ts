@@ -25,9 +25,9 @@ const UNPROCESSED_BACKOFF_MS = 5;
  * installation, the tenant's policy, every run slot a policy can allow
  * (`MAX_CONCURRENT_RUNS_LIMIT` keys, so slots above a lowered cap are still counted) and the
  * buckets of the plugin's per-minute counters (handed to the counters, whose next charge then
- * needs no window read), all in the tenant's partition. After it, one TransactWriteItems adds the usage to its aggregate (with the
- * touched patient ids), deletes the lease item on its token and gives the run's unused CPU back
- * to the buckets it was charged to. If a condition fails (the ids reached their cap, the lease
+ * needs no window read), all in the tenant's partition. After it, one TransactWriteItems adds the
+ * usage to its aggregate (with the touched patient ids), deletes the lease item on its token and
+ * gives the run's unused CPU back to the buckets it was charged to. If a condition fails (the ids reached their cap, the lease
  * expired and was taken over, a bucket holds less than the refund), the transaction is cancelled
  * as a whole and the writes are made on their own, each handling its own condition as before.
  */
