@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { App } from 'aws-cdk-lib';
+import { Annotations, type App } from 'aws-cdk-lib';
+import { isPlaceholderUrl } from '../shared/config/mode-settings.ts';
 import { type HttpFunctionName, ROUTES, type RouteDefinition } from '../shared/http/route-table.ts';
 import { PlatformResources } from './platform-resources.ts';
 import type { PlatformSettings } from './settings.ts';
@@ -83,5 +84,14 @@ export function createPlatform(
     env,
     tags,
   });
+  // Synthesizing with cdk.json's placeholder issuer is fine for a look at the templates; deployed,
+  // every function would refuse to start (its config refuses a placeholder), so say it here.
+  for (const key of ['jwtIssuer', 'jwksUrl'] as const) {
+    if (isPlaceholderUrl(settings[key]))
+      Annotations.of(api).addWarningV2(
+        `gradiant:placeholder-${key}`,
+        `gradiant:${key} is the placeholder ${settings[key]}: deployed functions refuse to start with it; pass -c gradiant:${key}=<your identity provider's https URL>`,
+      );
+  }
   return { storage, audit, execution, api };
 }

@@ -20,9 +20,23 @@ function isOnThisMachine(value: string): boolean {
   return LOOPBACK_HOSTS.test(hostname) || hostname.endsWith('.localhost');
 }
 
+/**
+ * Names reserved for documentation and testing (RFC 2606, RFC 6761): `cdk.json`'s
+ * `auth.example.invalid` and the README's `id.example.org` are such placeholders, never a real
+ * identity provider.
+ */
+const RESERVED_NAME = /(^|\.)(example|invalid|test|localhost)$|(^|\.)example\.(com|net|org)$/i;
+
+/** A URL whose host is a reserved documentation or test name: a placeholder for a real one. */
+export const isPlaceholderUrl = (value: string): boolean =>
+  URL.canParse(value) && RESERVED_NAME.test(new URL(value).hostname);
+
 /** The local issuer is a `urn:`, a developer's own one often plain http on localhost. */
 const isLocalOrPlaceholderUrl = (value: string): boolean =>
-  !URL.canParse(value) || new URL(value).protocol !== 'https:' || isOnThisMachine(value);
+  !URL.canParse(value) ||
+  new URL(value).protocol !== 'https:' ||
+  isOnThisMachine(value) ||
+  isPlaceholderUrl(value);
 
 const STAND_IN_ENDPOINTS = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_S3'] as const;
 
@@ -47,9 +61,15 @@ export function checkSettingsForMode(config: SettingsToCheck, context: z.Refinem
       'is an inline JWKS for the local issuer; deployed functions fetch the identity provider’s keys from JWT_JWKS_URL',
     );
   if (config.JWT_ISSUER !== undefined && isLocalOrPlaceholderUrl(config.JWT_ISSUER))
-    refuse('JWT_ISSUER', 'must be the identity provider’s https URL, not the local or a placeholder issuer');
+    refuse(
+      'JWT_ISSUER',
+      'must be the identity provider’s https URL, not the local issuer or a placeholder (a reserved name such as *.example.invalid)',
+    );
   if (config.JWT_JWKS_URL !== undefined && isLocalOrPlaceholderUrl(config.JWT_JWKS_URL))
-    refuse('JWT_JWKS_URL', 'must be the identity provider’s https URL, not one on this machine');
+    refuse(
+      'JWT_JWKS_URL',
+      'must be the identity provider’s https URL, not one on this machine or a placeholder',
+    );
   for (const key of ['LOCAL_SIGNING_KEY_FILE', 'LOCAL_CURSOR_KEY_FILE'] as const)
     if (config[key] !== undefined)
       refuse(

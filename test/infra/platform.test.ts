@@ -15,6 +15,10 @@ import {
   synthPlatform,
 } from './synth-platform.ts';
 
+/** A real-looking identity provider: cdk.json's placeholder would be refused by every function. */
+const DEPLOYED_ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_gradiant';
+const DEPLOYED_JWKS_URL = `${DEPLOYED_ISSUER}/.well-known/jwks.json`;
+
 const PLATFORM_ENVIRONMENT = [
   'PLUGINS_TABLE',
   'MARKETPLACE_TABLE',
@@ -64,6 +68,7 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
     // real handlers the way `cdk synth` does.
     platform = synthPlatform({
       compliancePacks: true,
+      context: { 'gradiant:jwtIssuer': DEPLOYED_ISSUER, 'gradiant:jwksUrl': DEPLOYED_JWKS_URL },
       platform: {
         executionEntry: FIXTURE_HANDLER,
         entries: { platform: FIXTURE_HANDLER, lifecycle: FIXTURE_HANDLER, marketplace: FIXTURE_HANDLER },
@@ -127,7 +132,7 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
 
         expect(Object.keys(variables)).toEqual(expect.arrayContaining(PLATFORM_ENVIRONMENT));
         expect(variables.PLATFORM_MODE).toBe('aws');
-        expect(variables.JWT_JWKS_URL).toBe('https://auth.example.invalid/.well-known/jwks.json');
+        expect(variables.JWT_JWKS_URL).toBe(DEPLOYED_JWKS_URL);
       }
     });
 
@@ -185,7 +190,7 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
         AuthorizerType: 'JWT',
         IdentitySource: ['$request.header.Authorization'],
-        JwtConfiguration: { Issuer: 'https://auth.example.invalid/', Audience: ['gradiant-plugins'] },
+        JwtConfiguration: { Issuer: DEPLOYED_ISSUER, Audience: ['gradiant-plugins'] },
       });
       api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',

@@ -1,9 +1,9 @@
 import { exportJWK, generateKeyPair, type JSONWebKeySet, SignJWT } from 'jose';
 
-export const TEST_ISSUER = 'https://issuer.example.test/';
+export const TEST_ISSUER = 'https://id.gradiant-tests.net/';
 export const TEST_AUDIENCE = 'gradiant-plugins';
 /** Where a deployed function would fetch the test issuer's keys; tests stub `fetch` with `fetchJwks`. */
-export const TEST_JWKS_URL = 'https://issuer.example.test/.well-known/jwks.json';
+export const TEST_JWKS_URL = 'https://id.gradiant-tests.net/.well-known/jwks.json';
 
 /** An ES256 issuer for tests: its JWKS goes into the function config, its tokens into requests. */
 export async function createTestIssuer() {

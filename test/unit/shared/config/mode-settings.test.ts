@@ -56,7 +56,15 @@ describe('an AWS-mode config refuses local-only settings, naming each', () => {
   it.each(SCHEMAS)(
     'the %s function refuses the local issuer and other non-https issuers',
     (_name, schema) => {
-      for (const issuer of ['urn:gradiant:local-issuer', 'http://id.example.org/', 'https://localhost:9000/'])
+      for (const issuer of [
+        'urn:gradiant:local-issuer',
+        'http://id.gradiant-tests.net/',
+        'https://localhost:9000/',
+        // Reserved names (RFC 2606, 6761): cdk.json's and the README's placeholders.
+        'https://auth.example.invalid/',
+        'https://id.example.org/',
+        'https://issuer.example.test/',
+      ])
         expect(refusalsOf(schema, { JWT_ISSUER: issuer })).toEqual([
           expect.stringMatching(/^JWT_ISSUER: JWT_ISSUER must be the identity provider’s https URL/),
         ]);

@@ -4,9 +4,9 @@ import { MarketplaceConfigSchema } from '../../../../functions/marketplace/confi
 import { createCursorCodec } from '../../../../shared/wiring/cursor-codec.ts';
 
 const base = {
-  JWT_ISSUER: 'https://issuer.example.test/',
+  JWT_ISSUER: 'https://id.gradiant-tests.net/',
   JWT_AUDIENCE: 'gradiant-plugins',
-  JWT_JWKS_URL: 'https://issuer.example.test/.well-known/jwks.json',
+  JWT_JWKS_URL: 'https://id.gradiant-tests.net/.well-known/jwks.json',
   PLUGINS_TABLE: 'plugins-table',
   MARKETPLACE_TABLE: 'marketplace-table',
   EHR_TABLE: 'ehr-table',
