@@ -20,6 +20,7 @@ import type { AccessMonitorState, AccessMonitorStateKey } from '../../ports/acce
 import type { Clock } from '../../ports/clock.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
+import type { SecurityMetrics } from '../../ports/security-metrics.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
 import { type AuditTrail, recordAudit } from '../audited.ts';
 import { platformEvent } from '../platform-event.ts';
@@ -35,6 +36,7 @@ export interface AccessMonitorDependencies extends AuditTrail {
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  readonly metrics: SecurityMetrics;
   readonly writeAttempts?: number;
 }
 
@@ -47,7 +49,7 @@ export interface MonitorOutcome {
 /**
  * The access-pattern rules over the audit stream: each `audit:*` event, in order, is counted into
  * the state of every rule it feeds, and a rule that crosses its threshold raises `security:anomaly`
- * (a platform event and an audit record with the evidence ids). The stream is at-least-once: a
+ * (a platform event, an audit record with the evidence ids, and a metric by rule). The stream is at-least-once: a
  * replayed event is recognised by its id in the key's state and counts nothing.
  */
 export async function monitorAuditEvents(
@@ -130,7 +132,12 @@ async function raiseAnomaly(
     threshold: finding.threshold,
     evidenceRecordIds: finding.evidenceRecordIds,
   };
-  await deps.events.publish([platformEvent(ANOMALY_EVENT_NAME, anomaly.tenantId, { ...anomaly }, deps)]);
+  deps.metrics.anomalyRaised(anomaly, deps.clock.now());
+  // The state already counts this finding, so a bus failure must not cost the audit record (which
+  // has its retries and outbox): the event is best effort, the record is the trail.
+  await deps.events
+    .publish([platformEvent(ANOMALY_EVENT_NAME, anomaly.tenantId, { ...anomaly }, deps)])
+    .catch(() => undefined);
   await recordAudit(deps, {
     action: ANOMALY_EVENT_NAME,
     // The detection itself succeeded; what it found is in `anomaly` and `code`.

@@ -9,6 +9,7 @@ import { InMemoryAccessMonitorState } from '../../../../support/fakes/in-memory-
 import { InMemoryAuditLog } from '../../../../support/fakes/in-memory-audit-log.ts';
 import { InMemoryAuditOutbox } from '../../../../support/fakes/in-memory-audit-outbox.ts';
 import { InMemoryEventPublisher } from '../../../../support/fakes/in-memory-event-publisher.ts';
+import { InMemorySecurityMetrics } from '../../../../support/fakes/in-memory-security-metrics.ts';
 import { InMemoryTenantPolicyRepository } from '../../../../support/fakes/in-memory-tenant-policy-repository.ts';
 
 function monitor() {
@@ -19,6 +20,7 @@ function monitor() {
     events: new InMemoryEventPublisher(),
     audit: new InMemoryAuditLog(),
     auditOutbox: new InMemoryAuditOutbox(),
+    metrics: new InMemorySecurityMetrics(),
     clock: { now: () => new Date(T0) },
     ids: {
       next: () => {
@@ -78,6 +80,19 @@ describe('the access monitor over the audit stream', () => {
         evidenceRecordIds: ['d-1', 'd-2'],
       }),
     ]);
+    expect(deps.metrics.raised).toEqual([
+      { rule: 'PermissionDenialBurst', tenantId: 't-one', at: new Date(T0) },
+    ]);
+  });
+
+  it('keeps the audit record when the bus refuses the anomaly event', async () => {
+    const { deps, run: monitorEvents } = monitor();
+    deps.events.failWith = new Error('bus down');
+
+    const outcome = await monitorEvents([denial('d-1', 0, 25)]);
+
+    expect(outcome.anomalies).toHaveLength(1);
+    expect(deps.audit.records).toEqual([expect.objectContaining({ action: 'security:anomaly' })]);
   });
 
   it('counts a replayed event once: the stream is at-least-once', async () => {
