@@ -1,4 +1,8 @@
-import type { AccessObservation } from '../../shared/domain/access-monitoring/observation.ts';
+import type {
+  AccessObservation,
+  RuleFinding,
+  RuleStep,
+} from '../../shared/domain/access-monitoring/observation.ts';
 import type { PlatformEvent } from '../../shared/domain/platform-events.ts';
 
 export const T0 = Date.UTC(2030, 0, 7, 12, 0, 0); // a Monday, 12:00 UTC
@@ -31,4 +35,20 @@ export function auditEvent(
     ...(typeof detail.tenantId === 'string' ? { tenantId: detail.tenantId } : {}),
     detail: { outcome: 'success', actor: 'platform:test', ...detail },
   };
+}
+
+/** Feeds observations through one rule in order: the last state and every finding. */
+export function runRule<State>(
+  step: (state: State, observation: AccessObservation) => RuleStep<State>,
+  observations: readonly AccessObservation[],
+  start: State,
+): { state: State; findings: RuleFinding[] } {
+  let state = start;
+  const findings: RuleFinding[] = [];
+  for (const each of observations) {
+    const result = step(state, each);
+    state = result.state;
+    if (result.finding) findings.push(result.finding);
+  }
+  return { state, findings };
 }

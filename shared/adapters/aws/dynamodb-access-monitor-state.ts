@@ -6,6 +6,7 @@ import type {
   AccessMonitorStateKey,
   StoredMonitorState,
 } from '../../ports/access-monitor-state.ts';
+import { versionCondition } from './dynamodb-version-condition.ts';
 import { monitorSortKey, PLATFORM_PARTITION, tenantPartition } from './plugins-table-keys.ts';
 
 const MonitorItemSchema = z.object({
@@ -55,12 +56,7 @@ export class DynamoDbAccessMonitorState implements AccessMonitorState {
             expiresAt: Math.floor(expiresAt.getTime() / 1000),
             data: JSON.stringify(data),
           },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(PK)' }
-            : {
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              }),
+          ...versionCondition(expectedVersion),
         }),
       );
       return true;

@@ -7,7 +7,7 @@ import {
 import { isWithinBusinessHours } from '../../../../../shared/domain/access-monitoring/business-hours.ts';
 import { countOffHoursAccess } from '../../../../../shared/domain/access-monitoring/off-hours-bulk-rule.ts';
 import { EMPTY_WINDOW } from '../../../../../shared/domain/access-monitoring/sliding-window.ts';
-import { observation } from '../../../../support/access-monitoring.ts';
+import { observation, runRule } from '../../../../support/access-monitoring.ts';
 
 const berlin: AccessMonitoringPolicy['businessHours'] = {
   timeZone: 'Europe/Berlin',
@@ -20,21 +20,17 @@ const policy = {
   businessHours: berlin,
 };
 
-function accessAt(isoTimes: string[], patientsEach: number) {
-  let state = EMPTY_WINDOW;
-  const findings = [];
-  for (const [index, iso] of isoTimes.entries()) {
-    const patientIds = Array.from({ length: patientsEach }, (_, each) => `p-${index}-${each}`);
-    const step = countOffHoursAccess(
-      state,
-      observation(`r-${index}`, { at: new Date(iso), patientIds }),
-      policy,
-    );
-    state = step.state;
-    if (step.finding) findings.push(step.finding);
-  }
-  return findings;
-}
+const accessAt = (isoTimes: string[], patientsEach: number) =>
+  runRule(
+    (state, each) => countOffHoursAccess(state, each, policy),
+    isoTimes.map((iso, index) =>
+      observation(`r-${index}`, {
+        at: new Date(iso),
+        patientIds: Array.from({ length: patientsEach }, (_, each) => `p-${index}-${each}`),
+      }),
+    ),
+    EMPTY_WINDOW,
+  ).findings;
 
 describe('the off-hours bulk access rule', () => {
   it('fires on bulk access at night in the tenant’s zone', () => {

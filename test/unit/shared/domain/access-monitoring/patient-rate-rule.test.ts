@@ -5,21 +5,16 @@ import {
   countPatientAccess,
   type PatientRateState,
 } from '../../../../../shared/domain/access-monitoring/patient-rate-rule.ts';
-import { observation } from '../../../../support/access-monitoring.ts';
+import { observation, runRule } from '../../../../support/access-monitoring.ts';
 
 const policy = { ...DEFAULT_ACCESS_MONITORING.patientRate, factor: 3, minimumPatients: 10, warmupMinutes: 3 };
 
-/** Feeds observations in order, returning the last state and every finding. */
-function run(observations: AccessObservation[], start?: PatientRateState) {
-  let state = start;
-  const findings = [];
-  for (const each of observations) {
-    const step = countPatientAccess(state, each, policy);
-    state = step.state;
-    if (step.finding) findings.push(step.finding);
-  }
-  return { state, findings };
-}
+const run = (observations: AccessObservation[], start?: PatientRateState) =>
+  runRule<PatientRateState | undefined>(
+    (state, each) => countPatientAccess(state, each, policy),
+    observations,
+    start,
+  );
 
 /** `minutes` minutes with `patients` distinct patients each: a warm baseline of that size. */
 const history = (minutes: number, patients: number) =>

@@ -6,20 +6,12 @@ import {
   EMPTY_WINDOW,
   type WindowState,
 } from '../../../../../shared/domain/access-monitoring/sliding-window.ts';
-import { observation } from '../../../../support/access-monitoring.ts';
+import { observation, runRule } from '../../../../support/access-monitoring.ts';
 
 const policy = { ...DEFAULT_ACCESS_MONITORING.permissionDenials, maxDenials: 10, windowSeconds: 300 };
 
-function run(observations: AccessObservation[], start: WindowState = EMPTY_WINDOW) {
-  let state = start;
-  const findings = [];
-  for (const each of observations) {
-    const step = countPermissionDenial(state, each, policy);
-    state = step.state;
-    if (step.finding) findings.push(step.finding);
-  }
-  return { state, findings };
-}
+const run = (observations: AccessObservation[], start: WindowState = EMPTY_WINDOW) =>
+  runRule((state, each) => countPermissionDenial(state, each, policy), observations, start);
 
 describe('the permission-denial burst rule', () => {
   it('fires when the coalesced denials in the window exceed the threshold', () => {

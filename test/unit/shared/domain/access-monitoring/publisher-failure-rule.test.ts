@@ -2,24 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_MONITORING } from '../../../../../shared/domain/access-monitoring/access-monitoring-policy.ts';
 import { countPublisherFailure } from '../../../../../shared/domain/access-monitoring/publisher-failure-rule.ts';
 import { EMPTY_WINDOW } from '../../../../../shared/domain/access-monitoring/sliding-window.ts';
-import { observation } from '../../../../support/access-monitoring.ts';
+import { observation, runRule } from '../../../../support/access-monitoring.ts';
 
 const policy = { ...DEFAULT_ACCESS_MONITORING.publisherFailures, maxFailures: 3, windowSeconds: 3600 };
 
-function failures(count: number, spacingSeconds: number) {
-  let state = EMPTY_WINDOW;
-  const findings = [];
-  for (let index = 0; index < count; index += 1) {
-    const step = countPublisherFailure(
-      state,
+const failures = (count: number, spacingSeconds: number) =>
+  runRule(
+    (state, each) => countPublisherFailure(state, each, policy),
+    Array.from({ length: count }, (_, index) =>
       observation(`f-${index}`, { seconds: index * spacingSeconds }),
-      policy,
-    );
-    state = step.state;
-    if (step.finding) findings.push(step.finding);
-  }
-  return findings;
-}
+    ),
+    EMPTY_WINDOW,
+  ).findings;
 
 describe('the repeated publisher verification failure rule', () => {
   it('fires on the failure past the threshold within the window', () => {
