@@ -28,6 +28,9 @@ export type MonitorSubject =
       readonly publisherId: string;
     };
 
+const isRecorded = (value: string | undefined): value is string =>
+  value !== undefined && !value.startsWith('invalid:');
+
 export interface MonitoredRecord {
   readonly subject: MonitorSubject;
   readonly observation: AccessObservation;
@@ -45,7 +48,11 @@ export function monitoredRecordsOf(event: PlatformEvent): MonitoredRecord[] {
   const record = parsed.data;
   const at = new Date(event.time);
   const base = { recordId: event.id, at, weight: 1, patientIds: [] as string[] };
-  const { tenantId, pluginId } = record;
+  // A value that failed its own schema is recorded as `invalid:length=N`: no one to count it for.
+  const tenantId = isRecorded(record.tenantId) ? record.tenantId : undefined;
+  const pluginId = isRecorded(record.pluginId) ? record.pluginId : undefined;
+  const publisherId = isRecorded(record.publisherId) ? record.publisherId : undefined;
+  const keyId = isRecorded(record.keyId) ? record.keyId : undefined;
   if (PATIENT_ACCESS_ACTIONS.has(record.action) && tenantId && pluginId && record.resourceIds?.length) {
     const observation = { ...base, patientIds: record.resourceIds };
     return [
@@ -58,10 +65,10 @@ export function monitoredRecordsOf(event: PlatformEvent): MonitoredRecord[] {
     return [{ subject: { rule: 'PermissionDenialBurst', tenantId, pluginId }, observation }];
   }
   if (VERIFICATION_FAILURE_ACTIONS.has(record.action)) {
-    const subject: MonitorSubject | undefined = record.publisherId
-      ? { rule: 'PublisherVerificationFailures', publisherId: record.publisherId }
-      : tenantId && (record.keyId ?? pluginId)
-        ? { rule: 'PublisherVerificationFailures', tenantId, publisherId: record.keyId ?? pluginId ?? '' }
+    const subject: MonitorSubject | undefined = publisherId
+      ? { rule: 'PublisherVerificationFailures', publisherId }
+      : tenantId && (keyId ?? pluginId)
+        ? { rule: 'PublisherVerificationFailures', tenantId, publisherId: keyId ?? pluginId ?? '' }
         : undefined;
     return subject ? [{ subject, observation: base }] : [];
   }

@@ -263,3 +263,26 @@ describe('the access monitor over the audit stream', () => {
     expect(deps.monitorState.items.size).toBe(0);
   });
 });
+
+describe('the access monitor and values the audit schema refused', () => {
+  it('does not count records whose ids were recorded as invalid', async () => {
+    const { deps, run: monitorEvents } = monitor();
+
+    await monitorEvents([
+      auditEvent('i-1', T0, {
+        action: 'security:release-verification-failed',
+        outcome: 'refused',
+        publisherId: 'Jane Doe',
+        pluginId: 'Jane Doe',
+      }),
+      auditEvent('i-2', T0, {
+        action: 'plugin:invoked',
+        tenantId: 'Jane Doe',
+        pluginId: 'p1',
+        resourceIds: ['x'],
+      }),
+    ]);
+
+    expect(deps.monitorState.items.size).toBe(0);
+  });
+});
