@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnomalyRuleSchema, EvidenceRecordIdSchema, MAX_EVIDENCE_IDS } from './access-monitoring/anomaly.ts';
 import { RecordIdSchema } from './ehr.ts';
 import { PluginIdSchema, TenantIdSchema } from './identifiers.ts';
 import { SemverSchema } from './manifest.ts';
@@ -63,6 +64,20 @@ export const AuditedEmittedEventSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
+/**
+ * What a `security:anomaly` record adds: the rule, its window and figures, and the audit event ids
+ * it saw. All of it is ids, times and numbers, so no free text (a patient's name) can ride along.
+ */
+export const AuditedAnomalySchema = z
+  .object({
+    rule: AnomalyRuleSchema,
+    windowStart: z.iso.datetime(),
+    windowEnd: z.iso.datetime(),
+    observed: z.number().int().nonnegative(),
+    threshold: z.number().nonnegative(),
+  })
+  .strict();
+
 /** One HIPAA audit record: who did what to which plugin in which tenant, and how it ended. */
 export const AuditRecordSchema = z.object({
   action: z.string().min(1).max(128),
@@ -80,5 +95,10 @@ export const AuditRecordSchema = z.object({
   reason: z.string().max(500).optional(),
   occurrences: AuditOccurrencesSchema.optional(),
   emittedEvents: z.array(AuditedEmittedEventSchema).max(100).optional(),
+  /** The publisher (its id) a signature or provenance check was about. */
+  publisherId: matching(KEY_ID_PATTERN).optional(),
+  anomaly: AuditedAnomalySchema.optional(),
+  /** Ids of the audit events an anomaly is based on (find them in the audit query). */
+  evidenceRecordIds: z.array(passing(EvidenceRecordIdSchema)).max(MAX_EVIDENCE_IDS).optional(),
 });
 export type AuditRecord = z.input<typeof AuditRecordSchema>;

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 // The default limits and their schema are the sandbox library's own: one definition for both.
 import { DEFAULT_LIMITS, type Limits, LimitsSchema } from '../sandbox/limits.ts';
+import {
+  AccessMonitoringPolicySchema,
+  DEFAULT_ACCESS_MONITORING,
+} from './access-monitoring/access-monitoring-policy.ts';
 import { DATA_PERMISSIONS, NetworkHostSchema, PermissionSchema } from './permissions.ts';
 
 export const SIGNATURE_LEVELS = ['publisher', 'platform'] as const;
@@ -40,6 +44,8 @@ export const TenantPolicySchema = z
       .min(1)
       .max(MAX_CONCURRENT_RUNS_LIMIT)
       .default(DEFAULT_MAX_CONCURRENT_RUNS),
+    /** Thresholds of the access-pattern rules; policies stored before it existed read as the defaults. */
+    accessMonitoring: AccessMonitoringPolicySchema.default(() => structuredClone(DEFAULT_ACCESS_MONITORING)),
   })
   .strict();
 export type TenantPolicy = z.infer<typeof TenantPolicySchema>;
@@ -72,6 +78,7 @@ export const DEFAULT_TENANT_POLICY: TenantPolicy = {
   circuitBreaker: { maxErrors: 20, maxResourceBreaches: 10, windowSeconds: 300 },
   uninstallStorage: 'delete',
   maxConcurrentRuns: DEFAULT_MAX_CONCURRENT_RUNS,
+  accessMonitoring: structuredClone(DEFAULT_ACCESS_MONITORING),
 };
 
 export const StoredTenantPolicySchema = z.object({

@@ -9,6 +9,7 @@ import {
   type TenantPolicy,
 } from '../../domain/tenant-policy.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
+import { versionCondition } from './dynamodb-version-condition.ts';
 import { POLICY_SORT_KEY, tenantPartition } from './plugins-table-keys.ts';
 
 export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
@@ -49,12 +50,7 @@ export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
         new PutCommand({
           TableName: this.tableName,
           Item: { PK: tenantPartition(tenantId), SK: POLICY_SORT_KEY, version: stored.version, data: stored },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(PK)' }
-            : {
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              }),
+          ...versionCondition(expectedVersion),
         }),
       );
     } catch (error) {

@@ -10,3 +10,9 @@ export const pluginIndexKey = (pluginId: string): string => `PLUGIN#${pluginId}`
 export const INSTALLATION_PREFIX = 'INSTALL#';
 export const POLICY_SORT_KEY = 'POLICY';
 export const idempotencySortKey = (scope: string, key: string): string => `IDEMPOTENCY#${scope}#${key}`;
+/**
+ * Access-monitor state: PK TENANT#<tenant> (or PLATFORM for a key across tenants, e.g. a publisher's
+ * marketplace failures), SK MONITOR#<rule>#<subject>, with expiresAt TTL.
+ */
+export const PLATFORM_PARTITION = 'PLATFORM';
+export const monitorSortKey = (rule: string, subjectId: string): string => `MONITOR#${rule}#${subjectId}`;

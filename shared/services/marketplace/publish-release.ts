@@ -47,6 +47,8 @@ export function publishRelease(
       action: 'marketplace:publish',
       actor: actorIdOf(actor),
       tenantId: actor.tenantId,
+      // Names the publisher, so the access monitor counts its failed publishes across tenants.
+      publisherId,
       pluginId: request.id,
       version: request.version,
       requestId: actor.requestId,

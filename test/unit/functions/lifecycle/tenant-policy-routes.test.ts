@@ -118,6 +118,34 @@ describe('tenant policy routes', () => {
     expect((await read()).headers.etag).toBe('"0"');
   });
 
+  it('patches one access-monitoring threshold and refuses a time zone that is not IANA, naming it', async () => {
+    const patched = await http.send('PATCH /v1/tenant/policy', {
+      token,
+      body: { accessMonitoring: { permissionDenials: { maxDenials: 5 } } },
+      headers: MERGE_PATCH,
+    });
+    const refused = await http.send('PATCH /v1/tenant/policy', {
+      token,
+      body: { accessMonitoring: { businessHours: { timeZone: 'Berlin time' } } },
+      headers: MERGE_PATCH,
+    });
+
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json).toMatchObject({
+      accessMonitoring: {
+        ...DEFAULT_TENANT_POLICY.accessMonitoring,
+        permissionDenials: { ...DEFAULT_TENANT_POLICY.accessMonitoring.permissionDenials, maxDenials: 5 },
+      },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json?.errors).toEqual([
+      {
+        field: 'body.accessMonitoring.businessHours.timeZone',
+        message: 'must be an IANA time zone name such as Europe/Berlin or UTC',
+      },
+    ]);
+  });
+
   it('keeps a __proto__ member an ordinary key that the strict schema refuses', async () => {
     const response = await http.send('PATCH /v1/tenant/policy', {
       token,

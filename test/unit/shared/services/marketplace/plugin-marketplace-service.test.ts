@@ -93,6 +93,9 @@ describe('PluginMarketplaceService: publishing', () => {
     expect(fakes.audit.records.map((record) => record.action)).toContain(
       'security:release-verification-failed',
     );
+    expect(
+      fakes.audit.records.find((record) => record.action === 'security:release-verification-failed'),
+    ).toMatchObject({ publisherId: 'pub-acme', code: 'SIGNATURE_INVALID' });
   });
 
   it('refuses a key registered by another publisher', async () => {
