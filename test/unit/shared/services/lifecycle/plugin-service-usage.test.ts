@@ -54,7 +54,7 @@ describe('PluginService.getUsage', () => {
     });
   });
 
-  it('refuses a too long window before reading anything, and a plugin of another tenant as not installed', async () => {
+  it('refuses a too long window, and answers a plugin of another tenant as not installed', async () => {
     const service = h.serviceFor();
     const other = h.serviceFor('t-globex');
 
