@@ -7,21 +7,10 @@ import {
   DynamoDbUsageRepository,
   MAX_TOUCHED_PATIENT_IDS,
 } from '../../../../../shared/adapters/aws/dynamodb-usage-repository.ts';
-import type { InvocationRecord } from '../../../../../shared/ports/usage-repository.ts';
 import { createTestTables } from '../../../../support/dynamodb-tables.ts';
+import { anInvocationRecord } from '../../../../support/invocation-record-factory.ts';
 
-function invocation(overrides: Partial<InvocationRecord> = {}): InvocationRecord {
-  return {
-    tenantId: 't-acme',
-    pluginId: 'reminders',
-    version: '1.0.0',
-    at: '2030-01-01T10:00:00.000Z',
-    ok: true,
-    usage: { wallMs: 10, cpuMs: 2, peakHeapBytes: 1_000, dataCalls: 3, networkCalls: 1, storageBytes: 50 },
-    touchedPatientIds: [],
-    ...overrides,
-  };
-}
+const invocation = anInvocationRecord;
 
 describe('DynamoDbUsageRepository against DynamoDB Local', () => {
   let usage: DynamoDbUsageRepository;

@@ -1,20 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../../../../shared/domain/errors/domain-error.ts';
 import type { InvocationRecord } from '../../../../../shared/ports/usage-repository.ts';
+import { anInvocationRecord } from '../../../../support/invocation-record-factory.ts';
 import { createLifecycleHarness } from '../../../../support/lifecycle-harness.ts';
 
 type Harness = Awaited<ReturnType<typeof createLifecycleHarness>>;
 
-const run = (at: string, overrides: Partial<InvocationRecord> = {}): InvocationRecord => ({
-  tenantId: 't-acme',
-  pluginId: 'p1',
-  version: '1.0.0',
-  at,
-  ok: true,
-  usage: { wallMs: 10, cpuMs: 2, peakHeapBytes: 1_000, dataCalls: 1, networkCalls: 0, storageBytes: 0 },
-  touchedPatientIds: [],
-  ...overrides,
-});
+const run = (at: string, overrides: Partial<InvocationRecord> = {}) =>
+  anInvocationRecord({ pluginId: 'p1', at, ...overrides });
 
 describe('PluginService.getUsage', () => {
   let h: Harness;
