@@ -3,6 +3,7 @@ import { DynamoDbEventDeliveryMarkers } from '../../shared/adapters/aws/dynamodb
 import { DynamoDbRunLeaseStore } from '../../shared/adapters/aws/dynamodb-run-lease-store.ts';
 import { DynamoDbRunLedger } from '../../shared/adapters/aws/dynamodb-run-ledger.ts';
 import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-counters.ts';
+import { PowertoolsRunMetrics } from '../../shared/adapters/aws/powertools-run-metrics.ts';
 import { createGuardedFetch } from '../../shared/adapters/egress/guarded-fetch.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import type { EventDeliveryMarkers } from '../../shared/ports/event-delivery-markers.ts';
@@ -19,6 +20,8 @@ import { createPlatformStores } from '../../shared/wiring/platform-stores.ts';
 import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
 import type { ExecutionConfig } from './config.ts';
 import { createExecutionHandler } from './dispatch.ts';
+
+const SERVICE_NAME = 'plugin-execution';
 
 export type ExecutionHandlerDependencies = ExecutionDependencies & {
   readonly markers: EventDeliveryMarkers;
@@ -39,7 +42,7 @@ export function wireExecution(
   const { clock, ids, documentClient: client } = platform;
   const audit = new EventAuditLog({ publisher: events, clock, ids });
   const adapters = { ...platform, events, auditService: audit };
-  const logger = createLogger('plugin-execution', config.POWERTOOLS_LOG_LEVEL);
+  const logger = createLogger(SERVICE_NAME, config.POWERTOOLS_LOG_LEVEL);
   const tables = { client, tableName: config.PLUGINS_TABLE };
   const counters = new DynamoDbUsageCounters({ ...tables, clock });
   const stores = createPlatformStores(platform, config);
@@ -91,6 +94,12 @@ export function wireExecution(
       timeoutMs: 4_000,
       // Locally plugins may reach the developer's own services; deployed, never a private address.
       allowPrivateNetwork: config.PLATFORM_MODE === 'local',
+    }),
+    metrics: new PowertoolsRunMetrics({
+      namespace: config.POWERTOOLS_METRICS_NAMESPACE,
+      serviceName: config.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+      // A silenced log (the test runner) silences the EMF lines too.
+      isEnabled: config.POWERTOOLS_METRICS_DISABLED !== true && config.POWERTOOLS_LOG_LEVEL !== 'SILENT',
     }),
     clock,
     ids,

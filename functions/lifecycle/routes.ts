@@ -95,8 +95,8 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): RouteHandlers
       return { body: answerOf(outcome) };
     },
 
-    'GET /v1/plugins/{id}/usage': async ({ path }, context) => ({
-      body: await service(context).getUsage(path.id),
+    'GET /v1/plugins/{id}/usage': async ({ path, query }, context) => ({
+      body: await service(context).getUsage(path.id, query),
     }),
 
     'GET /v1/tenant/policy': async (_request, context) => policyResult(await policies(context).get()),

@@ -21,6 +21,9 @@ export interface ExecutionFunctionProps {
   readonly reservedConcurrentExecutions: number;
 }
 
+/** POWERTOOLS_SERVICE_NAME of the execution function: a dimension of its metrics. */
+export const EXECUTION_SERVICE_NAME = 'plugin-execution';
+
 /** Plugin isolate memory limit (issue 3); the function is sized for several times this. */
 export const PLUGIN_MEMORY_LIMIT_MB = 128;
 /** Plugin wall-clock limit; the function timeout leaves room for loading and verifying the artifact. */
@@ -48,7 +51,7 @@ export class ExecutionFunction extends Construct {
     this.handler = new PluginFunction(this, 'Handler', {
       entry: props.entry,
       description: 'Gradiant Plugins: runs plugin code in isolated-vm (sync invoke and subscribed events)',
-      serviceName: 'plugin-execution',
+      serviceName: EXECUTION_SERVICE_NAME,
       environment: props.environment,
       logKey: props.logKey,
       memorySize: 1024,

@@ -3,11 +3,13 @@ import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/config/metrics-env.ts';
 import { PLUGIN_SUBSCRIPTION_RULE } from '../../shared/events/event-rules.ts';
 import { eventPatternOf } from '../constructs/event-patterns.ts';
-import { ExecutionFunction } from '../constructs/execution-function.ts';
+import { EXECUTION_SERVICE_NAME, ExecutionFunction } from '../constructs/execution-function.ts';
 import { IsolatedVmLayer } from '../constructs/isolated-vm-layer.ts';
 import { alarmOn, failedInvocations } from '../constructs/operations-alarms.ts';
+import { UsageDashboard } from '../constructs/usage-dashboard.ts';
 import type { PlatformResources } from '../platform-resources.ts';
 
 export interface ExecutionStackProps extends StackProps {
@@ -25,6 +27,7 @@ export interface ExecutionStackProps extends StackProps {
 export class ExecutionStack extends Stack {
   readonly isolatedVm: IsolatedVmLayer;
   readonly execution: ExecutionFunction | undefined;
+  readonly usageDashboard: UsageDashboard | undefined;
 
   constructor(scope: Construct, id: string, props: ExecutionStackProps) {
     super(scope, id, props);
@@ -35,7 +38,7 @@ export class ExecutionStack extends Stack {
     const execution = new ExecutionFunction(this, 'Execution', {
       entry: props.executionEntry,
       isolatedVm: this.isolatedVm,
-      environment: resources.environmentFor(),
+      environment: resources.environmentFor({ POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE }),
       logKey: resources.logKey,
       queueKey: resources.dataKey,
       reservedConcurrentExecutions: resources.settings.executionReservedConcurrency,
@@ -49,6 +52,10 @@ export class ExecutionStack extends Stack {
       putEvents: true,
     });
     this.execution = execution;
+    this.usageDashboard = new UsageDashboard(this, 'UsageDashboard', {
+      namespace: METRICS_NAMESPACE,
+      serviceName: EXECUTION_SERVICE_NAME,
+    });
 
     const target = new LambdaFunction(execution.handler.function, {
       deadLetterQueue: execution.deadLetterQueue,

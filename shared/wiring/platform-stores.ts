@@ -17,7 +17,7 @@ export function createPlatformStores(adapters: PlatformAdapters, env: AdaptersEn
     catalogue: new DynamoDbMarketplaceCatalogue(client, env.MARKETPLACE_TABLE),
     publisherKeys,
     provenance: new ProvenanceVerifier({ signer: adapters.signer, publisherKeys, clock: adapters.clock }),
-    usage: new DynamoDbUsageRepository({ client, tableName: env.PLUGINS_TABLE }),
+    usage: new DynamoDbUsageRepository({ client, tableName: env.PLUGINS_TABLE, clock: adapters.clock }),
     storage: new DynamoDbPluginStorage({ client, tableName: env.PLUGINS_TABLE }),
   };
 }

@@ -164,6 +164,35 @@ describe('plugin lifecycle over HTTP against the local platform', () => {
     expect(usage).toMatchObject({ pluginId: 'usage-probe', invocations: 1 });
   });
 
+  it('shows a run in the minute series and refuses a window of too many buckets', async () => {
+    expect((await install({ id: 'series-probe' })).status).toBe(201);
+    await send('POST', '/v1/plugins/series-probe/enable');
+    const before = Date.now();
+    await send('POST', '/v1/plugins/series-probe/invoke', { input: 1 });
+    const from = new Date(before - 60_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+
+    const usage = (await jsonOf(
+      await send('GET', `/v1/plugins/series-probe/usage?interval=minute&from=${from}&to=${to}`),
+    )) as {
+      interval: string;
+      series: { start: string; invocations: number }[];
+      seriesTotals: { invocations: number };
+    };
+    const tooLong = await send(
+      'GET',
+      '/v1/plugins/series-probe/usage?interval=minute&from=2030-01-01T00:00:00Z&to=2030-01-03T00:00:00Z',
+    );
+    const problem = (await jsonOf(tooLong)) as { errors: { field: string }[] };
+
+    expect(usage.interval).toBe('minute');
+    expect(usage.seriesTotals.invocations).toBe(1);
+    expect(usage.series.filter((bucket) => bucket.invocations > 0)).toHaveLength(1);
+    expect(usage.series.every((bucket) => bucket.start.endsWith(':00.000Z'))).toBe(true);
+    expect(tooLong.status).toBe(400);
+    expect(problem.errors.map((error) => error.field)).toEqual(['query.from', 'query.to', 'query.interval']);
+  });
+
   it('installs directly with a key the tenant registered itself, with no policy change', async () => {
     const inHouse = createPublisherKeyPair();
     const registered = await jsonOf(

@@ -5,7 +5,9 @@ import { LifecycleConfigSchema } from '../../functions/lifecycle/config.ts';
 import { MarketplaceConfigSchema } from '../../functions/marketplace/config.ts';
 import { PlatformConfigSchema } from '../../functions/platform/config.ts';
 import { COMPLIANCE_RETENTION_DAYS, DEFAULT_EXECUTION_RESERVED_CONCURRENCY } from '../../infra/settings.ts';
+import { RUN_METRICS } from '../../shared/adapters/aws/run-metric-names.ts';
 import { TABLE_DEFINITIONS } from '../../shared/adapters/aws/table-definitions.ts';
+import { METRICS_NAMESPACE } from '../../shared/config/metrics-env.ts';
 import { COMPLIANCE_LOG_RULE, PLUGIN_SUBSCRIPTION_RULE } from '../../shared/events/event-rules.ts';
 import { ROUTE_RECORDS } from '../../shared/http/route-table.ts';
 import {
@@ -45,6 +47,13 @@ const CONFIG_SCHEMA_BY_SERVICE = {
 } as const;
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+/** A dashboard body as synthesized: a string, or an Fn::Join of strings and references. */
+function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  const [, parts] = (body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return parts.map((part) => (typeof part === 'string' ? part : 'reference')).join('');
+}
 
 function statementsOf(template: Template, policyLogicalIdPrefix: string): Statement[] {
   const policies = template.findResources('AWS::IAM::ManagedPolicy');
@@ -357,6 +366,35 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
         ],
       });
       expect(resourcesOfType([execution], 'AWS::Events::Rule').length).toBe(1);
+    });
+
+    it('gives the execution function the metrics namespace its usage dashboard charts', () => {
+      const functions = resourcesOfType([execution], 'AWS::Lambda::Function');
+      const variables = functions.map(
+        ([, properties]) => (properties.Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+
+      expect(variables.map((variable) => variable.POWERTOOLS_METRICS_NAMESPACE)).toEqual([METRICS_NAMESPACE]);
+      expect(variables[0]?.POWERTOOLS_SERVICE_NAME).toBe('plugin-execution');
+    });
+
+    it('charts every run metric per tenant and plugin on a usage dashboard, peak heap as a maximum', () => {
+      const dashboards = resourcesOfType([execution], 'AWS::CloudWatch::Dashboard');
+      expect(dashboards).toHaveLength(1);
+      const body = JSON.parse(bodyText(dashboards[0]?.[1].DashboardBody)) as {
+        widgets: { type: string; properties: { title?: string; metrics?: unknown[][] } }[];
+      };
+      const searches = body.widgets
+        .filter((widget) => widget.type === 'metric')
+        .map((widget) => JSON.stringify(widget.properties.metrics));
+
+      expect(searches).toHaveLength(RUN_METRICS.length);
+      for (const metric of RUN_METRICS) {
+        const search = searches.find((text) => text.includes(`MetricName=\\"${metric.name}\\"`));
+        expect(search, metric.name).toContain(`{${METRICS_NAMESPACE},service,tenantId,pluginId}`);
+        expect(search, metric.name).toContain(`'${metric.statistic}'`);
+      }
+      expect(RUN_METRICS.find((metric) => metric.name === 'PeakHeap')?.statistic).toBe('Maximum');
     });
   });
 

@@ -11,6 +11,7 @@ import { RUN_COUNTERS, runCounterKey } from '../../sandbox/usage-counters.ts';
 import { installationOfItem } from './dynamodb-installation-repository.ts';
 import { leaseSlotOf } from './dynamodb-run-lease-store.ts';
 import { storedPolicyOfItem } from './dynamodb-tenant-policy-repository.ts';
+import { usageBucketUpdates } from './dynamodb-usage-buckets.ts';
 import { counterRefundUpdates, type DynamoDbUsageCounters } from './dynamodb-usage-counters.ts';
 import { usageAggregateUpdate } from './dynamodb-usage-repository.ts';
 import { installationSortKey, POLICY_SORT_KEY, tenantPartition } from './plugins-table-keys.ts';
@@ -26,7 +27,7 @@ const UNPROCESSED_BACKOFF_MS = 5;
  * (`MAX_CONCURRENT_RUNS_LIMIT` keys, so slots above a lowered cap are still counted) and the
  * buckets of the plugin's per-minute counters (handed to the counters, whose next charge then
  * needs no window read), all in the tenant's partition. After it, one TransactWriteItems adds the
- * usage to its aggregate (with the touched patient ids), deletes the lease item on its token and
+ * usage to its aggregate (with the touched patient ids) and to its minute, hour and day buckets, deletes the lease item on its token and
  * gives the run's unused CPU back to the buckets it was charged to. If a condition fails (the ids reached their cap, the lease
  * expired and was taken over, a bucket holds less than the refund), the transaction is cancelled
  * as a whole and the writes are made on their own, each handling its own condition as before.
@@ -115,6 +116,7 @@ export class DynamoDbRunLedger implements RunLedger {
               },
             },
             ...counterRefundUpdates(this.tableName, refunds, this.clock).map((Update) => ({ Update })),
+            ...usageBucketUpdates(this.tableName, usage).map((Update) => ({ Update })),
           ],
         }),
       );

@@ -1,13 +1,22 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InvocationResult } from '../../domain/invocation.ts';
+import { INTERVAL_MS, type UsageBucket, type UsageWindow } from '../../domain/usage-series.ts';
+import { type Clock, systemClock } from '../../ports/clock.ts';
 import type {
   BlastRadiusEntry,
   InvocationRecord,
   UsageRepository,
   UsageSummary,
 } from '../../ports/usage-repository.ts';
-import { releaseIndexKey, tenantPartition, usageKey, usagePrefix } from './plugins-table-usage-keys.ts';
+import { usageBucketOfItem, usageBucketUpdates } from './dynamodb-usage-buckets.ts';
+import {
+  releaseIndexKey,
+  tenantPartition,
+  usageBucketKey,
+  usageKey,
+  usagePrefix,
+} from './plugins-table-usage-keys.ts';
 import { GSI1 } from './table-definitions.ts';
 
 /** Patient ids kept per tenant and version: enough for a blast radius, bounded under the 400 KB item limit. */
@@ -72,20 +81,28 @@ export function usageAggregateUpdate(
  * Usage aggregated per tenant, plugin and version with atomic ADDs, so concurrent invocations on
  * any number of instances are all counted. GSI1 (RELEASE#<plugin>#<version>) finds every tenant
  * that ran a version, for a revocation's blast radius. Totals are sums, `peakHeapBytes` included
- * (divide by invocations for a mean).
+ * (divide by invocations for a mean). Each run is also added to its minute, hour and day buckets
+ * (dynamodb-usage-buckets.ts), whose heap figure is a maximum.
  */
 export class DynamoDbUsageRepository implements UsageRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly clock: Clock;
 
-  constructor(options: { client: DynamoDBDocumentClient; tableName: string }) {
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string; clock?: Clock | undefined }) {
     this.client = options.client;
     this.tableName = options.tableName;
+    this.clock = options.clock ?? systemClock;
   }
 
+  /** The run ledger's fallback when its transaction is cancelled: each write on its own. */
   async record(record: InvocationRecord): Promise<void> {
     const key = usageItemKey(record);
-    await this.client.send(new UpdateCommand(usageAggregateUpdate(this.tableName, record)));
+    await Promise.all(
+      [usageAggregateUpdate(this.tableName, record), ...usageBucketUpdates(this.tableName, record)].map(
+        (update) => this.client.send(new UpdateCommand(update)),
+      ),
+    );
     const ids = [...new Set(record.touchedPatientIds)].slice(0, MAX_IDS_PER_INVOCATION);
     if (ids.length > 0) await this.addPatientIds(key, ids);
   }
@@ -118,6 +135,24 @@ export class DynamoDbUsageRepository implements UsageRepository {
       if (at && (!lastInvokedAt || at > lastInvokedAt)) lastInvokedAt = at;
     }
     return { pluginId, invocations, failures, totals, lastInvokedAt, byVersion };
+  }
+
+  async series(tenantId: string, pluginId: string, window: UsageWindow): Promise<UsageBucket[]> {
+    const nowMs = this.clock.now().getTime();
+    const lastStartMs = window.toMs - INTERVAL_MS[window.interval];
+    const buckets: UsageBucket[] = [];
+    for await (const item of this.query({
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :last',
+      ExpressionAttributeValues: {
+        ':pk': tenantPartition(tenantId),
+        ':first': usageBucketKey(pluginId, window.interval, window.fromMs),
+        ':last': usageBucketKey(pluginId, window.interval, lastStartMs),
+      },
+    })) {
+      const bucket = usageBucketOfItem(item, nowMs);
+      if (bucket) buckets.push(bucket);
+    }
+    return buckets;
   }
 
   async blastRadius(pluginId: string, version: string): Promise<BlastRadiusEntry[]> {

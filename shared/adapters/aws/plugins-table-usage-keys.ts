@@ -7,6 +7,7 @@ import { tenantPartition } from './plugins-table-keys.ts';
  *   SK STORE#<plugin>#ENTRY#<key>                       one plugin storage entry
  *   SK STORE#<plugin>#BYTES                             the plugin's storage bytes counter
  *   SK USAGE#<plugin>#VERSION#<version>                 usage aggregate (GSI1 RELEASE#<plugin>#<version> / TENANT#<tenant>)
+ *   SK USAGEBUCKET#<plugin>#<interval>#<start, ms>      usage of one minute, hour or day (expiresAt TTL)
  *   SK EVENT#<plugin>#<event id>                        an event delivery marker (expiresAt TTL)
  *   SK RUNSLOT#<slot>                                   a run lease of the tenant (expiresAt TTL)
  */
@@ -27,6 +28,10 @@ export const storageBytesKey = (pluginId: string): string => `${storagePrefix(pl
 
 export const usagePrefix = (pluginId: string): string => `USAGE#${pluginId}#VERSION#`;
 export const usageKey = (pluginId: string, version: string): string => `${usagePrefix(pluginId)}${version}`;
+export const usageBucketPrefix = (pluginId: string, interval: string): string =>
+  `USAGEBUCKET#${pluginId}#${interval}#`;
+export const usageBucketKey = (pluginId: string, interval: string, bucketStartMs: number): string =>
+  `${usageBucketPrefix(pluginId, interval)}${padded(bucketStartMs)}`;
 export const releaseIndexKey = (pluginId: string, version: string): string =>
   `RELEASE#${pluginId}#${version}`;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PermissionSchema } from '../../domain/permissions.ts';
 import { SignatureSchema } from '../../domain/signatures.ts';
+import { UsageIntervalSchema } from '../../domain/usage-series.ts';
 
 /** Field shapes are checked by the validation pipeline, which names the rule that refused. */
 export const InstallPluginBodySchema = z.object({
@@ -30,3 +31,13 @@ export const UpdatePluginBodySchema = z
   });
 
 export const InvokePluginBodySchema = z.object({ input: z.unknown().optional() }).strict();
+
+/**
+ * The usage window: ISO datetimes (any offset), rounded out to the interval's UTC buckets. Unset,
+ * `to` is now and `from` reaches back 60 minutes, 24 hours or 30 days; at most 1,440 buckets.
+ */
+export const UsageQuerySchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  interval: UsageIntervalSchema.optional(),
+});

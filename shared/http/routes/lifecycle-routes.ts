@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { InstallationSchema } from '../../domain/installation.ts';
 import { InvocationResultSchema } from '../../domain/invocation.ts';
-import { UsageSummarySchema } from '../../domain/usage-summary.ts';
+import { UsageReportSchema } from '../../domain/usage-series.ts';
 import { PageQuerySchema } from '../pagination.ts';
 import {
   EnablePluginBodySchema,
   InstallPluginBodySchema,
   InvokePluginBodySchema,
   UpdatePluginBodySchema,
+  UsageQuerySchema,
 } from '../requests/lifecycle-requests.ts';
 import { pageOf } from '../response-schemas.ts';
 import { defineRoute } from '../route-record.ts';
@@ -102,9 +103,9 @@ export const LIFECYCLE_ROUTES = [
     routeKey: 'GET /v1/plugins/{id}/usage',
     function: 'lifecycle',
     scopes: ['plugins:read'],
-    summary: "An installation's usage counters",
-    request: { path: InstalledPluginPathSchema },
+    summary: "An installation's usage: totals since install and a time series (from, to, interval)",
+    request: { path: InstalledPluginPathSchema, query: UsageQuerySchema },
     status: 200,
-    response: UsageSummarySchema,
+    response: UsageReportSchema,
   }),
 ] as const;

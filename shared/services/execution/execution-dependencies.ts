@@ -10,6 +10,7 @@ import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
 import type { RunLeaseStore } from '../../ports/run-lease-store.ts';
 import type { RunLedger } from '../../ports/run-ledger.ts';
+import type { RunMetrics } from '../../ports/run-metrics.ts';
 import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { RunRequest } from '../../sandbox/plugin-sandbox.ts';
 import type { RunResult } from '../../sandbox/schemas.ts';
@@ -67,4 +68,6 @@ export interface ExecutionDependencies {
   /** Outbound HTTP for plugins with network grants; absent, every network call is refused. */
   readonly egress?: PluginHost['fetch'] | undefined;
   readonly logger?: ExecutionLogger | undefined;
+  /** Each run's figures as metrics per tenant and plugin; absent, none are published. */
+  readonly metrics?: RunMetrics | undefined;
 }

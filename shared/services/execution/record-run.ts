@@ -4,6 +4,7 @@ import type { PluginId, TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
 import type { RunSettlement } from '../../ports/run-ledger.ts';
+import type { RunSample } from '../../ports/run-metrics.ts';
 import type { EmittedEvent, Entry, RunResult } from '../../sandbox/schemas.ts';
 import { recordAudit } from '../audited.ts';
 import { platformEvent } from '../platform-event.ts';
@@ -60,6 +61,7 @@ export async function recordRun(
           at,
           ok: result.ok,
           errorCode,
+          isLimitBreach: isResource,
           usage: result.usage,
           touchedPatientIds,
         },
@@ -83,6 +85,16 @@ export async function recordRun(
     ],
     ['plugin events', publishPluginEvents(request, result, deps)],
     ['observer', deps.observer.drain()],
+    [
+      'metrics',
+      publishMetrics(deps, {
+        tenantId,
+        pluginId,
+        ok: result.ok,
+        isLimitBreach: isResource,
+        usage: result.usage,
+      }),
+    ],
   ];
   if (errorCode !== undefined) {
     steps.push([
@@ -103,6 +115,11 @@ export async function recordRun(
     if (outcome.status === 'rejected')
       warn(deps, `recording the run failed: ${steps[index]?.[0]}`, request, outcome.reason);
   });
+}
+
+/** Metrics are written synchronously; a failure among them is reported like any other step's. */
+async function publishMetrics(deps: ExecutionDependencies, sample: RunSample): Promise<void> {
+  deps.metrics?.publish(sample);
 }
 
 function publishPluginEvents(

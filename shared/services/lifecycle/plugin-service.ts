@@ -12,6 +12,12 @@ import type { Installation } from '../../domain/installation.ts';
 import type { PluginMetadata } from '../../domain/manifest.ts';
 import type { LifecycleEventName } from '../../domain/platform-events.ts';
 import type { Signature } from '../../domain/signatures.ts';
+import {
+  denseSeries,
+  resolveUsageWindow,
+  type UsageReport,
+  type UsageWindowQuery,
+} from '../../domain/usage-series.ts';
 import type { ArtifactStore, SignedStatement } from '../../ports/artifact-store.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
 import type { AuditOutbox } from '../../ports/audit-outbox.ts';
@@ -23,7 +29,7 @@ import type { Page, PageRequest } from '../../ports/page.ts';
 import type { PluginStorageCleaner } from '../../ports/plugin-storage-cleaner.ts';
 import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
-import type { UsageRepository, UsageSummary } from '../../ports/usage-repository.ts';
+import type { UsageRepository } from '../../ports/usage-repository.ts';
 import { type AuditRetryPolicy, type AuditTrail, audited } from '../audited.ts';
 import { checkPermissionsAllowed } from '../validation/enforce-tenant-policy.ts';
 import { LifecycleEvents, type LifecycleListener } from './lifecycle-events.ts';
@@ -281,9 +287,22 @@ export class PluginService {
     return this.deps.installations.list(this.deps.tenantId, page);
   }
 
-  async getUsage(id: string): Promise<UsageSummary> {
+  /** The usage since install and, over the asked (or default) window, a time series and its totals. */
+  async getUsage(id: string, query: UsageWindowQuery = {}): Promise<UsageReport> {
+    const window = resolveUsageWindow(query, this.clock.now().getTime());
     const installation = await this.require(id);
-    return this.deps.metricsService.summarize(this.deps.tenantId, installation.pluginId);
+    const { tenantId } = this.deps;
+    const [summary, stored] = await Promise.all([
+      this.deps.metricsService.summarize(tenantId, installation.pluginId),
+      this.deps.metricsService.series(tenantId, installation.pluginId, window),
+    ]);
+    return {
+      ...summary,
+      interval: window.interval,
+      from: new Date(window.fromMs).toISOString(),
+      to: new Date(window.toMs).toISOString(),
+      ...denseSeries(window, stored),
+    };
   }
 
   private async require(id: string): Promise<Installation> {

@@ -4,6 +4,7 @@ import { type ReleaseStatement, serializeStatement } from '../../../shared/domai
 import type { Clock } from '../../../shared/ports/clock.ts';
 import type { EventDeliveryMarkers } from '../../../shared/ports/event-delivery-markers.ts';
 import type { ReleaseSigner } from '../../../shared/ports/release-signer.ts';
+import type { RunMetrics, RunSample } from '../../../shared/ports/run-metrics.ts';
 import { PluginSandbox } from '../../../shared/sandbox/plugin-sandbox.ts';
 import { InMemoryUsageCounters } from '../../../shared/sandbox/usage-counters.ts';
 import type { ExecutionDependencies } from '../../../shared/services/execution/execution-dependencies.ts';
@@ -28,6 +29,14 @@ import { InMemoryTenantPolicyRepository } from './in-memory-tenant-policy-reposi
 import { InMemoryUsageRepository } from './in-memory-usage-repository.ts';
 
 export const PLATFORM_KEY_ID = 'platform-test-key';
+
+/** The run metrics as published, one sample per run. */
+export class RecordingRunMetrics implements RunMetrics {
+  readonly samples: RunSample[] = [];
+  publish(sample: RunSample): void {
+    this.samples.push(structuredClone(sample));
+  }
+}
 
 export interface InstallOptions {
   readonly tenantId?: string;
@@ -103,6 +112,7 @@ export function createExecutionPlatform() {
     signer,
   };
   const ledger = new InMemoryRunLedger(ports);
+  const metrics = new RecordingRunMetrics();
   const deps: ExecutionDependencies & { markers: EventDeliveryMarkers } = {
     ...ports,
     ledger,
@@ -113,6 +123,7 @@ export function createExecutionPlatform() {
     }),
     sandbox,
     observer,
+    metrics,
   };
 
   async function publishRelease(
@@ -196,6 +207,7 @@ export function createExecutionPlatform() {
     ...ports,
     ledger,
     deps,
+    metrics,
     sandbox,
     observer,
     publishRelease,

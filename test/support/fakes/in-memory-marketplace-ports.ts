@@ -158,6 +158,9 @@ export class InMemoryMarketplaceUsage implements UsageRepository {
     const zero = { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 };
     return { pluginId, invocations: 0, failures: 0, totals: zero, byVersion: {} };
   }
+  async series() {
+    return [];
+  }
   async blastRadius(pluginId: string, version: string) {
     return this.radius.get(`${pluginId}@${version}`) ?? [];
   }

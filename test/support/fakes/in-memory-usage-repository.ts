@@ -1,3 +1,4 @@
+import { bucketStartOf, type UsageBucket, type UsageWindow } from '../../../shared/domain/usage-series.ts';
 import type {
   BlastRadiusEntry,
   InvocationRecord,
@@ -37,6 +38,25 @@ export class InMemoryUsageRepository implements UsageRepository {
         .at(-1),
       byVersion,
     };
+  }
+
+  /** One bucket per record in the window: the service's gap filling adds them up. */
+  async series(tenantId: string, pluginId: string, window: UsageWindow): Promise<UsageBucket[]> {
+    return this.records
+      .filter((record) => record.tenantId === tenantId && record.pluginId === pluginId)
+      .map((record) => ({ record, startMs: bucketStartOf(Date.parse(record.at), window.interval) }))
+      .filter(({ startMs }) => startMs >= window.fromMs && startMs < window.toMs)
+      .map(({ record, startMs }) => ({
+        start: new Date(startMs).toISOString(),
+        invocations: 1,
+        failures: record.ok ? 0 : 1,
+        limitBreaches: record.isLimitBreach === true ? 1 : 0,
+        wallMs: record.usage.wallMs,
+        cpuMs: record.usage.cpuMs,
+        peakHeapBytes: record.usage.peakHeapBytes,
+        dataCalls: record.usage.dataCalls,
+        networkCalls: record.usage.networkCalls,
+      }));
   }
 
   async blastRadius(pluginId: string, version: string): Promise<BlastRadiusEntry[]> {

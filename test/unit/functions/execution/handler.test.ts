@@ -179,11 +179,21 @@ describe('execution handler (aws-sdk-client-mock)', () => {
     const transactions = dynamodb.commandCalls(TransactWriteCommand);
     expect(transactions).toHaveLength(1);
     const items = transactions[0]?.args[0].input.TransactItems ?? [];
-    expect(items.map((item) => Object.keys(item)[0])).toEqual(['Update', 'Delete', 'Update']);
+    expect(items.map((item) => Object.keys(item)[0])).toEqual([
+      'Update',
+      'Delete',
+      'Update',
+      'Update',
+      'Update',
+      'Update',
+    ]);
     expect(items[1]?.Delete?.Key?.SK).toMatch(/^RUNSLOT#\d{3}$/);
     expect(items[1]?.Delete?.ConditionExpression).toBe('leaseToken = :token');
     expect(String(items[2]?.Update?.Key?.SK)).toMatch(/^COUNTER#reader\/cpuMs#/);
     expect(items[2]?.Update?.ConditionExpression).toBe('amount >= :amount');
+    expect(
+      items.slice(3).map((item) => String(item.Update?.Key?.SK).split('#').slice(0, 3).join('#')),
+    ).toEqual(['USAGEBUCKET#reader#minute', 'USAGEBUCKET#reader#hour', 'USAGEBUCKET#reader#day']);
   });
 
   it('answers the run that ran when the transactional write fails, and never rejects for it', async () => {

@@ -117,6 +117,19 @@ describe('buildOpenApiDocument', () => {
     expect(Object.keys(patch.requestBody?.content ?? {})).toEqual(['application/merge-patch+json']);
   });
 
+  it('documents the usage window as query parameters and the series in the answer', () => {
+    const usage = operationOf('GET /v1/plugins/{id}/usage');
+
+    expect(usage.parameters?.map((parameter) => `${parameter.in}.${parameter.name}`)).toEqual([
+      'path.id',
+      'query.from',
+      'query.to',
+      'query.interval',
+    ]);
+    expect(Object.keys(usage.responses)).toEqual(expect.arrayContaining(['200', '400']));
+    expect(JSON.stringify(usage.responses['200'])).toContain('seriesTotals');
+  });
+
   it('documents both success statuses of a route that creates or replaces', () => {
     const review = operationOf('PUT /v1/marketplace/plugins/{id}/reviews/mine');
 

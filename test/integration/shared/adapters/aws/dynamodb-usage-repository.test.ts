@@ -1,30 +1,131 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoDbRunLeaseStore } from '../../../../../shared/adapters/aws/dynamodb-run-lease-store.ts';
+import { DynamoDbRunLedger } from '../../../../../shared/adapters/aws/dynamodb-run-ledger.ts';
+import { USAGE_BUCKET_RETENTION_MS } from '../../../../../shared/adapters/aws/dynamodb-usage-buckets.ts';
+import { DynamoDbUsageCounters } from '../../../../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import {
   DynamoDbUsageRepository,
   MAX_TOUCHED_PATIENT_IDS,
 } from '../../../../../shared/adapters/aws/dynamodb-usage-repository.ts';
-import type { InvocationRecord } from '../../../../../shared/ports/usage-repository.ts';
 import { createTestTables } from '../../../../support/dynamodb-tables.ts';
+import { anInvocationRecord } from '../../../../support/invocation-record-factory.ts';
 
-function invocation(overrides: Partial<InvocationRecord> = {}): InvocationRecord {
-  return {
-    tenantId: 't-acme',
-    pluginId: 'reminders',
-    version: '1.0.0',
-    at: '2030-01-01T10:00:00.000Z',
-    ok: true,
-    usage: { wallMs: 10, cpuMs: 2, peakHeapBytes: 1_000, dataCalls: 3, networkCalls: 1, storageBytes: 50 },
-    touchedPatientIds: [],
-    ...overrides,
-  };
-}
+const invocation = anInvocationRecord;
 
 describe('DynamoDbUsageRepository against DynamoDB Local', () => {
   let usage: DynamoDbUsageRepository;
+  let runLedger: DynamoDbRunLedger;
+  let leases: DynamoDbRunLeaseStore;
+  let clockNow = new Date('2030-01-01T12:00:00.000Z');
 
   beforeAll(async () => {
     const { names, documentClient } = await createTestTables();
-    usage = new DynamoDbUsageRepository({ client: documentClient, tableName: names.plugins });
+    const clock = { now: () => clockNow };
+    const tables = { client: documentClient, tableName: names.plugins };
+    usage = new DynamoDbUsageRepository({ ...tables, clock });
+    leases = new DynamoDbRunLeaseStore({ ...tables, clock });
+    const counters = new DynamoDbUsageCounters({ ...tables, clock });
+    runLedger = new DynamoDbRunLedger({ ...tables, usage, leases, counters, clock });
+  });
+
+  it('adds settled runs to minute, hour and day buckets and reads one window of them back', async () => {
+    const runs = [
+      { at: '2030-03-01T09:59:59.999Z', peakHeapBytes: 1 },
+      { at: '2030-03-01T10:00:00.000Z', peakHeapBytes: 70_000 },
+      { at: '2030-03-01T10:00:30.000Z', peakHeapBytes: 10, ok: false, isLimitBreach: true },
+      { at: '2030-03-01T10:05:00.000Z', peakHeapBytes: 200_000 },
+      { at: '2030-03-01T11:00:00.000Z', peakHeapBytes: 5 },
+    ];
+    const fallback = vi.spyOn(usage, 'record');
+    for (const run of runs) {
+      const claim = await leases.acquire({
+        tenantId: 't-buckets',
+        capacity: 1,
+        leaseMs: 15_000,
+        expectedRunMs: 5_000,
+        holder: 'req',
+      });
+      if (claim.status !== 'acquired') throw new Error('the test lease was not acquired');
+      const { lease } = claim;
+      await runLedger.settle({
+        usage: invocation({
+          tenantId: 't-buckets',
+          at: run.at,
+          ok: run.ok ?? true,
+          isLimitBreach: run.isLimitBreach,
+          usage: {
+            wallMs: 10,
+            cpuMs: 2,
+            peakHeapBytes: run.peakHeapBytes,
+            dataCalls: 3,
+            networkCalls: 1,
+            storageBytes: 0,
+          },
+        }),
+        lease,
+        refunds: [],
+      });
+    }
+    fallback.mockRestore();
+    const at = (iso: string) => Date.parse(iso);
+
+    const minutes = await usage.series('t-buckets', 'reminders', {
+      interval: 'minute',
+      fromMs: at('2030-03-01T10:00:00.000Z'),
+      toMs: at('2030-03-01T11:00:00.000Z'),
+    });
+    const hours = await usage.series('t-buckets', 'reminders', {
+      interval: 'hour',
+      fromMs: at('2030-03-01T09:00:00.000Z'),
+      toMs: at('2030-03-01T12:00:00.000Z'),
+    });
+    const days = await usage.series('t-buckets', 'reminders', {
+      interval: 'day',
+      fromMs: at('2030-03-01T00:00:00.000Z'),
+      toMs: at('2030-03-02T00:00:00.000Z'),
+    });
+
+    expect(fallback).not.toHaveBeenCalled();
+    expect(minutes.map((bucket) => [bucket.start, bucket.invocations, bucket.peakHeapBytes])).toEqual([
+      ['2030-03-01T10:00:00.000Z', 2, 131_072],
+      ['2030-03-01T10:05:00.000Z', 1, 262_144],
+    ]);
+    expect(minutes[0]).toMatchObject({ failures: 1, limitBreaches: 1, wallMs: 20, cpuMs: 4, dataCalls: 6 });
+    expect(hours.map((bucket) => [bucket.start, bucket.invocations])).toEqual([
+      ['2030-03-01T09:00:00.000Z', 1],
+      ['2030-03-01T10:00:00.000Z', 3],
+      ['2030-03-01T11:00:00.000Z', 1],
+    ]);
+    expect(days).toEqual([
+      {
+        start: '2030-03-01T00:00:00.000Z',
+        invocations: 5,
+        failures: 1,
+        limitBreaches: 1,
+        wallMs: 50,
+        cpuMs: 10,
+        peakHeapBytes: 262_144,
+        dataCalls: 15,
+        networkCalls: 5,
+      },
+    ]);
+  });
+
+  it('leaves expired buckets out of a window (DynamoDB Local never deletes them)', async () => {
+    await usage.record(invocation({ tenantId: 't-expired', at: '2030-01-01T10:00:00.000Z' }));
+    const window = {
+      interval: 'minute' as const,
+      fromMs: Date.parse('2030-01-01T10:00:00.000Z'),
+      toMs: Date.parse('2030-01-01T10:01:00.000Z'),
+    };
+    const before = await usage.series('t-expired', 'reminders', window);
+
+    clockNow = new Date(Date.parse('2030-01-01T10:00:00.000Z') + USAGE_BUCKET_RETENTION_MS.minute);
+    const after = await usage.series('t-expired', 'reminders', window);
+    clockNow = new Date('2030-01-01T12:00:00.000Z');
+
+    expect(before).toHaveLength(1);
+    expect(after).toEqual([]);
   });
 
   it('counts every one of many concurrent invocations, per version', async () => {

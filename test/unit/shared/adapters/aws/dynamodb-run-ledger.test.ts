@@ -72,9 +72,44 @@ describe('DynamoDbRunLedger (aws-sdk-client-mock)', () => {
     });
 
     const items = dynamodb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items).toHaveLength(3);
+    expect(items).toHaveLength(6);
     expect(items[2]?.Update?.ExpressionAttributeValues).toEqual({ ':refund': -25, ':amount': 25 });
     expect(usage.record).not.toHaveBeenCalled();
+  });
+
+  it('adds the run to its minute, hour and day buckets in the same transaction, unconditionally', async () => {
+    dynamodb.on(TransactWriteCommand).resolves({});
+
+    await ledger.settle({ usage: { ...usageRecord, ok: false, isLimitBreach: true }, lease, refunds: [] });
+
+    const items = dynamodb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    const buckets = items.slice(2).map((item) => item.Update);
+    expect(buckets.map((update) => update?.Key)).toEqual([
+      {
+        PK: 'TENANT#t-acme',
+        SK: `USAGEBUCKET#reader#minute#${String(Date.UTC(2030, 0, 1, 12)).padStart(16, '0')}`,
+      },
+      {
+        PK: 'TENANT#t-acme',
+        SK: `USAGEBUCKET#reader#hour#${String(Date.UTC(2030, 0, 1, 12)).padStart(16, '0')}`,
+      },
+      { PK: 'TENANT#t-acme', SK: `USAGEBUCKET#reader#day#${String(Date.UTC(2030, 0, 1)).padStart(16, '0')}` },
+    ]);
+    for (const update of buckets) {
+      expect(update?.ConditionExpression).toBeUndefined();
+      expect(update?.UpdateExpression).toContain(
+        'ADD invocations :one, failures :failed, limitBreaches :breached',
+      );
+      expect(update?.ExpressionAttributeValues).toMatchObject({
+        ':one': 1,
+        ':failed': 1,
+        ':breached': 1,
+        ':heap': new Set([65_536]),
+        ':wallMs': 5,
+        ':cpuMs': 1,
+      });
+    }
+    expect(buckets[2]?.ExpressionAttributeValues?.[':start']).toBe('2030-01-01T00:00:00.000Z');
   });
 
   it('falls back to the separate writes when a condition cancels the transaction', async () => {

@@ -142,6 +142,26 @@ describe('invokePlugin', () => {
       lastAt: expect.any(String),
     });
     expect(platform.failures.failures[0]).toMatchObject({ kind: 'resource', code: 'RateLimited' });
+    expect(platform.usage.records[0]).toMatchObject({ ok: false, isLimitBreach: true });
+    expect(platform.metrics.samples).toEqual([
+      expect.objectContaining({ tenantId: 't-acme', pluginId: 'chatty', ok: false, isLimitBreach: true }),
+    ]);
+  });
+
+  it('publishes one metric sample per run, ids and figures only, a plugin error not a limit breach', async () => {
+    await platform.install({
+      pluginId: 'reader',
+      permissions: ['read:patients'],
+      code: "export default { async execute(input, api) { const p = await api.patients.get('p-1'); throw new Error(p.name); } };",
+    });
+
+    await invokeForResult(invocation('reader'), platform.deps);
+
+    expect(platform.metrics.samples).toHaveLength(1);
+    const [sample] = platform.metrics.samples;
+    expect(sample).toMatchObject({ tenantId: 't-acme', pluginId: 'reader', ok: false, isLimitBreach: false });
+    expect(sample?.usage.dataCalls).toBe(1);
+    expect(JSON.stringify(platform.metrics.samples)).not.toContain(CANARY);
   });
 
   it('drops grants the policy no longer allows', async () => {
