@@ -1,8 +1,10 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PowertoolsRunMetrics } from '../../../../../shared/adapters/aws/powertools-run-metrics.ts';
 import { RUN_METRICS } from '../../../../../shared/adapters/aws/run-metric-names.ts';
 import type { RunSample } from '../../../../../shared/ports/run-metrics.ts';
+import { capturingMetrics as capturing } from '../../../../support/capturing-metrics.ts';
+
+const capturingMetrics = () => capturing({ namespace: 'GradiantPlugins', serviceName: 'plugin-execution' });
 
 const sample = (overrides: Partial<RunSample> = {}): RunSample => ({
   tenantId: 't-acme',
@@ -12,19 +14,6 @@ const sample = (overrides: Partial<RunSample> = {}): RunSample => ({
   usage: { wallMs: 12, cpuMs: 3, peakHeapBytes: 4_096, dataCalls: 2, networkCalls: 1, storageBytes: 0 },
   ...overrides,
 });
-
-/** A Powertools Metrics whose flush captures the EMF document instead of writing it to stdout. */
-function capturingMetrics() {
-  const metrics = new Metrics({ namespace: 'GradiantPlugins', serviceName: 'plugin-execution' });
-  const documents: Record<string, unknown>[] = [];
-  vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
-    documents.push(metrics.serializeMetrics() as unknown as Record<string, unknown>);
-    metrics.clearMetrics();
-    metrics.clearDimensions();
-    return metrics;
-  });
-  return { metrics, documents };
-}
 
 describe('PowertoolsRunMetrics', () => {
   it('publishes one EMF document per run with the tenant and plugin ids as dimensions', () => {
