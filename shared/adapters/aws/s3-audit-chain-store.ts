@@ -1,0 +1,58 @@
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import type { AuditChainStore, PeriodRange, SeqRange } from '../../ports/audit-chain-store.ts';
+
+const PREFIX = 'audit-chain';
+const SEQ_DIGITS = 12;
+
+export const auditChainRecordKey = (tenantId: string, seq: number) =>
+  `${PREFIX}/${tenantId}/records/${String(seq).padStart(SEQ_DIGITS, '0')}.json`;
+export const auditChainDigestKey = (tenantId: string, periodStart: string) =>
+  `${PREFIX}/${tenantId}/digests/${periodStart}.json`;
+
+/** The chain in an S3 bucket (the compliance-log bucket deployed, s3rver locally). */
+export class S3AuditChainStore implements AuditChainStore {
+  private readonly client: S3Client;
+  private readonly bucket: string;
+
+  constructor(client: S3Client, bucket: string) {
+    this.client = client;
+    this.bucket = bucket;
+  }
+
+  async listRecordKeys(tenantId: string, range: SeqRange = {}): Promise<string[]> {
+    const keys = await this.list(`${PREFIX}/${tenantId}/records/`);
+    const from = range.fromSeq === undefined ? undefined : auditChainRecordKey(tenantId, range.fromSeq);
+    const to = range.toSeq === undefined ? undefined : auditChainRecordKey(tenantId, range.toSeq);
+    return keys.filter((key) => (from === undefined || key >= from) && (to === undefined || key <= to));
+  }
+
+  async listDigestKeys(tenantId: string, range: PeriodRange = {}): Promise<string[]> {
+    const keys = await this.list(`${PREFIX}/${tenantId}/digests/`);
+    const from = range.from === undefined ? undefined : auditChainDigestKey(tenantId, range.from);
+    const to = range.to === undefined ? undefined : auditChainDigestKey(tenantId, range.to);
+    return keys.filter((key) => (from === undefined || key >= from) && (to === undefined || key <= to));
+  }
+
+  async read(objectKey: string): Promise<string | undefined> {
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      return result.Body ? await result.Body.transformToString('utf8') : undefined;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  private async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys.sort();
+  }
+}
