@@ -1,3 +1,4 @@
+import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { keygenCommand } from './commands/keygen.ts';
 import { publishCommand } from './commands/publish.ts';
 import { type CliCommand, type CommandIo, EXIT_OK, EXIT_USAGE } from './commands/publish-cli-types.ts';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly CliCommand[] = [
   registerKeyCommand,
   publishCommand,
   revokeKeyCommand,
+  auditVerifyCommand,
 ];
 
 function help(commands: readonly CliCommand[]): string {
