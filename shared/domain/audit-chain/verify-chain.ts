@@ -147,7 +147,7 @@ export function verifyChain(
   let previousLastSeq = anchor.lastSeq;
   let previousDigestHash = anchor.lastDigestHash;
   let previousPeriodEnd: string | undefined;
-  for (const object of digestObjects) {
+  for (const [index, object] of digestObjects.entries()) {
     const { objectKey } = object;
     const digest = parse<AuditDigest>(object, AuditDigestSchema);
     if (!digest || digest.tenantId !== tenantId)
@@ -160,8 +160,14 @@ export function verifyChain(
       digest.firstSeq <= previousLastSeq ||
       (previousPeriodEnd !== undefined && Date.parse(digest.periodStart) < Date.parse(previousPeriodEnd));
     if (outOfOrder) return { ok: false, firstBroken: { ...at, reason: 'sequence-order' } };
-    if (digest.firstSeq !== previousLastSeq + 1)
-      return { ok: false, firstBroken: { ...at, reason: 'missing-digest' } };
+    if (digest.firstSeq !== previousLastSeq + 1) {
+      // The expected period is further on in the listing: moved, not missing.
+      const expected = previousLastSeq + 1;
+      const later = digestObjects
+        .slice(index + 1)
+        .some((candidate) => parse<AuditDigest>(candidate, AuditDigestSchema)?.firstSeq === expected);
+      return { ok: false, firstBroken: { ...at, reason: later ? 'sequence-order' : 'missing-digest' } };
+    }
     if (digest.previousDigestHash !== previousDigestHash) {
       return { ok: false, firstBroken: { ...at, reason: 'previous-hash-mismatch' } };
     }

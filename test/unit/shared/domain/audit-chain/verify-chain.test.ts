@@ -199,11 +199,11 @@ describe('verifyChain', () => {
   it('catches reordered digests', () => {
     expect(verify(undefined, swap(chain.digestObjects, 1, 2))).toMatchObject({
       ok: false,
-      firstBroken: { kind: 'digest', reason: 'missing-digest', periodStart: chain.digests[2]?.periodStart },
+      firstBroken: { kind: 'digest', reason: 'sequence-order', periodStart: chain.digests[2]?.periodStart },
     });
     expect(verify(undefined, swap(chain.digestObjects, 0, 1))).toMatchObject({
       ok: false,
-      firstBroken: { kind: 'digest', reason: 'missing-digest', periodStart: chain.digests[1]?.periodStart },
+      firstBroken: { kind: 'digest', reason: 'sequence-order', periodStart: chain.digests[1]?.periodStart },
     });
   });
 
