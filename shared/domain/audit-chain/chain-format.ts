@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
+import { sha256Hex } from '../signatures.ts';
+
+export { sha256Hex } from '../signatures.ts';
 
 /**
  * The tamper-evident audit chain (issue #10), in the spirit of CloudTrail log file integrity
@@ -55,10 +57,6 @@ export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError('not a JSON value');
   return text;
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** A record's hash: SHA-256 of the canonical JSON of everything but `hash`. */
