@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CRASH_KINDS, CRASH_MESSAGES, type CrashKind } from '../sandbox/classify-crash.ts';
-import { SANDBOX_ERROR_CODES } from '../sandbox/errors.ts';
-import { RunResultSchema } from '../sandbox/schemas.ts';
+import { type RunResult, RunResultSchema } from '../sandbox/schemas.ts';
+import { emptyUsage } from '../sandbox/usage.ts';
 import { InstallationStateSchema } from './installation.ts';
 
 /**
@@ -73,30 +73,16 @@ export const ran = (result: z.infer<typeof RunResultSchema>): RunOutcome => ({ k
 export const refused = (refusal: Refusal): RunOutcome => ({ kind: 'refused', refusal });
 export const crashed = (code: CrashCode): RunOutcome => ({ kind: 'crashed', code });
 
-/** The sandbox's run result as the API returns it (see shared/sandbox RunResult). */
-export const InvocationResultSchema = z.object({
-  ok: z.boolean(),
-  value: z.unknown().optional(),
-  error: z.object({ code: z.enum(SANDBOX_ERROR_CODES), message: z.string() }).optional(),
-  usage: z.object({
-    wallMs: z.number(),
-    cpuMs: z.number(),
-    peakHeapBytes: z.number(),
-    dataCalls: z.number(),
-    networkCalls: z.number(),
-    storageBytes: z.number(),
-  }),
-  logs: z.array(z.object({ level: z.string(), message: z.string(), meta: z.unknown().optional() })),
-  events: z.array(z.object({ name: z.string(), data: z.unknown() })),
-});
-export type InvocationResult = z.infer<typeof InvocationResultSchema>;
+/** What the API answers for a run: the sandbox's own run result, one schema for both. */
+export const InvocationResultSchema = RunResultSchema;
+export type InvocationResult = RunResult;
 
 /** What the API answers for a run whose process died: a failed run with no usage of its own. */
 export function crashedInvocation(code: CrashCode): InvocationResult {
   return {
     ok: false,
     error: { code, message: CRASH_MESSAGES[code] },
-    usage: { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 },
+    usage: emptyUsage(),
     logs: [],
     events: [],
   };

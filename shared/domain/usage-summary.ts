@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UsageSchema } from '../sandbox/schemas.ts';
 
 const count = z.number().int().nonnegative();
 
@@ -7,14 +8,8 @@ export const UsageSummarySchema = z.object({
   pluginId: z.string(),
   invocations: count,
   failures: count,
-  totals: z.object({
-    wallMs: z.number().nonnegative(),
-    cpuMs: z.number().nonnegative(),
-    peakHeapBytes: count,
-    dataCalls: count,
-    networkCalls: count,
-    storageBytes: count,
-  }),
+  /** The runs' usage summed (peak heap too: the series keeps maxima). */
+  totals: UsageSchema,
   lastInvokedAt: z.iso.datetime().optional(),
   byVersion: z.record(z.string(), z.object({ invocations: count, failures: count })),
 });

@@ -5,17 +5,21 @@ import {
   type Refusal,
   type RunOutcome,
 } from '../../shared/domain/invocation.ts';
+import { emptyUsage } from '../../shared/sandbox/usage.ts';
 import type { ExecutionDependencies } from '../../shared/services/execution/execution-dependencies.ts';
 import { invokePlugin } from '../../shared/services/execution/invoke-plugin.ts';
 
 /** The public result, with room for a refusal's code where a run's error would be. */
-export type FlatResult = Omit<InvocationResult, 'error'> & {
-  error?: { code: string; message: string };
-  refusal?: Refusal;
-  retryAfterSeconds?: number;
-};
-
-const NO_USAGE = { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 };
+export interface FlatResult {
+  readonly ok: boolean;
+  readonly value?: unknown;
+  readonly error?: { code: string; message: string };
+  readonly usage: InvocationResult['usage'];
+  readonly logs: InvocationResult['logs'];
+  readonly events: InvocationResult['events'];
+  readonly refusal?: Refusal;
+  readonly retryAfterSeconds?: number;
+}
 
 /**
  * One flat view of an outcome for tests that assert on codes: the run's result when it ran, else a
@@ -32,7 +36,7 @@ export function flatResult(outcome: RunOutcome): FlatResult {
       return {
         ok: false,
         error: { code: refusal.code, message: 'refused' },
-        usage: NO_USAGE,
+        usage: emptyUsage(),
         logs: [],
         events: [],
         refusal,
