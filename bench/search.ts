@@ -146,7 +146,12 @@ async function main() {
   const dynamodb = await startDynamoDbLocal();
   const dataDirectory = mkdtempSync(join(tmpdir(), 'bench-search-'));
   const s3 = await startS3Local({ directory: join(dataDirectory, 's3'), buckets: ['bench-artifacts'] });
-  const tableNames = { plugins: 'bench-plugins', marketplace: 'bench-marketplace', ehr: 'bench-ehr' };
+  const tableNames = {
+    plugins: 'bench-plugins',
+    marketplace: 'bench-marketplace',
+    ehr: 'bench-ehr',
+    audit: 'bench-audit',
+  };
   const config = MarketplaceConfigSchema.parse({
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -158,6 +163,7 @@ async function main() {
     PLUGINS_TABLE: tableNames.plugins,
     MARKETPLACE_TABLE: tableNames.marketplace,
     EHR_TABLE: tableNames.ehr,
+    AUDIT_TABLE: tableNames.audit,
     ARTIFACT_BUCKET: 'bench-artifacts',
     COMPLIANCE_LOG_BUCKET: 'bench-compliance',
     LOCAL_SIGNING_KEY_FILE: join(dataDirectory, 'key.pem'),

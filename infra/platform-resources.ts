@@ -19,6 +19,7 @@ export interface AccessGrants {
   readonly plugins?: Mode;
   readonly marketplace?: Mode;
   readonly ehr?: Mode;
+  readonly audit?: Mode;
   readonly artifacts?: Mode;
   readonly signing?: readonly ('kms:Sign' | 'kms:Verify' | 'kms:GetPublicKey')[];
   readonly putEvents?: boolean;
@@ -57,6 +58,7 @@ export class PlatformResources {
       PLUGINS_TABLE: storage.tables.plugins.table.tableName,
       MARKETPLACE_TABLE: storage.tables.marketplace.table.tableName,
       EHR_TABLE: storage.tables.ehr.table.tableName,
+      AUDIT_TABLE: storage.tables.audit.table.tableName,
       ARTIFACT_BUCKET: storage.artifactBucket.bucketName,
       COMPLIANCE_LOG_BUCKET: storage.complianceLogBucket.bucketName,
       EVENT_BUS_NAME: this.eventBus.eventBusName,
@@ -73,7 +75,7 @@ export class PlatformResources {
 
   grant(target: PluginFunction, grants: AccessGrants): void {
     const { tables, artifactBucket, dataKey, signingKey } = this.storage;
-    for (const id of ['plugins', 'marketplace', 'ehr'] as const) {
+    for (const id of ['plugins', 'marketplace', 'ehr', 'audit'] as const) {
       const mode = grants[id];
       if (mode) target.allow(...tableStatements(tables[id], mode));
     }

@@ -37,6 +37,7 @@ export function buildLocalEnvironment(options: {
     PLUGINS_TABLE: LOCAL_TABLE_NAMES.plugins,
     MARKETPLACE_TABLE: LOCAL_TABLE_NAMES.marketplace,
     EHR_TABLE: LOCAL_TABLE_NAMES.ehr,
+    AUDIT_TABLE: LOCAL_TABLE_NAMES.audit,
     ARTIFACT_BUCKET: LOCAL_BUCKET_NAMES.artifacts,
     COMPLIANCE_LOG_BUCKET: LOCAL_BUCKET_NAMES.complianceLog,
     EVENT_BUS_NAME: 'gradiant-plugins-local',

@@ -12,6 +12,7 @@ export const LOCAL_TABLE_NAMES: TableNames = {
   plugins: 'gradiant-plugins',
   marketplace: 'gradiant-marketplace',
   ehr: 'gradiant-ehr',
+  audit: 'gradiant-audit',
 };
 
 /** Creates the tables from the shared definitions where they do not exist yet (restarts keep data). */
@@ -29,6 +30,9 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
             { AttributeName: definition.partitionKey, KeyType: 'HASH' },
             { AttributeName: definition.sortKey, KeyType: 'RANGE' },
           ],
+          ...(definition.stream
+            ? { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }
+            : {}),
           GlobalSecondaryIndexes: definition.globalIndexes.map((index) => ({
             IndexName: index.name,
             KeySchema: [

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { BackupPlan, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import {
@@ -192,7 +192,12 @@ export class StorageStack extends Stack {
       if (!access) throw new Error(`TABLE_DEFINITIONS has no "${tableId}" table`);
       return access;
     };
-    this.tables = { plugins: tableOf('plugins'), marketplace: tableOf('marketplace'), ehr: tableOf('ehr') };
+    this.tables = {
+      plugins: tableOf('plugins'),
+      marketplace: tableOf('marketplace'),
+      ehr: tableOf('ehr'),
+      audit: tableOf('audit'),
+    };
     this.backUpTables(Object.values(this.tables).map((access) => access.table));
 
     acknowledge(
@@ -219,6 +224,7 @@ export class StorageStack extends Stack {
       deletionProtection: settings.isProduction,
       removalPolicy: settings.isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       timeToLiveAttribute: definition.timeToLiveAttribute,
+      ...(definition.stream ? { dynamoStream: StreamViewType.NEW_IMAGE } : {}),
       globalSecondaryIndexes: definition.globalIndexes.map((index) => ({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },

@@ -6,6 +6,8 @@ export const ADAPTERS_ENV_SHAPE = {
   PLUGINS_TABLE: z.string().min(3),
   MARKETPLACE_TABLE: z.string().min(3),
   EHR_TABLE: z.string().min(3),
+  /** The transactional outbox, the audit query index and the audit chain heads. */
+  AUDIT_TABLE: z.string().min(3),
   ARTIFACT_BUCKET: z.string().min(3),
   COMPLIANCE_LOG_BUCKET: z.string().min(3),
   /** Deployed: the EventBridge bus. Locally the in-process bus stands in. */

@@ -78,6 +78,48 @@ export const AuditedAnomalySchema = z
   })
   .strict();
 
+/** A plugin API operation as the audit trail names it: `patients.get`, `appointments.schedule`… */
+const OPERATION_PATTERN = /^[a-z][A-Za-z]{0,31}\.[a-z][A-Za-z]{0,31}$/;
+const PERMISSION_PATTERN = /^[a-z][a-z-]{0,31}:[a-z][a-z-]{0,31}$/;
+/** Most ids one data-access entry lists (a search over a large page still fits one DynamoDB item). */
+export const MAX_AUDITED_IDS = 1_000;
+
+/**
+ * One kind of plugin data access in a run, coalesced by operation and outcome: which patient and
+ * appointment ids it touched (ids only), how many calls, and the permission a refusal lacked.
+ */
+export const AuditedDataAccessSchema = z
+  .object({
+    operation: matching(OPERATION_PATTERN),
+    outcome: z.enum(AUDIT_OUTCOMES),
+    count: z.number().int().min(1),
+    patientIds: z.array(passing(RecordIdSchema)).max(MAX_AUDITED_IDS).optional(),
+    appointmentIds: z.array(passing(RecordIdSchema)).max(MAX_AUDITED_IDS).optional(),
+    deniedPermission: matching(PERMISSION_PATTERN).optional(),
+  })
+  .strict();
+export type AuditedDataAccess = z.input<typeof AuditedDataAccessSchema>;
+
+const ROUTE_KEY_PATTERN = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/[A-Za-z0-9/{}._-]{0,200}$/;
+const SCOPE_PATTERN = /^[a-z][a-z-]{0,31}:[a-z][a-z-]{0,31}$/;
+const IP_PATTERN = /^[0-9A-Fa-f:.]{2,45}$/;
+const TARGET_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
+/** A user agent is client text: kept printable and short, never parsed. */
+const USER_AGENT_PATTERN = /^[\x20-\x7e]{1,256}$/;
+
+/** What an API request adds to its record: the route, who called from where, and the answer's status. */
+export const AuditedRequestSchema = z
+  .object({
+    routeKey: matching(ROUTE_KEY_PATTERN),
+    status: z.number().int().min(100).max(599),
+    scopes: z.array(matching(SCOPE_PATTERN)).max(50).optional(),
+    sourceIp: matching(IP_PATTERN).optional(),
+    userAgent: matching(USER_AGENT_PATTERN).optional(),
+    /** Path parameters by name (`id`, `version`, `reviewId`): ids as the route names them. */
+    targetIds: z.record(z.string().regex(TARGET_NAME_PATTERN), matching(KEY_ID_PATTERN)).optional(),
+  })
+  .strict();
+
 /** One HIPAA audit record: who did what to which plugin in which tenant, and how it ended. */
 export const AuditRecordSchema = z.object({
   action: z.string().min(1).max(128),
@@ -100,5 +142,9 @@ export const AuditRecordSchema = z.object({
   anomaly: AuditedAnomalySchema.optional(),
   /** Ids of the audit events an anomaly is based on (find them in the audit query). */
   evidenceRecordIds: z.array(passing(EvidenceRecordIdSchema)).max(MAX_EVIDENCE_IDS).optional(),
+  /** A plugin run's data accesses through the plugin API, by operation and outcome. */
+  dataAccess: z.array(AuditedDataAccessSchema).max(100).optional(),
+  /** An API request's route, caller and status (`api:request` records). */
+  request: AuditedRequestSchema.optional(),
 });
 export type AuditRecord = z.input<typeof AuditRecordSchema>;

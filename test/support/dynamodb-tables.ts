@@ -20,6 +20,7 @@ export async function createTestTables(): Promise<{
     plugins: `plugins-${suffix}`,
     marketplace: `marketplace-${suffix}`,
     ehr: `ehr-${suffix}`,
+    audit: `audit-${suffix}`,
   };
   const client = new DynamoDBClient(localConfig());
   await ensureTables(client, names);

@@ -5,12 +5,14 @@
  * (DynamoDB Local accepts TTL but never deletes, so readers also filter expired items).
  */
 export interface TableDefinition {
-  readonly id: 'plugins' | 'marketplace' | 'ehr';
+  readonly id: 'plugins' | 'marketplace' | 'ehr' | 'audit';
   readonly description: string;
   readonly partitionKey: 'PK';
   readonly sortKey: 'SK';
   readonly globalIndexes: readonly { name: string; partitionKey: string; sortKey: string }[];
   readonly timeToLiveAttribute?: string;
+  /** A table whose changes feed a consumer: its stream carries each item's new image. */
+  readonly stream?: 'NEW_IMAGE';
 }
 
 export const GSI1 = { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
@@ -38,5 +40,15 @@ export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
     partitionKey: 'PK',
     sortKey: 'SK',
     globalIndexes: [GSI1],
+  },
+  {
+    id: 'audit',
+    description:
+      'Transactional outbox of audit records and events (written with the change they record), the audit query index, audit chain heads',
+    partitionKey: 'PK',
+    sortKey: 'SK',
+    globalIndexes: [GSI1],
+    timeToLiveAttribute: 'expiresAt',
+    stream: 'NEW_IMAGE',
   },
 ];

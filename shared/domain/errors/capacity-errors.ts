@@ -15,3 +15,12 @@ export const executionUnavailable = (retryAfterSeconds = 1) =>
   new DomainError('EXECUTION_UNAVAILABLE', 'Plugin runs cannot be admitted right now.', {
     retryAfterSeconds,
   });
+
+/**
+ * The audit trail could not take the record of this request: nothing is answered without its
+ * record (fail closed), so the caller retries. A change that committed carried its record with it.
+ */
+export const auditUnavailable = (retryAfterSeconds = 1) =>
+  new DomainError('AUDIT_UNAVAILABLE', 'The audit trail cannot record this right now.', {
+    retryAfterSeconds,
+  });

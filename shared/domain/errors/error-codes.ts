@@ -69,6 +69,7 @@ export const ERROR_CODES = {
   // Not now: the same request may succeed later.
   RATE_LIMITED: { title: 'Too many requests' },
   EXECUTION_UNAVAILABLE: { title: 'Plugin runs cannot be admitted right now' },
+  AUDIT_UNAVAILABLE: { title: 'The audit trail cannot record this right now' },
 } as const satisfies Record<Uppercase<string>, { readonly title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

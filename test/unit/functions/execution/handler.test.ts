@@ -78,6 +78,7 @@ describe('execution handler (aws-sdk-client-mock)', () => {
       PLUGINS_TABLE: 'plugins-table',
       MARKETPLACE_TABLE: 'marketplace-table',
       EHR_TABLE: 'ehr-table',
+      AUDIT_TABLE: 'audit-table',
       ARTIFACT_BUCKET: 'artifacts',
       COMPLIANCE_LOG_BUCKET: 'compliance',
       SIGNING_KEY_ID: KEY_ID,

@@ -36,6 +36,7 @@ describe('lifecycle handler over the AWS adapters', () => {
       PLUGINS_TABLE: 'plugins-table',
       MARKETPLACE_TABLE: 'marketplace-table',
       EHR_TABLE: 'ehr-table',
+      AUDIT_TABLE: 'audit-table',
       ARTIFACT_BUCKET: 'artifact-bucket',
       COMPLIANCE_LOG_BUCKET: 'compliance-bucket',
       EVENT_BUS_NAME: 'plugins-bus',

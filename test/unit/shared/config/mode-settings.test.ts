@@ -12,6 +12,7 @@ const DEPLOYED = {
   PLUGINS_TABLE: 'plugins-table',
   MARKETPLACE_TABLE: 'marketplace-table',
   EHR_TABLE: 'ehr-table',
+  AUDIT_TABLE: 'audit-table',
   ARTIFACT_BUCKET: 'artifact-bucket',
   COMPLIANCE_LOG_BUCKET: 'compliance-bucket',
   SIGNING_KEY_ID: 'arn:aws:kms:eu-west-1:000000000000:key/signing',

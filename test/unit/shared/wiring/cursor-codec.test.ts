@@ -10,6 +10,7 @@ const base = {
   PLUGINS_TABLE: 'plugins-table',
   MARKETPLACE_TABLE: 'marketplace-table',
   EHR_TABLE: 'ehr-table',
+  AUDIT_TABLE: 'audit-table',
   ARTIFACT_BUCKET: 'artifact-bucket',
   COMPLIANCE_LOG_BUCKET: 'compliance-bucket',
   SIGNING_KEY_ID: 'alias/signing',

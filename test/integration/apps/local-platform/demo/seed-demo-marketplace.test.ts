@@ -33,6 +33,7 @@ describe('seedDemoMarketplaceFromConfig (DynamoDB Local + s3rver)', () => {
       PLUGINS_TABLE: names.plugins,
       MARKETPLACE_TABLE: names.marketplace,
       EHR_TABLE: names.ehr,
+      AUDIT_TABLE: names.audit,
       ARTIFACT_BUCKET: 'seed-artifacts',
       COMPLIANCE_LOG_BUCKET: 'seed-compliance',
       LOCAL_SIGNING_KEY_FILE: join(dataDirectory, 'keys', 'platform-signing-key.pem'),
