@@ -69,6 +69,43 @@ export function outboxItem(event: PlatformEvent): Record<string, unknown> {
   };
 }
 
+/** What a patient's index entry says of one record that touched them: enough for disclosures. */
+export interface PatientIndexEntry {
+  readonly tenantId: string;
+  readonly patientId: string;
+  /** The record's event, for its id, time and the pointer back to its outbox item. */
+  readonly event: Pick<PlatformEvent, 'id' | 'time' | 'tenantId'>;
+  readonly action: string;
+  readonly outcome: string;
+  readonly pluginId?: string | undefined;
+  readonly version?: string | undefined;
+  readonly publisherId?: string | undefined;
+  /** The plugin API operations of the record that touched this patient (`patients.get`…). */
+  readonly operations: readonly string[];
+}
+
+/**
+ * A patient's index item (written by the stream consumer, idempotently: same key for the same
+ * record). It points at the record's outbox item (`recordPK`/`recordSK`) instead of copying it.
+ */
+export function patientIndexItem(entry: PatientIndexEntry): Record<string, unknown> {
+  return {
+    PK: patientAuditPartition(entry.tenantId, entry.patientId),
+    SK: auditTimeKey(entry.event),
+    recordId: entry.event.id,
+    recordPK: auditPartition(entry.event.tenantId),
+    recordSK: outboxSortKey(entry.event),
+    recordedAt: entry.event.time,
+    action: entry.action,
+    outcome: entry.outcome,
+    ...(entry.pluginId === undefined ? {} : { pluginId: entry.pluginId }),
+    ...(entry.version === undefined ? {} : { version: entry.version }),
+    ...(entry.publisherId === undefined ? {} : { publisherId: entry.publisherId }),
+    operations: [...entry.operations],
+    expiresAt: Math.floor(Date.parse(entry.event.time) / 1000) + AUDIT_QUERY_RETENTION_DAYS * DAY_SECONDS,
+  };
+}
+
 /**
  * The TransactWriteItems entries that put a change's outbox entries beside it. Each is conditional
  * on its key being new: an entry written twice (a retried request) cancels the transaction instead
