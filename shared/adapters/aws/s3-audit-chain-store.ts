@@ -1,5 +1,17 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
-import type { AuditChainStore, PeriodRange, SeqRange } from '../../ports/audit-chain-store.ts';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { AuditDigest, ChainedRecord } from '../../domain/audit-chain/chain-format.ts';
+import type {
+  AuditChainStore,
+  AuditChainWriter,
+  PeriodRange,
+  SeqRange,
+} from '../../ports/audit-chain-store.ts';
 
 const PREFIX = 'audit-chain';
 const SEQ_DIGITS = 12;
@@ -10,7 +22,7 @@ export const auditChainDigestKey = (tenantId: string, periodStart: string) =>
   `${PREFIX}/${tenantId}/digests/${periodStart}.json`;
 
 /** The chain in an S3 bucket (the compliance-log bucket deployed, s3rver locally). */
-export class S3AuditChainStore implements AuditChainStore {
+export class S3AuditChainStore implements AuditChainStore, AuditChainWriter {
   private readonly client: S3Client;
   private readonly bucket: string;
 
@@ -41,6 +53,25 @@ export class S3AuditChainStore implements AuditChainStore {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;
     }
+  }
+
+  async putRecord(record: ChainedRecord): Promise<void> {
+    await this.put(auditChainRecordKey(record.tenantId, record.seq), record);
+  }
+
+  async putDigest(digest: AuditDigest): Promise<void> {
+    await this.put(auditChainDigestKey(digest.tenantId, digest.periodStart), digest);
+  }
+
+  private async put(objectKey: string, value: ChainedRecord | AuditDigest): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: objectKey,
+        Body: JSON.stringify(value),
+        ContentType: 'application/json',
+      }),
+    );
   }
 
   private async list(prefix: string): Promise<string[]> {
