@@ -129,6 +129,8 @@ export class AuditDelivery extends Construct {
     );
 
     this.digestKey = new Key(this, 'DigestKey', {
+      // `audit verify --kms-key-id alias/gradiant-plugins/<stage>/audit-digests` checks against it.
+      alias: `alias/gradiant-plugins/${resources.settings.stage}/audit-digests`,
       description: 'Gradiant Plugins: signs audit chain digests (ECDSA P-256, SHA-256)',
       keySpec: KeySpec.ECC_NIST_P256,
       keyUsage: KeyUsage.SIGN_VERIFY,
