@@ -32,7 +32,13 @@ export class S3AuditChainStore implements AuditChainStore, AuditChainWriter {
   }
 
   async listRecordKeys(tenantId: string, range: SeqRange = {}): Promise<string[]> {
-    const keys = await this.list(`${PREFIX}/${tenantId}/records/`);
+    // Keys sort by seq, so a listing from a seq starts after its predecessor's key: the hourly
+    // digest run lists only the records since its last digest, not the whole chain.
+    const startAfter =
+      range.fromSeq === undefined || range.fromSeq <= 1
+        ? undefined
+        : auditChainRecordKey(tenantId, range.fromSeq - 1);
+    const keys = await this.list(`${PREFIX}/${tenantId}/records/`, startAfter);
     const from = range.fromSeq === undefined ? undefined : auditChainRecordKey(tenantId, range.fromSeq);
     const to = range.toSeq === undefined ? undefined : auditChainRecordKey(tenantId, range.toSeq);
     return keys.filter((key) => (from === undefined || key >= from) && (to === undefined || key <= to));
@@ -74,12 +80,17 @@ export class S3AuditChainStore implements AuditChainStore, AuditChainWriter {
     );
   }
 
-  private async list(prefix: string): Promise<string[]> {
+  private async list(prefix: string, startAfter?: string): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          ContinuationToken: token,
+          ...(startAfter === undefined ? {} : { StartAfter: startAfter }),
+        }),
       );
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
