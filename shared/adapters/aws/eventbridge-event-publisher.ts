@@ -6,8 +6,35 @@ import {
 import { PLATFORM_EVENT_SOURCE, type PlatformEvent } from '../../domain/platform-events.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 
-/** PutEvents takes at most 10 entries per call. */
+/** PutEvents takes at most 10 entries, and 256 KB of them, per call. */
 const BATCH = 10;
+const MAX_REQUEST_BYTES = 256 * 1024;
+
+/** An entry's size as EventBridge counts it (UTF-8 of source, detail type and detail, 14 for the time). */
+const entrySize = (entry: PutEventsRequestEntry) =>
+  Buffer.byteLength(entry.Source ?? '') +
+  Buffer.byteLength(entry.DetailType ?? '') +
+  Buffer.byteLength(entry.Detail ?? '') +
+  (entry.Time ? 14 : 0);
+
+/** Consecutive batches of at most 10 entries and 256 KB each, in order. */
+function batchesOf(entries: readonly PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
+  const batches: PutEventsRequestEntry[][] = [];
+  let current: PutEventsRequestEntry[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    const bytes = entrySize(entry);
+    if (current.length > 0 && (current.length === BATCH || size + bytes > MAX_REQUEST_BYTES)) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(entry);
+    size += bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
 
 /** How often the entries PutEvents refused are sent again, and how long to wait between tries. */
 export interface PutEventsRetryPolicy {
@@ -36,9 +63,8 @@ export class EventBridgeEventPublisher implements EventPublisher {
   }
 
   async publish(events: readonly PlatformEvent[]): Promise<void> {
-    for (let start = 0; start < events.length; start += BATCH) {
-      await this.putWithRetries(events.slice(start, start + BATCH).map((event) => this.entryOf(event)));
-    }
+    for (const batch of batchesOf(events.map((event) => this.entryOf(event))))
+      await this.putWithRetries(batch);
   }
 
   private entryOf(event: PlatformEvent): PutEventsRequestEntry {

@@ -74,4 +74,19 @@ describe('EventBridgeEventPublisher', () => {
       eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length),
     ).toEqual([10, 10, 3]);
   });
+
+  it('keeps each call under PutEvents’ 256 KB', async () => {
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: input.Entries.map((_, index) => ({ EventId: `id-${index}` })),
+    }));
+    const large = (id: string): PlatformEvent => ({ ...event(id), detail: { padding: 'x'.repeat(100_000) } });
+
+    await publisher().publish([large('e1'), large('e2'), large('e3'), event('e4')]);
+
+    expect([idsOf(0), idsOf(1)]).toEqual([
+      ['e1', 'e2'],
+      ['e3', 'e4'],
+    ]);
+  });
 });
