@@ -1,27 +1,13 @@
 import type { PlatformEvent } from '../../shared/domain/platform-events.ts';
-import type { PatientAuditIndex, PatientIndexEntry } from '../../shared/ports/patient-audit-index.ts';
 import type { OutboxDeliveryDependencies } from '../../shared/services/audit/deliver-outbox.ts';
 import { InMemoryAccessMonitorState } from './fakes/in-memory-access-monitor-state.ts';
 import { InMemoryAuditChainHeads } from './fakes/in-memory-audit-chain-heads.ts';
 import { InMemoryAuditChainStore } from './fakes/in-memory-audit-chain-store.ts';
 import { InMemoryEventPublisher } from './fakes/in-memory-event-publisher.ts';
 import { InMemoryOutbox } from './fakes/in-memory-outbox.ts';
+import { InMemoryPatientAuditIndex } from './fakes/in-memory-patient-audit-index.ts';
 import { InMemorySecurityMetrics } from './fakes/in-memory-security-metrics.ts';
 import { InMemoryTenantPolicyRepository } from './fakes/in-memory-tenant-policy-repository.ts';
-
-export class InMemoryPatientAuditIndex implements PatientAuditIndex {
-  readonly entries = new Map<string, PatientIndexEntry>();
-  failPuts = 0;
-
-  async put(entries: readonly PatientIndexEntry[]): Promise<void> {
-    if (this.failPuts > 0) {
-      this.failPuts -= 1;
-      throw Object.assign(new Error('index unavailable'), { name: 'ProvisionedThroughputExceededException' });
-    }
-    for (const entry of entries)
-      this.entries.set(`${entry.tenantId}/${entry.patientId}/${entry.event.id}`, entry);
-  }
-}
 
 /** The consumer's dependencies in memory, with a clock that moves a second per read. */
 export function outboxDeliveryHarness(startMs = Date.UTC(2030, 0, 7, 12)) {
