@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DynamoDbOutbox } from '../adapters/aws/audit-table-items.ts';
 import { createDocumentClient } from '../adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbInstallationRepository } from '../adapters/aws/dynamodb-installation-repository.ts';
 import { DynamoDbTenantPolicyRepository } from '../adapters/aws/dynamodb-tenant-policy-repository.ts';
@@ -19,6 +20,7 @@ import { systemClock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { uuidGenerator } from '../ports/id-generator.ts';
 import type { ReleaseSigner } from '../ports/release-signer.ts';
+import type { AuditTrail } from '../services/audit/audit-trail.ts';
 import { EventAuditLog } from '../services/event-audit-log.ts';
 import { dynamoDbClientSettings, s3ClientSettings } from './aws-client-settings.ts';
 
@@ -88,6 +90,10 @@ export function createPlatformAdapters(
       : new EventBridgeEventPublisher(new EventBridgeClient({}), env.EVENT_BUS_NAME));
   const clock = systemClock;
   const ids = uuidGenerator;
+  // Records that join no change (refusals, reads) go here on their own; changes write theirs
+  // through their repository, in the same transaction.
+  const outbox = new DynamoDbOutbox(documentClient, env.AUDIT_TABLE);
+  const auditTrail: AuditTrail = { outbox, ids, clock };
   return {
     documentClient,
     s3,
@@ -98,9 +104,11 @@ export function createPlatformAdapters(
     auditOutbox: new LoggingAuditOutbox(
       options.logger ?? createLogger('audit-outbox', env.POWERTOOLS_LOG_LEVEL),
     ),
+    outbox,
+    auditTrail,
     artifacts: new S3ArtifactStore(s3, env.ARTIFACT_BUCKET),
-    installations: new DynamoDbInstallationRepository(documentClient, env.PLUGINS_TABLE),
-    policies: new DynamoDbTenantPolicyRepository(documentClient, env.PLUGINS_TABLE),
+    installations: new DynamoDbInstallationRepository(documentClient, env.PLUGINS_TABLE, env.AUDIT_TABLE),
+    policies: new DynamoDbTenantPolicyRepository(documentClient, env.PLUGINS_TABLE, env.AUDIT_TABLE),
     clock,
     ids,
   };

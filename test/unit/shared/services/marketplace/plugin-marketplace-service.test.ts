@@ -37,7 +37,7 @@ describe('PluginMarketplaceService: publishing', () => {
       sha256: release.sha256,
       publisher: 'pub-acme',
     });
-    expect(fakes.audit.records.at(-1)).toMatchObject({ action: 'marketplace:publish', outcome: 'success' });
+    expect(fakes.outbox.records.at(-1)).toMatchObject({ action: 'marketplace:publish', outcome: 'success' });
     expect((await service.getPlugin('lab-viewer')).latestVersion).toBe('1.0.0');
   });
 
@@ -90,11 +90,11 @@ describe('PluginMarketplaceService: publishing', () => {
 
     expect(outcome).toBe('SIGNATURE_INVALID');
     expect(fakes.catalogue.releases.size).toBe(0);
-    expect(fakes.audit.records.map((record) => record.action)).toContain(
+    expect(fakes.outbox.records.map((record) => record.action)).toContain(
       'security:release-verification-failed',
     );
     expect(
-      fakes.audit.records.find((record) => record.action === 'security:release-verification-failed'),
+      fakes.outbox.records.find((record) => record.action === 'security:release-verification-failed'),
     ).toMatchObject({ publisherId: 'pub-acme', code: 'SIGNATURE_INVALID' });
   });
 
@@ -143,7 +143,7 @@ describe('PluginMarketplaceService: publishing', () => {
 
     expect(inline).toBe('NOT_PLUGIN_OWNER');
     expect(uploaded).toBe('NOT_PLUGIN_OWNER');
-    const publishes = fakes.audit.records.filter(
+    const publishes = fakes.outbox.records.filter(
       (record) => record.tenantId === 'pub-evil' && record.action === 'marketplace:publish',
     );
     expect(publishes).toEqual([
@@ -237,7 +237,7 @@ describe('PluginMarketplaceService: versions and installs', () => {
       'ARTIFACT_TAMPERED',
     );
     expect(fakes.installers.calls).toHaveLength(0);
-    expect(fakes.audit.records.at(-1)).toMatchObject({ action: 'security:release-verification-failed' });
+    expect(fakes.outbox.records.at(-1)).toMatchObject({ action: 'security:release-verification-failed' });
   });
 
   it('refuses a statement for another version swapped into place', async () => {
@@ -330,7 +330,7 @@ describe('PluginMarketplaceService: revocation', () => {
     expect(await codeOf(service.downloadAndInstall('lab-viewer', '1.0.0', actor('t-initech')))).toBe(
       'VERSION_REVOKED',
     );
-    expect(fakes.audit.records).toContainEqual(
+    expect(fakes.outbox.records).toContainEqual(
       expect.objectContaining({ action: 'marketplace:revoke', outcome: 'success' }),
     );
   });
