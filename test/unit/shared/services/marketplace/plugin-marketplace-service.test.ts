@@ -419,3 +419,54 @@ describe('PluginMarketplaceService: search and keys', () => {
     );
   });
 });
+
+describe('PluginMarketplaceService: records commit with their change', () => {
+  it('commits a publish’s record with its listing: a publish stopped before it has a failure record only', async () => {
+    const { fakes, publish } = createMarketplaceHarness();
+    fakes.catalogue.saveListing = async () => {
+      throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+    };
+
+    await expect(publish('lab-viewer', '1.0.0')).rejects.toThrow('throttled');
+
+    expect(
+      fakes.outbox.records
+        .filter((record) => record.action === 'marketplace:publish')
+        .map((record) => [record.outcome, record.code]),
+    ).toEqual([['failure', 'INTERNAL_ERROR']]);
+  });
+
+  it('leaves no success record for a yank that loses the race to a revocation', async () => {
+    const { service, fakes, publish } = createMarketplaceHarness();
+    await publish('lab-viewer', '1.0.0');
+    const before = fakes.outbox.records.length;
+    // An admin's revocation lands between the yank's read and its conditional write.
+    const change = fakes.catalogue.changeReleaseStatus.bind(fakes.catalogue);
+    fakes.catalogue.changeReleaseStatus = async (pluginId, version, status, outbox) => {
+      const revokedAt = '2030-01-01T00:00:00.000Z';
+      await change(pluginId, version, { status: 'revoked', revokedAt, revokedReason: 'leak' }, []);
+      return change(pluginId, version, status, outbox);
+    };
+
+    const refused = service.yankVersion('lab-viewer', '1.0.0', actor('pub-acme'));
+
+    await expect(refused).rejects.toMatchObject({ code: 'ILLEGAL_RELEASE_TRANSITION' });
+    expect(fakes.outbox.records.slice(before).map((record) => [record.action, record.outcome])).toEqual([
+      ['marketplace:yank', 'refused'],
+    ]);
+  });
+
+  it('appends the record of a repeated key registration, which stores nothing', async () => {
+    const { fakes, register } = createMarketplaceHarness();
+
+    const first = await register();
+    const again = await register();
+
+    expect([first.isNew, again.isNew]).toEqual([true, false]);
+    expect(
+      fakes.outbox.records
+        .filter((record) => record.action === 'marketplace:register-key')
+        .map((record) => record.outcome),
+    ).toEqual(['success', 'success']);
+  });
+});
