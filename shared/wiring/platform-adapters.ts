@@ -90,11 +90,13 @@ export function createPlatformAdapters(
       : new EventBridgeEventPublisher(new EventBridgeClient({}), env.EVENT_BUS_NAME));
   const clock = systemClock;
   const ids = uuidGenerator;
-  // Records that join no change (refusals, reads) go here on their own; changes write theirs
-  // through their repository, in the same transaction.
-  const outbox = new DynamoDbOutbox(documentClient, env.AUDIT_TABLE);
-  const auditTrail: AuditTrail = { outbox, ids, clock };
+  /**
+   * The transactional outbox in the audit table, for records that join no change; a change writes
+   * its records through its repository, in the change's own transaction.
+   */
+  const auditTrail: AuditTrail = { outbox: new DynamoDbOutbox(documentClient, env.AUDIT_TABLE), ids, clock };
   return {
+    auditTrail,
     documentClient,
     s3,
     signer,
@@ -104,8 +106,6 @@ export function createPlatformAdapters(
     auditOutbox: new LoggingAuditOutbox(
       options.logger ?? createLogger('audit-outbox', env.POWERTOOLS_LOG_LEVEL),
     ),
-    outbox,
-    auditTrail,
     artifacts: new S3ArtifactStore(s3, env.ARTIFACT_BUCKET),
     installations: new DynamoDbInstallationRepository(documentClient, env.PLUGINS_TABLE, env.AUDIT_TABLE),
     policies: new DynamoDbTenantPolicyRepository(documentClient, env.PLUGINS_TABLE, env.AUDIT_TABLE),

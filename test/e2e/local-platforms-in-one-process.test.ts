@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complianceLogObjects, connectTenant, type E2eTenant } from '../support/e2e-tenant.ts';
 import { startLocalPlatformInProcess } from '../support/local-platform-in-process.ts';
-import { jsonOf, type LocalPlatformProcess } from '../support/local-platform-process.ts';
+import { jsonOf, type RunningPlatform } from '../support/local-platform-process.ts';
 
 const ECHO = 'export default { execute(input) { return { echo: input }; } };';
 
@@ -12,8 +12,8 @@ const ECHO = 'export default { execute(input) { return { echo: input }; } };';
  */
 describe('two local platforms in one process', () => {
   const environmentBefore = { ...process.env };
-  let first: LocalPlatformProcess;
-  let second: LocalPlatformProcess;
+  let first: RunningPlatform;
+  let second: RunningPlatform;
   let firstTenant: E2eTenant;
   let secondTenant: E2eTenant;
 
@@ -59,7 +59,7 @@ describe('two local platforms in one process', () => {
   }, 60_000);
 
   it('writes each one’s events to its own compliance log, through its own bus', () => {
-    const mentions = (platform: LocalPlatformProcess, pluginId: string) =>
+    const mentions = (platform: RunningPlatform, pluginId: string) =>
       complianceLogObjects(platform).filter((file) => readFileSync(file, 'utf8').includes(pluginId)).length;
 
     expect(mentions(first, 'only-on-first')).toBeGreaterThan(0);

@@ -111,7 +111,12 @@ describe('lifecycle handler over the AWS adapters', () => {
       ['audit-table', 'TENANT#t-acme', 'audit:plugin:install'],
       ['audit-table', 'TENANT#t-acme', 'plugin:installed'],
     ]);
-    expect(dynamodb.commandCalls(PutCommand)).toHaveLength(0);
+    // The only plain puts are the requests' own `api:request` records, in the audit table.
+    const requestRecords = dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(requestRecords.map((put) => [put.TableName, put.Item?.name])).toEqual([
+      ['audit-table', 'audit:api:request'],
+      ['audit-table', 'audit:api:request'],
+    ]);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 

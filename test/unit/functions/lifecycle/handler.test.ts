@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LifecycleDependencies, lifecycleHandlerFor } from '../../../../functions/lifecycle/wiring.ts';
@@ -7,6 +8,7 @@ import { type DirectInvocation, ran, refused as refusedWith } from '../../../../
 import { TenantPolicyService } from '../../../../shared/services/lifecycle/tenant-policy-service.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
 import { InMemoryIdempotencyStore } from '../../../support/fakes/in-memory-idempotency-store.ts';
+import { InMemoryOutbox } from '../../../support/fakes/in-memory-outbox.ts';
 import { createLifecycleHarness, SAMPLE_CODE, sampleMetadata } from '../../../support/lifecycle-harness.ts';
 import { testCursorCodec } from '../../../support/test-cursors.ts';
 import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from '../../../support/test-issuer.ts';
@@ -20,6 +22,7 @@ describe('lifecycle handler', () => {
   let handler: ReturnType<typeof lifecycleHandlerFor>;
   let invocations: DirectInvocation[];
   let dependencies: LifecycleDependencies;
+  let requestOutbox: InMemoryOutbox;
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
@@ -28,7 +31,13 @@ describe('lifecycle handler', () => {
   beforeEach(async () => {
     h = await createLifecycleHarness();
     invocations = [];
+    requestOutbox = new InMemoryOutbox();
     dependencies = {
+      requestAudit: {
+        outbox: requestOutbox,
+        ids: { next: () => randomUUID() },
+        clock: { now: () => new Date() },
+      },
       verifier: createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, jwks: issuer.jwks }),
       pluginServiceFor: (caller) => h.serviceFor(caller.tenantId, caller.userId),
       tenantPolicyServiceFor: (caller) =>
@@ -370,5 +379,74 @@ describe('lifecycle handler', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('')).not.toContain('CANARY-PHI');
     expect(lines.join('')).not.toContain(token);
+  });
+
+  describe('the api:request record of every request', () => {
+    const requestRecords = () =>
+      requestOutbox.records.filter((record) => record.action === 'api:request') as Record<string, unknown>[];
+
+    it('records who asked for which route and target, from where, the scopes used and the status', async () => {
+      await call('POST /v1/plugins', { body: installBody() });
+      await call('GET /v1/plugins/{id}', { id: 'p1', scopes: ['plugins:read', 'marketplace:review'] });
+
+      expect(requestRecords()).toEqual([
+        expect.objectContaining({
+          outcome: 'success',
+          actor: 't-acme/admin-1',
+          tenantId: 't-acme',
+          request: expect.objectContaining({ routeKey: 'POST /v1/plugins', status: 201 }),
+        }),
+        expect.objectContaining({
+          outcome: 'success',
+          pluginId: 'p1',
+          request: {
+            routeKey: 'GET /v1/plugins/{id}',
+            status: 200,
+            scopes: ['plugins:read'],
+            sourceIp: '192.0.2.1',
+            userAgent: 'vitest',
+            targetIds: { id: 'p1' },
+          },
+        }),
+      ]);
+      expect(new Set(requestRecords().map((record) => record.requestId)).size).toBe(2);
+    });
+
+    it('records refusals with their code, and an unauthenticated one as anonymous', async () => {
+      await call('GET /v1/plugins/{id}', { id: 'missing' });
+      await handler(httpEvent('GET /v1/plugins'), context);
+
+      expect(requestRecords()).toEqual([
+        expect.objectContaining({ outcome: 'refused', code: 'PLUGIN_NOT_FOUND', tenantId: 't-acme' }),
+        expect.objectContaining({ outcome: 'refused', code: 'UNAUTHENTICATED', actor: 'anonymous' }),
+      ]);
+      expect(requestRecords()[1]).not.toHaveProperty('tenantId');
+    });
+
+    it('keeps a request body out of the record', async () => {
+      await call('POST /v1/plugins', { body: installBody({ id: 'Jane Doe 1970-01-01' }) });
+
+      expect(JSON.stringify(requestOutbox.entries)).not.toContain('Jane Doe');
+    });
+
+    it('answers a read whose record cannot be written with 503 AUDIT_UNAVAILABLE, not its data', async () => {
+      await call('POST /v1/plugins', { body: installBody() });
+      requestOutbox.failAppends = 3;
+
+      const read = await call('GET /v1/plugins/{id}', { id: 'p1' });
+
+      expect(read.statusCode).toBe(503);
+      expect(read.json.code).toBe('AUDIT_UNAVAILABLE');
+      expect(read.headers?.['retry-after']).toBe('1');
+      expect(JSON.stringify(read.json)).not.toContain('sha256');
+    });
+
+    it('keeps the answer of a committed change when only its request record fails', async () => {
+      requestOutbox.failAppends = 3;
+
+      const installed = await call('POST /v1/plugins', { body: installBody() });
+
+      expect(installed.statusCode).toBe(201);
+    });
   });
 });
