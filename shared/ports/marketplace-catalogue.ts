@@ -42,7 +42,8 @@ export interface MarketplaceCatalogue extends ReleaseCatalogue {
     deprecation: { message: string; at: string },
     outbox: OutboxEntries,
   ): Promise<void>;
-  incrementDownloads(pluginId: string): Promise<void>;
+  /** Counts an install; its record (the marketplace install's) commits with the count. */
+  incrementDownloads(pluginId: string, outbox: OutboxEntries): Promise<void>;
   getPublisher(publisherId: string): Promise<PublisherProfile | undefined>;
   putPublisher(profile: PublisherProfile): Promise<void>;
 }

@@ -287,14 +287,14 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
   }
 
   /** An atomic ADD: concurrent installs never lose a count. */
-  async incrementDownloads(pluginId: string): Promise<void> {
+  async incrementDownloads(pluginId: string, outbox: OutboxEntries): Promise<void> {
     await this.updateEntry(
       pluginId,
       {
         UpdateExpression: 'ADD downloads :one',
         ExpressionAttributeValues: { ':one': 1 },
       },
-      [],
+      outbox,
     );
   }
 

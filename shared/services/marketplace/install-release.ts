@@ -17,7 +17,7 @@ const artifactMissing = () => artifactTampered('The release artifact is missing 
  * may have been tampered with), and the lifecycle proves the statement again with tenant policy;
  * both go through the one provenance verifier, so the second check costs no key fetch. The
  * installation commits its own record and `plugin:installed` (the lifecycle's); this action's
- * record follows it, appended.
+ * record commits with the download it counts.
  */
 export function downloadAndInstall(
   pluginId: string,
@@ -35,7 +35,7 @@ export function downloadAndInstall(
       version,
       requestId: actor.requestId,
     },
-    async () => {
+    async (commit) => {
       const release = await deps.catalogue.getRelease(pluginId, version);
       if (!release) throw versionNotFound();
       if (release.status === 'revoked') throw versionRevoked();
@@ -61,7 +61,7 @@ export function downloadAndInstall(
         metadata: release.metadata,
         release: statement,
       });
-      await deps.catalogue.incrementDownloads(pluginId);
+      await deps.catalogue.incrementDownloads(pluginId, commit());
       return installation;
     },
   );

@@ -106,9 +106,11 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     this.outbox.commit(outbox);
   }
 
-  async incrementDownloads(pluginId: string) {
+  async incrementDownloads(pluginId: string, outbox: OutboxEntries = []) {
     const entry = this.entries.get(pluginId);
-    if (entry) this.entries.set(pluginId, { ...entry, downloads: entry.downloads + 1 });
+    if (!entry) throw pluginNotFound();
+    this.entries.set(pluginId, { ...entry, downloads: entry.downloads + 1 });
+    this.outbox.commit(outbox);
   }
 
   async getPublisher(publisherId: string) {

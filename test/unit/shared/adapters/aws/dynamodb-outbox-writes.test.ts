@@ -277,6 +277,19 @@ describe('repository writes with their outbox entries, in one TransactWriteItems
       });
     });
 
+    it('counts a marketplace install’s download with its record', async () => {
+      const entries = record();
+
+      await catalogue.incrementDownloads('p1', entries);
+
+      const [change, ...outbox] = soleTransaction();
+      expect(change?.Update).toMatchObject({
+        Key: { PK: 'PLUGIN#p1', SK: 'ENTRY' },
+        UpdateExpression: 'ADD downloads :one',
+      });
+      expect(outbox).toEqual(outboxPutsOf(entries));
+    });
+
     it('registers a new key with its record; one taken meanwhile answers the stored key', async () => {
       const entries = record();
       const key = {

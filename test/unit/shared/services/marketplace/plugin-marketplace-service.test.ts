@@ -226,6 +226,12 @@ describe('PluginMarketplaceService: versions and installs', () => {
       fakes.signer.keyId,
     );
     expect((await service.getPlugin('lab-viewer')).downloads).toBe(1);
+    expect(fakes.outbox.records.at(-1)).toMatchObject({
+      action: 'marketplace:install',
+      outcome: 'success',
+      tenantId: 't-acme',
+      pluginId: 'lab-viewer',
+    });
   });
 
   it('refuses to install a tampered artifact and records a security audit event', async () => {

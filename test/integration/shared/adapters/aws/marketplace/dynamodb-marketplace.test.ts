@@ -118,7 +118,7 @@ describe('DynamoDB marketplace adapters (DynamoDB Local)', () => {
       [],
     );
 
-    await Promise.all(Array.from({ length: 25 }, () => catalogue.incrementDownloads('popular')));
+    await Promise.all(Array.from({ length: 25 }, () => catalogue.incrementDownloads('popular', [])));
     const search = new CatalogueSearch({ catalogue, clock: { now: () => new Date() }, maxAgeMs: 60_000 });
     const found = await search.search({ query: 'popular', tags: [], sort: 'relevance', limit: 5 });
 
