@@ -73,6 +73,17 @@ export const HTTP_FUNCTION_SPECS = {
     },
     invokesExecution: false,
   },
+  audit: {
+    serviceName: 'audit-query',
+    description: 'Gradiant Plugins: audit query, FHIR AuditEvent export, accounting of disclosures',
+    memorySize: 512,
+    timeout: Duration.seconds(10),
+    reservedConcurrentExecutions: 5,
+    // The privacy officer's read side: the audit table read only (its GSI1 for plugin queries),
+    // and the cursor key; nothing else.
+    grants: { audit: 'read', cursorKey: true },
+    invokesExecution: false,
+  },
 } as const satisfies Record<HttpFunctionName, HttpFunctionSpec>;
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
