@@ -12,7 +12,7 @@ import {
   DisclosureSchema,
 } from '../../domain/audit-query.ts';
 import { invalidCursor } from '../../domain/errors/request-errors.ts';
-import { AuditRecordSchema } from '../../domain/platform-events.ts';
+import { AUDIT_OUTCOMES } from '../../domain/platform-events.ts';
 import type {
   AuditQueryStore,
   AuditRecordFilter,
@@ -59,6 +59,12 @@ interface Filter {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
+/** What every stored audit record has; the rest is as AuditRecordSchema wrote it. */
+const StoredAuditRecordSchema = z.looseObject({
+  action: z.string(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  actor: z.string(),
+});
 const OutboxItemSchema = z.object({ PK: z.string(), SK: z.string(), body: z.string() });
 const PatientIndexItemSchema = z.object({
   recordId: z.string(),
@@ -293,7 +299,13 @@ function viewOfOutboxItem(item: RawItem, tenantId: string): AuditRecordView {
   const event = outboxEntryOfBody(stored.body);
   if (event.tenantId !== tenantId)
     throw new Error('An audit item of another tenant was in this tenant’s partition');
-  return { ...AuditRecordSchema.parse(event.detail), id: event.id, recordedAt: event.time };
+  // Not AuditRecordSchema again: its transforms already ran when the record was written, and
+  // running them twice would turn a kept `invalid:length=N` into `invalid:length=16`.
+  const record = StoredAuditRecordSchema.parse(event.detail) as unknown as Omit<
+    AuditRecordView,
+    'id' | 'recordedAt'
+  >;
+  return { ...record, id: event.id, recordedAt: event.time };
 }
 
 function disclosureOf(item: RawItem): Disclosure {

@@ -45,6 +45,16 @@ describe('DynamoDbAuditQuery (aws-sdk-client-mock)', () => {
     expect(page.nextCursor).toBeUndefined();
   });
 
+  it('reads a record back exactly as it was written, an id it could not keep included', async () => {
+    const written = entry(1, { ...records.lifecycle, pluginId: 'X' });
+    dynamodb.on(QueryCommand).resolves({ Items: [outboxItem(written)], ScannedCount: 1 });
+
+    const page = await new DynamoDbAuditQuery(client, 'audit').listRecords(base);
+
+    expect(page.items[0]).toEqual({ ...written.detail, id: written.id, recordedAt: written.time });
+    expect(page.items[0]?.pluginId).toBe('invalid:length=1');
+  });
+
   it('reads GSI1 for a plugin and turns actor, action and outcome into filter expressions', async () => {
     dynamodb.on(QueryCommand).resolves({ Items: [], ScannedCount: 0 });
 
