@@ -79,9 +79,10 @@ export const HTTP_FUNCTION_SPECS = {
     memorySize: 512,
     timeout: Duration.seconds(10),
     reservedConcurrentExecutions: 5,
-    // The privacy officer's read side: the audit table read only (its GSI1 for plugin queries),
-    // and the cursor key; nothing else.
-    grants: { audit: 'read', cursorKey: true },
+    // The privacy officer's read side: the audit table read (its GSI1 for plugin queries), the
+    // cursor key, and PutItem on the audit table for nothing but each request's own api:request
+    // record (reading the audit trail is itself an access to account for); nothing else.
+    grants: { audit: 'read', auditAppend: true, cursorKey: true },
     invokesExecution: false,
   },
 } as const satisfies Record<HttpFunctionName, HttpFunctionSpec>;

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditHandlerFor } from '../../../../functions/audit/wiring.ts';
 import { createTokenVerifier } from '../../../../shared/auth/token-verifier.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
 import { InMemoryAuditQueryStore } from '../../../support/fakes/in-memory-audit-query-store.ts';
+import { InMemoryOutbox } from '../../../support/fakes/in-memory-outbox.ts';
 import { testCursorCodec } from '../../../support/test-cursors.ts';
 import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from '../../../support/test-issuer.ts';
 
@@ -11,15 +13,18 @@ const context = {} as never;
 describe('audit handler', () => {
   let issuer: Awaited<ReturnType<typeof createTestIssuer>>;
   let handler: ReturnType<typeof auditHandlerFor>;
+  const outbox = new InMemoryOutbox();
+  const dependencies = () => ({
+    verifier: createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, jwks: issuer.jwks }),
+    store: new InMemoryAuditQueryStore(),
+    clock: { now: () => new Date() },
+    cursors: testCursorCodec(),
+    requestAudit: { outbox, ids: { next: () => randomUUID() }, clock: { now: () => new Date() } },
+  });
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
-    handler = auditHandlerFor({
-      verifier: createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, jwks: issuer.jwks }),
-      store: new InMemoryAuditQueryStore(),
-      clock: { now: () => new Date() },
-      cursors: testCursorCodec(),
-    });
+    handler = auditHandlerFor(dependencies());
   });
 
   afterEach(() => vi.restoreAllMocks());
@@ -46,6 +51,25 @@ describe('audit handler', () => {
     });
   });
 
+  it("leaves an api:request record of the officer's read, and answers no read it could not record", async () => {
+    const before = outbox.records.length;
+
+    await get({ patientId: 'p-001' });
+    outbox.failAppends = 3;
+    const unrecorded = await get({});
+    outbox.failAppends = 0;
+
+    expect(outbox.records.slice(before)[0]).toMatchObject({
+      action: 'api:request',
+      outcome: 'success',
+      tenantId: 't-acme',
+      request: { routeKey: 'GET /v1/audit', status: 200, scopes: ['audit:read'] },
+    });
+    expect(JSON.stringify(outbox.records)).not.toContain('p-001');
+    expect(unrecorded.statusCode).toBe(503);
+    expect(JSON.parse(unrecorded.body ?? '{}')).toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+  });
+
   it('answers 401 without a token and 403 without audit:read, as problems', async () => {
     const anonymous = await handler(httpEvent('GET /v1/audit'), context);
     const forbidden = await get({}, ['plugins:read']);
@@ -69,12 +93,7 @@ describe('audit handler', () => {
 
   it('never writes the token or a canary PHI string from the query to the logs', async () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
-    const verbose = auditHandlerFor({
-      verifier: createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, jwks: issuer.jwks }),
-      store: new InMemoryAuditQueryStore(),
-      clock: { now: () => new Date() },
-      cursors: testCursorCodec(),
-    });
+    const verbose = auditHandlerFor(dependencies());
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       lines.push(String(chunk));
