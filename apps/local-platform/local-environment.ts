@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadAuditConfig } from '../../functions/audit/config.ts';
 import { loadExecutionConfig } from '../../functions/execution/config.ts';
 import { loadLifecycleConfig } from '../../functions/lifecycle/config.ts';
 import { loadMarketplaceConfig } from '../../functions/marketplace/config.ts';
@@ -61,5 +62,6 @@ export function localFunctionConfigs(environment: Record<string, string>) {
     lifecycle: loadLifecycleConfig(environment),
     marketplace: loadMarketplaceConfig(environment),
     execution: loadExecutionConfig(environment),
+    audit: loadAuditConfig(environment),
   };
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createAuditHandler } from '../../functions/audit/wiring.ts';
 import { createLifecycleHandler } from '../../functions/lifecycle/wiring.ts';
 import { createMarketplaceHandler } from '../../functions/marketplace/wiring.ts';
 import { createPlatformHandler } from '../../functions/platform/wiring.ts';
@@ -153,6 +154,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       events: execution.bus,
     }),
     marketplace: createMarketplaceHandler(configs.marketplace, { events: execution.bus }),
+    audit: createAuditHandler(configs.audit),
   };
   const match = createRouteMatcher(ROUTES);
 

@@ -73,6 +73,18 @@ export const HTTP_FUNCTION_SPECS = {
     },
     invokesExecution: false,
   },
+  audit: {
+    serviceName: 'audit-query',
+    description: 'Gradiant Plugins: audit query, FHIR AuditEvent export, accounting of disclosures',
+    memorySize: 512,
+    timeout: Duration.seconds(10),
+    reservedConcurrentExecutions: 5,
+    // The privacy officer's read side: the audit table read (its GSI1 for plugin queries), the
+    // cursor key, and PutItem on the audit table for nothing but each request's own api:request
+    // record (reading the audit trail is itself an access to account for); nothing else.
+    grants: { audit: 'read', auditAppend: true, cursorKey: true },
+    invokesExecution: false,
+  },
 } as const satisfies Record<HttpFunctionName, HttpFunctionSpec>;
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
