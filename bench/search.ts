@@ -229,7 +229,7 @@ async function main() {
       const indexBuildMs = round(performance.now() - buildStart);
       // The same wiring and handler, with the catalogue served from memory: no DynamoDB in the loop.
       const handler = createMarketplaceHandler(config, {
-        catalogue: new GeneratedCatalogue(documentClient, tableNames.marketplace),
+        catalogue: new GeneratedCatalogue(documentClient, tableNames.marketplace, tableNames.audit),
         // No snapshot: the index must come from this size's catalogue, not the cold run's snapshot.
         snapshots: { read: async () => undefined, write: async () => undefined },
       });

@@ -78,8 +78,7 @@ export function wireMarketplace(
     installerFor: ({ tenantId, actorId, requestId }) =>
       pluginServices({ tenantId: tenantId as TenantId, actorId, requestId }),
     usage,
-    audit: adapters.auditService,
-    auditOutbox: adapters.auditOutbox,
+    outbox: adapters.auditTrail.outbox,
     clock: adapters.clock,
     ids: adapters.ids,
     search,

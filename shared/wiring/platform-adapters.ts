@@ -90,7 +90,10 @@ export function createPlatformAdapters(
       : new EventBridgeEventPublisher(new EventBridgeClient({}), env.EVENT_BUS_NAME));
   const clock = systemClock;
   const ids = uuidGenerator;
-  /** The transactional outbox in the audit table, for records that join no change. */
+  /**
+   * The transactional outbox in the audit table, for records that join no change; a change writes
+   * its records through its repository, in the change's own transaction.
+   */
   const auditTrail: AuditTrail = { outbox: new DynamoDbOutbox(documentClient, env.AUDIT_TABLE), ids, clock };
   return {
     auditTrail,
@@ -104,8 +107,8 @@ export function createPlatformAdapters(
       options.logger ?? createLogger('audit-outbox', env.POWERTOOLS_LOG_LEVEL),
     ),
     artifacts: new S3ArtifactStore(s3, env.ARTIFACT_BUCKET),
-    installations: new DynamoDbInstallationRepository(documentClient, env.PLUGINS_TABLE),
-    policies: new DynamoDbTenantPolicyRepository(documentClient, env.PLUGINS_TABLE),
+    installations: new DynamoDbInstallationRepository(documentClient, env.PLUGINS_TABLE, env.AUDIT_TABLE),
+    policies: new DynamoDbTenantPolicyRepository(documentClient, env.PLUGINS_TABLE, env.AUDIT_TABLE),
     clock,
     ids,
   };

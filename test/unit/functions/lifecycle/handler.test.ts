@@ -45,9 +45,7 @@ describe('lifecycle handler', () => {
           tenantId: caller.tenantId,
           actorId: caller.userId,
           policies: h.policies,
-          auditService: h.auditService,
-          auditOutbox: h.auditOutbox,
-          clock: { now: () => new Date() },
+          auditTrail: h.auditTrail,
         }),
       idempotency: new InMemoryIdempotencyStore(),
       cursors: testCursorCodec(),
@@ -301,20 +299,31 @@ describe('lifecycle handler', () => {
     expect(invalid.json.errors[0].field).toBe('body.minimumSignatureLevel');
   });
 
-  it('answers 200 to a committed policy change whose audit write keeps failing, and queues the record', async () => {
+  it('answers 200 to a policy change committed with its record, even while standalone appends fail', async () => {
     const read = await call('GET /v1/tenant/policy');
-    h.auditService.record = async () => {
-      throw Object.assign(new Error('bus down'), { name: 'InternalException' });
-    };
+    h.outbox.failAppends = 3;
 
     const etag = String(read.headers?.etag);
     const written = await call('PUT /v1/tenant/policy', { body: read.json, headers: { 'if-match': etag } });
 
     expect(written.statusCode).toBe(200);
-    expect(written.headers?.etag).toBe(`"${Number(JSON.parse(etag)) + 1}"`);
-    expect(
-      h.auditOutbox.queued.map(({ record, failure }) => [record.action, record.outcome, failure]),
-    ).toEqual([['policy:update', 'success', { errorName: 'InternalException', attempts: 3 }]]);
+    const version = Number(JSON.parse(etag)) + 1;
+    expect(written.headers?.etag).toBe(`"${version}"`);
+    expect(h.outbox.records.map((record) => [record.action, record.outcome, record.reason])).toEqual([
+      ['policy:update', 'success', `version ${version}`],
+    ]);
+  });
+
+  it('answers 503 AUDIT_UNAVAILABLE to a refused policy change whose record cannot be written', async () => {
+    const read = await call('GET /v1/tenant/policy');
+    h.outbox.failAppends = 3;
+
+    // No If-Match: refused (PRECONDITION_REQUIRED), and that refusal must be recorded first.
+    const refused = await call('PUT /v1/tenant/policy', { body: read.json });
+
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json.code).toBe('AUDIT_UNAVAILABLE');
+    expect(h.outbox.records).toEqual([]);
   });
 
   it('needs plugins:admin to change anything', async () => {

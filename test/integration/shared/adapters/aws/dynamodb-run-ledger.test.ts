@@ -41,16 +41,16 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
     usage = new DynamoDbUsageRepository(options);
     counters = new DynamoDbUsageCounters({ ...options, clock });
     ledger = new DynamoDbRunLedger({ ...options, usage, leases, counters, clock });
-    await new DynamoDbInstallationRepository(tables.documentClient, tables.names.plugins).create(
-      anInstallation({ tenantId: acme, pluginId: reader }),
-    );
-    await new DynamoDbTenantPolicyRepository(tables.documentClient, tables.names.plugins).put(
-      acme,
-      { ...DEFAULT_TENANT_POLICY, maxConcurrentRuns: 2 },
-      0,
-      'admin-1',
-      clock.now(),
-    );
+    await new DynamoDbInstallationRepository(
+      tables.documentClient,
+      tables.names.plugins,
+      tables.names.audit,
+    ).create(anInstallation({ tenantId: acme, pluginId: reader }), []);
+    await new DynamoDbTenantPolicyRepository(
+      tables.documentClient,
+      tables.names.plugins,
+      tables.names.audit,
+    ).put(acme, { ...DEFAULT_TENANT_POLICY, maxConcurrentRuns: 2 }, 0, 'admin-1', clock.now(), []);
   });
 
   const request = { tenantId: acme, capacity: 2, leaseMs: 15_000, expectedRunMs: 5_000, holder: 'req' };
