@@ -1,3 +1,4 @@
+import { DynamoDbOutbox } from '../../shared/adapters/aws/audit-table-items.ts';
 import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
 import { DynamoDbEventDeliveryMarkers } from '../../shared/adapters/aws/dynamodb-event-delivery-markers.ts';
 import { DynamoDbRunLeaseStore } from '../../shared/adapters/aws/dynamodb-run-lease-store.ts';
@@ -48,18 +49,20 @@ export function wireExecution(
   const stores = createPlatformStores(platform, config);
   const { catalogue, usage, storage } = stores;
   const pluginServices = createPluginServiceFactory(adapters, { ...stores, storageCleaner: storage });
-  const observer = new SandboxObserver({
-    audit,
-    events,
-    clock,
-    ids,
-    onFailure: (error) =>
-      logger.warn('a sandbox observation could not be recorded', { errorName: nameOf(error) }),
-  });
+  const observer = new SandboxObserver();
   const runLeases = new DynamoDbRunLeaseStore({ ...tables, clock });
+  const outbox = new DynamoDbOutbox(client, config.AUDIT_TABLE);
   return {
     installations: platform.installations,
-    ledger: new DynamoDbRunLedger({ ...tables, usage, leases: runLeases, counters, clock }),
+    ledger: new DynamoDbRunLedger({
+      ...tables,
+      auditTableName: config.AUDIT_TABLE,
+      outbox,
+      usage,
+      leases: runLeases,
+      counters,
+      clock,
+    }),
     counters,
     revocations: new RevocationCache({ releases: catalogue, clock }),
     artifacts: new VerifiedArtifactLoader({ artifacts: platform.artifacts, provenance: stores.provenance }),
@@ -81,8 +84,7 @@ export function wireExecution(
     observer,
     ehr: new DynamoDbEhrRepository(client, config.EHR_TABLE),
     events,
-    audit,
-    auditOutbox: platform.auditOutbox,
+    trail: { outbox, clock, ids },
     failures: new CircuitBreaker({
       counters,
       policies: platform.policies,
@@ -116,5 +118,3 @@ export const createExecutionFunctionHandler = (
   config: ExecutionConfig,
   overrides?: Parameters<typeof wireExecution>[1],
 ) => createExecutionHandler(wireExecution(config, overrides));
-
-const nameOf = (error: unknown) => (error instanceof Error ? error.name : typeof error);

@@ -47,6 +47,8 @@ export class ExecutionStack extends Stack {
       plugins: 'read-write',
       ehr: 'read-write',
       marketplace: 'read',
+      // The outbox: a run's audit record and events commit with its usage (TransactWriteItems).
+      audit: 'read-write',
       artifacts: 'read',
       signing: ['kms:GetPublicKey'],
       putEvents: true,

@@ -192,6 +192,23 @@ describe('lifecycle handler', () => {
     expect(refused.json).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
   });
 
+  it('answers 503 AUDIT_UNAVAILABLE with Retry-After, not a 500, when the run could not be recorded', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    dependencies.invoker.invoke = async () => refusedWith({ code: 'AuditUnavailable', retryAfterSeconds: 2 });
+    handler = lifecycleHandlerFor(dependencies);
+
+    const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'retry-after': '2',
+    });
+    expect(refused.json).toMatchObject({ code: 'AUDIT_UNAVAILABLE', status: 503 });
+    expect(refused.json.value).toBeUndefined();
+  });
+
   it('answers 503 EXECUTION_UNAVAILABLE when the run could not be admitted at all', async () => {
     await call('POST /v1/plugins', { body: installBody() });
     await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
