@@ -26,8 +26,10 @@ type Proof = { readonly code: string } | { readonly unverified: DomainError };
  * under its concurrent-run cap. The lease is claimed while the revocation and the artifact are
  * checked (both cached when warm), and given back at once if either refuses; nothing runs until
  * all three agree. Then it runs with the policy-capped limits and the approved grants, and
- * everything the run caused is written (usage and lease release in one transaction) and published
- * before the answer returns (a frozen Lambda instance would lose it after).
+ * everything the run caused (usage, lease release, its audit record and events) is written in one
+ * transaction before the answer returns. Every way it ends has its record before the answer: a
+ * refusal's and a failure's are appended on their own, and when no record can be written the
+ * caller gets `AUDIT_UNAVAILABLE` instead (fail closed).
  */
 export async function executeInstallation(
   request: ExecutionRequest,
