@@ -1,4 +1,3 @@
-import { DynamoDbOutbox } from '../../shared/adapters/aws/audit-table-items.ts';
 import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
 import { DynamoDbEventDeliveryMarkers } from '../../shared/adapters/aws/dynamodb-event-delivery-markers.ts';
 import { DynamoDbRunLeaseStore } from '../../shared/adapters/aws/dynamodb-run-lease-store.ts';
@@ -51,13 +50,13 @@ export function wireExecution(
   const pluginServices = createPluginServiceFactory(adapters, { ...stores, storageCleaner: storage });
   const observer = new SandboxObserver();
   const runLeases = new DynamoDbRunLeaseStore({ ...tables, clock });
-  const outbox = new DynamoDbOutbox(client, config.AUDIT_TABLE);
+  const trail = platform.auditTrail;
   return {
     installations: platform.installations,
     ledger: new DynamoDbRunLedger({
       ...tables,
       auditTableName: config.AUDIT_TABLE,
-      outbox,
+      outbox: trail.outbox,
       usage,
       leases: runLeases,
       counters,
@@ -84,7 +83,7 @@ export function wireExecution(
     observer,
     ehr: new DynamoDbEhrRepository(client, config.EHR_TABLE),
     events,
-    trail: { outbox, clock, ids },
+    trail,
     failures: new CircuitBreaker({
       counters,
       policies: platform.policies,
