@@ -54,6 +54,7 @@ export function wireLifecycle(
     idempotency: new DynamoDbIdempotencyStore(adapters.documentClient, config.PLUGINS_TABLE),
     cursors: createCursorCodec(config),
     invoker: createExecutionInvoker(config, overrides.invoker),
+    auditTrail: adapters.auditTrail,
     now: () => adapters.clock.now(),
   };
 }

@@ -49,6 +49,8 @@ export const HTTP_FUNCTION_SPECS = {
     grants: {
       plugins: 'read-write',
       marketplace: 'read',
+      // The outbox: the record of a run whose execution process died is appended (PutItem only).
+      auditAppend: true,
       // Direct installs (issue 4) store the tenant-supplied artifact before it is enabled.
       artifacts: 'read-write',
       signing: ['kms:GetPublicKey', 'kms:Verify'],

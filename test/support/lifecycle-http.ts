@@ -46,6 +46,11 @@ export async function createLifecycleHttp() {
         throw new Error('no execution function in this harness');
       },
     },
+    auditTrail: {
+      outbox: new InMemoryOutbox(),
+      clock: { now: () => new Date() },
+      ids: { next: () => randomUUID() },
+    },
     now: () => new Date(),
   });
 

@@ -23,6 +23,7 @@ describe('lifecycle handler', () => {
   let invocations: DirectInvocation[];
   let dependencies: LifecycleDependencies;
   let requestOutbox: InMemoryOutbox;
+  let outbox: InMemoryOutbox;
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
@@ -32,6 +33,8 @@ describe('lifecycle handler', () => {
     h = await createLifecycleHarness();
     invocations = [];
     requestOutbox = new InMemoryOutbox();
+    outbox = new InMemoryOutbox();
+    let sequence = 0;
     dependencies = {
       requestAudit: {
         outbox: requestOutbox,
@@ -49,6 +52,7 @@ describe('lifecycle handler', () => {
         }),
       idempotency: new InMemoryIdempotencyStore(),
       cursors: testCursorCodec(),
+      auditTrail: { outbox, clock: { now: () => new Date() }, ids: { next: () => `id-${++sequence}` } },
       // Stands in for the execution side: it reads the installation and checks its state itself.
       invoker: {
         invoke: async (invocation) => {
@@ -190,6 +194,23 @@ describe('lifecycle handler', () => {
     expect(refused.json).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
   });
 
+  it('answers 503 AUDIT_UNAVAILABLE with Retry-After, not a 500, when the run could not be recorded', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    dependencies.invoker.invoke = async () => refusedWith({ code: 'AuditUnavailable', retryAfterSeconds: 2 });
+    handler = lifecycleHandlerFor(dependencies);
+
+    const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'retry-after': '2',
+    });
+    expect(refused.json).toMatchObject({ code: 'AUDIT_UNAVAILABLE', status: 503 });
+    expect(refused.json.value).toBeUndefined();
+  });
+
   it('answers 503 EXECUTION_UNAVAILABLE when the run could not be admitted at all', async () => {
     await call('POST /v1/plugins', { body: installBody() });
     await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
@@ -231,6 +252,28 @@ describe('lifecycle handler', () => {
 
     expect(invoked.statusCode).toBe(200);
     expect(invoked.json).toMatchObject({ ok: false, error: { code: 'MemoryLimitExceeded' } });
+    expect(outbox.records).toEqual([
+      expect.objectContaining({
+        action: 'plugin:invoked',
+        outcome: 'failure',
+        code: 'MemoryLimitExceeded',
+        tenantId: 't-acme',
+        pluginId: 'p1',
+      }),
+    ]);
+  });
+
+  it('answers 503 AUDIT_UNAVAILABLE for a crashed run whose record cannot be written', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    dependencies.invoker.invoke = async () => ({ kind: 'crashed', code: 'SandboxCrashed' });
+    outbox.failAppends = 3;
+    handler = lifecycleHandlerFor(dependencies);
+
+    const invoked = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(invoked.statusCode).toBe(503);
+    expect(invoked.json).toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
   });
 
   it('hides another tenant’s installs behind 404', async () => {
