@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { proveKeyPossession } from '../shared/domain/prove-key-possession.ts';
 import { startLocalPlatformProcess } from '../test/support/local-platform-process.ts';
+import { percentile } from './support/percentiles.ts';
 import { isPluginCall, readCalls, sequentialRoundTrips } from './support/round-trips.ts';
 
 const CLIENTS = 50;
@@ -85,11 +86,6 @@ function expectStatus(result: Timed, expected: number, what: string): Timed {
   }
   return result;
 }
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 
 async function setUp(pluginIds: string[]) {
   // A publisher key the bench tenant trusts, so plugins install directly (no marketplace needed).

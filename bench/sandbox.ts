@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 import { PluginSandbox } from '../shared/sandbox/plugin-sandbox.ts';
 import { toPluginBody } from '../shared/sandbox/plugin-source.ts';
+import { percentile } from './support/percentiles.ts';
 import { VmBaseline, type VmHost } from './support/vm-baseline.ts';
 
 setFlagsFromString('--expose-gc');
@@ -53,11 +54,6 @@ type Sample = () => Promise<unknown>;
 function median(values: number[]): number {
   const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * fraction) - 1)] ?? Number.NaN;
 }
 
 async function timeEach(count: number, sample: Sample, warmup = Math.min(50, count)): Promise<number[]> {
@@ -284,7 +280,7 @@ const further = {
       const next = await run(PLUGINS.tiny, 't-timeout');
       if (!next.ok) isNextOk = false;
     }
-    overshoot[name] = percentile(late, 0.95);
+    overshoot[name] = percentile(late, 95);
   }
   const worst = Math.max(...Object.values(overshoot));
   extra.timeoutOvershootP95Ms = overshoot;

@@ -27,6 +27,7 @@ import type { CatalogueEntry } from '../shared/domain/marketplace.ts';
 import { SearchIndex } from '../shared/search/search-index.ts';
 import { parseSearchQuery } from '../shared/search/search-query.ts';
 import { dynamoDbClientSettings } from '../shared/wiring/aws-client-settings.ts';
+import { percentile } from './support/percentiles.ts';
 
 const SIZES = (process.env.BENCH_SEARCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const COLD_SIZE = 10_000;
@@ -90,11 +91,6 @@ const TYPICAL_QUERIES: Record<string, string>[] = [
   { query: '', sort: 'updated' },
   { query: 'fhir sync', sort: 'name' },
 ];
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 async function timeEach(run: (index: number) => Promise<unknown> | unknown, samples = SAMPLES) {
   for (let index = 0; index < Math.min(WARMUP, samples / 4); index++) await run(index);
@@ -233,7 +229,7 @@ async function main() {
       const indexBuildMs = round(performance.now() - buildStart);
       // The same wiring and handler, with the catalogue served from memory: no DynamoDB in the loop.
       const handler = createMarketplaceHandler(config, {
-        catalogue: new GeneratedCatalogue(documentClient, tableNames.marketplace),
+        catalogue: new GeneratedCatalogue(documentClient, tableNames.marketplace, tableNames.audit),
         // No snapshot: the index must come from this size's catalogue, not the cold run's snapshot.
         snapshots: { read: async () => undefined, write: async () => undefined },
       });

@@ -6,6 +6,7 @@ import {
   cursorKeyStatement,
   putEventsStatement,
   signingKeyStatement,
+  tableAppendStatements,
   tableStatements,
 } from './constructs/access-statements.ts';
 import type { PluginFunction } from './constructs/plugin-function.ts';
@@ -20,6 +21,8 @@ export interface AccessGrants {
   readonly marketplace?: Mode;
   readonly ehr?: Mode;
   readonly audit?: Mode;
+  /** Append to the audit table's outbox (PutItem only): a read-only function's api:request records. */
+  readonly auditAppend?: boolean;
   readonly artifacts?: Mode;
   readonly signing?: readonly ('kms:Sign' | 'kms:Verify' | 'kms:GetPublicKey')[];
   readonly putEvents?: boolean;
@@ -79,6 +82,7 @@ export class PlatformResources {
       const mode = grants[id];
       if (mode) target.allow(...tableStatements(tables[id], mode));
     }
+    if (grants.auditAppend) target.allow(...tableAppendStatements(tables.audit));
     if (grants.artifacts) {
       target.allow(...bucketStatements(artifactBucket, dataKey, grants.artifacts));
       acknowledgeWildcardResource(

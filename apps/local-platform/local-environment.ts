@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadAuditConfig } from '../../functions/audit/config.ts';
 import { loadAuditDigestConfig } from '../../functions/audit-digest/config.ts';
 import { loadAuditStreamConfig } from '../../functions/audit-stream/config.ts';
 import { loadExecutionConfig } from '../../functions/execution/config.ts';
@@ -64,6 +65,7 @@ export function localFunctionConfigs(environment: Record<string, string>) {
     lifecycle: loadLifecycleConfig(environment),
     marketplace: loadMarketplaceConfig(environment),
     execution: loadExecutionConfig(environment),
+    audit: loadAuditConfig(environment),
     auditStream: loadAuditStreamConfig(environment),
     auditDigest: loadAuditDigestConfig(environment),
   };

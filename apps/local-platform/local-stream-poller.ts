@@ -5,6 +5,7 @@ import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type Shard,
   type _Record as StreamRecord,
@@ -128,7 +129,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       return result.ShardIterator;
     } catch (error) {
       // A checkpoint older than the stream keeps (24 h): start at the oldest record there is.
-      if (after && nameOf(error) === 'TrimmedDataAccessException') return iteratorAt(arn, shardId);
+      if ((after || at) && nameOf(error) === 'TrimmedDataAccessException') return iteratorAt(arn, shardId);
       throw error;
     }
   }
@@ -138,9 +139,19 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     let delivered = 0;
     state.iterator ??= await iteratorAt(arn, shardId, checkpoints[shardId]);
     while (state.iterator && !stopping) {
-      const page = await options.streams.send(
-        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: limit }),
-      );
+      let page: GetRecordsCommandOutput;
+      try {
+        page = await options.streams.send(
+          new GetRecordsCommand({ ShardIterator: state.iterator, Limit: limit }),
+        );
+      } catch (error) {
+        const name = nameOf(error);
+        if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+        // The position is gone (trimmed, or an iterator kept too long): start the shard again from
+        // its checkpoint, or its oldest record; every step downstream is idempotent by entry id.
+        state.iterator = await iteratorAt(arn, shardId, checkpoints[shardId]);
+        return delivered;
+      }
       const records = (page.Records ?? []).map((record) => lambdaRecordOf(record, arn));
       const passed = records.filter((record) => matchesStreamFilter(record, options.filter));
       const lastSequence = records.at(-1)?.dynamodb?.SequenceNumber;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createAuditHandler } from '../../functions/audit/wiring.ts';
 import { createLifecycleHandler } from '../../functions/lifecycle/wiring.ts';
 import { createMarketplaceHandler } from '../../functions/marketplace/wiring.ts';
 import { createPlatformHandler } from '../../functions/platform/wiring.ts';
@@ -133,7 +134,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   const rawClient = new DynamoDBClient(dynamoDbClientSettings(configs.lifecycle));
   await ensureTables(rawClient, LOCAL_TABLE_NAMES);
   // The outbox's delivery (bus, chain, index, rules) and the signed digests, as deployed.
-  const audit = await startLocalAudit({
+  const auditDelivery = await startLocalAudit({
     streamConfig: configs.auditStream,
     digestConfig: configs.auditDigest,
     bus: execution.bus,
@@ -164,6 +165,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       events: execution.bus,
     }),
     marketplace: createMarketplaceHandler(configs.marketplace, { events: execution.bus }),
+    audit: createAuditHandler(configs.audit),
   };
   const match = createRouteMatcher(ROUTES);
 
@@ -199,14 +201,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 
   return {
     url: `http://localhost:${port}`,
-    settleAudit: () => audit.settle(),
+    settleAudit: () => auditDelivery.settle(),
     issueToken: async (tenantId, subject, scopes) =>
       (await issuer.issue({ tenantId, subject, scopes })).access_token,
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
-      await audit.stop();
+      await auditDelivery.stop();
       rawClient.destroy();
       await execution.stop();
       await Promise.allSettled([s3.stop(), dynamodb.stop()]);

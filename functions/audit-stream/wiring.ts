@@ -58,7 +58,7 @@ export function wireAuditStream(
     monitor: {
       outbox: new DynamoDbOutbox(client, config.AUDIT_TABLE),
       monitorState: new DynamoDbAccessMonitorState(client, config.PLUGINS_TABLE),
-      policies: new DynamoDbTenantPolicyRepository(client, config.PLUGINS_TABLE),
+      policies: new DynamoDbTenantPolicyRepository(client, config.PLUGINS_TABLE, config.AUDIT_TABLE),
       metrics: overrides.metrics ?? new PowertoolsSecurityMetrics({ serviceName: SERVICE_NAME }),
       clock,
       ids,

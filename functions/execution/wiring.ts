@@ -48,18 +48,20 @@ export function wireExecution(
   const stores = createPlatformStores(platform, config);
   const { catalogue, usage, storage } = stores;
   const pluginServices = createPluginServiceFactory(adapters, { ...stores, storageCleaner: storage });
-  const observer = new SandboxObserver({
-    audit,
-    events,
-    clock,
-    ids,
-    onFailure: (error) =>
-      logger.warn('a sandbox observation could not be recorded', { errorName: nameOf(error) }),
-  });
+  const observer = new SandboxObserver();
   const runLeases = new DynamoDbRunLeaseStore({ ...tables, clock });
+  const trail = platform.auditTrail;
   return {
     installations: platform.installations,
-    ledger: new DynamoDbRunLedger({ ...tables, usage, leases: runLeases, counters, clock }),
+    ledger: new DynamoDbRunLedger({
+      ...tables,
+      auditTableName: config.AUDIT_TABLE,
+      outbox: trail.outbox,
+      usage,
+      leases: runLeases,
+      counters,
+      clock,
+    }),
     counters,
     revocations: new RevocationCache({ releases: catalogue, clock }),
     artifacts: new VerifiedArtifactLoader({ artifacts: platform.artifacts, provenance: stores.provenance }),
@@ -81,8 +83,7 @@ export function wireExecution(
     observer,
     ehr: new DynamoDbEhrRepository(client, config.EHR_TABLE),
     events,
-    audit,
-    auditOutbox: platform.auditOutbox,
+    trail,
     failures: new CircuitBreaker({
       counters,
       policies: platform.policies,
@@ -116,5 +117,3 @@ export const createExecutionFunctionHandler = (
   config: ExecutionConfig,
   overrides?: Parameters<typeof wireExecution>[1],
 ) => createExecutionHandler(wireExecution(config, overrides));
-
-const nameOf = (error: unknown) => (error instanceof Error ? error.name : typeof error);

@@ -7,6 +7,8 @@ import type { RouteContext, RouteHandlersFor, RouteResult } from '../../shared/h
 import type { LIFECYCLE_ROUTES } from '../../shared/http/routes/lifecycle-routes.ts';
 import type { ExecutionInvoker } from '../../shared/ports/execution-invoker.ts';
 import type { IdempotencyStore } from '../../shared/ports/idempotency-store.ts';
+import type { AuditTrail } from '../../shared/services/audit/audit-trail.ts';
+import { recordCrashedRun } from '../../shared/services/execution/record-crashed-run.ts';
 import { errorForRefusal } from '../../shared/services/execution/refusal-errors.ts';
 import type { PluginService } from '../../shared/services/lifecycle/plugin-service.ts';
 import type { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
@@ -18,6 +20,8 @@ export interface LifecycleRouteDependencies {
   /** Seals and opens the cursors of this function's lists (bound to tenant and list). */
   readonly cursors: CursorCodec;
   readonly invoker: ExecutionInvoker;
+  /** Where the record of a run whose process died goes (the execution side could not write it). */
+  readonly auditTrail: AuditTrail;
   readonly now: () => Date;
 }
 
@@ -84,14 +88,16 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): RouteHandlers
 
     // The execution side reads the installation and checks its state; this route reads nothing.
     'POST /v1/plugins/{id}/invoke': async ({ path, body }, context) => {
-      const outcome = await deps.invoker.invoke({
+      const invocation = {
         kind: 'invoke',
         tenantId: context.caller.tenantId,
         pluginId: path.id,
         actor: context.caller.userId,
         requestId: context.requestId,
         input: body.input ?? null,
-      });
+      } as const;
+      const outcome = await deps.invoker.invoke(invocation);
+      if (outcome.kind === 'crashed') await recordCrashedRun(invocation, outcome.code, deps.auditTrail);
       return { body: answerOf(outcome) };
     },
 

@@ -5,6 +5,7 @@ import { createHttpHandler } from '../../shared/http/http-handler.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
 import type { ExecutionInvoker } from '../../shared/ports/execution-invoker.ts';
+import type { AuditTrail } from '../../shared/services/audit/audit-trail.ts';
 import { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
 import { createCursorCodec } from '../../shared/wiring/cursor-codec.ts';
 import { createExecutionInvoker } from '../../shared/wiring/execution-invoker.ts';
@@ -16,6 +17,8 @@ import { type LifecycleRouteDependencies, lifecycleRoutes } from './routes.ts';
 
 export interface LifecycleDependencies extends LifecycleRouteDependencies {
   readonly verifier: TokenVerifier;
+  /** Where each request's `api:request` record goes. */
+  readonly requestAudit: AuditTrail;
 }
 
 /**
@@ -37,6 +40,7 @@ export function wireLifecycle(
   const pluginServices = createPluginServiceFactory(adapters, { ...stores, storageCleaner: stores.storage });
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),
+    requestAudit: adapters.auditTrail,
     pluginServiceFor: (caller, requestId) =>
       pluginServices({ tenantId: caller.tenantId, actorId: caller.userId, requestId }),
     tenantPolicyServiceFor: (caller, requestId) =>
@@ -45,13 +49,12 @@ export function wireLifecycle(
         actorId: caller.userId,
         requestId,
         policies: adapters.policies,
-        auditService: adapters.auditService,
-        auditOutbox: adapters.auditOutbox,
-        clock: adapters.clock,
+        auditTrail: adapters.auditTrail,
       }),
     idempotency: new DynamoDbIdempotencyStore(adapters.documentClient, config.PLUGINS_TABLE),
     cursors: createCursorCodec(config),
     invoker: createExecutionInvoker(config, overrides.invoker),
+    auditTrail: adapters.auditTrail,
     now: () => adapters.clock.now(),
   };
 }
@@ -73,5 +76,6 @@ export function lifecycleHandlerFor(
     verifier: async () => dependencies.verifier,
     routes: lifecycleRoutes(dependencies),
     idempotency: { store: dependencies.idempotency, now: dependencies.now },
+    requestAudit: dependencies.requestAudit,
   });
 }

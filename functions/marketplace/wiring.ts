@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../../shared/observability/logger.ts'
 import type { CatalogueSnapshots } from '../../shared/ports/catalogue-snapshots.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
 import type { MarketplaceCatalogue } from '../../shared/ports/marketplace-catalogue.ts';
+import type { AuditTrail } from '../../shared/services/audit/audit-trail.ts';
 import { CatalogueSearch } from '../../shared/services/marketplace/catalogue-search.ts';
 import { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
 import { createCursorCodec } from '../../shared/wiring/cursor-codec.ts';
@@ -22,6 +23,8 @@ import { type MarketplaceRouteDependencies, marketplaceRoutes } from './routes.t
 export interface MarketplaceDependenciesWired extends MarketplaceRouteDependencies {
   readonly verifier: TokenVerifier;
   readonly logger: Logger;
+  /** Where each request's `api:request` record goes. */
+  readonly requestAudit: AuditTrail;
 }
 
 /** The catalogue and snapshots are replaced by the search benchmark, which serves both from memory. */
@@ -75,14 +78,14 @@ export function wireMarketplace(
     installerFor: ({ tenantId, actorId, requestId }) =>
       pluginServices({ tenantId: tenantId as TenantId, actorId, requestId }),
     usage,
-    audit: adapters.auditService,
-    auditOutbox: adapters.auditOutbox,
+    outbox: adapters.auditTrail.outbox,
     clock: adapters.clock,
     ids: adapters.ids,
     search,
   });
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),
+    requestAudit: adapters.auditTrail,
     logger,
     marketplace,
     cursors: createCursorCodec(config),
@@ -99,5 +102,6 @@ export function marketplaceHandlerFor(dependencies: MarketplaceDependenciesWired
     logger: dependencies.logger,
     verifier: async () => dependencies.verifier,
     routes: marketplaceRoutes(dependencies),
+    requestAudit: dependencies.requestAudit,
   });
 }

@@ -10,5 +10,7 @@ export function createPlatformHandler(config: PlatformConfig) {
     logger: createLogger('platform', config.POWERTOOLS_LOG_LEVEL),
     verifier: () => Promise.reject(new Error('The platform function serves no authenticated route')),
     routes: platformRoutes(config),
+    // Health and the OpenAPI document only: public metadata, no tenant and no data to account for.
+    requestAudit: null,
   });
 }

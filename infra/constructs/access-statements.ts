@@ -48,6 +48,17 @@ export function tableStatements(access: TableAccess, mode: 'read' | 'read-write'
   ];
 }
 
+/**
+ * Appending to a table only (the outbox's conditional PutItem): no UpdateItem, DeleteItem or
+ * BatchWriteItem, for a function that must leave records but has nothing to change.
+ */
+export function tableAppendStatements(access: TableAccess): PolicyStatement[] {
+  return [
+    new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [access.table.tableArn] }),
+    keyViaService(access.key, 'dynamodb'),
+  ];
+}
+
 /** Object-level access to a bucket; the `/*` resource is why callers acknowledge one IAM5 finding. */
 export function bucketStatements(bucket: IBucket, key: IKey, mode: 'read' | 'read-write'): PolicyStatement[] {
   return [

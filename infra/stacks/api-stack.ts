@@ -49,6 +49,8 @@ export const HTTP_FUNCTION_SPECS = {
     grants: {
       plugins: 'read-write',
       marketplace: 'read',
+      // The outbox: the record of a run whose execution process died is appended (PutItem only).
+      auditAppend: true,
       // Direct installs (issue 4) store the tenant-supplied artifact before it is enabled.
       artifacts: 'read-write',
       signing: ['kms:GetPublicKey', 'kms:Verify'],
@@ -71,6 +73,18 @@ export const HTTP_FUNCTION_SPECS = {
       putEvents: true,
       cursorKey: true,
     },
+    invokesExecution: false,
+  },
+  audit: {
+    serviceName: 'audit-query',
+    description: 'Gradiant Plugins: audit query, FHIR AuditEvent export, accounting of disclosures',
+    memorySize: 512,
+    timeout: Duration.seconds(10),
+    reservedConcurrentExecutions: 5,
+    // The privacy officer's read side: the audit table read (its GSI1 for plugin queries), the
+    // cursor key, and PutItem on the audit table for nothing but each request's own api:request
+    // record (reading the audit trail is itself an access to account for); nothing else.
+    grants: { audit: 'read', auditAppend: true, cursorKey: true },
     invokesExecution: false,
   },
 } as const satisfies Record<HttpFunctionName, HttpFunctionSpec>;

@@ -47,6 +47,9 @@ export class ExecutionStack extends Stack {
       plugins: 'read-write',
       ehr: 'read-write',
       marketplace: 'read',
+      // The outbox: a run's audit record and events commit with its usage (a TransactWriteItems
+      // Put is PutItem), and a refusal's record is appended; nothing is read back.
+      auditAppend: true,
       artifacts: 'read',
       signing: ['kms:GetPublicKey'],
       putEvents: true,

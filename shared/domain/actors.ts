@@ -16,3 +16,6 @@ export const isPlatformActor = (actor: string): boolean => actor.startsWith('pla
 /** A service scoped to a tenant knows its caller as a user id or a non-human actor: qualify it. */
 export const actorIn = (tenantId: string, actorId: string): string =>
   NON_HUMAN_ACTOR.test(actorId) ? actorId : userActor(tenantId, actorId);
+
+/** Whoever sent a request no token vouched for (a 401): recorded, never trusted. */
+export const ANONYMOUS_ACTOR = 'anonymous';

@@ -42,6 +42,11 @@ export const RefusalSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('ExecutionThrottled'), retryAfterSeconds: RetryAfterSecondsSchema }),
   /** A store the checks need (installations, catalogue, artifacts) could not answer: nothing ran. */
   z.object({ code: z.literal('ExecutionUnavailable'), retryAfterSeconds: RetryAfterSecondsSchema }),
+  /**
+   * The run's record could not be written, so its result is withheld (fail closed): the caller
+   * gets no output of a run the audit trail does not hold, and may retry.
+   */
+  z.object({ code: z.literal('AuditUnavailable'), retryAfterSeconds: RetryAfterSecondsSchema }),
 ]);
 export type Refusal = z.infer<typeof RefusalSchema>;
 export type RefusalCode = Refusal['code'];
@@ -51,7 +56,8 @@ export const isRetryableRefusal = (refusal: Refusal): boolean =>
   refusal.code === 'TenantConcurrencyExceeded' ||
   refusal.code === 'RunLeaseUnavailable' ||
   refusal.code === 'ExecutionThrottled' ||
-  refusal.code === 'ExecutionUnavailable';
+  refusal.code === 'ExecutionUnavailable' ||
+  refusal.code === 'AuditUnavailable';
 
 /** A run that ended the process it ran in (local worker or Lambda instance), by the sandbox's codes. */
 export const CRASH_CODES = CRASH_KINDS;

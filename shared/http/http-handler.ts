@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { Caller } from '../auth/caller.ts';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
 import { forbidden } from '../domain/errors/auth-errors.ts';
 import type { DomainError } from '../domain/errors/domain-error.ts';
+import { UNEXPECTED_ERROR_CODE } from '../domain/errors/error-codes.ts';
 import { routeNotFound } from '../domain/errors/request-errors.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { AuditTrail } from '../services/audit/audit-trail.ts';
 import type { HttpEvent, HttpResponse, HttpResult } from './http-types.ts';
 import { bodyDigestOf, headerOf, parseJsonBody } from './parse-request.ts';
 import { problemResponse } from './problem.ts';
+import { type AnsweredRequest, recordApiRequest } from './request-audit.ts';
 import { type IdempotencyOptions, type RawRequest, runRoute } from './route-dispatch.ts';
 import type {
   AnyRouteHandler,
@@ -29,6 +33,11 @@ export interface HttpHandlerOptions {
   readonly routes: RouteHandlers;
   /** Required when one of the function's records names an `idempotencyScope`. */
   readonly idempotency?: IdempotencyOptions;
+  /**
+   * Where each request's `api:request` record goes. Null only for a function whose routes are all
+   * public metadata (health, the OpenAPI document): no tenant, no data, nothing to account for.
+   */
+  readonly requestAudit: AuditTrail | null;
 }
 
 const SECURITY_HEADERS = {
@@ -53,6 +62,13 @@ function requireScopes(route: RouteDefinition, scopes: ReadonlySet<string>): voi
   }
 }
 
+/** What the dispatcher learned of a request on its way, for its audit record. */
+interface Seen {
+  route?: RouteDefinition;
+  caller?: Caller;
+  code?: string;
+}
+
 function lowerCased(headers: HttpEvent['headers']): Record<string, string | undefined> {
   const result: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
@@ -74,13 +90,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     if (!records.has(routeKey)) throw new Error(`Handler for ${routeKey}, which has no route record`);
   }
 
-  const dispatch = async (event: HttpEvent): Promise<HttpResult> => {
-    const requestId = event.requestContext?.requestId || randomUUID();
-    options.logger.appendKeys({ requestId });
+  const answer = async (event: HttpEvent, requestId: string, seen: Seen): Promise<HttpResult> => {
     try {
       const record = records.get(event.routeKey);
       const handler = handlers.get(event.routeKey);
       if (!record || !handler) throw routeNotFound();
+      seen.route = record;
       const pathParameters = { ...(event.pathParameters ?? {}) } as Record<string, string>;
       const raw: RawRequest = {
         pathParameters,
@@ -103,6 +118,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       }
       const verify = await options.verifier();
       const caller = await verify(headerOf(event, 'authorization'));
+      seen.caller = caller;
       options.logger.appendKeys({ tenantId: caller.tenantId });
       requireScopes(record, caller.scopes);
       return render(
@@ -110,16 +126,43 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         requestId,
       );
     } catch (error) {
-      const result = problemResponse(error, requestId);
-      if (result.statusCode !== undefined && result.statusCode >= 500) {
-        options.logger.error('request failed', { errorName: (error as Error)?.name, code: 'INTERNAL_ERROR' });
-      } else {
-        options.logger.info('request refused', {
-          code: (error as DomainError).code,
-          status: result.statusCode,
-        });
+      return refusal(error, requestId, seen);
+    }
+  };
+
+  const refusal = (error: unknown, requestId: string, seen: Seen): HttpResult => {
+    const result = problemResponse(error, requestId);
+    seen.code = (error as DomainError)?.code ?? UNEXPECTED_ERROR_CODE;
+    if (result.statusCode !== undefined && result.statusCode >= 500) {
+      options.logger.error('request failed', { errorName: (error as Error)?.name, code: seen.code });
+    } else {
+      options.logger.info('request refused', { code: seen.code, status: result.statusCode });
+    }
+    return { ...result, headers: { ...SECURITY_HEADERS, ...result.headers } };
+  };
+
+  const dispatch = async (event: HttpEvent): Promise<HttpResult> => {
+    const requestId = event.requestContext?.requestId || randomUUID();
+    options.logger.appendKeys({ requestId });
+    const seen: Seen = {};
+    try {
+      const result = await answer(event, requestId, seen);
+      if (!options.requestAudit) return result;
+      const answered: AnsweredRequest = {
+        event,
+        requestId,
+        route: seen.route,
+        caller: seen.caller,
+        status: result.statusCode ?? 200,
+        code: seen.code,
+      };
+      try {
+        if (!(await recordApiRequest(options.requestAudit, answered)))
+          options.logger.warn('request record not written', { status: answered.status });
+      } catch (error) {
+        return refusal(error, requestId, seen);
       }
-      return { ...result, headers: { ...SECURITY_HEADERS, ...result.headers } };
+      return result;
     } finally {
       options.logger.removeKeys(['requestId', 'tenantId']);
     }

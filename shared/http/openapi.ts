@@ -114,7 +114,18 @@ function successResponseOf(record: RouteRecord, status: number) {
     description: status === 204 ? 'Done; no body' : record.summary,
     ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
     ...(record.response && status !== 204
-      ? { content: { 'application/json': { schema: jsonSchemaOf(record.response, 'output') } } }
+      ? {
+          content: {
+            'application/json': { schema: jsonSchemaOf(record.response, 'output') },
+            ...(record.alternativeResponse
+              ? {
+                  [record.alternativeResponse.mediaType]: {
+                    schema: jsonSchemaOf(record.alternativeResponse.schema, 'output'),
+                  },
+                }
+              : {}),
+          },
+        }
       : {}),
   };
 }

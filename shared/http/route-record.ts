@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Caller } from '../auth/caller.ts';
 
-export const FUNCTION_NAMES = ['platform', 'lifecycle', 'marketplace'] as const;
+export const FUNCTION_NAMES = ['platform', 'lifecycle', 'marketplace', 'audit'] as const;
 export type HttpFunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const SCOPES = [
@@ -47,6 +47,7 @@ export interface RouteRecord<
   Request extends RouteRequestSchemas = RouteRequestSchemas,
   Authenticated extends boolean = boolean,
   Response extends z.ZodType | undefined = z.ZodType | undefined,
+  Alternative extends z.ZodType | undefined = z.ZodType | undefined,
 > extends RouteDefinition {
   readonly routeKey: Key;
   readonly isAuthenticated: Authenticated;
@@ -61,6 +62,11 @@ export interface RouteRecord<
   readonly alternativeStatus?: SuccessStatus;
   /** The success body (absent for 204): the handler's answer is typed by it. */
   readonly response?: Response;
+  /**
+   * A second success body in another media type (FHIR's `application/fhir+json`), chosen by a
+   * query parameter; the handler sets its content type.
+   */
+  readonly alternativeResponse?: { readonly mediaType: string; readonly schema: NonNullable<Alternative> };
   /** Headers of the success response, name → description. */
   readonly responseHeaders?: Readonly<Record<string, string>>;
   /** The 4xx this route documents beyond those its shape implies (400, 401, 403, 404, 415). */
@@ -75,11 +81,12 @@ export function defineRoute<
   const Request extends RouteRequestSchemas,
   const Authenticated extends boolean = true,
   const Response extends z.ZodType | undefined = undefined,
+  const Alternative extends z.ZodType | undefined = undefined,
 >(
-  record: Omit<RouteRecord<Key, Request, Authenticated, Response>, 'isAuthenticated'> & {
+  record: Omit<RouteRecord<Key, Request, Authenticated, Response, Alternative>, 'isAuthenticated'> & {
     readonly isAuthenticated?: Authenticated;
   },
-): RouteRecord<Key, Request, Authenticated, Response> {
+): RouteRecord<Key, Request, Authenticated, Response, Alternative> {
   return { ...record, isAuthenticated: (record.isAuthenticated ?? true) as Authenticated };
 }
 
@@ -126,11 +133,11 @@ type Immutable<T> = unknown extends T
 type ResponseBody<Response> = Response extends z.ZodType ? Immutable<z.output<Response>> : undefined;
 
 export type RouteHandlerOf<Record extends RouteRecord> =
-  Record extends RouteRecord<string, infer Request, infer Authenticated, infer Response>
+  Record extends RouteRecord<string, infer Request, infer Authenticated, infer Response, infer Alternative>
     ? (
         request: ParsedRequest<Request>,
         context: Authenticated extends false ? PublicRouteContext : RouteContext,
-      ) => Promise<RouteResult<ResponseBody<Response>>>
+      ) => Promise<RouteResult<ResponseBody<Response> | ResponseBody<Alternative>>>
     : never;
 
 /**

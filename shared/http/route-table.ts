@@ -4,6 +4,7 @@
  * document is built from them, so none of those can drift from another.
  */
 import { type HttpFunctionName, metadataOf, type RouteDefinition, type RouteRecord } from './route-record.ts';
+import { AUDIT_ROUTES } from './routes/audit-routes.ts';
 import { LIFECYCLE_ROUTES } from './routes/lifecycle-routes.ts';
 import { MARKETPLACE_ROUTES } from './routes/marketplace-routes.ts';
 import { PLATFORM_ROUTES } from './routes/platform-routes.ts';
@@ -21,6 +22,7 @@ export const ROUTE_RECORDS: readonly RouteRecord[] = [
   ...PLATFORM_ROUTES,
   ...LIFECYCLE_ROUTES,
   ...MARKETPLACE_ROUTES,
+  ...AUDIT_ROUTES,
 ];
 
 /** The metadata-only view of the same records, for API Gateway and the local matcher. */

@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DynamoDbOutbox } from '../adapters/aws/audit-table-items.ts';
 import { createDocumentClient } from '../adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbInstallationRepository } from '../adapters/aws/dynamodb-installation-repository.ts';
 import { DynamoDbTenantPolicyRepository } from '../adapters/aws/dynamodb-tenant-policy-repository.ts';
@@ -19,6 +20,7 @@ import { systemClock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { uuidGenerator } from '../ports/id-generator.ts';
 import type { ReleaseSigner } from '../ports/release-signer.ts';
+import type { AuditTrail } from '../services/audit/audit-trail.ts';
 import { EventAuditLog } from '../services/event-audit-log.ts';
 import { dynamoDbClientSettings, s3ClientSettings } from './aws-client-settings.ts';
 
@@ -88,7 +90,13 @@ export function createPlatformAdapters(
       : new EventBridgeEventPublisher(new EventBridgeClient({}), env.EVENT_BUS_NAME));
   const clock = systemClock;
   const ids = uuidGenerator;
+  /**
+   * The transactional outbox in the audit table, for records that join no change; a change writes
+   * its records through its repository, in the change's own transaction.
+   */
+  const auditTrail: AuditTrail = { outbox: new DynamoDbOutbox(documentClient, env.AUDIT_TABLE), ids, clock };
   return {
+    auditTrail,
     documentClient,
     s3,
     signer,
@@ -99,8 +107,8 @@ export function createPlatformAdapters(
       options.logger ?? createLogger('audit-outbox', env.POWERTOOLS_LOG_LEVEL),
     ),
     artifacts: new S3ArtifactStore(s3, env.ARTIFACT_BUCKET),
-    installations: new DynamoDbInstallationRepository(documentClient, env.PLUGINS_TABLE),
-    policies: new DynamoDbTenantPolicyRepository(documentClient, env.PLUGINS_TABLE),
+    installations: new DynamoDbInstallationRepository(documentClient, env.PLUGINS_TABLE, env.AUDIT_TABLE),
+    policies: new DynamoDbTenantPolicyRepository(documentClient, env.PLUGINS_TABLE, env.AUDIT_TABLE),
     clock,
     ids,
   };

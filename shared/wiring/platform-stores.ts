@@ -12,9 +12,9 @@ import type { PlatformAdapters } from './platform-adapters.ts';
  */
 export function createPlatformStores(adapters: PlatformAdapters, env: AdaptersEnv) {
   const client = adapters.documentClient;
-  const publisherKeys = new DynamoDbPublisherKeyRepository(client, env.MARKETPLACE_TABLE);
+  const publisherKeys = new DynamoDbPublisherKeyRepository(client, env.MARKETPLACE_TABLE, env.AUDIT_TABLE);
   return {
-    catalogue: new DynamoDbMarketplaceCatalogue(client, env.MARKETPLACE_TABLE),
+    catalogue: new DynamoDbMarketplaceCatalogue(client, env.MARKETPLACE_TABLE, env.AUDIT_TABLE),
     publisherKeys,
     provenance: new ProvenanceVerifier({ signer: adapters.signer, publisherKeys, clock: adapters.clock }),
     usage: new DynamoDbUsageRepository({ client, tableName: env.PLUGINS_TABLE, clock: adapters.clock }),

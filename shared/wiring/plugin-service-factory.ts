@@ -36,17 +36,13 @@ export function createPluginServiceFactory(
       tenantId,
       actorId,
       requestId,
-      auditService: adapters.auditService,
-      auditOutbox: adapters.auditOutbox,
+      auditTrail: adapters.auditTrail,
       securityService,
       metricsService: deps.usage,
       installations: adapters.installations,
       policies: adapters.policies,
       artifacts: adapters.artifacts,
       catalogue: deps.catalogue,
-      events: adapters.events,
       storageCleaner: deps.storageCleaner,
-      clock: adapters.clock,
-      ids: adapters.ids,
     });
 }

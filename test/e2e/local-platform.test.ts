@@ -66,6 +66,31 @@ describe('local platform over HTTP', () => {
     expect((await jsonOf(forbidden)).code).toBe('FORBIDDEN');
   });
 
+  it('serves the audit query: JSON, FHIR and disclosures with audit:read, 403 without it, 400 for a bad range', async () => {
+    const auditor = { authorization: `Bearer ${await platform.token('t-acme', ['audit:read'])}` };
+    const reader = { authorization: `Bearer ${await platform.token('t-acme', ['plugins:read'])}` };
+
+    const listed = await fetch(`${platform.url}/v1/audit?limit=5`, { headers: auditor });
+    const fhir = await fetch(`${platform.url}/v1/audit?format=fhir`, { headers: auditor });
+    const disclosures = await fetch(`${platform.url}/v1/audit/patients/p-001/disclosures`, {
+      headers: auditor,
+    });
+    const forbidden = await fetch(`${platform.url}/v1/audit`, { headers: reader });
+    const backwards = await fetch(
+      `${platform.url}/v1/audit?from=2026-12-01T10:00:00Z&to=2026-12-01T09:00:00Z`,
+      { headers: auditor },
+    );
+
+    expect(listed.status).toBe(200);
+    expect(await jsonOf(listed)).toMatchObject({ items: expect.any(Array) });
+    expect(fhir.headers.get('content-type')).toBe('application/fhir+json');
+    expect(await jsonOf(fhir)).toMatchObject({ resourceType: 'Bundle', type: 'searchset' });
+    expect(disclosures.status).toBe(200);
+    expect(forbidden.status).toBe(403);
+    expect(backwards.status).toBe(400);
+    expect((await jsonOf(backwards)).errors).toEqual([expect.objectContaining({ field: 'query.to' })]);
+  });
+
   it('answers an unknown route with a 404 problem and a request id', async () => {
     const response = await fetch(`${platform.url}/v1/nothing-here`);
 

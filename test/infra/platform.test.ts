@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AuditConfigSchema } from '../../functions/audit/config.ts';
 import { ExecutionConfigSchema } from '../../functions/execution/config.ts';
 import { LifecycleConfigSchema } from '../../functions/lifecycle/config.ts';
 import { MarketplaceConfigSchema } from '../../functions/marketplace/config.ts';
@@ -47,6 +48,7 @@ const CONFIG_SCHEMA_BY_SERVICE = {
   'plugin-lifecycle': LifecycleConfigSchema,
   'plugin-marketplace': MarketplaceConfigSchema,
   'plugin-execution': ExecutionConfigSchema,
+  'audit-query': AuditConfigSchema,
 } as const;
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -466,6 +468,34 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       );
     });
 
+    it('lets the audit query function read the audit table, append its request records and derive the cursor key, nothing else', () => {
+      const statements = statementsOf(api, 'AuditFunctionRolePolicy');
+      const actions = actionsOf(statements);
+      const text = JSON.stringify(statements);
+      const puts = statements.filter((statement) => [statement.Action].flat().includes('dynamodb:PutItem'));
+
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'kms:GenerateMac',
+        ]),
+      );
+      // CDK merges the put into the read statement on the same table: the audit table, and only it.
+      expect(puts).toHaveLength(1);
+      expect(JSON.stringify(puts[0]?.Resource)).toMatch(/AuditTable/);
+      expect(JSON.stringify(puts[0]?.Resource)).not.toMatch(/index/);
+      expect(
+        actions.filter((action) => /^dynamodb:(Update|Delete|BatchWrite|TransactWrite)/.test(action)),
+      ).toEqual([]);
+      expect(actions.filter((action) => /^(s3|events|lambda):/.test(action) || action.includes('*'))).toEqual(
+        [],
+      );
+      expect(actions).not.toContain('kms:Sign');
+      expect(text).not.toMatch(/PluginsTable|MarketplaceTable|EhrTable|ArtifactBucket|ComplianceLogBucket/);
+    });
+
     it('lets lifecycle use the plugins table and artifacts, read the marketplace, verify, publish and invoke', () => {
       const statements = statementsOf(api, 'LifecycleFunctionRolePolicy');
       const actions = actionsOf(statements);
@@ -487,7 +517,11 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
           [statement.Action].flat().includes('kms:GenerateMac'),
         );
 
-      for (const prefix of ['LifecycleFunctionRolePolicy', 'MarketplaceFunctionRolePolicy']) {
+      for (const prefix of [
+        'LifecycleFunctionRolePolicy',
+        'MarketplaceFunctionRolePolicy',
+        'AuditFunctionRolePolicy',
+      ]) {
         const [statement, ...others] = cursorStatements(api, prefix);
         expect(others).toEqual([]);
         expect(statement?.Action).toBe('kms:GenerateMac');

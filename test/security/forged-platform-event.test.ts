@@ -46,9 +46,11 @@ describe('forging a platform data event', () => {
       },
       platform.deps,
     );
-    const published = platform.events.published.map((event) => event.name);
+    // Data events go to the bus from the host; a run's plugin events go out through the outbox.
+    const sent = [...platform.events.published, ...platform.outbox.events()];
+    const published = sent.map((event) => event.name);
     const reports = [];
-    for (const event of platform.events.published.filter((e) => e.name.startsWith('plugin-event:'))) {
+    for (const event of sent.filter((e) => e.name.startsWith('plugin-event:'))) {
       reports.push(await deliverEvent(toEnvelope(event), platform.deps));
     }
 
@@ -59,7 +61,7 @@ describe('forging a platform data event', () => {
     expect(published).toContain('plugin-event:appointment:cancelled');
     expect(published.filter((name) => /^(appointment|patient):/.test(name))).toEqual([]);
     expect(reports.flatMap((report) => report.delivered)).toEqual([]);
-    const forgeries = platform.audit.records.filter(
+    const forgeries = platform.outbox.records.filter(
       (record) => record.action === 'security:reserved-event-name',
     );
     expect(forgeries.map((record) => record.reason)).toEqual([

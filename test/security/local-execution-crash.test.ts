@@ -69,7 +69,7 @@ describe('security: a crashing execution ends only its own invocation (local sup
   it('forwards events the worker publishes to the platform bus', async () => {
     await invoker.invoke(invoke('emitter'));
 
-    expect(events.named('plugin-event:emitter:ping')).toHaveLength(1);
+    expect(events.named('patient:updated')).toHaveLength(1);
   });
 
   it("fails the worker's publish when the platform bus does not take its events, so none vanish", async () => {

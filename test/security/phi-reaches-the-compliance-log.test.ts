@@ -85,6 +85,12 @@ describe('PHI sent towards the compliance log', () => {
     const leaks = phiValues.filter((value) => value && objects.some((text) => text.includes(value)));
     expect(leaks).toEqual([]);
   });
+
+  it('keeps them out of every log line the platform wrote meanwhile', () => {
+    const logLines = platform.output();
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(phiValues.filter((value) => value && logLines.includes(value))).toEqual([]);
+  });
 });
 
 async function waitUntilSettled(platform: LocalPlatformProcess, before: number): Promise<void> {

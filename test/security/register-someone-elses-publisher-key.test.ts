@@ -86,7 +86,7 @@ describe('security: registering someone else’s publisher key', () => {
     expect(ownerPublished.status).toBe(201);
     expect(stolenSignature).toMatchObject({ status: 422, code: 'UNTRUSTED_PUBLISHER_KEY' });
     expect(fakes.publisherKeys.keys.get(owner.keyId)?.publisherId).toBe(OWNER);
-    expect(fakes.audit.records).toContainEqual(
+    expect(fakes.outbox.records).toContainEqual(
       expect.objectContaining({ action: 'security:key-possession-unproven', tenantId: ATTACKER }),
     );
   });

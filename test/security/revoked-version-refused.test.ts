@@ -39,7 +39,7 @@ describe('security: a revoked version is refused in every tenant within a minute
     expect(result.error?.code).toBe('PluginRevoked');
     expect(run).not.toHaveBeenCalled();
     expect(platform.artifactStore.reads).toBe(0);
-    expect(platform.audit.records).toContainEqual(
+    expect(platform.outbox.records).toContainEqual(
       expect.objectContaining({
         action: 'security:revoked-version-refused',
         outcome: 'refused',

@@ -42,7 +42,7 @@ describe('security: unverified artifacts are refused and never run', () => {
     expect(result.error?.code).toBe('ArtifactUnverified');
     expect(run).not.toHaveBeenCalled();
     expect(platform.storage.entries.size).toBe(0);
-    expect(platform.audit.records).toContainEqual(
+    expect(platform.outbox.records).toContainEqual(
       expect.objectContaining({
         action: 'security:unverified-artifact-refused',
         outcome: 'refused',

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsonOf, type LocalPlatformProcess } from './local-platform-process.ts';
+import { jsonOf, type RunningPlatform } from './local-platform-process.ts';
 import { createPublisherKeyPair } from './signing.ts';
 
 const ADMIN_SCOPES = ['plugins:read', 'plugins:admin', 'plugins:invoke', 'marketplace:publish'];
@@ -9,7 +9,7 @@ const ADMIN_SCOPES = ['plugins:read', 'plugins:admin', 'plugins:invoke', 'market
  * One tenant of a running local platform, over HTTP only: it registers its own publisher key (which
  * the tenant trusts without a policy change) and installs and enables plugins signed with it.
  */
-export async function connectTenant(platform: LocalPlatformProcess, tenantId: string) {
+export async function connectTenant(platform: RunningPlatform, tenantId: string) {
   const authorization = `Bearer ${await platform.token(tenantId, ADMIN_SCOPES, `admin-${tenantId}`)}`;
   const send = (method: string, path: string, body?: unknown) =>
     fetch(`${platform.url}${path}`, {
@@ -51,7 +51,7 @@ export async function connectTenant(platform: LocalPlatformProcess, tenantId: st
 export type E2eTenant = Awaited<ReturnType<typeof connectTenant>>;
 
 /** Every object the local platform wrote to its compliance-log bucket (s3rver keeps them as files). */
-export function complianceLogObjects(platform: LocalPlatformProcess): string[] {
+export function complianceLogObjects(platform: RunningPlatform): string[] {
   const root = join(platform.dataDirectory, 's3', 'gradiant-compliance-log');
   const found: string[] = [];
   const walk = (directory: string) => {

@@ -8,14 +8,14 @@ import { serializeStatement } from '../../shared/domain/release-statement.ts';
 import { sha256Hex } from '../../shared/domain/signatures.ts';
 import { DEFAULT_TENANT_POLICY, type TenantPolicy } from '../../shared/domain/tenant-policy.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
+import { uuidGenerator } from '../../shared/ports/id-generator.ts';
+import type { AuditTrail } from '../../shared/services/audit/audit-trail.ts';
 import { PluginSecurityService } from '../../shared/services/lifecycle/plugin-security-service.ts';
 import { PluginService } from '../../shared/services/lifecycle/plugin-service.ts';
 import { ProvenanceVerifier } from '../../shared/services/provenance/provenance-verifier.ts';
 import { InMemoryArtifactStore } from './fakes/in-memory-artifact-store.ts';
-import { InMemoryAuditLog } from './fakes/in-memory-audit-log.ts';
-import { InMemoryAuditOutbox } from './fakes/in-memory-audit-outbox.ts';
-import { InMemoryEventPublisher } from './fakes/in-memory-event-publisher.ts';
 import { InMemoryInstallationRepository } from './fakes/in-memory-installation-repository.ts';
+import { InMemoryOutbox } from './fakes/in-memory-outbox.ts';
 import { InMemoryPublisherKeys } from './fakes/in-memory-publisher-keys.ts';
 import { InMemoryReleaseCatalogue } from './fakes/in-memory-release-catalogue.ts';
 import { InMemoryTenantPolicyRepository } from './fakes/in-memory-tenant-policy-repository.ts';
@@ -41,17 +41,22 @@ export const sampleMetadata = (overrides: Record<string, unknown> = {}) => ({
 
 /**
  * A PluginService over in-memory ports, a trusted publisher key and a local platform key. Pass the
- * marketplace harness's `publisherKeys` to have both sides see the same registered keys.
+ * marketplace harness's `publisherKeys` to have both sides see the same registered keys. Every
+ * audit record and lifecycle event lands in `outbox`: with its change, or appended on its own.
  */
 export async function createLifecycleHarness(options: { publisherKeys?: InMemoryPublisherKeys } = {}) {
-  const installations = new InMemoryInstallationRepository();
-  const policies = new InMemoryTenantPolicyRepository();
+  const outbox = new InMemoryOutbox();
+  const auditTrail: AuditTrail = {
+    outbox,
+    ids: uuidGenerator,
+    clock: systemClock,
+    auditRetry: { attempts: 3, baseDelayMs: 0 },
+  };
+  const installations = new InMemoryInstallationRepository([], outbox);
+  const policies = new InMemoryTenantPolicyRepository(outbox);
   const artifacts = new InMemoryArtifactStore();
   const catalogue = new InMemoryReleaseCatalogue();
   const publisherKeys = options.publisherKeys ?? new InMemoryPublisherKeys();
-  const events = new InMemoryEventPublisher();
-  const auditService = new InMemoryAuditLog();
-  const auditOutbox = new InMemoryAuditOutbox();
   const metricsService = new InMemoryUsageRepository();
   const platformSigner = LocalReleaseSigner.fromFile(
     join(mkdtempSync(join(tmpdir(), 'platform-key-')), 'key.pem'),
@@ -77,16 +82,13 @@ export async function createLifecycleHarness(options: { publisherKeys?: InMemory
     new PluginService({
       tenantId: TenantIdSchema.parse(tenant),
       actorId,
-      auditService,
-      auditOutbox,
-      auditRetry: { attempts: 3, baseDelayMs: 0 },
+      auditTrail,
       securityService,
       metricsService,
       installations,
       policies,
       artifacts,
       catalogue,
-      events,
       storageCleaner: { deleteAll: async (t, p) => void deletedStorage.push(`${t}/${p}`) },
     });
 
@@ -140,10 +142,10 @@ export async function createLifecycleHarness(options: { publisherKeys?: InMemory
     setPolicy,
     artifacts,
     catalogue,
-    events,
-    eventNames: () => events.published.map((event) => event.name),
-    auditService,
-    auditOutbox,
+    outbox,
+    auditTrail,
+    /** The names of the events committed so far (audit records aside), in order. */
+    eventNames: () => outbox.events().map((event) => event.name),
     metricsService,
     publisher,
     platformSigner,

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { lifecycleHandlerFor } from '../../functions/lifecycle/wiring.ts';
 import { createTokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
 import { httpEvent } from './api-gateway-events.ts';
 import { InMemoryIdempotencyStore } from './fakes/in-memory-idempotency-store.ts';
+import { InMemoryOutbox } from './fakes/in-memory-outbox.ts';
 import { createLifecycleHarness } from './lifecycle-harness.ts';
 import { testCursorCodec } from './test-cursors.ts';
 import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from './test-issuer.ts';
@@ -21,7 +23,13 @@ export async function createLifecycleHttp() {
   const issuer = await createTestIssuer();
   const harness = await createLifecycleHarness();
   const idempotency = new InMemoryIdempotencyStore();
+  const requestOutbox = new InMemoryOutbox();
   const handler = lifecycleHandlerFor({
+    requestAudit: {
+      outbox: requestOutbox,
+      ids: { next: () => randomUUID() },
+      clock: { now: () => new Date() },
+    },
     verifier: createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, jwks: issuer.jwks }),
     pluginServiceFor: (caller) => harness.serviceFor(caller.tenantId, caller.userId),
     tenantPolicyServiceFor: (caller) =>
@@ -29,9 +37,7 @@ export async function createLifecycleHttp() {
         tenantId: caller.tenantId,
         actorId: caller.userId,
         policies: harness.policies,
-        auditService: harness.auditService,
-        auditOutbox: harness.auditOutbox,
-        clock: { now: () => new Date() },
+        auditTrail: harness.auditTrail,
       }),
     idempotency,
     cursors: testCursorCodec(),
@@ -39,6 +45,11 @@ export async function createLifecycleHttp() {
       invoke: async () => {
         throw new Error('no execution function in this harness');
       },
+    },
+    auditTrail: {
+      outbox: new InMemoryOutbox(),
+      clock: { now: () => new Date() },
+      ids: { next: () => randomUUID() },
     },
     now: () => new Date(),
   });
@@ -70,5 +81,5 @@ export async function createLifecycleHttp() {
     };
   };
 
-  return { issuer, harness, idempotency, send };
+  return { issuer, harness, idempotency, requestOutbox, send };
 }

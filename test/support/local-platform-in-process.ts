@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPlatform } from '../../apps/local-platform/server.ts';
-import type { LocalPlatformProcess } from './local-platform-process.ts';
+import type { RunningPlatform } from './local-platform-process.ts';
 import { watchResponses } from './response-contract.ts';
 
 /**
@@ -12,7 +12,7 @@ import { watchResponses } from './response-contract.ts';
  */
 export async function startLocalPlatformInProcess(
   options: { executionWorkers?: number; seed?: boolean } = {},
-): Promise<LocalPlatformProcess> {
+): Promise<RunningPlatform> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'gradiant-in-process-'));
   const platform = await startLocalPlatform({
     port: 0,

@@ -4,11 +4,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { watchResponses } from './response-contract.ts';
 
-export interface LocalPlatformProcess {
+/** A running local platform, in this process or in its own, as the HTTP-only helpers drive it. */
+export interface RunningPlatform {
   readonly url: string;
   readonly dataDirectory: string;
   token(tenantId: string, scopes: readonly string[], subject?: string): Promise<string>;
   stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface LocalPlatformProcess extends RunningPlatform {
+  /** Everything the process wrote to stdout and stderr so far (its log lines). */
+  output(): string;
 }
 
 const MAIN = resolve(import.meta.dirname, '../../apps/local-platform/main.ts');
@@ -29,10 +35,13 @@ export async function startLocalPlatformProcess(
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`local platform did not start:\n${output}`)), 60_000);
+    let isListening = false;
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      if (isListening) return;
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match?.[1]) {
+        isListening = true;
         clearTimeout(timer);
         resolveUrl(match[1]);
       }
@@ -49,6 +58,7 @@ export async function startLocalPlatformProcess(
   return {
     url,
     dataDirectory,
+    output: () => output,
     async token(tenantId, scopes, subject = 'e2e-user') {
       const query = new URLSearchParams({ tenant: tenantId, sub: subject, scopes: scopes.join(',') });
       const response = await fetch(`${url}/local/dev-token?${query}`);

@@ -24,7 +24,12 @@ export function watchResponses(baseUrl: string): void {
     if (!watchedOrigins.has(url.origin) || response.status < 200 || response.status >= 300) return response;
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const matched = match(method, url.pathname);
-    const schema = matched ? recordsByKey.get(matched.route.routeKey)?.response : undefined;
+    const record = matched ? recordsByKey.get(matched.route.routeKey) : undefined;
+    // A record's second media type (FHIR) is held to its own schema.
+    const isAlternative =
+      record?.alternativeResponse !== undefined &&
+      response.headers.get('content-type') === record.alternativeResponse.mediaType;
+    const schema = isAlternative ? record?.alternativeResponse?.schema : record?.response;
     if (!matched || !schema || response.status === 204) return response;
     const body: unknown = await response.clone().json();
     const parsed = schema.safeParse(body);

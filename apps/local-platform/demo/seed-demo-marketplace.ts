@@ -21,6 +21,7 @@ export async function seedDemoMarketplaceFromConfig(options: {
   const catalogue = new DynamoDbMarketplaceCatalogue(
     createDocumentClient(dynamoDbClientSettings(config)),
     config.MARKETPLACE_TABLE,
+    config.AUDIT_TABLE,
   );
   const { marketplace } = wireMarketplace(config, { catalogue, events: options.events });
   return seedDemoMarketplace({

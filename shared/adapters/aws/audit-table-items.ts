@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { AUDIT_QUERY_RETENTION_DAYS } from '../../domain/audit-query.ts';
 import { type PlatformEvent, PlatformEventSchema } from '../../domain/platform-events.ts';
 import type { Outbox, OutboxEntries } from '../../ports/outbox.ts';
 import type { PatientIndexEntry } from '../../ports/patient-audit-index.ts';
@@ -20,11 +21,8 @@ export const PLATFORM_AUDIT_PARTITION = 'PLATFORM';
 export const OUTBOX_SORT_PREFIX = 'EVT#';
 export const AUDIT_EVENT_PREFIX = 'audit:';
 
-/**
- * How long the table answers audit queries: about 13 months. The six-year record is the
- * compliance-log bucket (Object Lock), which is where longer ranges are queried (Athena).
- */
-export const AUDIT_QUERY_RETENTION_DAYS = 400;
+/** How long the table answers audit queries (a rule of the query, so it lives in the domain). */
+export { AUDIT_QUERY_RETENTION_DAYS };
 /** Events that are not audit records only wait in the outbox for delivery. */
 export const EVENT_OUTBOX_RETENTION_DAYS = 7;
 const DAY_SECONDS = 86_400;

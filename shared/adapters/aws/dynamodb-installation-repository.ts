@@ -1,16 +1,11 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { alreadyInstalled, concurrentModification } from '../../domain/errors/lifecycle-errors.ts';
 import type { PluginId, TenantId } from '../../domain/identifiers.ts';
 import { type Installation, InstallationSchema } from '../../domain/installation.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
+import type { OutboxEntries } from '../../ports/outbox.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
+import { changeFailed, type TransactItem, writeWithOutbox } from './dynamodb-outbox-write.ts';
 import { queryPage } from './dynamodb-paging.ts';
 import {
   INSTALLATION_PREFIX,
@@ -23,10 +18,12 @@ import { GSI1 } from './table-definitions.ts';
 export class DynamoDbInstallationRepository implements InstallationRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly auditTableName: string;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  constructor(client: DynamoDBDocumentClient, tableName: string, auditTableName: string) {
     this.client = client;
     this.tableName = tableName;
+    this.auditTableName = auditTableName;
   }
 
   list(tenantId: TenantId, page: PageRequest): Promise<Page<Installation>> {
@@ -57,51 +54,63 @@ export class DynamoDbInstallationRepository implements InstallationRepository {
     return result.Item ? installationOfItem(result.Item) : undefined;
   }
 
-  async create(installation: Installation): Promise<void> {
+  async create(installation: Installation, outbox: OutboxEntries): Promise<void> {
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.toItem(installation),
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
+      await this.write(
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: this.toItem(installation),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        outbox,
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw alreadyInstalled(error);
-      }
+      if (changeFailed(error)) throw alreadyInstalled(error);
       throw error;
     }
   }
 
-  async update(installation: Installation): Promise<void> {
+  async update(installation: Installation, outbox: OutboxEntries): Promise<void> {
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.toItem(installation),
-          ConditionExpression: 'revision = :expected',
-          ExpressionAttributeValues: { ':expected': installation.revision - 1 },
-        }),
+      await this.write(
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: this.toItem(installation),
+            ConditionExpression: 'revision = :expected',
+            ExpressionAttributeValues: { ':expected': installation.revision - 1 },
+          },
+        },
+        outbox,
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw concurrentModification('plugin', error);
+      if (changeFailed(error)) throw concurrentModification('plugin', error);
       throw error;
     }
   }
 
-  async delete(tenantId: TenantId, pluginId: PluginId, expectedRevision: number): Promise<void> {
+  async delete(
+    tenantId: TenantId,
+    pluginId: PluginId,
+    expectedRevision: number,
+    outbox: OutboxEntries,
+  ): Promise<void> {
     try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { PK: tenantPartition(tenantId), SK: installationSortKey(pluginId) },
-          ConditionExpression: 'revision = :expected',
-          ExpressionAttributeValues: { ':expected': expectedRevision },
-        }),
+      await this.write(
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: { PK: tenantPartition(tenantId), SK: installationSortKey(pluginId) },
+            ConditionExpression: 'revision = :expected',
+            ExpressionAttributeValues: { ':expected': expectedRevision },
+          },
+        },
+        outbox,
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw concurrentModification('plugin', error);
+      if (changeFailed(error)) throw concurrentModification('plugin', error);
       throw error;
     }
   }
@@ -121,6 +130,11 @@ export class DynamoDbInstallationRepository implements InstallationRepository {
       for (const item of page.Items ?? []) found.push(InstallationSchema.parse(item.data));
     }
     return found;
+  }
+
+  private write(change: TransactItem, outbox: OutboxEntries): Promise<void> {
+    const { client, auditTableName } = this;
+    return writeWithOutbox({ client, auditTableName, changes: [change], outbox });
   }
 
   private toItem(installation: Installation) {

@@ -1,11 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   paginateQuery,
   TransactWriteCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
@@ -26,6 +24,7 @@ import {
 } from '../../domain/marketplace.ts';
 import { newestFirst, ratingFrom } from '../../domain/release-listing.ts';
 import type { MarketplaceCatalogue, ReleaseStatusChange } from '../../ports/marketplace-catalogue.ts';
+import type { OutboxEntries } from '../../ports/outbox.ts';
 import {
   CATALOGUE_INDEX_PARTITION,
   ENTRY_SORT_KEY,
@@ -37,6 +36,7 @@ import {
   VERSION_PREFIX,
   versionSortKey,
 } from './dynamodb-marketplace-keys.ts';
+import { changeFailed, type TransactItem, writeWithOutbox } from './dynamodb-outbox-write.ts';
 import { GSI1 } from './table-definitions.ts';
 
 const count = z.number().int().default(0);
@@ -85,10 +85,12 @@ function toRelease(item: Record<string, unknown>): ReleaseRecord {
 export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly auditTableName: string;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  constructor(client: DynamoDBDocumentClient, tableName: string, auditTableName: string) {
     this.client = client;
     this.tableName = tableName;
+    this.auditTableName = auditTableName;
   }
 
   async getRelease(pluginId: string, version: string): Promise<ReleaseRecord | undefined> {
@@ -187,36 +189,42 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
     pluginId: string,
     version: string,
     change: ReleaseStatusChange,
+    outbox: OutboxEntries,
   ): Promise<ReleaseRecord> {
     const isRevocation = change.status === 'revoked';
     try {
-      const result = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: pluginPartition(pluginId), SK: versionSortKey(version) },
-          UpdateExpression: isRevocation
-            ? 'SET #status = :status, revokedAt = :at, revokedReason = :reason'
-            : 'SET #status = :status, yankedAt = :at',
-          // Yanking applies to active versions only; revocation also overrides a yank.
-          ConditionExpression: isRevocation
-            ? 'attribute_exists(PK) AND #status <> :status'
-            : 'attribute_exists(PK) AND #status = :active',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': change.status,
-            ':at': isRevocation ? change.revokedAt : change.yankedAt,
-            ...(isRevocation ? { ':reason': change.revokedReason } : { ':active': 'active' }),
+      await this.write(
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { PK: pluginPartition(pluginId), SK: versionSortKey(version) },
+            UpdateExpression: isRevocation
+              ? 'SET #status = :status, revokedAt = :at, revokedReason = :reason'
+              : 'SET #status = :status, yankedAt = :at',
+            // Yanking applies to active versions only; revocation also overrides a yank.
+            ConditionExpression: isRevocation
+              ? 'attribute_exists(PK) AND #status <> :status'
+              : 'attribute_exists(PK) AND #status = :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': change.status,
+              ':at': isRevocation ? change.revokedAt : change.yankedAt,
+              ...(isRevocation ? { ':reason': change.revokedReason } : { ':active': 'active' }),
+            },
           },
-          ReturnValues: 'ALL_NEW',
-        }),
+        },
+        outbox,
       );
-      return toRelease(result.Attributes ?? {});
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!changeFailed(error)) throw error;
       const current = await this.getRelease(pluginId, version);
       if (!current) throw versionNotFound();
       throw illegalReleaseTransition(current.status);
     }
+    // A transaction returns no item: the release as stored now (a release is never deleted).
+    const changed = await this.getRelease(pluginId, version);
+    if (!changed) throw versionNotFound();
+    return changed;
   }
 
   async getEntry(pluginId: string): Promise<CatalogueEntry | undefined> {
@@ -240,38 +248,54 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
     return entries;
   }
 
-  async saveListing(pluginId: string, listing: CatalogueListing): Promise<void> {
+  async saveListing(pluginId: string, listing: CatalogueListing, outbox: OutboxEntries): Promise<void> {
     const set =
       'SET #name = :name, description = :description, author = :author, tags = :tags, updatedAt = :updatedAt';
-    await this.updateEntry(pluginId, {
-      UpdateExpression: listing.latestVersion
-        ? `${set}, latestVersion = :latest`
-        : `${set} REMOVE latestVersion`,
-      ExpressionAttributeNames: { '#name': 'name' },
-      ExpressionAttributeValues: {
-        ':name': listing.name,
-        ':description': listing.description,
-        ':author': listing.author,
-        ':tags': listing.tags,
-        ':updatedAt': listing.updatedAt,
-        ...(listing.latestVersion ? { ':latest': listing.latestVersion } : {}),
+    await this.updateEntry(
+      pluginId,
+      {
+        UpdateExpression: listing.latestVersion
+          ? `${set}, latestVersion = :latest`
+          : `${set} REMOVE latestVersion`,
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: {
+          ':name': listing.name,
+          ':description': listing.description,
+          ':author': listing.author,
+          ':tags': listing.tags,
+          ':updatedAt': listing.updatedAt,
+          ...(listing.latestVersion ? { ':latest': listing.latestVersion } : {}),
+        },
       },
-    });
+      outbox,
+    );
   }
 
-  async deprecate(pluginId: string, deprecation: { message: string; at: string }): Promise<void> {
-    await this.updateEntry(pluginId, {
-      UpdateExpression: 'SET deprecated = :deprecated',
-      ExpressionAttributeValues: { ':deprecated': deprecation },
-    });
+  async deprecate(
+    pluginId: string,
+    deprecation: { message: string; at: string },
+    outbox: OutboxEntries,
+  ): Promise<void> {
+    await this.updateEntry(
+      pluginId,
+      {
+        UpdateExpression: 'SET deprecated = :deprecated',
+        ExpressionAttributeValues: { ':deprecated': deprecation },
+      },
+      outbox,
+    );
   }
 
   /** An atomic ADD: concurrent installs never lose a count. */
-  async incrementDownloads(pluginId: string): Promise<void> {
-    await this.updateEntry(pluginId, {
-      UpdateExpression: 'ADD downloads :one',
-      ExpressionAttributeValues: { ':one': 1 },
-    });
+  async incrementDownloads(pluginId: string, outbox: OutboxEntries): Promise<void> {
+    await this.updateEntry(
+      pluginId,
+      {
+        UpdateExpression: 'ADD downloads :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+      outbox,
+    );
   }
 
   async getPublisher(publisherId: string): Promise<PublisherProfile | undefined> {
@@ -295,20 +319,29 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
       ExpressionAttributeNames?: Record<string, string>;
       ExpressionAttributeValues: Record<string, unknown>;
     },
+    outbox: OutboxEntries,
   ): Promise<void> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: pluginPartition(pluginId), SK: ENTRY_SORT_KEY },
-          ConditionExpression: 'attribute_exists(PK)',
-          ...expression,
-        }),
+      await this.write(
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { PK: pluginPartition(pluginId), SK: ENTRY_SORT_KEY },
+            ConditionExpression: 'attribute_exists(PK)',
+            ...expression,
+          },
+        },
+        outbox,
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw pluginNotFound();
+      if (changeFailed(error)) throw pluginNotFound();
       throw error;
     }
+  }
+
+  private write(change: TransactItem, outbox: OutboxEntries): Promise<void> {
+    const { client, auditTableName } = this;
+    return writeWithOutbox({ client, auditTableName, changes: [change], outbox });
   }
 
   private async getItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {

@@ -1,8 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { OutboxEntries } from '../../ports/outbox.ts';
 import type { PublisherKey, PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
 import { KEY_SORT_KEY, publisherKeyPartition } from './dynamodb-marketplace-keys.ts';
+import { changeFailed, type TransactItem, writeWithOutbox } from './dynamodb-outbox-write.ts';
 
 const StoredPublisherKeySchema = z.object({
   keyId: z.string(),
@@ -16,28 +17,33 @@ const StoredPublisherKeySchema = z.object({
 export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly auditTableName: string;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  constructor(client: DynamoDBDocumentClient, tableName: string, auditTableName: string) {
     this.client = client;
     this.tableName = tableName;
+    this.auditTableName = auditTableName;
   }
 
-  async register(key: PublisherKey): Promise<{ key: PublisherKey; isNew: boolean }> {
+  async register(key: PublisherKey, outbox: OutboxEntries): Promise<{ key: PublisherKey; isNew: boolean }> {
     // `publish` registers its key every time: a read answers that common repeat without spending a
     // failed conditional write. The write below still decides every race on its own.
     const known = await this.get(key.keyId);
     if (known) return { key: known, isNew: false };
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { PK: publisherKeyPartition(key.keyId), SK: KEY_SORT_KEY, ...key },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
+      await this.write(
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { PK: publisherKeyPartition(key.keyId), SK: KEY_SORT_KEY, ...key },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        outbox,
       );
       return { key, isNew: true };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!changeFailed(error)) throw error;
     }
     // The write lost to an existing item, which is never deleted: read it to say whose it is.
     const existing = await this.get(key.keyId);
@@ -59,29 +65,38 @@ export class DynamoDbPublisherKeyRepository implements PublisherKeyRepository {
   async revoke(
     keyId: string,
     change: { revokedAt: string; publisherId?: string },
+    outbox: OutboxEntries,
   ): Promise<PublisherKey | undefined> {
     const isOwnerScoped = change.publisherId !== undefined;
     try {
-      const result = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: publisherKeyPartition(keyId), SK: KEY_SORT_KEY },
-          // if_not_exists keeps the first revocation time, so a repeat is a no-op (idempotent).
-          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :revokedAt)',
-          ConditionExpression: isOwnerScoped
-            ? 'attribute_exists(PK) AND publisherId = :publisherId'
-            : 'attribute_exists(PK)',
-          ExpressionAttributeValues: {
-            ':revokedAt': change.revokedAt,
-            ...(isOwnerScoped ? { ':publisherId': change.publisherId } : {}),
+      await this.write(
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { PK: publisherKeyPartition(keyId), SK: KEY_SORT_KEY },
+            // if_not_exists keeps the first revocation time, so a repeat is a no-op (idempotent).
+            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :revokedAt)',
+            ConditionExpression: isOwnerScoped
+              ? 'attribute_exists(PK) AND publisherId = :publisherId'
+              : 'attribute_exists(PK)',
+            ExpressionAttributeValues: {
+              ':revokedAt': change.revokedAt,
+              ...(isOwnerScoped ? { ':publisherId': change.publisherId } : {}),
+            },
           },
-          ReturnValues: 'ALL_NEW',
-        }),
+        },
+        outbox,
       );
-      return StoredPublisherKeySchema.parse(result.Attributes);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (changeFailed(error)) return undefined;
       throw error;
     }
+    // A transaction returns no item: read the key back (it is never deleted, only revoked).
+    return this.get(keyId);
+  }
+
+  private write(change: TransactItem, outbox: OutboxEntries): Promise<void> {
+    const { client, auditTableName } = this;
+    return writeWithOutbox({ client, auditTableName, changes: [change], outbox });
   }
 }

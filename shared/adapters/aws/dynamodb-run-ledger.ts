@@ -1,13 +1,16 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { PluginId, TenantId } from '../../domain/identifiers.ts';
+import type { PlatformEvent } from '../../domain/platform-events.ts';
 import { MAX_CONCURRENT_RUNS_LIMIT } from '../../domain/tenant-policy.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { Outbox, OutboxEntries } from '../../ports/outbox.ts';
 import type { LeaseSlot, RunLeaseStore } from '../../ports/run-lease-store.ts';
 import type { RunContext, RunLedger, RunSettlement } from '../../ports/run-ledger.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
 import { RATE_WINDOW_MS } from '../../sandbox/limits.ts';
 import { RUN_COUNTERS, runCounterKey } from '../../sandbox/usage-counters.ts';
+import { MAX_TRANSACT_ITEMS, outboxPuts } from './audit-table-items.ts';
 import { installationOfItem } from './dynamodb-installation-repository.ts';
 import { leaseSlotOf } from './dynamodb-run-lease-store.ts';
 import { storedPolicyOfItem } from './dynamodb-tenant-policy-repository.ts';
@@ -28,9 +31,13 @@ const UNPROCESSED_BACKOFF_MS = 5;
  * buckets of the plugin's per-minute counters (handed to the counters, whose next charge then
  * needs no window read), all in the tenant's partition. After it, one TransactWriteItems adds the
  * usage to its aggregate (with the touched patient ids) and to its minute, hour and day buckets, deletes the lease item on its token and
- * gives the run's unused CPU back to the buckets it was charged to. If a condition fails (the ids reached their cap, the lease
- * expired and was taken over, a bucket holds less than the refund), the transaction is cancelled
- * as a whole and the writes are made on their own, each handling its own condition as before.
+ * gives the run's unused CPU back to the buckets it was charged to, and puts the run's outbox
+ * entries (its audit record and events) in the audit table: the usage and its record commit
+ * together or not at all. Entries beyond TransactWriteItems' 100 items are appended right after
+ * it, before `settle` answers. If a condition fails (the ids reached their cap, the lease expired
+ * and was taken over, a bucket holds less than the refund), the transaction is cancelled as a
+ * whole and the writes are made on their own, each handling its own condition as before, the
+ * outbox entries appended on their own too: `settle` resolves only when every entry is written.
  */
 export class DynamoDbRunLedger implements RunLedger {
   private readonly client: DynamoDBDocumentClient;
@@ -39,10 +46,16 @@ export class DynamoDbRunLedger implements RunLedger {
   private readonly leases: RunLeaseStore;
   private readonly counters: DynamoDbUsageCounters;
   private readonly clock: Clock;
+  private readonly auditTableName: string;
+  private readonly outbox: Outbox;
 
   constructor(options: {
     client: DynamoDBDocumentClient;
     tableName: string;
+    /** The audit table, where the outbox entries go. */
+    auditTableName: string;
+    /** The same outbox on its own, for the entries the transaction cannot take. */
+    outbox: Outbox;
     usage: UsageRepository;
     leases: RunLeaseStore;
     counters: DynamoDbUsageCounters;
@@ -54,6 +67,8 @@ export class DynamoDbRunLedger implements RunLedger {
     this.leases = options.leases;
     this.counters = options.counters;
     this.clock = options.clock;
+    this.auditTableName = options.auditTableName;
+    this.outbox = options.outbox;
   }
 
   async readContext(tenantId: TenantId, pluginId: PluginId): Promise<RunContext> {
@@ -101,23 +116,25 @@ export class DynamoDbRunLedger implements RunLedger {
     };
   }
 
-  async settle({ usage, lease, refunds }: RunSettlement): Promise<void> {
+  async settle({ usage, lease, refunds, outbox }: RunSettlement): Promise<void> {
+    const settlementItems = [
+      { Update: usageAggregateUpdate(this.tableName, usage, { withPatientIds: true }) },
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: { PK: tenantPartition(lease.tenantId), SK: runSlotKey(lease.slot) },
+          ConditionExpression: 'leaseToken = :token',
+          ExpressionAttributeValues: { ':token': lease.token },
+        },
+      },
+      ...counterRefundUpdates(this.tableName, refunds, this.clock).map((Update) => ({ Update })),
+      ...usageBucketUpdates(this.tableName, usage).map((Update) => ({ Update })),
+    ];
+    const [inline = [], ...overflow] = transactionSized(outbox, MAX_TRANSACT_ITEMS - settlementItems.length);
     try {
       await this.client.send(
         new TransactWriteCommand({
-          TransactItems: [
-            { Update: usageAggregateUpdate(this.tableName, usage, { withPatientIds: true }) },
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: { PK: tenantPartition(lease.tenantId), SK: runSlotKey(lease.slot) },
-                ConditionExpression: 'leaseToken = :token',
-                ExpressionAttributeValues: { ':token': lease.token },
-              },
-            },
-            ...counterRefundUpdates(this.tableName, refunds, this.clock).map((Update) => ({ Update })),
-            ...usageBucketUpdates(this.tableName, usage).map((Update) => ({ Update })),
-          ],
+          TransactItems: [...settlementItems, ...outboxPuts(this.auditTableName, inline)],
         }),
       );
     } catch (error) {
@@ -126,7 +143,42 @@ export class DynamoDbRunLedger implements RunLedger {
         this.usage.record(usage),
         this.leases.release(lease),
         ...refunds.map(({ key, amount, windowMs, at }) => this.counters.release(key, amount, windowMs, at)),
+        this.appendAll(inline),
       ]);
     }
+    await Promise.all(overflow.map((chunk) => this.outbox.append(chunk)));
   }
+
+  private async appendAll(entries: OutboxEntries): Promise<void> {
+    await Promise.all(
+      transactionSized(entries, MAX_TRANSACT_ITEMS).map((chunk) => this.outbox.append(chunk)),
+    );
+  }
+}
+
+/**
+ * TransactWriteItems takes at most 100 items and 4 MB in all; plugin events carry up to 64 KB of
+ * data each (100 of them per run), so entries are cut by count and by size, with room left for
+ * keys and the settlement's own items. The first part has `firstRoom` places (beside the
+ * settlement), the others a whole transaction each.
+ */
+const MAX_TRANSACT_ENTRY_BYTES = 3 * 1024 * 1024;
+
+function transactionSized(entries: OutboxEntries, firstRoom: number): OutboxEntries[] {
+  const parts: PlatformEvent[][] = [[]];
+  let room = Math.max(0, firstRoom);
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(JSON.stringify(entry));
+    const current = parts[parts.length - 1] ?? [];
+    if (current.length >= room || (current.length > 0 && bytes + size > MAX_TRANSACT_ENTRY_BYTES)) {
+      parts.push([entry]);
+      room = MAX_TRANSACT_ITEMS;
+      bytes = size;
+    } else {
+      current.push(entry);
+      bytes += size;
+    }
+  }
+  return parts.filter((part, index) => index === 0 || part.length > 0);
 }

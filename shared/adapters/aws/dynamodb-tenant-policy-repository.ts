@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { concurrentModification } from '../../domain/errors/lifecycle-errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import {
@@ -8,17 +7,21 @@ import {
   StoredTenantPolicySchema,
   type TenantPolicy,
 } from '../../domain/tenant-policy.ts';
+import type { OutboxEntries } from '../../ports/outbox.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
+import { changeFailed, writeWithOutbox } from './dynamodb-outbox-write.ts';
 import { versionCondition } from './dynamodb-version-condition.ts';
 import { POLICY_SORT_KEY, tenantPartition } from './plugins-table-keys.ts';
 
 export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly auditTableName: string;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  constructor(client: DynamoDBDocumentClient, tableName: string, auditTableName: string) {
     this.client = client;
     this.tableName = tableName;
+    this.auditTableName = auditTableName;
   }
 
   async get(tenantId: TenantId): Promise<StoredTenantPolicy> {
@@ -38,6 +41,7 @@ export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
     expectedVersion: number,
     actor: string,
     at: Date,
+    outbox: OutboxEntries,
   ): Promise<StoredTenantPolicy> {
     const stored: StoredTenantPolicy = {
       policy,
@@ -46,15 +50,27 @@ export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
       updatedBy: actor,
     };
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { PK: tenantPartition(tenantId), SK: POLICY_SORT_KEY, version: stored.version, data: stored },
-          ...versionCondition(expectedVersion),
-        }),
-      );
+      await writeWithOutbox({
+        client: this.client,
+        auditTableName: this.auditTableName,
+        changes: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                PK: tenantPartition(tenantId),
+                SK: POLICY_SORT_KEY,
+                version: stored.version,
+                data: stored,
+              },
+              ...versionCondition(expectedVersion),
+            },
+          },
+        ],
+        outbox,
+      });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
+      if (changeFailed(error)) {
         throw concurrentModification('policy', error);
       }
       throw error;

@@ -1,17 +1,18 @@
 import { actorIn } from '../../domain/actors.ts';
 import { type DomainError, hasErrorCode } from '../../domain/errors/domain-error.ts';
-import type { TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
-import { type RunOutcome, ran, refused } from '../../domain/invocation.ts';
+import { type Refusal, type RunOutcome, ran, refused } from '../../domain/invocation.ts';
+import type { AuditRecord } from '../../domain/platform-events.ts';
 import { effectiveLimits, type TenantPolicy } from '../../domain/tenant-policy.ts';
-import type { RunLease } from '../../ports/run-lease-store.ts';
+import type { LeaseSlot, RunLease } from '../../ports/run-lease-store.ts';
 import { cpuCounterKey } from '../../sandbox/cpu-lease.ts';
 import type { Limits } from '../../sandbox/limits.ts';
 import type { RunResult } from '../../sandbox/schemas.ts';
+import { appendAudit } from '../audit/audit-trail.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
 import { createPlatformHost } from './platform-host.ts';
 import { effectiveGrants } from './plugin-grants.ts';
-import { type ExecutionRequest, type InstalledRequest, recordRun, warn } from './record-run.ts';
+import { type ExecutionRequest, type InstalledRequest, recordRun, runRecord, warn } from './record-run.ts';
 import { RunScopedCounters } from './run-scoped-counters.ts';
 import { admitRun, type RunAdmission } from './tenant-run-lease.ts';
 
@@ -25,23 +26,46 @@ type Proof = { readonly code: string } | { readonly unverified: DomainError };
  * under its concurrent-run cap. The lease is claimed while the revocation and the artifact are
  * checked (both cached when warm), and given back at once if either refuses; nothing runs until
  * all three agree. Then it runs with the policy-capped limits and the approved grants, and
- * everything the run caused is written (usage and lease release in one transaction) and published
- * before the answer returns (a frozen Lambda instance would lose it after).
+ * everything the run caused (usage, lease release, its audit record and events) is written in one
+ * transaction before the answer returns. Every way it ends has its record before the answer: a
+ * refusal's and a failure's are appended on their own, and when no record can be written the
+ * caller gets `AUDIT_UNAVAILABLE` instead (fail closed).
  */
 export async function executeInstallation(
   request: ExecutionRequest,
   deps: ExecutionDependencies,
 ): Promise<RunOutcome> {
-  const { installation, policy, slots } = await deps.ledger.readContext(request.tenantId, request.pluginId);
-  if (!installation) return refused({ code: 'PluginNotFound' });
+  let read: InstalledRequest | undefined;
+  try {
+    const { installation, policy, slots } = await deps.ledger.readContext(request.tenantId, request.pluginId);
+    if (!installation) return await refuse(request, { code: 'PluginNotFound' }, [], deps);
+    const installed: InstalledRequest = { ...request, installation };
+    read = installed;
+    return await executeInstalled(installed, policy, slots, deps);
+  } catch (error) {
+    // A run that could not be checked, or whose sandbox failed: recorded as a failure (fail closed
+    // if even that cannot be recorded), then rethrown for the caller to refuse or retry.
+    if (hasErrorCode(error, 'AUDIT_UNAVAILABLE')) throw error;
+    await appendAudit(deps.trail, [runRecord(read ?? request, 'failure', 'INTERNAL_ERROR')]);
+    throw error;
+  }
+}
+
+async function executeInstalled(
+  installed: InstalledRequest,
+  policy: TenantPolicy,
+  slots: readonly LeaseSlot[],
+  deps: ExecutionDependencies,
+): Promise<RunOutcome> {
+  const { installation } = installed;
   if (installation.state !== 'enabled') {
-    return refused({
+    const refusal: Refusal = {
       code: 'PluginNotEnabled',
       state: installation.state,
       ...(installation.stateReason === undefined ? {} : { stateReason: installation.stateReason }),
-    });
+    };
+    return refuse(installed, refusal, [], deps);
   }
-  const installed: InstalledRequest = { ...request, installation };
   const limits = effectiveLimits(installation.metadata.limits, policy.maximumLimits);
   const counters = new RunScopedCounters(
     deps.counters,
@@ -54,7 +78,7 @@ export async function executeInstallation(
     checkProvenance(installation, policy, deps),
     counters.reserveFirstChunk(limits),
   ]);
-  const refusal = await refusalAfterChecks(installed, { admission, isRevoked, proof }, deps).catch(
+  const refusal = await refusalAfterChecks(installed, { admission, isRevoked, proof }).catch(
     async (error: unknown) => {
       await giveBackUnused(counters, installed, deps);
       throw error;
@@ -62,11 +86,25 @@ export async function executeInstallation(
   );
   if (refusal) {
     await giveBackUnused(counters, installed, deps);
-    return refusal;
+    return refuse(installed, refusal.refusal, refusal.records, deps);
   }
   if (!admission.isAdmitted || !('code' in proof)) throw new Error('unreachable: checks passed');
   const admitted = { code: proof.code, policy, limits, lease: admission.lease, counters };
   return ran(await runAdmitted(installed, admitted, deps));
+}
+
+/**
+ * A run refused before it started: its record (and the security record the refusal may stand
+ * for) is appended before the answer, failing closed with `AUDIT_UNAVAILABLE` when it cannot be.
+ */
+async function refuse(
+  request: ExecutionRequest | InstalledRequest,
+  refusal: Refusal,
+  records: readonly AuditRecord[],
+  deps: ExecutionDependencies,
+): Promise<RunOutcome> {
+  await appendAudit(deps.trail, [runRecord(request, 'refused', refusal.code), ...records]);
+  return refused(refusal);
 }
 
 /**
@@ -109,8 +147,7 @@ async function refusalAfterChecks(
     isRevoked: { revoked: boolean } | { error: unknown };
     proof: Proof | { error: unknown };
   },
-  deps: ExecutionDependencies,
-): Promise<RunOutcome | undefined> {
+): Promise<{ refusal: Refusal; records: readonly AuditRecord[] } | undefined> {
   const { admission, isRevoked, proof } = checks;
   const isRefused =
     !admission.isAdmitted || !('revoked' in isRevoked) || isRevoked.revoked || !('code' in proof);
@@ -118,21 +155,26 @@ async function refusalAfterChecks(
   if (admission.isAdmitted) await admission.release();
   if ('error' in isRevoked) throw isRevoked.error;
   if (isRevoked.revoked) {
-    await refuseForSecurity(request, deps, 'PluginRevoked', 'security:revoked-version-refused');
-    return refused({ code: 'PluginRevoked' });
+    return {
+      refusal: { code: 'PluginRevoked' },
+      records: [securityRefusal(request, 'PluginRevoked', 'security:revoked-version-refused')],
+    };
   }
   if ('error' in proof) throw proof.error;
   if ('unverified' in proof) {
-    await refuseForSecurity(
-      request,
-      deps,
-      'ArtifactUnverified',
-      'security:unverified-artifact-refused',
-      proof.unverified.message,
-    );
-    return refused({ code: 'ArtifactUnverified' });
+    return {
+      refusal: { code: 'ArtifactUnverified' },
+      records: [
+        securityRefusal(
+          request,
+          'ArtifactUnverified',
+          'security:unverified-artifact-refused',
+          proof.unverified.message,
+        ),
+      ],
+    };
   }
-  if (!admission.isAdmitted) return refused(admission.refusal);
+  if (!admission.isAdmitted) return { refusal: admission.refusal, records: admission.records };
   return undefined;
 }
 
@@ -200,37 +242,34 @@ async function runAdmitted(
       counters,
     });
   } catch (error) {
+    // What the sandbox reported of a run it could not finish joins nothing: its record says it failed.
+    deps.observer.take(installation);
     await deps.runLeases.release(lease).catch(() => undefined);
     await giveBackUnused(counters, request, deps);
     throw error;
   }
   const settlement = { lease, refunds: counters.takeRefunds() };
-  await recordRun(
-    request,
-    result,
-    { touchedPatientIds: host.touchedPatientIds(), at: startedAt, settlement },
-    deps,
-  );
+  const access = { touchedPatientIds: host.touchedPatientIds(), dataAccess: host.dataAccess };
+  await recordRun(request, result, { access, at: startedAt, settlement }, deps);
   return result;
 }
 
-async function refuseForSecurity(
+function securityRefusal(
   request: InstalledRequest,
-  deps: ExecutionDependencies,
   code: 'PluginRevoked' | 'ArtifactUnverified',
   action: string,
   reason?: string,
-): Promise<void> {
+): AuditRecord {
   const { tenantId, pluginId, version } = request.installation;
-  await deps.audit.record({
+  return {
     action,
     outcome: 'refused',
     actor: actorIn(tenantId, request.actor),
-    tenantId: tenantId as TenantId,
+    tenantId,
     pluginId,
     version,
     code,
     requestId: request.requestId,
     ...(reason ? { reason } : {}),
-  });
+  };
 }

@@ -1,7 +1,5 @@
 import type { Installation } from '../../domain/installation.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
-import type { AuditLog } from '../../ports/audit-log.ts';
-import type { AuditOutbox } from '../../ports/audit-outbox.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EhrRepository } from '../../ports/ehr-repository.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
@@ -15,7 +13,7 @@ import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { RunRequest } from '../../sandbox/plugin-sandbox.ts';
 import type { RunResult } from '../../sandbox/schemas.ts';
 import type { UsageCounters } from '../../sandbox/usage-counters.ts';
-import type { AuditRetryPolicy } from '../audited.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { SandboxObserver } from './sandbox-observer.ts';
 
 /** The sandbox as the execution path uses it (PluginSandbox in production). */
@@ -53,14 +51,16 @@ export interface ExecutionDependencies {
   readonly counters: UsageCounters;
   /** The tenant's concurrent-run slots; required, since a run without a lease is never started. */
   readonly runLeases: RunLeaseStore;
+  /** Collects what the sandbox reports about a run, for the run's outbox entries. */
   readonly observer: SandboxObserver;
   readonly ehr: EhrRepository;
+  /** The data events of the plugin's EHR writes (`patient:updated`, `appointment:*`), ids only. */
   readonly events: EventPublisher;
-  readonly audit: AuditLog;
-  /** Where a run's audit record goes when the log keeps refusing it: the run's answer stands. */
-  readonly auditOutbox: AuditOutbox;
-  /** How hard to try the audit log first (three attempts, 25 then 50 ms apart, by default). */
-  readonly auditRetry?: AuditRetryPolicy | undefined;
+  /**
+   * Where the records of runs that join no settlement go (refusals, runs that did not finish);
+   * a ran run's record commits with its settlement through `ledger`.
+   */
+  readonly trail: AuditTrail;
   readonly failures: FailureRecorder;
   readonly clock: Clock;
   readonly ids: IdGenerator;

@@ -1,3 +1,4 @@
+import { hasErrorCode } from '../../domain/errors/domain-error.ts';
 import { PluginIdSchema, TenantIdSchema } from '../../domain/identifiers.ts';
 import {
   type DirectInvocation,
@@ -36,8 +37,11 @@ export async function invokePlugin(
       deps,
     );
   } catch (error) {
-    // Only the checks before a run reject (the sandbox and the recording never do): a store that
-    // could not answer refuses the run (fail closed), as "not now" rather than a crash.
+    // The run's record could not be written: its result (if it ran) is withheld, fail closed.
+    if (hasErrorCode(error, 'AUDIT_UNAVAILABLE'))
+      return refused({ code: 'AuditUnavailable', retryAfterSeconds: 1 });
+    // A store the checks need could not answer (or the sandbox failed), and that was recorded:
+    // the run is refused (fail closed), as "not now" rather than a crash.
     deps.logger?.warn('the run could not be checked; it is refused', {
       tenantId: tenantId.data,
       pluginId: pluginId.data,

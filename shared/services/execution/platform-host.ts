@@ -18,6 +18,7 @@ import { HostError } from '../../sandbox/errors.ts';
 import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { JsonValue } from '../../sandbox/schemas.ts';
 import { platformEvent } from '../platform-event.ts';
+import { DataAccessTally, type TouchedRecords } from './data-access-tally.ts';
 
 export interface PlatformHostDependencies {
   readonly ehr: EhrRepository;
@@ -31,13 +32,16 @@ export interface PlatformHostDependencies {
 export interface PlatformHost extends PluginHost {
   /** Ids of patients the run read or changed (directly or through an appointment), for usage and audit. */
   touchedPatientIds(): string[];
+  /** Every call the host served, by operation and outcome, with the ids each touched. */
+  readonly dataAccess: DataAccessTally;
 }
 
 /**
  * The plugin API's data side for ONE tenant, over the EHR port. Every argument is validated with
  * the domain schemas; ids of another tenant's records are simply absent in this tenant's
  * partition, so they answer "not found" exactly like ids that do not exist. Each write publishes
- * its platform event with ids only, whoever caused it, so subscribed plugins hear about it.
+ * its platform event with ids only, whoever caused it, so subscribed plugins hear about it. Every
+ * call is tallied (operation, outcome, ids touched) for the run's audit record.
  */
 export function createPlatformHost(
   scope: {
@@ -51,8 +55,18 @@ export function createPlatformHost(
 ): PlatformHost {
   const { tenantId, pluginId } = scope;
   const { ehr } = deps;
+  const dataAccess = new DataAccessTally();
   const touched = new Set<string>();
-  const touch = (patientId: string) => touched.add(patientId);
+  const call = <T>(operation: string, serve: (records: TouchedRecords) => Promise<T>) =>
+    dataAccess.call(operation, (records) =>
+      serve({
+        patient: (id) => {
+          touched.add(id);
+          records.patient(id);
+        },
+        appointment: (id) => records.appointment(id),
+      }),
+    );
 
   const publish = async (name: string, detail: Record<string, string>) => {
     const event = platformEvent(name, tenantId, { ...detail, causedBy: pluginActor(pluginId) }, deps);
@@ -63,10 +77,13 @@ export function createPlatformHost(
     }
   };
 
-  const findAppointment = async (id: string): Promise<Appointment | undefined> => {
+  const findAppointment = async (id: string, records: TouchedRecords): Promise<Appointment | undefined> => {
     if (!RecordIdSchema.safeParse(id).success) return undefined;
     const appointment = await ehr.getAppointment(tenantId, id);
-    if (appointment) touch(appointment.patientId);
+    if (appointment) {
+      records.patient(appointment.patientId);
+      records.appointment(appointment.id);
+    }
     return appointment;
   };
 
@@ -76,90 +93,124 @@ export function createPlatformHost(
   };
 
   return {
-    ...(scope.fetch ? { fetch: scope.fetch } : {}),
+    ...(scope.fetch ? { fetch: trackedFetch(scope.fetch, dataAccess) } : {}),
     patients: {
-      search: async (criteria) => {
-        const patients = await ehr.searchPatients(
-          tenantId,
-          parse(PatientSearchCriteriaSchema, criteria, 'criteria'),
-        );
-        for (const patient of patients) touch(patient.id);
-        return patients as unknown as JsonValue[];
-      },
-      get: async (id) => {
-        if (!RecordIdSchema.safeParse(id).success) return undefined;
-        const patient = await ehr.getPatient(tenantId, id);
-        if (patient) touch(patient.id);
-        return patient as JsonValue | undefined;
-      },
-      update: async (id, data) => {
-        const changes = parse(PatientChangesSchema, data, 'changes');
-        if (!RecordIdSchema.safeParse(id).success) return undefined;
-        const patient = await ehr.updatePatient(tenantId, id, changes);
-        if (!patient) return undefined;
-        touch(patient.id);
-        await publish('patient:updated', { patientId: patient.id });
-        return patient as JsonValue;
-      },
+      search: (criteria) =>
+        call('patients.search', async (records) => {
+          const patients = await ehr.searchPatients(
+            tenantId,
+            parse(PatientSearchCriteriaSchema, criteria, 'criteria'),
+          );
+          for (const patient of patients) records.patient(patient.id);
+          return patients as unknown as JsonValue[];
+        }),
+      get: (id) =>
+        call('patients.get', async (records) => {
+          if (!RecordIdSchema.safeParse(id).success) return undefined;
+          const patient = await ehr.getPatient(tenantId, id);
+          if (patient) records.patient(patient.id);
+          return patient as JsonValue | undefined;
+        }),
+      update: (id, data) =>
+        call('patients.update', async (records) => {
+          const changes = parse(PatientChangesSchema, data, 'changes');
+          if (!RecordIdSchema.safeParse(id).success) return undefined;
+          const patient = await ehr.updatePatient(tenantId, id, changes);
+          if (!patient) return undefined;
+          records.patient(patient.id);
+          await publish('patient:updated', { patientId: patient.id });
+          return patient as JsonValue;
+        }),
     },
     appointments: {
-      schedule: async (request) => {
-        const wanted = parse(NewAppointmentSchema, request, 'appointment');
-        if (!(await ehr.getPatient(tenantId, wanted.patientId))) {
-          throw new HostError('NotFound', `patient ${wanted.patientId} not found`);
-        }
-        touch(wanted.patientId);
-        const appointment: Appointment = { ...wanted, id: wanted.id ?? deps.ids.next(), status: 'booked' };
-        let created: Appointment;
-        try {
-          created = await ehr.createAppointment(tenantId, appointment);
-        } catch (error) {
-          if (hasErrorCode(error, 'APPOINTMENT_EXISTS')) {
-            throw new HostError('InvalidArgument', `appointment ${appointment.id} already exists`, {
-              cause: error,
-            });
+      schedule: (request) =>
+        call('appointments.schedule', async (records) => {
+          const wanted = parse(NewAppointmentSchema, request, 'appointment');
+          if (!(await ehr.getPatient(tenantId, wanted.patientId))) {
+            throw new HostError('NotFound', `patient ${wanted.patientId} not found`);
           }
-          throw error;
-        }
-        await publish('appointment:scheduled', { appointmentId: created.id, patientId: created.patientId });
-        return created as JsonValue;
-      },
-      cancel: async (id, reason) => {
-        const appointment = await findAppointment(id);
-        if (!appointment) return undefined;
-        const cancelled = await replace({
-          ...appointment,
-          status: 'cancelled',
-          ...(reason === undefined ? {} : { cancellationReason: reason }),
-        });
-        if (!cancelled) return undefined;
-        await publish('appointment:cancelled', {
-          appointmentId: cancelled.id,
-          patientId: cancelled.patientId,
-        });
-        return cancelled as JsonValue;
-      },
-      reschedule: async (id, newTime) => {
-        const start = Date.parse(newTime);
-        if (Number.isNaN(start)) throw new HostError('InvalidArgument', 'newTime must be an ISO date-time');
-        const appointment = await findAppointment(id);
-        if (!appointment) return undefined;
-        if (appointment.status === 'cancelled') {
-          throw new HostError('InvalidArgument', `appointment ${appointment.id} is cancelled`);
-        }
-        const duration = Date.parse(appointment.end) - Date.parse(appointment.start);
-        const moved = await replace({
-          ...appointment,
-          start: new Date(start).toISOString(),
-          end: new Date(start + duration).toISOString(),
-        });
-        if (!moved) return undefined;
-        await publish('appointment:rescheduled', { appointmentId: moved.id, patientId: moved.patientId });
-        return moved as JsonValue;
-      },
+          records.patient(wanted.patientId);
+          const appointment: Appointment = { ...wanted, id: wanted.id ?? deps.ids.next(), status: 'booked' };
+          let created: Appointment;
+          try {
+            created = await ehr.createAppointment(tenantId, appointment);
+          } catch (error) {
+            if (hasErrorCode(error, 'APPOINTMENT_EXISTS')) {
+              throw new HostError('InvalidArgument', `appointment ${appointment.id} already exists`, {
+                cause: error,
+              });
+            }
+            throw error;
+          }
+          records.appointment(created.id);
+          await publish('appointment:scheduled', { appointmentId: created.id, patientId: created.patientId });
+          return created as JsonValue;
+        }),
+      cancel: (id, reason) =>
+        call('appointments.cancel', async (records) => {
+          const appointment = await findAppointment(id, records);
+          if (!appointment) return undefined;
+          const cancelled = await replace({
+            ...appointment,
+            status: 'cancelled',
+            ...(reason === undefined ? {} : { cancellationReason: reason }),
+          });
+          if (!cancelled) return undefined;
+          await publish('appointment:cancelled', {
+            appointmentId: cancelled.id,
+            patientId: cancelled.patientId,
+          });
+          return cancelled as JsonValue;
+        }),
+      reschedule: (id, newTime) =>
+        call('appointments.reschedule', async (records) => {
+          const start = Date.parse(newTime);
+          if (Number.isNaN(start)) throw new HostError('InvalidArgument', 'newTime must be an ISO date-time');
+          const appointment = await findAppointment(id, records);
+          if (!appointment) return undefined;
+          if (appointment.status === 'cancelled') {
+            throw new HostError('InvalidArgument', `appointment ${appointment.id} is cancelled`);
+          }
+          const duration = Date.parse(appointment.end) - Date.parse(appointment.start);
+          const moved = await replace({
+            ...appointment,
+            start: new Date(start).toISOString(),
+            end: new Date(start + duration).toISOString(),
+          });
+          if (!moved) return undefined;
+          await publish('appointment:rescheduled', { appointmentId: moved.id, patientId: moved.patientId });
+          return moved as JsonValue;
+        }),
     },
-    ...(scope.storage ? { storage: scope.storage } : {}),
+    ...(scope.storage ? { storage: trackedStorage(scope.storage, dataAccess) } : {}),
     touchedPatientIds: () => [...touched],
+    dataAccess,
+  };
+}
+
+/** Outbound calls, tallied as `network.fetch` (the URL stays out: it may carry tenant data). */
+function trackedFetch(fetch: NonNullable<PluginHost['fetch']>, tally: DataAccessTally): PluginHost['fetch'] {
+  return (url, init) => tally.call('network.fetch', () => fetch(url, init));
+}
+
+/**
+ * The plugin's storage, each call tallied (`storage.get`…; a write within the quota is a
+ * `storage.set`). The size bookkeeping (`bytesUsed`) is the sandbox's, not the plugin's, and is not.
+ */
+function trackedStorage(storage: PluginStorage, tally: DataAccessTally): PluginStorage {
+  const { setWithinQuota, bytesUsed } = storage;
+  return {
+    get: (key) => tally.call('storage.get', () => storage.get(key)),
+    set: (key, value) => tally.call('storage.set', () => storage.set(key, value)),
+    delete: (key) => tally.call('storage.delete', () => storage.delete(key)),
+    list: (prefix) => tally.call('storage.list', () => storage.list(prefix)),
+    ...(bytesUsed ? { bytesUsed: () => bytesUsed.call(storage) } : {}),
+    ...(setWithinQuota
+      ? {
+          setWithinQuota: (key, value, quotaBytes) =>
+            tally.call('storage.set', () => setWithinQuota.call(storage, key, value, quotaBytes)),
+        }
+      : {}),
   };
 }
 

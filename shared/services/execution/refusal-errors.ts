@@ -1,4 +1,4 @@
-import { executionUnavailable, tooManyRuns } from '../../domain/errors/capacity-errors.ts';
+import { auditUnavailable, executionUnavailable, tooManyRuns } from '../../domain/errors/capacity-errors.ts';
 import type { DomainError } from '../../domain/errors/domain-error.ts';
 import {
   pluginNotEnabled,
@@ -27,6 +27,8 @@ const ERROR_BY_REFUSAL: { readonly [C in RefusalCode]: (refusal: RefusalOf<C>) =
   ExecutionThrottled: ({ retryAfterSeconds }) => tooManyRuns(retryAfterSeconds),
   RunLeaseUnavailable: ({ retryAfterSeconds }) => executionUnavailable(retryAfterSeconds),
   ExecutionUnavailable: ({ retryAfterSeconds }) => executionUnavailable(retryAfterSeconds),
+  // 503 with Retry-After: the run's record could not be written, so its result is not answered.
+  AuditUnavailable: ({ retryAfterSeconds }) => auditUnavailable(retryAfterSeconds),
 };
 
 /** The error the caller gets when the execution side refused to run at all. */

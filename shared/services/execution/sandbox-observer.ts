@@ -1,90 +1,55 @@
-import { pluginActor } from '../../domain/actors.ts';
-import type { AuditLog } from '../../ports/audit-log.ts';
-import type { Clock } from '../../ports/clock.ts';
-import type { EventPublisher } from '../../ports/event-publisher.ts';
-import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { ResourceExceeded, SecurityEvent } from '../../sandbox/schemas.ts';
-import { platformEvent } from '../platform-event.ts';
+
+/** A run as the sandbox names it in what it reports. */
+export interface ObservedRun {
+  readonly tenantId: string;
+  readonly pluginId: string;
+  readonly version: string;
+}
+
+/** What the sandbox reported about one run: its refusals (coalesced, counted) and limits it hit. */
+export interface RunObservations {
+  readonly securityEvents: readonly SecurityEvent[];
+  readonly resourceEvents: readonly ResourceExceeded[];
+}
+
+const keyOf = ({ tenantId, pluginId, version }: ObservedRun) =>
+  `${tenantId}\u0000${pluginId}\u0000${version}`;
 
 /**
- * The sandbox's hooks for the platform: a denied permission or reserved event name becomes a
- * security audit record, and every limit a run hits becomes `plugin:resource:exceeded`. The sandbox
- * reports each kind of refusal once per run with its count, so a hostile loop costs one record per
- * kind, not one per attempt. It fires hooks without waiting, and a Lambda instance is frozen as soon as its handler returns, so
- * the execution path awaits `drain()` before answering: nothing is lost to a frozen instance.
+ * The sandbox's hooks for the platform, as a collector: a denied permission or reserved event name
+ * and every limit a run hits are kept until the run is recorded, and then go into the run's
+ * outbox entries, in the same transaction as its usage (nothing is published on the side, so
+ * nothing is lost to a Lambda instance frozen after its answer). The sandbox reports each kind of
+ * refusal once per run with its count, and reports them before the run's result resolves, so a
+ * run's observations are all here when it is recorded.
  */
 export class SandboxObserver {
-  private readonly audit: AuditLog;
-  private readonly events: EventPublisher;
-  private readonly clock: Clock;
-  private readonly ids: IdGenerator;
-  private readonly onFailure: (error: unknown) => void;
-  private readonly pending = new Set<Promise<void>>();
-
-  constructor(deps: {
-    audit: AuditLog;
-    events: EventPublisher;
-    clock: Clock;
-    ids: IdGenerator;
-    onFailure?: (error: unknown) => void;
-  }) {
-    this.audit = deps.audit;
-    this.events = deps.events;
-    this.clock = deps.clock;
-    this.ids = deps.ids;
-    this.onFailure = deps.onFailure ?? (() => {});
-  }
+  private readonly observed = new Map<string, { security: SecurityEvent[]; resources: ResourceExceeded[] }>();
 
   readonly onSecurityEvent = (event: SecurityEvent): void => {
-    this.track(
-      this.audit.record({
-        action:
-          event.type === 'permission-denied' ? 'security:permission-denied' : 'security:reserved-event-name',
-        outcome: 'refused',
-        actor: pluginActor(event.pluginId),
-        tenantId: event.tenantId,
-        pluginId: event.pluginId,
-        version: event.version,
-        code: 'PermissionDenied',
-        reason: event.permission
-          ? `${event.operation} requires ${event.permission}`
-          : `${event.operation} used the reserved namespace ${event.namespace ?? '(unknown)'}`,
-        occurrences: { count: event.count, firstAt: event.firstAt, lastAt: event.lastAt },
-      }),
-    );
+    this.of(event).security.push(event);
   };
 
   readonly onResourceExceeded = (event: ResourceExceeded): void => {
-    this.track(
-      this.events.publish([
-        platformEvent(
-          'plugin:resource:exceeded',
-          event.tenantId,
-          {
-            pluginId: event.pluginId,
-            version: event.version,
-            tenantId: event.tenantId,
-            resource: event.resource,
-            limit: event.limit,
-            observed: event.observed,
-            count: event.count,
-            firstAt: event.firstAt,
-            lastAt: event.lastAt,
-          },
-          { ids: this.ids, clock: this.clock },
-        ),
-      ]),
-    );
+    this.of(event).resources.push(event);
   };
 
-  /** Waits for every hook started so far; failures are reported, never thrown into a run's answer. */
-  async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  /** Hands over (and forgets) what was reported for this run. */
+  take(run: ObservedRun): RunObservations {
+    const key = keyOf(run);
+    const found = this.observed.get(key);
+    this.observed.delete(key);
+    return { securityEvents: found?.security ?? [], resourceEvents: found?.resources ?? [] };
   }
 
-  private track(work: Promise<void>): void {
-    const tracked = work.then(undefined, (error: unknown) => this.onFailure(error));
-    this.pending.add(tracked);
-    void tracked.finally(() => this.pending.delete(tracked));
+  private of(run: ObservedRun) {
+    const key = keyOf(run);
+    let found = this.observed.get(key);
+    if (!found) {
+      found = { security: [], resources: [] };
+      this.observed.set(key, found);
+    }
+    return found;
   }
 }

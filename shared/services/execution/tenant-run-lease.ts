@@ -1,5 +1,6 @@
 import { actorIn } from '../../domain/actors.ts';
 import type { Refusal } from '../../domain/invocation.ts';
+import type { AuditRecord } from '../../domain/platform-events.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { LeaseSlot, RunLease } from '../../ports/run-lease-store.ts';
 import type { Limits } from '../../sandbox/limits.ts';
@@ -20,7 +21,12 @@ const MAX_RETRY_AFTER_SECONDS = 60;
 
 export type RunAdmission =
   | { readonly isAdmitted: true; readonly lease: RunLease; release(): Promise<void> }
-  | { readonly isAdmitted: false; readonly refusal: Refusal };
+  | {
+      readonly isAdmitted: false;
+      readonly refusal: Refusal;
+      /** What the refusal adds to the run's own record (a security record when over the cap). */
+      readonly records: readonly AuditRecord[];
+    };
 
 interface AdmissionRequest {
   readonly installation: { readonly tenantId: string; readonly pluginId: string; readonly version: string };
@@ -31,15 +37,15 @@ interface AdmissionRequest {
 /**
  * Takes one of the tenant's concurrent-run slots (policy `maxConcurrentRuns`) for this run, so one
  * tenant's hanging or spinning runs cannot take the execution capacity every tenant shares. Beyond
- * the cap the run is refused with `TenantConcurrencyExceeded` and one audit record, with a
- * Retry-After hint; a lease store that cannot be reached refuses the run too (fail closed), since
+ * the cap the run is refused with `TenantConcurrencyExceeded` and a security record for the
+ * caller to append with the run's, with a Retry-After hint; a lease store that cannot be reached refuses the run too (fail closed), since
  * skipping the check would reopen the attack exactly when the platform is under stress.
  */
 export async function admitRun(
   request: AdmissionRequest,
   policy: Pick<TenantPolicy, 'maxConcurrentRuns'>,
   limits: Pick<Limits, 'timeoutMs'>,
-  deps: Pick<ExecutionDependencies, 'runLeases' | 'audit' | 'logger'>,
+  deps: Pick<ExecutionDependencies, 'runLeases' | 'logger'>,
   /** The tenant's slot items, when they were just read with the rest of the run's context. */
   seen?: readonly LeaseSlot[],
 ): Promise<RunAdmission> {
@@ -68,25 +74,27 @@ export async function admitRun(
       ...base,
       errorName: nameOf(error),
     });
-    await deps.audit
-      .record({ ...base, action: 'plugin:run-refused', outcome: 'refused', code: 'RunLeaseUnavailable' })
-      .catch(() => undefined);
-    return { isAdmitted: false, refusal: { code: 'RunLeaseUnavailable', retryAfterSeconds: 1 } };
+    return { isAdmitted: false, refusal: { code: 'RunLeaseUnavailable', retryAfterSeconds: 1 }, records: [] };
   }
 
   if (claim.status === 'full') {
-    await deps.audit.record({
-      ...base,
-      action: 'security:tenant-concurrency-exceeded',
-      outcome: 'refused',
-      code: 'TenantConcurrencyExceeded',
-      reason: `${claim.held} of ${policy.maxConcurrentRuns} concurrent runs in flight`,
-    });
     const retryAfterSeconds = Math.min(
       MAX_RETRY_AFTER_SECONDS,
       Math.max(1, Math.ceil(claim.retryAfterMs / 1000)),
     );
-    return { isAdmitted: false, refusal: { code: 'TenantConcurrencyExceeded', retryAfterSeconds } };
+    return {
+      isAdmitted: false,
+      refusal: { code: 'TenantConcurrencyExceeded', retryAfterSeconds },
+      records: [
+        {
+          ...base,
+          action: 'security:tenant-concurrency-exceeded',
+          outcome: 'refused',
+          code: 'TenantConcurrencyExceeded',
+          reason: `${claim.held} of ${policy.maxConcurrentRuns} concurrent runs in flight`,
+        },
+      ],
+    };
   }
 
   const { lease } = claim;

@@ -1,9 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { LifecycleEventName } from '../../domain/platform-events.ts';
-import type { Clock } from '../../ports/clock.ts';
-import type { EventPublisher } from '../../ports/event-publisher.ts';
-import type { IdGenerator } from '../../ports/id-generator.ts';
-import { platformEvent } from '../platform-event.ts';
+import type { LifecycleEventName, PlatformEvent } from '../../domain/platform-events.ts';
+import { type EventSources, platformEvent } from '../platform-event.ts';
 
 export interface LifecycleEventInput {
   readonly tenantId: string;
@@ -18,36 +15,41 @@ export type LifecycleEventDetail = LifecycleEventInput & { readonly time: string
 export type LifecycleListener = (detail: LifecycleEventDetail) => void;
 
 /**
- * The `pluginService.on(...)` emitter, and the bus: every lifecycle event is delivered to
- * in-process listeners and published to EventBridge with `detail-type` = the event name.
+ * The lifecycle events of a change, and the `pluginService.on(...)` emitter. An event is built
+ * first, written to the outbox in the change's transaction (the outbox's stream delivers it to
+ * EventBridge with `detail-type` = its name), and only once that write committed are the in-process
+ * listeners told: a listener never hears of a change that did not happen.
  */
 export class LifecycleEvents {
   private readonly emitter = new EventEmitter();
-  private readonly publisher: EventPublisher;
-  private readonly clock: Clock;
-  private readonly ids: IdGenerator;
+  private readonly sources: EventSources;
 
-  constructor(deps: { publisher: EventPublisher; clock: Clock; ids: IdGenerator }) {
-    this.publisher = deps.publisher;
-    this.clock = deps.clock;
-    this.ids = deps.ids;
+  constructor(sources: EventSources) {
+    this.sources = sources;
   }
 
   on(name: LifecycleEventName, listener: LifecycleListener): void {
     this.emitter.on(name, listener);
   }
 
-  async emit(name: LifecycleEventName, detail: LifecycleEventInput): Promise<void> {
-    const event = platformEvent(name, detail.tenantId, { ...detail }, { ids: this.ids, clock: this.clock });
-    const full: LifecycleEventDetail = { ...detail, time: event.time };
-    event.detail = { ...full };
-    await this.publisher.publish([event]);
-    // A listener's failure must not undo a stored change nor hide it from other listeners.
-    for (const listener of this.emitter.listeners(name) as LifecycleListener[]) {
-      try {
-        listener(full);
-      } catch {
-        /* listeners are observers */
+  /** The event `name` for the outbox; its detail carries its time, as listeners receive it. */
+  event(name: LifecycleEventName, detail: LifecycleEventInput): PlatformEvent {
+    const event = platformEvent(name, detail.tenantId, { ...detail }, this.sources);
+    event.detail = { ...detail, time: event.time };
+    return event;
+  }
+
+  /** Tells the listeners of events whose change committed. */
+  notify(events: readonly PlatformEvent[]): void {
+    for (const event of events) {
+      const detail = { ...event.detail } as LifecycleEventDetail;
+      // A listener's failure must not undo a stored change nor hide it from other listeners.
+      for (const listener of this.emitter.listeners(event.name) as LifecycleListener[]) {
+        try {
+          listener(detail);
+        } catch {
+          /* listeners are observers */
+        }
       }
     }
   }

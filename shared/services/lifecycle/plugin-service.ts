@@ -10,7 +10,7 @@ import { validationFailed } from '../../domain/errors/request-errors.ts';
 import { type PluginId, PluginIdSchema, type TenantId } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
 import type { PluginMetadata } from '../../domain/manifest.ts';
-import type { LifecycleEventName } from '../../domain/platform-events.ts';
+import type { LifecycleEventName, PlatformEvent } from '../../domain/platform-events.ts';
 import type { Signature } from '../../domain/signatures.ts';
 import {
   denseSeries,
@@ -19,18 +19,15 @@ import {
   type UsageWindowQuery,
 } from '../../domain/usage-series.ts';
 import type { ArtifactStore, SignedStatement } from '../../ports/artifact-store.ts';
-import type { AuditLog } from '../../ports/audit-log.ts';
-import type { AuditOutbox } from '../../ports/audit-outbox.ts';
-import { type Clock, systemClock } from '../../ports/clock.ts';
-import type { EventPublisher } from '../../ports/event-publisher.ts';
-import { type IdGenerator, uuidGenerator } from '../../ports/id-generator.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
+import type { OutboxEntries } from '../../ports/outbox.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
 import type { PluginStorageCleaner } from '../../ports/plugin-storage-cleaner.ts';
 import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
-import { type AuditRetryPolicy, type AuditTrail, audited } from '../audited.ts';
+import { type AuditTrail, audited, type CommitEntries } from '../audit/audit-trail.ts';
 import { checkPermissionsAllowed } from '../validation/enforce-tenant-policy.ts';
 import { LifecycleEvents, type LifecycleListener } from './lifecycle-events.ts';
 import type { PluginSecurityService, PluginSubmission } from './plugin-security-service.ts';
@@ -61,46 +58,31 @@ export interface PluginServiceDependencies {
   readonly tenantId: TenantId;
   readonly actorId: string;
   readonly requestId?: string | undefined;
-  readonly auditService: AuditLog;
-  /** Where an audit record goes when the log refuses it after a change committed. */
-  readonly auditOutbox: AuditOutbox;
-  readonly auditRetry?: AuditRetryPolicy | undefined;
+  /** The outbox every change commits its audit record and lifecycle events to; ids and clock. */
+  readonly auditTrail: AuditTrail;
   readonly securityService: PluginSecurityService;
   readonly metricsService: UsageRepository;
   readonly installations: InstallationRepository;
   readonly policies: TenantPolicyRepository;
   readonly artifacts: ArtifactStore;
   readonly catalogue: ReleaseCatalogue;
-  readonly events: EventPublisher;
   readonly storageCleaner?: PluginStorageCleaner | undefined;
-  readonly clock?: Clock | undefined;
-  readonly ids?: IdGenerator | undefined;
 }
 
 /**
- * The lifecycle of plugins in one tenant. Every change is validated before
- * anything is stored, written with a revision check, published as a lifecycle event and audited;
- * every refusal is audited too.
+ * The lifecycle of plugins in one tenant. Every change is validated before anything is stored,
+ * and written with a revision check in one transaction with its audit record and lifecycle events
+ * (the outbox); in-process listeners hear of it once it committed. Every refusal is audited too.
  */
 export class PluginService {
   private readonly deps: PluginServiceDependencies;
   private readonly clock: Clock;
   private readonly lifecycle: LifecycleEvents;
-  private readonly auditTrail: AuditTrail;
 
   constructor(deps: PluginServiceDependencies) {
     this.deps = deps;
-    this.auditTrail = {
-      audit: deps.auditService,
-      auditOutbox: deps.auditOutbox,
-      auditRetry: deps.auditRetry,
-    };
-    this.clock = deps.clock ?? systemClock;
-    this.lifecycle = new LifecycleEvents({
-      publisher: deps.events,
-      clock: this.clock,
-      ids: deps.ids ?? uuidGenerator,
-    });
+    this.clock = deps.auditTrail.clock;
+    this.lifecycle = new LifecycleEvents(deps.auditTrail);
   }
 
   on(event: LifecycleEventName, listener: LifecycleListener): this {
@@ -109,7 +91,7 @@ export class PluginService {
   }
 
   async installPlugin(request: InstallPluginRequest): Promise<Installation> {
-    return this.audited('install', request.id, request.version, async () => {
+    return this.audited('install', request.id, request.version, async (commit) => {
       const { policy } = await this.deps.policies.get(this.deps.tenantId);
       const { package: validated, provenance } = await this.deps.securityService.validate(
         request,
@@ -135,15 +117,16 @@ export class PluginService {
         updatedBy: this.deps.actorId,
         revision: 0,
       };
-      await this.deps.installations.create(installation);
-      await this.emit('plugin:installed', installation);
+      const events = [this.event('plugin:installed', installation)];
+      await this.deps.installations.create(installation, this.commitOf(commit, installation, events));
+      this.lifecycle.notify(events);
       return installation;
     });
   }
 
   /** Grants default to every permission the manifest requests, recorded as consented by the caller. */
   async enablePlugin(id: string, grants?: readonly string[]): Promise<Installation> {
-    return this.audited('enable', id, undefined, async () => {
+    return this.audited('enable', id, undefined, async (commit) => {
       const current = await this.require(id);
       assertTransition('enable', current.state);
       const granted = [...new Set(grants ?? current.metadata.permissions)];
@@ -159,13 +142,15 @@ export class PluginService {
       checkPermissionsAllowed(granted, policy, 'grants');
       const now = this.clock.now().toISOString();
       const { stateReason: _cleared, ...rest } = current;
-      const enabled = await this.save({
-        ...rest,
-        state: 'enabled',
-        grants: { permissions: granted, approvedBy: this.deps.actorId, approvedAt: now },
-      });
-      await this.emit('plugin:enabled', enabled, { grants: granted });
-      return enabled;
+      return this.save(
+        {
+          ...rest,
+          state: 'enabled',
+          grants: { permissions: granted, approvedBy: this.deps.actorId, approvedAt: now },
+        },
+        commit,
+        (enabled) => [this.event('plugin:enabled', enabled, { grants: granted })],
+      );
     });
   }
 
@@ -178,33 +163,40 @@ export class PluginService {
       'disable',
       id,
       undefined,
-      async () => {
+      async (commit) => {
         const current = await this.require(id);
         const isPlatformAction = options.reason !== undefined && isPlatformActor(this.deps.actorId);
         if (!isPlatformAction) assertTransition('disable', current.state);
         if (isPlatformAction && current.state !== 'enabled' && current.stateReason === options.reason)
           return current;
-        const disabled = await this.save({
-          ...current,
-          state: 'disabled',
-          ...(options.reason ? { stateReason: options.reason } : {}),
-        });
-        await this.emit('plugin:disabled', disabled, options.reason ? { reason: options.reason } : {});
-        return disabled;
+        return this.save(
+          { ...current, state: 'disabled', ...(options.reason ? { stateReason: options.reason } : {}) },
+          commit,
+          (disabled) => [
+            this.event('plugin:disabled', disabled, options.reason ? { reason: options.reason } : {}),
+          ],
+        );
       },
       options.reason,
     );
   }
 
   async uninstallPlugin(id: string): Promise<void> {
-    await this.audited('uninstall', id, undefined, async () => {
+    await this.audited('uninstall', id, undefined, async (commit) => {
       const current = await this.require(id);
       assertTransition('uninstall', current.state);
       const { policy } = await this.deps.policies.get(this.deps.tenantId);
-      await this.deps.installations.delete(this.deps.tenantId, current.pluginId, current.revision);
+      const events = [this.event('plugin:uninstalled', current, { storage: policy.uninstallStorage })];
+      await this.deps.installations.delete(
+        this.deps.tenantId,
+        current.pluginId,
+        current.revision,
+        this.commitOf(commit, current, events),
+      );
+      // After the delete committed: the plugin's data goes only with the installation that owned it.
       if (policy.uninstallStorage === 'delete')
         await this.deps.storageCleaner?.deleteAll(this.deps.tenantId, current.pluginId);
-      await this.emit('plugin:uninstalled', current, { storage: policy.uninstallStorage });
+      this.lifecycle.notify(events);
       return current;
     });
   }
@@ -214,7 +206,7 @@ export class PluginService {
       'update',
       id,
       version,
-      async () => {
+      async (commit) => {
         const current = await this.require(id);
         assertTransition('update', current.state);
         if (!parseSemver(version))
@@ -260,20 +252,26 @@ export class PluginService {
           : null;
         const parksForConsent = needsConsent && current.state === 'enabled';
         const { stateReason: _previous, ...rest } = current;
-        const updated = await this.save({
-          ...rest,
-          version: validated.version,
-          sha256: validated.sha256,
-          provenance,
-          metadata: validated.metadata,
-          source: submission.release ? 'marketplace' : 'direct',
-          grants: keepsGrants,
-          state: parksForConsent ? 'disabled' : current.state,
-          ...(parksForConsent ? { stateReason: 'awaiting-consent' } : {}),
-        });
-        await this.emit('plugin:updated', updated, { previousVersion: current.version, isDowngrade });
-        if (parksForConsent) await this.emit('plugin:disabled', updated, { reason: 'awaiting-consent' });
-        return updated;
+        return this.save(
+          {
+            ...rest,
+            version: validated.version,
+            sha256: validated.sha256,
+            provenance,
+            metadata: validated.metadata,
+            source: submission.release ? 'marketplace' : 'direct',
+            grants: keepsGrants,
+            state: parksForConsent ? 'disabled' : current.state,
+            ...(parksForConsent ? { stateReason: 'awaiting-consent' } : {}),
+          },
+          commit,
+          (updated) => [
+            this.event('plugin:updated', updated, { previousVersion: current.version, isDowngrade }),
+            ...(parksForConsent
+              ? [this.event('plugin:disabled', updated, { reason: 'awaiting-consent' })]
+              : []),
+          ],
+        );
       },
       options.allowDowngrade ? 'deliberate-downgrade' : undefined,
     );
@@ -314,15 +312,34 @@ export class PluginService {
     return installation;
   }
 
-  private async save(next: Installation): Promise<Installation> {
+  /**
+   * Stores the next revision with its audit record and the events it causes (from `eventsOf`) in
+   * one transaction, then tells the listeners.
+   */
+  private async save(
+    next: Installation,
+    commit: CommitEntries,
+    eventsOf: (saved: Installation) => PlatformEvent[],
+  ): Promise<Installation> {
     const saved: Installation = {
       ...next,
       updatedAt: this.clock.now().toISOString(),
       updatedBy: this.deps.actorId,
       revision: next.revision + 1,
     };
-    await this.deps.installations.update(saved);
+    const events = eventsOf(saved);
+    await this.deps.installations.update(saved, this.commitOf(commit, saved, events));
+    this.lifecycle.notify(events);
     return saved;
+  }
+
+  /** The outbox entries of a change to `installation`: its success record (with its version) and events. */
+  private commitOf(
+    commit: CommitEntries,
+    installation: Installation,
+    events: readonly PlatformEvent[],
+  ): OutboxEntries {
+    return commit({ version: installation.version }, events);
   }
 
   private async marketplaceSubmission(pluginId: string, version: string): Promise<PluginSubmission> {
@@ -358,12 +375,12 @@ export class PluginService {
     }
   }
 
-  private async emit(
+  private event(
     name: LifecycleEventName,
     installation: Installation,
     extra: Record<string, unknown> = {},
-  ) {
-    await this.lifecycle.emit(name, {
+  ): PlatformEvent {
+    return this.lifecycle.event(name, {
       ...extra,
       tenantId: this.deps.tenantId,
       pluginId: installation.pluginId,
@@ -377,7 +394,7 @@ export class PluginService {
     action: string,
     pluginId: string,
     version: string | undefined,
-    work: () => Promise<T>,
+    work: (commit: CommitEntries) => Promise<T>,
     reason?: string,
   ): Promise<T> {
     const record = {
@@ -389,9 +406,6 @@ export class PluginService {
       ...(this.deps.requestId ? { requestId: this.deps.requestId } : {}),
       ...(reason ? { reason } : {}),
     };
-    return audited(this.auditTrail, record, work, (result) => {
-      const resultVersion = (result as Partial<Installation> | undefined)?.version;
-      return resultVersion ? { version: resultVersion } : {};
-    });
+    return audited(this.deps.auditTrail, record, work);
   }
 }

@@ -10,11 +10,9 @@ import {
   type TenantPolicyMergePatch,
   TenantPolicySchema,
 } from '../../domain/tenant-policy.ts';
-import type { AuditLog } from '../../ports/audit-log.ts';
-import type { AuditOutbox } from '../../ports/audit-outbox.ts';
-import type { Clock } from '../../ports/clock.ts';
+import type { OutboxEntries } from '../../ports/outbox.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
-import { type AuditRetryPolicy, audited } from '../audited.ts';
+import { type AuditTrail, audited } from '../audit/audit-trail.ts';
 
 /** The version a write is conditional on (`If-Match`), or `'*'` for whatever is current. */
 export type PolicyPrecondition = number | '*';
@@ -27,7 +25,7 @@ export type PolicyPrecondition = number | '*';
  * - `patch` merges an RFC 7396 patch into the version read, validates the result as a whole
  *   policy, and writes it only if that version is still current; its precondition is optional.
  * A stale precondition is PRECONDITION_FAILED; a write that lost a race without one is
- * CONCURRENT_MODIFICATION. Every change and refusal is audited.
+ * CONCURRENT_MODIFICATION. Every change commits its audit record with it; every refusal is audited.
  */
 export class TenantPolicyService {
   private readonly deps: {
@@ -35,10 +33,8 @@ export class TenantPolicyService {
     actorId: string;
     requestId?: string | undefined;
     policies: TenantPolicyRepository;
-    auditService: AuditLog;
-    auditOutbox: AuditOutbox;
-    auditRetry?: AuditRetryPolicy | undefined;
-    clock: Clock;
+    /** The outbox the change and its record commit to; its clock stamps the change. */
+    auditTrail: AuditTrail;
   };
 
   constructor(deps: TenantPolicyService['deps']) {
@@ -76,27 +72,21 @@ export class TenantPolicyService {
       tenantId: this.deps.tenantId,
       ...(this.deps.requestId ? { requestId: this.deps.requestId } : {}),
     };
-    const trail = {
-      audit: this.deps.auditService,
-      auditOutbox: this.deps.auditOutbox,
-      auditRetry: this.deps.auditRetry,
-    };
-    return audited(
-      trail,
-      record,
-      async () => {
-        const current = await this.get();
-        if (typeof precondition === 'number' && precondition !== current.version) throw preconditionFailed();
-        return this.write(await next(current), current.version, precondition);
-      },
-      (stored) => ({ reason: `version ${stored.version}` }),
-    );
+    return audited(this.deps.auditTrail, record, async (commit) => {
+      const current = await this.get();
+      if (typeof precondition === 'number' && precondition !== current.version) throw preconditionFailed();
+      const policy = await next(current);
+      // The write stores the version after the one it is conditional on.
+      const outbox = commit({ reason: `version ${current.version + 1}` });
+      return this.write(policy, current.version, precondition, outbox);
+    });
   }
 
   private async write(
     policy: TenantPolicy,
     expectedVersion: number,
     precondition: PolicyPrecondition | undefined,
+    outbox: OutboxEntries,
   ): Promise<StoredTenantPolicy> {
     try {
       return await this.deps.policies.put(
@@ -104,7 +94,8 @@ export class TenantPolicyService {
         policy,
         expectedVersion,
         this.deps.actorId,
-        this.deps.clock.now(),
+        this.deps.auditTrail.clock.now(),
+        outbox,
       );
     } catch (error) {
       // Another write landed between the read and the conditional write: for a caller that named

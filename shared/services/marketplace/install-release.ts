@@ -1,7 +1,7 @@
 import { versionNotFound, versionRevoked, versionYanked } from '../../domain/errors/marketplace-errors.ts';
 import { artifactTampered, provenanceRefused } from '../../domain/errors/package-errors.ts';
 import type { Installation } from '../../domain/installation.ts';
-import { audited } from '../audited.ts';
+import { audited } from '../audit/audit-trail.ts';
 import { provenanceRefusals } from '../provenance/provenance-refusals.ts';
 import {
   actorIdOf,
@@ -15,7 +15,9 @@ const artifactMissing = () => artifactTampered('The release artifact is missing 
  * Installs a marketplace release into the caller's tenant through the lifecycle service. The
  * artifact and its signed statement are proven here before any tenant state changes (the store
  * may have been tampered with), and the lifecycle proves the statement again with tenant policy;
- * both go through the one provenance verifier, so the second check costs no key fetch.
+ * both go through the one provenance verifier, so the second check costs no key fetch. The
+ * installation commits its own record and `plugin:installed` (the lifecycle's); this action's
+ * record commits with the download it counts.
  */
 export function downloadAndInstall(
   pluginId: string,
@@ -33,7 +35,7 @@ export function downloadAndInstall(
       version,
       requestId: actor.requestId,
     },
-    async () => {
+    async (commit) => {
       const release = await deps.catalogue.getRelease(pluginId, version);
       if (!release) throw versionNotFound();
       if (release.status === 'revoked') throw versionRevoked();
@@ -59,7 +61,7 @@ export function downloadAndInstall(
         metadata: release.metadata,
         release: statement,
       });
-      await deps.catalogue.incrementDownloads(pluginId);
+      await deps.catalogue.incrementDownloads(pluginId, commit());
       return installation;
     },
   );

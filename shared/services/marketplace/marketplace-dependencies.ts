@@ -2,23 +2,25 @@ import { userActor } from '../../domain/actors.ts';
 import type { AdvisorySource } from '../../ports/advisory-source.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import type { ArtifactUploads } from '../../ports/artifact-uploads.ts';
-import type { AuditLog } from '../../ports/audit-log.ts';
-import type { AuditOutbox } from '../../ports/audit-outbox.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
 import type { MarketplaceCatalogue } from '../../ports/marketplace-catalogue.ts';
+import type { Outbox } from '../../ports/outbox.ts';
 import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
 import type { ReleaseSigner } from '../../ports/release-signer.ts';
 import type { ReviewRepository } from '../../ports/review-repository.ts';
 import type { InstallerFactory } from '../../ports/tenant-installer.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
-import type { AuditRetryPolicy } from '../audited.ts';
+import type { AuditRetryPolicy, AuditTrail } from '../audit/audit-trail.ts';
 import type { ProvenanceVerifier } from '../provenance/provenance-verifier.ts';
 import type { CatalogueSearch } from './catalogue-search.ts';
 
-/** Ports only: the AWS wiring and the in-memory fakes of the unit tests plug in here alike. */
-export interface MarketplaceDependencies {
+/**
+ * Ports only: the AWS wiring and the in-memory fakes of the unit tests plug in here alike. The
+ * dependencies are also the audit trail: every change commits its record to `outbox` with it.
+ */
+export interface MarketplaceDependencies extends AuditTrail {
   readonly catalogue: MarketplaceCatalogue;
   readonly publisherKeys: PublisherKeyRepository;
   readonly reviews: ReviewRepository;
@@ -31,9 +33,8 @@ export interface MarketplaceDependencies {
   readonly installations: InstallationRepository;
   readonly installerFor: InstallerFactory;
   readonly usage: UsageRepository;
-  readonly audit: AuditLog;
-  /** Where an audit record goes when the log refuses it after a change committed. */
-  readonly auditOutbox: AuditOutbox;
+  /** Records that join no change (refusals, idempotent repeats) are appended here on their own. */
+  readonly outbox: Outbox;
   readonly auditRetry?: AuditRetryPolicy | undefined;
   readonly clock: Clock;
   readonly ids: IdGenerator;

@@ -26,7 +26,7 @@ import type { ArtifactUpload } from '../../ports/artifact-uploads.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
 import type { SearchParameters } from '../../search/search-query.ts';
-import { audited } from '../audited.ts';
+import { audited } from '../audit/audit-trail.ts';
 import { MAX_ARTIFACT_BYTES } from '../validation/validate-plugin-package.ts';
 import { blastRadiusOf } from './blast-radius.ts';
 import { downloadAndInstall } from './install-release.ts';
@@ -104,26 +104,33 @@ export class PluginMarketplaceService {
 
   /** A publisher yanks its own versions; a platform admin may yank anyone's. */
   yankVersion(pluginId: string, version: string, actor: MarketplaceActor): Promise<ReleaseRecord> {
-    return audited(this.deps, this.auditBase('marketplace:yank', actor, pluginId, version), async () => {
-      const release = await this.deps.catalogue.getRelease(pluginId, version);
-      if (!release) throw versionNotFound();
-      this.requireOwnerOrAdmin(release.publisherId, actor);
-      if (release.status === 'yanked') return release;
-      if (release.status !== 'active') throw illegalReleaseTransition(release.status);
-      const yanked = await this.deps.catalogue.changeReleaseStatus(pluginId, version, {
-        status: 'yanked',
-        yankedAt: this.deps.clock.now().toISOString(),
-      });
-      await refreshListing(pluginId, this.deps);
-      return yanked;
-    });
+    return audited(
+      this.deps,
+      this.auditBase('marketplace:yank', actor, pluginId, version),
+      async (commit) => {
+        const release = await this.deps.catalogue.getRelease(pluginId, version);
+        if (!release) throw versionNotFound();
+        this.requireOwnerOrAdmin(release.publisherId, actor);
+        if (release.status === 'yanked') return release;
+        if (release.status !== 'active') throw illegalReleaseTransition(release.status);
+        const yanked = await this.deps.catalogue.changeReleaseStatus(
+          pluginId,
+          version,
+          { status: 'yanked', yankedAt: this.deps.clock.now().toISOString() },
+          commit(),
+        );
+        await refreshListing(pluginId, this.deps);
+        return yanked;
+      },
+    );
   }
 
   deprecate(pluginId: string, message: string, actor: MarketplaceActor): Promise<CatalogueEntry> {
-    return audited(this.deps, this.auditBase('marketplace:deprecate', actor, pluginId), async () => {
+    return audited(this.deps, this.auditBase('marketplace:deprecate', actor, pluginId), async (commit) => {
       const entry = await this.requireEntry(pluginId);
       this.requireOwnerOrAdmin(entry.publisherId, actor);
-      await this.deps.catalogue.deprecate(pluginId, { message, at: this.deps.clock.now().toISOString() });
+      const deprecation = { message, at: this.deps.clock.now().toISOString() };
+      await this.deps.catalogue.deprecate(pluginId, deprecation, commit());
       const updated = (await this.deps.catalogue.getEntry(pluginId)) as CatalogueEntry;
       await this.deps.search.upsert(updated);
       return updated;

@@ -2,7 +2,7 @@ import { notPluginOwner, uploadNotFound, versionExists } from '../../domain/erro
 import { invalidArtifact } from '../../domain/errors/package-errors.ts';
 import type { PublishRequest, ReleaseRecord } from '../../domain/marketplace.ts';
 import { serializeStatement } from '../../domain/release-statement.ts';
-import { audited } from '../audited.ts';
+import { appendToOutbox, audited } from '../audit/audit-trail.ts';
 import { MAX_ARTIFACT_BYTES, validatePluginPackage } from '../validation/validate-plugin-package.ts';
 import {
   actorIdOf,
@@ -34,6 +34,8 @@ async function artifactText(
  * publisher's signature over the exact artifact bytes, then the platform's signed release
  * statement. The catalogue write claims the version first, so two concurrent publishes of one
  * version cannot both store a statement: the loser gets 409 before anything is written to S3.
+ * The success record commits with the listing that offers the release, the last write; a publish
+ * that stops before it leaves its claim with a failure record instead.
  */
 export function publishRelease(
   request: PublishRequest,
@@ -53,7 +55,7 @@ export function publishRelease(
       version: request.version,
       requestId: actor.requestId,
     },
-    async () => {
+    async (commit) => {
       const entry = await deps.catalogue.getEntry(request.id);
       if (entry && entry.publisherId !== publisherId) throw notPluginOwner();
       const code = await artifactText(request, publisherId, deps);
@@ -108,7 +110,10 @@ export function publishRelease(
         keyId: deps.signer.keyId,
         signature,
       });
-      await refreshListing(release.pluginId, deps);
+      // The release is published once it is listed: its record commits with the listing.
+      const outbox = commit();
+      const isListed = await refreshListing(release.pluginId, deps, outbox);
+      if (!isListed) await appendToOutbox(deps, outbox);
       return release;
     },
   );

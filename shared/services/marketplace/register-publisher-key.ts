@@ -7,7 +7,7 @@ import type { RegisterPublisherKeyRequest } from '../../domain/marketplace.ts';
 import { publisherKeyIdOf } from '../../domain/marketplace-keys.ts';
 import { parseP256PublicKey } from '../../domain/signatures.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
-import { audited } from '../audited.ts';
+import { appendToOutbox, audited } from '../audit/audit-trail.ts';
 import {
   actorIdOf,
   type MarketplaceActor,
@@ -35,6 +35,7 @@ function parseKey(publicKeyPem: string) {
  * private key. A key belongs to its first publisher for good: the conditional write decides
  * races, another publisher gets PUBLISHER_KEY_EXISTS, and a revoked key stays revoked for
  * everyone (PUBLISHER_KEY_REVOKED). The same live key again is idempotent (`isNew: false`).
+ * A new key commits its record with it; a repeat stores nothing, so its record is appended.
  */
 export function registerPublisherKey(
   request: RegisterPublisherKeyRequest,
@@ -53,19 +54,19 @@ export function registerPublisherKey(
       requestId: actor.requestId,
       ...(parsed ? { keyId: parsed.keyId } : {}),
     },
-    async () => {
+    async (commit) => {
       if (!parsed) throw invalidPublisherKey();
       const { publicKey, keyId, normalizedPem } = parsed;
       const now = deps.clock.now();
       verifyKeyPossession(publicKey, { publisherId, keyId }, request.proof, now);
-      const stored = await deps.publisherKeys.register({
-        keyId,
-        publisherId,
-        publicKeyPem: normalizedPem,
-        createdAt: now.toISOString(),
-      });
+      const outbox = commit();
+      const stored = await deps.publisherKeys.register(
+        { keyId, publisherId, publicKeyPem: normalizedPem, createdAt: now.toISOString() },
+        outbox,
+      );
       if (stored.key.publisherId !== publisherId) throw publisherKeyTaken();
       if (stored.key.revokedAt !== undefined) throw publisherKeyRevoked('publicKeyPem');
+      if (!stored.isNew) await appendToOutbox(deps, outbox);
       return stored;
     },
   );

@@ -1,7 +1,7 @@
 import { forbidden } from '../../domain/errors/auth-errors.ts';
 import { publisherKeyNotFound } from '../../domain/errors/marketplace-errors.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
-import { audited } from '../audited.ts';
+import { audited } from '../audit/audit-trail.ts';
 import {
   actorIdOf,
   isPlatformAdmin,
@@ -32,15 +32,19 @@ export function revokePublisherKey(
       requestId: actor.requestId,
       keyId,
     },
-    async () => {
+    async (commit) => {
       const isAdmin = isPlatformAdmin(actor);
       if (!isAdmin && !actor.scopes.has('marketplace:publish')) {
         throw forbidden('Revoking a key needs the scope marketplace:publish or marketplace:admin.');
       }
-      const revoked = await deps.publisherKeys.revoke(keyId, {
-        revokedAt: deps.clock.now().toISOString(),
-        ...(isAdmin ? {} : { publisherId: publisherIdOf(actor) }),
-      });
+      const revoked = await deps.publisherKeys.revoke(
+        keyId,
+        {
+          revokedAt: deps.clock.now().toISOString(),
+          ...(isAdmin ? {} : { publisherId: publisherIdOf(actor) }),
+        },
+        commit(),
+      );
       if (!revoked) throw publisherKeyNotFound();
       return revoked;
     },

@@ -2,7 +2,7 @@ import { platformActor } from '../../domain/actors.ts';
 import { DomainError } from '../../domain/errors/domain-error.ts';
 import { versionNotFound } from '../../domain/errors/marketplace-errors.ts';
 import type { RevocationOutcome, RevocationReport } from '../../domain/marketplace-views.ts';
-import { audited } from '../audited.ts';
+import { audited } from '../audit/audit-trail.ts';
 import {
   actorIdOf,
   type MarketplaceActor,
@@ -16,7 +16,8 @@ export const REVOCATION_ACTOR = platformActor('revocation');
  * The kill switch: marks the version revoked (the execution function refuses it from then on),
  * then disables it in every tenant that has it installed, through each tenant's lifecycle so each
  * gets `plugin:disabled` with reason `revoked`. One tenant's failure does not stop the others; it
- * is reported, and running the revocation again retries it.
+ * is reported, and running the revocation again retries it. The revocation's record commits with
+ * the status change; each tenant's disable commits its own record and event.
  */
 export function revokeRelease(
   pluginId: string,
@@ -35,17 +36,18 @@ export function revokeRelease(
       reason,
       requestId: actor.requestId,
     },
-    async () => {
+    async (commit) => {
       const existing = await deps.catalogue.getRelease(pluginId, version);
       if (!existing) throw versionNotFound();
       const release =
         existing.status === 'revoked'
           ? existing
-          : await deps.catalogue.changeReleaseStatus(pluginId, version, {
-              status: 'revoked',
-              revokedAt: deps.clock.now().toISOString(),
-              revokedReason: reason,
-            });
+          : await deps.catalogue.changeReleaseStatus(
+              pluginId,
+              version,
+              { status: 'revoked', revokedAt: deps.clock.now().toISOString(), revokedReason: reason },
+              commit(),
+            );
       // Every holder, whatever its state: the lifecycle makes the platform's disable idempotent and
       // records `revoked` as the reason even where an admin had disabled it already.
       const holders = (await deps.installations.listByPlugin(pluginId as never)).filter(

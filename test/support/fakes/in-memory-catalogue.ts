@@ -1,6 +1,7 @@
 import {
   illegalReleaseTransition,
   notPluginOwner,
+  pluginNotFound,
   versionExists,
   versionNotFound,
 } from '../../../shared/domain/errors/marketplace-errors.ts';
@@ -16,12 +17,22 @@ import type {
   MarketplaceCatalogue,
   ReleaseStatusChange,
 } from '../../../shared/ports/marketplace-catalogue.ts';
+import type { OutboxEntries } from '../../../shared/ports/outbox.ts';
+import { InMemoryOutbox } from './in-memory-outbox.ts';
 
-/** The catalogue in memory, with the adapter's semantics (ownership, immutability, counters). */
+/**
+ * The catalogue in memory, with the adapter's semantics (ownership, immutability, counters). A
+ * stored change commits its outbox entries to `outbox`; a refused one commits none.
+ */
 export class InMemoryCatalogue implements MarketplaceCatalogue {
   readonly entries = new Map<string, CatalogueEntry>();
   readonly releases = new Map<string, ReleaseRecord>();
   readonly publishers = new Map<string, PublisherProfile>();
+  readonly outbox: InMemoryOutbox;
+
+  constructor(outbox = new InMemoryOutbox()) {
+    this.outbox = outbox;
+  }
 
   async getRelease(pluginId: string, version: string) {
     return this.releases.get(`${pluginId}@${version}`);
@@ -52,12 +63,18 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     this.releases.set(`${release.pluginId}@${release.version}`, release);
   }
 
-  async changeReleaseStatus(pluginId: string, version: string, change: ReleaseStatusChange) {
+  async changeReleaseStatus(
+    pluginId: string,
+    version: string,
+    change: ReleaseStatusChange,
+    outbox: OutboxEntries = [],
+  ) {
     const release = this.releases.get(`${pluginId}@${version}`);
     if (!release) throw versionNotFound();
     if (release.status === 'revoked') throw illegalReleaseTransition('revoked');
     const changed = { ...release, ...change };
     this.releases.set(`${pluginId}@${version}`, changed);
+    this.outbox.commit(outbox);
     return changed;
   }
 
@@ -69,22 +86,31 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     return [...this.entries.values()];
   }
 
-  async saveListing(pluginId: string, listing: CatalogueListing) {
+  async saveListing(pluginId: string, listing: CatalogueListing, outbox: OutboxEntries = []) {
     const entry = this.entries.get(pluginId);
-    if (!entry) return;
+    if (!entry) throw pluginNotFound();
     const { latestVersion, ...rest } = listing;
     const { latestVersion: _dropped, ...kept } = entry;
     this.entries.set(pluginId, { ...kept, ...rest, ...(latestVersion ? { latestVersion } : {}) });
+    this.outbox.commit(outbox);
   }
 
-  async deprecate(pluginId: string, deprecation: { message: string; at: string }) {
+  async deprecate(
+    pluginId: string,
+    deprecation: { message: string; at: string },
+    outbox: OutboxEntries = [],
+  ) {
     const entry = this.entries.get(pluginId);
-    if (entry) this.entries.set(pluginId, { ...entry, deprecated: deprecation });
+    if (!entry) throw pluginNotFound();
+    this.entries.set(pluginId, { ...entry, deprecated: deprecation });
+    this.outbox.commit(outbox);
   }
 
-  async incrementDownloads(pluginId: string) {
+  async incrementDownloads(pluginId: string, outbox: OutboxEntries = []) {
     const entry = this.entries.get(pluginId);
-    if (entry) this.entries.set(pluginId, { ...entry, downloads: entry.downloads + 1 });
+    if (!entry) throw pluginNotFound();
+    this.entries.set(pluginId, { ...entry, downloads: entry.downloads + 1 });
+    this.outbox.commit(outbox);
   }
 
   async getPublisher(publisherId: string) {

@@ -13,13 +13,12 @@ import { SandboxObserver } from '../../../shared/services/execution/sandbox-obse
 import { VerifiedArtifactLoader } from '../../../shared/services/execution/verified-artifact-loader.ts';
 import { ProvenanceVerifier } from '../../../shared/services/provenance/provenance-verifier.ts';
 import { InMemoryArtifactStore } from './in-memory-artifact-store.ts';
-import { InMemoryAuditLog } from './in-memory-audit-log.ts';
-import { InMemoryAuditOutbox } from './in-memory-audit-outbox.ts';
 import { InMemoryEhrRepository } from './in-memory-ehr-repository.ts';
 import { InMemoryEventDeliveryMarkers } from './in-memory-event-delivery-markers.ts';
 import { InMemoryEventPublisher } from './in-memory-event-publisher.ts';
 import { InMemoryFailureRecorder } from './in-memory-failure-recorder.ts';
 import { InMemoryInstallationRepository } from './in-memory-installation-repository.ts';
+import { InMemoryOutbox } from './in-memory-outbox.ts';
 import { InMemoryPluginStorage } from './in-memory-plugin-storage.ts';
 import { InMemoryPublisherKeys } from './in-memory-publisher-keys.ts';
 import { InMemoryReleaseCatalogue } from './in-memory-release-catalogue.ts';
@@ -78,8 +77,8 @@ export function createExecutionPlatform() {
   const ids = { next: () => `id-${++sequence}` };
   const signer = createTestSigner();
   const events = new InMemoryEventPublisher();
-  const audit = new InMemoryAuditLog();
-  const observer = new SandboxObserver({ audit, events, clock, ids });
+  const outbox = new InMemoryOutbox();
+  const observer = new SandboxObserver();
   const counters = new InMemoryUsageCounters();
   const sandbox = new PluginSandbox({
     counters,
@@ -98,9 +97,8 @@ export function createExecutionPlatform() {
     publisherKeys,
     ehr: new InMemoryEhrRepository(),
     events,
-    audit,
-    auditOutbox: new InMemoryAuditOutbox(),
-    auditRetry: { attempts: 3, baseDelayMs: 0 },
+    outbox,
+    trail: { outbox, clock, ids, auditRetry: { attempts: 3, baseDelayMs: 0 } },
     failures: new InMemoryFailureRecorder(),
     usage: new InMemoryUsageRepository(),
     markers: new InMemoryEventDeliveryMarkers(() => nowMs),

@@ -24,9 +24,17 @@ await platform.install({
   limits: { memoryMb: 16 },
   code: 'export default { execute() { const hoard = []; for (;;) hoard.push(new Array(1e6).fill(Math.random())); } };',
 });
+// The data event of an EHR write is published by the host, over IPC to the platform's bus (a
+// run's own events go through the outbox with its record).
+await platform.ehr.putPatient('t-acme' as never, {
+  id: 'p-1',
+  name: 'Test Patient',
+  birthDate: '1980-01-01',
+});
 await platform.install({
   pluginId: 'emitter',
-  code: "export default { execute(i, api) { api.events.emit('ping', {}); } };",
+  permissions: ['write:patients'],
+  code: "export default { async execute(i, api) { await api.patients.update('p-1', { gender: 'unknown' }); } };",
 });
 const handler = createExecutionHandler({
   ...platform.deps,

@@ -2,13 +2,20 @@ import { alreadyInstalled, concurrentModification } from '../../../shared/domain
 import type { PluginId, TenantId } from '../../../shared/domain/identifiers.ts';
 import type { Installation } from '../../../shared/domain/installation.ts';
 import type { InstallationRepository } from '../../../shared/ports/installation-repository.ts';
+import type { OutboxEntries } from '../../../shared/ports/outbox.ts';
 import type { Page, PageRequest } from '../../../shared/ports/page.ts';
+import { InMemoryOutbox } from './in-memory-outbox.ts';
 
-/** Installations in memory, with the adapter's revision checks and cursor paging. */
+/**
+ * Installations in memory, with the adapter's revision checks and cursor paging. A stored change
+ * commits its outbox entries to `outbox` in the same step; a refused one commits none.
+ */
 export class InMemoryInstallationRepository implements InstallationRepository {
   readonly items = new Map<string, Installation>();
+  readonly outbox: InMemoryOutbox;
 
-  constructor(installations: readonly Installation[] = []) {
+  constructor(installations: readonly Installation[] = [], outbox = new InMemoryOutbox()) {
+    this.outbox = outbox;
     for (const installation of installations)
       this.items.set(keyOf(installation), structuredClone(installation));
   }
@@ -28,23 +35,26 @@ export class InMemoryInstallationRepository implements InstallationRepository {
     return found ? structuredClone(found) : undefined;
   }
 
-  async create(installation: Installation) {
+  async create(installation: Installation, outbox: OutboxEntries = []) {
     if (this.items.has(keyOf(installation))) throw alreadyInstalled();
     this.items.set(keyOf(installation), structuredClone(installation));
+    this.outbox.commit(outbox);
   }
 
-  async update(installation: Installation) {
+  async update(installation: Installation, outbox: OutboxEntries = []) {
     const stored = this.items.get(keyOf(installation));
     if (stored?.revision !== installation.revision - 1) {
       throw concurrentModification('plugin');
     }
     this.items.set(keyOf(installation), structuredClone(installation));
+    this.outbox.commit(outbox);
   }
 
-  async delete(tenantId: TenantId, pluginId: PluginId, expectedRevision: number) {
+  async delete(tenantId: TenantId, pluginId: PluginId, expectedRevision: number, outbox: OutboxEntries = []) {
     const stored = this.items.get(`${tenantId}/${pluginId}`);
     if (stored?.revision !== expectedRevision) throw concurrentModification('plugin');
     this.items.delete(`${tenantId}/${pluginId}`);
+    this.outbox.commit(outbox);
   }
 
   async listByPlugin(pluginId: PluginId) {

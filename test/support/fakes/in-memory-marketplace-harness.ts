@@ -7,17 +7,16 @@ import { CatalogueSearch } from '../../../shared/services/marketplace/catalogue-
 import type { MarketplaceActor } from '../../../shared/services/marketplace/marketplace-dependencies.ts';
 import { PluginMarketplaceService } from '../../../shared/services/marketplace/plugin-marketplace-service.ts';
 import { ProvenanceVerifier } from '../../../shared/services/provenance/provenance-verifier.ts';
-import { InMemoryAuditOutbox } from './in-memory-audit-outbox.ts';
 import { InMemoryCatalogue } from './in-memory-catalogue.ts';
 import {
   InMemoryMarketplaceArtifacts,
-  InMemoryMarketplaceAudit,
   InMemoryMarketplaceInstallations,
   InMemoryMarketplaceInstallers,
   InMemoryMarketplaceSigner,
   InMemoryMarketplaceUploads,
   InMemoryMarketplaceUsage,
 } from './in-memory-marketplace-ports.ts';
+import { InMemoryOutbox } from './in-memory-outbox.ts';
 import { InMemoryPublisherKeys } from './in-memory-publisher-keys.ts';
 import { InMemoryReviews } from './in-memory-reviews.ts';
 
@@ -65,15 +64,19 @@ export function publisherKeyPair(): PublisherKeyPair {
   };
 }
 
-/** The service over in-memory fakes of every port, with handles on each fake for assertions. */
+/**
+ * The service over in-memory fakes of every port, with handles on each fake for assertions. Every
+ * audit record lands in `fakes.outbox`: with its change, or appended on its own.
+ */
 export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z')) {
   const clock = { now: () => now };
   let counter = 0;
   const ids = { next: () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}` };
-  const catalogue = new InMemoryCatalogue();
+  const outbox = new InMemoryOutbox();
+  const catalogue = new InMemoryCatalogue(outbox);
   const installations = new InMemoryMarketplaceInstallations();
   const installers = new InMemoryMarketplaceInstallers(installations);
-  const publisherKeys = new InMemoryPublisherKeys();
+  const publisherKeys = new InMemoryPublisherKeys(outbox);
   const signer = new InMemoryMarketplaceSigner();
   const fakes = {
     catalogue,
@@ -87,8 +90,7 @@ export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z'))
     installations,
     installers,
     usage: new InMemoryMarketplaceUsage(),
-    audit: new InMemoryMarketplaceAudit(),
-    auditOutbox: new InMemoryAuditOutbox(),
+    outbox,
     auditRetry: { attempts: 3, baseDelayMs: 0 },
     clock,
     ids,

@@ -3,11 +3,9 @@ import { storedArtifactTampered } from '../../../shared/adapters/aws/s3-artifact
 import { alreadyInstalled, pluginNotInstalled } from '../../../shared/domain/errors/lifecycle-errors.ts';
 import type { PluginId, TenantId } from '../../../shared/domain/identifiers.ts';
 import type { Installation } from '../../../shared/domain/installation.ts';
-import type { AuditRecord } from '../../../shared/domain/platform-events.ts';
 import { sha256Hex } from '../../../shared/domain/signatures.ts';
 import type { ArtifactStore, SignedStatement } from '../../../shared/ports/artifact-store.ts';
 import type { ArtifactUploads } from '../../../shared/ports/artifact-uploads.ts';
-import type { AuditLog } from '../../../shared/ports/audit-log.ts';
 import type { InstallationRepository } from '../../../shared/ports/installation-repository.ts';
 import type { PageRequest } from '../../../shared/ports/page.ts';
 import type { ReleaseSigner } from '../../../shared/ports/release-signer.ts';
@@ -163,12 +161,5 @@ export class InMemoryMarketplaceUsage implements UsageRepository {
   }
   async blastRadius(pluginId: string, version: string) {
     return this.radius.get(`${pluginId}@${version}`) ?? [];
-  }
-}
-
-export class InMemoryMarketplaceAudit implements AuditLog {
-  readonly records: AuditRecord[] = [];
-  async record(record: AuditRecord) {
-    this.records.push(record);
   }
 }

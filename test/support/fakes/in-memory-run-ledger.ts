@@ -5,23 +5,27 @@ import type { RunContext, RunLedger, RunSettlement } from '../../../shared/ports
 import type { TenantPolicyRepository } from '../../../shared/ports/tenant-policy-repository.ts';
 import type { UsageRepository } from '../../../shared/ports/usage-repository.ts';
 import type { UsageCounters } from '../../../shared/sandbox/usage-counters.ts';
+import type { InMemoryOutbox } from './in-memory-outbox.ts';
 
 /**
  * The run ledger over the other in-memory fakes, counting its round trips: what a test asserts
  * when it says "one read before, one write after". The slots are the lease store's own (it reads
- * them itself), so `slots` is empty here.
+ * them itself), so `slots` is empty here. A settlement commits its outbox entries with it, as the
+ * transaction would; `failSettles` makes the next settlements reject, to test failing closed.
  */
 export class InMemoryRunLedger implements RunLedger {
   readonly reads: { tenantId: string; pluginId: string }[] = [];
   readonly settlements: RunSettlement[] = [];
   /** Set to make every call fail, as an unreachable store would. */
   failure: Error | undefined;
+  failSettles = 0;
   private readonly ports: {
     installations: InstallationRepository;
     policies: TenantPolicyRepository;
     runLeases: RunLeaseStore;
     usage: UsageRepository;
     counters: UsageCounters;
+    outbox: InMemoryOutbox;
   };
 
   constructor(ports: InMemoryRunLedger['ports']) {
@@ -40,7 +44,12 @@ export class InMemoryRunLedger implements RunLedger {
 
   async settle(settlement: RunSettlement): Promise<void> {
     if (this.failure) throw this.failure;
+    if (this.failSettles > 0) {
+      this.failSettles -= 1;
+      throw Object.assign(new Error('the settlement could not be written'), { name: 'ServiceUnavailable' });
+    }
     this.settlements.push(settlement);
+    this.ports.outbox.commit(settlement.outbox);
     await this.ports.usage.record(settlement.usage);
     await this.ports.runLeases.release(settlement.lease);
     for (const { key, amount, windowMs, at } of settlement.refunds) {

@@ -143,10 +143,17 @@ describe('execution handler (aws-sdk-client-mock)', () => {
         .commandCalls(UpdateCommand)
         .filter((call) => String(call.args[0].input.Key?.SK).startsWith('USAGE#')),
     ).toHaveLength(0);
+    const records = dynamodb
+      .commandCalls(TransactWriteCommand)
+      .flatMap((call) => call.args[0].input.TransactItems ?? [])
+      .filter((item) => item.Put?.TableName === 'audit-table')
+      .map((item) => item.Put?.Item?.name);
+    expect(records).toEqual(['audit:plugin:invoked', 'audit:plugin:invoked']);
+    // The record travels with the usage, not on the side: the run path publishes nothing itself.
     const detailTypes = eventBridge
       .commandCalls(PutEventsCommand)
       .flatMap((call) => call.args[0].input.Entries?.map((entry) => entry.DetailType));
-    expect(detailTypes).toContain('audit:plugin:invoked');
+    expect(detailTypes).not.toContain('audit:plugin:invoked');
   });
 
   it('reads the installation, the policy and every run slot in one consistent batch, once', async () => {
@@ -187,22 +194,25 @@ describe('execution handler (aws-sdk-client-mock)', () => {
       'Update',
       'Update',
       'Update',
+      'Put',
     ]);
+    expect(items[6]?.Put?.TableName).toBe('audit-table');
     expect(items[1]?.Delete?.Key?.SK).toMatch(/^RUNSLOT#\d{3}$/);
     expect(items[1]?.Delete?.ConditionExpression).toBe('leaseToken = :token');
     expect(String(items[2]?.Update?.Key?.SK)).toMatch(/^COUNTER#reader\/cpuMs#/);
     expect(items[2]?.Update?.ConditionExpression).toBe('amount >= :amount');
     expect(
-      items.slice(3).map((item) => String(item.Update?.Key?.SK).split('#').slice(0, 3).join('#')),
+      items.slice(3, 6).map((item) => String(item.Update?.Key?.SK).split('#').slice(0, 3).join('#')),
     ).toEqual(['USAGEBUCKET#reader#minute', 'USAGEBUCKET#reader#hour', 'USAGEBUCKET#reader#day']);
   });
 
-  it('answers the run that ran when the transactional write fails, and never rejects for it', async () => {
+  it('answers AuditUnavailable, without the plugin output, when the run cannot be recorded', async () => {
     dynamodb.on(TransactWriteCommand).rejects(new Error('ProvisionedThroughputExceededException'));
 
     const outcome = await handler(invocation);
 
-    expect(outcome).toMatchObject({ kind: 'ran', result: { ok: true, value: { seen: CANARY } } });
+    expect(outcome).toEqual({ kind: 'refused', refusal: { code: 'AuditUnavailable', retryAfterSeconds: 1 } });
+    expect(JSON.stringify(outcome)).not.toContain(CANARY);
   });
 
   it('answers PluginNotEnabled for a disabled installation without reading the artifact', async () => {

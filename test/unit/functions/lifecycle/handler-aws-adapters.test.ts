@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LifecycleConfigSchema } from '../../../../functions/lifecycle/config.ts';
@@ -58,6 +58,7 @@ describe('lifecycle handler over the AWS adapters', () => {
     s3.on(PutObjectCommand).resolves({});
     dynamodb.on(GetCommand).resolves({});
     dynamodb.on(PutCommand).resolves({});
+    dynamodb.on(TransactWriteCommand).resolves({});
   });
 
   afterEach(() => vi.restoreAllMocks());
@@ -79,7 +80,7 @@ describe('lifecycle handler over the AWS adapters', () => {
     return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
   };
 
-  it('installs a platform-signed artifact: S3 artifact, conditional put, EventBridge event, one KMS call', async () => {
+  it('installs a platform-signed artifact: S3 artifact, one transaction of the conditional put, its record and event, one KMS call', async () => {
     const signature = sign('sha256', Buffer.from(SAMPLE_CODE), {
       key: platformKey.privateKey,
       dsaEncoding: 'der',
@@ -98,23 +99,25 @@ describe('lifecycle handler over the AWS adapters', () => {
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(kms.commandCalls(GetPublicKeyCommand)).toHaveLength(1);
     expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({ Bucket: 'artifact-bucket' });
-    const put = dynamodb.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(put).toMatchObject({
+    const [install] = dynamodb.commandCalls(TransactWriteCommand);
+    const [change, ...outbox] = install?.args[0].input.TransactItems ?? [];
+    expect(change?.Put).toMatchObject({
       TableName: 'plugins-table',
       ConditionExpression: 'attribute_not_exists(PK)',
       Item: { PK: 'TENANT#t-acme', SK: 'INSTALL#p1' },
     });
-    const entries = eventBridge
-      .commandCalls(PutEventsCommand)
-      .flatMap((call) => call.args[0].input.Entries ?? []);
-    expect(entries).toContainEqual(
-      expect.objectContaining({
-        EventBusName: 'plugins-bus',
-        Source: 'gradiant.plugins',
-        DetailType: 'plugin:installed',
-      }),
-    );
-    expect(entries.map((entry) => entry.DetailType)).toContain('audit:plugin:install');
+    // The record and the event wait in the audit table's outbox; its stream delivers them to the bus.
+    expect(outbox.map((item) => [item.Put?.TableName, item.Put?.Item?.PK, item.Put?.Item?.name])).toEqual([
+      ['audit-table', 'TENANT#t-acme', 'audit:plugin:install'],
+      ['audit-table', 'TENANT#t-acme', 'plugin:installed'],
+    ]);
+    // The only plain puts are the requests' own `api:request` records, in the audit table.
+    const requestRecords = dynamodb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(requestRecords.map((put) => [put.TableName, put.Item?.name])).toEqual([
+      ['audit-table', 'audit:api:request'],
+      ['audit-table', 'audit:api:request'],
+    ]);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('invokes the execution Lambda synchronously with the tenant from the token', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LifecycleDependencies, lifecycleHandlerFor } from '../../../../functions/lifecycle/wiring.ts';
@@ -7,6 +8,7 @@ import { type DirectInvocation, ran, refused as refusedWith } from '../../../../
 import { TenantPolicyService } from '../../../../shared/services/lifecycle/tenant-policy-service.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
 import { InMemoryIdempotencyStore } from '../../../support/fakes/in-memory-idempotency-store.ts';
+import { InMemoryOutbox } from '../../../support/fakes/in-memory-outbox.ts';
 import { createLifecycleHarness, SAMPLE_CODE, sampleMetadata } from '../../../support/lifecycle-harness.ts';
 import { testCursorCodec } from '../../../support/test-cursors.ts';
 import { createTestIssuer, TEST_AUDIENCE, TEST_ISSUER } from '../../../support/test-issuer.ts';
@@ -20,6 +22,8 @@ describe('lifecycle handler', () => {
   let handler: ReturnType<typeof lifecycleHandlerFor>;
   let invocations: DirectInvocation[];
   let dependencies: LifecycleDependencies;
+  let requestOutbox: InMemoryOutbox;
+  let outbox: InMemoryOutbox;
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
@@ -28,7 +32,15 @@ describe('lifecycle handler', () => {
   beforeEach(async () => {
     h = await createLifecycleHarness();
     invocations = [];
+    requestOutbox = new InMemoryOutbox();
+    outbox = new InMemoryOutbox();
+    let sequence = 0;
     dependencies = {
+      requestAudit: {
+        outbox: requestOutbox,
+        ids: { next: () => randomUUID() },
+        clock: { now: () => new Date() },
+      },
       verifier: createTokenVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, jwks: issuer.jwks }),
       pluginServiceFor: (caller) => h.serviceFor(caller.tenantId, caller.userId),
       tenantPolicyServiceFor: (caller) =>
@@ -36,12 +48,11 @@ describe('lifecycle handler', () => {
           tenantId: caller.tenantId,
           actorId: caller.userId,
           policies: h.policies,
-          auditService: h.auditService,
-          auditOutbox: h.auditOutbox,
-          clock: { now: () => new Date() },
+          auditTrail: h.auditTrail,
         }),
       idempotency: new InMemoryIdempotencyStore(),
       cursors: testCursorCodec(),
+      auditTrail: { outbox, clock: { now: () => new Date() }, ids: { next: () => `id-${++sequence}` } },
       // Stands in for the execution side: it reads the installation and checks its state itself.
       invoker: {
         invoke: async (invocation) => {
@@ -183,6 +194,23 @@ describe('lifecycle handler', () => {
     expect(refused.json).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
   });
 
+  it('answers 503 AUDIT_UNAVAILABLE with Retry-After, not a 500, when the run could not be recorded', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    dependencies.invoker.invoke = async () => refusedWith({ code: 'AuditUnavailable', retryAfterSeconds: 2 });
+    handler = lifecycleHandlerFor(dependencies);
+
+    const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'retry-after': '2',
+    });
+    expect(refused.json).toMatchObject({ code: 'AUDIT_UNAVAILABLE', status: 503 });
+    expect(refused.json.value).toBeUndefined();
+  });
+
   it('answers 503 EXECUTION_UNAVAILABLE when the run could not be admitted at all', async () => {
     await call('POST /v1/plugins', { body: installBody() });
     await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
@@ -224,6 +252,28 @@ describe('lifecycle handler', () => {
 
     expect(invoked.statusCode).toBe(200);
     expect(invoked.json).toMatchObject({ ok: false, error: { code: 'MemoryLimitExceeded' } });
+    expect(outbox.records).toEqual([
+      expect.objectContaining({
+        action: 'plugin:invoked',
+        outcome: 'failure',
+        code: 'MemoryLimitExceeded',
+        tenantId: 't-acme',
+        pluginId: 'p1',
+      }),
+    ]);
+  });
+
+  it('answers 503 AUDIT_UNAVAILABLE for a crashed run whose record cannot be written', async () => {
+    await call('POST /v1/plugins', { body: installBody() });
+    await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+    dependencies.invoker.invoke = async () => ({ kind: 'crashed', code: 'SandboxCrashed' });
+    outbox.failAppends = 3;
+    handler = lifecycleHandlerFor(dependencies);
+
+    const invoked = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+    expect(invoked.statusCode).toBe(503);
+    expect(invoked.json).toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
   });
 
   it('hides another tenant’s installs behind 404', async () => {
@@ -292,20 +342,31 @@ describe('lifecycle handler', () => {
     expect(invalid.json.errors[0].field).toBe('body.minimumSignatureLevel');
   });
 
-  it('answers 200 to a committed policy change whose audit write keeps failing, and queues the record', async () => {
+  it('answers 200 to a policy change committed with its record, even while standalone appends fail', async () => {
     const read = await call('GET /v1/tenant/policy');
-    h.auditService.record = async () => {
-      throw Object.assign(new Error('bus down'), { name: 'InternalException' });
-    };
+    h.outbox.failAppends = 3;
 
     const etag = String(read.headers?.etag);
     const written = await call('PUT /v1/tenant/policy', { body: read.json, headers: { 'if-match': etag } });
 
     expect(written.statusCode).toBe(200);
-    expect(written.headers?.etag).toBe(`"${Number(JSON.parse(etag)) + 1}"`);
-    expect(
-      h.auditOutbox.queued.map(({ record, failure }) => [record.action, record.outcome, failure]),
-    ).toEqual([['policy:update', 'success', { errorName: 'InternalException', attempts: 3 }]]);
+    const version = Number(JSON.parse(etag)) + 1;
+    expect(written.headers?.etag).toBe(`"${version}"`);
+    expect(h.outbox.records.map((record) => [record.action, record.outcome, record.reason])).toEqual([
+      ['policy:update', 'success', `version ${version}`],
+    ]);
+  });
+
+  it('answers 503 AUDIT_UNAVAILABLE to a refused policy change whose record cannot be written', async () => {
+    const read = await call('GET /v1/tenant/policy');
+    h.outbox.failAppends = 3;
+
+    // No If-Match: refused (PRECONDITION_REQUIRED), and that refusal must be recorded first.
+    const refused = await call('PUT /v1/tenant/policy', { body: read.json });
+
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json.code).toBe('AUDIT_UNAVAILABLE');
+    expect(h.outbox.records).toEqual([]);
   });
 
   it('needs plugins:admin to change anything', async () => {
@@ -361,5 +422,74 @@ describe('lifecycle handler', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('')).not.toContain('CANARY-PHI');
     expect(lines.join('')).not.toContain(token);
+  });
+
+  describe('the api:request record of every request', () => {
+    const requestRecords = () =>
+      requestOutbox.records.filter((record) => record.action === 'api:request') as Record<string, unknown>[];
+
+    it('records who asked for which route and target, from where, the scopes used and the status', async () => {
+      await call('POST /v1/plugins', { body: installBody() });
+      await call('GET /v1/plugins/{id}', { id: 'p1', scopes: ['plugins:read', 'marketplace:review'] });
+
+      expect(requestRecords()).toEqual([
+        expect.objectContaining({
+          outcome: 'success',
+          actor: 't-acme/admin-1',
+          tenantId: 't-acme',
+          request: expect.objectContaining({ routeKey: 'POST /v1/plugins', status: 201 }),
+        }),
+        expect.objectContaining({
+          outcome: 'success',
+          pluginId: 'p1',
+          request: {
+            routeKey: 'GET /v1/plugins/{id}',
+            status: 200,
+            scopes: ['plugins:read'],
+            sourceIp: '192.0.2.1',
+            userAgent: 'vitest',
+            targetIds: { id: 'p1' },
+          },
+        }),
+      ]);
+      expect(new Set(requestRecords().map((record) => record.requestId)).size).toBe(2);
+    });
+
+    it('records refusals with their code, and an unauthenticated one as anonymous', async () => {
+      await call('GET /v1/plugins/{id}', { id: 'missing' });
+      await handler(httpEvent('GET /v1/plugins'), context);
+
+      expect(requestRecords()).toEqual([
+        expect.objectContaining({ outcome: 'refused', code: 'PLUGIN_NOT_FOUND', tenantId: 't-acme' }),
+        expect.objectContaining({ outcome: 'refused', code: 'UNAUTHENTICATED', actor: 'anonymous' }),
+      ]);
+      expect(requestRecords()[1]).not.toHaveProperty('tenantId');
+    });
+
+    it('keeps a request body out of the record', async () => {
+      await call('POST /v1/plugins', { body: installBody({ id: 'Jane Doe 1970-01-01' }) });
+
+      expect(JSON.stringify(requestOutbox.entries)).not.toContain('Jane Doe');
+    });
+
+    it('answers a read whose record cannot be written with 503 AUDIT_UNAVAILABLE, not its data', async () => {
+      await call('POST /v1/plugins', { body: installBody() });
+      requestOutbox.failAppends = 3;
+
+      const read = await call('GET /v1/plugins/{id}', { id: 'p1' });
+
+      expect(read.statusCode).toBe(503);
+      expect(read.json.code).toBe('AUDIT_UNAVAILABLE');
+      expect(read.headers?.['retry-after']).toBe('1');
+      expect(JSON.stringify(read.json)).not.toContain('sha256');
+    });
+
+    it('keeps the answer of a committed change when only its request record fails', async () => {
+      requestOutbox.failAppends = 3;
+
+      const installed = await call('POST /v1/plugins', { body: installBody() });
+
+      expect(installed.statusCode).toBe(201);
+    });
   });
 });

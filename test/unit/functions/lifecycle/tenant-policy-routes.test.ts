@@ -170,9 +170,9 @@ describe('tenant policy routes', () => {
   it('answers 409 when another write lands between the read and the conditional write', async () => {
     const { policies } = http.harness;
     const put = policies.put.bind(policies);
-    policies.put = async (tenantId, policy, expected, actor, at) => {
-      await put(tenantId, policy, expected, 'someone-else', at);
-      return put(tenantId, policy, expected, actor, at);
+    policies.put = async (tenantId, policy, expected, actor, at, outbox) => {
+      await put(tenantId, policy, expected, 'someone-else', at, []);
+      return put(tenantId, policy, expected, actor, at, outbox);
     };
 
     const response = await http.send('PATCH /v1/tenant/policy', {
@@ -183,5 +183,9 @@ describe('tenant policy routes', () => {
 
     expect(response.statusCode).toBe(409);
     expect(response.json?.code).toBe('CONCURRENT_MODIFICATION');
+    // The lost write committed nothing: its record is the refusal alone.
+    expect(http.harness.outbox.records.map((record) => [record.action, record.outcome, record.code])).toEqual(
+      [['policy:update', 'refused', 'CONCURRENT_MODIFICATION']],
+    );
   });
 });

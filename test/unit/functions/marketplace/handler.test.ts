@@ -195,7 +195,14 @@ describe('marketplace handler', () => {
 
     expect(response.statusCode).toBe(422);
     expect(response.json.code).toBe('SIGNATURE_INVALID');
-    expect(dynamodb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    // Nothing in the marketplace table: the only transaction appends the refusal's records.
+    const written = dynamodb
+      .commandCalls(TransactWriteCommand)
+      .flatMap((call) => call.args[0].input.TransactItems ?? []);
+    expect(written.map((item) => [item.Put?.TableName, item.Put?.Item?.name])).toEqual([
+      ['audit-table', 'audit:marketplace:publish'],
+      ['audit-table', 'audit:security:release-verification-failed'],
+    ]);
     // The search snapshot of an earlier test may still be landing in the background; it is no artifact.
     const artifactWrites = s3
       .commandCalls(PutObjectCommand)

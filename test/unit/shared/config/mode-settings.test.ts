@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AuditConfigSchema } from '../../../../functions/audit/config.ts';
 import { ExecutionConfigSchema } from '../../../../functions/execution/config.ts';
 import { LifecycleConfigSchema } from '../../../../functions/lifecycle/config.ts';
 import { MarketplaceConfigSchema } from '../../../../functions/marketplace/config.ts';
@@ -33,6 +34,7 @@ const LOCAL = {
 const SCHEMAS = [
   ['lifecycle', LifecycleConfigSchema],
   ['marketplace', MarketplaceConfigSchema],
+  ['audit', AuditConfigSchema],
 ] as const;
 
 /** The refusals of a deployed config with `settings` over the deployed ones, as "KEY: message". */

@@ -29,6 +29,35 @@ const operationOf = (routeKey: string): Operation => {
 };
 
 describe('buildOpenApiDocument', () => {
+  it('documents the audit query in JSON and as a FHIR Bundle of AuditEvents', () => {
+    const operation = operationOf('GET /v1/audit');
+    const content = operation.responses['200']?.content ?? {};
+    const fhir = JSON.stringify(content['application/fhir+json']?.schema);
+
+    expect(Object.keys(content).sort()).toEqual(['application/fhir+json', 'application/json']);
+    expect(fhir).toContain('AuditEvent');
+    expect(fhir).toContain('searchset');
+    expect(JSON.stringify(content['application/json']?.schema)).toContain('recordedAt');
+    expect(operation.security).toEqual([{ bearer: ['audit:read'] }]);
+    expect(operation.parameters?.map((parameter) => parameter.name)).toEqual(
+      expect.arrayContaining([
+        'from',
+        'to',
+        'pluginId',
+        'patientId',
+        'actor',
+        'action',
+        'outcome',
+        'limit',
+        'cursor',
+        'format',
+      ]),
+    );
+    expect(
+      JSON.stringify(operationOf('GET /v1/audit/patients/{patientId}/disclosures').responses['200']),
+    ).toContain('operations');
+  });
+
   it('lists every error code in the Problem schema', () => {
     const { code } = document.components.schemas.Problem.properties;
     expect(code.enum).toEqual([...Object.keys(STATUS_BY_CODE), 'INTERNAL_ERROR']);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { auditRoutes } from '../../../../functions/audit/routes.ts';
 import { lifecycleRoutes } from '../../../../functions/lifecycle/routes.ts';
 import { marketplaceRoutes } from '../../../../functions/marketplace/routes.ts';
 import { platformRoutes } from '../../../../functions/platform/routes.ts';
@@ -14,6 +15,7 @@ const HANDLERS = {
   } as never),
   lifecycle: lifecycleRoutes({} as never),
   marketplace: marketplaceRoutes({} as never),
+  audit: auditRoutes({} as never),
 };
 
 describe('route records', () => {

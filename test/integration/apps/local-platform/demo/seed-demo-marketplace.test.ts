@@ -24,7 +24,7 @@ describe('seedDemoMarketplaceFromConfig (DynamoDB Local + s3rver)', () => {
       buckets: ['seed-artifacts', 'seed-compliance'],
     });
     const { names, documentClient } = await createTestTables();
-    catalogue = new DynamoDbMarketplaceCatalogue(documentClient, names.marketplace);
+    catalogue = new DynamoDbMarketplaceCatalogue(documentClient, names.marketplace, names.audit);
     config = loadMarketplaceConfig({
       AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
       AWS_ENDPOINT_URL_S3: s3.endpoint,

@@ -19,7 +19,7 @@ describe('DynamoDbInstallationRepository against DynamoDB Local', () => {
 
   beforeAll(async () => {
     const { names, documentClient } = await createTestTables();
-    repository = new DynamoDbInstallationRepository(documentClient, names.plugins);
+    repository = new DynamoDbInstallationRepository(documentClient, names.plugins, names.audit);
     const seed = [
       ...['alpha', 'bravo', 'charlie', 'delta', 'echo'].map((id) => installation(acme, id)),
       installation(globex, 'foxtrot'),

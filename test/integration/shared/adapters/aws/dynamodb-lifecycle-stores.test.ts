@@ -19,26 +19,26 @@ describe('lifecycle stores against DynamoDB Local', () => {
 
   beforeAll(async () => {
     const { names, documentClient } = await createTestTables();
-    installations = new DynamoDbInstallationRepository(documentClient, names.plugins);
-    policies = new DynamoDbTenantPolicyRepository(documentClient, names.plugins);
+    installations = new DynamoDbInstallationRepository(documentClient, names.plugins, names.audit);
+    policies = new DynamoDbTenantPolicyRepository(documentClient, names.plugins, names.audit);
     idempotency = new DynamoDbIdempotencyStore(documentClient, names.plugins);
   });
 
   it('refuses a second install of the same plugin in a tenant', async () => {
-    await installations.create(installation(acme, 'twice'));
+    await installations.create(installation(acme, 'twice'), []);
 
-    await expect(installations.create(installation(acme, 'twice'))).rejects.toMatchObject({
+    await expect(installations.create(installation(acme, 'twice'), [])).rejects.toMatchObject({
       code: 'ALREADY_INSTALLED',
     });
   });
 
   it('lets exactly one of many concurrent writers at the same revision win', async () => {
     const base = installation(acme, pluginId);
-    await installations.create(base);
+    await installations.create(base, []);
 
     const outcomes = await Promise.allSettled(
       Array.from({ length: 8 }, (_, index) =>
-        installations.update({ ...base, state: index % 2 ? 'enabled' : 'disabled', revision: 1 }),
+        installations.update({ ...base, state: index % 2 ? 'enabled' : 'disabled', revision: 1 }, []),
       ),
     );
 
@@ -52,8 +52,8 @@ describe('lifecycle stores against DynamoDB Local', () => {
   });
 
   it('finds a plugin’s installations across tenants through the plugin index', async () => {
-    await installations.create(installation('t-one', 'shared-plugin'));
-    await installations.create(installation('t-two', 'shared-plugin'));
+    await installations.create(installation('t-one', 'shared-plugin'), []);
+    await installations.create(installation('t-two', 'shared-plugin'), []);
 
     const found = await installations.listByPlugin(PluginIdSchema.parse('shared-plugin'));
 
@@ -68,12 +68,13 @@ describe('lifecycle stores against DynamoDB Local', () => {
       0,
       'u',
       new Date(),
+      [],
     );
 
     expect(initial).toEqual({ policy: DEFAULT_TENANT_POLICY, version: 0 });
     expect(written.version).toBe(1);
     await expect(
-      policies.put(TenantIdSchema.parse('t-new'), DEFAULT_TENANT_POLICY, 0, 'u', new Date()),
+      policies.put(TenantIdSchema.parse('t-new'), DEFAULT_TENANT_POLICY, 0, 'u', new Date(), []),
     ).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
   });
 

@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoDbOutbox } from '../../../../../shared/adapters/aws/audit-table-items.ts';
 import { DynamoDbInstallationRepository } from '../../../../../shared/adapters/aws/dynamodb-installation-repository.ts';
 import { DynamoDbRunLeaseStore } from '../../../../../shared/adapters/aws/dynamodb-run-lease-store.ts';
 import { DynamoDbRunLedger } from '../../../../../shared/adapters/aws/dynamodb-run-ledger.ts';
@@ -7,6 +8,7 @@ import { DynamoDbTenantPolicyRepository } from '../../../../../shared/adapters/a
 import { DynamoDbUsageCounters } from '../../../../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import { DynamoDbUsageRepository } from '../../../../../shared/adapters/aws/dynamodb-usage-repository.ts';
 import { PluginIdSchema, TenantIdSchema } from '../../../../../shared/domain/identifiers.ts';
+import type { PlatformEvent } from '../../../../../shared/domain/platform-events.ts';
 import { DEFAULT_TENANT_POLICY } from '../../../../../shared/domain/tenant-policy.ts';
 import type { Clock } from '../../../../../shared/ports/clock.ts';
 import type { InvocationRecord } from '../../../../../shared/ports/usage-repository.ts';
@@ -40,17 +42,25 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
     leases = new DynamoDbRunLeaseStore({ ...options, clock });
     usage = new DynamoDbUsageRepository(options);
     counters = new DynamoDbUsageCounters({ ...options, clock });
-    ledger = new DynamoDbRunLedger({ ...options, usage, leases, counters, clock });
-    await new DynamoDbInstallationRepository(tables.documentClient, tables.names.plugins).create(
-      anInstallation({ tenantId: acme, pluginId: reader }),
-    );
-    await new DynamoDbTenantPolicyRepository(tables.documentClient, tables.names.plugins).put(
-      acme,
-      { ...DEFAULT_TENANT_POLICY, maxConcurrentRuns: 2 },
-      0,
-      'admin-1',
-      clock.now(),
-    );
+    ledger = new DynamoDbRunLedger({
+      ...options,
+      auditTableName: tables.names.audit,
+      outbox: new DynamoDbOutbox(tables.documentClient, tables.names.audit),
+      usage,
+      leases,
+      counters,
+      clock,
+    });
+    await new DynamoDbInstallationRepository(
+      tables.documentClient,
+      tables.names.plugins,
+      tables.names.audit,
+    ).create(anInstallation({ tenantId: acme, pluginId: reader }), []);
+    await new DynamoDbTenantPolicyRepository(
+      tables.documentClient,
+      tables.names.plugins,
+      tables.names.audit,
+    ).put(acme, { ...DEFAULT_TENANT_POLICY, maxConcurrentRuns: 2 }, 0, 'admin-1', clock.now(), []);
   });
 
   const request = { tenantId: acme, capacity: 2, leaseMs: 15_000, expectedRunMs: 5_000, holder: 'req' };
@@ -88,7 +98,7 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
     const claim = await leases.acquire(request);
     if (claim.status !== 'acquired') throw new Error('expected a lease');
 
-    await ledger.settle({ usage: usageOf(['p-1', 'p-2']), lease: claim.lease, refunds: [] });
+    await ledger.settle({ usage: usageOf(['p-1', 'p-2']), lease: claim.lease, refunds: [], outbox: [] });
 
     const summary = await usage.summarize(acme, reader);
     expect(summary.invocations).toBe(1);
@@ -103,7 +113,7 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
     if (claim.status !== 'acquired') throw new Error('expected a lease');
     const stale = { ...claim.lease, token: 'someone-else' };
 
-    await ledger.settle({ usage: usageOf([]), lease: stale, refunds: [] });
+    await ledger.settle({ usage: usageOf([]), lease: stale, refunds: [], outbox: [] });
 
     expect((await usage.summarize(acme, reader)).invocations).toBe(2);
     const slot = await tables.documentClient.send(
@@ -130,6 +140,7 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
         { key, amount: 55, windowMs: 60_000, at: first.at ?? 0 },
         { key, amount: 35, windowMs: 60_000, at: second.at ?? 0 },
       ],
+      outbox: [],
     });
 
     expect(await counters.consume(key, 0, 1_000, 60_000)).toEqual({ allowed: true, observed: 10 });
@@ -156,4 +167,51 @@ describe('DynamoDbRunLedger against DynamoDB Local', () => {
     expect(commands[0]).toBe(UpdateCommand.name);
     expect(commands.slice(0, 1)).not.toContain(QueryCommand.name);
   });
+
+  it("commits a run's usage and its audit record in one transaction, and rejects when the record cannot be written", async () => {
+    const globex = TenantIdSchema.parse('t-globex');
+    const ownRequest = { ...request, tenantId: globex };
+    const claim = await leases.acquire(ownRequest);
+    if (claim.status !== 'acquired') throw new Error('expected a lease');
+    const record = auditEntry('run-commit-1');
+    const usageOfGlobex = (ids: string[]) => ({ ...usageOf(ids), tenantId: globex });
+
+    await ledger.settle({ usage: usageOfGlobex(['p-3']), lease: claim.lease, refunds: [], outbox: [record] });
+
+    expect((await usage.summarize(globex, reader)).invocations).toBe(1);
+    const stored = await tables.documentClient.send(
+      new GetCommand({
+        TableName: tables.names.audit,
+        Key: { PK: 'TENANT#t-globex', SK: `EVT#${record.time}#${record.id}` },
+      }),
+    );
+    expect(stored.Item).toMatchObject({ kind: 'audit', action: 'plugin:invoked', outcome: 'success' });
+    expect(JSON.parse(String(stored.Item?.body))).toEqual(record);
+
+    // The same entry again (its key is taken) cancels the transaction, and the fallback's own
+    // append is refused too: the settlement rejects, so the run answers AUDIT_UNAVAILABLE.
+    const again = await leases.acquire(ownRequest);
+    if (again.status !== 'acquired') throw new Error('expected a lease');
+    await expect(
+      ledger.settle({ usage: usageOfGlobex([]), lease: again.lease, refunds: [], outbox: [record] }),
+    ).rejects.toThrow();
+  });
 });
+
+function auditEntry(id: string): PlatformEvent {
+  return {
+    id,
+    name: 'audit:plugin:invoked',
+    time: clock.now().toISOString(),
+    tenantId: 't-globex',
+    detail: {
+      action: 'plugin:invoked',
+      outcome: 'success',
+      actor: 't-globex/user-1',
+      tenantId: 't-globex',
+      pluginId: 'reader',
+      resourceIds: ['p-3'],
+      dataAccess: [{ operation: 'patients.get', outcome: 'success', count: 1, patientIds: ['p-3'] }],
+    },
+  };
+}

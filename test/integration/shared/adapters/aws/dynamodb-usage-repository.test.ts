@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoDbOutbox } from '../../../../../shared/adapters/aws/audit-table-items.ts';
 import { DynamoDbRunLeaseStore } from '../../../../../shared/adapters/aws/dynamodb-run-lease-store.ts';
 import { DynamoDbRunLedger } from '../../../../../shared/adapters/aws/dynamodb-run-ledger.ts';
 import { USAGE_BUCKET_RETENTION_MS } from '../../../../../shared/adapters/aws/dynamodb-usage-buckets.ts';
@@ -25,7 +26,15 @@ describe('DynamoDbUsageRepository against DynamoDB Local', () => {
     usage = new DynamoDbUsageRepository({ ...tables, clock });
     leases = new DynamoDbRunLeaseStore({ ...tables, clock });
     const counters = new DynamoDbUsageCounters({ ...tables, clock });
-    runLedger = new DynamoDbRunLedger({ ...tables, usage, leases, counters, clock });
+    runLedger = new DynamoDbRunLedger({
+      ...tables,
+      auditTableName: names.audit,
+      outbox: new DynamoDbOutbox(documentClient, names.audit),
+      usage,
+      leases,
+      counters,
+      clock,
+    });
   });
 
   it('adds settled runs to minute, hour and day buckets and reads one window of them back', async () => {
@@ -64,6 +73,7 @@ describe('DynamoDbUsageRepository against DynamoDB Local', () => {
         }),
         lease,
         refunds: [],
+        outbox: [],
       });
     }
     fallback.mockRestore();

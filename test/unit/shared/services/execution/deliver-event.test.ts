@@ -71,7 +71,7 @@ describe('deliverEvent', () => {
       platform.deps,
     );
 
-    expect(platform.events.named('plugin-event:echo:seen')[0]?.detail.data).toEqual({
+    expect(platform.outbox.events('plugin-event:echo:seen')[0]?.detail.data).toEqual({
       id: 'evt-1',
       name: 'appointment:cancelled',
       time: '2030-01-01T09:00:00.000Z',
@@ -114,7 +114,7 @@ describe('deliverEvent', () => {
 
     expect(report).toMatchObject({ delivered: ['revoked'], failed: [] });
     expect(platform.usage.records).toHaveLength(0);
-    expect(platform.audit.records).toContainEqual(
+    expect(platform.outbox.records).toContainEqual(
       expect.objectContaining({ action: 'security:revoked-version-refused' }),
     );
   });

@@ -43,7 +43,7 @@ describe('invokePlugin', () => {
       }),
     ]);
     expect(platform.usage.records[0]?.usage.dataCalls).toBe(1);
-    expect(platform.audit.records).toContainEqual(
+    expect(platform.outbox.records).toContainEqual(
       expect.objectContaining({
         action: 'plugin:invoked',
         outcome: 'success',
@@ -79,7 +79,7 @@ describe('invokePlugin', () => {
     const result = await invokeForResult(invocation('thrower'), platform.deps);
 
     expect(result.error?.code).toBe('PluginError');
-    expect(platform.events.named('plugin:error')).toEqual([
+    expect(platform.outbox.events('plugin:error')).toEqual([
       expect.objectContaining({
         tenantId: 't-acme',
         detail: expect.objectContaining({ pluginId: 'thrower', code: 'PluginError' }),
@@ -101,7 +101,7 @@ describe('invokePlugin', () => {
     const result = await invokeForResult(invocation('sneaky'), platform.deps);
 
     expect(result.error?.code).toBe('PermissionDenied');
-    expect(platform.audit.records).toContainEqual(
+    expect(platform.outbox.records).toContainEqual(
       expect.objectContaining({
         action: 'security:permission-denied',
         outcome: 'refused',
@@ -130,7 +130,7 @@ describe('invokePlugin', () => {
     const result = await invokeForResult(invocation('chatty'), platform.deps);
 
     expect(result.error?.code).toBe('RateLimited');
-    expect(platform.events.named('plugin:resource:exceeded')[0]?.detail).toEqual({
+    expect(platform.outbox.events('plugin:resource:exceeded')[0]?.detail).toEqual({
       pluginId: 'chatty',
       version: '1.0.0',
       tenantId: 't-acme',
@@ -195,7 +195,7 @@ describe('invokePlugin', () => {
     expect(result.events).toEqual([
       { name: 'plugin-event:emitter:reminder-sent', data: { appointmentId: 'a-1' } },
     ]);
-    expect(platform.events.named('plugin-event:emitter:reminder-sent')).toEqual([
+    expect(platform.outbox.events('plugin-event:emitter:reminder-sent')).toEqual([
       expect.objectContaining({
         tenantId: 't-acme',
         detail: {
@@ -209,7 +209,7 @@ describe('invokePlugin', () => {
     ]);
   });
 
-  it('still answers the run result when recording usage fails', async () => {
+  it('withholds the run result when its usage and record cannot be written (fail closed)', async () => {
     await platform.install({ pluginId: 'fine', code: 'export default { execute() { return 42; } };' });
     platform.usage.record = async () => {
       throw new Error('DynamoDB is down');
@@ -217,7 +217,8 @@ describe('invokePlugin', () => {
 
     const result = await invokeForResult(invocation('fine'), platform.deps);
 
-    expect(result).toMatchObject({ ok: true, value: 42 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'AuditUnavailable' } });
+    expect(result.value).toBeUndefined();
   });
 
   it('refuses each state but enabled with the state and the platform’s reason, typed', async () => {
@@ -267,22 +268,74 @@ describe('invokePlugin', () => {
     ]);
   });
 
-  it('answers the run that ran when its audit record cannot be written, and queues the record', async () => {
-    await platform.install({ pluginId: 'fine', code: 'export default { execute() { return 42; } };' });
-    platform.audit.record = async () => {
-      throw new Error('EventBridge is down');
-    };
+  it('withholds the result of a run whose record cannot be written: AUDIT_UNAVAILABLE, no output', async () => {
+    await platform.install({
+      pluginId: 'fine',
+      code: 'export default { execute() { return "canary-output-7731"; } };',
+    });
+    platform.ledger.failSettles = 1;
 
     const outcome = await invokePlugin(invocation('fine'), platform.deps);
 
-    expect(outcome).toMatchObject({ kind: 'ran', result: { ok: true, value: 42 } });
-    expect(platform.runLeases.held('t-acme')).toBe(0);
-    expect(platform.auditOutbox.queued).toEqual([
-      expect.objectContaining({
-        record: expect.objectContaining({ action: 'plugin:invoked', outcome: 'success' }),
-        failure: { errorName: 'Error', attempts: 3 },
-      }),
+    expect(outcome).toEqual({ kind: 'refused', refusal: { code: 'AuditUnavailable', retryAfterSeconds: 1 } });
+    expect(JSON.stringify(outcome)).not.toContain('canary-output-7731');
+    expect(platform.outbox.records).toEqual([]);
+  });
+
+  it('settles the run with its record, the security record of a denied call and its events, all at once', async () => {
+    await platform.ehr.putPatient('t-acme' as never, {
+      id: 'p-2',
+      name: 'Canary Two',
+      birthDate: '1990-01-01',
+    });
+    await platform.install({
+      pluginId: 'nosy',
+      permissions: ['read:patients'],
+      code: `export default { async execute(input, api) {
+        const found = await api.patients.search({ name: 'Canary' });
+        for (let n = 0; n < 3; n++) { try { await api.patients.update('p-1', { gender: 'other' }); } catch {} }
+        api.events.emit('looked', { found: found.length });
+        return found.length;
+      } };`,
+    });
+
+    const outcome = await invokePlugin(invocation('nosy'), platform.deps);
+
+    expect(outcome).toMatchObject({ kind: 'ran', result: { ok: true, value: 2 } });
+    const [settlement] = platform.ledger.settlements;
+    expect(settlement?.outbox.map((entry) => entry.name)).toEqual([
+      'audit:plugin:invoked',
+      'audit:security:permission-denied',
+      'plugin-event:nosy:looked',
     ]);
+    const [record] = platform.outbox.records;
+    expect(record).toMatchObject({ action: 'plugin:invoked', outcome: 'success', requestId: 'req-1' });
+    expect(record?.resourceIds?.slice().sort()).toEqual(['p-1', 'p-2']);
+    expect(record?.dataAccess).toEqual([
+      {
+        operation: 'patients.search',
+        outcome: 'success',
+        count: 1,
+        patientIds: expect.arrayContaining(['p-1', 'p-2']),
+      },
+      { operation: 'patients.update', outcome: 'refused', count: 3, deniedPermission: 'write:patients' },
+      { operation: 'events.emit', outcome: 'success', count: 1 },
+    ]);
+    expect(JSON.stringify(platform.outbox.records)).not.toContain(CANARY);
+  });
+
+  it('records a refused run with its code before answering, and fails closed when it cannot', async () => {
+    await platform.install({ pluginId: 'off', state: 'disabled', code: 'export default { execute() {} };' });
+
+    const first = await invokePlugin(invocation('off'), platform.deps);
+    platform.outbox.failAppends = 3;
+    const second = await invokePlugin(invocation('off'), platform.deps);
+
+    expect(first).toMatchObject({ kind: 'refused', refusal: { code: 'PluginNotEnabled' } });
+    expect(platform.outbox.records).toEqual([
+      expect.objectContaining({ action: 'plugin:invoked', outcome: 'refused', code: 'PluginNotEnabled' }),
+    ]);
+    expect(second).toEqual({ kind: 'refused', refusal: { code: 'AuditUnavailable', retryAfterSeconds: 1 } });
   });
 
   it('refuses when the run context cannot be read, before anything runs (fail closed)', async () => {

@@ -122,4 +122,29 @@ describe('createPlatformHost', () => {
     expect((await ehr.getPatient(acme, 'p-1'))?.phone).toBe('555-0199');
     expect(publishFailures).toHaveLength(1);
   });
+
+  it('tallies each call by operation and outcome with the patient and appointment ids it touched', async () => {
+    await ehr.putPatient(acme, { id: 'p-2', name: 'Another Canary', birthDate: '1990-01-01' });
+
+    await host.patients.search({ name: 'Canary' });
+    await host.patients.get('p-1');
+    await host.patients.get('p-404');
+    await host.appointments.cancel('a-1', undefined);
+    await expect(host.patients.update('p-1', { name: '' })).rejects.toThrow(HostError);
+
+    expect(host.dataAccess.entries()).toEqual([
+      { operation: 'patients.search', outcome: 'success', count: 1, patientIds: ['p-1', 'p-2'] },
+      { operation: 'patients.get', outcome: 'success', count: 2, patientIds: ['p-1'] },
+      {
+        operation: 'appointments.cancel',
+        outcome: 'success',
+        count: 1,
+        patientIds: ['p-1'],
+        appointmentIds: ['a-1'],
+      },
+      { operation: 'patients.update', outcome: 'failure', count: 1 },
+    ]);
+    expect(host.touchedPatientIds().sort()).toEqual(['p-1', 'p-2']);
+    expect(JSON.stringify(host.dataAccess.entries())).not.toContain(CANARY);
+  });
 });

@@ -12,6 +12,7 @@ describe('errorForRefusal', () => {
     [{ code: 'ExecutionThrottled', retryAfterSeconds: 2 }, 'RATE_LIMITED'],
     [{ code: 'RunLeaseUnavailable', retryAfterSeconds: 2 }, 'EXECUTION_UNAVAILABLE'],
     [{ code: 'ExecutionUnavailable', retryAfterSeconds: 2 }, 'EXECUTION_UNAVAILABLE'],
+    [{ code: 'AuditUnavailable', retryAfterSeconds: 2 }, 'AUDIT_UNAVAILABLE'],
   ])('answers a run refused with %o as %s', (refusal, code) => {
     expect(errorForRefusal(refusal).code).toBe(code);
   });
@@ -19,7 +20,7 @@ describe('errorForRefusal', () => {
   it('maps every refusal the schema allows', () => {
     const codes = RefusalSchema.options.map((option) => option.shape.code.value);
 
-    expect(codes).toHaveLength(8);
+    expect(codes).toHaveLength(9);
   });
 
   it('carries the state and the platform’s reason of a plugin that is not enabled', () => {

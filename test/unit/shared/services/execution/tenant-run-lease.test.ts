@@ -47,7 +47,7 @@ describe('the per-tenant concurrent-run cap', () => {
       version: 1,
     });
 
-  it('admits runs up to the cap and refuses the next with a Retry-After and one audit record', async () => {
+  it('admits runs up to the cap and refuses the next with a Retry-After and a security record to append', async () => {
     const policy = { maxConcurrentRuns: 2 };
     const limits = { timeoutMs: 3_000 };
 
@@ -61,7 +61,7 @@ describe('the per-tenant concurrent-run cap', () => {
       isAdmitted: false,
       refusal: { code: 'TenantConcurrencyExceeded', retryAfterSeconds: 3 },
     });
-    expect(platform.audit.records).toEqual([
+    expect(third.isAdmitted ? [] : third.records).toEqual([
       expect.objectContaining({
         action: 'security:tenant-concurrency-exceeded',
         outcome: 'refused',
@@ -102,7 +102,7 @@ describe('the per-tenant concurrent-run cap', () => {
 
     expect(result).toMatchObject({ ok: false, error: { code: 'RunLeaseUnavailable' } });
     expect(platform.usage.records).toEqual([]);
-    expect(platform.audit.records).toContainEqual(
+    expect(platform.outbox.records).toContainEqual(
       expect.objectContaining({ outcome: 'refused', code: 'RunLeaseUnavailable' }),
     );
   });

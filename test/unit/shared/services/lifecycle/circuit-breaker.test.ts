@@ -42,11 +42,11 @@ describe('CircuitBreaker', () => {
       state: 'disabled',
       stateReason: 'auto:error-rate',
     });
-    expect(h.events.named('plugin:disabled').at(-1)?.detail).toMatchObject({
+    expect(h.outbox.events('plugin:disabled').at(-1)?.detail).toMatchObject({
       reason: 'auto:error-rate',
       actor: 'platform:circuit-breaker',
     });
-    expect(h.auditService.records.at(-1)).toMatchObject({
+    expect(h.outbox.records.at(-1)).toMatchObject({
       action: 'plugin:disable',
       outcome: 'success',
       reason: 'auto:error-rate',
@@ -68,7 +68,7 @@ describe('CircuitBreaker', () => {
     await breaker.recordFailure(failure('error'));
     const reenabled = await h.serviceFor().enablePlugin('p1');
 
-    expect(h.events.named('plugin:disabled')).toHaveLength(1);
+    expect(h.outbox.events('plugin:disabled')).toHaveLength(1);
     expect(reenabled).toMatchObject({ state: 'enabled' });
     expect(reenabled.stateReason).toBeUndefined();
   });
@@ -105,6 +105,6 @@ describe('CircuitBreaker', () => {
 
     for (let i = 0; i < 3; i++) await breaker.recordFailure(failure('resource'));
 
-    expect(h.events.named('plugin:disabled')).toHaveLength(1);
+    expect(h.outbox.events('plugin:disabled')).toHaveLength(1);
   });
 });

@@ -47,7 +47,7 @@ describe('PluginService', () => {
       approvedBy: 'admin-1',
     });
     expect(h.eventNames()).toEqual(['plugin:installed', 'plugin:enabled']);
-    expect(h.auditService.records.map((record) => `${record.action} ${record.outcome}`)).toEqual([
+    expect(h.outbox.records.map((record) => `${record.action} ${record.outcome}`)).toEqual([
       'plugin:install success',
       'plugin:enable success',
     ]);
@@ -56,7 +56,7 @@ describe('PluginService', () => {
   it('publishes lifecycle events with tenant, plugin, version, actor and time', async () => {
     await h.installSample('p1', '1.0.0');
 
-    const event = h.events.published.find((candidate) => candidate.name === 'plugin:installed');
+    const event = h.outbox.events().find((candidate) => candidate.name === 'plugin:installed');
 
     expect(event?.detail).toMatchObject({
       tenantId: 't-acme',
@@ -129,7 +129,7 @@ describe('PluginService', () => {
     await expect(h.serviceFor().installPlugin(request as never)).rejects.toMatchObject({ code });
 
     expect(h.installations.items.size).toBe(0);
-    expect(h.auditService.records.find((record) => record.action === 'plugin:install')).toMatchObject({
+    expect(h.outbox.records.find((record) => record.action === 'plugin:install')).toMatchObject({
       outcome: 'refused',
       code,
     });
@@ -142,7 +142,7 @@ describe('PluginService', () => {
       h.serviceFor().installPlugin({ ...request, signature: h.signed('other bytes') } as never),
     ).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
 
-    expect(h.auditService.records.map((record) => [record.action, record.actor])).toEqual([
+    expect(h.outbox.records.map((record) => [record.action, record.actor])).toEqual([
       ['plugin:install', 't-acme/admin-1'],
       ['security:release-verification-failed', 't-acme/admin-1'],
     ]);
@@ -360,7 +360,7 @@ describe('PluginService', () => {
         .updatePlugin('p1', '1.1.0', { ...update('1.1.0'), allowDowngrade: true });
 
       expect(rolledBack.version).toBe('1.1.0');
-      expect(h.auditService.records.at(-1)).toMatchObject({
+      expect(h.outbox.records.at(-1)).toMatchObject({
         action: 'plugin:update',
         outcome: 'success',
         reason: 'deliberate-downgrade',
@@ -397,31 +397,70 @@ describe('PluginService', () => {
       .disablePlugin('p1', { reason: 'revoked' });
 
     expect(disabled).toMatchObject({ state: 'disabled', stateReason: 'revoked' });
-    expect(h.events.published.find((event) => event.name === 'plugin:disabled')?.detail).toMatchObject({
+    expect(h.outbox.events().find((event) => event.name === 'plugin:disabled')?.detail).toMatchObject({
       reason: 'revoked',
     });
   });
 
-  it('answers a committed enable even when its audit write keeps failing, and queues the record', async () => {
+  it('commits an enable with its record and event, so an unavailable standalone outbox cannot fail it', async () => {
     await h.installSample('p1', '1.0.0');
-    h.auditService.record = async () => {
-      throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
-    };
+    h.outbox.failAppends = 3;
 
     const enabled = await h.serviceFor().enablePlugin('p1');
 
     expect(enabled.state).toBe('enabled');
     expect((await h.installations.get(h.tenantId, 'p1' as never))?.state).toBe('enabled');
-    expect(h.auditOutbox.queued).toEqual([
-      {
-        record: expect.objectContaining({
-          action: 'plugin:enable',
-          outcome: 'success',
-          actor: 't-acme/admin-1',
-        }),
-        failure: { errorName: 'ThrottlingException', attempts: 3 },
-      },
+    expect(h.outbox.records.at(-1)).toMatchObject({
+      action: 'plugin:enable',
+      outcome: 'success',
+      actor: 't-acme/admin-1',
+      version: '1.0.0',
+    });
+    expect(h.outbox.events('plugin:enabled')).toHaveLength(1);
+    expect(h.outbox.failAppends).toBe(3);
+  });
+
+  it('fails closed: a refusal whose record the outbox keeps refusing answers AUDIT_UNAVAILABLE', async () => {
+    h.outbox.failAppends = 3;
+
+    await expect(h.serviceFor().enablePlugin('missing')).rejects.toMatchObject({
+      code: 'AUDIT_UNAVAILABLE',
+    });
+    expect(h.outbox.records).toEqual([]);
+  });
+
+  it('leaves no success record, event nor listener call when the change does not commit', async () => {
+    await h.installSample('p1', '1.0.0');
+    const heard: string[] = [];
+    const service = h.serviceFor().on('plugin:enabled', (detail) => heard.push(detail.pluginId));
+    const stored = await h.installations.get(h.tenantId, 'p1' as never);
+    // Another writer moves the installation on between the read and the conditional write.
+    const update = h.installations.update.bind(h.installations);
+    h.installations.update = async (installation, outbox) => {
+      if (stored) await update({ ...stored, revision: stored.revision + 1 }, []);
+      return update(installation, outbox);
+    };
+
+    await expect(service.enablePlugin('p1')).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
+
+    expect(h.outbox.records.filter((record) => record.action === 'plugin:enable')).toEqual([
+      expect.objectContaining({ outcome: 'refused', code: 'CONCURRENT_MODIFICATION' }),
     ]);
+    expect(h.outbox.events('plugin:enabled')).toEqual([]);
+    expect(heard).toEqual([]);
+  });
+
+  it('fails an install whose write fails for another reason, recording only the failure', async () => {
+    h.installations.create = async () => {
+      throw Object.assign(new Error('store down'), { name: 'InternalServerError' });
+    };
+
+    await expect(h.installSample('p1', '1.0.0')).rejects.toThrow('store down');
+
+    expect(h.outbox.records).toEqual([
+      expect.objectContaining({ action: 'plugin:install', outcome: 'failure', code: 'INTERNAL_ERROR' }),
+    ]);
+    expect(h.outbox.events()).toEqual([]);
   });
 
   it('names platform actors as platform:<component> in the audit trail', async () => {
@@ -429,7 +468,7 @@ describe('PluginService', () => {
 
     await h.serviceFor('t-acme', 'platform:revocation').disablePlugin('p1', { reason: 'revoked' });
 
-    expect(h.auditService.records.at(-1)).toMatchObject({
+    expect(h.outbox.records.at(-1)).toMatchObject({
       action: 'plugin:disable',
       actor: 'platform:revocation',
     });

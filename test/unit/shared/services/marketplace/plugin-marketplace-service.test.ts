@@ -37,7 +37,7 @@ describe('PluginMarketplaceService: publishing', () => {
       sha256: release.sha256,
       publisher: 'pub-acme',
     });
-    expect(fakes.audit.records.at(-1)).toMatchObject({ action: 'marketplace:publish', outcome: 'success' });
+    expect(fakes.outbox.records.at(-1)).toMatchObject({ action: 'marketplace:publish', outcome: 'success' });
     expect((await service.getPlugin('lab-viewer')).latestVersion).toBe('1.0.0');
   });
 
@@ -90,11 +90,11 @@ describe('PluginMarketplaceService: publishing', () => {
 
     expect(outcome).toBe('SIGNATURE_INVALID');
     expect(fakes.catalogue.releases.size).toBe(0);
-    expect(fakes.audit.records.map((record) => record.action)).toContain(
+    expect(fakes.outbox.records.map((record) => record.action)).toContain(
       'security:release-verification-failed',
     );
     expect(
-      fakes.audit.records.find((record) => record.action === 'security:release-verification-failed'),
+      fakes.outbox.records.find((record) => record.action === 'security:release-verification-failed'),
     ).toMatchObject({ publisherId: 'pub-acme', code: 'SIGNATURE_INVALID' });
   });
 
@@ -143,7 +143,7 @@ describe('PluginMarketplaceService: publishing', () => {
 
     expect(inline).toBe('NOT_PLUGIN_OWNER');
     expect(uploaded).toBe('NOT_PLUGIN_OWNER');
-    const publishes = fakes.audit.records.filter(
+    const publishes = fakes.outbox.records.filter(
       (record) => record.tenantId === 'pub-evil' && record.action === 'marketplace:publish',
     );
     expect(publishes).toEqual([
@@ -226,6 +226,12 @@ describe('PluginMarketplaceService: versions and installs', () => {
       fakes.signer.keyId,
     );
     expect((await service.getPlugin('lab-viewer')).downloads).toBe(1);
+    expect(fakes.outbox.records.at(-1)).toMatchObject({
+      action: 'marketplace:install',
+      outcome: 'success',
+      tenantId: 't-acme',
+      pluginId: 'lab-viewer',
+    });
   });
 
   it('refuses to install a tampered artifact and records a security audit event', async () => {
@@ -237,7 +243,7 @@ describe('PluginMarketplaceService: versions and installs', () => {
       'ARTIFACT_TAMPERED',
     );
     expect(fakes.installers.calls).toHaveLength(0);
-    expect(fakes.audit.records.at(-1)).toMatchObject({ action: 'security:release-verification-failed' });
+    expect(fakes.outbox.records.at(-1)).toMatchObject({ action: 'security:release-verification-failed' });
   });
 
   it('refuses a statement for another version swapped into place', async () => {
@@ -330,7 +336,7 @@ describe('PluginMarketplaceService: revocation', () => {
     expect(await codeOf(service.downloadAndInstall('lab-viewer', '1.0.0', actor('t-initech')))).toBe(
       'VERSION_REVOKED',
     );
-    expect(fakes.audit.records).toContainEqual(
+    expect(fakes.outbox.records).toContainEqual(
       expect.objectContaining({ action: 'marketplace:revoke', outcome: 'success' }),
     );
   });
@@ -417,5 +423,56 @@ describe('PluginMarketplaceService: search and keys', () => {
     expect(new Set([first.items[0]?.pluginId, second.items[0]?.pluginId])).toEqual(
       new Set(['lab-viewer', 'lab-trends']),
     );
+  });
+});
+
+describe('PluginMarketplaceService: records commit with their change', () => {
+  it('commits a publish’s record with its listing: a publish stopped before it has a failure record only', async () => {
+    const { fakes, publish } = createMarketplaceHarness();
+    fakes.catalogue.saveListing = async () => {
+      throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+    };
+
+    await expect(publish('lab-viewer', '1.0.0')).rejects.toThrow('throttled');
+
+    expect(
+      fakes.outbox.records
+        .filter((record) => record.action === 'marketplace:publish')
+        .map((record) => [record.outcome, record.code]),
+    ).toEqual([['failure', 'INTERNAL_ERROR']]);
+  });
+
+  it('leaves no success record for a yank that loses the race to a revocation', async () => {
+    const { service, fakes, publish } = createMarketplaceHarness();
+    await publish('lab-viewer', '1.0.0');
+    const before = fakes.outbox.records.length;
+    // An admin's revocation lands between the yank's read and its conditional write.
+    const change = fakes.catalogue.changeReleaseStatus.bind(fakes.catalogue);
+    fakes.catalogue.changeReleaseStatus = async (pluginId, version, status, outbox) => {
+      const revokedAt = '2030-01-01T00:00:00.000Z';
+      await change(pluginId, version, { status: 'revoked', revokedAt, revokedReason: 'leak' }, []);
+      return change(pluginId, version, status, outbox);
+    };
+
+    const refused = service.yankVersion('lab-viewer', '1.0.0', actor('pub-acme'));
+
+    await expect(refused).rejects.toMatchObject({ code: 'ILLEGAL_RELEASE_TRANSITION' });
+    expect(fakes.outbox.records.slice(before).map((record) => [record.action, record.outcome])).toEqual([
+      ['marketplace:yank', 'refused'],
+    ]);
+  });
+
+  it('appends the record of a repeated key registration, which stores nothing', async () => {
+    const { fakes, register } = createMarketplaceHarness();
+
+    const first = await register();
+    const again = await register();
+
+    expect([first.isNew, again.isNew]).toEqual([true, false]);
+    expect(
+      fakes.outbox.records
+        .filter((record) => record.action === 'marketplace:register-key')
+        .map((record) => record.outcome),
+    ).toEqual(['success', 'success']);
   });
 });

@@ -28,7 +28,7 @@ describe('registerPublisherKey: proof of possession', () => {
 
     expect(first).toMatchObject({ isNew: true, key: { keyId: publisher.keyId, publisherId: 'pub-acme' } });
     expect(again).toEqual({ key: first.key, isNew: false });
-    expect(fakes.audit.records.at(-1)).toMatchObject({
+    expect(fakes.outbox.records.at(-1)).toMatchObject({
       action: 'marketplace:register-key',
       outcome: 'success',
       keyId: publisher.keyId,
@@ -47,7 +47,7 @@ describe('registerPublisherKey: proof of possession', () => {
 
     expect(outcome).toBe('KEY_POSSESSION_UNPROVEN');
     expect(fakes.publisherKeys.keys.size).toBe(0);
-    expect(fakes.audit.records.map((record) => record.action)).toEqual([
+    expect(fakes.outbox.records.map((record) => record.action)).toEqual([
       'marketplace:register-key',
       'security:key-possession-unproven',
     ]);
@@ -151,6 +151,6 @@ describe('registerPublisherKey: proof of possession', () => {
     );
 
     expect(outcome).toBe('PUBLISHER_KEY_INVALID');
-    expect(fakes.audit.records.at(-1)).toMatchObject({ outcome: 'refused', code: 'PUBLISHER_KEY_INVALID' });
+    expect(fakes.outbox.records.at(-1)).toMatchObject({ outcome: 'refused', code: 'PUBLISHER_KEY_INVALID' });
   });
 });

@@ -23,7 +23,7 @@ describe('revokePublisherKey', () => {
 
     expect(first.revokedAt).toBe(clock.now().toISOString());
     expect(again.revokedAt).toBe(first.revokedAt);
-    expect(fakes.audit.records.at(-1)).toEqual({
+    expect(fakes.outbox.records.at(-1)).toEqual({
       action: 'marketplace:revoke-key',
       actor: 'pub-acme/user-1',
       tenantId: 'pub-acme',
@@ -43,7 +43,10 @@ describe('revokePublisherKey', () => {
     expect(foreign).toBe('PUBLISHER_KEY_NOT_FOUND');
     expect(unknown).toBe('PUBLISHER_KEY_NOT_FOUND');
     expect(fakes.publisherKeys.keys.get(publisher.keyId)?.revokedAt).toBeUndefined();
-    expect(fakes.audit.records.at(-1)).toMatchObject({ outcome: 'refused', code: 'PUBLISHER_KEY_NOT_FOUND' });
+    expect(fakes.outbox.records.at(-1)).toMatchObject({
+      outcome: 'refused',
+      code: 'PUBLISHER_KEY_NOT_FOUND',
+    });
   });
 
   it('lets a platform admin revoke any key', async () => {
@@ -79,7 +82,7 @@ describe('revokePublisherKey', () => {
     );
 
     expect(outcome).toBe('PUBLISHER_KEY_REVOKED');
-    expect(fakes.audit.records.at(-1)).toMatchObject({
+    expect(fakes.outbox.records.at(-1)).toMatchObject({
       action: 'security:revoked-publisher-key-used',
       pluginId: 'lab-viewer',
       version: '1.1.0',

@@ -38,7 +38,7 @@ describe('DynamoDB marketplace adapters (DynamoDB Local)', () => {
 
   beforeAll(async () => {
     const { names, documentClient } = await createTestTables();
-    catalogue = new DynamoDbMarketplaceCatalogue(documentClient, names.marketplace);
+    catalogue = new DynamoDbMarketplaceCatalogue(documentClient, names.marketplace, names.audit);
     reviews = new DynamoDbMarketplaceReviews(documentClient, names.marketplace);
   });
 
@@ -66,40 +66,59 @@ describe('DynamoDB marketplace adapters (DynamoDB Local)', () => {
   it('yanks an active version, revokes over a yank, and refuses yanking a revoked one', async () => {
     await catalogue.createRelease(release('statuses', '1.0.0'));
 
-    const yanked = await catalogue.changeReleaseStatus('statuses', '1.0.0', {
-      status: 'yanked',
-      yankedAt: '2030-01-02T00:00:00.000Z',
-    });
-    const revoked = await catalogue.changeReleaseStatus('statuses', '1.0.0', {
-      status: 'revoked',
-      revokedAt: '2030-01-03T00:00:00.000Z',
-      revokedReason: 'malware',
-    });
+    const yanked = await catalogue.changeReleaseStatus(
+      'statuses',
+      '1.0.0',
+      {
+        status: 'yanked',
+        yankedAt: '2030-01-02T00:00:00.000Z',
+      },
+      [],
+    );
+    const revoked = await catalogue.changeReleaseStatus(
+      'statuses',
+      '1.0.0',
+      {
+        status: 'revoked',
+        revokedAt: '2030-01-03T00:00:00.000Z',
+        revokedReason: 'malware',
+      },
+      [],
+    );
 
     expect(yanked.status).toBe('yanked');
     expect(revoked).toMatchObject({ status: 'revoked', revokedReason: 'malware', sha256: 'a'.repeat(64) });
     expect(
       await codeOf(
-        catalogue.changeReleaseStatus('statuses', '1.0.0', {
-          status: 'yanked',
-          yankedAt: '2030-01-04T00:00:00.000Z',
-        }),
+        catalogue.changeReleaseStatus(
+          'statuses',
+          '1.0.0',
+          {
+            status: 'yanked',
+            yankedAt: '2030-01-04T00:00:00.000Z',
+          },
+          [],
+        ),
       ),
     ).toBe('ILLEGAL_RELEASE_TRANSITION');
   });
 
   it('counts concurrent downloads exactly and lists entries for the search index', async () => {
     await catalogue.createRelease(release('popular', '1.0.0'));
-    await catalogue.saveListing('popular', {
-      name: 'Popular',
-      description: 'd',
-      author: 'a',
-      tags: ['labs'],
-      latestVersion: '1.0.0',
-      updatedAt: '2030-01-01T00:00:00.000Z',
-    });
+    await catalogue.saveListing(
+      'popular',
+      {
+        name: 'Popular',
+        description: 'd',
+        author: 'a',
+        tags: ['labs'],
+        latestVersion: '1.0.0',
+        updatedAt: '2030-01-01T00:00:00.000Z',
+      },
+      [],
+    );
 
-    await Promise.all(Array.from({ length: 25 }, () => catalogue.incrementDownloads('popular')));
+    await Promise.all(Array.from({ length: 25 }, () => catalogue.incrementDownloads('popular', [])));
     const search = new CatalogueSearch({ catalogue, clock: { now: () => new Date() }, maxAgeMs: 60_000 });
     const found = await search.search({ query: 'popular', tags: [], sort: 'relevance', limit: 5 });
 

@@ -15,15 +15,18 @@ describe('DynamoDbPublisherKeyRepository (DynamoDB Local)', () => {
 
   beforeAll(async () => {
     const { names, documentClient } = await createTestTables();
-    keys = new DynamoDbPublisherKeyRepository(documentClient, names.marketplace);
+    keys = new DynamoDbPublisherKeyRepository(documentClient, names.marketplace, names.audit);
   });
 
   it('stores a key once and answers the stored key to a second registration', async () => {
-    const first = await keys.register(keyOf('pk_once'));
-    const again = await keys.register({
-      ...keyOf('pk_once', 'pub-evil'),
-      createdAt: '2031-01-01T00:00:00.000Z',
-    });
+    const first = await keys.register(keyOf('pk_once'), []);
+    const again = await keys.register(
+      {
+        ...keyOf('pk_once', 'pub-evil'),
+        createdAt: '2031-01-01T00:00:00.000Z',
+      },
+      [],
+    );
 
     expect(first).toEqual({ key: keyOf('pk_once'), isNew: true });
     expect(again).toEqual({ key: keyOf('pk_once'), isNew: false });
@@ -32,7 +35,7 @@ describe('DynamoDbPublisherKeyRepository (DynamoDB Local)', () => {
 
   it('lets exactly one of many concurrent registrations of one key by different publishers win', async () => {
     const outcomes = await Promise.all(
-      Array.from({ length: 8 }, (_, index) => keys.register(keyOf('pk_race', `pub-${index}`))),
+      Array.from({ length: 8 }, (_, index) => keys.register(keyOf('pk_race', `pub-${index}`), [])),
     );
 
     const winners = outcomes.filter((outcome) => outcome.isNew);
@@ -43,18 +46,26 @@ describe('DynamoDbPublisherKeyRepository (DynamoDB Local)', () => {
   });
 
   it('revokes only its owner’s key, keeps the first revocation time, and leaves others untouched', async () => {
-    await keys.register(keyOf('pk_revoke'));
+    await keys.register(keyOf('pk_revoke'), []);
 
-    const foreign = await keys.revoke('pk_revoke', {
-      revokedAt: '2030-02-01T00:00:00.000Z',
-      publisherId: 'pub-evil',
-    });
-    const unknown = await keys.revoke('pk_missing', { revokedAt: '2030-02-01T00:00:00.000Z' });
-    const owned = await keys.revoke('pk_revoke', {
-      revokedAt: '2030-03-01T00:00:00.000Z',
-      publisherId: 'pub-acme',
-    });
-    const repeated = await keys.revoke('pk_revoke', { revokedAt: '2030-04-01T00:00:00.000Z' });
+    const foreign = await keys.revoke(
+      'pk_revoke',
+      {
+        revokedAt: '2030-02-01T00:00:00.000Z',
+        publisherId: 'pub-evil',
+      },
+      [],
+    );
+    const unknown = await keys.revoke('pk_missing', { revokedAt: '2030-02-01T00:00:00.000Z' }, []);
+    const owned = await keys.revoke(
+      'pk_revoke',
+      {
+        revokedAt: '2030-03-01T00:00:00.000Z',
+        publisherId: 'pub-acme',
+      },
+      [],
+    );
+    const repeated = await keys.revoke('pk_revoke', { revokedAt: '2030-04-01T00:00:00.000Z' }, []);
 
     expect(foreign).toBeUndefined();
     expect(unknown).toBeUndefined();
@@ -64,10 +75,10 @@ describe('DynamoDbPublisherKeyRepository (DynamoDB Local)', () => {
   });
 
   it('answers a revoked key, still owned, to a later registration', async () => {
-    await keys.register(keyOf('pk_gone'));
-    await keys.revoke('pk_gone', { revokedAt: '2030-02-01T00:00:00.000Z' });
+    await keys.register(keyOf('pk_gone'), []);
+    await keys.revoke('pk_gone', { revokedAt: '2030-02-01T00:00:00.000Z' }, []);
 
-    const again = await keys.register(keyOf('pk_gone', 'pub-other'));
+    const again = await keys.register(keyOf('pk_gone', 'pub-other'), []);
 
     expect(again).toEqual({
       key: { ...keyOf('pk_gone'), revokedAt: '2030-02-01T00:00:00.000Z' },
