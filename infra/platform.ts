@@ -17,6 +17,8 @@ export interface PlatformOptions {
    */
   readonly executionEntry?: string | undefined;
   readonly entries?: Partial<Record<HttpFunctionName, string>>;
+  /** The audit-stream and audit-digest handlers (default: functions/audit-stream|audit-digest/handler.ts). */
+  readonly auditEntries?: { readonly stream?: string; readonly digest?: string };
 }
 
 export interface PlatformStacks {
@@ -58,6 +60,10 @@ export function createPlatform(
     tags,
   });
   const resources = new PlatformResources(settings, storage, audit.eventBus);
+  audit.addDelivery(resources, {
+    stream: options.auditEntries?.stream ?? handlerEntry('audit-stream'),
+    digest: options.auditEntries?.digest ?? handlerEntry('audit-digest'),
+  });
 
   const defaultExecutionEntry = handlerEntry('execution');
   const executionEntry =

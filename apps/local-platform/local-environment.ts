@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAuditConfig } from '../../functions/audit/config.ts';
+import { loadAuditDigestConfig } from '../../functions/audit-digest/config.ts';
+import { loadAuditStreamConfig } from '../../functions/audit-stream/config.ts';
 import { loadExecutionConfig } from '../../functions/execution/config.ts';
 import { loadLifecycleConfig } from '../../functions/lifecycle/config.ts';
 import { loadMarketplaceConfig } from '../../functions/marketplace/config.ts';
@@ -44,6 +46,7 @@ export function buildLocalEnvironment(options: {
     EVENT_BUS_NAME: 'gradiant-plugins-local',
     LOCAL_SIGNING_KEY_FILE: join(options.dataDirectory, 'keys', 'platform-signing-key.pem'),
     LOCAL_CURSOR_KEY_FILE: join(options.dataDirectory, 'keys', 'cursor-key.bin'),
+    LOCAL_AUDIT_DIGEST_KEY_FILE: join(options.dataDirectory, 'keys', 'audit-digest-key.pem'),
     JWT_ISSUER: options.issuer.issuer,
     JWT_AUDIENCE: options.issuer.audience,
     JWT_JWKS: JSON.stringify(options.issuer.jwks),
@@ -63,5 +66,7 @@ export function localFunctionConfigs(environment: Record<string, string>) {
     marketplace: loadMarketplaceConfig(environment),
     execution: loadExecutionConfig(environment),
     audit: loadAuditConfig(environment),
+    auditStream: loadAuditStreamConfig(environment),
+    auditDigest: loadAuditDigestConfig(environment),
   };
 }

@@ -20,6 +20,7 @@ import { seedDemoData } from './demo/demo-data.ts';
 import { seedDemoMarketplaceFromConfig } from './demo/seed-demo-marketplace.ts';
 import { handleDevToken } from './dev-token.ts';
 import { createLambdaContext } from './lambda-context.ts';
+import { startLocalAudit } from './local-audit.ts';
 import { LOCAL_BUCKET_NAMES } from './local-buckets.ts';
 import { buildLocalEnvironment, localFunctionConfigs } from './local-environment.ts';
 import { startLocalExecution } from './local-execution.ts';
@@ -55,6 +56,8 @@ export interface LocalPlatformOptions {
 
 export interface LocalPlatform {
   readonly url: string;
+  /** Delivers what the audit table's stream holds and signs the digests (tests wait on it). */
+  settleAudit(): Promise<void>;
   issueToken(tenantId: string, subject: string, scopes: readonly string[]): Promise<string>;
   stop(): Promise<void>;
 }
@@ -130,6 +133,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 
   const rawClient = new DynamoDBClient(dynamoDbClientSettings(configs.lifecycle));
   await ensureTables(rawClient, LOCAL_TABLE_NAMES);
+  // The outbox's delivery (bus, chain, index, rules) and the signed digests, as deployed.
+  const auditDelivery = await startLocalAudit({
+    streamConfig: configs.auditStream,
+    digestConfig: configs.auditDigest,
+    bus: execution.bus,
+    dynamodb: rawClient,
+    dataDirectory: options.dataDirectory,
+  });
   if (options.seed !== false) {
     const documentClient = createDocumentClient(dynamoDbClientSettings(configs.lifecycle));
     await seedDemoData({
@@ -190,12 +201,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 
   return {
     url: `http://localhost:${port}`,
+    settleAudit: () => auditDelivery.settle(),
     issueToken: async (tenantId, subject, scopes) =>
       (await issuer.issue({ tenantId, subject, scopes })).access_token,
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await auditDelivery.stop();
       rawClient.destroy();
       await execution.stop();
       await Promise.allSettled([s3.stop(), dynamodb.stop()]);

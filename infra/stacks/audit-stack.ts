@@ -6,9 +6,11 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { COMPLIANCE_LOG_RULE } from '../../shared/events/event-rules.ts';
+import { AuditDelivery } from '../constructs/audit-delivery.ts';
 import { ComplianceLogDelivery } from '../constructs/compliance-log-delivery.ts';
 import { eventPatternOf } from '../constructs/event-patterns.ts';
 import { alarmOn, failedInvocations } from '../constructs/operations-alarms.ts';
+import type { PlatformResources } from '../platform-resources.ts';
 import type { PlatformSettings } from '../settings.ts';
 
 export interface AuditStackProps extends StackProps {
@@ -29,6 +31,8 @@ export class AuditStack extends Stack {
   readonly complianceLog: ComplianceLogDelivery;
   /** Alarms publish here; subscribe the on-call rotation after deploying. */
   readonly operationsTopic: Topic;
+  /** The outbox consumer and the digest run, once `addDelivery` has run. */
+  delivery: AuditDelivery | undefined;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -74,5 +78,19 @@ export class AuditStack extends Stack {
         'Compliance-log records have waited over 15 minutes to reach S3 (check errors/ and the delivery log).',
       topic: this.operationsTopic,
     });
+  }
+
+  /**
+   * The outbox's delivery needs the shared resources, which need this stack's bus: so it is added
+   * once they exist (infra/platform.ts).
+   */
+  addDelivery(resources: PlatformResources, entries: { stream: string; digest: string }): AuditDelivery {
+    this.delivery = new AuditDelivery(this, 'Delivery', {
+      resources,
+      operationsTopic: this.operationsTopic,
+      streamEntry: entries.stream,
+      digestEntry: entries.digest,
+    });
+    return this.delivery;
   }
 }

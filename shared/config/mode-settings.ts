@@ -8,6 +8,7 @@ interface SettingsToCheck {
   readonly JWT_JWKS?: string | undefined;
   readonly LOCAL_SIGNING_KEY_FILE?: string | undefined;
   readonly LOCAL_CURSOR_KEY_FILE?: string | undefined;
+  readonly LOCAL_AUDIT_DIGEST_KEY_FILE?: string | undefined;
   readonly AWS_ENDPOINT_URL_DYNAMODB?: string | undefined;
   readonly AWS_ENDPOINT_URL_S3?: string | undefined;
 }
@@ -70,11 +71,15 @@ export function checkSettingsForMode(config: SettingsToCheck, context: z.Refinem
       'JWT_JWKS_URL',
       'must be the identity provider’s https URL, not one on this machine or a placeholder',
     );
-  for (const key of ['LOCAL_SIGNING_KEY_FILE', 'LOCAL_CURSOR_KEY_FILE'] as const)
+  for (const key of [
+    'LOCAL_SIGNING_KEY_FILE',
+    'LOCAL_CURSOR_KEY_FILE',
+    'LOCAL_AUDIT_DIGEST_KEY_FILE',
+  ] as const)
     if (config[key] !== undefined)
       refuse(
         key,
-        'is a local key file; deployed functions use their KMS keys (SIGNING_KEY_ID, CURSOR_KEY_ID)',
+        'is a local key file; deployed functions use their KMS keys (SIGNING_KEY_ID, CURSOR_KEY_ID, AUDIT_DIGEST_KEY_ID)',
       );
   for (const key of STAND_IN_ENDPOINTS) {
     const endpoint = config[key];

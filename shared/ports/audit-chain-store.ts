@@ -1,3 +1,5 @@
+import type { AuditDigest, ChainedRecord } from '../domain/audit-chain/chain-format.ts';
+
 /** Seq bounds (inclusive) of a listing of chained records; open when absent. */
 export interface SeqRange {
   readonly fromSeq?: number | undefined;
@@ -25,4 +27,13 @@ export interface AuditChainStore {
 export interface AuditDigestVerifier {
   /** The key's SPKI PEM, or undefined when no such key is known. */
   publicKeyPem(keyId: string): Promise<string | undefined>;
+}
+
+/**
+ * Writes the chain's objects at their keys (record by seq, digest by period start). Writing one
+ * again writes the same bytes: a chained record is a pure function of its link and its record.
+ */
+export interface AuditChainWriter {
+  putRecord(record: ChainedRecord): Promise<void>;
+  putDigest(digest: AuditDigest): Promise<void>;
 }

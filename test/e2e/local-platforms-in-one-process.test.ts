@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { complianceLogObjects, connectTenant, type E2eTenant } from '../support/e2e-tenant.ts';
 import { startLocalPlatformInProcess } from '../support/local-platform-in-process.ts';
 import { jsonOf, type RunningPlatform } from '../support/local-platform-process.ts';
@@ -58,12 +58,27 @@ describe('two local platforms in one process', () => {
     expect((await jsonOf(fromSecond)).value).toEqual({ echo: { n: 2 } });
   }, 60_000);
 
-  it('writes each one’s events to its own compliance log, through its own bus', () => {
+  it('writes each one’s events to its own compliance log, through its own bus', async () => {
+    // What happened to the plugin there: a request the other platform refused (its record names
+    // the plugin it asked for) is that platform's own record, not a leak.
     const mentions = (platform: RunningPlatform, pluginId: string) =>
-      complianceLogObjects(platform).filter((file) => readFileSync(file, 'utf8').includes(pluginId)).length;
+      complianceLogObjects(platform).filter((file) => {
+        const text = readFileSync(file, 'utf8');
+        return (
+          text.includes(pluginId) &&
+          !text.includes('"outcome":"refused"') &&
+          !text.includes('"detail-type":"audit:api:request"')
+        );
+      }).length;
 
-    expect(mentions(first, 'only-on-first')).toBeGreaterThan(0);
-    expect(mentions(second, 'only-on-second')).toBeGreaterThan(0);
+    // Entries reach the bus from the outbox through each platform's own stream poller: eventually.
+    await vi.waitFor(
+      () => {
+        expect(mentions(first, 'only-on-first')).toBeGreaterThan(0);
+        expect(mentions(second, 'only-on-second')).toBeGreaterThan(0);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
     expect(mentions(second, 'only-on-first')).toBe(0);
     expect(mentions(first, 'only-on-second')).toBe(0);
   });

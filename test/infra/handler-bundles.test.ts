@@ -50,4 +50,19 @@ describe('the real handlers, bundled as cdk synth bundles them', () => {
       expect(properties.Layers).toHaveLength(1);
     }
   });
+
+  it('bundles the audit stream consumer and the digest run', () => {
+    const functions = resourcesOfType([platform.template(platform.stacks.audit)], 'AWS::Lambda::Function');
+    const services = functions.map(
+      ([, properties]) =>
+        (properties.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME,
+    );
+
+    expect(services.sort()).toEqual(['audit-digest', 'audit-stream']);
+    for (const [, properties] of functions) {
+      const bundle = bundleOf(platform.outdir, properties);
+      expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b/);
+      expect(bundle.length).toBeLessThan(1_500_000);
+    }
+  });
 });

@@ -5,7 +5,9 @@ import { ExecutionConfigSchema } from '../../functions/execution/config.ts';
 import { LifecycleConfigSchema } from '../../functions/lifecycle/config.ts';
 import { MarketplaceConfigSchema } from '../../functions/marketplace/config.ts';
 import { PlatformConfigSchema } from '../../functions/platform/config.ts';
+import { AUDIT_STREAM_MAPPING } from '../../infra/constructs/audit-delivery.ts';
 import { COMPLIANCE_RETENTION_DAYS, DEFAULT_EXECUTION_RESERVED_CONCURRENCY } from '../../infra/settings.ts';
+import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/aws/audit-table-items.ts';
 import { RUN_METRICS } from '../../shared/adapters/aws/run-metric-names.ts';
 import { TABLE_DEFINITIONS } from '../../shared/adapters/aws/table-definitions.ts';
 import { METRICS_NAMESPACE } from '../../shared/config/metrics-env.ts';
@@ -122,7 +124,8 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       const functions = resourcesOfType([storage, audit, execution, api], 'AWS::Lambda::Function');
 
       const routed = new Set(ROUTE_RECORDS.map((record) => record.function));
-      expect(functions.length).toBe(routed.size + 1);
+      // The routed functions, execution, and the audit stream consumer and digest run.
+      expect(functions.length).toBe(routed.size + 3);
       for (const [, properties] of functions) {
         expect(properties.Runtime).toBe('nodejs24.x');
         expect(properties.Architectures).toEqual(['arm64']);
@@ -439,7 +442,8 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
         Threshold: 1,
         AlarmActions: [Match.anyValue()],
       });
-      expect(resourcesOfType([audit, execution], 'AWS::CloudWatch::Alarm').length).toBe(4);
+      // Compliance log (2), execution (2), outbox delivery (DLQ depth, iterator age, digest errors).
+      expect(resourcesOfType([audit, execution], 'AWS::CloudWatch::Alarm').length).toBe(7);
     });
 
     it('lets the delivery stream add objects but never delete them', () => {
@@ -560,6 +564,75 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
 
     it('attaches no inline policies anywhere', () => {
       expect(resourcesOfType([storage, audit, execution, api], 'AWS::IAM::Policy')).toEqual([]);
+    });
+  });
+
+  describe('outbox delivery (issue #10)', () => {
+    it('consumes the audit table’s stream, filtered to new outbox entries, in order, with per-record failures', () => {
+      audit.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: Match.anyValue(),
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: AUDIT_STREAM_MAPPING.batchSize,
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: AUDIT_STREAM_MAPPING.retryAttempts,
+        MaximumRecordAgeInSeconds: AUDIT_STREAM_MAPPING.maxRecordAge.toSeconds(),
+        ParallelizationFactor: 1,
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(OUTBOX_STREAM_FILTER) }] },
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
+        },
+      });
+      audit.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+    });
+
+    it('lets the consumer write the chain, the audit and plugins tables and the bus, and never sign', () => {
+      const statements = statementsOf(audit, 'DeliveryConsumerRolePolicy');
+      const actions = actionsOf(statements);
+
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'events:PutEvents',
+          's3:PutObject',
+          'dynamodb:PutItem',
+          'dynamodb:GetRecords',
+          'sqs:SendMessage',
+        ]),
+      );
+      expect(actions).not.toContain('kms:Sign');
+      expect(actions).not.toContain('s3:DeleteObject');
+      const put = statements.find((statement) => [statement.Action].flat().includes('s3:PutObject'));
+      expect(JSON.stringify(put?.Resource)).toContain('/audit-chain/*');
+    });
+
+    it('signs digests hourly with an ECC P-256 key whose Sign only the digest function may use', () => {
+      audit.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+      const [[, key] = ['', {}]] = resourcesOfType([audit], 'AWS::KMS::Key');
+      const policy = (key.KeyPolicy as { Statement: (Statement & { Condition?: unknown; Sid?: string })[] })
+        .Statement;
+      const deny = policy.find((statement) => statement.Sid === 'OnlyTheDigestFunctionSigns');
+      expect(deny).toMatchObject({ Effect: 'Deny', Action: 'kms:Sign' });
+      expect(JSON.stringify(deny?.Condition)).toMatch(/ArnNotEquals.*aws:PrincipalArn.*DeliveryDigesterRole/);
+
+      expect(actionsOf(statementsOf(audit, 'DeliveryDigesterRolePolicy'))).toContain('kms:Sign');
+      const others = resourcesOfType([storage, audit, execution, api], 'AWS::IAM::ManagedPolicy').filter(
+        ([id]) => !id.startsWith('DeliveryDigesterRolePolicy'),
+      );
+      expect(others.length).toBeGreaterThan(0);
+      for (const [, policy] of others)
+        expect(JSON.stringify(policy.PolicyDocument)).not.toContain('DigestKey');
+      audit.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+    });
+
+    it('pages operations on dead letters and a consumer falling behind', () => {
+      audit.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperationsTopic') }],
+      });
+      audit.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'IteratorAge',
+        Namespace: 'AWS/Lambda',
+      });
     });
   });
 });

@@ -52,7 +52,11 @@ export function synthPlatform(
     builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
   });
   if (options.compliancePacks) addCompliancePacks(app);
-  const stacks = createPlatform(app, readPlatformSettings(app), options.platform);
+  // A test that gives fixture handlers for the API gets them for the audit functions too.
+  const platformOptions: PlatformOptions | undefined = options.platform?.entries
+    ? { auditEntries: { stream: FIXTURE_HANDLER, digest: FIXTURE_HANDLER }, ...options.platform }
+    : options.platform;
+  const stacks = createPlatform(app, readPlatformSettings(app), platformOptions);
 
   let synthError: unknown;
   try {

@@ -3,7 +3,10 @@ import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@
 import { AUDIT_QUERY_RETENTION_DAYS } from '../../domain/audit-query.ts';
 import { type PlatformEvent, PlatformEventSchema } from '../../domain/platform-events.ts';
 import type { Outbox, OutboxEntries } from '../../ports/outbox.ts';
+import type { PatientIndexEntry } from '../../ports/patient-audit-index.ts';
 import { GSI1 } from './table-definitions.ts';
+
+export type { PatientIndexEntry } from '../../ports/patient-audit-index.ts';
 
 /**
  * Key layout of the audit table (one partition per tenant; `PLATFORM` for what belongs to no tenant,
@@ -65,21 +68,6 @@ export function outboxItem(event: PlatformEvent): Record<string, unknown> {
       : {}),
     expiresAt: Math.floor(Date.parse(event.time) / 1000) + retentionDays * DAY_SECONDS,
   };
-}
-
-/** What a patient's index entry says of one record that touched them: enough for disclosures. */
-export interface PatientIndexEntry {
-  readonly tenantId: string;
-  readonly patientId: string;
-  /** The record's event, for its id, time and the pointer back to its outbox item. */
-  readonly event: Pick<PlatformEvent, 'id' | 'time' | 'tenantId'>;
-  readonly action: string;
-  readonly outcome: string;
-  readonly pluginId?: string | undefined;
-  readonly version?: string | undefined;
-  readonly publisherId?: string | undefined;
-  /** The plugin API operations of the record that touched this patient (`patients.get`…). */
-  readonly operations: readonly string[];
 }
 
 /**

@@ -1,5 +1,17 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
-import type { AuditChainStore, PeriodRange, SeqRange } from '../../ports/audit-chain-store.ts';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { AuditDigest, ChainedRecord } from '../../domain/audit-chain/chain-format.ts';
+import type {
+  AuditChainStore,
+  AuditChainWriter,
+  PeriodRange,
+  SeqRange,
+} from '../../ports/audit-chain-store.ts';
 
 const PREFIX = 'audit-chain';
 const SEQ_DIGITS = 12;
@@ -10,7 +22,7 @@ export const auditChainDigestKey = (tenantId: string, periodStart: string) =>
   `${PREFIX}/${tenantId}/digests/${periodStart}.json`;
 
 /** The chain in an S3 bucket (the compliance-log bucket deployed, s3rver locally). */
-export class S3AuditChainStore implements AuditChainStore {
+export class S3AuditChainStore implements AuditChainStore, AuditChainWriter {
   private readonly client: S3Client;
   private readonly bucket: string;
 
@@ -20,7 +32,13 @@ export class S3AuditChainStore implements AuditChainStore {
   }
 
   async listRecordKeys(tenantId: string, range: SeqRange = {}): Promise<string[]> {
-    const keys = await this.list(`${PREFIX}/${tenantId}/records/`);
+    // Keys sort by seq, so a listing from a seq starts after its predecessor's key: the hourly
+    // digest run lists only the records since its last digest, not the whole chain.
+    const startAfter =
+      range.fromSeq === undefined || range.fromSeq <= 1
+        ? undefined
+        : auditChainRecordKey(tenantId, range.fromSeq - 1);
+    const keys = await this.list(`${PREFIX}/${tenantId}/records/`, startAfter);
     const from = range.fromSeq === undefined ? undefined : auditChainRecordKey(tenantId, range.fromSeq);
     const to = range.toSeq === undefined ? undefined : auditChainRecordKey(tenantId, range.toSeq);
     return keys.filter((key) => (from === undefined || key >= from) && (to === undefined || key <= to));
@@ -43,12 +61,36 @@ export class S3AuditChainStore implements AuditChainStore {
     }
   }
 
-  private async list(prefix: string): Promise<string[]> {
+  async putRecord(record: ChainedRecord): Promise<void> {
+    await this.put(auditChainRecordKey(record.tenantId, record.seq), record);
+  }
+
+  async putDigest(digest: AuditDigest): Promise<void> {
+    await this.put(auditChainDigestKey(digest.tenantId, digest.periodStart), digest);
+  }
+
+  private async put(objectKey: string, value: ChainedRecord | AuditDigest): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: objectKey,
+        Body: JSON.stringify(value),
+        ContentType: 'application/json',
+      }),
+    );
+  }
+
+  private async list(prefix: string, startAfter?: string): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          ContinuationToken: token,
+          ...(startAfter === undefined ? {} : { StartAfter: startAfter }),
+        }),
       );
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { ReleaseSigner } from '../../ports/release-signer.ts';
 
 /**
- * The local stand-in for the platform's KMS signing key: a P-256 key in a file under `.data/keys`,
+ * The local stand-in for a KMS signing key (releases, audit digests): a P-256 key in a file under `.data/keys`,
  * producing the same DER ECDSA/SHA-256 signatures KMS returns, so verification code is shared.
  */
 export class LocalReleaseSigner implements ReleaseSigner {
@@ -16,13 +16,14 @@ export class LocalReleaseSigner implements ReleaseSigner {
     this.privateKey = privateKey;
   }
 
-  static fromFile(path: string): LocalReleaseSigner {
+  /** The key in `path` (created on first use); `keyId` names it in what it signs. */
+  static fromFile(path: string, keyId = 'local-platform-signing-key'): LocalReleaseSigner {
     if (!existsSync(path)) {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     }
-    return new LocalReleaseSigner('local-platform-signing-key', createPrivateKey(readFileSync(path)));
+    return new LocalReleaseSigner(keyId, createPrivateKey(readFileSync(path)));
   }
 
   async sign(message: Uint8Array): Promise<string> {

@@ -12,6 +12,10 @@ export { sha256Hex } from '../signatures.ts';
  */
 
 export const GENESIS_HASH = '0'.repeat(64);
+/** The chain of records that belong to no tenant (a publisher's marketplace actions…). */
+export const PLATFORM_CHAIN_TENANT = '_platform';
+/** The chain a record of `tenantId` is appended to (no tenant: the platform's own). */
+export const chainTenantOf = (tenantId: string | undefined): string => tenantId ?? PLATFORM_CHAIN_TENANT;
 export const DIGEST_SIGNING_ALGORITHM = 'ECDSA_SHA_256';
 
 const Sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/);
@@ -87,17 +91,36 @@ export interface ChainRecordInput {
   readonly record: Record<string, unknown>;
 }
 
-/** The next link of a tenant's chain: seq and previous hash from its predecessor (none for seq 1). */
-export function chainRecord(previous: ChainedRecord | undefined, input: ChainRecordInput): ChainedRecord {
+/** Where a record sits in its chain: its seq and its predecessor's hash (genesis for seq 1). */
+export interface ChainPosition {
+  readonly seq: number;
+  readonly previousHash: string;
+}
+
+/** The chained record at a position: the same position and input always give the same bytes. */
+export function chainRecordAt(position: ChainPosition, input: ChainRecordInput): ChainedRecord {
   const unhashed = {
     tenantId: input.tenantId,
-    seq: previous ? previous.seq + 1 : 1,
+    seq: position.seq,
     recordId: input.recordId,
     recordedAt: input.recordedAt,
-    previousHash: previous ? previous.hash : GENESIS_HASH,
+    previousHash: position.previousHash,
     record: input.record,
   };
   return { ...unhashed, hash: recordHashOf(unhashed) };
+}
+
+/** The next link of a tenant's chain: seq and previous hash from its predecessor (none for seq 1). */
+export function chainRecord(
+  previous: Pick<ChainedRecord, 'seq' | 'hash'> | undefined,
+  input: ChainRecordInput,
+): ChainedRecord {
+  return chainRecordAt(
+    previous
+      ? { seq: previous.seq + 1, previousHash: previous.hash }
+      : { seq: 1, previousHash: GENESIS_HASH },
+    input,
+  );
 }
 
 export interface BuildDigestInput {

@@ -18,12 +18,11 @@ import { TenantIdSchema } from '../../domain/identifiers.ts';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
 import type { AccessMonitorState, AccessMonitorStateKey } from '../../ports/access-monitor-state.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { SecurityMetrics } from '../../ports/security-metrics.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
-import { type AuditTrail, recordAudit } from '../audited.ts';
 import { platformEvent } from '../platform-event.ts';
+import { type AuditTrail, appendToOutbox, auditEvent } from './audit-trail.ts';
 
 export const ANOMALY_EVENT_NAME = 'security:anomaly';
 const MONITOR_ACTOR = platformActor('access-monitor');
@@ -33,7 +32,6 @@ const DEFAULT_WRITE_ATTEMPTS = 3;
 export interface AccessMonitorDependencies extends AuditTrail {
   readonly monitorState: AccessMonitorState;
   readonly policies: TenantPolicyRepository;
-  readonly events: EventPublisher;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly metrics: SecurityMetrics;
@@ -49,7 +47,8 @@ export interface MonitorOutcome {
 /**
  * The access-pattern rules over the audit stream: each `audit:*` event, in order, is counted into
  * the state of every rule it feeds, and a rule that crosses its threshold raises `security:anomaly`
- * (a platform event, an audit record with the evidence ids, and a metric by rule). The stream is at-least-once: a
+ * (an audit record with the evidence ids and a platform event, both into the outbox, and a metric by
+ * rule). The stream is at-least-once: a
  * replayed event is recognised by its id in the key's state and counts nothing.
  */
 export async function monitorAuditEvents(
@@ -133,28 +132,34 @@ async function raiseAnomaly(
     evidenceRecordIds: finding.evidenceRecordIds,
   };
   deps.metrics.anomalyRaised(anomaly, deps.clock.now());
-  // The state already counts this finding, so a bus failure must not cost the audit record (which
-  // has its retries and outbox): the event is best effort, the record is the trail.
-  await deps.events
-    .publish([platformEvent(ANOMALY_EVENT_NAME, anomaly.tenantId, { ...anomaly }, deps)])
-    .catch(() => undefined);
-  await recordAudit(deps, {
-    action: ANOMALY_EVENT_NAME,
-    // The detection itself succeeded; what it found is in `anomaly` and `code`.
-    outcome: 'success',
-    actor: MONITOR_ACTOR,
-    tenantId: anomaly.tenantId,
-    pluginId: anomaly.pluginId,
-    publisherId: anomaly.publisherId,
-    code: anomaly.rule,
-    anomaly: {
-      rule: anomaly.rule,
-      windowStart: anomaly.windowStart,
-      windowEnd: anomaly.windowEnd,
-      observed: anomaly.observed,
-      threshold: anomaly.threshold,
+  // The record and the event join the outbox together and come back through the stream like any
+  // entry. `security:anomaly` feeds no rule (see monitored-records), so raising one never raises
+  // another. A refusal here fails the batch (AUDIT_UNAVAILABLE): the stream keeps it until the
+  // outbox answers.
+  const record = auditEvent(
+    {
+      action: ANOMALY_EVENT_NAME,
+      // The detection itself succeeded; what it found is in `anomaly` and `code`.
+      outcome: 'success',
+      actor: MONITOR_ACTOR,
+      tenantId: anomaly.tenantId,
+      pluginId: anomaly.pluginId,
+      publisherId: anomaly.publisherId,
+      code: anomaly.rule,
+      anomaly: {
+        rule: anomaly.rule,
+        windowStart: anomaly.windowStart,
+        windowEnd: anomaly.windowEnd,
+        observed: anomaly.observed,
+        threshold: anomaly.threshold,
+      },
+      evidenceRecordIds: anomaly.evidenceRecordIds,
     },
-    evidenceRecordIds: anomaly.evidenceRecordIds,
-  });
+    deps,
+  );
+  await appendToOutbox(deps, [
+    record,
+    platformEvent(ANOMALY_EVENT_NAME, anomaly.tenantId, { ...anomaly }, deps),
+  ]);
   return anomaly;
 }

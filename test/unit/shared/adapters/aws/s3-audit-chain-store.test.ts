@@ -33,6 +33,8 @@ describe('S3AuditChainStore', () => {
     ]);
     const calls = s3.commandCalls(ListObjectsV2Command);
     expect(calls.map((call) => call.args[0].input.ContinuationToken)).toEqual([undefined, 'next']);
+    // Listing from a seq starts after its predecessor's key, not at the chain's start.
+    expect(calls[0]?.args[0].input.StartAfter).toBe(auditChainRecordKey('t1', 1));
   });
 
   it('reads an object as text, and a missing one as undefined', async () => {

@@ -6,9 +6,7 @@ import { DEFAULT_TENANT_POLICY } from '../../../../../shared/domain/tenant-polic
 import { monitorAuditEvents } from '../../../../../shared/services/audit/access-monitor.ts';
 import { auditEvent, T0 } from '../../../../support/access-monitoring.ts';
 import { InMemoryAccessMonitorState } from '../../../../support/fakes/in-memory-access-monitor-state.ts';
-import { InMemoryAuditLog } from '../../../../support/fakes/in-memory-audit-log.ts';
-import { InMemoryAuditOutbox } from '../../../../support/fakes/in-memory-audit-outbox.ts';
-import { InMemoryEventPublisher } from '../../../../support/fakes/in-memory-event-publisher.ts';
+import { InMemoryOutbox } from '../../../../support/fakes/in-memory-outbox.ts';
 import { InMemorySecurityMetrics } from '../../../../support/fakes/in-memory-security-metrics.ts';
 import { InMemoryTenantPolicyRepository } from '../../../../support/fakes/in-memory-tenant-policy-repository.ts';
 
@@ -17,9 +15,8 @@ function monitor() {
   const deps = {
     monitorState: new InMemoryAccessMonitorState(),
     policies: new InMemoryTenantPolicyRepository(),
-    events: new InMemoryEventPublisher(),
-    audit: new InMemoryAuditLog(),
-    auditOutbox: new InMemoryAuditOutbox(),
+    outbox: new InMemoryOutbox(),
+    auditRetry: { attempts: 2, baseDelayMs: 0, sleep: async () => undefined },
     metrics: new InMemorySecurityMetrics(),
     clock: { now: () => new Date(T0) },
     ids: {
@@ -66,10 +63,10 @@ describe('the access monitor over the audit stream', () => {
       evidenceRecordIds: ['d-1', 'd-2'],
     };
     expect(outcome.anomalies).toEqual([expect.objectContaining(expected)]);
-    expect(deps.events.named('security:anomaly')).toEqual([
+    expect(deps.outbox.events('security:anomaly')).toEqual([
       expect.objectContaining({ tenantId: 't-one', detail: expect.objectContaining(expected) }),
     ]);
-    expect(deps.audit.records).toEqual([
+    expect(deps.outbox.records).toEqual([
       expect.objectContaining({
         action: 'security:anomaly',
         actor: 'platform:access-monitor',
@@ -85,14 +82,24 @@ describe('the access monitor over the audit stream', () => {
     ]);
   });
 
-  it('keeps the audit record when the bus refuses the anomaly event', async () => {
+  it('appends the anomaly record and event to the outbox together, and fails closed when it refuses', async () => {
     const { deps, run: monitorEvents } = monitor();
-    deps.events.failWith = new Error('bus down');
+    deps.outbox.failAppends = 2;
 
-    const outcome = await monitorEvents([denial('d-1', 0, 25)]);
+    await expect(monitorEvents([denial('d-1', 0, 25)])).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    expect(deps.outbox.entries).toEqual([]);
+  });
 
-    expect(outcome.anomalies).toHaveLength(1);
-    expect(deps.audit.records).toEqual([expect.objectContaining({ action: 'security:anomaly' })]);
+  it('raises nothing from its own anomaly records: they feed no rule', async () => {
+    const { deps, run: monitorEvents } = monitor();
+    await monitorEvents([denial('d-1', 0, 25)]);
+    const raised = deps.outbox.entries;
+    expect(raised.map((entry) => entry.name)).toEqual(['audit:security:anomaly', 'security:anomaly']);
+
+    const again = await monitorEvents([...raised]);
+
+    expect(again.anomalies).toEqual([]);
+    expect(deps.outbox.entries).toHaveLength(2);
   });
 
   it('counts a replayed event once: the stream is at-least-once', async () => {
@@ -207,7 +214,7 @@ describe('the access monitor over the audit stream', () => {
       expect.objectContaining({ rule: 'PublisherVerificationFailures', publisherId: 'acme', observed: 6 }),
     ]);
     expect(outcome.anomalies[0]?.tenantId).toBeUndefined();
-    expect(deps.events.named('security:anomaly')[0]?.tenantId).toBeUndefined();
+    expect(deps.outbox.events('security:anomaly')[0]?.tenantId).toBeUndefined();
   });
 
   it('counts install failures per tenant by key when no publisher is named', async () => {

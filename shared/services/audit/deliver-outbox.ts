@@ -1,0 +1,143 @@
+import { AuditRecordSchema, type PlatformEvent } from '../../domain/platform-events.ts';
+import type { EventPublisher } from '../../ports/event-publisher.ts';
+import type { PatientAuditIndex, PatientIndexEntry } from '../../ports/patient-audit-index.ts';
+import { type AccessMonitorDependencies, monitorAuditEvents } from './access-monitor.ts';
+import { appendToChain, type ChainAppendDependencies } from './append-to-chain.ts';
+
+const AUDIT_PREFIX = 'audit:';
+/** Entries published per bus call: a refusal costs the redelivery of at most this many. */
+const PUBLISH_CHUNK = 10;
+
+export interface OutboxDeliveryDependencies extends ChainAppendDependencies {
+  /** The bus (EventBridge deployed, the local bus locally). */
+  readonly bus: EventPublisher;
+  readonly patientIndex: PatientAuditIndex;
+  readonly monitor: AccessMonitorDependencies;
+}
+
+export type DeliveryStage = 'publish' | 'chain' | 'patient-index' | 'access-monitor';
+
+export interface OutboxDelivery {
+  /** Index of the first entry not fully delivered: it and everything after it must come again. */
+  readonly firstUndelivered?: number | undefined;
+  /** Why, for the logs (error names only: never contents). */
+  readonly failures: readonly {
+    readonly stage: DeliveryStage;
+    readonly index: number;
+    readonly error: unknown;
+  }[];
+}
+
+const isAuditRecord = (entry: PlatformEvent) => entry.name.startsWith(AUDIT_PREFIX);
+
+/** The patient index entries of one audit record: each patient it names, with the operations that touched them. */
+export function patientIndexEntriesOf(event: PlatformEvent): PatientIndexEntry[] {
+  const parsed = AuditRecordSchema.safeParse(event.detail);
+  const tenantId = event.tenantId;
+  if (!parsed.success || tenantId === undefined) return [];
+  const record = parsed.data;
+  const operations = new Map<string, Set<string>>();
+  const touch = (patientId: string, operation?: string) => {
+    const known = operations.get(patientId) ?? new Set<string>();
+    if (operation !== undefined) known.add(operation);
+    operations.set(patientId, known);
+  };
+  for (const patientId of record.resourceIds ?? []) touch(patientId);
+  for (const access of record.dataAccess ?? [])
+    for (const patientId of access.patientIds ?? []) touch(patientId, access.operation);
+  return [...operations].map(([patientId, touched]) => ({
+    tenantId,
+    patientId,
+    event,
+    action: record.action,
+    outcome: record.outcome,
+    pluginId: record.pluginId,
+    version: record.version,
+    publisherId: record.publisherId,
+    operations: [...touched].sort(),
+  }));
+}
+
+/**
+ * Delivers a batch of outbox entries, in stream order: every entry to the bus; every audit record
+ * to its tenant's hash chain, to the patient index, and through the access-pattern rules. Each
+ * step is idempotent by entry id, so when something fails the batch is answered as delivered up
+ * to the first entry that was not, and the stream delivers the rest again (at least once to the
+ * bus, exactly once into the chain).
+ */
+export async function deliverOutbox(
+  entries: readonly PlatformEvent[],
+  deps: OutboxDeliveryDependencies,
+): Promise<OutboxDelivery> {
+  const failures: { stage: DeliveryStage; index: number; error: unknown }[] = [];
+  let limit = entries.length;
+  const fail = (stage: DeliveryStage, index: number, error: unknown) => {
+    failures.push({ stage, index, error });
+    limit = Math.min(limit, index);
+  };
+
+  for (let start = 0; start < limit; start += PUBLISH_CHUNK) {
+    try {
+      await deps.bus.publish(entries.slice(start, Math.min(start + PUBLISH_CHUNK, limit)));
+    } catch (error) {
+      fail('publish', start, error);
+    }
+  }
+
+  const records = () =>
+    entries.flatMap((entry, index) => (index < limit && isAuditRecord(entry) ? [{ entry, index }] : []));
+  await chainAll(records(), deps, fail);
+
+  const indexed = records().flatMap(({ entry, index }) =>
+    patientIndexEntriesOf(entry).map((indexEntry) => ({ indexEntry, index })),
+  );
+  if (indexed.length > 0) {
+    try {
+      await deps.patientIndex.put(indexed.map(({ indexEntry }) => indexEntry));
+    } catch (error) {
+      fail('patient-index', indexed[0]?.index ?? 0, error);
+    }
+  }
+
+  const monitored = records();
+  if (monitored.length > 0) {
+    try {
+      const outcome = await monitorAuditEvents(
+        monitored.map(({ entry }) => entry),
+        deps.monitor,
+      );
+      const unsettled = new Set(outcome.unsettledEventIds);
+      const first = monitored.find(({ entry }) => unsettled.has(entry.id));
+      if (first) fail('access-monitor', first.index, new Error('access monitor state kept colliding'));
+    } catch (error) {
+      fail('access-monitor', monitored[0]?.index ?? 0, error);
+    }
+  }
+
+  return { firstUndelivered: limit < entries.length ? limit : undefined, failures };
+}
+
+/** Chains each tenant's records in order (tenants side by side); a tenant stops at its first failure. */
+async function chainAll(
+  records: readonly { entry: PlatformEvent; index: number }[],
+  deps: ChainAppendDependencies,
+  fail: (stage: DeliveryStage, index: number, error: unknown) => void,
+): Promise<void> {
+  const byTenant = new Map<string, { entry: PlatformEvent; index: number }[]>();
+  for (const record of records) {
+    const key = record.entry.tenantId ?? '';
+    byTenant.set(key, [...(byTenant.get(key) ?? []), record]);
+  }
+  await Promise.all(
+    [...byTenant.values()].map(async (tenantRecords) => {
+      for (const { entry, index } of tenantRecords) {
+        try {
+          await appendToChain(entry, deps);
+        } catch (error) {
+          fail('chain', index, error);
+          return;
+        }
+      }
+    }),
+  );
+}
