@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AUDIT_DIGEST_PUBLIC_KEY_FILE } from './local-audit.ts';
+import { LOCAL_BUCKET_NAMES } from './local-buckets.ts';
 import { startLocalPlatform } from './server.ts';
 
 const USAGE = `Usage: npm start [-- --port N] [-- --reset] [-- --data-dir DIR]
@@ -57,6 +59,7 @@ try {
       `  data: ${options.dataDirectory} (reset with: npm start -- --reset)`,
       `  health: curl ${platform.url}/health`,
       `  a token for tenant t-acme (1 h): ${platform.url}/local/dev-token?tenant=t-acme&sub=dev-user&scopes=plugins:read,plugins:admin,plugins:invoke`,
+      `  verify t-acme's audit chain: npx gradiant-plugins audit verify --bucket ${LOCAL_BUCKET_NAMES.complianceLog} --tenant t-acme --public-key ${join(options.dataDirectory, 'keys', AUDIT_DIGEST_PUBLIC_KEY_FILE)} --endpoint ${platform.endpoints.s3}`,
       '',
       `TOKEN=${token}`,
       `curl -H "Authorization: Bearer $TOKEN" ${platform.url}/v1/plugins`,

@@ -56,6 +56,8 @@ export interface LocalPlatformOptions {
 
 export interface LocalPlatform {
   readonly url: string;
+  /** The stand-ins' endpoints, for tools pointed at this instance (`audit verify --endpoint`). */
+  readonly endpoints: { readonly dynamodb: string; readonly s3: string };
   /** Delivers what the audit table's stream holds and signs the digests (tests wait on it). */
   settleAudit(): Promise<void>;
   issueToken(tenantId: string, subject: string, scopes: readonly string[]): Promise<string>;
@@ -201,6 +203,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 
   return {
     url: `http://localhost:${port}`,
+    endpoints: { dynamodb: dynamodb.endpoint, s3: s3.endpoint },
     settleAudit: () => auditDelivery.settle(),
     issueToken: async (tenantId, subject, scopes) =>
       (await issuer.issue({ tenantId, subject, scopes })).access_token,

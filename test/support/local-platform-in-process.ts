@@ -10,9 +10,15 @@ import { watchResponses } from './response-contract.ts';
  * directory, execution workers and bus), behind the same interface as a platform process, so the
  * HTTP-only helpers (`connectTenant`, `complianceLogObjects`) drive either.
  */
+export interface InProcessPlatform extends RunningPlatform {
+  /** Delivers the audit table's stream and signs the digests now, instead of waiting for the timer. */
+  settleAudit(): Promise<void>;
+  readonly endpoints: { readonly dynamodb: string; readonly s3: string };
+}
+
 export async function startLocalPlatformInProcess(
   options: { executionWorkers?: number; seed?: boolean } = {},
-): Promise<RunningPlatform> {
+): Promise<InProcessPlatform> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'gradiant-in-process-'));
   const platform = await startLocalPlatform({
     port: 0,
@@ -26,6 +32,8 @@ export async function startLocalPlatformInProcess(
   return {
     url: platform.url,
     dataDirectory,
+    endpoints: platform.endpoints,
+    settleAudit: () => platform.settleAudit(),
     token: (tenantId, scopes, subject = 'e2e-user') => platform.issueToken(tenantId, subject, scopes),
     async stop({ keepData = false } = {}) {
       if (!isStopped) await platform.stop();
