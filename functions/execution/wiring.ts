@@ -9,7 +9,6 @@ import { createLogger, type Logger } from '../../shared/observability/logger.ts'
 import type { EventDeliveryMarkers } from '../../shared/ports/event-delivery-markers.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
 import { type PlatformSandboxOptions, PluginSandbox } from '../../shared/sandbox/plugin-sandbox.ts';
-import { EventAuditLog } from '../../shared/services/event-audit-log.ts';
 import type { ExecutionDependencies } from '../../shared/services/execution/execution-dependencies.ts';
 import { RevocationCache } from '../../shared/services/execution/revocation-cache.ts';
 import { SandboxObserver } from '../../shared/services/execution/sandbox-observer.ts';
@@ -40,8 +39,7 @@ export function wireExecution(
   const platform = createPlatformAdapters(config);
   const events = overrides.events ?? platform.events;
   const { clock, ids, documentClient: client } = platform;
-  const audit = new EventAuditLog({ publisher: events, clock, ids });
-  const adapters = { ...platform, events, auditService: audit };
+  const adapters = { ...platform, events };
   const logger = createLogger(SERVICE_NAME, config.POWERTOOLS_LOG_LEVEL);
   const tables = { client, tableName: config.PLUGINS_TABLE };
   const counters = new DynamoDbUsageCounters({ ...tables, clock });

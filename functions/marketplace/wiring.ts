@@ -44,7 +44,7 @@ export function wireMarketplace(
   options: MarketplaceOverrides = {},
 ): MarketplaceDependenciesWired {
   const logger = createLogger('plugin-marketplace', config.POWERTOOLS_LOG_LEVEL);
-  const adapters = createPlatformAdapters(config, { logger, events: options.events });
+  const adapters = createPlatformAdapters(config, { events: options.events });
   const client = adapters.documentClient;
   const stores = createPlatformStores(adapters, config);
   const { publisherKeys, provenance, usage } = stores;

@@ -12,7 +12,6 @@ import { createS3Client } from '../adapters/aws/s3-client.ts';
 import { type LocalBusTarget, LocalEventBus } from '../adapters/local/local-event-bus.ts';
 import { LocalReleaseSigner } from '../adapters/local/local-release-signer.ts';
 import { S3ComplianceLogTarget } from '../adapters/local/s3-compliance-log-target.ts';
-import { LoggingAuditOutbox } from '../adapters/logging-audit-outbox.ts';
 import type { AdaptersEnv } from '../config/adapters-env.ts';
 import type { LogLevel } from '../config/logging-env.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
@@ -21,7 +20,6 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import { uuidGenerator } from '../ports/id-generator.ts';
 import type { ReleaseSigner } from '../ports/release-signer.ts';
 import type { AuditTrail } from '../services/audit/audit-trail.ts';
-import { EventAuditLog } from '../services/event-audit-log.ts';
 import { dynamoDbClientSettings, s3ClientSettings } from './aws-client-settings.ts';
 
 /**
@@ -71,7 +69,7 @@ export function createLocalEventBus(options: {
  */
 export function createPlatformAdapters(
   env: AdaptersEnv & { POWERTOOLS_LOG_LEVEL?: LogLevel | undefined },
-  options: { events?: EventPublisher; logger?: Logger } = {},
+  options: { events?: EventPublisher } = {},
 ) {
   const documentClient = createDocumentClient(dynamoDbClientSettings(env));
   const s3 = createS3Client(s3ClientSettings(env));
@@ -101,11 +99,6 @@ export function createPlatformAdapters(
     s3,
     signer,
     events,
-    auditService: new EventAuditLog({ publisher: events, clock, ids }),
-    // Not durable yet: a record the log refused after its retries is logged as lost.
-    auditOutbox: new LoggingAuditOutbox(
-      options.logger ?? createLogger('audit-outbox', env.POWERTOOLS_LOG_LEVEL),
-    ),
     artifacts: new S3ArtifactStore(s3, env.ARTIFACT_BUCKET),
     installations: new DynamoDbInstallationRepository(documentClient, env.PLUGINS_TABLE, env.AUDIT_TABLE),
     policies: new DynamoDbTenantPolicyRepository(documentClient, env.PLUGINS_TABLE, env.AUDIT_TABLE),

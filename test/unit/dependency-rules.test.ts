@@ -11,9 +11,17 @@ const DEPCRUISE = join(ROOT, 'node_modules', '.bin', 'depcruise');
 /** One wrong-way import per rule of `.dependency-cruiser.cjs`: [importing file, imported file, rule]. */
 const WRONG_WAY: readonly [string, string, string][] = [
   ['shared/sandbox/bridge.ts', 'shared/domain/errors.ts', 'sandbox-is-self-contained'],
-  ['shared/domain/manifest.ts', 'shared/services/audited.ts', 'domain-imports-only-domain-and-sandbox-types'],
+  [
+    'shared/domain/manifest.ts',
+    'shared/services/audit/audit-trail.ts',
+    'domain-imports-only-domain-and-sandbox-types',
+  ],
   ['shared/ports/clock.ts', 'shared/adapters/aws/s3-client.ts', 'ports-import-only-domain-and-sandbox-types'],
-  ['shared/services/audited.ts', 'shared/adapters/aws/s3-client.ts', 'services-do-not-know-technologies'],
+  [
+    'shared/services/audit/audit-trail.ts',
+    'shared/adapters/aws/s3-client.ts',
+    'services-do-not-know-technologies',
+  ],
   [
     'shared/adapters/aws/kms.ts',
     'shared/services/plugin-service.ts',
