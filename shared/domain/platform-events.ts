@@ -44,8 +44,14 @@ const KEY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$/;
  * invalid with its length, never its text.
  */
 function auditable(isValid: (value: string) => boolean) {
-  return z.string().transform((value) => (isValid(value) ? value : `invalid:length=${value.length}`));
+  // A value already replaced by its length stays as it is: a stored record parses to itself.
+  return z
+    .string()
+    .transform((value) =>
+      isValid(value) || INVALID_MARKER.test(value) ? value : `invalid:length=${value.length}`,
+    );
 }
+const INVALID_MARKER = /^invalid:length=\d{1,7}$/;
 const matching = (pattern: RegExp) => auditable((value) => pattern.test(value));
 const passing = (schema: z.ZodType) => auditable((value) => schema.safeParse(value).success);
 

@@ -86,6 +86,29 @@ describe('PHI sent towards the compliance log', () => {
     expect(leaks).toEqual([]);
   });
 
+  it('keeps them out of every record the audit API answers, as JSON and as FHIR', async () => {
+    const auditor = `Bearer ${await platform.token('t-acme', ['audit:read'], 'officer-1')}`;
+    const pages: string[] = [];
+    for (const format of ['json', 'fhir']) {
+      let cursor: string | undefined;
+      do {
+        const query = new URLSearchParams({ limit: '200', format, ...(cursor ? { cursor } : {}) });
+        const response = await fetch(`${platform.url}/v1/audit?${query}`, {
+          headers: { authorization: auditor },
+        });
+        expect(response.status).toBe(200);
+        const text = await response.text();
+        pages.push(text);
+        const page = JSON.parse(text);
+        cursor = format === 'json' ? page.nextCursor : nextCursorOf(page);
+      } while (cursor);
+    }
+    const answered = pages.join('\n');
+    expect(answered).toContain('plugin:invoked');
+    expect(answered).toContain('security:permission-denied');
+    expect(phiValues.filter((value) => value && answered.includes(value))).toEqual([]);
+  });
+
   it('keeps them out of every log line the platform wrote meanwhile', () => {
     const logLines = platform.output();
     expect(logLines.length).toBeGreaterThan(0);
@@ -101,4 +124,10 @@ async function waitUntilSettled(platform: LocalPlatformProcess, before: number):
     last = current;
     current = complianceLogObjects(platform).length;
   }
+}
+
+/** A FHIR Bundle's next page is a link; its cursor is that link's `cursor` parameter. */
+function nextCursorOf(bundle: { link?: { relation: string; url: string }[] }): string | undefined {
+  const next = bundle.link?.find((link) => link.relation === 'next');
+  return next ? (new URL(next.url, 'http://local').searchParams.get('cursor') ?? undefined) : undefined;
 }

@@ -41,10 +41,27 @@ export function watchResponses(baseUrl: string): void {
     }
     if (!isDeepStrictEqual(parsed.data, body)) {
       throw new Error(
-        `${matched.route.routeKey} answered fields its record does not describe (or left out defaults): ` +
-          `${JSON.stringify(body).slice(0, 500)}`,
+        `${matched.route.routeKey} answered fields its record does not describe (or left out defaults), ` +
+          `first at ${firstDifference(body, parsed.data)}: ${JSON.stringify(body).slice(0, 500)}`,
       );
     }
     return response;
   };
+}
+
+/** The path of the first value that differs between what was answered and what its schema keeps. */
+function firstDifference(answered: unknown, kept: unknown, path = 'body'): string {
+  if (isDeepStrictEqual(answered, kept)) return '';
+  if (typeof answered !== 'object' || answered === null || typeof kept !== 'object' || kept === null)
+    return `${path} (${JSON.stringify(answered)?.slice(0, 80)} kept as ${JSON.stringify(kept)?.slice(0, 80)})`;
+  const keys = new Set([...Object.keys(answered), ...Object.keys(kept)]);
+  for (const key of keys) {
+    const inner = firstDifference(
+      (answered as Record<string, unknown>)[key],
+      (kept as Record<string, unknown>)[key],
+      `${path}.${key}`,
+    );
+    if (inner) return inner;
+  }
+  return path;
 }
