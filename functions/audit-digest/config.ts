@@ -1,27 +1,19 @@
 import { z } from 'zod';
-import { ADAPTERS_ENV_SHAPE } from '../../shared/config/adapters-env.ts';
+import { AdaptersEnvSchema } from '../../shared/config/adapters-env.ts';
 import { LOGGING_ENV_SHAPE } from '../../shared/config/logging-env.ts';
 import { checkSettingsForMode } from '../../shared/config/mode-settings.ts';
 import { parseEnv } from '../../shared/config/parse-env.ts';
 
-const {
-  PLATFORM_MODE,
-  AUDIT_TABLE,
-  COMPLIANCE_LOG_BUCKET,
-  S3_FORCE_PATH_STYLE,
-  AWS_ENDPOINT_URL_DYNAMODB,
-  AWS_ENDPOINT_URL_S3,
-} = ADAPTERS_ENV_SHAPE;
-
 /** The digest run reads chain heads (audit table) and records (compliance bucket), and signs. */
-export const AuditDigestConfigSchema = z
-  .object({
-    PLATFORM_MODE,
-    AUDIT_TABLE,
-    COMPLIANCE_LOG_BUCKET,
-    S3_FORCE_PATH_STYLE,
-    AWS_ENDPOINT_URL_DYNAMODB,
-    AWS_ENDPOINT_URL_S3,
+export const AuditDigestConfigSchema = AdaptersEnvSchema.pick({
+  PLATFORM_MODE: true,
+  AUDIT_TABLE: true,
+  COMPLIANCE_LOG_BUCKET: true,
+  S3_FORCE_PATH_STYLE: true,
+  AWS_ENDPOINT_URL_DYNAMODB: true,
+  AWS_ENDPOINT_URL_S3: true,
+})
+  .extend({
     /** Deployed: the KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs digests, and only digests. */
     AUDIT_DIGEST_KEY_ID: z.string().min(1).optional(),
     /** Local: the P-256 key file that stands in for it (created by the local platform). */

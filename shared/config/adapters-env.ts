@@ -29,7 +29,7 @@ export const ADAPTERS_ENV_SHAPE = {
   AWS_ENDPOINT_URL_S3: z.url().optional(),
 };
 
-const AdaptersEnvSchema = z.object(ADAPTERS_ENV_SHAPE);
+export const AdaptersEnvSchema = z.object(ADAPTERS_ENV_SHAPE);
 export type AdaptersEnv = z.infer<typeof AdaptersEnvSchema>;
 
 export const hasSigningKey = (env: AdaptersEnv): boolean =>

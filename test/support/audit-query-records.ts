@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type PatientIndexEntry, patientIndexItem } from '../../shared/adapters/aws/audit-table-items.ts';
+import { patientIndexItem } from '../../shared/adapters/aws/audit-table-items.ts';
 import type { AuditRecord, PlatformEvent } from '../../shared/domain/platform-events.ts';
 import { auditEvent } from '../../shared/services/audit/audit-trail.ts';
+import { patientIndexEntriesOf } from '../../shared/services/audit/deliver-outbox.ts';
 
 /** An audit record's outbox entry as the platform writes it, at a given time. */
 export function auditEntryAt(record: AuditRecord, time: string, id: string = randomUUID()): PlatformEvent {
@@ -67,24 +68,6 @@ export const sampleRecords = (tenantId: string) =>
     },
   }) satisfies Record<string, AuditRecord>;
 
-/** The patient index items the stream consumer writes for a record's data accesses. */
-export function patientIndexItemsOf(event: PlatformEvent): Record<string, unknown>[] {
-  const record = event.detail as AuditRecord;
-  const byPatient = new Map<string, string[]>();
-  for (const access of record.dataAccess ?? [])
-    for (const patientId of access.patientIds ?? [])
-      byPatient.set(patientId, [...(byPatient.get(patientId) ?? []), access.operation]);
-  return [...byPatient].map(([patientId, operations]) =>
-    patientIndexItem({
-      tenantId: event.tenantId ?? '',
-      patientId,
-      event,
-      action: record.action,
-      outcome: record.outcome,
-      pluginId: record.pluginId,
-      version: record.version,
-      publisherId: record.publisherId,
-      operations,
-    } satisfies PatientIndexEntry),
-  );
-}
+/** The patient index items the stream consumer writes for a record: its own function's entries. */
+export const patientIndexItemsOf = (event: PlatformEvent): Record<string, unknown>[] =>
+  patientIndexEntriesOf(event).map(patientIndexItem);
