@@ -1,9 +1,4 @@
-import type {
-  EventsAck,
-  WorkerMessage,
-  WorkerRequest,
-} from '../../shared/adapters/local/execution-worker-protocol.ts';
-import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
+import type { WorkerMessage, WorkerRequest } from '../../shared/adapters/local/execution-worker-protocol.ts';
 
 type Handler = (event: unknown) => Promise<unknown>;
 
@@ -14,45 +9,15 @@ function send(message: WorkerMessage): Promise<void> {
   });
 }
 
-let publishSequence = 0;
-const unacknowledged = new Map<number, { resolve(): void; reject(error: Error): void }>();
-
-/**
- * The worker's event publisher: events go to the local platform's bus, which routes them, and the
- * publish settles when the bus has taken them (or failed to), as PutEvents would.
- */
-export const ipcEventPublisher: EventPublisher = {
-  publish: (events) =>
-    new Promise<void>((resolve, reject) => {
-      const id = ++publishSequence;
-      unacknowledged.set(id, { resolve, reject });
-      send({ type: 'events', id, events }).catch((error: Error) => {
-        unacknowledged.delete(id);
-        reject(error);
-      });
-    }),
-};
-
-function acknowledge(ack: EventsAck): void {
-  const waiting = unacknowledged.get(ack.id);
-  if (!waiting) return;
-  unacknowledged.delete(ack.id);
-  if (ack.ok) waiting.resolve();
-  else
-    waiting.reject(
-      Object.assign(new Error('the platform bus did not take the events'), { name: ack.errorName }),
-    );
-}
-
 /**
  * Serves requests one at a time, like one Lambda instance. A request that kills the process (a V8
- * abort from a memory bomb) is answered by the parent, which sees the exit.
+ * abort from a memory bomb) is answered by the parent, which sees the exit. Everything a run
+ * causes (its record, its events, its data events) goes to the outbox, whose stream delivers it to
+ * the platform's bus, so only requests and results cross the IPC channel.
  */
 export function serveExecution(handler: Handler): void {
   let queue = Promise.resolve();
-  process.on('message', (message: WorkerRequest | EventsAck) => {
-    if ('type' in message) return acknowledge(message);
-    const request = message;
+  process.on('message', (request: WorkerRequest) => {
     queue = queue.then(async () => {
       try {
         await send({ type: 'result', id: request.id, ok: true, value: await handler(request.payload) });
@@ -75,7 +40,5 @@ if (import.meta.main) {
   const { loadExecutionConfig } = await import('../../functions/execution/config.ts');
   const { createExecutionFunctionHandler } = await import('../../functions/execution/wiring.ts');
   // The platform instance that started this worker gave it its settings as its environment.
-  serveExecution(
-    createExecutionFunctionHandler(loadExecutionConfig(process.env), { events: ipcEventPublisher }),
-  );
+  serveExecution(createExecutionFunctionHandler(loadExecutionConfig(process.env)));
 }

@@ -19,10 +19,10 @@ export interface LocalExecution {
 }
 
 /**
- * One local platform instance's execution pool and event bus, which need each other: the bus
- * delivers subscribed events to the pool (as the EventBridge rule targets the execution function),
- * and the workers' own events (data changes, plugin events) go onto the bus. Each instance has its
- * own, so two platforms in one process share neither workers nor events.
+ * One local platform instance's execution pool and event bus: the bus delivers subscribed events
+ * to the pool (as the EventBridge rule targets the execution function). The workers' own events
+ * (data changes, plugin events) reach the bus through the outbox's stream, as deployed. Each
+ * instance has its own, so two platforms in one process share neither workers nor events.
  */
 export function startLocalExecution(options: {
   config: ExecutionConfig;
@@ -35,7 +35,6 @@ export function startLocalExecution(options: {
     workers: options.workers,
     workerPath: EXECUTION_WORKER,
     env: options.workerEnvironment,
-    events: { publish: (events) => bus.publish(events) },
   });
   const bus = createLocalEventBus({
     s3: createS3Client(s3ClientSettings(config)),

@@ -7,7 +7,6 @@ import { PowertoolsRunMetrics } from '../../shared/adapters/aws/powertools-run-m
 import { createGuardedFetch } from '../../shared/adapters/egress/guarded-fetch.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import type { EventDeliveryMarkers } from '../../shared/ports/event-delivery-markers.ts';
-import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
 import { type PlatformSandboxOptions, PluginSandbox } from '../../shared/sandbox/plugin-sandbox.ts';
 import type { ExecutionDependencies } from '../../shared/services/execution/execution-dependencies.ts';
 import { RevocationCache } from '../../shared/services/execution/revocation-cache.ts';
@@ -29,23 +28,18 @@ export type ExecutionHandlerDependencies = ExecutionDependencies & {
 
 /**
  * Builds everything once per cold start (one Lambda instance runs one invocation at a time, so
- * one isolate per tenant and plugin is enough). `events` is replaced only by the local execution
- * worker, whose events travel to the local platform's bus over IPC.
+ * one isolate per tenant and plugin is enough). Everything a run causes goes to the outbox, so the
+ * local execution worker wires exactly this.
  */
-export function wireExecution(
-  config: ExecutionConfig,
-  overrides: { events?: EventPublisher } = {},
-): ExecutionHandlerDependencies {
+export function wireExecution(config: ExecutionConfig): ExecutionHandlerDependencies {
   const platform = createPlatformAdapters(config);
-  const events = overrides.events ?? platform.events;
   const { clock, ids, documentClient: client } = platform;
-  const adapters = { ...platform, events };
   const logger = createLogger(SERVICE_NAME, config.POWERTOOLS_LOG_LEVEL);
   const tables = { client, tableName: config.PLUGINS_TABLE };
   const counters = new DynamoDbUsageCounters({ ...tables, clock });
   const stores = createPlatformStores(platform, config);
   const { catalogue, usage, storage } = stores;
-  const pluginServices = createPluginServiceFactory(adapters, { ...stores, storageCleaner: storage });
+  const pluginServices = createPluginServiceFactory(platform, { ...stores, storageCleaner: storage });
   const observer = new SandboxObserver();
   const runLeases = new DynamoDbRunLeaseStore({ ...tables, clock });
   const trail = platform.auditTrail;
@@ -80,7 +74,6 @@ export function wireExecution(
     runLeases,
     observer,
     ehr: new DynamoDbEhrRepository(client, config.EHR_TABLE),
-    events,
     trail,
     failures: new CircuitBreaker({
       counters,
@@ -111,7 +104,5 @@ export function wireExecution(
  * The execution function's handler from its config: what handler.ts exports and the local
  * execution worker serves. (`createExecutionHandler` in dispatch.ts takes the wired dependencies.)
  */
-export const createExecutionFunctionHandler = (
-  config: ExecutionConfig,
-  overrides?: Parameters<typeof wireExecution>[1],
-) => createExecutionHandler(wireExecution(config, overrides));
+export const createExecutionFunctionHandler = (config: ExecutionConfig) =>
+  createExecutionHandler(wireExecution(config));

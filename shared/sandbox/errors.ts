@@ -13,6 +13,7 @@ export const SANDBOX_ERROR_CODES = [
   'PluginError',
   'SandboxCrashed',
   'InvalidArgument',
+  'Unavailable',
 ] as const;
 export type SandboxErrorCode = (typeof SANDBOX_ERROR_CODES)[number];
 
@@ -24,6 +25,9 @@ export const API_ERROR_CODES = [
   'QuotaExceeded',
   'InvalidArgument',
   'SandboxCrashed',
+  // The platform could not record what the call did (a write's data event) after its retries: the
+  // write stands, the plugin learns its event was not recorded and may retry or report it.
+  'Unavailable',
 ] as const satisfies readonly SandboxErrorCode[];
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

@@ -164,6 +164,46 @@ describe('plugin lifecycle over HTTP against the local platform', () => {
     expect(usage).toMatchObject({ pluginId: 'usage-probe', invocations: 1 });
   });
 
+  it("delivers a plugin write's data event through the outbox to the plugin subscribed to it", async () => {
+    const scheduler = `export default { async execute(input, api) {
+      const booked = await api.appointments.schedule({ patientId: 'p-001', start: input.start, end: input.end });
+      return booked.id;
+    } };`;
+    const listener = `export default {
+      async onEvent(event, api) { await api.storage.set('heard', event.data.appointmentId); return null; },
+      async execute(input, api) { return (await api.storage.get('heard')) ?? null; },
+    };`;
+    const installOne = (id: string, code: string, more: Record<string, unknown>) =>
+      install({ id, metadata: metadata({ name: id, description: id, ...more }) }, code);
+    expect(
+      (await installOne('e2e-scheduler', scheduler, { permissions: ['read:patients', 'write:appointments'] }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await installOne('e2e-listener', listener, { permissions: [], events: ['appointment:scheduled'] }))
+        .status,
+    ).toBe(201);
+    await send('POST', '/v1/plugins/e2e-scheduler/enable');
+    await send('POST', '/v1/plugins/e2e-listener/enable');
+
+    const scheduled = await jsonOf(
+      await send('POST', '/v1/plugins/e2e-scheduler/invoke', {
+        input: { start: '2031-03-01T09:00:00.000Z', end: '2031-03-01T09:30:00.000Z' },
+      }),
+    );
+    const appointmentId = scheduled.value;
+    let heard: unknown = null;
+    // Delivered asynchronously (stream poller → bus → execution): ask until it has arrived.
+    for (let attempt = 0; attempt < 100 && heard !== appointmentId; attempt += 1) {
+      const answer = await jsonOf(await send('POST', '/v1/plugins/e2e-listener/invoke', { input: null }));
+      heard = answer.value;
+      if (heard !== appointmentId) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    expect(typeof appointmentId).toBe('string');
+    expect(heard).toBe(appointmentId);
+  }, 60_000);
+
   it('shows a run in the minute series and refuses a window of too many buckets', async () => {
     expect((await install({ id: 'series-probe' })).status).toBe(201);
     await send('POST', '/v1/plugins/series-probe/enable');

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalExecutionInvoker } from '../../shared/adapters/local/local-execution-invoker.ts';
-import { InMemoryEventPublisher } from '../support/fakes/in-memory-event-publisher.ts';
 import { flatResult } from '../support/invoke-for-result.ts';
 
 const WORKER = fileURLToPath(new URL('../support/fakes/in-memory-execution-worker.ts', import.meta.url));
@@ -24,8 +23,7 @@ async function waitFor(condition: () => boolean): Promise<void> {
  * process). Only the invocation that caused it may fail, with a typed error; the next one runs.
  */
 describe('security: a crashing execution ends only its own invocation (local supervised worker)', () => {
-  const events = new InMemoryEventPublisher();
-  const local = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 10_000 });
+  const local = new LocalExecutionInvoker({ workerPath: WORKER, guardMs: 10_000 });
   const invoker = {
     invoke: async (invocation: Parameters<LocalExecutionInvoker['invoke']>[0]) =>
       flatResult(await local.invoke(invocation)),
@@ -56,7 +54,7 @@ describe('security: a crashing execution ends only its own invocation (local sup
   });
 
   it('kills a worker that stops answering instead of hanging the request', async () => {
-    const fast = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 3_000 });
+    const fast = new LocalExecutionInvoker({ workerPath: WORKER, guardMs: 3_000 });
 
     const hung = flatResult(await fast.invoke(invoke('hang')));
     const next = flatResult(await fast.invoke(invoke('fine', { n: 3 })));
@@ -66,29 +64,15 @@ describe('security: a crashing execution ends only its own invocation (local sup
     expect(next).toMatchObject({ ok: true });
   });
 
-  it('forwards events the worker publishes to the platform bus', async () => {
-    await invoker.invoke(invoke('emitter'));
+  it("records the data event of a worker's EHR write in the worker's own outbox: none crosses to a bus", async () => {
+    const single = new LocalExecutionInvoker({ workerPath: WORKER, guardMs: 10_000, workers: 1 });
 
-    expect(events.named('patient:updated')).toHaveLength(1);
-  });
+    const written = flatResult(await single.invoke(invoke('emitter')));
+    const probed = flatResult(await single.invoke(invoke('outbox-probe')));
+    await single.stop();
 
-  it("fails the worker's publish when the platform bus does not take its events, so none vanish", async () => {
-    const refusing = {
-      publish: async () => {
-        throw Object.assign(new Error('compliance log unavailable'), { name: 'S3ServiceException' });
-      },
-    };
-    const strict = new LocalExecutionInvoker({ events: refusing, workerPath: WORKER, guardMs: 10_000 });
-
-    const refused = flatResult(await strict.invoke(invoke('publish-probe')));
-    const accepted = await invoker.invoke(invoke('publish-probe'));
-    await strict.stop();
-
-    expect(refused).toMatchObject({
-      ok: true,
-      value: { isPublished: false, errorName: 'S3ServiceException' },
-    });
-    expect(accepted).toMatchObject({ ok: true, value: { isPublished: true } });
+    expect(written).toMatchObject({ ok: true });
+    expect(probed).toMatchObject({ ok: true, value: { dataEvents: ['patient:updated'] } });
   });
 
   it('rejects a failed event delivery so the local bus retries it', async () => {
@@ -96,7 +80,7 @@ describe('security: a crashing execution ends only its own invocation (local sup
   });
 
   it('answers only the run of a worker killed mid-run; the other workers keep serving', async () => {
-    const pool = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 10_000, workers: 3 });
+    const pool = new LocalExecutionInvoker({ workerPath: WORKER, guardMs: 10_000, workers: 3 });
     await Promise.all([pool.invoke(invoke('fine', 0)), pool.invoke(invoke('fine', 0, 't-globex'))]);
 
     const hung = pool.invoke(invoke('hang')).then(flatResult);
@@ -115,7 +99,7 @@ describe('security: a crashing execution ends only its own invocation (local sup
   });
 
   it('runs a tenant’s queued runs on the other workers when one of its runs crashes its worker', async () => {
-    const pool = new LocalExecutionInvoker({ events, workerPath: WORKER, guardMs: 10_000, workers: 3 });
+    const pool = new LocalExecutionInvoker({ workerPath: WORKER, guardMs: 10_000, workers: 3 });
 
     const results = await Promise.all([
       pool.invoke(invoke('abort')).then(flatResult),

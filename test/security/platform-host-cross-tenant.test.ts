@@ -79,7 +79,7 @@ describe('security: the platform host never crosses tenants', () => {
       [...platform.ehr.patients, ...platform.ehr.appointments].filter(([key]) => key.startsWith('t-globex/')),
     );
     expect(globexAfter).toBe(globexBefore);
-    expect(platform.events.published.filter((event) => event.tenantId === globex)).toEqual([]);
+    expect(platform.outbox.entries.filter((event) => event.tenantId === globex)).toEqual([]);
     expect(platform.usage.records[0]?.touchedPatientIds).toEqual([]);
   });
 

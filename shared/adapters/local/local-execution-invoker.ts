@@ -4,7 +4,6 @@ import {
   type RunOutcome,
   RunOutcomeSchema,
 } from '../../domain/invocation.ts';
-import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { ExecutionInvoker } from '../../ports/execution-invoker.ts';
 import type { WorkerRequest } from './execution-worker-protocol.ts';
 import { FairDispatchQueue } from './fair-dispatch-queue.ts';
@@ -43,7 +42,6 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
   private isStopped = false;
 
   constructor(options: {
-    events: EventPublisher;
     /** The worker's entry point: the application that runs the execution function provides it. */
     workerPath: string;
     guardMs?: number;
@@ -53,7 +51,6 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
   }) {
     const size = options.workers ?? DEFAULT_LOCAL_EXECUTION_WORKERS;
     if (!Number.isInteger(size) || size < 1) throw new Error('workers must be a positive integer');
-    const events = options.events;
     this.workers = Array.from(
       { length: size },
       () =>
@@ -61,8 +58,6 @@ export class LocalExecutionInvoker implements ExecutionInvoker {
           workerPath: options.workerPath,
           guardMs: options.guardMs ?? DEFAULT_GUARD_MS,
           env: options.env ?? process.env,
-          // The worker's publish waits for this, so a failure reaches the run's recording there.
-          onEvents: (published) => events.publish(published),
         }),
     );
     this.queue = new FairDispatchQueue(Math.max(1, size - 1));

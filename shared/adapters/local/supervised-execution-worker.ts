@@ -1,10 +1,6 @@
-import type { PlatformEvent } from '../../domain/platform-events.ts';
 import type { CrashKind } from '../../sandbox/classify-crash.ts';
-import {
-  ChildProcessSupervisor,
-  type SupervisedChild,
-} from '../../sandbox/supervised/child-process-supervisor.ts';
-import type { EventsAck, WorkerMessage, WorkerRequest } from './execution-worker-protocol.ts';
+import { ChildProcessSupervisor } from '../../sandbox/supervised/child-process-supervisor.ts';
+import type { WorkerMessage, WorkerRequest } from './execution-worker-protocol.ts';
 
 type WorkerResult = WorkerMessage & { type: 'result' };
 export type WorkerOutcome = WorkerResult | { readonly crashed: CrashKind };
@@ -13,8 +9,6 @@ export interface SupervisedExecutionWorkerOptions {
   readonly workerPath: string;
   readonly guardMs: number;
   readonly env: NodeJS.ProcessEnv;
-  /** Hands a run's events to the bus; the worker's publish waits for this to settle. */
-  readonly onEvents: (events: readonly PlatformEvent[]) => Promise<void>;
 }
 
 /**
@@ -25,7 +19,7 @@ export interface SupervisedExecutionWorkerOptions {
  * child, so a crash or a kill costs exactly the one request that caused it.
  */
 export class SupervisedExecutionWorker {
-  readonly #supervisor: ChildProcessSupervisor<WorkerRequest | EventsAck, WorkerMessage, WorkerResult>;
+  readonly #supervisor: ChildProcessSupervisor<WorkerRequest, WorkerMessage, WorkerResult>;
   readonly #guardMs: number;
   #isBusy = false;
 
@@ -42,9 +36,6 @@ export class SupervisedExecutionWorker {
       isReady: (message) => message.type === 'ready',
       replyOf: (message) =>
         message.type === 'result' ? { requestId: String(message.id), reply: message } : undefined,
-      onMessage: (message, from) => {
-        if (message.type === 'events') forwardEvents(options.onEvents, from, message.id, message.events);
-      },
     });
   }
 
@@ -81,23 +72,4 @@ export class SupervisedExecutionWorker {
   stop(): Promise<void> {
     return this.#supervisor.stop();
   }
-}
-
-/** Answers the worker's publish with whether the bus took the events, by error name only. */
-function forwardEvents(
-  onEvents: SupervisedExecutionWorkerOptions['onEvents'],
-  worker: SupervisedChild<EventsAck>,
-  id: number,
-  events: readonly PlatformEvent[],
-): void {
-  onEvents(events).then(
-    () => worker.send({ type: 'events-ack', id, ok: true }),
-    (error: unknown) =>
-      worker.send({
-        type: 'events-ack',
-        id,
-        ok: false,
-        errorName: error instanceof Error ? error.name : 'Error',
-      }),
-  );
 }

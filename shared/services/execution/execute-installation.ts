@@ -219,10 +219,12 @@ async function runAdmitted(
     },
     {
       ehr: deps.ehr,
-      events: deps.events,
+      outbox: deps.trail.outbox,
       clock: deps.clock,
       ids: deps.ids,
-      onPublishFailure: (error) => warn(deps, 'a data event could not be published', request, error),
+      auditRetry: deps.trail.auditRetry,
+      onEventNotRecorded: (event, error) =>
+        warn(deps, `data event ${event.name} ${event.id} not recorded`, request, error),
     },
   );
   const startedAt = deps.clock.now().toISOString();

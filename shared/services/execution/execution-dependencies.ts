@@ -2,7 +2,6 @@ import type { Installation } from '../../domain/installation.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EhrRepository } from '../../ports/ehr-repository.ts';
-import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { FailureRecorder } from '../../ports/failure-recorder.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
@@ -54,11 +53,10 @@ export interface ExecutionDependencies {
   /** Collects what the sandbox reports about a run, for the run's outbox entries. */
   readonly observer: SandboxObserver;
   readonly ehr: EhrRepository;
-  /** The data events of the plugin's EHR writes (`patient:updated`, `appointment:*`), ids only. */
-  readonly events: EventPublisher;
   /**
-   * Where the records of runs that join no settlement go (refusals, runs that did not finish);
-   * a ran run's record commits with its settlement through `ledger`.
+   * Where the records of runs that join no settlement go (refusals, runs that did not finish) and
+   * the data events of the plugin's EHR writes (`patient:updated`, `appointment:*`, ids only); a
+   * ran run's record commits with its settlement through `ledger`.
    */
   readonly trail: AuditTrail;
   readonly failures: FailureRecorder;

@@ -10,23 +10,30 @@ import {
 } from '../../domain/ehr.ts';
 import { hasErrorCode } from '../../domain/errors/domain-error.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
+import type { PlatformEvent } from '../../domain/platform-events.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EhrRepository } from '../../ports/ehr-repository.ts';
-import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
+import type { Outbox } from '../../ports/outbox.ts';
 import { HostError } from '../../sandbox/errors.ts';
 import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { JsonValue } from '../../sandbox/schemas.ts';
+import { type AuditRetryPolicy, appendToOutbox } from '../audit/audit-trail.ts';
 import { platformEvent } from '../platform-event.ts';
 import { DataAccessTally, type TouchedRecords } from './data-access-tally.ts';
 
 export interface PlatformHostDependencies {
   readonly ehr: EhrRepository;
-  readonly events: EventPublisher;
+  /** Where each write's data event goes, to be delivered (bus, subscribers) by the outbox's stream. */
+  readonly outbox: Outbox;
   readonly clock: Clock;
   readonly ids: IdGenerator;
-  /** A publish failure after a committed write is reported, not thrown: the plugin's write stands. */
-  readonly onPublishFailure?: (error: unknown) => void;
+  readonly auditRetry?: AuditRetryPolicy | undefined;
+  /**
+   * An event the outbox would not take after its retries, ids only: the write stands and the
+   * plugin's call fails `Unavailable`, so the loss is known to both.
+   */
+  readonly onEventNotRecorded?: (event: { name: string; id: string }, error: unknown) => void;
 }
 
 export interface PlatformHost extends PluginHost {
@@ -39,9 +46,12 @@ export interface PlatformHost extends PluginHost {
 /**
  * The plugin API's data side for ONE tenant, over the EHR port. Every argument is validated with
  * the domain schemas; ids of another tenant's records are simply absent in this tenant's
- * partition, so they answer "not found" exactly like ids that do not exist. Each write publishes
- * its platform event with ids only, whoever caused it, so subscribed plugins hear about it. Every
- * call is tallied (operation, outcome, ids touched) for the run's audit record.
+ * partition, so they answer "not found" exactly like ids that do not exist. Each write appends
+ * its platform event (ids only, whoever caused it) to the outbox right after the EHR write, so it
+ * is delivered at least once to subscribed plugins like every other event. The EHR port commits
+ * no outbox entries, so the two are not one transaction: an append that still fails after its
+ * retries fails the call `Unavailable` (the write stands; the plugin learns its event is not
+ * recorded). Every call is tallied (operation, outcome, ids touched) for the run's audit record.
  */
 export function createPlatformHost(
   scope: {
@@ -57,23 +67,49 @@ export function createPlatformHost(
   const { ehr } = deps;
   const dataAccess = new DataAccessTally();
   const touched = new Set<string>();
-  const call = <T>(operation: string, serve: (records: TouchedRecords) => Promise<T>) =>
-    dataAccess.call(operation, (records) =>
-      serve({
-        patient: (id) => {
-          touched.add(id);
-          records.patient(id);
+  /**
+   * Serves one call within the tally; a write names its data event through `changed`, and the
+   * event is appended once the tally has counted the write a success, which it is even when the
+   * append then fails: the EHR changed, and the run's record must say so with the ids it touched.
+   */
+  const call = async <T>(
+    operation: string,
+    serve: (
+      records: TouchedRecords,
+      changed: (name: string, detail: Record<string, string>) => void,
+    ) => Promise<T>,
+  ): Promise<T> => {
+    let dataEvent: PlatformEvent | undefined;
+    const value = await dataAccess.call(operation, (records) =>
+      serve(
+        {
+          patient: (id) => {
+            touched.add(id);
+            records.patient(id);
+          },
+          appointment: (id) => records.appointment(id),
         },
-        appointment: (id) => records.appointment(id),
-      }),
+        (name, detail) => {
+          dataEvent = platformEvent(name, tenantId, { ...detail, causedBy: pluginActor(pluginId) }, deps);
+        },
+      ),
     );
+    if (dataEvent) await record(dataEvent);
+    return value;
+  };
 
-  const publish = async (name: string, detail: Record<string, string>) => {
-    const event = platformEvent(name, tenantId, { ...detail, causedBy: pluginActor(pluginId) }, deps);
+  const record = async (event: PlatformEvent) => {
     try {
-      await deps.events.publish([event]);
+      await appendToOutbox(deps, [event]);
     } catch (error) {
-      deps.onPublishFailure?.(error);
+      deps.onEventNotRecorded?.({ name: event.name, id: event.id }, error);
+      throw new HostError(
+        'Unavailable',
+        `event ${event.name} ${event.id} was not recorded; the change is saved`,
+        {
+          cause: error,
+        },
+      );
     }
   };
 
@@ -112,19 +148,19 @@ export function createPlatformHost(
           return patient as JsonValue | undefined;
         }),
       update: (id, data) =>
-        call('patients.update', async (records) => {
+        call('patients.update', async (records, changed) => {
           const changes = parse(PatientChangesSchema, data, 'changes');
           if (!RecordIdSchema.safeParse(id).success) return undefined;
           const patient = await ehr.updatePatient(tenantId, id, changes);
           if (!patient) return undefined;
           records.patient(patient.id);
-          await publish('patient:updated', { patientId: patient.id });
+          changed('patient:updated', { patientId: patient.id });
           return patient as JsonValue;
         }),
     },
     appointments: {
       schedule: (request) =>
-        call('appointments.schedule', async (records) => {
+        call('appointments.schedule', async (records, changed) => {
           const wanted = parse(NewAppointmentSchema, request, 'appointment');
           if (!(await ehr.getPatient(tenantId, wanted.patientId))) {
             throw new HostError('NotFound', `patient ${wanted.patientId} not found`);
@@ -143,11 +179,11 @@ export function createPlatformHost(
             throw error;
           }
           records.appointment(created.id);
-          await publish('appointment:scheduled', { appointmentId: created.id, patientId: created.patientId });
+          changed('appointment:scheduled', { appointmentId: created.id, patientId: created.patientId });
           return created as JsonValue;
         }),
       cancel: (id, reason) =>
-        call('appointments.cancel', async (records) => {
+        call('appointments.cancel', async (records, changed) => {
           const appointment = await findAppointment(id, records);
           if (!appointment) return undefined;
           const cancelled = await replace({
@@ -156,14 +192,14 @@ export function createPlatformHost(
             ...(reason === undefined ? {} : { cancellationReason: reason }),
           });
           if (!cancelled) return undefined;
-          await publish('appointment:cancelled', {
+          changed('appointment:cancelled', {
             appointmentId: cancelled.id,
             patientId: cancelled.patientId,
           });
           return cancelled as JsonValue;
         }),
       reschedule: (id, newTime) =>
-        call('appointments.reschedule', async (records) => {
+        call('appointments.reschedule', async (records, changed) => {
           const start = Date.parse(newTime);
           if (Number.isNaN(start)) throw new HostError('InvalidArgument', 'newTime must be an ISO date-time');
           const appointment = await findAppointment(id, records);
@@ -178,7 +214,7 @@ export function createPlatformHost(
             end: new Date(start + duration).toISOString(),
           });
           if (!moved) return undefined;
-          await publish('appointment:rescheduled', { appointmentId: moved.id, patientId: moved.patientId });
+          changed('appointment:rescheduled', { appointmentId: moved.id, patientId: moved.patientId });
           return moved as JsonValue;
         }),
     },

@@ -1,4 +1,4 @@
-import { ipcEventPublisher, serveExecution } from '../../../apps/local-platform/execution-worker.ts';
+import { serveExecution } from '../../../apps/local-platform/execution-worker.ts';
 import { createExecutionHandler } from '../../../functions/execution/dispatch.ts';
 import { createLogger } from '../../../shared/observability/logger.ts';
 import { createExecutionPlatform } from './in-memory-execution-platform.ts';
@@ -7,7 +7,7 @@ import { createExecutionPlatform } from './in-memory-execution-platform.ts';
  * An execution worker over in-memory ports (the real dispatch, services and sandbox), for the
  * local invoker's crash tests. Plugin `abort` stands for a V8 abort and `hang` for a wedged
  * process: both are things a hostile plugin can cause but not on demand in a test. Plugin
- * `publish-probe` publishes one event over IPC and answers whether the platform's bus took it.
+ * `outbox-probe` answers the names of the data events in this worker's outbox.
  */
 const platform = createExecutionPlatform();
 await platform.install({
@@ -24,8 +24,8 @@ await platform.install({
   limits: { memoryMb: 16 },
   code: 'export default { execute() { const hoard = []; for (;;) hoard.push(new Array(1e6).fill(Math.random())); } };',
 });
-// The data event of an EHR write is published by the host, over IPC to the platform's bus (a
-// run's own events go through the outbox with its record).
+// The data event of an EHR write goes to the outbox, as every event a run causes does: nothing
+// crosses to the platform's bus over IPC.
 await platform.ehr.putPatient('t-acme' as never, {
   id: 'p-1',
   name: 'Test Patient',
@@ -38,7 +38,6 @@ await platform.install({
 });
 const handler = createExecutionHandler({
   ...platform.deps,
-  events: ipcEventPublisher,
   logger: createLogger('execution-test-worker'),
 });
 
@@ -46,20 +45,12 @@ serveExecution(async (request) => {
   const pluginId = (request as { pluginId?: string }).pluginId;
   if (pluginId === 'abort') process.abort();
   if (pluginId === 'hang') return new Promise(() => {});
-  if (pluginId === 'publish-probe') return publishProbe();
+  if (pluginId === 'outbox-probe') return outboxProbe();
   return handler(request);
 });
 
-async function publishProbe() {
-  let value: { isPublished: boolean; errorName?: string };
-  try {
-    await ipcEventPublisher.publish([
-      { id: 'probe-1', name: 'plugin:error', time: new Date().toISOString(), tenantId: 't-acme', detail: {} },
-    ]);
-    value = { isPublished: true };
-  } catch (error) {
-    value = { isPublished: false, errorName: (error as Error).name };
-  }
+function outboxProbe() {
+  const value = { dataEvents: platform.outbox.events().map((event) => event.name) };
   const usage = { wallMs: 0, cpuMs: 0, peakHeapBytes: 0, dataCalls: 0, networkCalls: 0, storageBytes: 0 };
   return { kind: 'ran', result: { ok: true, value, usage, logs: [], events: [] } };
 }

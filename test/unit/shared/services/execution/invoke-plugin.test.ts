@@ -85,7 +85,7 @@ describe('invokePlugin', () => {
         detail: expect.objectContaining({ pluginId: 'thrower', code: 'PluginError' }),
       }),
     ]);
-    expect(JSON.stringify(platform.events.published)).not.toContain(CANARY);
+    expect(JSON.stringify(platform.outbox.entries)).not.toContain(CANARY);
     expect(platform.failures.failures).toEqual([
       { tenantId: 't-acme', pluginId: 'thrower', version: '1.0.0', kind: 'error', code: 'PluginError' },
     ]);
@@ -207,6 +207,35 @@ describe('invokePlugin', () => {
         },
       }),
     ]);
+  });
+
+  it("records a write's data event in the outbox; one it cannot record fails the call Unavailable, the write standing", async () => {
+    await platform.install({
+      pluginId: 'writer',
+      permissions: ['write:patients'],
+      code: `export default { async execute(input, api) {
+        try { await api.patients.update('p-1', { phone: input.phone }); return 'recorded'; }
+        catch (error) { return error.code; }
+      } };`,
+    });
+
+    const recorded = await invokeForResult(invocation('writer', { phone: '555-0100' }), platform.deps);
+    platform.outbox.failAppends = 3;
+    const unrecorded = await invokeForResult(invocation('writer', { phone: '555-0199' }), platform.deps);
+
+    expect(recorded).toMatchObject({ ok: true, value: 'recorded' });
+    expect(unrecorded).toMatchObject({ ok: true, value: 'Unavailable' });
+    expect(platform.outbox.events('patient:updated')).toEqual([
+      expect.objectContaining({
+        tenantId: 't-acme',
+        detail: { patientId: 'p-1', causedBy: 'plugin:writer' },
+      }),
+    ]);
+    expect((await platform.ehr.getPatient('t-acme' as never, 'p-1'))?.phone).toBe('555-0199');
+    const [, unrecordedRun] = platform.outbox.records.filter((record) => record.action === 'plugin:invoked');
+    expect(unrecordedRun?.dataAccess).toContainEqual(
+      expect.objectContaining({ operation: 'patients.update', outcome: 'success', patientIds: ['p-1'] }),
+    );
   });
 
   it('withholds the run result when its usage and record cannot be written (fail closed)', async () => {

@@ -6,30 +6,31 @@ import {
   type PlatformHost,
 } from '../../../../../shared/services/execution/platform-host.ts';
 import { InMemoryEhrRepository } from '../../../../support/fakes/in-memory-ehr-repository.ts';
-import { InMemoryEventPublisher } from '../../../../support/fakes/in-memory-event-publisher.ts';
+import { InMemoryOutbox } from '../../../../support/fakes/in-memory-outbox.ts';
 
 const acme = 't-acme' as TenantId;
 const CANARY = 'Canary McPhi-Patient';
 
 describe('createPlatformHost', () => {
   let ehr: InMemoryEhrRepository;
-  let events: InMemoryEventPublisher;
+  let outbox: InMemoryOutbox;
   let host: PlatformHost;
-  let publishFailures: unknown[];
+  let notRecorded: { name: string; id: string }[];
 
   beforeEach(async () => {
     ehr = new InMemoryEhrRepository();
-    events = new InMemoryEventPublisher();
-    publishFailures = [];
+    outbox = new InMemoryOutbox();
+    notRecorded = [];
     let sequence = 0;
     host = createPlatformHost(
       { tenantId: acme, pluginId: 'scheduler' },
       {
         ehr,
-        events,
+        outbox,
         clock: { now: () => new Date('2030-01-01T09:00:00.000Z') },
         ids: { next: () => `gen-${++sequence}` },
-        onPublishFailure: (error) => publishFailures.push(error),
+        auditRetry: { attempts: 3, baseDelayMs: 0 },
+        onEventNotRecorded: (event) => notRecorded.push(event),
       },
     );
     await ehr.putPatient(acme, { id: 'p-1', name: CANARY, birthDate: '1980-01-01' });
@@ -42,7 +43,7 @@ describe('createPlatformHost', () => {
     });
   });
 
-  it('schedules as booked with a generated id and publishes appointment:scheduled with ids only', async () => {
+  it('schedules as booked with a generated id; its appointment:scheduled, ids only, is an outbox entry', async () => {
     const created = await host.appointments.schedule({
       patientId: 'p-1',
       start: '2030-01-03T10:00:00.000Z',
@@ -50,7 +51,7 @@ describe('createPlatformHost', () => {
     });
 
     expect(created).toMatchObject({ id: 'gen-1', status: 'booked', patientId: 'p-1' });
-    expect(events.published).toEqual([
+    expect(outbox.entries).toEqual([
       {
         id: 'gen-2',
         name: 'appointment:scheduled',
@@ -70,7 +71,7 @@ describe('createPlatformHost', () => {
     });
 
     await expect(attempt).rejects.toMatchObject({ code: 'NotFound' });
-    expect(events.published).toHaveLength(0);
+    expect(outbox.entries).toHaveLength(0);
   });
 
   it('cancels with a reason and reschedules keeping the duration', async () => {
@@ -79,7 +80,7 @@ describe('createPlatformHost', () => {
 
     expect(moved).toMatchObject({ start: '2030-02-01T08:15:00.000Z', end: '2030-02-01T08:45:00.000Z' });
     expect(cancelled).toMatchObject({ status: 'cancelled', cancellationReason: 'patient request' });
-    expect(events.published.map((event) => event.name)).toEqual([
+    expect(outbox.entries.map((event) => event.name)).toEqual([
       'appointment:rescheduled',
       'appointment:cancelled',
     ]);
@@ -93,12 +94,12 @@ describe('createPlatformHost', () => {
     });
   });
 
-  it('updates a patient, publishes patient:updated, and never echoes values in validation errors', async () => {
+  it('updates a patient, records patient:updated in the outbox, and never echoes values in validation errors', async () => {
     const updated = await host.patients.update('p-1', { phone: '555-0100' });
     const invalid = host.patients.update('p-1', { id: 'p-2', name: CANARY.repeat(20) });
 
     expect(updated).toMatchObject({ phone: '555-0100' });
-    expect(events.named('patient:updated')[0]?.detail).toEqual({
+    expect(outbox.events('patient:updated')[0]?.detail).toEqual({
       patientId: 'p-1',
       causedBy: 'plugin:scheduler',
     });
@@ -113,14 +114,34 @@ describe('createPlatformHost', () => {
     expect(await host.appointments.cancel('a-404', undefined)).toBeUndefined();
   });
 
-  it('keeps a committed write when its event cannot be published', async () => {
-    events.failWith = new Error('bus down');
+  it('retries an append the outbox refuses once, so the data event is still recorded', async () => {
+    outbox.failAppends = 1;
 
-    const updated = await host.patients.update('p-1', { phone: '555-0199' });
+    await host.appointments.cancel('a-1', undefined);
 
-    expect(updated).toMatchObject({ phone: '555-0199' });
+    expect(outbox.events('appointment:cancelled')).toHaveLength(1);
+    expect(notRecorded).toEqual([]);
+  });
+
+  it('fails the call Unavailable when the outbox keeps refusing its event; the write stands and is tallied', async () => {
+    outbox.failAppends = 3;
+
+    const attempt = host.patients.update('p-1', { phone: '555-0199' });
+
+    const error = await attempt.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HostError);
+    expect(error).toMatchObject({
+      code: 'Unavailable',
+      message: expect.stringContaining('patient:updated gen-1'),
+    });
+    expect((error as HostError).message).not.toContain('555-0199');
     expect((await ehr.getPatient(acme, 'p-1'))?.phone).toBe('555-0199');
-    expect(publishFailures).toHaveLength(1);
+    expect(outbox.entries).toEqual([]);
+    expect(notRecorded).toEqual([{ name: 'patient:updated', id: 'gen-1' }]);
+    // The EHR changed: the run's record says so, with the patient it touched.
+    expect(host.dataAccess.entries()).toEqual([
+      { operation: 'patients.update', outcome: 'success', count: 1, patientIds: ['p-1'] },
+    ]);
   });
 
   it('tallies each call by operation and outcome with the patient and appointment ids it touched', async () => {
