@@ -8,3 +8,9 @@ export const RESOURCE_CODES: ReadonlySet<SandboxErrorCode> = new Set<SandboxErro
   'RateLimited',
   'QuotaExceeded',
 ]);
+
+/**
+ * Codes that are the platform's fault, not the plugin's (its event could not be recorded): they
+ * never count towards the circuit breaker, or an outage of ours would disable tenants' plugins.
+ */
+export const PLATFORM_FAULT_CODES: ReadonlySet<SandboxErrorCode> = new Set<SandboxErrorCode>(['Unavailable']);

@@ -11,7 +11,7 @@ import { auditEvent } from '../audit/audit-trail.ts';
 import { platformEvent } from '../platform-event.ts';
 import type { DataAccessTally } from './data-access-tally.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
-import { RESOURCE_CODES } from './invocation-outcome.ts';
+import { PLATFORM_FAULT_CODES, RESOURCE_CODES } from './invocation-outcome.ts';
 
 /** Plugin events caused by plugin events, at most this deep: two plugins cannot ping-pong forever. */
 export const MAX_EVENT_DEPTH = 4;
@@ -86,7 +86,7 @@ export async function recordRun(
       }),
     ],
   ];
-  if (errorCode !== undefined) {
+  if (errorCode !== undefined && !PLATFORM_FAULT_CODES.has(errorCode)) {
     sideSteps.push([
       'failure',
       deps.failures.recordFailure({

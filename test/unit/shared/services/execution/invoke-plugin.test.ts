@@ -209,6 +209,20 @@ describe('invokePlugin', () => {
     ]);
   });
 
+  it('never counts a run the platform failed (an event it could not record) towards the circuit breaker', async () => {
+    await platform.install({
+      pluginId: 'careless-writer',
+      permissions: ['write:patients'],
+      code: `export default { async execute(input, api) { await api.patients.update('p-1', { phone: '555-0101' }); } };`,
+    });
+    platform.outbox.failAppends = 3;
+
+    const result = await invokeForResult(invocation('careless-writer'), platform.deps);
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'Unavailable' } });
+    expect(platform.failures.failures).toEqual([]);
+  });
+
   it("records a write's data event in the outbox; one it cannot record fails the call Unavailable, the write standing", async () => {
     await platform.install({
       pluginId: 'writer',
