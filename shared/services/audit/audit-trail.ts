@@ -14,6 +14,10 @@ export const SECURITY_EVENTS: ReadonlyMap<ErrorCode, string> = new Map<ErrorCode
   ['PUBLISHER_KEY_REVOKED', 'security:revoked-publisher-key-used'],
   // Registering a public key without its private key: someone trying to take over a key.
   ['KEY_POSSESSION_UNPROVEN', 'security:key-possession-unproven'],
+  // The tenant's policy refused a plugin: what it asks for, or what it ships, is not allowed here.
+  ['POLICY_VIOLATION', 'security:policy-refusal'],
+  ['PERMISSION_NOT_ALLOWED', 'security:policy-refusal'],
+  ['VULNERABLE_DEPENDENCY', 'security:policy-refusal'],
 ]);
 
 /** Bounded retries of a standalone append: three attempts, 25 then 50 ms apart (~75 ms at most). */

@@ -160,9 +160,27 @@ export function runOutboxEntries(
       deps.trail,
     ),
   );
+  // A limit breach is a security event too: queryable and chained, not only on the bus.
+  const breaches = observations.resourceEvents.map((event) =>
+    auditEvent(
+      {
+        action: 'security:limit-breach',
+        outcome: 'refused',
+        actor: pluginActor(event.pluginId),
+        tenantId: event.tenantId,
+        pluginId: event.pluginId,
+        version: event.version,
+        code: event.resource,
+        reason: `${event.resource} observed ${event.observed} over its limit ${event.limit}`,
+        occurrences: { count: event.count, firstAt: event.firstAt, lastAt: event.lastAt },
+        requestId: request.requestId,
+      },
+      deps.trail,
+    ),
+  );
   const failure =
     errorCode !== undefined && !RESOURCE_CODES.has(errorCode) ? [pluginError(request, errorCode, deps)] : [];
-  return [record, ...security, ...resources, ...failure, ...pluginEvents(request, result, deps)];
+  return [record, ...security, ...breaches, ...resources, ...failure, ...pluginEvents(request, result, deps)];
 }
 
 /** The record of one run of an installation, however it ended (ran, refused, did not finish). */

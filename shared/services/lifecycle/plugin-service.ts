@@ -27,7 +27,7 @@ import type { PluginStorageCleaner } from '../../ports/plugin-storage-cleaner.ts
 import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
-import { type AuditTrail, audited, type CommitEntries } from '../audit/audit-trail.ts';
+import { type AuditTrail, auditEvent, audited, type CommitEntries } from '../audit/audit-trail.ts';
 import { checkPermissionsAllowed } from '../validation/enforce-tenant-policy.ts';
 import { LifecycleEvents, type LifecycleListener } from './lifecycle-events.ts';
 import type { PluginSecurityService, PluginSubmission } from './plugin-security-service.ts';
@@ -174,6 +174,24 @@ export class PluginService {
           commit,
           (disabled) => [
             this.event('plugin:disabled', disabled, options.reason ? { reason: options.reason } : {}),
+            // The platform stopping a tenant's plugin (circuit breaker, revocation) is a security event.
+            ...(isPlatformAction
+              ? [
+                  auditEvent(
+                    {
+                      action: 'security:plugin-stopped-by-platform',
+                      outcome: 'success',
+                      actor: this.deps.actorId,
+                      tenantId: this.deps.tenantId,
+                      pluginId: disabled.pluginId,
+                      version: disabled.version,
+                      reason: options.reason,
+                      ...(this.deps.requestId ? { requestId: this.deps.requestId } : {}),
+                    },
+                    this.deps.auditTrail,
+                  ),
+                ]
+              : []),
           ],
         );
       },

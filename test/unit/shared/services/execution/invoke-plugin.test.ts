@@ -141,6 +141,16 @@ describe('invokePlugin', () => {
       firstAt: expect.any(String),
       lastAt: expect.any(String),
     });
+    expect(platform.outbox.records).toContainEqual(
+      expect.objectContaining({
+        action: 'security:limit-breach',
+        outcome: 'refused',
+        actor: 'plugin:chatty',
+        pluginId: 'chatty',
+        code: 'databaseQueries',
+        occurrences: expect.objectContaining({ count: 1 }),
+      }),
+    );
     expect(platform.failures.failures[0]).toMatchObject({ kind: 'resource', code: 'RateLimited' });
     expect(platform.usage.records[0]).toMatchObject({ ok: false, isLimitBreach: true });
     expect(platform.metrics.samples).toEqual([

@@ -46,11 +46,15 @@ describe('CircuitBreaker', () => {
       reason: 'auto:error-rate',
       actor: 'platform:circuit-breaker',
     });
-    expect(h.outbox.records.at(-1)).toMatchObject({
-      action: 'plugin:disable',
-      outcome: 'success',
-      reason: 'auto:error-rate',
-    });
+    expect(h.outbox.records.slice(-2)).toEqual([
+      expect.objectContaining({ action: 'plugin:disable', outcome: 'success', reason: 'auto:error-rate' }),
+      expect.objectContaining({
+        action: 'security:plugin-stopped-by-platform',
+        actor: 'platform:circuit-breaker',
+        pluginId: 'p1',
+        reason: 'auto:error-rate',
+      }),
+    ]);
   });
 
   it('trips on limit breaches with its own threshold and reason', async () => {

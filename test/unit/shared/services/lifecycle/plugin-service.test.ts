@@ -176,6 +176,14 @@ describe('PluginService', () => {
       code: 'POLICY_VIOLATION',
       message: expect.stringContaining('minimumSignatureLevel'),
     });
+    expect(h.outbox.records.slice(-2)).toEqual([
+      expect.objectContaining({ action: 'plugin:install', outcome: 'refused', code: 'POLICY_VIOLATION' }),
+      expect.objectContaining({
+        action: 'security:policy-refusal',
+        outcome: 'refused',
+        code: 'POLICY_VIOLATION',
+      }),
+    ]);
   });
 
   it('trusts by default the keys a tenant registered itself, and no other publisher’s', async () => {
@@ -468,10 +476,13 @@ describe('PluginService', () => {
 
     await h.serviceFor('t-acme', 'platform:revocation').disablePlugin('p1', { reason: 'revoked' });
 
-    expect(h.outbox.records.at(-1)).toMatchObject({
-      action: 'plugin:disable',
-      actor: 'platform:revocation',
-    });
+    expect(h.outbox.records.slice(-2)).toEqual([
+      expect.objectContaining({ action: 'plugin:disable', actor: 'platform:revocation' }),
+      expect.objectContaining({
+        action: 'security:plugin-stopped-by-platform',
+        actor: 'platform:revocation',
+      }),
+    ]);
   });
 });
 
