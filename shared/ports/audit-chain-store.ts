@@ -17,6 +17,8 @@ export interface PeriodRange {
  * records by zero-padded seq, digests by period start.
  */
 export interface AuditChainStore {
+  /** Every tenant with a chain in the store (`_platform` among them), sorted. */
+  listTenants(): Promise<string[]>;
   listRecordKeys(tenantId: string, range?: SeqRange): Promise<string[]>;
   listDigestKeys(tenantId: string, range?: PeriodRange): Promise<string[]>;
   /** The object's text, or undefined when it is gone. */

@@ -13,7 +13,8 @@ export interface AuditVerifyOptions {
   readonly bucket: string;
   readonly endpoint?: string | undefined;
   readonly region?: string | undefined;
-  readonly tenantId: string;
+  /** Absent: every tenant with a chain in the bucket. */
+  readonly tenantId?: string | undefined;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   readonly publicKeyFile?: string | undefined;
@@ -48,7 +49,7 @@ export const AWS_AUDIT_VERIFY_DEPENDENCIES: AuditVerifyDependencies = {
 };
 
 const USAGE =
-  'audit verify --bucket B [--endpoint URL] [--region R] --tenant T [--from ISO --to ISO] (--public-key FILE | --kms-key-id ID)';
+  'audit verify --bucket B [--endpoint URL] [--region R] [--tenant T] [--from ISO --to ISO] (--public-key FILE | --kms-key-id ID)';
 
 function isoOrUndefined(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -75,7 +76,6 @@ function parseOptions(argv: readonly string[]): AuditVerifyOptions {
   if (positionals.length !== 1 || positionals[0] !== 'verify')
     throw new UsageError('the audit subcommand is verify');
   if (!values.bucket) throw new UsageError('--bucket is required');
-  if (!values.tenant) throw new UsageError('--tenant is required');
   if (Boolean(values['public-key']) === Boolean(values['kms-key-id'])) {
     throw new UsageError('give exactly one of --public-key and --kms-key-id');
   }
@@ -92,9 +92,10 @@ function parseOptions(argv: readonly string[]): AuditVerifyOptions {
 }
 
 /**
- * Walks a tenant's tamper-evident audit chain and its signed digests in the bucket and prints one
- * JSON line: `{ ok, tenantId, records, digests }`, or `{ ok: false, tenantId, firstBroken }` with
- * positions and object keys only, never record contents. Exits 1 on tampering.
+ * Walks a tenant's tamper-evident audit chain and its signed digests in the bucket (without
+ * `--tenant`, every tenant's in turn) and prints one JSON line per tenant: `{ ok, tenantId,
+ * records, digests }`, or `{ ok: false, tenantId, firstBroken }` with positions and object keys
+ * only, never record contents. Exits 1 when any chain is broken.
  */
 export function createAuditVerifyCommand(
   dependencies: AuditVerifyDependencies = AWS_AUDIT_VERIFY_DEPENDENCIES,
@@ -112,13 +113,21 @@ export function createAuditVerifyCommand(
         return EXIT_USAGE;
       }
       try {
-        const report = await verifyAuditChain(
-          { tenantId: options.tenantId, from: options.from, to: options.to },
-          dependencies.store(options),
-          dependencies.verifier(options),
-        );
-        io.stdout(`${JSON.stringify(report)}\n`);
-        return report.ok ? EXIT_OK : EXIT_FAILED;
+        const store = dependencies.store(options);
+        const verifier = dependencies.verifier(options);
+        const tenants = options.tenantId === undefined ? await store.listTenants() : [options.tenantId];
+        let isIntact = true;
+        for (const tenantId of tenants) {
+          const report = await verifyAuditChain(
+            { tenantId, from: options.from, to: options.to },
+            store,
+            verifier,
+          );
+          io.stdout(`${JSON.stringify(report)}\n`);
+          isIntact &&= report.ok;
+        }
+        if (tenants.length === 0) io.stdout(`${JSON.stringify({ ok: true, tenants: 0 })}\n`);
+        return isIntact ? EXIT_OK : EXIT_FAILED;
       } catch (error) {
         // The error's name only: a message could quote a key or a record.
         io.stderr(`error: could not read the audit chain (${(error as Error).name})\n`);

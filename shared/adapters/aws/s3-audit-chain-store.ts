@@ -31,6 +31,27 @@ export class S3AuditChainStore implements AuditChainStore, AuditChainWriter {
     this.bucket = bucket;
   }
 
+  /**
+   * One listing per tenant: the first key after the previous tenant's subtree names the next one
+   * (`<t>0` sorts right after every `<t>/…` key), so no tenant's records are walked.
+   */
+  async listTenants(): Promise<string[]> {
+    const tenants: string[] = [];
+    for (let startAfter: string | undefined; ; ) {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: `${PREFIX}/`,
+          ...(startAfter === undefined ? {} : { StartAfter: startAfter }),
+        }),
+      );
+      const tenantId = page.Contents?.[0]?.Key?.slice(PREFIX.length + 1).split('/', 1)[0];
+      if (!tenantId) return tenants;
+      tenants.push(tenantId);
+      startAfter = `${PREFIX}/${tenantId}0`;
+    }
+  }
+
   async listRecordKeys(tenantId: string, range: SeqRange = {}): Promise<string[]> {
     // Keys sort by seq, so a listing from a seq starts after its predecessor's key: the hourly
     // digest run lists only the records since its last digest, not the whole chain.

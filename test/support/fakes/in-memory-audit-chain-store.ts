@@ -25,6 +25,11 @@ export class InMemoryAuditChainStore implements AuditChainStore, AuditChainWrite
     return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
   }
 
+  async listTenants(): Promise<string[]> {
+    const tenants = this.keys('audit-chain/').map((key) => key.split('/')[1] ?? '');
+    return [...new Set(tenants)].filter(Boolean).sort();
+  }
+
   async listRecordKeys(tenantId: string, range: SeqRange = {}): Promise<string[]> {
     return this.keys(`audit-chain/${tenantId}/records/`).filter((key) => {
       const seq = Number(key.split('/').at(-1)?.replace('.json', ''));

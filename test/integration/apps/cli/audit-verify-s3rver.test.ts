@@ -66,6 +66,22 @@ afterAll(async () => {
 });
 
 describe('audit verify against s3rver', () => {
+  it('finds every tenant chain in the bucket when no --tenant is given', async () => {
+    const all = await cli(
+      'audit',
+      'verify',
+      '--bucket',
+      BUCKET,
+      '--endpoint',
+      s3Local.endpoint,
+      '--public-key',
+      keyFile,
+    );
+
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stdout)).toEqual({ tenantId: CHAIN_TENANT, ok: true, records: 10, digests: 3 });
+  });
+
   it('verifies the chain written to the bucket, then catches tampering in place', async () => {
     const clean = await verify();
     expect(clean.code).toBe(0);
