@@ -31,6 +31,12 @@ export const PlatformEventSchema = z.object({
 });
 export type PlatformEvent = z.infer<typeof PlatformEventSchema>;
 
+/** An audit record travels as the event `audit:<action>`: one prefix tells records from events. */
+export const AUDIT_EVENT_PREFIX = 'audit:';
+export const auditEventName = (action: string): string => `${AUDIT_EVENT_PREFIX}${action}`;
+export const isAuditRecordEvent = (event: Pick<PlatformEvent, 'name'>): boolean =>
+  event.name.startsWith(AUDIT_EVENT_PREFIX);
+
 export const AUDIT_OUTCOMES = ['success', 'refused', 'failure'] as const;
 
 const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|/+-]{0,255}$/;

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { AUDIT_QUERY_RETENTION_DAYS } from '../../domain/audit-query.ts';
-import { type PlatformEvent, PlatformEventSchema } from '../../domain/platform-events.ts';
+import { isAuditRecordEvent, type PlatformEvent, PlatformEventSchema } from '../../domain/platform-events.ts';
 import type { Outbox, OutboxEntries } from '../../ports/outbox.ts';
 import type { PatientIndexEntry } from '../../ports/patient-audit-index.ts';
 import { GSI1 } from './table-definitions.ts';
@@ -19,7 +19,6 @@ export type { PatientIndexEntry } from '../../ports/patient-audit-index.ts';
  */
 export const PLATFORM_AUDIT_PARTITION = 'PLATFORM';
 export const OUTBOX_SORT_PREFIX = 'EVT#';
-export const AUDIT_EVENT_PREFIX = 'audit:';
 
 /** How long the table answers audit queries (a rule of the query, so it lives in the domain). */
 export { AUDIT_QUERY_RETENTION_DAYS };
@@ -37,9 +36,6 @@ export const patientAuditPartition = (tenantId: string, patientId: string): stri
   `${auditPartition(tenantId)}#PATIENT#${patientId}`;
 export const auditTimeKey = (event: Pick<PlatformEvent, 'time' | 'id'>): string =>
   `${event.time}#${event.id}`;
-
-export const isAuditRecordEvent = (event: Pick<PlatformEvent, 'name'>): boolean =>
-  event.name.startsWith(AUDIT_EVENT_PREFIX);
 
 /** The item one outbox entry is stored as. The envelope is kept whole as JSON, so it reads back exactly. */
 export function outboxItem(event: PlatformEvent): Record<string, unknown> {

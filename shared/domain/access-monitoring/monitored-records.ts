@@ -1,4 +1,4 @@
-import { AuditRecordSchema, type PlatformEvent } from '../platform-events.ts';
+import { AuditRecordSchema, isAuditRecordEvent, type PlatformEvent } from '../platform-events.ts';
 import type { AnomalyRule } from './anomaly.ts';
 import type { AccessObservation } from './observation.ts';
 
@@ -42,7 +42,7 @@ export interface MonitoredRecord {
  * not an audit record is ignored rather than trusted.
  */
 export function monitoredRecordsOf(event: PlatformEvent): MonitoredRecord[] {
-  if (!event.name.startsWith('audit:')) return [];
+  if (!isAuditRecordEvent(event)) return [];
   const parsed = AuditRecordSchema.safeParse(event.detail);
   if (!parsed.success) return [];
   const record = parsed.data;

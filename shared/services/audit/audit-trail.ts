@@ -1,7 +1,12 @@
 import { auditUnavailable } from '../../domain/errors/capacity-errors.ts';
 import { DomainError } from '../../domain/errors/domain-error.ts';
 import type { ErrorCode } from '../../domain/errors/error-codes.ts';
-import { type AuditRecord, AuditRecordSchema, type PlatformEvent } from '../../domain/platform-events.ts';
+import {
+  type AuditRecord,
+  AuditRecordSchema,
+  auditEventName,
+  type PlatformEvent,
+} from '../../domain/platform-events.ts';
 import type { Outbox, OutboxEntries } from '../../ports/outbox.ts';
 import { type EventSources, platformEvent } from '../platform-event.ts';
 
@@ -40,7 +45,7 @@ export interface AuditTrail extends EventSources {
  */
 export function auditEvent(record: AuditRecord, sources: EventSources): PlatformEvent {
   const detail = AuditRecordSchema.parse(record);
-  return platformEvent(`audit:${detail.action}`, detail.tenantId, detail, sources);
+  return platformEvent(auditEventName(detail.action), detail.tenantId, detail, sources);
 }
 
 /** The records of a refusal: the refusal itself, and the security event it may stand for. */

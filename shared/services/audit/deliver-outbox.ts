@@ -1,10 +1,9 @@
-import { AuditRecordSchema, type PlatformEvent } from '../../domain/platform-events.ts';
+import { AuditRecordSchema, isAuditRecordEvent, type PlatformEvent } from '../../domain/platform-events.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { PatientAuditIndex, PatientIndexEntry } from '../../ports/patient-audit-index.ts';
 import { type AccessMonitorDependencies, monitorAuditEvents } from './access-monitor.ts';
 import { appendToChain, type ChainAppendDependencies } from './append-to-chain.ts';
 
-const AUDIT_PREFIX = 'audit:';
 /** Entries published per bus call: a refusal costs the redelivery of at most this many. */
 const PUBLISH_CHUNK = 10;
 
@@ -27,8 +26,6 @@ export interface OutboxDelivery {
     readonly error: unknown;
   }[];
 }
-
-const isAuditRecord = (entry: PlatformEvent) => entry.name.startsWith(AUDIT_PREFIX);
 
 /** The patient index entries of one audit record: each patient it names, with the operations that touched them. */
 export function patientIndexEntriesOf(event: PlatformEvent): PatientIndexEntry[] {
@@ -85,7 +82,7 @@ export async function deliverOutbox(
   }
 
   const records = () =>
-    entries.flatMap((entry, index) => (index < limit && isAuditRecord(entry) ? [{ entry, index }] : []));
+    entries.flatMap((entry, index) => (index < limit && isAuditRecordEvent(entry) ? [{ entry, index }] : []));
   await chainAll(records(), deps, fail);
 
   const indexed = records().flatMap(({ entry, index }) =>
