@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { DynamoDbOutbox, outboxEntryOfImage } from '../../shared/adapters/aws/audit-table-items.ts';
+import { outboxEntryOfImage } from '../../shared/adapters/aws/audit-table-items.ts';
 import { DynamoDbAccessMonitorState } from '../../shared/adapters/aws/dynamodb-access-monitor-state.ts';
 import { DynamoDbAuditChainHeads } from '../../shared/adapters/aws/dynamodb-audit-chain-heads.ts';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
@@ -21,6 +21,7 @@ import {
   deliverOutbox,
   type OutboxDeliveryDependencies,
 } from '../../shared/services/audit/deliver-outbox.ts';
+import { createAuditTrail } from '../../shared/wiring/audit-trail.ts';
 import { dynamoDbClientSettings, s3ClientSettings } from '../../shared/wiring/aws-client-settings.ts';
 import { createLocalEventBus } from '../../shared/wiring/platform-adapters.ts';
 import type { AuditStreamConfig } from './config.ts';
@@ -56,7 +57,7 @@ export function wireAuditStream(
     clock,
     patientIndex: new DynamoDbPatientAuditIndex(client, config.AUDIT_TABLE),
     monitor: {
-      outbox: new DynamoDbOutbox(client, config.AUDIT_TABLE),
+      ...createAuditTrail(client, config.AUDIT_TABLE),
       monitorState: new DynamoDbAccessMonitorState(client, config.PLUGINS_TABLE),
       policies: new DynamoDbTenantPolicyRepository(client, config.PLUGINS_TABLE, config.AUDIT_TABLE),
       metrics: overrides.metrics ?? new PowertoolsSecurityMetrics({ serviceName: SERVICE_NAME }),

@@ -1,4 +1,3 @@
-import { DynamoDbOutbox } from '../../shared/adapters/aws/audit-table-items.ts';
 import { DynamoDbAuditQuery } from '../../shared/adapters/aws/dynamodb-audit-query.ts';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
@@ -6,8 +5,8 @@ import { authOptionsFrom } from '../../shared/config/platform-env.ts';
 import { createHttpHandler } from '../../shared/http/http-handler.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
-import { uuidGenerator } from '../../shared/ports/id-generator.ts';
 import type { AuditTrail } from '../../shared/services/audit/audit-trail.ts';
+import { createAuditTrail } from '../../shared/wiring/audit-trail.ts';
 import { dynamoDbClientSettings } from '../../shared/wiring/aws-client-settings.ts';
 import { createCursorCodec } from '../../shared/wiring/cursor-codec.ts';
 import type { AuditConfig } from './config.ts';
@@ -27,11 +26,7 @@ export function wireAudit(config: AuditConfig): AuditDependencies {
   const documentClient = createDocumentClient(dynamoDbClientSettings(config));
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),
-    requestAudit: {
-      outbox: new DynamoDbOutbox(documentClient, config.AUDIT_TABLE),
-      ids: uuidGenerator,
-      clock: systemClock,
-    },
+    requestAudit: createAuditTrail(documentClient, config.AUDIT_TABLE),
     store: new DynamoDbAuditQuery(documentClient, config.AUDIT_TABLE),
     clock: systemClock,
     cursors: createCursorCodec(config),

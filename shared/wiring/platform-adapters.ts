@@ -1,7 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DynamoDbOutbox } from '../adapters/aws/audit-table-items.ts';
 import { createDocumentClient } from '../adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbInstallationRepository } from '../adapters/aws/dynamodb-installation-repository.ts';
 import { DynamoDbTenantPolicyRepository } from '../adapters/aws/dynamodb-tenant-policy-repository.ts';
@@ -19,7 +18,7 @@ import { systemClock } from '../ports/clock.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { uuidGenerator } from '../ports/id-generator.ts';
 import type { ReleaseSigner } from '../ports/release-signer.ts';
-import type { AuditTrail } from '../services/audit/audit-trail.ts';
+import { createAuditTrail } from './audit-trail.ts';
 import { dynamoDbClientSettings, s3ClientSettings } from './aws-client-settings.ts';
 
 /**
@@ -92,7 +91,7 @@ export function createPlatformAdapters(
    * The transactional outbox in the audit table, for records that join no change; a change writes
    * its records through its repository, in the change's own transaction.
    */
-  const auditTrail: AuditTrail = { outbox: new DynamoDbOutbox(documentClient, env.AUDIT_TABLE), ids, clock };
+  const auditTrail = createAuditTrail(documentClient, env.AUDIT_TABLE);
   return {
     auditTrail,
     documentClient,
