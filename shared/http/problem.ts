@@ -8,7 +8,8 @@ import {
 } from '../domain/errors/error-codes.ts';
 
 /** Statuses a DomainError may answer: client errors, and 503 for "nothing ran, retry later". */
-type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 503;
+// 502: an upstream the platform depends on for the answer (the tenant's EHR) failed; never a 500.
+type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 502 | 503;
 
 /**
  * The single table from error code to HTTP status. `satisfies Record<ErrorCode, …>` makes the
@@ -70,6 +71,13 @@ export const STATUS_BY_CODE = {
   KEY_PROOF_EXPIRED: 422,
 
   APPOINTMENT_EXISTS: 409,
+  EHR_NOT_CONNECTED: 409,
+  EHR_CONFLICT: 409,
+  // The EHR is upstream of the platform: its failures are gateway failures, not the caller's.
+  EHR_RATE_LIMITED: 503,
+  EHR_UNAVAILABLE: 502,
+  EHR_REFUSED: 502,
+  EHR_REJECTED: 502,
 
   RATE_LIMITED: 429,
   EXECUTION_UNAVAILABLE: 503,

@@ -14,6 +14,8 @@ export const SANDBOX_ERROR_CODES = [
   'SandboxCrashed',
   'InvalidArgument',
   'Unavailable',
+  'Conflict',
+  'NotConnected',
 ] as const;
 export type SandboxErrorCode = (typeof SANDBOX_ERROR_CODES)[number];
 
@@ -28,6 +30,10 @@ export const API_ERROR_CODES = [
   // The platform could not record what the call did (a write's data event) after its retries: the
   // write stands, the plugin learns its event was not recorded and may retry or report it.
   'Unavailable',
+  // The record changed in the EHR since the plugin's call read it: read it again and retry.
+  'Conflict',
+  // The tenant has registered no EHR connection: data calls cannot be served at all.
+  'NotConnected',
 ] as const satisfies readonly SandboxErrorCode[];
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

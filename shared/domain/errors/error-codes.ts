@@ -63,8 +63,14 @@ export const ERROR_CODES = {
   KEY_POSSESSION_UNPROVEN: { title: 'Possession of the private key is not proven' },
   KEY_PROOF_EXPIRED: { title: 'The key possession proof expired' },
 
-  // EHR records (the host API behind plugins).
+  // The tenant's EHR (FHIR R4), as the plugin API and the connection routes reach it.
   APPOINTMENT_EXISTS: { title: 'The appointment exists already' },
+  EHR_NOT_CONNECTED: { title: 'The tenant has no EHR connection' },
+  EHR_CONFLICT: { title: 'The EHR record changed since it was read' },
+  EHR_RATE_LIMITED: { title: 'The EHR is rate limiting the platform' },
+  EHR_UNAVAILABLE: { title: 'The EHR could not be reached' },
+  EHR_REFUSED: { title: 'The EHR refused the platform\'s credentials' },
+  EHR_REJECTED: { title: 'The EHR rejected the request' },
 
   // Not now: the same request may succeed later.
   RATE_LIMITED: { title: 'Too many requests' },
