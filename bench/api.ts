@@ -10,7 +10,8 @@
  * 3. AWS SDK calls per route (to DynamoDB Local and s3rver, logged by every platform process through
  *    bench/support/http-call-log.ts): in all, before the answer, and sequential round trips before
  *    the answer (calls sent together count once); then the same round trips without the plugin's
- *    own calls (its EHR reads and their rate counters), and those calls on their own.
+ *    own calls (its EHR reads and their rate counters), and those calls on their own. The audit
+ *    stream's delivery (a function of its own in AWS, run after the answer) is left out.
  * Results go to bench/results/api.json.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -21,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { proveKeyPossession } from '../shared/domain/prove-key-possession.ts';
 import { startLocalPlatformProcess } from '../test/support/local-platform-process.ts';
 import { percentile } from './support/percentiles.ts';
-import { isPluginCall, readCalls, sequentialRoundTrips } from './support/round-trips.ts';
+import { isDelivery, isPluginCall, readCalls, sequentialRoundTrips } from './support/round-trips.ts';
 
 const CLIENTS = 50;
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 30);
@@ -151,13 +152,21 @@ async function sdkCalls(run: () => Promise<Timed>) {
     await pause(SETTLE_MS);
     const read = readCalls(callLog, offset);
     offset = read.offset;
-    const mine = read.calls.filter((call) => call.start >= startedAt);
+    const mine = read.calls.filter((call) => call.start >= startedAt && !isDelivery(call));
     const beforeAnswer = mine.filter((call) => call.start < answeredAt);
     total.push(mine.length);
     critical.push(beforeAnswer.length);
     trips.push(sequentialRoundTrips(beforeAnswer));
     platformTrips.push(sequentialRoundTrips(beforeAnswer.filter((call) => !isPluginCall(call))));
     pluginCalls.push(beforeAnswer.filter(isPluginCall).length);
+    if (i === CALL_SAMPLES - 1 && process.env.BENCH_SHOW_CALLS) {
+      // What the last sample waited on, in order (ms from the request's start): to see the chain.
+      for (const call of [...beforeAnswer].sort((a, b) => a.start - b.start)) {
+        console.log(
+          `    ${(call.start - startedAt).toFixed(1).padStart(7)} → ${(call.end - startedAt).toFixed(1).padStart(7)}  ${call.what}`,
+        );
+      }
+    }
   }
   return {
     calls: percentile(total, 50),
@@ -223,6 +232,9 @@ const deadline = Date.now() + SECONDS * 1000;
 const versionOf = (result: Timed) => Number(JSON.parse(result.etag ?? '"0"'));
 const initialPolicyVersion = versionOf(await request('GET', '/v1/tenant/policy'));
 
+/** Which route a client's step took, for the error samples (step 2 invokes while the plugin is enabled). */
+const ROUTE_OF_STEP = ['enable/disable', 'get', 'invoke or list', 'list'] as const;
+
 async function client(index: number) {
   const id = clientPlugins[index] as string;
   let enabled = true;
@@ -264,7 +276,9 @@ async function client(index: number) {
     else if (result.status >= 400) {
       errors++;
       if (errorSamples.length < 5)
-        errorSamples.push(`${result.status} ${JSON.stringify(result.body).slice(0, 200)}`);
+        errorSamples.push(
+          `${ROUTE_OF_STEP[step % 4]}: ${result.status} ${JSON.stringify(result.body).slice(0, 200)}`,
+        );
     }
   }
   return { id, enabled, toggles };
@@ -296,6 +310,14 @@ console.log(
   `  policy versions ${initialPolicyVersion} → ${finalPolicyVersion} for ${policyWrites} accepted writes: ${policyLost === 0 ? 'no lost update PASS' : `${policyLost} unexplained FAIL`}`,
 );
 console.log(`  zero errors: ${errors === 0 ? 'PASS' : 'FAIL'}`);
+if (errors > 0) {
+  // The platform's own account of its failures (ids, codes and error names only).
+  const failures = platform
+    .output()
+    .split('\n')
+    .filter((line) => /request failed|could not|withheld/.test(line));
+  for (const line of failures.slice(0, 5)) console.log(`  platform log: ${line.slice(0, 300)}`);
+}
 
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(

@@ -19,6 +19,13 @@ const now = () => performance.timeOrigin + performance.now();
 const MAX_BODY_CHARS = 4_096;
 /** The EHR table, and a rate counter other than CPU (`COUNTER#<plugin>/<counter>#…`). */
 const PLUGIN_CALL = /"TableName":"[^"]*ehr[^"]*"|COUNTER#[^#"/]+\/(?!cpuMs#)[A-Za-z]+#/;
+/**
+ * The audit table's stream consumer at work (in AWS a Lambda of its own, fed after the answer):
+ * chain heads and links, the patient index, the access monitor's state, event-delivery markers,
+ * and the compliance log the bus writes. Its calls overlap later requests locally, so they are
+ * tagged and left out of every request's count.
+ */
+const DELIVERY_CALL = /"(CHAIN#|MONITOR#|EVENT#)|#PATIENT#/;
 
 if (logFile) {
   const started = new WeakMap<ClientRequest, number>();
@@ -54,7 +61,12 @@ if (logFile) {
     // The plugin's calls are single-item ones; a batch or a transaction is the platform's own, even
     // when it names the plugin's counters (the run ledger reads their buckets with the context).
     const isSingleItem = typeof target === 'string' && !/Batch|Transact/.test(target);
-    const tag = isSingleItem && PLUGIN_CALL.test(bodies.get(request) ?? '') ? ' [run]' : '';
+    const body = bodies.get(request) ?? '';
+    const isDelivery =
+      typeof target === 'string'
+        ? target.startsWith('DynamoDBStreams') || DELIVERY_CALL.test(body)
+        : request.path.includes('compliance-log');
+    const tag = isDelivery ? ' [delivery]' : isSingleItem && PLUGIN_CALL.test(body) ? ' [run]' : '';
     appendFileSync(logFile, `${start.toFixed(3)} ${now().toFixed(3)} ${what}${tag}\n`);
   });
 }

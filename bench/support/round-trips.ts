@@ -42,3 +42,9 @@ export function sequentialRoundTrips(calls: readonly HttpCall[]): number {
 
 /** Whether http-call-log.ts tagged the call as the plugin's own (its data calls and their rate counters). */
 export const isPluginCall = (call: HttpCall): boolean => call.what.endsWith(' [run]');
+
+/**
+ * Whether http-call-log.ts tagged the call as the audit stream's delivery (the poller's reads and
+ * the consumer's writes): in AWS a function of its own, after the answer, so no request's count.
+ */
+export const isDelivery = (call: HttpCall): boolean => call.what.endsWith(' [delivery]');

@@ -87,7 +87,9 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): RouteHandlers
     }),
 
     // The execution side reads the installation and checks its state; this route reads nothing.
+    // A run that ran commits this request's record in its own settlement: one write for both.
     'POST /v1/plugins/{id}/invoke': async ({ path, body }, context) => {
+      const requestRecord = context.handOffRequestRecord();
       const invocation = {
         kind: 'invoke',
         tenantId: context.caller.tenantId,
@@ -95,8 +97,10 @@ export function lifecycleRoutes(deps: LifecycleRouteDependencies): RouteHandlers
         actor: context.caller.userId,
         requestId: context.requestId,
         input: body.input ?? null,
+        requestRecord: requestRecord.record,
       } as const;
       const outcome = await deps.invoker.invoke(invocation);
+      if (outcome.kind === 'ran') requestRecord.committed();
       if (outcome.kind === 'crashed') await recordCrashedRun(invocation, outcome.code, deps.auditTrail);
       return { body: answerOf(outcome) };
     },

@@ -3,6 +3,7 @@ import { CRASH_KINDS, CRASH_MESSAGES, type CrashKind } from '../sandbox/classify
 import { type RunResult, RunResultSchema } from '../sandbox/schemas.ts';
 import { emptyUsage } from '../sandbox/usage.ts';
 import { InstallationStateSchema } from './installation.ts';
+import { AuditRecordSchema } from './platform-events.ts';
 
 /**
  * What the lifecycle function (sync `POST /v1/plugins/{id}/invoke`) and the event bus (async,
@@ -16,6 +17,11 @@ export const DirectInvocationSchema = z.object({
   actor: z.string(),
   requestId: z.string(),
   input: z.unknown(),
+  /**
+   * The `api:request` record of the HTTP request that asked for the run, to commit in the run's
+   * settlement (one write for both); absent, the caller records its request itself.
+   */
+  requestRecord: AuditRecordSchema.optional(),
 });
 export type DirectInvocation = z.infer<typeof DirectInvocationSchema>;
 

@@ -12,12 +12,13 @@ import type { AuditTrail } from '../services/audit/audit-trail.ts';
 import type { HttpEvent, HttpResponse, HttpResult } from './http-types.ts';
 import { bodyDigestOf, headerOf, parseJsonBody } from './parse-request.ts';
 import { problemResponse } from './problem.ts';
-import { type AnsweredRequest, recordApiRequest } from './request-audit.ts';
+import { type AnsweredRequest, apiRequestRecord, recordApiRequest } from './request-audit.ts';
 import { type IdempotencyOptions, type RawRequest, runRoute } from './route-dispatch.ts';
 import type {
   AnyRouteHandler,
   HttpFunctionName,
   PublicRouteContext,
+  RequestRecordHandOff,
   RouteDefinition,
 } from './route-record.ts';
 import { recordsOf } from './route-table.ts';
@@ -67,6 +68,8 @@ interface Seen {
   route?: RouteDefinition;
   caller?: Caller;
   code?: string;
+  /** The status whose `api:request` record the route's use case committed itself. */
+  committedRecordStatus?: number;
 }
 
 function lowerCased(headers: HttpEvent['headers']): Record<string, string | undefined> {
@@ -121,8 +124,23 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       seen.caller = caller;
       options.logger.appendKeys({ tenantId: caller.tenantId });
       requireScopes(record, caller.scopes);
+      const handOffRequestRecord = (): RequestRecordHandOff => {
+        const status = record.status;
+        return {
+          record: apiRequestRecord({ event, requestId, route: record, caller, status }),
+          committed: () => {
+            seen.committedRecordStatus = status;
+          },
+        };
+      };
       return render(
-        await runRoute(record, handler, raw, { ...context, caller }, options.idempotency),
+        await runRoute(
+          record,
+          handler,
+          raw,
+          { ...context, caller, handOffRequestRecord },
+          options.idempotency,
+        ),
         requestId,
       );
     } catch (error) {
@@ -148,6 +166,8 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     try {
       const result = await answer(event, requestId, seen);
       if (!options.requestAudit) return result;
+      if (seen.committedRecordStatus !== undefined && seen.committedRecordStatus === result.statusCode)
+        return result;
       const answered: AnsweredRequest = {
         event,
         requestId,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Caller } from '../auth/caller.ts';
+import type { AuditRecord } from '../domain/platform-events.ts';
 
 export const FUNCTION_NAMES = ['platform', 'lifecycle', 'marketplace', 'audit'] as const;
 export type HttpFunctionName = (typeof FUNCTION_NAMES)[number];
@@ -111,6 +112,18 @@ export interface PublicRouteContext {
 }
 export interface RouteContext extends PublicRouteContext {
   readonly caller: Caller;
+  /**
+   * The request's `api:request` record as it reads when the route answers its success status,
+   * for a use case that commits it in its own transaction (an invocation's settlement): call
+   * `committed()` once it is, and the dispatcher does not append it a second time. Any other
+   * answer (a refusal, a failure after all) still gets its own record.
+   */
+  handOffRequestRecord(): RequestRecordHandOff;
+}
+
+export interface RequestRecordHandOff {
+  readonly record: AuditRecord;
+  committed(): void;
 }
 
 /** A handler's answer; `status` defaults to the record's and must be one the record documents. */

@@ -118,6 +118,13 @@ describe('the audit trail of a plugin that reads patients', () => {
       (item: { request: { routeKey: string } }) => item.request.routeKey,
     );
     expect(routes).toEqual(expect.arrayContaining(['POST /v1/plugins', 'POST /v1/plugins/{id}/invoke']));
+    // The invoke's record committed with the run's settlement, once, and says how it was answered.
+    const invokes = requests.body.items.filter(
+      (item: { request: { routeKey: string } }) => item.request.routeKey === 'POST /v1/plugins/{id}/invoke',
+    );
+    expect(invokes).toEqual([
+      expect.objectContaining({ outcome: 'success', request: expect.objectContaining({ status: 200 }) }),
+    ]);
   });
 
   it('verifies the tenant’s chain and signed digests with the CLI', async () => {

@@ -1,5 +1,6 @@
 import type { Caller } from '../../shared/auth/caller.ts';
-import type { HttpResponse } from '../../shared/http/http-types.ts';
+import type { HttpEvent, HttpResponse } from '../../shared/http/http-types.ts';
+import { apiRequestRecord } from '../../shared/http/request-audit.ts';
 import { type IdempotencyOptions, runRoute } from '../../shared/http/route-dispatch.ts';
 import type { AnyRouteHandler } from '../../shared/http/route-record.ts';
 import { ROUTE_RECORDS } from '../../shared/http/route-table.ts';
@@ -38,6 +39,16 @@ export function callRoute(handlers: object, routeKey: string, call: RouteCall): 
       pathParameters,
       header: (name) => call.headers?.[name.toLowerCase()],
       bodyDigest: () => 'digest',
+      handOffRequestRecord: () => ({
+        record: apiRequestRecord({
+          event: { routeKey, pathParameters } as unknown as HttpEvent,
+          requestId: call.requestId ?? 'req',
+          route: record,
+          caller: call.caller,
+          status: record.status,
+        }),
+        committed: () => undefined,
+      }),
     },
     call.idempotency,
   );

@@ -8,6 +8,7 @@ import type { LeaseSlot, RunLease } from '../../ports/run-lease-store.ts';
 import { cpuCounterKey } from '../../sandbox/cpu-lease.ts';
 import type { Limits } from '../../sandbox/limits.ts';
 import type { RunResult } from '../../sandbox/schemas.ts';
+import { runCounterKey } from '../../sandbox/usage-counters.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
 import { createPlatformHost } from './platform-host.ts';
@@ -67,16 +68,16 @@ async function executeInstalled(
     return refuse(installed, refusal, [], deps);
   }
   const limits = effectiveLimits(installation.metadata.limits, policy.maximumLimits);
-  const counters = new RunScopedCounters(
-    deps.counters,
-    cpuCounterKey(installation.tenantId, installation.pluginId),
-  );
+  const counters = new RunScopedCounters(deps.counters, {
+    cpu: cpuCounterKey(installation.tenantId, installation.pluginId),
+    dataCalls: runCounterKey(installation.tenantId, installation.pluginId, 'databaseQueries'),
+  });
   // The tenant's concurrent-run cap, so one tenant cannot take the capacity all share: held from
-  // here until the run is recorded. The run's first CPU chunk is reserved in the same round trip.
+  // here until the run is recorded. The run's first CPU chunk and data calls are reserved beside it.
   const [admission, { isRevoked, proof }] = await Promise.all([
     admitRun(installed, policy, limits, deps, slots),
     checkProvenance(installation, policy, deps),
-    counters.reserveFirstChunk(limits),
+    counters.reserveFirstCharges(limits),
   ]);
   const refusal = await refusalAfterChecks(installed, { admission, isRevoked, proof }).catch(
     async (error: unknown) => {

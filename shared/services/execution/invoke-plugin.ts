@@ -33,6 +33,7 @@ export async function invokePlugin(
         actor: parsed.data.actor,
         requestId: parsed.data.requestId,
         eventDepth: 0,
+        requestRecord: parsed.data.requestRecord,
       },
       deps,
     );

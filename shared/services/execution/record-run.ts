@@ -25,6 +25,8 @@ export interface ExecutionRequest {
   readonly requestId: string;
   /** How many plugin events led to this run (0 for a direct invocation or a platform event). */
   readonly eventDepth: number;
+  /** The asking HTTP request's `api:request` record, committed with the run's settlement if it runs. */
+  readonly requestRecord?: AuditRecord | undefined;
 }
 
 /** A request once its installation is read: what the rest of the run reports under. */
@@ -141,6 +143,7 @@ export function runOutboxEntries(
     },
     deps.trail,
   );
+  const requestRecord = request.requestRecord ? [auditEvent(request.requestRecord, deps.trail)] : [];
   const security = observations.securityEvents.map((event) => auditEvent(securityRecord(event), deps.trail));
   const resources = observations.resourceEvents.map((event) =>
     platformEvent(
@@ -180,7 +183,15 @@ export function runOutboxEntries(
   );
   const failure =
     errorCode !== undefined && !RESOURCE_CODES.has(errorCode) ? [pluginError(request, errorCode, deps)] : [];
-  return [record, ...security, ...breaches, ...resources, ...failure, ...pluginEvents(request, result, deps)];
+  return [
+    record,
+    ...requestRecord,
+    ...security,
+    ...breaches,
+    ...resources,
+    ...failure,
+    ...pluginEvents(request, result, deps),
+  ];
 }
 
 /** The record of one run of an installation, however it ended (ran, refused, did not finish). */

@@ -181,7 +181,7 @@ describe('execution handler (aws-sdk-client-mock)', () => {
     ).toHaveLength(0);
   });
 
-  it('writes the usage, the lease release and the CPU refund in one transaction after the run', async () => {
+  it('writes the usage, the lease release and the CPU and data-call refunds in one transaction after the run', async () => {
     await handler(invocation);
 
     const transactions = dynamodb.commandCalls(TransactWriteCommand);
@@ -194,15 +194,17 @@ describe('execution handler (aws-sdk-client-mock)', () => {
       'Update',
       'Update',
       'Update',
+      'Update',
       'Put',
     ]);
-    expect(items[6]?.Put?.TableName).toBe('audit-table');
+    expect(items[7]?.Put?.TableName).toBe('audit-table');
     expect(items[1]?.Delete?.Key?.SK).toMatch(/^RUNSLOT#\d{3}$/);
     expect(items[1]?.Delete?.ConditionExpression).toBe('leaseToken = :token');
     expect(String(items[2]?.Update?.Key?.SK)).toMatch(/^COUNTER#reader\/cpuMs#/);
     expect(items[2]?.Update?.ConditionExpression).toBe('amount >= :amount');
+    expect(String(items[3]?.Update?.Key?.SK)).toMatch(/^COUNTER#reader\/databaseQueries#/);
     expect(
-      items.slice(3, 6).map((item) => String(item.Update?.Key?.SK).split('#').slice(0, 3).join('#')),
+      items.slice(4, 7).map((item) => String(item.Update?.Key?.SK).split('#').slice(0, 3).join('#')),
     ).toEqual(['USAGEBUCKET#reader#minute', 'USAGEBUCKET#reader#hour', 'USAGEBUCKET#reader#day']);
   });
 

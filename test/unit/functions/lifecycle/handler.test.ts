@@ -484,6 +484,36 @@ describe('lifecycle handler', () => {
       expect(JSON.stringify(read.json)).not.toContain('sha256');
     });
 
+    it('hands a run the invoke request’s record to commit in its settlement, and writes no second one', async () => {
+      await call('POST /v1/plugins', { body: installBody() });
+      await call('POST /v1/plugins/{id}/enable', { id: 'p1' });
+      const before = requestRecords().length;
+
+      const invoked = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+      expect(invoked.statusCode).toBe(200);
+      expect(invocations[0]?.requestRecord).toMatchObject({
+        action: 'api:request',
+        outcome: 'success',
+        actor: 't-acme/admin-1',
+        pluginId: 'p1',
+        request: expect.objectContaining({ routeKey: 'POST /v1/plugins/{id}/invoke', status: 200 }),
+      });
+      expect(requestRecords()).toHaveLength(before);
+    });
+
+    it('records an invoke request itself when no run committed its record (a refusal)', async () => {
+      await call('POST /v1/plugins', { body: installBody() });
+      const before = requestRecords().length;
+
+      const refused = await call('POST /v1/plugins/{id}/invoke', { id: 'p1', body: { input: 1 } });
+
+      expect(refused.statusCode).toBe(409);
+      expect(requestRecords().slice(before)).toEqual([
+        expect.objectContaining({ outcome: 'refused', code: 'PLUGIN_NOT_ENABLED' }),
+      ]);
+    });
+
     it('keeps the answer of a committed change when only its request record fails', async () => {
       requestOutbox.failAppends = 3;
 
