@@ -1,5 +1,11 @@
-import { getStatus } from '@medplum/core';
-import { FhirRouter, type HttpMethod, MemoryRepository } from '@medplum/fhir-router';
+import { getStatus, OperationOutcomeError } from '@medplum/core';
+import {
+  type FhirRequest,
+  type FhirResponse,
+  FhirRouter,
+  type HttpMethod,
+  MemoryRepository,
+} from '@medplum/fhir-router';
 import type { Bundle, BundleLink, Resource } from '@medplum/fhirtypes';
 import { capabilityStatement, smartConfiguration } from './capability-statement.ts';
 import { FaultInjection, type FaultSpec } from './fault-injection.ts';
@@ -151,18 +157,16 @@ export class FhirBase {
       );
     }
     const search = searchParams.size ? `?${searchParams}` : '';
-    const [outcome, resource] = await this.#router.handleRequest(
-      {
-        method: request.method as HttpMethod,
-        url: `${request.path}${search}`,
-        pathname: request.path,
-        query: queryOf(searchParams),
-        params: {},
-        body: request.body,
-        headers: request.headers,
-      },
-      this.#repo,
-    );
+    const [outcome, resource] = await this.#route({
+      method: request.method as HttpMethod,
+      url: `${request.path}${search}`,
+      // Medplum refuses a request that sets `pathname`: the route comes from `url` only.
+      pathname: '',
+      query: queryOf(searchParams),
+      params: {},
+      body: request.body,
+      headers: request.headers,
+    });
     const status = getStatus(outcome);
     if (status >= 400 || !resource) return { status, headers: { 'content-type': FHIR_JSON }, body: outcome };
     if (isSearch) return json(this.#withPaging(resource as Bundle, resourceType, searchParams));
@@ -174,6 +178,15 @@ export class FhirBase {
       else await this.#subscriptions.resourceWritten(written, request.method === 'POST' ? 'POST' : 'PUT');
     }
     return { status, headers: this.#resourceHeaders(answered, status), body: answered };
+  }
+
+  async #route(request: FhirRequest): Promise<FhirResponse> {
+    try {
+      return await this.#router.handleRequest(request, this.#repo);
+    } catch (error) {
+      if (error instanceof OperationOutcomeError) return [error.outcome];
+      throw error;
+    }
   }
 
   #resourceHeaders(resource: Resource, status: number): Record<string, string> {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { FHIR_JSON, type FhirAnswer, outcomeAnswer } from './fhir-answer.ts';
 import { FhirBase } from './fhir-base.ts';
 import { loadFhirDefinitions } from './fhir-definitions.ts';
@@ -19,9 +20,10 @@ export interface LocalFhirServer {
 const BASE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 function medplumVersion(): string {
+  // The package exports no ./package.json; its entry point sits at dist/<format>/index.
   const require = createRequire(import.meta.url);
   const { version } = JSON.parse(
-    readFileSync(require.resolve('@medplum/fhir-router/package.json'), 'utf8'),
+    readFileSync(join(dirname(require.resolve('@medplum/fhir-router')), '..', '..', 'package.json'), 'utf8'),
   ) as {
     version: string;
   };
