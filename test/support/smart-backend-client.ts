@@ -61,3 +61,29 @@ export async function requestToken(tokenEndpoint: string, assertion: string, sco
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+/** Registers a client on a stand-in base, gets a token, and answers a fetch that sends it. */
+export async function connectClient(
+  base: {
+    tokenEndpoint: string;
+    baseUrl: string;
+    registerClient(registration: { clientId: string; jwksUrl: string; scopes: string[] }): void;
+  },
+  options: { key: TestSigningKey; jwksUrl: string; scopes: string[]; clientId?: string },
+) {
+  const clientId = options.clientId ?? `client-${randomUUID()}`;
+  base.registerClient({ clientId, jwksUrl: options.jwksUrl, scopes: options.scopes });
+  const assertion = await signClientAssertion(options.key, { clientId, audience: base.tokenEndpoint });
+  const token = await requestToken(base.tokenEndpoint, assertion, options.scopes.join(' '));
+  if (token.status !== 200) throw new Error(`token request failed with ${token.status}`);
+  return (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+    fetch(path.startsWith('http') ? path : `${base.baseUrl}/${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        authorization: `Bearer ${token.body.access_token}`,
+        ...(init.body === undefined ? {} : { 'content-type': 'application/fhir+json' }),
+        ...init.headers,
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+}
