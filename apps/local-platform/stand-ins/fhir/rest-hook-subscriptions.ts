@@ -64,13 +64,21 @@ export class RestHookSubscriptions {
     for (const entry of bundle.entry ?? []) {
       const subscription = entry.resource;
       if (!subscription || !isRestHook(subscription) || !subscription.criteria) continue;
-      const criteria = parseSearchRequest(subscription.criteria);
-      if (criteria.resourceType !== resource.resourceType || !matchesSearchRequest(resource, criteria))
-        continue;
+      if (!this.#matches(subscription.criteria, resource)) continue;
       const delivery = this.#deliver(subscription, resource, method).finally(() =>
         this.#inFlight.delete(delivery),
       );
       this.#inFlight.add(delivery);
+    }
+  }
+
+  /** A criteria string the server cannot parse matches nothing, rather than failing the write. */
+  #matches(criteria: string, resource: Resource): boolean {
+    try {
+      const search = parseSearchRequest(criteria);
+      return search.resourceType === resource.resourceType && matchesSearchRequest(resource, search);
+    } catch {
+      return false;
     }
   }
 
