@@ -148,6 +148,12 @@ export class FhirBase {
     if (fault) return fault;
 
     const isSearch = route.data?.interaction === 'search-type';
+    let body = request.body;
+    if (route.data?.interaction === 'create' && body && typeof body === 'object') {
+      // Medplum's router keeps a client-chosen id on create; real EHRs assign their own.
+      const { id: _ignored, ...withoutId } = body as Record<string, unknown>;
+      body = withoutId;
+    }
     const searchParams = new URLSearchParams(request.searchParams);
     if (isSearch) {
       const count = Number(searchParams.get('_count') ?? DEFAULT_PAGE_SIZE);
@@ -164,7 +170,7 @@ export class FhirBase {
       pathname: '',
       query: queryOf(searchParams),
       params: {},
-      body: request.body,
+      body,
       headers: request.headers,
     });
     const status = getStatus(outcome);

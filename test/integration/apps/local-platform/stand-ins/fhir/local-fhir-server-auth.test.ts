@@ -191,6 +191,20 @@ describe('the local FHIR stand-in: open endpoints, SMART Backend Services tokens
     expect(server.base('t-globex')).toBe(globex);
   });
 
+  it('answers 401 with invalid_token once a token outlives tokenLifetimeSeconds', async () => {
+    acme.tokenLifetimeSeconds = 0;
+    const token = await tokenFor(acme, es384);
+    acme.tokenLifetimeSeconds = 300;
+
+    const read = await fetch(`${acme.baseUrl}/Patient/p-001`, {
+      headers: { authorization: `Bearer ${token.body.access_token}` },
+    });
+
+    expect(token.body.expires_in).toBe(0);
+    expect(read.status).toBe(401);
+    expect(read.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+
   it('counts token requests per base', async () => {
     const before = globex.tokenRequests;
 

@@ -121,6 +121,7 @@ describe('the local FHIR stand-in: FHIR REST over the seeded demo data', () => {
       method: 'POST',
       body: {
         resourceType: 'Appointment',
+        id: 'chosen-by-client',
         status: 'booked',
         start: '2026-03-10T09:00:00Z',
         end: '2026-03-10T09:30:00Z',
@@ -130,6 +131,7 @@ describe('the local FHIR stand-in: FHIR REST over the seeded demo data', () => {
     const created = (await response.json()) as Appointment;
 
     expect(response.status).toBe(201);
+    expect(created.id).not.toBe('chosen-by-client');
     expect(response.headers.get('location')).toBe(
       `${acme.baseUrl}/Appointment/${created.id}/_history/${created.meta?.versionId}`,
     );
