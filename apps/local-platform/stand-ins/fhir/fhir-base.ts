@@ -6,11 +6,12 @@ import {
   type HttpMethod,
   MemoryRepository,
 } from '@medplum/fhir-router';
-import type { Bundle, BundleLink, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { capabilityStatement, smartConfiguration } from './capability-statement.ts';
 import { FaultInjection, type FaultSpec } from './fault-injection.ts';
 import { FHIR_JSON, type FhirAnswer, outcomeAnswer } from './fhir-answer.ts';
 import { RestHookSubscriptions } from './rest-hook-subscriptions.ts';
+import { pageSizeOf, withPagingLinks } from './search-paging.ts';
 import { isPermitted } from './smart-scopes.ts';
 import { type ClientRegistration, SmartTokenEndpoint } from './smart-token-endpoint.ts';
 
@@ -23,8 +24,6 @@ export interface FhirRestRequest {
   readonly body: unknown;
 }
 
-const DEFAULT_PAGE_SIZE = 20;
-const MAX_PAGE_SIZE = 1000;
 const WRITE_INTERACTIONS = new Set(['create', 'update', 'patch']);
 
 function queryOf(searchParams: URLSearchParams): Record<string, string | string[]> {
@@ -155,13 +154,7 @@ export class FhirBase {
       body = withoutId;
     }
     const searchParams = new URLSearchParams(request.searchParams);
-    if (isSearch) {
-      const count = Number(searchParams.get('_count') ?? DEFAULT_PAGE_SIZE);
-      searchParams.set(
-        '_count',
-        String(Number.isInteger(count) && count > 0 ? Math.min(count, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE),
-      );
-    }
+    if (isSearch) searchParams.set('_count', String(pageSizeOf(searchParams)));
     const search = searchParams.size ? `?${searchParams}` : '';
     const [outcome, resource] = await this.#route({
       method: request.method as HttpMethod,
@@ -175,7 +168,8 @@ export class FhirBase {
     });
     const status = getStatus(outcome);
     if (status >= 400 || !resource) return { status, headers: { 'content-type': FHIR_JSON }, body: outcome };
-    if (isSearch) return json(this.#withPaging(resource as Bundle, resourceType, searchParams));
+    if (isSearch)
+      return json(withPagingLinks(resource as Bundle, `${this.baseUrl}/${resourceType}`, searchParams));
 
     let answered = resource;
     if (WRITE_INTERACTIONS.has(route.data?.interaction ?? '') && answered.id) {
@@ -205,28 +199,5 @@ export class FhirBase {
       headers.location = `${this.baseUrl}/${resource.resourceType}/${resource.id}/_history/${versionId}`;
     }
     return headers;
-  }
-
-  /** MemoryRepository answers a page without links; real servers page with absolute `next` URLs. */
-  #withPaging(bundle: Bundle, resourceType: string, searchParams: URLSearchParams): Bundle {
-    const count = Number(searchParams.get('_count'));
-    const offset = Number(searchParams.get('_offset') ?? 0) || 0;
-    const pageUrl = (pageOffset: number) => {
-      const params = new URLSearchParams(searchParams);
-      params.set('_offset', String(pageOffset));
-      return `${this.baseUrl}/${resourceType}?${params}`;
-    };
-    const link: BundleLink[] = [{ relation: 'self', url: pageUrl(offset) }];
-    if (bundle.total !== undefined && offset + count < bundle.total)
-      link.push({ relation: 'next', url: pageUrl(offset + count) });
-    if (offset > 0) link.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) });
-    return {
-      ...bundle,
-      link,
-      entry: bundle.entry?.map((entry) => ({
-        fullUrl: `${this.baseUrl}/${entry.resource?.resourceType}/${entry.resource?.id}`,
-        ...entry,
-      })),
-    };
   }
 }
