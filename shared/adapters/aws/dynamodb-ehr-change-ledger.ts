@@ -5,6 +5,7 @@ import { NOTIFICATION_RECORD_TYPES, type NotificationRecordType } from '../../do
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { EhrChangeLedger } from '../../ports/ehr-change-ledger.ts';
 import type { OutboxEntries } from '../../ports/outbox.ts';
+import { isTransactionConflict } from './dynamodb-marketplace-keys.ts';
 import { changeFailed, type TransactItem, writeWithOutbox } from './dynamodb-outbox-write.ts';
 import { ehrChangeSortKey, tenantPartition } from './plugins-table-keys.ts';
 
@@ -88,7 +89,9 @@ export class DynamoDbEhrChangeLedger implements EhrChangeLedger {
       });
       return true;
     } catch (error) {
-      if (changeFailed(error, 0)) return false;
+      // Another claim of the same record committing at the same moment is a lost race too: the
+      // caller reads the ledger again and retries.
+      if (changeFailed(error, 0) || isTransactionConflict(error)) return false;
       throw error;
     }
   }
