@@ -185,6 +185,10 @@ export class ApiStack extends Stack {
   }
 }
 
+/** `ehr-notifications` → `EhrNotifications`: construct ids of one-word names stay as they were. */
 function capitalize(value: string): string {
-  return `${value.charAt(0).toUpperCase()}${value.slice(1)}`;
+  return value
+    .split('-')
+    .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
+    .join('');
 }
