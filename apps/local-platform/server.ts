@@ -11,6 +11,7 @@ import { createMarketplaceHandler } from '../../functions/marketplace/wiring.ts'
 import { createPlatformHandler } from '../../functions/platform/wiring.ts';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
+import { ehrNotConnected } from '../../shared/domain/errors/ehr-errors.ts';
 import { payloadTooLarge, routeNotFound } from '../../shared/domain/errors/request-errors.ts';
 import { problemResponse } from '../../shared/http/problem.ts';
 import { type HttpFunctionName, ROUTES } from '../../shared/http/route-table.ts';
@@ -168,6 +169,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     }),
     marketplace: createMarketplaceHandler(configs.marketplace, { events: execution.bus }),
     audit: createAuditHandler(configs.audit),
+    // Not served locally until the local FHIR stand-in and the connection store land (#11).
+    'ehr-notifications': async () => problemResponse(ehrNotConnected(), randomUUID()),
   };
   const match = createRouteMatcher(ROUTES);
 

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -25,7 +26,14 @@ export interface RouteTableApiProps {
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
   readonly logKey: IKey;
-  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly throttle: Throttle;
+  /** Stricter limits for some routes, by route key (API Gateway route settings). */
+  readonly routeThrottles?: Readonly<Record<string, Throttle>>;
+}
+
+export interface Throttle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
 }
 
 /**
@@ -74,6 +82,7 @@ export class RouteTableApi extends Construct {
       ]),
     );
 
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of props.routes) {
       const integration = integrations.get(route.function);
       if (!integration) throw new Error(`Route ${route.routeKey}: no function "${route.function}" was built`);
@@ -90,13 +99,29 @@ export class RouteTableApi extends Construct {
         authorizer,
         authorizationScopes: route.scopes.length > 0 ? [...route.scopes] : undefined,
       });
+      const routeThrottle = props.routeThrottles?.[route.routeKey];
+      if (routeThrottle) {
+        routeSettings[route.routeKey] = {
+          ThrottlingRateLimit: routeThrottle.rateLimit,
+          ThrottlingBurstLimit: routeThrottle.burstLimit,
+        };
+        // Route settings name a route key, which must exist before the stage refers to it.
+        this.stage.node.addDependency(httpRoute);
+      }
       if (!route.isAuthenticated) {
         acknowledge(
           httpRoute.node.defaultChild as Construct,
           'AwsSolutions-APIG4',
-          `${route.routeKey} is public by design in the route table (isAuthenticated: false), e.g. health checks; it returns no tenant data.`,
+          `${route.routeKey} is public by design in the route table (isAuthenticated: false), e.g. health checks (no tenant data), or EHR notifications (authenticated in the handler by the subscription secret).`,
         );
       }
+    }
+    for (const routeKey of Object.keys(props.routeThrottles ?? {})) {
+      if (!routeSettings[routeKey])
+        throw new Error(`A throttle names ${routeKey}, which is not in the route table`);
+    }
+    if (Object.keys(routeSettings).length > 0) {
+      (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
     }
   }
 }

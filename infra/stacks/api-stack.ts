@@ -87,6 +87,19 @@ export const HTTP_FUNCTION_SPECS = {
     grants: { audit: 'read', auditAppend: true, cursorKey: true },
     invokesExecution: false,
   },
+  'ehr-notifications': {
+    serviceName: 'ehr-notifications',
+    description: "Gradiant Plugins: the tenant EHR's rest-hook notifications, turned into data events",
+    memorySize: 512,
+    // Above the re-read budget (EHR_NOTIFICATION_READ_BUDGET_MS, 8 s): the answer waits for the claims.
+    timeout: Duration.seconds(12),
+    reservedConcurrentExecutions: 20,
+    // The plugins table: each tenant's connection (read), the change ledger and the notification
+    // counter (conditional writes). The audit table: the outbox entries that commit with a claim,
+    // and each request's api:request record (PutItem only). No bus, no artifacts, no signing key.
+    grants: { plugins: 'read-write', auditAppend: true },
+    invokesExecution: false,
+  },
 } as const satisfies Record<HttpFunctionName, HttpFunctionSpec>;
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -132,6 +145,9 @@ export class ApiStack extends Stack {
       jwtAudience: resources.settings.jwtAudience,
       logKey: resources.logKey,
       throttle: { rateLimit: 200, burstLimit: 400 },
+      // The one route without a token: held well below the API's limit before any Lambda runs,
+      // on top of the per-tenant counter the function keeps.
+      routeThrottles: { 'POST /v1/ehr/notifications/{tenantId}': { rateLimit: 50, burstLimit: 100 } },
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
   }
@@ -169,6 +185,10 @@ export class ApiStack extends Stack {
   }
 }
 
+/** `ehr-notifications` → `EhrNotifications`: construct ids of one-word names stay as they were. */
 function capitalize(value: string): string {
-  return `${value.charAt(0).toUpperCase()}${value.slice(1)}`;
+  return value
+    .split('-')
+    .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
+    .join('');
 }

@@ -105,7 +105,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         query: { ...(event.queryStringParameters ?? {}) },
         headers: lowerCased(event.headers),
         hasBody: () => event.body !== undefined && event.body !== null && event.body !== '',
-        jsonBody: (mediaType) => parseJsonBody(event, mediaType),
+        jsonBody: (mediaType, maxBytes) => parseJsonBody(event, mediaType, maxBytes),
       };
       const context: PublicRouteContext = {
         routeKey: event.routeKey,

@@ -41,7 +41,11 @@ const MEDIA_TYPE_PATTERNS: Readonly<Record<BodyMediaType, RegExp>> = {
   'application/merge-patch+json': /^application\/merge-patch\+json\b/i,
 };
 
-export function parseJsonBody(event: HttpEvent, mediaType: BodyMediaType = 'application/json'): unknown {
+export function parseJsonBody(
+  event: HttpEvent,
+  mediaType: BodyMediaType = 'application/json',
+  maxBytes: number = MAX_JSON_BODY_BYTES,
+): unknown {
   if (event.body === undefined || event.body === null || event.body === '') {
     throw malformedJson('The request body must be a JSON document.');
   }
@@ -50,8 +54,8 @@ export function parseJsonBody(event: HttpEvent, mediaType: BodyMediaType = 'appl
     throw unsupportedMediaType(mediaType);
   }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
-    throw payloadTooLarge(MAX_JSON_BODY_BYTES);
+  if (Buffer.byteLength(text) > maxBytes) {
+    throw payloadTooLarge(maxBytes);
   }
   try {
     return JSON.parse(text);

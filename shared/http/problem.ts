@@ -82,6 +82,7 @@ export const STATUS_BY_CODE = {
   RATE_LIMITED: 429,
   EXECUTION_UNAVAILABLE: 503,
   AUDIT_UNAVAILABLE: 503,
+  NOTIFICATIONS_UNAVAILABLE: 503,
 } as const satisfies Record<ErrorCode, RefusalStatus>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

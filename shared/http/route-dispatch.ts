@@ -21,7 +21,7 @@ export interface RawRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   hasBody(): boolean;
   /** The parsed JSON body; throws MALFORMED_JSON, UNSUPPORTED_MEDIA_TYPE or PAYLOAD_TOO_LARGE. */
-  jsonBody(mediaType: BodyMediaType): unknown;
+  jsonBody(mediaType: BodyMediaType, maxBytes?: number): unknown;
 }
 
 export interface IdempotencyOptions {
@@ -45,7 +45,7 @@ export function parseRouteRequest(record: RouteRecord, raw: RawRequest): ParsedR
           request.body,
           !raw.hasBody() && record.isBodyOptional
             ? {}
-            : raw.jsonBody(record.bodyMediaType ?? 'application/json'),
+            : raw.jsonBody(record.bodyMediaType ?? 'application/json', record.maxBodyBytes),
           'body',
         );
   return { path, query, headers, body } as ParsedRequest<RouteRequestSchemas>;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Caller } from '../auth/caller.ts';
 import type { AuditRecord } from '../domain/platform-events.ts';
 
-export const FUNCTION_NAMES = ['platform', 'lifecycle', 'marketplace', 'audit'] as const;
+export const FUNCTION_NAMES = ['platform', 'lifecycle', 'marketplace', 'audit', 'ehr-notifications'] as const;
 export type HttpFunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const SCOPES = [
@@ -36,7 +36,8 @@ export interface RouteRequestSchemas {
   readonly body?: z.ZodType;
 }
 
-export type SuccessStatus = 200 | 201 | 204;
+/** 202: taken, and what it asks for is done or need not be (an EHR notification). */
+export type SuccessStatus = 200 | 201 | 202 | 204;
 export type BodyMediaType = 'application/json' | 'application/merge-patch+json';
 
 /**
@@ -58,6 +59,8 @@ export interface RouteRecord<
   readonly bodyMediaType?: BodyMediaType;
   /** A missing body parses as `{}`; a present one must still be valid JSON. */
   readonly isBodyOptional?: boolean;
+  /** A body cap below the API's (MAX_JSON_BODY_BYTES), for routes whose bodies are small by nature. */
+  readonly maxBodyBytes?: number;
   readonly status: SuccessStatus;
   /** A second success status the handler may answer (a PUT that replaces rather than creates). */
   readonly alternativeStatus?: SuccessStatus;

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuditConfigSchema } from '../../functions/audit/config.ts';
+import { EhrNotificationsConfigSchema } from '../../functions/ehr-notifications/config.ts';
 import { ExecutionConfigSchema } from '../../functions/execution/config.ts';
 import { LifecycleConfigSchema } from '../../functions/lifecycle/config.ts';
 import { MarketplaceConfigSchema } from '../../functions/marketplace/config.ts';
@@ -49,6 +50,7 @@ const CONFIG_SCHEMA_BY_SERVICE = {
   'plugin-marketplace': MarketplaceConfigSchema,
   'plugin-execution': ExecutionConfigSchema,
   'audit-query': AuditConfigSchema,
+  'ehr-notifications': EhrNotificationsConfigSchema,
 } as const;
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -213,6 +215,20 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
         DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
       });
       api.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+    });
+
+    it('serves EHR notifications without an authorizer, on a route throttled below the API', () => {
+      const routes = resourcesOfType([api], 'AWS::ApiGatewayV2::Route');
+      const notification = routes.find(
+        ([, route]) => route.RouteKey === 'POST /v1/ehr/notifications/{tenantId}',
+      );
+
+      expect(notification?.[1].AuthorizationType).toBe('NONE');
+      api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        RouteSettings: {
+          'POST /v1/ehr/notifications/{tenantId}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        },
+      });
     });
   });
 
@@ -455,6 +471,20 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
   });
 
   describe('least privilege', () => {
+    it('lets the EHR notification function use the plugins table and append to the outbox, nothing else', () => {
+      const statements = statementsOf(api, 'EhrNotificationsFunctionRolePolicy');
+      const actions = new Set(actionsOf(statements));
+
+      expect(actions).toContain('dynamodb:PutItem');
+      expect(actions).toContain('dynamodb:GetItem');
+      for (const action of actions) expect(action).toMatch(/^(dynamodb|kms|logs|xray):/);
+      expect([...actions].filter((action) => action.startsWith('kms:')).sort()).toEqual(
+        expect.not.arrayContaining(['kms:Sign', 'kms:GenerateMac']),
+      );
+      expect(actions).not.toContain('events:PutEvents');
+      expect(actions).not.toContain('s3:GetObject');
+    });
+
     it('gives the platform function nothing beyond its logs and traces', () => {
       const actions = actionsOf(statementsOf(api, 'PlatformFunctionRolePolicy'));
 

@@ -16,3 +16,8 @@ export const idempotencySortKey = (scope: string, key: string): string => `IDEMP
  */
 export const PLATFORM_PARTITION = 'PLATFORM';
 export const monitorSortKey = (rule: string, subjectId: string): string => `MONITOR#${rule}#${subjectId}`;
+/**
+ * The EHR change ledger: PK TENANT#<tenant>, SK EHRCHANGE#<Patient|Appointment>#<id>, the last
+ * version of that record turned into its data event (and an appointment's status and times).
+ */
+export const ehrChangeSortKey = (type: string, id: string): string => `EHRCHANGE#${type}#${id}`;

@@ -24,3 +24,13 @@ export const auditUnavailable = (retryAfterSeconds = 1) =>
   new DomainError('AUDIT_UNAVAILABLE', 'The audit trail cannot record this right now.', {
     retryAfterSeconds,
   });
+
+/**
+ * The per-tenant notification counter could not be read or charged: fail closed, so an outage of
+ * the counter store never lets a flood through; the EHR retries a 503 as rest-hook senders do.
+ */
+export const notificationsUnavailable = (retryAfterSeconds = 5, cause?: unknown) =>
+  new DomainError('NOTIFICATIONS_UNAVAILABLE', 'EHR notifications cannot be admitted right now.', {
+    retryAfterSeconds,
+    cause,
+  });

@@ -69,13 +69,14 @@ export const ERROR_CODES = {
   EHR_CONFLICT: { title: 'The EHR record changed since it was read' },
   EHR_RATE_LIMITED: { title: 'The EHR is rate limiting the platform' },
   EHR_UNAVAILABLE: { title: 'The EHR could not be reached' },
-  EHR_REFUSED: { title: 'The EHR refused the platform\'s credentials' },
+  EHR_REFUSED: { title: "The EHR refused the platform's credentials" },
   EHR_REJECTED: { title: 'The EHR rejected the request' },
 
   // Not now: the same request may succeed later.
   RATE_LIMITED: { title: 'Too many requests' },
   EXECUTION_UNAVAILABLE: { title: 'Plugin runs cannot be admitted right now' },
   AUDIT_UNAVAILABLE: { title: 'The audit trail cannot record this right now' },
+  NOTIFICATIONS_UNAVAILABLE: { title: 'EHR notifications cannot be admitted right now' },
 } as const satisfies Record<Uppercase<string>, { readonly title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -13,7 +13,11 @@ import {
 
 const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
 /** The one DomainError that is a 5xx: the run-lease store could not be reached, nothing ran. */
-const NOT_NOW_CODES: readonly ErrorCode[] = ['EXECUTION_UNAVAILABLE', 'AUDIT_UNAVAILABLE'];
+const NOT_NOW_CODES: readonly ErrorCode[] = [
+  'EXECUTION_UNAVAILABLE',
+  'AUDIT_UNAVAILABLE',
+  'NOTIFICATIONS_UNAVAILABLE',
+];
 
 describe('toProblem', () => {
   it('renders a validation error as a 400 problem naming the fields at fault', () => {
