@@ -18,6 +18,13 @@ const NOT_NOW_CODES: readonly ErrorCode[] = [
   'AUDIT_UNAVAILABLE',
   'NOTIFICATIONS_UNAVAILABLE',
 ];
+/** The tenant's EHR failed upstream of the platform: gateway failures, never a 500. */
+const UPSTREAM_CODES: readonly ErrorCode[] = [
+  'EHR_RATE_LIMITED',
+  'EHR_UNAVAILABLE',
+  'EHR_REFUSED',
+  'EHR_REJECTED',
+];
 
 describe('toProblem', () => {
   it('renders a validation error as a 400 problem naming the fields at fault', () => {
@@ -113,7 +120,7 @@ describe('toProblem', () => {
     );
   });
 
-  it('never answers a DomainError with a 5xx, except the documented "nothing ran, retry later" code', () => {
+  it('never answers a DomainError with a 5xx, except "nothing ran, retry later" and the EHR’s own failures', () => {
     const facts = fc.dictionary(fc.stringMatching(/^[a-z][A-Za-z]{0,15}$/), fc.string({ maxLength: 20 }));
     const issues = fc.array(fc.record({ field: fc.string(), message: fc.string() }), { maxLength: 3 });
     fc.assert(
@@ -121,7 +128,9 @@ describe('toProblem', () => {
         const problem = toProblem(new DomainError(code, message, { facts: extra, errors }), 'r');
 
         expect(problem.status).toBeGreaterThanOrEqual(400);
-        expect(problem.status).toBeLessThan(NOT_NOW_CODES.includes(code) ? 600 : 500);
+        const isServerSide = NOT_NOW_CODES.includes(code) || UPSTREAM_CODES.includes(code);
+        expect(problem.status).toBeLessThan(isServerSide ? 600 : 500);
+        expect(problem.status).not.toBe(500);
         expect(problem.status).toBe(STATUS_BY_CODE[code]);
         expect(problem.code).toBe(code);
       }),
