@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Caller } from '../auth/caller.ts';
 
-export const FUNCTION_NAMES = ['platform', 'lifecycle', 'marketplace', 'audit'] as const;
+export const FUNCTION_NAMES = ['platform', 'lifecycle', 'marketplace', 'audit', 'ehr-connection'] as const;
 export type HttpFunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const SCOPES = [
