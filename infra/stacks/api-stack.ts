@@ -87,6 +87,18 @@ export const HTTP_FUNCTION_SPECS = {
     grants: { audit: 'read', auditAppend: true, cursorKey: true },
     invokesExecution: false,
   },
+  'ehr-connection': {
+    serviceName: 'ehr-connection',
+    description: 'Gradiant Plugins: tenant EHR connection, its signing keys, public JWKS and connection test',
+    memorySize: 512,
+    // Discovery at save and the connection test wait for the EHR (EHR_PROBE_TIMEOUT_MS, 8 s).
+    timeout: Duration.seconds(20),
+    reservedConcurrentExecutions: 10,
+    // Its one item per tenant in the plugins table with the outbox put in the same transaction
+    // (a TransactWriteItems Put is PutItem), and the tenants' signing-key secrets.
+    grants: { plugins: 'read-write', auditAppend: true, ehrSigningSecrets: 'manage' },
+    invokesExecution: false,
+  },
 } as const satisfies Record<HttpFunctionName, HttpFunctionSpec>;
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -133,6 +145,10 @@ export class ApiStack extends Stack {
       logKey: resources.logKey,
       throttle: { rateLimit: 200, burstLimit: 400 },
     });
+    // The JWKS URLs the EHR connection answers are absolute: built on the API's own endpoint.
+    functions
+      .get('ehr-connection')
+      ?.function.addEnvironment('PUBLIC_API_BASE_URL', this.api.httpApi.apiEndpoint);
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
   }
 
@@ -169,6 +185,10 @@ export class ApiStack extends Stack {
   }
 }
 
+/** `ehr-connection` → `EhrConnection`; one-word names keep the ids they always had. */
 function capitalize(value: string): string {
-  return `${value.charAt(0).toUpperCase()}${value.slice(1)}`;
+  return value
+    .split('-')
+    .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
+    .join('');
 }

@@ -75,6 +75,7 @@ describe('an HTTP API grown from the route table', () => {
   it('creates the marketplace function once the table routes to it, with its own grants', () => {
     expect([...platform.stacks.api.functions.keys()].sort()).toEqual([
       'audit',
+      'ehr-connection',
       'lifecycle',
       'marketplace',
       'platform',
@@ -93,7 +94,7 @@ describe('an HTTP API grown from the route table', () => {
   it('grants API Gateway one invoke permission per function, however many routes it serves', () => {
     const permissions = resourcesOfType([api], 'AWS::Lambda::Permission');
 
-    expect(permissions.length).toBe(4);
+    expect(permissions.length).toBe(5);
     for (const [, permission] of permissions) expect(permission.Principal).toBe('apigateway.amazonaws.com');
   });
 
