@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateMembersIn } from '../support/ehr-signing-assertions.ts';
 import { type InProcessPlatform, startLocalPlatformInProcess } from '../support/local-platform-in-process.ts';
 
+type Problem = { code: string; errors: { field: string }[] };
+
 /** The FHIR stand-in's origin as the local platform lets it through; nothing listens there in this test. */
 const STAND_IN = 'http://127.0.0.1:4010';
 
@@ -38,16 +40,16 @@ describe('registering an EHR connection on the local platform', () => {
 
   it('registers, reads back and publishes the tenant’s public key', async () => {
     const created = await put(settings);
-    const view = await created.json();
+    const view = (await created.json()) as { jwksUrl: string; keyId: string };
     const read = await fetch(`${platform.url}/v1/tenant/ehr-connection`, { headers: admin });
     const jwks = await fetch(view.jwksUrl);
-    const keys = await jwks.json();
+    const keys = (await jwks.json()) as { keys: { kid: string }[] };
 
     expect([created.status, created.headers.get('etag')]).toEqual([201, '"1"']);
     expect(view.jwksUrl).toBe(`${platform.url}/v1/tenants/t-acme/ehr-connection/jwks.json`);
     expect(await read.json()).toEqual(view);
     expect([jwks.status, jwks.headers.get('cache-control')]).toEqual([200, 'public, max-age=300']);
-    expect(keys.keys.map((key: { kid: string }) => key.kid)).toEqual([view.keyId]);
+    expect(keys.keys.map((key) => key.kid)).toEqual([view.keyId]);
     expect(privateMembersIn([view, keys])).toEqual([]);
   });
 
@@ -58,9 +60,9 @@ describe('registering an EHR connection on the local platform', () => {
       { 'if-match': '"1"' },
     );
 
-    expect([blind.status, (await blind.json()).code]).toEqual([428, 'PRECONDITION_REQUIRED']);
-    const problem = await other.json();
-    expect([other.status, problem.code, problem.errors[0].field]).toEqual([
+    expect([blind.status, ((await blind.json()) as Problem).code]).toEqual([428, 'PRECONDITION_REQUIRED']);
+    const problem = (await other.json()) as Problem;
+    expect([other.status, problem.code, problem.errors[0]?.field]).toEqual([
       400,
       'VALIDATION_FAILED',
       'body.fhirBaseUrl',
@@ -74,6 +76,6 @@ describe('registering an EHR connection on the local platform', () => {
     const view = await fetch(`${platform.url}/v1/tenant/ehr-connection`, { headers: globex });
 
     expect(await jwks.json()).toEqual({ keys: [] });
-    expect([view.status, (await view.json()).code]).toEqual([404, 'EHR_CONNECTION_NOT_FOUND']);
+    expect([view.status, ((await view.json()) as Problem).code]).toEqual([404, 'EHR_CONNECTION_NOT_FOUND']);
   });
 });
