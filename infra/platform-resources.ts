@@ -4,6 +4,9 @@ import { acknowledgeWildcardResource } from './compliance-packs.ts';
 import {
   bucketStatements,
   cursorKeyStatement,
+  ehrSigningSecretsArn,
+  ehrSigningSecretsManageStatements,
+  ehrSigningSecretsReadStatements,
   putEventsStatement,
   signingKeyStatement,
   tableAppendStatements,
@@ -28,7 +31,15 @@ export interface AccessGrants {
   readonly putEvents?: boolean;
   /** Functions that issue pagination cursors: derive the cursor key (kms:GenerateMac). */
   readonly cursorKey?: boolean;
+  /**
+   * The tenants' EHR signing-key secrets: `manage` creates and reads them (the ehr-connection
+   * function), `read` only reads them (the execution function signs client assertions).
+   */
+  readonly ehrSigningSecrets?: 'manage' | 'read';
 }
+
+/** Every tenant's EHR signing keys live under `<prefix>/ehr-signing/<tenantId>`. */
+export const EHR_SIGNING_SECRET_PREFIX = 'gradiant-plugins';
 
 /**
  * The shared resources every function is configured against: one environment contract for all
@@ -72,6 +83,8 @@ export class PlatformResources {
       JWT_JWKS_URL: settings.jwksUrl,
       PLATFORM_VERSION: settings.platformVersion,
       PLATFORM_MODE: 'aws',
+      EHR_SIGNING_SECRET_PREFIX,
+      EHR_SIGNING_KMS_KEY_ID: storage.dataKey.keyArn,
       ...extra,
     };
   }
@@ -95,5 +108,17 @@ export class PlatformResources {
       target.allow(signingKeyStatement(signingKey, grants.signing));
     if (grants.putEvents) target.allow(putEventsStatement(this.eventBus.eventBusArn));
     if (grants.cursorKey) target.allow(cursorKeyStatement(this.storage.cursorKey));
+    if (grants.ehrSigningSecrets) {
+      const statements =
+        grants.ehrSigningSecrets === 'manage'
+          ? ehrSigningSecretsManageStatements(EHR_SIGNING_SECRET_PREFIX, dataKey)
+          : ehrSigningSecretsReadStatements(EHR_SIGNING_SECRET_PREFIX, dataKey);
+      target.allow(...statements);
+      acknowledgeWildcardResource(
+        target.role.policy,
+        ehrSigningSecretsArn(EHR_SIGNING_SECRET_PREFIX),
+        'One secret per tenant, created on first use: the tenant id is not known at deploy time, so the grant covers the tenant-tagged secrets under the EHR signing prefix only.',
+      );
+    }
   }
 }

@@ -30,6 +30,7 @@ export function buildLocalEnvironment(options: {
   standIns: Record<string, { version: string }>;
   logLevel: string;
   executionWorkers?: string | undefined;
+  ehrLoopbackOrigins?: readonly string[] | undefined;
 }): Record<string, string> {
   return {
     PLATFORM_MODE: 'local',
@@ -47,6 +48,11 @@ export function buildLocalEnvironment(options: {
     LOCAL_SIGNING_KEY_FILE: join(options.dataDirectory, 'keys', 'platform-signing-key.pem'),
     LOCAL_CURSOR_KEY_FILE: join(options.dataDirectory, 'keys', 'cursor-key.bin'),
     LOCAL_AUDIT_DIGEST_KEY_FILE: join(options.dataDirectory, 'keys', 'audit-digest-key.pem'),
+    // The tenants' EHR signing keys, standing in for their Secrets Manager secrets.
+    LOCAL_EHR_KEYS_DIRECTORY: join(options.dataDirectory, 'keys', 'ehr'),
+    ...(options.ehrLoopbackOrigins?.length
+      ? { EHR_LOOPBACK_ORIGINS: options.ehrLoopbackOrigins.join(',') }
+      : {}),
     JWT_ISSUER: options.issuer.issuer,
     JWT_AUDIENCE: options.issuer.audience,
     JWT_JWKS: JSON.stringify(options.issuer.jwks),

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createAuditHandler } from '../../functions/audit/wiring.ts';
+import { loadEhrConnectionConfig } from '../../functions/ehr-connection/config.ts';
+import { createEhrConnectionHandler } from '../../functions/ehr-connection/wiring.ts';
 import { createLifecycleHandler } from '../../functions/lifecycle/wiring.ts';
 import { createMarketplaceHandler } from '../../functions/marketplace/wiring.ts';
 import { createPlatformHandler } from '../../functions/platform/wiring.ts';
@@ -53,6 +55,11 @@ export interface LocalPlatformOptions {
    * passes its own, so NODE_OPTIONS and PATH reach them); nothing else of it is read.
    */
   readonly baseEnvironment?: NodeJS.ProcessEnv;
+  /**
+   * `EHR_LOOPBACK_ORIGINS`: EHR origins on this machine a tenant may connect to (the local FHIR
+   * stand-in, e.g. http://127.0.0.1:4010); none by default.
+   */
+  readonly ehrLoopbackOrigins?: readonly string[];
 }
 
 export interface LocalPlatform {
@@ -126,6 +133,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     standIns: { dynamodb, s3 },
     logLevel: options.logLevel ?? 'WARN',
     executionWorkers: options.executionWorkers,
+    ehrLoopbackOrigins: options.ehrLoopbackOrigins,
   });
   const configs = localFunctionConfigs(environment);
   const execution = startLocalExecution({
@@ -161,7 +169,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   }
 
   // Built after seeding: the marketplace loads its search index at once, as in a Lambda init phase.
-  const handlers: Readonly<Record<HttpFunctionName, LambdaHandler>> = {
+  // The EHR connection function needs this instance's origin (its JWKS URLs), known once listening.
+  let resolveHandlers: (handlers: Readonly<Record<HttpFunctionName, LambdaHandler>>) => void = () => {};
+  const handlersReady = new Promise<Readonly<Record<HttpFunctionName, LambdaHandler>>>((resolve) => {
+    resolveHandlers = resolve;
+  });
+  const handlersFor = (publicUrl: string): Readonly<Record<HttpFunctionName, LambdaHandler>> => ({
     platform: createPlatformHandler(configs.platform),
     lifecycle: createLifecycleHandler(configs.lifecycle, {
       invoker: execution.invoker,
@@ -169,9 +182,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     }),
     marketplace: createMarketplaceHandler(configs.marketplace, { events: execution.bus }),
     audit: createAuditHandler(configs.audit),
-    // Not served locally until the local FHIR stand-in and the connection store land (#11).
+    'ehr-connection': createEhrConnectionHandler(
+      loadEhrConnectionConfig({ ...environment, PUBLIC_API_BASE_URL: publicUrl }),
+    ),
+    // Not served locally until the local FHIR stand-in is wired (#11).
     'ehr-notifications': async () => problemResponse(ehrNotConnected(), randomUUID()),
-  };
+  });
   const match = createRouteMatcher(ROUTES);
 
   const server = createServer(async (request, response) => {
@@ -184,7 +200,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       }
       const matched = match(request.method ?? 'GET', url.pathname);
       if (!matched) throw routeNotFound('No route matches this method and path.');
-      const handler = handlers[matched.route.function];
+      const handler = (await handlersReady)[matched.route.function];
       const event = toApiGatewayEvent({
         request,
         body,
@@ -203,9 +219,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+  resolveHandlers(handlersFor(url));
 
   return {
-    url: `http://localhost:${port}`,
+    url,
     endpoints: { dynamodb: dynamodb.endpoint, s3: s3.endpoint },
     settleAudit: () => auditDelivery.settle(),
     issueToken: async (tenantId, subject, scopes) =>

@@ -91,8 +91,61 @@ export function invokeStatement(functionArn: string): PolicyStatement {
   return new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [functionArn] });
 }
 
-/** Data keys used by S3/DynamoDB on the caller's behalf only: the key cannot be used directly. */
-function keyViaService(key: IKey, service: 'dynamodb' | 's3', actions?: string[]): PolicyStatement {
+/** The ARN pattern of every tenant's EHR signing-key secret (Secrets Manager appends `-XXXXXX`). */
+export const ehrSigningSecretsArn = (prefix: string): string =>
+  `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}/ehr-signing/*`;
+
+const TENANT_TAG = 'tenant_id';
+
+/**
+ * The EHR connection function's access to the tenants' signing-key secrets: create one only with
+ * the tenant tag and no other tag (so no secret under the prefix is ever untagged), read and add a
+ * version to tagged ones; nothing else (no delete, no policy, no listing). Secrets Manager encrypts
+ * with the data key on the function's behalf only.
+ */
+export function ehrSigningSecretsManageStatements(prefix: string, key: IKey): PolicyStatement[] {
+  const resource = ehrSigningSecretsArn(prefix);
+  const tagOnCreate = {
+    Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
+    'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG] },
+  };
+  return [
+    new PolicyStatement({
+      actions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+      resources: [resource],
+      conditions: tagOnCreate,
+    }),
+    new PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+      resources: [resource],
+      conditions: { Null: { [`secretsmanager:ResourceTag/${TENANT_TAG}`]: 'false' } },
+    }),
+    keyViaService(key, 'secretsmanager', ['kms:Decrypt', 'kms:GenerateDataKey']),
+  ];
+}
+
+/**
+ * The execution function's read of a tenant's signing key (to sign its client assertions):
+ * GetSecretValue on tenant-tagged secrets under the prefix only. Which tenant's secret a run reads
+ * is the code's rule (the invocation's tenant), as with its table partitions.
+ */
+export function ehrSigningSecretsReadStatements(prefix: string, key: IKey): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [ehrSigningSecretsArn(prefix)],
+      conditions: { Null: { [`secretsmanager:ResourceTag/${TENANT_TAG}`]: 'false' } },
+    }),
+    keyViaService(key, 'secretsmanager', ['kms:Decrypt']),
+  ];
+}
+
+/** Data keys used by S3/DynamoDB/Secrets Manager on the caller's behalf only: never directly. */
+function keyViaService(
+  key: IKey,
+  service: 'dynamodb' | 's3' | 'secretsmanager',
+  actions?: string[],
+): PolicyStatement {
   return new PolicyStatement({
     actions: actions ?? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
     resources: [key.keyArn],

@@ -87,6 +87,18 @@ export const HTTP_FUNCTION_SPECS = {
     grants: { audit: 'read', auditAppend: true, cursorKey: true },
     invokesExecution: false,
   },
+  'ehr-connection': {
+    serviceName: 'ehr-connection',
+    description: 'Gradiant Plugins: tenant EHR connection, its signing keys, public JWKS and connection test',
+    memorySize: 512,
+    // Discovery at save and the connection test wait for the EHR (EHR_PROBE_TIMEOUT_MS, 8 s).
+    timeout: Duration.seconds(20),
+    reservedConcurrentExecutions: 10,
+    // Its one item per tenant in the plugins table with the outbox put in the same transaction
+    // (a TransactWriteItems Put is PutItem), and the tenants' signing-key secrets.
+    grants: { plugins: 'read-write', auditAppend: true, ehrSigningSecrets: 'manage' },
+    invokesExecution: false,
+  },
   'ehr-notifications': {
     serviceName: 'ehr-notifications',
     description: "Gradiant Plugins: the tenant EHR's rest-hook notifications, turned into data events",
@@ -149,6 +161,10 @@ export class ApiStack extends Stack {
       // on top of the per-tenant counter the function keeps.
       routeThrottles: { 'POST /v1/ehr/notifications/{tenantId}': { rateLimit: 50, burstLimit: 100 } },
     });
+    // The JWKS URLs the EHR connection answers are absolute: built on the API's own endpoint.
+    functions
+      .get('ehr-connection')
+      ?.function.addEnvironment('PUBLIC_API_BASE_URL', this.api.httpApi.apiEndpoint);
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
   }
 
@@ -185,7 +201,7 @@ export class ApiStack extends Stack {
   }
 }
 
-/** `ehr-notifications` → `EhrNotifications`: construct ids of one-word names stay as they were. */
+/** `ehr-connection` → `EhrConnection`: construct ids of one-word names stay as they were. */
 function capitalize(value: string): string {
   return value
     .split('-')

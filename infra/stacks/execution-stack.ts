@@ -53,6 +53,8 @@ export class ExecutionStack extends Stack {
       artifacts: 'read',
       signing: ['kms:GetPublicKey'],
       putEvents: true,
+      // Signs the tenant's SMART client assertions with the key the ehr-connection function made.
+      ehrSigningSecrets: 'read',
     });
     this.execution = execution;
     this.usageDashboard = new UsageDashboard(this, 'UsageDashboard', {

@@ -11,6 +11,9 @@ interface SettingsToCheck {
   readonly LOCAL_AUDIT_DIGEST_KEY_FILE?: string | undefined;
   readonly AWS_ENDPOINT_URL_DYNAMODB?: string | undefined;
   readonly AWS_ENDPOINT_URL_S3?: string | undefined;
+  /** The ehr-connection function's local exceptions: loopback EHR origins and a key directory. */
+  readonly EHR_LOOPBACK_ORIGINS?: readonly string[] | undefined;
+  readonly LOCAL_EHR_KEYS_DIRECTORY?: string | undefined;
 }
 
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
@@ -81,6 +84,16 @@ export function checkSettingsForMode(config: SettingsToCheck, context: z.Refinem
         key,
         'is a local key file; deployed functions use their KMS keys (SIGNING_KEY_ID, CURSOR_KEY_ID, AUDIT_DIGEST_KEY_ID)',
       );
+  if (config.EHR_LOOPBACK_ORIGINS !== undefined && config.EHR_LOOPBACK_ORIGINS.length > 0)
+    refuse(
+      'EHR_LOOPBACK_ORIGINS',
+      'lets a tenant connect to an EHR on this machine (the local FHIR stand-in); a deployed platform reaches only public https EHRs',
+    );
+  if (config.LOCAL_EHR_KEYS_DIRECTORY !== undefined)
+    refuse(
+      'LOCAL_EHR_KEYS_DIRECTORY',
+      'keeps EHR signing keys in local files; deployed functions keep them in Secrets Manager',
+    );
   for (const key of STAND_IN_ENDPOINTS) {
     const endpoint = config[key];
     if (endpoint !== undefined && isOnThisMachine(endpoint))

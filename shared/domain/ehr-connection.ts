@@ -28,7 +28,10 @@ export const EhrUrlSchema = z
 export const SmartSystemScopeSchema = z
   .string()
   .max(100)
-  .regex(/^system\/(\*|[A-Z][A-Za-z]+)\.(?=[cruds])c?r?u?d?s?$/, 'must be a SMART v2 system scope such as system/Patient.rs');
+  .regex(
+    /^system\/(\*|[A-Z][A-Za-z]+)\.(?=[cruds])c?r?u?d?s?$/,
+    'must be a SMART v2 system scope such as system/Patient.rs',
+  );
 
 export const EhrConnectionSettingsSchema = z
   .object({
@@ -51,7 +54,10 @@ export const EhrSubscriptionSchema = z.object({
   /** The `Subscription` resource ids in the EHR, once created. */
   subscriptionIds: z.array(z.string().max(64)).max(4),
   /** SHA-256 (hex) of the secret header value the EHR sends with each notification. */
-  secretSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  secretSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** Why it failed, as a status or fixed phrase: never the server's text. */
   reason: z.string().max(200).optional(),
   updatedAt: z.iso.datetime(),

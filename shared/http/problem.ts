@@ -72,6 +72,7 @@ export const STATUS_BY_CODE = {
 
   APPOINTMENT_EXISTS: 409,
   EHR_NOT_CONNECTED: 409,
+  EHR_CONNECTION_NOT_FOUND: 404,
   EHR_CONFLICT: 409,
   // The EHR is upstream of the platform: its failures are gateway failures, not the caller's.
   EHR_RATE_LIMITED: 503,

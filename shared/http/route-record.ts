@@ -2,7 +2,14 @@ import type { z } from 'zod';
 import type { Caller } from '../auth/caller.ts';
 import type { AuditRecord } from '../domain/platform-events.ts';
 
-export const FUNCTION_NAMES = ['platform', 'lifecycle', 'marketplace', 'audit', 'ehr-notifications'] as const;
+export const FUNCTION_NAMES = [
+  'platform',
+  'lifecycle',
+  'marketplace',
+  'audit',
+  'ehr-connection',
+  'ehr-notifications',
+] as const;
 export type HttpFunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const SCOPES = [

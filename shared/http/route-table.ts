@@ -5,6 +5,7 @@
  */
 import { type HttpFunctionName, metadataOf, type RouteDefinition, type RouteRecord } from './route-record.ts';
 import { AUDIT_ROUTES } from './routes/audit-routes.ts';
+import { EHR_CONNECTION_ROUTES } from './routes/ehr-connection-routes.ts';
 import { EHR_NOTIFICATION_ROUTES } from './routes/ehr-notification-routes.ts';
 import { LIFECYCLE_ROUTES } from './routes/lifecycle-routes.ts';
 import { MARKETPLACE_ROUTES } from './routes/marketplace-routes.ts';
@@ -24,6 +25,7 @@ export const ROUTE_RECORDS: readonly RouteRecord[] = [
   ...LIFECYCLE_ROUTES,
   ...MARKETPLACE_ROUTES,
   ...AUDIT_ROUTES,
+  ...EHR_CONNECTION_ROUTES,
   ...EHR_NOTIFICATION_ROUTES,
 ];
 

@@ -28,7 +28,11 @@ export interface EhrRepository {
   searchPatients(scope: EhrCallScope, criteria: PatientSearchCriteria): Promise<Patient[]>;
   getPatient(scope: EhrCallScope, patientId: string): Promise<Patient | undefined>;
   /** Reads the record, applies the changes to it (keeping every other field), writes it with If-Match. */
-  updatePatient(scope: EhrCallScope, patientId: string, changes: PatientChanges): Promise<Patient | undefined>;
+  updatePatient(
+    scope: EhrCallScope,
+    patientId: string,
+    changes: PatientChanges,
+  ): Promise<Patient | undefined>;
   getAppointment(scope: EhrCallScope, appointmentId: string): Promise<Appointment | undefined>;
   /** Creates a `booked` appointment with the patient (and practitioner) as participants. */
   createAppointment(scope: EhrCallScope, appointment: NewAppointment): Promise<Appointment>;

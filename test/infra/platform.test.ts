@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuditConfigSchema } from '../../functions/audit/config.ts';
+import { EhrConnectionConfigSchema } from '../../functions/ehr-connection/config.ts';
 import { EhrNotificationsConfigSchema } from '../../functions/ehr-notifications/config.ts';
 import { ExecutionConfigSchema } from '../../functions/execution/config.ts';
 import { LifecycleConfigSchema } from '../../functions/lifecycle/config.ts';
@@ -50,6 +51,7 @@ const CONFIG_SCHEMA_BY_SERVICE = {
   'plugin-marketplace': MarketplaceConfigSchema,
   'plugin-execution': ExecutionConfigSchema,
   'audit-query': AuditConfigSchema,
+  'ehr-connection': EhrConnectionConfigSchema,
   'ehr-notifications': EhrNotificationsConfigSchema,
 } as const;
 
@@ -87,7 +89,12 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       context: { 'gradiant:jwtIssuer': DEPLOYED_ISSUER, 'gradiant:jwksUrl': DEPLOYED_JWKS_URL },
       platform: {
         executionEntry: FIXTURE_HANDLER,
-        entries: { platform: FIXTURE_HANDLER, lifecycle: FIXTURE_HANDLER, marketplace: FIXTURE_HANDLER },
+        entries: {
+          platform: FIXTURE_HANDLER,
+          lifecycle: FIXTURE_HANDLER,
+          marketplace: FIXTURE_HANDLER,
+          'ehr-connection': FIXTURE_HANDLER,
+        },
       },
     });
     storage = platform.template(platform.stacks.storage);
@@ -162,7 +169,11 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
         const environment = Object.fromEntries(
           Object.entries(variables).map(([name, value]) => [
             name,
-            typeof value === 'string' ? value : `resolved-${name}`,
+            typeof value === 'string'
+              ? value
+              : name.endsWith('_URL')
+                ? `https://resolved.gradiant-tests.net/${name}`
+                : `resolved-${name}`,
           ]),
         );
         const parsed = CONFIG_SCHEMA_BY_SERVICE[service].safeParse(environment);
@@ -483,6 +494,33 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       );
       expect(actions).not.toContain('events:PutEvents');
       expect(actions).not.toContain('s3:GetObject');
+    });
+
+    it('lets the EHR connection function create tenant-tagged signing secrets under its prefix only, never delete or list them', () => {
+      const statements = statementsOf(api, 'EhrConnectionFunctionRolePolicy');
+      const secrets = statements.filter((statement) =>
+        [statement.Action].flat().some((action) => action.startsWith('secretsmanager:')),
+      );
+      const text = JSON.stringify(secrets);
+
+      expect(actionsOf(secrets).sort()).toEqual([
+        'secretsmanager:CreateSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:TagResource',
+      ]);
+      expect(text).toContain('gradiant-plugins/ehr-signing/*');
+      expect(text).toContain('aws:RequestTag/tenant_id');
+      expect(actionsOf(statements).filter((action) => action.includes('*'))).toEqual([]);
+      expect(JSON.stringify(statements)).toContain('secretsmanager.');
+    });
+
+    it('lets the execution function read the tenant-tagged EHR signing secrets, nothing more of them', () => {
+      const statements = statementsOf(execution, 'ExecutionHandlerRolePolicy');
+      const secretActions = actionsOf(statements).filter((action) => action.startsWith('secretsmanager:'));
+
+      expect(secretActions).toEqual(['secretsmanager:GetSecretValue']);
+      expect(JSON.stringify(statements)).toContain('secretsmanager:ResourceTag/tenant_id');
     });
 
     it('gives the platform function nothing beyond its logs and traces', () => {

@@ -75,6 +75,7 @@ describe('an HTTP API grown from the route table', () => {
   it('creates the marketplace function once the table routes to it, with its own grants', () => {
     expect([...platform.stacks.api.functions.keys()].sort()).toEqual([
       'audit',
+      'ehr-connection',
       'ehr-notifications',
       'lifecycle',
       'marketplace',

@@ -17,7 +17,7 @@ export interface InProcessPlatform extends RunningPlatform {
 }
 
 export async function startLocalPlatformInProcess(
-  options: { executionWorkers?: number; seed?: boolean } = {},
+  options: { executionWorkers?: number; seed?: boolean; ehrLoopbackOrigins?: readonly string[] } = {},
 ): Promise<InProcessPlatform> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'gradiant-in-process-'));
   const platform = await startLocalPlatform({
@@ -26,6 +26,7 @@ export async function startLocalPlatformInProcess(
     seed: options.seed ?? false,
     logLevel: 'SILENT',
     executionWorkers: String(options.executionWorkers ?? 2),
+    ...(options.ehrLoopbackOrigins ? { ehrLoopbackOrigins: options.ehrLoopbackOrigins } : {}),
   });
   watchResponses(platform.url);
   let isStopped = false;

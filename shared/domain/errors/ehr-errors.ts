@@ -14,6 +14,13 @@ export const appointmentExists = (cause?: unknown) =>
 export const ehrNotConnected = () =>
   new DomainError('EHR_NOT_CONNECTED', 'This tenant has not registered an EHR connection.');
 
+/** The connection routes' answer for a tenant with none: GET and the test route, never the plugin API. */
+export const ehrConnectionNotFound = () =>
+  new DomainError(
+    'EHR_CONNECTION_NOT_FOUND',
+    'This tenant has not registered an EHR connection; PUT one first.',
+  );
+
 /** `reference` is `Type/id`. */
 export const ehrConflict = (reference: string, cause?: unknown) =>
   new DomainError('EHR_CONFLICT', `${reference} changed in the EHR since it was read.`, { cause });

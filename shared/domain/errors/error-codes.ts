@@ -66,6 +66,7 @@ export const ERROR_CODES = {
   // The tenant's EHR (FHIR R4), as the plugin API and the connection routes reach it.
   APPOINTMENT_EXISTS: { title: 'The appointment exists already' },
   EHR_NOT_CONNECTED: { title: 'The tenant has no EHR connection' },
+  EHR_CONNECTION_NOT_FOUND: { title: 'The tenant has registered no EHR connection' },
   EHR_CONFLICT: { title: 'The EHR record changed since it was read' },
   EHR_RATE_LIMITED: { title: 'The EHR is rate limiting the platform' },
   EHR_UNAVAILABLE: { title: 'The EHR could not be reached' },

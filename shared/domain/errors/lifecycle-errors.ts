@@ -38,7 +38,10 @@ export function illegalTransition(action: string, state: InstallationState): Dom
 }
 
 /** 409: the record changed between read and write; `what` names it for the caller. */
-export const concurrentModification = (what: 'plugin' | 'policy' | 'review', cause?: unknown) =>
+export const concurrentModification = (
+  what: 'plugin' | 'policy' | 'review' | 'EHR connection',
+  cause?: unknown,
+) =>
   new DomainError(
     'CONCURRENT_MODIFICATION',
     what === 'review'
@@ -49,15 +52,16 @@ export const concurrentModification = (what: 'plugin' | 'policy' | 'review', cau
 
 const PRECONDITION_FIELD = 'headers.if-match';
 
-export const preconditionRequired = () =>
+/** `what` names the resource replaced: the policy, or the EHR connection. */
+export const preconditionRequired = (what = 'policy') =>
   new DomainError(
     'PRECONDITION_REQUIRED',
-    'Send If-Match with the ETag of the policy you read; a replace without it could undo another change.',
+    `Send If-Match with the ETag of the ${what} you read; a replace without it could undo another change.`,
     { field: PRECONDITION_FIELD },
   );
 
-export const preconditionFailed = (cause?: unknown) =>
-  new DomainError('PRECONDITION_FAILED', 'The policy changed since it was read; read it again.', {
+export const preconditionFailed = (cause?: unknown, what = 'policy') =>
+  new DomainError('PRECONDITION_FAILED', `The ${what} changed since it was read; read it again.`, {
     field: PRECONDITION_FIELD,
     ...(cause ? { cause } : {}),
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditRoutes } from '../../../../functions/audit/routes.ts';
+import { ehrConnectionRoutes } from '../../../../functions/ehr-connection/routes.ts';
 import { ehrNotificationRoutes } from '../../../../functions/ehr-notifications/routes.ts';
 import { lifecycleRoutes } from '../../../../functions/lifecycle/routes.ts';
 import { marketplaceRoutes } from '../../../../functions/marketplace/routes.ts';
@@ -17,6 +18,7 @@ const HANDLERS = {
   lifecycle: lifecycleRoutes({} as never),
   marketplace: marketplaceRoutes({} as never),
   audit: auditRoutes({} as never),
+  'ehr-connection': ehrConnectionRoutes({} as never),
   'ehr-notifications': ehrNotificationRoutes({} as never),
 };
 
