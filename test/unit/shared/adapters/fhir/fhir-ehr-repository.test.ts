@@ -213,7 +213,7 @@ describe('FhirEhrRepository', () => {
     const { repository, scope } = setup((request) =>
       request.method === 'POST'
         ? json(201, undefined, { Location: `${FHIR_BASE}/Appointment/new-2/_history/1` })
-        : json(200, { ...fhirFixture('appointment-booked'), id: 'new-2' }),
+        : json(200, { ...fhirFixture<Record<string, unknown>>('appointment-booked'), id: 'new-2' }),
     );
 
     const created = await repository.createAppointment(scope, {
