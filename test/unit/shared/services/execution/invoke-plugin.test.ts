@@ -255,7 +255,7 @@ describe('invokePlugin', () => {
         detail: { patientId: 'p-1', causedBy: 'plugin:writer' },
       }),
     ]);
-    expect((await platform.ehr.getPatient('t-acme' as never, 'p-1'))?.phone).toBe('555-0199');
+    expect(platform.ehr.patient('t-acme' as never, 'p-1')?.phone).toBe('555-0199');
     const [, unrecordedRun] = platform.outbox.records.filter((record) => record.action === 'plugin:invoked');
     expect(unrecordedRun?.dataAccess).toContainEqual(
       expect.objectContaining({ operation: 'patients.update', outcome: 'success', patientIds: ['p-1'] }),
