@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ehrNotConnected } from '../../../../../shared/domain/errors/ehr-errors.ts';
 import type { DirectInvocation } from '../../../../../shared/domain/invocation.ts';
 import { invokePlugin } from '../../../../../shared/services/execution/invoke-plugin.ts';
 import {
@@ -230,6 +231,20 @@ describe('invokePlugin', () => {
     const result = await invokeForResult(invocation('careless-writer'), platform.deps);
 
     expect(result).toMatchObject({ ok: false, error: { code: 'Unavailable' } });
+    expect(platform.failures.failures).toEqual([]);
+  });
+
+  it('never counts a run that failed NotConnected (the tenant has no EHR connection) towards the circuit breaker', async () => {
+    await platform.install({
+      pluginId: 'reader',
+      permissions: ['read:patients'],
+      code: `export default { async execute(input, api) { return api.patients.get('p-1'); } };`,
+    });
+    platform.ehr.failNext = ehrNotConnected();
+
+    const result = await invokeForResult(invocation('reader'), platform.deps);
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'NotConnected' } });
     expect(platform.failures.failures).toEqual([]);
   });
 
