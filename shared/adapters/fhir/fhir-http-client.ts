@@ -35,7 +35,14 @@ export interface FhirHttpClientOptions {
   readonly maxAttemptMs?: number | undefined;
 }
 
-const isRetryableStatus = (status: number) => status === 429 || status >= 500;
+/**
+ * A create (POST) the server may have carried out before failing is not sent again, or a lost
+ * answer would book twice: only 429 and 503 (the server says it did nothing) are retried for it.
+ * The token request is a POST too, but asking twice for a token is harmless.
+ */
+const isRepeatable = (request: FhirHttpRequest) => request.method !== 'POST' || request.form !== undefined;
+const isRetryableStatus = (request: FhirHttpRequest, status: number) =>
+  status === 429 || status === 503 || (status >= 500 && isRepeatable(request));
 
 /**
  * Every HTTP exchange of the FHIR adapter. 429, 5xx and network failures are tried again with
@@ -73,13 +80,13 @@ export class FhirHttpClient {
         if (error.failure === 'too-large') throw ehrUnavailable('response too large', error);
         const timedOut = clock.now().getTime() >= deadlineAt;
         const delay = this.backoff(attempt, undefined);
-        if (timedOut || attempt >= maxAttempts || !this.fits(delay, deadlineAt)) {
+        if (timedOut || !isRepeatable(request) || attempt >= maxAttempts || !this.fits(delay, deadlineAt)) {
           throw ehrUnavailable(timedOut ? 'timed out' : 'unreachable', error);
         }
         await sleep(delay);
         continue;
       }
-      if (!isRetryableStatus(response.status) || attempt >= maxAttempts) return response;
+      if (!isRetryableStatus(request, response.status) || attempt >= maxAttempts) return response;
       const delay = this.backoff(attempt, response.retryAfterSeconds);
       if (!this.fits(delay, deadlineAt)) return response;
       await sleep(delay);

@@ -46,6 +46,30 @@ describe('FhirHttpClient', () => {
     expect(sleeps).toEqual([100, 200]);
   });
 
+  it('does not send a create again after a failure it may have carried out, but does after 503', async () => {
+    const failing = setup(() => json(500));
+    const lost = setup(() => new FhirTransportError('network'));
+    let calls = 0;
+    const busy = setup(() => (++calls === 1 ? json(503) : json(201)));
+
+    const failed = await failing.client.send(
+      { method: 'POST', url: URL_, json: {} },
+      failing.clock.current + 60_000,
+    );
+    await expect(
+      lost.client.send({ method: 'POST', url: URL_, json: {} }, lost.clock.current + 60_000),
+    ).rejects.toMatchObject({ code: 'EHR_UNAVAILABLE' });
+    const created = await busy.client.send(
+      { method: 'POST', url: URL_, json: {} },
+      busy.clock.current + 60_000,
+    );
+
+    expect(failed.status).toBe(500);
+    expect(failing.server.requests).toHaveLength(1);
+    expect(lost.server.requests).toHaveLength(1);
+    expect(created.status).toBe(201);
+  });
+
   it('waits at least what Retry-After asks on a 429', async () => {
     let calls = 0;
     const { client, clock, sleeps } = setup(() =>
