@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { HostError } from '../../sandbox/errors.ts';
 import type { HttpRequestInit, HttpResponse } from '../../sandbox/host.ts';
-import { isPrivateAddress, unbracketed } from './private-addresses.ts';
+import { isLoopbackAddress, isPrivateAddress, unbracketed } from './private-addresses.ts';
 
 export interface EgressOptions {
   /** Cap on a response body; larger ones fail the call instead of filling the host's memory. */
@@ -13,6 +13,12 @@ export interface EgressOptions {
   readonly timeoutMs: number;
   /** Tests and the local platform only: reach loopback and private networks, and plain http. */
   readonly allowPrivateNetwork?: boolean;
+  /**
+   * Origins (`http://127.0.0.1:8103`) whose loopback addresses, and plain http, are allowed while
+   * every other private address stays refused: the local platform's own FHIR stand-in, which the
+   * EHR adapter must reach without opening the whole private network.
+   */
+  readonly allowedLoopbackOrigins?: readonly string[] | undefined;
   /** The resolver whose answers are judged; `dns.lookup` unless a test plays a hostile DNS server. */
   readonly resolve?: typeof dnsLookup;
 }
@@ -28,30 +34,42 @@ export type PluginFetch = (url: string, init: HttpRequestInit) => Promise<HttpRe
  */
 export function createGuardedFetch(options: EgressOptions): PluginFetch {
   const resolve = options.resolve ?? dnsLookup;
-  const guardedLookup: LookupFunction = (hostname, lookupOptions, callback) => {
-    resolve(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '', 0);
-      const allowed = addresses.filter(
-        (entry) => options.allowPrivateNetwork || !isPrivateAddress(entry.address),
-      );
-      const chosen = allowed[0];
-      if (!chosen) {
-        return callback(Object.assign(new Error('address not allowed'), { code: 'EADDRNOTALLOWED' }), '', 0);
-      }
-      if (lookupOptions.all)
-        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
-      callback(null, chosen.address, chosen.family);
-    });
-  };
+  const lookupFor =
+    (isLoopbackAllowed: boolean): LookupFunction =>
+    (hostname, lookupOptions, callback) => {
+      resolve(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
+        if (error) return callback(error, '', 0);
+        const allowed = addresses.filter(
+          (entry) =>
+            options.allowPrivateNetwork ||
+            !isPrivateAddress(entry.address) ||
+            (isLoopbackAllowed && isLoopbackAddress(entry.address)),
+        );
+        const chosen = allowed[0];
+        if (!chosen) {
+          return callback(
+            Object.assign(new Error('address not allowed'), { code: 'EADDRNOTALLOWED' }),
+            '',
+            0,
+          );
+        }
+        if (lookupOptions.all)
+          return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
+        callback(null, chosen.address, chosen.family);
+      });
+    };
 
   return (url, init) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const target = new URL(url);
       const isHttps = target.protocol === 'https:';
-      if (!isHttps && !(options.allowPrivateNetwork && target.protocol === 'http:')) {
+      const isLoopbackAllowed = options.allowedLoopbackOrigins?.includes(target.origin) ?? false;
+      const isPlainHttpAllowed = options.allowPrivateNetwork || isLoopbackAllowed;
+      if (!isHttps && !(isPlainHttpAllowed && target.protocol === 'http:')) {
         return reject(new HostError('PermissionDenied', 'plugins may only call https URLs'));
       }
-      if (!options.allowPrivateNetwork && isLiteralPrivate(target.hostname)) {
+      const isAllowedLoopbackLiteral = isLoopbackAllowed && isLoopbackHostname(target.hostname);
+      if (!options.allowPrivateNetwork && !isAllowedLoopbackLiteral && isLiteralPrivate(target.hostname)) {
         return reject(new HostError('PermissionDenied', 'that address is not reachable from plugins'));
       }
       const send = isHttps ? httpsRequest : httpRequest;
@@ -60,7 +78,7 @@ export function createGuardedFetch(options: EgressOptions): PluginFetch {
         {
           method: init.method,
           headers: init.headers,
-          lookup: guardedLookup,
+          lookup: lookupFor(isLoopbackAllowed),
           timeout: options.timeoutMs,
           signal: AbortSignal.timeout(options.timeoutMs),
         },
@@ -84,6 +102,12 @@ function isLiteralPrivate(hostname: string): boolean {
   const bare = unbracketed(hostname).toLowerCase();
   if (isIP(bare) !== 0 || /^[\d.]+$/.test(bare) || bare.includes(':')) return isPrivateAddress(bare);
   return bare === 'localhost' || bare.endsWith('.localhost');
+}
+
+/** `localhost` or a loopback literal, for an origin allowed to be reached on loopback. */
+function isLoopbackHostname(hostname: string): boolean {
+  const bare = unbracketed(hostname).toLowerCase();
+  return bare === 'localhost' || bare.endsWith('.localhost') || isLoopbackAddress(bare);
 }
 
 function collect(response: IncomingMessage, maxBytes: number): Promise<HttpResponse> {

@@ -91,3 +91,20 @@ export function isPrivateAddress(address: string): boolean {
     return true;
   }
 }
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+LOOPBACK.addSubnet('::ffff:7f00:0', 104, 'ipv6');
+
+/** True for 127.0.0.0/8, `::1` and their IPv4-mapped form only; anything unparsable is not loopback. */
+export function isLoopbackAddress(address: string): boolean {
+  const bare = unbracketed(address.trim());
+  const family = isIP(bare);
+  if (family === 0 || bare.includes('%')) return false;
+  try {
+    return LOOPBACK.check(bare, family === 6 ? 'ipv6' : 'ipv4');
+  } catch {
+    return false;
+  }
+}

@@ -211,10 +211,13 @@ async function runAdmitted(
 ): Promise<RunResult> {
   const { installation } = request;
   const { tenantId, pluginId, version } = installation;
+  const runStart = deps.clock.now();
   const host = createPlatformHost(
     {
       tenantId,
       pluginId,
+      // The run's own time limit bounds every EHR call it makes, retries included.
+      deadlineAt: runStart.getTime() + limits.timeoutMs,
       storage: deps.storage?.forPlugin(tenantId, pluginId, limits.storageBytes),
       fetch: deps.egress,
     },
@@ -228,7 +231,7 @@ async function runAdmitted(
         warn(deps, `data event ${event.name} ${event.id} not recorded`, request, error),
     },
   );
-  const startedAt = deps.clock.now().toISOString();
+  const startedAt = runStart.toISOString();
   let result: RunResult;
   try {
     result = await deps.sandbox.run({

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { pluginActor } from '../../domain/actors.ts';
 import {
   type Appointment,
-  AppointmentSchema,
+  type AppointmentChange,
   NewAppointmentSchema,
   PatientChangesSchema,
   PatientSearchCriteriaSchema,
@@ -12,7 +12,7 @@ import { hasErrorCode } from '../../domain/errors/domain-error.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type { EhrRepository } from '../../ports/ehr-repository.ts';
+import type { EhrCallScope, EhrRepository } from '../../ports/ehr-repository.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { Outbox } from '../../ports/outbox.ts';
 import { HostError } from '../../sandbox/errors.ts';
@@ -21,6 +21,7 @@ import type { JsonValue } from '../../sandbox/schemas.ts';
 import { type AuditRetryPolicy, appendToOutbox } from '../audit/audit-trail.ts';
 import { platformEvent } from '../platform-event.ts';
 import { DataAccessTally, type TouchedRecords } from './data-access-tally.ts';
+import { hostErrorForEhr } from './ehr-host-errors.ts';
 
 export interface PlatformHostDependencies {
   readonly ehr: EhrRepository;
@@ -52,11 +53,15 @@ export interface PlatformHost extends PluginHost {
  * no outbox entries, so the two are not one transaction: an append that still fails after its
  * retries fails the call `Unavailable` (the write stands; the plugin learns its event is not
  * recorded). Every call is tallied (operation, outcome, ids touched) for the run's audit record.
+ * EHR calls may keep retrying (429, 5xx) only until the run's deadline; their EHR_* failures
+ * reach the plugin as typed HostErrors (ehr-host-errors.ts).
  */
 export function createPlatformHost(
   scope: {
     tenantId: TenantId;
     pluginId: string;
+    /** Epoch ms when the run's time limit ends: EHR retries and waits stop before it. */
+    deadlineAt: number;
     storage?: PluginStorage | undefined;
     /** Outbound HTTP behind the egress guard; absent, network calls are refused. */
     fetch?: PluginHost['fetch'] | undefined;
@@ -65,6 +70,7 @@ export function createPlatformHost(
 ): PlatformHost {
   const { tenantId, pluginId } = scope;
   const { ehr } = deps;
+  const ehrScope: EhrCallScope = { tenantId, deadlineAt: scope.deadlineAt };
   const dataAccess = new DataAccessTally();
   const touched = new Set<string>();
   /**
@@ -92,7 +98,9 @@ export function createPlatformHost(
         (name, detail) => {
           dataEvent = platformEvent(name, tenantId, { ...detail, causedBy: pluginActor(pluginId) }, deps);
         },
-      ),
+      ).catch((error: unknown) => {
+        throw hostErrorForEhr(error);
+      }),
     );
     if (dataEvent) await record(dataEvent);
     return value;
@@ -113,19 +121,22 @@ export function createPlatformHost(
     }
   };
 
-  const findAppointment = async (id: string, records: TouchedRecords): Promise<Appointment | undefined> => {
+  /**
+   * Reads, decides and writes one appointment in the EHR (If-Match on the version read). The
+   * rule runs on the appointment as the EHR holds it, and the ids are tallied even when the rule
+   * or the write then fails.
+   */
+  const changeAppointment = async (
+    id: string,
+    records: TouchedRecords,
+    rule: (current: Appointment) => AppointmentChange,
+  ): Promise<Appointment | undefined> => {
     if (!RecordIdSchema.safeParse(id).success) return undefined;
-    const appointment = await ehr.getAppointment(tenantId, id);
-    if (appointment) {
-      records.patient(appointment.patientId);
-      records.appointment(appointment.id);
-    }
-    return appointment;
-  };
-
-  const replace = async (changed: Appointment): Promise<Appointment | undefined> => {
-    const valid = parse(AppointmentSchema, changed, 'appointment');
-    return ehr.replaceAppointment(tenantId, valid);
+    return ehr.changeAppointment(ehrScope, id, (current) => {
+      records.patient(current.patientId);
+      records.appointment(current.id);
+      return rule(current);
+    });
   };
 
   return {
@@ -134,7 +145,7 @@ export function createPlatformHost(
       search: (criteria) =>
         call('patients.search', async (records) => {
           const patients = await ehr.searchPatients(
-            tenantId,
+            ehrScope,
             parse(PatientSearchCriteriaSchema, criteria, 'criteria'),
           );
           for (const patient of patients) records.patient(patient.id);
@@ -143,7 +154,7 @@ export function createPlatformHost(
       get: (id) =>
         call('patients.get', async (records) => {
           if (!RecordIdSchema.safeParse(id).success) return undefined;
-          const patient = await ehr.getPatient(tenantId, id);
+          const patient = await ehr.getPatient(ehrScope, id);
           if (patient) records.patient(patient.id);
           return patient as JsonValue | undefined;
         }),
@@ -151,7 +162,7 @@ export function createPlatformHost(
         call('patients.update', async (records, changed) => {
           const changes = parse(PatientChangesSchema, data, 'changes');
           if (!RecordIdSchema.safeParse(id).success) return undefined;
-          const patient = await ehr.updatePatient(tenantId, id, changes);
+          const patient = await ehr.updatePatient(ehrScope, id, changes);
           if (!patient) return undefined;
           records.patient(patient.id);
           changed('patient:updated', { patientId: patient.id });
@@ -162,35 +173,28 @@ export function createPlatformHost(
       schedule: (request) =>
         call('appointments.schedule', async (records, changed) => {
           const wanted = parse(NewAppointmentSchema, request, 'appointment');
-          if (!(await ehr.getPatient(tenantId, wanted.patientId))) {
-            throw new HostError('NotFound', `patient ${wanted.patientId} not found`);
-          }
-          records.patient(wanted.patientId);
-          const appointment: Appointment = { ...wanted, id: wanted.id ?? deps.ids.next(), status: 'booked' };
+          // The EHR checks the patient reference itself (no read first): a rejection is a
+          // missing patient only if the patient is indeed absent, which one read then tells.
           let created: Appointment;
           try {
-            created = await ehr.createAppointment(tenantId, appointment);
+            created = await ehr.createAppointment(ehrScope, wanted);
           } catch (error) {
-            if (hasErrorCode(error, 'APPOINTMENT_EXISTS')) {
-              throw new HostError('InvalidArgument', `appointment ${appointment.id} already exists`, {
-                cause: error,
-              });
+            if (hasErrorCode(error, 'EHR_REJECTED') && !(await ehr.getPatient(ehrScope, wanted.patientId))) {
+              throw new HostError('NotFound', `patient ${wanted.patientId} not found`, { cause: error });
             }
             throw error;
           }
+          records.patient(created.patientId);
           records.appointment(created.id);
           changed('appointment:scheduled', { appointmentId: created.id, patientId: created.patientId });
           return created as JsonValue;
         }),
       cancel: (id, reason) =>
         call('appointments.cancel', async (records, changed) => {
-          const appointment = await findAppointment(id, records);
-          if (!appointment) return undefined;
-          const cancelled = await replace({
-            ...appointment,
+          const cancelled = await changeAppointment(id, records, () => ({
             status: 'cancelled',
             ...(reason === undefined ? {} : { cancellationReason: reason }),
-          });
+          }));
           if (!cancelled) return undefined;
           changed('appointment:cancelled', {
             appointmentId: cancelled.id,
@@ -202,17 +206,9 @@ export function createPlatformHost(
         call('appointments.reschedule', async (records, changed) => {
           const start = Date.parse(newTime);
           if (Number.isNaN(start)) throw new HostError('InvalidArgument', 'newTime must be an ISO date-time');
-          const appointment = await findAppointment(id, records);
-          if (!appointment) return undefined;
-          if (appointment.status === 'cancelled') {
-            throw new HostError('InvalidArgument', `appointment ${appointment.id} is cancelled`);
-          }
-          const duration = Date.parse(appointment.end) - Date.parse(appointment.start);
-          const moved = await replace({
-            ...appointment,
-            start: new Date(start).toISOString(),
-            end: new Date(start + duration).toISOString(),
-          });
+          const moved = await changeAppointment(id, records, (current) =>
+            moveKeepingDuration(current, start),
+          );
           if (!moved) return undefined;
           changed('appointment:rescheduled', { appointmentId: moved.id, patientId: moved.patientId });
           return moved as JsonValue;
@@ -222,6 +218,18 @@ export function createPlatformHost(
     touchedPatientIds: () => [...touched],
     dataAccess,
   };
+}
+
+/** The domain rule of a move: a cancelled or untimed appointment cannot move; its duration is kept. */
+function moveKeepingDuration(current: Appointment, start: number): AppointmentChange {
+  if (current.status === 'cancelled') {
+    throw new HostError('InvalidArgument', `appointment ${current.id} is cancelled`);
+  }
+  if (!current.start || !current.end) {
+    throw new HostError('InvalidArgument', `appointment ${current.id} has no start and end to move`);
+  }
+  const duration = Date.parse(current.end) - Date.parse(current.start);
+  return { start: new Date(start).toISOString(), end: new Date(start + duration).toISOString() };
 }
 
 /** Outbound calls, tallied as `network.fetch` (the URL stays out: it may carry tenant data). */

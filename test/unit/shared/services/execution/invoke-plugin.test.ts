@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ehrNotConnected } from '../../../../../shared/domain/errors/ehr-errors.ts';
 import type { DirectInvocation } from '../../../../../shared/domain/invocation.ts';
 import { invokePlugin } from '../../../../../shared/services/execution/invoke-plugin.ts';
 import {
@@ -233,6 +234,20 @@ describe('invokePlugin', () => {
     expect(platform.failures.failures).toEqual([]);
   });
 
+  it('never counts a run that failed NotConnected (the tenant has no EHR connection) towards the circuit breaker', async () => {
+    await platform.install({
+      pluginId: 'reader',
+      permissions: ['read:patients'],
+      code: `export default { async execute(input, api) { return api.patients.get('p-1'); } };`,
+    });
+    platform.ehr.failNext = ehrNotConnected();
+
+    const result = await invokeForResult(invocation('reader'), platform.deps);
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'NotConnected' } });
+    expect(platform.failures.failures).toEqual([]);
+  });
+
   it("records a write's data event in the outbox; one it cannot record fails the call Unavailable, the write standing", async () => {
     await platform.install({
       pluginId: 'writer',
@@ -255,7 +270,7 @@ describe('invokePlugin', () => {
         detail: { patientId: 'p-1', causedBy: 'plugin:writer' },
       }),
     ]);
-    expect((await platform.ehr.getPatient('t-acme' as never, 'p-1'))?.phone).toBe('555-0199');
+    expect(platform.ehr.patient('t-acme' as never, 'p-1')?.phone).toBe('555-0199');
     const [, unrecordedRun] = platform.outbox.records.filter((record) => record.action === 'plugin:invoked');
     expect(unrecordedRun?.dataAccess).toContainEqual(
       expect.objectContaining({ operation: 'patients.update', outcome: 'success', patientIds: ['p-1'] }),

@@ -1,4 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  ehrConflict,
+  ehrNotConnected,
+  ehrRateLimited,
+  ehrRefused,
+  ehrRejected,
+  ehrUnavailable,
+} from '../../../../../shared/domain/errors/ehr-errors.ts';
 import type { TenantId } from '../../../../../shared/domain/identifiers.ts';
 import { HostError } from '../../../../../shared/sandbox/errors.ts';
 import {
@@ -10,6 +18,7 @@ import { InMemoryOutbox } from '../../../../support/fakes/in-memory-outbox.ts';
 
 const acme = 't-acme' as TenantId;
 const CANARY = 'Canary McPhi-Patient';
+const DEADLINE = Date.parse('2030-01-01T09:00:05.000Z');
 
 describe('createPlatformHost', () => {
   let ehr: InMemoryEhrRepository;
@@ -23,7 +32,7 @@ describe('createPlatformHost', () => {
     notRecorded = [];
     let sequence = 0;
     host = createPlatformHost(
-      { tenantId: acme, pluginId: 'scheduler' },
+      { tenantId: acme, pluginId: 'scheduler', deadlineAt: DEADLINE },
       {
         ehr,
         outbox,
@@ -43,21 +52,21 @@ describe('createPlatformHost', () => {
     });
   });
 
-  it('schedules as booked with a generated id; its appointment:scheduled, ids only, is an outbox entry', async () => {
+  it('schedules as booked with the id the EHR assigns; its appointment:scheduled, ids only, is an outbox entry', async () => {
     const created = await host.appointments.schedule({
       patientId: 'p-1',
       start: '2030-01-03T10:00:00.000Z',
       end: '2030-01-03T11:00:00.000Z',
     });
 
-    expect(created).toMatchObject({ id: 'gen-1', status: 'booked', patientId: 'p-1' });
+    expect(created).toMatchObject({ id: 'appt-1', status: 'booked', patientId: 'p-1' });
     expect(outbox.entries).toEqual([
       {
-        id: 'gen-2',
+        id: 'gen-1',
         name: 'appointment:scheduled',
         time: '2030-01-01T09:00:00.000Z',
         tenantId: 't-acme',
-        detail: { appointmentId: 'gen-1', patientId: 'p-1', causedBy: 'plugin:scheduler' },
+        detail: { appointmentId: 'appt-1', patientId: 'p-1', causedBy: 'plugin:scheduler' },
       },
     ]);
     expect(host.touchedPatientIds()).toEqual(['p-1']);
@@ -135,7 +144,7 @@ describe('createPlatformHost', () => {
       message: expect.stringContaining('patient:updated gen-1'),
     });
     expect((error as HostError).message).not.toContain('555-0199');
-    expect((await ehr.getPatient(acme, 'p-1'))?.phone).toBe('555-0199');
+    expect(ehr.patient(acme, 'p-1')?.phone).toBe('555-0199');
     expect(outbox.entries).toEqual([]);
     expect(notRecorded).toEqual([{ name: 'patient:updated', id: 'gen-1' }]);
     // The EHR changed: the run's record says so, with the patient it touched.
@@ -167,5 +176,57 @@ describe('createPlatformHost', () => {
     ]);
     expect(host.touchedPatientIds().sort()).toEqual(['p-1', 'p-2']);
     expect(JSON.stringify(host.dataAccess.entries())).not.toContain(CANARY);
+  });
+
+  it('passes the run deadline with every EHR call', async () => {
+    await host.patients.get('p-1');
+    await host.appointments.cancel('a-1', undefined);
+
+    expect(ehr.scopes).toEqual([
+      { tenantId: acme, deadlineAt: DEADLINE },
+      { tenantId: acme, deadlineAt: DEADLINE },
+    ]);
+  });
+
+  it('refuses to schedule as invalid when the EHR rejects it for a patient that exists', async () => {
+    ehr.failNext = ehrRejected(422);
+
+    const attempt = host.appointments.schedule({
+      patientId: 'p-1',
+      start: '2030-01-03T10:00:00Z',
+      end: '2030-01-03T11:00:00Z',
+    });
+
+    await expect(attempt).rejects.toMatchObject({
+      code: 'InvalidArgument',
+      message: expect.stringContaining('422'),
+    });
+  });
+
+  it('refuses to reschedule an appointment without a start and end, and writes nothing', async () => {
+    await ehr.putAppointment(acme, { id: 'a-2', patientId: 'p-1', status: 'proposed' });
+
+    await expect(host.appointments.reschedule('a-2', '2030-02-01T08:15:00.000Z')).rejects.toMatchObject({
+      code: 'InvalidArgument',
+    });
+    expect(ehr.appointment(acme, 'a-2')?.versionId).toBeUndefined();
+    expect(outbox.entries).toEqual([]);
+  });
+
+  it.each([
+    [ehrNotConnected(), 'NotConnected'],
+    [ehrConflict('Patient/p-1'), 'Conflict'],
+    [ehrRateLimited(30), 'RateLimited'],
+    [ehrUnavailable('HTTP 503'), 'Unavailable'],
+    [ehrRefused(403), 'Unavailable'],
+    [ehrRejected(400), 'InvalidArgument'],
+  ] as const)('turns %s into a %s HostError for the plugin', async (failure, code) => {
+    ehr.failNext = failure;
+
+    const error = await host.patients.update('p-1', { phone: '555-0100' }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(HostError);
+    expect(error).toMatchObject({ code, message: failure.message });
+    expect(outbox.entries).toEqual([]);
   });
 });
