@@ -58,7 +58,6 @@ async function writeCost() {
       S3_FORCE_PATH_STYLE: 'true',
       PLUGINS_TABLE: LOCAL_TABLE_NAMES.plugins,
       MARKETPLACE_TABLE: LOCAL_TABLE_NAMES.marketplace,
-      EHR_TABLE: LOCAL_TABLE_NAMES.ehr,
       AUDIT_TABLE: LOCAL_TABLE_NAMES.audit,
       ARTIFACT_BUCKET: LOCAL_BUCKET_NAMES.artifacts,
       COMPLIANCE_LOG_BUCKET: LOCAL_BUCKET_NAMES.complianceLog,

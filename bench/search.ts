@@ -158,7 +158,6 @@ async function main() {
     PLATFORM_MODE: 'local',
     PLUGINS_TABLE: tableNames.plugins,
     MARKETPLACE_TABLE: tableNames.marketplace,
-    EHR_TABLE: tableNames.ehr,
     AUDIT_TABLE: tableNames.audit,
     ARTIFACT_BUCKET: 'bench-artifacts',
     COMPLIANCE_LOG_BUCKET: 'bench-compliance',

@@ -22,7 +22,6 @@ type Mode = 'read' | 'read-write';
 export interface AccessGrants {
   readonly plugins?: Mode;
   readonly marketplace?: Mode;
-  readonly ehr?: Mode;
   readonly audit?: Mode;
   /** Append to the audit table's outbox (PutItem only): a read-only function's api:request records. */
   readonly auditAppend?: boolean;
@@ -71,7 +70,6 @@ export class PlatformResources {
     return {
       PLUGINS_TABLE: storage.tables.plugins.table.tableName,
       MARKETPLACE_TABLE: storage.tables.marketplace.table.tableName,
-      EHR_TABLE: storage.tables.ehr.table.tableName,
       AUDIT_TABLE: storage.tables.audit.table.tableName,
       ARTIFACT_BUCKET: storage.artifactBucket.bucketName,
       COMPLIANCE_LOG_BUCKET: storage.complianceLogBucket.bucketName,
@@ -91,7 +89,7 @@ export class PlatformResources {
 
   grant(target: PluginFunction, grants: AccessGrants): void {
     const { tables, artifactBucket, dataKey, signingKey } = this.storage;
-    for (const id of ['plugins', 'marketplace', 'ehr', 'audit'] as const) {
+    for (const id of ['plugins', 'marketplace', 'audit'] as const) {
       const mode = grants[id];
       if (mode) target.allow(...tableStatements(tables[id], mode));
     }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadAuditConfig } from '../../functions/audit/config.ts';
 import { loadAuditDigestConfig } from '../../functions/audit-digest/config.ts';
 import { loadAuditStreamConfig } from '../../functions/audit-stream/config.ts';
+import { loadEhrNotificationsConfig } from '../../functions/ehr-notifications/config.ts';
 import { loadExecutionConfig } from '../../functions/execution/config.ts';
 import { loadLifecycleConfig } from '../../functions/lifecycle/config.ts';
 import { loadMarketplaceConfig } from '../../functions/marketplace/config.ts';
@@ -40,7 +41,6 @@ export function buildLocalEnvironment(options: {
     S3_FORCE_PATH_STYLE: 'true',
     PLUGINS_TABLE: LOCAL_TABLE_NAMES.plugins,
     MARKETPLACE_TABLE: LOCAL_TABLE_NAMES.marketplace,
-    EHR_TABLE: LOCAL_TABLE_NAMES.ehr,
     AUDIT_TABLE: LOCAL_TABLE_NAMES.audit,
     ARTIFACT_BUCKET: LOCAL_BUCKET_NAMES.artifacts,
     COMPLIANCE_LOG_BUCKET: LOCAL_BUCKET_NAMES.complianceLog,
@@ -74,5 +74,6 @@ export function localFunctionConfigs(environment: Record<string, string>) {
     audit: loadAuditConfig(environment),
     auditStream: loadAuditStreamConfig(environment),
     auditDigest: loadAuditDigestConfig(environment),
+    ehrNotifications: loadEhrNotificationsConfig(environment),
   };
 }

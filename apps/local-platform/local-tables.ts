@@ -11,7 +11,6 @@ export type TableNames = Readonly<Record<TableDefinition['id'], string>>;
 export const LOCAL_TABLE_NAMES: TableNames = {
   plugins: 'gradiant-plugins',
   marketplace: 'gradiant-marketplace',
-  ehr: 'gradiant-ehr',
   audit: 'gradiant-audit',
 };
 

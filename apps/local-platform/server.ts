@@ -8,18 +8,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { createAuditHandler } from '../../functions/audit/wiring.ts';
 import { loadEhrConnectionConfig } from '../../functions/ehr-connection/config.ts';
 import { createEhrConnectionHandler } from '../../functions/ehr-connection/wiring.ts';
+import { createEhrNotificationsHandler } from '../../functions/ehr-notifications/wiring.ts';
 import { createLifecycleHandler } from '../../functions/lifecycle/wiring.ts';
 import { createMarketplaceHandler } from '../../functions/marketplace/wiring.ts';
 import { createPlatformHandler } from '../../functions/platform/wiring.ts';
-import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
-import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
-import { ehrNotConnected } from '../../shared/domain/errors/ehr-errors.ts';
 import { payloadTooLarge, routeNotFound } from '../../shared/domain/errors/request-errors.ts';
 import { problemResponse } from '../../shared/http/problem.ts';
 import { type HttpFunctionName, ROUTES } from '../../shared/http/route-table.ts';
 import { dynamoDbClientSettings } from '../../shared/wiring/aws-client-settings.ts';
 import { toApiGatewayEvent } from './api-gateway-event.ts';
-import { seedDemoData } from './demo/demo-data.ts';
+import { connectDemoTenants, seedDemoEhr } from './demo/demo-ehr.ts';
 import { seedDemoMarketplaceFromConfig } from './demo/seed-demo-marketplace.ts';
 import { handleDevToken } from './dev-token.ts';
 import { createLambdaContext } from './lambda-context.ts';
@@ -31,6 +29,7 @@ import { loadLocalIssuer } from './local-issuer.ts';
 import { ensureTables, LOCAL_TABLE_NAMES } from './local-tables.ts';
 import { createRouteMatcher } from './route-matcher.ts';
 import { startDynamoDbLocal } from './stand-ins/dynamodb-local.ts';
+import { type LocalFhirServer, startLocalFhirServer } from './stand-ins/fhir/local-fhir-server.ts';
 import { startS3Local } from './stand-ins/s3-local.ts';
 
 /** API Gateway's payload limit for HTTP APIs is 10 MB; Lambda's synchronous request limit is 6 MB. */
@@ -56,8 +55,8 @@ export interface LocalPlatformOptions {
    */
   readonly baseEnvironment?: NodeJS.ProcessEnv;
   /**
-   * `EHR_LOOPBACK_ORIGINS`: EHR origins on this machine a tenant may connect to (the local FHIR
-   * stand-in, e.g. http://127.0.0.1:4010); none by default.
+   * `EHR_LOOPBACK_ORIGINS` besides this instance's own FHIR stand-in: other EHRs on this machine a
+   * tenant may connect to (say a HAPI server a developer runs); none by default.
    */
   readonly ehrLoopbackOrigins?: readonly string[];
 }
@@ -65,7 +64,9 @@ export interface LocalPlatformOptions {
 export interface LocalPlatform {
   readonly url: string;
   /** The stand-ins' endpoints, for tools pointed at this instance (`audit verify --endpoint`). */
-  readonly endpoints: { readonly dynamodb: string; readonly s3: string };
+  readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly fhir: string };
+  /** The FHIR stand-in: the demo tenants' EHRs (tests change records in it directly, as an EHR user would). */
+  readonly fhir: LocalFhirServer;
   /** Delivers what the audit table's stream holds and signs the digests (tests wait on it). */
   settleAudit(): Promise<void>;
   issueToken(tenantId: string, subject: string, scopes: readonly string[]): Promise<string>;
@@ -123,6 +124,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     await dynamodb.stop();
     throw error;
   });
+  // The tenants' EHRs: a FHIR R4 server on loopback, the one http EHR tenants may connect to here.
+  const fhir = await startLocalFhirServer({ port: 0 }).catch(async (error) => {
+    await Promise.allSettled([s3.stop(), dynamodb.stop()]);
+    throw error;
+  });
   const issuer = await loadLocalIssuer(join(options.dataDirectory, 'keys'));
 
   const environment = buildLocalEnvironment({
@@ -130,10 +136,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     dynamodbEndpoint: dynamodb.endpoint,
     s3Endpoint: s3.endpoint,
     issuer,
-    standIns: { dynamodb, s3 },
+    standIns: { dynamodb, s3, fhir },
     logLevel: options.logLevel ?? 'WARN',
     executionWorkers: options.executionWorkers,
-    ehrLoopbackOrigins: options.ehrLoopbackOrigins,
+    ehrLoopbackOrigins: [fhir.origin, ...(options.ehrLoopbackOrigins ?? [])],
   });
   const configs = localFunctionConfigs(environment);
   const execution = startLocalExecution({
@@ -153,13 +159,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     dataDirectory: options.dataDirectory,
   });
   if (options.seed !== false) {
-    const documentClient = createDocumentClient(dynamoDbClientSettings(configs.lifecycle));
-    await seedDemoData({
-      documentClient,
-      ehrTable: LOCAL_TABLE_NAMES.ehr,
-      ehr: new DynamoDbEhrRepository(documentClient, LOCAL_TABLE_NAMES.ehr),
-      now: new Date(),
-    });
+    seedDemoEhr(fhir, new Date());
     // The marketplace seeds through its own service (publishing, signing), as a publisher would.
     await seedDemoMarketplaceFromConfig({
       dataDirectory: options.dataDirectory,
@@ -185,8 +185,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     'ehr-connection': createEhrConnectionHandler(
       loadEhrConnectionConfig({ ...environment, PUBLIC_API_BASE_URL: publicUrl }),
     ),
-    // Not served locally until the local FHIR stand-in is wired (#11).
-    'ehr-notifications': async () => problemResponse(ehrNotConnected(), randomUUID()),
+    'ehr-notifications': createEhrNotificationsHandler(configs.ehrNotifications),
   });
   const match = createRouteMatcher(ROUTES);
 
@@ -221,10 +220,20 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
   resolveHandlers(handlersFor(url));
+  if (options.seed !== false) {
+    // Connected over the API, as a tenant admin would: the whole SMART auth path runs locally.
+    await connectDemoTenants({
+      platformUrl: url,
+      fhir,
+      tokenFor: async (tenantId) =>
+        (await issuer.issue({ tenantId, subject: 'demo-admin', scopes: ['plugins:admin'] })).access_token,
+    });
+  }
 
   return {
     url,
-    endpoints: { dynamodb: dynamodb.endpoint, s3: s3.endpoint },
+    endpoints: { dynamodb: dynamodb.endpoint, s3: s3.endpoint, fhir: fhir.origin },
+    fhir,
     settleAudit: () => auditDelivery.settle(),
     issueToken: async (tenantId, subject, scopes) =>
       (await issuer.issue({ tenantId, subject, scopes })).access_token,
@@ -235,7 +244,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       await auditDelivery.stop();
       rawClient.destroy();
       await execution.stop();
-      await Promise.allSettled([s3.stop(), dynamodb.stop()]);
+      await Promise.allSettled([s3.stop(), dynamodb.stop(), fhir.close()]);
     },
   };
 }

@@ -1,21 +1,17 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
-import { DynamoDbEhrConnectionRepository } from '../../shared/adapters/aws/dynamodb-ehr-connection-repository.ts';
-import { createSecretsManagerEhrSigningKeys } from '../../shared/adapters/aws/secrets-manager-ehr-signing-keys.ts';
 import { DnsEhrEndpointGuard } from '../../shared/adapters/egress/ehr-endpoint-guard.ts';
-import { createFileEhrSigningKeys } from '../../shared/adapters/local/file-ehr-signing-keys.ts';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { authOptionsFrom } from '../../shared/config/platform-env.ts';
-import { ehrUnavailable } from '../../shared/domain/errors/ehr-errors.ts';
 import { createHttpHandler } from '../../shared/http/http-handler.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import type { EhrConnectionProbe } from '../../shared/ports/ehr-connection-probe.ts';
 import type { EhrEndpointGuard } from '../../shared/ports/ehr-endpoint-guard.ts';
-import type { EhrSigningKeys } from '../../shared/ports/ehr-signing-keys.ts';
+import type { EhrSubscriptions } from '../../shared/ports/ehr-subscriptions.ts';
 import type { AuditTrail } from '../../shared/services/audit/audit-trail.ts';
 import { EhrConnectionService } from '../../shared/services/ehr/ehr-connection-service.ts';
 import { createAuditTrail } from '../../shared/wiring/audit-trail.ts';
 import { dynamoDbClientSettings } from '../../shared/wiring/aws-client-settings.ts';
+import { createFhirEhr } from '../../shared/wiring/fhir-ehr.ts';
 import type { EhrConnectionConfig } from './config.ts';
 import { type EhrConnectionRouteDependencies, ehrConnectionRoutes } from './routes.ts';
 
@@ -25,36 +21,11 @@ export interface EhrConnectionDependencies extends EhrConnectionRouteDependencie
   readonly requestAudit: AuditTrail;
 }
 
-/** What tests and the local platform may replace: the EHR probe, the endpoint guard. */
+/** What tests may replace: the EHR probe and subscriptions, the endpoint guard. */
 export interface EhrConnectionOverrides {
   readonly probe?: EhrConnectionProbe;
+  readonly subscriptions?: EhrSubscriptions;
   readonly endpointGuard?: EhrEndpointGuard;
-}
-
-/**
- * Until the FHIR adapter's probe (shared/adapters/fhir) is wired here, discovery and the test
- * answer EHR_UNAVAILABLE rather than pretending: a connection with an explicit token endpoint
- * can still be saved.
- */
-const UNWIRED_PROBE: EhrConnectionProbe = {
-  discover: async () => {
-    throw ehrUnavailable('no probe configured');
-  },
-  probe: async () => {
-    throw ehrUnavailable('no probe configured');
-  },
-};
-
-function signingKeysOf(config: EhrConnectionConfig): EhrSigningKeys {
-  if (config.PLATFORM_MODE === 'local') {
-    // The config refuses local mode without it; checked again for the compiler.
-    if (!config.LOCAL_EHR_KEYS_DIRECTORY) throw new Error('LOCAL_EHR_KEYS_DIRECTORY is required locally');
-    return createFileEhrSigningKeys(config.LOCAL_EHR_KEYS_DIRECTORY);
-  }
-  return createSecretsManagerEhrSigningKeys(new SecretsManagerClient({}), {
-    prefix: config.EHR_SIGNING_SECRET_PREFIX,
-    kmsKeyId: config.EHR_SIGNING_KMS_KEY_ID,
-  });
 }
 
 /** Builds the adapters once per cold start; routes receive only ports and factories. */
@@ -64,16 +35,13 @@ export function wireEhrConnection(
 ): EhrConnectionDependencies {
   const documentClient = createDocumentClient(dynamoDbClientSettings(config));
   const auditTrail = createAuditTrail(documentClient, config.AUDIT_TABLE);
-  const connections = new DynamoDbEhrConnectionRepository(
-    documentClient,
-    config.PLUGINS_TABLE,
-    config.AUDIT_TABLE,
-  );
-  const signingKeys = signingKeysOf(config);
+  const ehr = createFhirEhr(config, documentClient, auditTrail.clock);
+  const { connections, signingKeys } = ehr;
   const endpointGuard =
     overrides.endpointGuard ??
     new DnsEhrEndpointGuard({ loopbackOrigins: config.EHR_LOOPBACK_ORIGINS ?? [] });
-  const probe = overrides.probe ?? UNWIRED_PROBE;
+  const probe = overrides.probe ?? ehr.probe;
+  const subscriptions = overrides.subscriptions ?? ehr.repository;
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),
     requestAudit: auditTrail,
@@ -86,6 +54,7 @@ export function wireEhrConnection(
         connections,
         signingKeys,
         probe,
+        subscriptions,
         endpointGuard,
         auditTrail,
         publicApiBaseUrl: config.PUBLIC_API_BASE_URL,

@@ -1,18 +1,22 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../shared/ports/clock.ts';
 import type { EhrConnectionRepository } from '../../shared/ports/ehr-connection-repository.ts';
 import type { EhrSubscriptions } from '../../shared/ports/ehr-subscriptions.ts';
+import { createFhirEhr } from '../../shared/wiring/fhir-ehr.ts';
 import type { EhrNotificationsConfig } from './config.ts';
 
-/** The two EHR ports this function reads through; their adapters come from other #11 branches. */
+/** The two EHR ports this function reads through. */
 export interface EhrNotificationPorts {
   readonly connections: EhrConnectionRepository;
   readonly subscriptions: EhrSubscriptions;
 }
 
-/**
- * Not wired yet: the DynamoDB EhrConnectionRepository and the FHIR EhrSubscriptions adapters land
- * with the connection and FHIR-adapter branches of #11. Failing the cold start loudly keeps a
- * deployed function from answering anything until the integrator replaces this with them.
- */
-export function wireEhrNotificationPorts(_config: EhrNotificationsConfig): EhrNotificationPorts {
-  throw new Error('ehr-notifications: the EHR connection and subscription adapters are not wired yet (#11)');
+/** The tenants' connections, and their FHIR servers as re-read with the platform's own tokens. */
+export function wireEhrNotificationPorts(
+  config: EhrNotificationsConfig,
+  documentClient: DynamoDBDocumentClient,
+  clock: Clock,
+): EhrNotificationPorts {
+  const ehr = createFhirEhr(config, documentClient, clock);
+  return { connections: ehr.connections, subscriptions: ehr.repository };
 }

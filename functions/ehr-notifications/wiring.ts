@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../../shared/observability/logger.ts'
 import { createAuditTrail } from '../../shared/wiring/audit-trail.ts';
 import { dynamoDbClientSettings } from '../../shared/wiring/aws-client-settings.ts';
 import type { EhrNotificationsConfig } from './config.ts';
-import type { EhrNotificationPorts } from './ehr-ports.ts';
+import { type EhrNotificationPorts, wireEhrNotificationPorts } from './ehr-ports.ts';
 import { type EhrNotificationRouteDependencies, ehrNotificationRoutes } from './routes.ts';
 
 /**
@@ -15,10 +15,11 @@ import { type EhrNotificationRouteDependencies, ehrNotificationRoutes } from './
  */
 export function wireEhrNotifications(
   config: EhrNotificationsConfig,
-  ports: EhrNotificationPorts,
+  overrides: { ports?: EhrNotificationPorts } = {},
 ): EhrNotificationRouteDependencies {
   const documentClient = createDocumentClient(dynamoDbClientSettings(config));
   const trail = createAuditTrail(documentClient, config.AUDIT_TABLE);
+  const ports = overrides.ports ?? wireEhrNotificationPorts(config, documentClient, trail.clock);
   return {
     ...trail,
     ...ports,
@@ -35,10 +36,13 @@ export function wireEhrNotifications(
   };
 }
 
-/** The function's handler from its config and EHR ports: what handler.ts exports and the local platform serves. */
-export const createEhrNotificationsHandler = (config: EhrNotificationsConfig, ports: EhrNotificationPorts) =>
+/** The function's handler from its config: what handler.ts exports and the local platform serves. */
+export const createEhrNotificationsHandler = (
+  config: EhrNotificationsConfig,
+  overrides?: { ports?: EhrNotificationPorts },
+) =>
   ehrNotificationsHandlerFor(
-    wireEhrNotifications(config, ports),
+    wireEhrNotifications(config, overrides),
     createLogger('ehr-notifications', config.POWERTOOLS_LOG_LEVEL),
   );
 

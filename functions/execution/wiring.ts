@@ -1,4 +1,3 @@
-import { DynamoDbEhrRepository } from '../../shared/adapters/aws/dynamodb-ehr-repository.ts';
 import { DynamoDbEventDeliveryMarkers } from '../../shared/adapters/aws/dynamodb-event-delivery-markers.ts';
 import { DynamoDbRunLeaseStore } from '../../shared/adapters/aws/dynamodb-run-lease-store.ts';
 import { DynamoDbRunLedger } from '../../shared/adapters/aws/dynamodb-run-ledger.ts';
@@ -13,6 +12,7 @@ import { RevocationCache } from '../../shared/services/execution/revocation-cach
 import { SandboxObserver } from '../../shared/services/execution/sandbox-observer.ts';
 import { VerifiedArtifactLoader } from '../../shared/services/execution/verified-artifact-loader.ts';
 import { CircuitBreaker } from '../../shared/services/lifecycle/circuit-breaker.ts';
+import { createFhirEhr } from '../../shared/wiring/fhir-ehr.ts';
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
 import { createPlatformStores } from '../../shared/wiring/platform-stores.ts';
 import { createPluginServiceFactory } from '../../shared/wiring/plugin-service-factory.ts';
@@ -73,7 +73,8 @@ export function wireExecution(config: ExecutionConfig): ExecutionHandlerDependen
     } satisfies PlatformSandboxOptions),
     runLeases,
     observer,
-    ehr: new DynamoDbEhrRepository(client, config.EHR_TABLE),
+    // Each tenant's own FHIR server, through its own connection and token only.
+    ehr: createFhirEhr(config, client, clock).repository,
     trail,
     failures: new CircuitBreaker({
       counters,

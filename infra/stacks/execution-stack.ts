@@ -45,7 +45,6 @@ export class ExecutionStack extends Stack {
     });
     resources.grant(execution.handler, {
       plugins: 'read-write',
-      ehr: 'read-write',
       marketplace: 'read',
       // The outbox: a run's audit record and events commit with its usage (a TransactWriteItems
       // Put is PutItem), and a refusal's record is appended; nothing is read back.

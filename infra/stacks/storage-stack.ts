@@ -195,7 +195,6 @@ export class StorageStack extends Stack {
     this.tables = {
       plugins: tableOf('plugins'),
       marketplace: tableOf('marketplace'),
-      ehr: tableOf('ehr'),
       audit: tableOf('audit'),
     };
     this.backUpTables(Object.values(this.tables).map((access) => access.table));

@@ -5,7 +5,6 @@ export const ADAPTERS_ENV_SHAPE = {
   PLATFORM_MODE: z.enum(['aws', 'local']).default('aws'),
   PLUGINS_TABLE: z.string().min(3),
   MARKETPLACE_TABLE: z.string().min(3),
-  EHR_TABLE: z.string().min(3),
   /** The transactional outbox, the audit query index and the audit chain heads. */
   AUDIT_TABLE: z.string().min(3),
   ARTIFACT_BUCKET: z.string().min(3),

@@ -70,7 +70,6 @@ describe('audit query cross-tenant read', () => {
         PLATFORM_MODE: 'local',
         PLUGINS_TABLE: names.plugins,
         MARKETPLACE_TABLE: names.marketplace,
-        EHR_TABLE: names.ehr,
         AUDIT_TABLE: names.audit,
         ARTIFACT_BUCKET: 'unused-artifacts',
         COMPLIANCE_LOG_BUCKET: 'unused-compliance',

@@ -4,6 +4,7 @@ import { DnsEhrEndpointGuard } from '../../shared/adapters/egress/ehr-endpoint-g
 import { JoseEhrSigningKeys } from '../../shared/adapters/jose-ehr-signing-keys.ts';
 import { TenantIdSchema } from '../../shared/domain/identifiers.ts';
 import { EhrConnectionService } from '../../shared/services/ehr/ehr-connection-service.ts';
+import { FakeEhrSubscriptions } from '../support/ehr-notification-harness.ts';
 import {
   FakeEhrConnectionProbe,
   InMemoryEhrConnectionRepository,
@@ -30,6 +31,7 @@ describe('an EHR connection aimed at the platform’s own network', () => {
       connections,
       signingKeys: new JoseEhrSigningKeys(store),
       probe,
+      subscriptions: new FakeEhrSubscriptions(),
       endpointGuard: new DnsEhrEndpointGuard({
         resolve: async (host) =>
           ({ 'ehr.example.org': ['93.184.215.14'], 'sneaky.example.org': ['169.254.169.254'] })[host] ?? [],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPatients } from '../../apps/local-platform/demo/demo-data.ts';
+import { demoFhirPatients } from '../../apps/local-platform/demo/demo-fhir-data.ts';
 import { TenantIdSchema } from '../../shared/domain/identifiers.ts';
 import { complianceLogObjects, connectTenant, type E2eTenant } from '../support/e2e-tenant.ts';
 import {
@@ -41,8 +41,13 @@ const SUBSCRIBER = `export default {
 describe('PHI sent towards the compliance log', () => {
   let platform: LocalPlatformProcess;
   let acme: E2eTenant;
-  const patients = demoPatients(TenantIdSchema.parse('t-acme'));
-  const phiValues = patients.flatMap((patient) => [patient.name, patient.birthDate, patient.email ?? '']);
+  // The seeded FHIR patients' names, birth dates and emails, as the plugin API projects them.
+  const patients = demoFhirPatients(TenantIdSchema.parse('t-acme')).map((patient) => ({
+    name: patient.name?.[0]?.text ?? '',
+    birthDate: patient.birthDate ?? '',
+    email: patient.telecom?.find((telecom) => telecom.system === 'email')?.value ?? '',
+  }));
+  const phiValues = patients.flatMap((patient) => [patient.name, patient.birthDate, patient.email]);
 
   beforeAll(async () => {
     platform = await startLocalPlatformProcess();

@@ -19,7 +19,6 @@ export async function createTestTables(): Promise<{
   const names: TableNames = {
     plugins: `plugins-${suffix}`,
     marketplace: `marketplace-${suffix}`,
-    ehr: `ehr-${suffix}`,
     audit: `audit-${suffix}`,
   };
   const client = new DynamoDBClient(localConfig());

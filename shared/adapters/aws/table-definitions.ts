@@ -5,7 +5,7 @@
  * (DynamoDB Local accepts TTL but never deletes, so readers also filter expired items).
  */
 export interface TableDefinition {
-  readonly id: 'plugins' | 'marketplace' | 'ehr' | 'audit';
+  readonly id: 'plugins' | 'marketplace' | 'audit';
   readonly description: string;
   readonly partitionKey: 'PK';
   readonly sortKey: 'SK';
@@ -30,13 +30,6 @@ export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
   {
     id: 'marketplace',
     description: 'Catalogue, versions, publishers and their keys, reviews and rating aggregates',
-    partitionKey: 'PK',
-    sortKey: 'SK',
-    globalIndexes: [GSI1],
-  },
-  {
-    id: 'ehr',
-    description: 'EHR records (patients, appointments) behind the EHR port; a FHIR adapter can replace it',
     partitionKey: 'PK',
     sortKey: 'SK',
     globalIndexes: [GSI1],

@@ -41,5 +41,7 @@ export const EhrConnectionTestReportSchema = z
         expiresInSeconds: z.number().int().min(0).optional(),
       })
       .strict(),
+    /** The rest-hook subscriptions, (re)created once a token is granted; skipped (`ok: false`) otherwise. */
+    subscriptions: z.object(CheckShape).strict(),
   })
   .strict();

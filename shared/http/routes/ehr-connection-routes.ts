@@ -44,7 +44,8 @@ export const EHR_CONNECTION_ROUTES = [
     routeKey: 'POST /v1/tenant/ehr-connection/test',
     function: 'ehr-connection',
     scopes: ['plugins:admin'],
-    summary: "Read the server's CapabilityStatement and request one token; report what works",
+    summary:
+      "Read the server's CapabilityStatement, request one token and (re)create the rest-hook subscriptions; report what works",
     request: {},
     status: 200,
     response: EhrConnectionTestReportSchema,

@@ -10,7 +10,9 @@ import type { EhrConnectionProbe, EhrProbeReport } from '../../ports/ehr-connect
 import type { EhrConnectionRepository } from '../../ports/ehr-connection-repository.ts';
 import type { EhrEndpointGuard } from '../../ports/ehr-endpoint-guard.ts';
 import type { EhrSigningKeys } from '../../ports/ehr-signing-keys.ts';
+import type { EhrSubscriptions } from '../../ports/ehr-subscriptions.ts';
 import { type AuditTrail, audited } from '../audit/audit-trail.ts';
+import { ensureEhrSubscriptions } from './ensure-ehr-subscriptions.ts';
 
 /** The version a replace is conditional on (`If-Match`), or `'*'` for whatever is current. */
 export type EhrConnectionPrecondition = number | '*';
@@ -18,6 +20,7 @@ export type EhrConnectionPrecondition = number | '*';
 /** The test route's answer: each check, and whether all passed. */
 export interface EhrConnectionTestReport extends EhrProbeReport {
   readonly ok: boolean;
+  readonly subscriptions: { readonly ok: boolean; readonly reason?: string | undefined };
 }
 
 export interface EhrConnectionServiceDependencies {
@@ -27,6 +30,8 @@ export interface EhrConnectionServiceDependencies {
   readonly connections: EhrConnectionRepository;
   readonly signingKeys: EhrSigningKeys;
   readonly probe: EhrConnectionProbe;
+  /** The tenant's FHIR rest-hook subscriptions, (re)created by the test once a token is granted. */
+  readonly subscriptions: EhrSubscriptions;
   readonly endpointGuard: EhrEndpointGuard;
   /** The outbox the change and its record commit to; its clock stamps the change. */
   readonly auditTrail: AuditTrail;
@@ -97,17 +102,41 @@ export class EhrConnectionService {
     });
   }
 
-  /** Reads the server's CapabilityStatement and requests one fresh token; never shows the token. */
+  /**
+   * Reads the server's CapabilityStatement and requests one fresh token (never shown), then, with a
+   * token granted, (re)creates the rest-hook subscriptions, so that the admin's one step after
+   * registering the JWKS URL with the EHR is this test: it proves the connection and subscribes.
+   */
   async test(): Promise<EhrConnectionTestReport> {
     return audited(this.deps.auditTrail, this.record('ehr-connection:tested'), async () => {
       const connection = await this.current();
       const report = await this.deps.probe.probe(connection, this.deadline());
+      const subscriptions = report.token.ok
+        ? await this.subscribe()
+        : { ok: false, reason: 'skipped: no token was granted' };
       return {
         capabilityStatement: report.capabilityStatement,
         token: report.token,
-        ok: report.capabilityStatement.ok && report.token.ok,
+        subscriptions,
+        ok: report.capabilityStatement.ok && report.token.ok && subscriptions.ok,
       };
     });
+  }
+
+  private async subscribe(): Promise<{ ok: boolean; reason?: string }> {
+    const subscription = await ensureEhrSubscriptions(
+      { tenantId: this.deps.tenantId, actor: actorIn(this.deps.tenantId, this.deps.actorId) },
+      {
+        ...this.deps.auditTrail,
+        connections: this.deps.connections,
+        subscriptions: this.deps.subscriptions,
+        publicApiBaseUrl: this.deps.publicApiBaseUrl,
+        budgetMs: this.deps.probeTimeoutMs,
+      },
+    );
+    return subscription.state === 'active'
+      ? { ok: true }
+      : { ok: false, ...(subscription.reason ? { reason: subscription.reason } : {}) };
   }
 
   private async current(): Promise<EhrConnection> {

@@ -4,7 +4,6 @@ import { loadEhrConnectionConfig } from '../../../../functions/ehr-connection/co
 const BASE = {
   PLUGINS_TABLE: 'plugins',
   MARKETPLACE_TABLE: 'marketplace',
-  EHR_TABLE: 'ehr-table',
   AUDIT_TABLE: 'audit',
   ARTIFACT_BUCKET: 'artifacts',
   COMPLIANCE_LOG_BUCKET: 'compliance',

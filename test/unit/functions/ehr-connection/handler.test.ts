@@ -7,6 +7,7 @@ import type { Caller } from '../../../../shared/auth/caller.ts';
 import { createTokenVerifier } from '../../../../shared/auth/token-verifier.ts';
 import { EhrConnectionService } from '../../../../shared/services/ehr/ehr-connection-service.ts';
 import { httpEvent } from '../../../support/api-gateway-events.ts';
+import { FakeEhrSubscriptions } from '../../../support/ehr-notification-harness.ts';
 import { privateMembersIn } from '../../../support/ehr-signing-assertions.ts';
 import {
   FakeEhrConnectionProbe,
@@ -48,6 +49,7 @@ describe('ehr-connection handler', () => {
           connections,
           signingKeys,
           probe,
+          subscriptions: new FakeEhrSubscriptions(),
           endpointGuard,
           auditTrail,
           publicApiBaseUrl: 'https://api.example.org',

@@ -77,7 +77,6 @@ describe('execution handler (aws-sdk-client-mock)', () => {
     const config = ExecutionConfigSchema.parse({
       PLUGINS_TABLE: 'plugins-table',
       MARKETPLACE_TABLE: 'marketplace-table',
-      EHR_TABLE: 'ehr-table',
       AUDIT_TABLE: 'audit-table',
       ARTIFACT_BUCKET: 'artifacts',
       COMPLIANCE_LOG_BUCKET: 'compliance',

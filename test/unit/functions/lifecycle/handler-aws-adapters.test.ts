@@ -35,7 +35,6 @@ describe('lifecycle handler over the AWS adapters', () => {
       PLATFORM_MODE: 'aws',
       PLUGINS_TABLE: 'plugins-table',
       MARKETPLACE_TABLE: 'marketplace-table',
-      EHR_TABLE: 'ehr-table',
       AUDIT_TABLE: 'audit-table',
       ARTIFACT_BUCKET: 'artifact-bucket',
       COMPLIANCE_LOG_BUCKET: 'compliance-bucket',

@@ -71,7 +71,6 @@ describe('marketplace handler', () => {
       PLATFORM_MODE: 'aws',
       PLUGINS_TABLE: 'plugins-table',
       MARKETPLACE_TABLE: 'marketplace-table',
-      EHR_TABLE: 'ehr-table',
       AUDIT_TABLE: 'audit-table',
       ARTIFACT_BUCKET: 'artifact-bucket',
       COMPLIANCE_LOG_BUCKET: 'compliance-bucket',

@@ -12,7 +12,6 @@ const DEPLOYED = {
   JWT_JWKS_URL: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool/.well-known/jwks.json',
   PLUGINS_TABLE: 'plugins-table',
   MARKETPLACE_TABLE: 'marketplace-table',
-  EHR_TABLE: 'ehr-table',
   AUDIT_TABLE: 'audit-table',
   ARTIFACT_BUCKET: 'artifact-bucket',
   COMPLIANCE_LOG_BUCKET: 'compliance-bucket',

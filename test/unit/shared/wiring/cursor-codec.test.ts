@@ -9,7 +9,6 @@ const base = {
   JWT_JWKS_URL: 'https://id.gradiant-tests.net/.well-known/jwks.json',
   PLUGINS_TABLE: 'plugins-table',
   MARKETPLACE_TABLE: 'marketplace-table',
-  EHR_TABLE: 'ehr-table',
   AUDIT_TABLE: 'audit-table',
   ARTIFACT_BUCKET: 'artifact-bucket',
   COMPLIANCE_LOG_BUCKET: 'compliance-bucket',

@@ -32,7 +32,6 @@ describe('seedDemoMarketplaceFromConfig (DynamoDB Local + s3rver)', () => {
       PLATFORM_MODE: 'local',
       PLUGINS_TABLE: names.plugins,
       MARKETPLACE_TABLE: names.marketplace,
-      EHR_TABLE: names.ehr,
       AUDIT_TABLE: names.audit,
       ARTIFACT_BUCKET: 'seed-artifacts',
       COMPLIANCE_LOG_BUCKET: 'seed-compliance',

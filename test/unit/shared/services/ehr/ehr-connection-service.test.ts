@@ -5,6 +5,7 @@ import type { EhrConnectionSettings } from '../../../../../shared/domain/ehr-con
 import { ehrUnavailable } from '../../../../../shared/domain/errors/ehr-errors.ts';
 import { TenantIdSchema } from '../../../../../shared/domain/identifiers.ts';
 import { EhrConnectionService } from '../../../../../shared/services/ehr/ehr-connection-service.ts';
+import { FakeEhrSubscriptions } from '../../../../support/ehr-notification-harness.ts';
 import {
   FakeEhrConnectionProbe,
   FakeEhrEndpointGuard,
@@ -37,6 +38,7 @@ function harness() {
     connections,
     signingKeys,
     probe,
+    subscriptions: new FakeEhrSubscriptions(),
     endpointGuard,
     auditTrail: {
       outbox,
