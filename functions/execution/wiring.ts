@@ -1,3 +1,4 @@
+import { DynamoDbEhrChangeLedger } from '../../shared/adapters/aws/dynamodb-ehr-change-ledger.ts';
 import { DynamoDbEventDeliveryMarkers } from '../../shared/adapters/aws/dynamodb-event-delivery-markers.ts';
 import { DynamoDbRunLeaseStore } from '../../shared/adapters/aws/dynamodb-run-lease-store.ts';
 import { DynamoDbRunLedger } from '../../shared/adapters/aws/dynamodb-run-ledger.ts';
@@ -75,6 +76,7 @@ export function wireExecution(config: ExecutionConfig): ExecutionHandlerDependen
     observer,
     // Each tenant's own FHIR server, through its own connection and token only.
     ehr: createFhirEhr(config, client, clock).repository,
+    ehrChanges: new DynamoDbEhrChangeLedger(client, config.PLUGINS_TABLE, config.AUDIT_TABLE),
     trail,
     failures: new CircuitBreaker({
       counters,

@@ -48,3 +48,25 @@ export async function claimEhrChange(
   const isClaimed = await deps.ledger.claim(tenantId, seen, previous?.versionId, event ? [event] : []);
   return isClaimed ? { status: 'claimed', event } : { status: 'conflict' };
 }
+
+/**
+ * The plugin API's own write: the host knows what it did (`event`, named by the call), so only the
+ * version is claimed, with that event in the same transaction. `seen` when the EHR's notification
+ * of this very version was claimed first: its event stands and this write emits none.
+ */
+export async function claimOwnChange(
+  ledger: EhrChangeLedger,
+  tenantId: TenantId,
+  seen: SeenVersion,
+  event: PlatformEvent,
+): Promise<'claimed' | 'seen'> {
+  for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+    const previous = await ledger.lastSeen(tenantId, seen.type, seen.id);
+    if (previous?.versionId === seen.versionId) return 'seen';
+    if (await ledger.claim(tenantId, seen, previous?.versionId, [event])) return 'claimed';
+  }
+  throw new Error(`the change ledger entry of ${seen.type}/${seen.id} kept changing`);
+}
+
+/** Claims lost to concurrent ones before giving up (each loser re-reads the entry first). */
+const MAX_CLAIM_ATTEMPTS = 3;

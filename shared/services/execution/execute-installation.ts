@@ -227,6 +227,7 @@ async function runAdmitted(
       clock: deps.clock,
       ids: deps.ids,
       auditRetry: deps.trail.auditRetry,
+      changes: deps.ehrChanges,
       onEventNotRecorded: (event, error) =>
         warn(deps, `data event ${event.name} ${event.id} not recorded`, request, error),
     },

@@ -1,6 +1,7 @@
 import type { Installation } from '../../domain/installation.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { EhrChangeLedger } from '../../ports/ehr-change-ledger.ts';
 import type { EhrRepository } from '../../ports/ehr-repository.ts';
 import type { FailureRecorder } from '../../ports/failure-recorder.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
@@ -53,6 +54,8 @@ export interface ExecutionDependencies {
   /** Collects what the sandbox reports about a run, for the run's outbox entries. */
   readonly observer: SandboxObserver;
   readonly ehr: EhrRepository;
+  /** The EHR versions already turned into data events, shared with the EHR's own notifications. */
+  readonly ehrChanges?: EhrChangeLedger | undefined;
   /**
    * Where the records of runs that join no settlement go (refusals, runs that did not finish) and
    * the data events of the plugin's EHR writes (`patient:updated`, `appointment:*`, ids only); a

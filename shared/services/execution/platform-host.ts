@@ -8,17 +8,21 @@ import {
   PatientSearchCriteriaSchema,
   RecordIdSchema,
 } from '../../domain/ehr.ts';
+import { type SeenVersion, seenVersionOf } from '../../domain/ehr-change.ts';
 import { hasErrorCode } from '../../domain/errors/domain-error.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { PlatformEvent } from '../../domain/platform-events.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { EhrChangeLedger } from '../../ports/ehr-change-ledger.ts';
 import type { EhrCallScope, EhrRepository } from '../../ports/ehr-repository.ts';
+import type { WatchedRecord } from '../../ports/ehr-subscriptions.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { Outbox } from '../../ports/outbox.ts';
 import { HostError } from '../../sandbox/errors.ts';
 import type { PluginHost, PluginStorage } from '../../sandbox/host.ts';
 import type { JsonValue } from '../../sandbox/schemas.ts';
 import { type AuditRetryPolicy, appendToOutbox } from '../audit/audit-trail.ts';
+import { claimOwnChange } from '../ehr/claim-ehr-change.ts';
 import { platformEvent } from '../platform-event.ts';
 import { DataAccessTally, type TouchedRecords } from './data-access-tally.ts';
 import { hostErrorForEhr } from './ehr-host-errors.ts';
@@ -35,6 +39,12 @@ export interface PlatformHostDependencies {
    * plugin's call fails `Unavailable`, so the loss is known to both.
    */
   readonly onEventNotRecorded?: (event: { name: string; id: string }, error: unknown) => void;
+  /**
+   * The versions already turned into data events (shared with the EHR's notifications): a write's
+   * event commits with its version's claim, so the EHR's notification of that same version emits
+   * nothing. Absent (tests, fakes without versions), the event is appended on its own.
+   */
+  readonly changes?: EhrChangeLedger | undefined;
 }
 
 export interface PlatformHost extends PluginHost {
@@ -82,10 +92,11 @@ export function createPlatformHost(
     operation: string,
     serve: (
       records: TouchedRecords,
-      changed: (name: string, detail: Record<string, string>) => void,
+      changed: (name: string, detail: Record<string, string>, written: WatchedRecord) => void,
     ) => Promise<T>,
   ): Promise<T> => {
     let dataEvent: PlatformEvent | undefined;
+    let seen: SeenVersion | undefined;
     const value = await dataAccess.call(operation, (records) =>
       serve(
         {
@@ -95,20 +106,22 @@ export function createPlatformHost(
           },
           appointment: (id) => records.appointment(id),
         },
-        (name, detail) => {
+        (name, detail, written) => {
           dataEvent = platformEvent(name, tenantId, { ...detail, causedBy: pluginActor(pluginId) }, deps);
+          seen = seenVersionOf(written);
         },
       ).catch((error: unknown) => {
         throw hostErrorForEhr(error);
       }),
     );
-    if (dataEvent) await record(dataEvent);
+    if (dataEvent) await record(dataEvent, seen);
     return value;
   };
 
-  const record = async (event: PlatformEvent) => {
+  const record = async (event: PlatformEvent, seen: SeenVersion | undefined) => {
     try {
-      await appendToOutbox(deps, [event]);
+      if (deps.changes && seen) await claimOwnChange(deps.changes, tenantId, seen, event);
+      else await appendToOutbox(deps, [event]);
     } catch (error) {
       deps.onEventNotRecorded?.({ name: event.name, id: event.id }, error);
       throw new HostError(
@@ -165,7 +178,7 @@ export function createPlatformHost(
           const patient = await ehr.updatePatient(ehrScope, id, changes);
           if (!patient) return undefined;
           records.patient(patient.id);
-          changed('patient:updated', { patientId: patient.id });
+          changed('patient:updated', { patientId: patient.id }, { type: 'Patient', record: patient });
           return patient as JsonValue;
         }),
     },
@@ -186,7 +199,11 @@ export function createPlatformHost(
           }
           records.patient(created.patientId);
           records.appointment(created.id);
-          changed('appointment:scheduled', { appointmentId: created.id, patientId: created.patientId });
+          changed(
+            'appointment:scheduled',
+            { appointmentId: created.id, patientId: created.patientId },
+            { type: 'Appointment', record: created },
+          );
           return created as JsonValue;
         }),
       cancel: (id, reason) =>
@@ -196,10 +213,11 @@ export function createPlatformHost(
             ...(reason === undefined ? {} : { cancellationReason: reason }),
           }));
           if (!cancelled) return undefined;
-          changed('appointment:cancelled', {
-            appointmentId: cancelled.id,
-            patientId: cancelled.patientId,
-          });
+          changed(
+            'appointment:cancelled',
+            { appointmentId: cancelled.id, patientId: cancelled.patientId },
+            { type: 'Appointment', record: cancelled },
+          );
           return cancelled as JsonValue;
         }),
       reschedule: (id, newTime) =>
@@ -210,7 +228,11 @@ export function createPlatformHost(
             moveKeepingDuration(current, start),
           );
           if (!moved) return undefined;
-          changed('appointment:rescheduled', { appointmentId: moved.id, patientId: moved.patientId });
+          changed(
+            'appointment:rescheduled',
+            { appointmentId: moved.id, patientId: moved.patientId },
+            { type: 'Appointment', record: moved },
+          );
           return moved as JsonValue;
         }),
     },

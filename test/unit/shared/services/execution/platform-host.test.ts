@@ -13,6 +13,7 @@ import {
   createPlatformHost,
   type PlatformHost,
 } from '../../../../../shared/services/execution/platform-host.ts';
+import { InMemoryEhrChangeLedger } from '../../../../support/fakes/in-memory-ehr-change-ledger.ts';
 import { InMemoryEhrRepository } from '../../../../support/fakes/in-memory-ehr-repository.ts';
 import { InMemoryOutbox } from '../../../../support/fakes/in-memory-outbox.ts';
 
@@ -228,5 +229,50 @@ describe('createPlatformHost', () => {
     expect(error).toBeInstanceOf(HostError);
     expect(error).toMatchObject({ code, message: failure.message });
     expect(outbox.entries).toEqual([]);
+  });
+
+  describe('with the change ledger the EHR notifications share', () => {
+    const hostWithLedger = (ledger: InMemoryEhrChangeLedger) =>
+      createPlatformHost(
+        { tenantId: acme, pluginId: 'scheduler', deadlineAt: DEADLINE },
+        {
+          ehr,
+          outbox,
+          clock: { now: () => new Date('2030-01-01T09:00:00.000Z') },
+          ids: { next: () => 'evt-1' },
+          changes: ledger,
+        },
+      );
+
+    it('commits a write’s event with the claim of the version it wrote', async () => {
+      const ledger = new InMemoryEhrChangeLedger(outbox);
+
+      const moved = (await hostWithLedger(ledger).appointments.reschedule(
+        'a-1',
+        '2030-01-05T08:00:00.000Z',
+      )) as {
+        versionId: string;
+      };
+
+      expect(outbox.entries.map((entry) => entry.name)).toEqual(['appointment:rescheduled']);
+      expect((await ledger.lastSeen(acme, 'Appointment', 'a-1'))?.versionId).toBe(moved.versionId);
+    });
+
+    it('emits nothing when the EHR’s notification of that very version was claimed first', async () => {
+      const ledger = new InMemoryEhrChangeLedger(outbox);
+      const plugin = hostWithLedger(ledger);
+      // The notification wins the race to the ledger with the version the plugin's write makes next.
+      ledger.beforeClaim = () => {
+        const version = ehr.patient(acme, 'p-1')?.versionId ?? '';
+        ledger.entries.set(`${acme}/Patient/p-1`, { type: 'Patient', id: 'p-1', versionId: version });
+      };
+
+      await plugin.patients.update('p-1', { family: 'Y' });
+
+      expect(outbox.entries).toEqual([]);
+      expect((await ledger.lastSeen(acme, 'Patient', 'p-1'))?.versionId).toBe(
+        ehr.patient(acme, 'p-1')?.versionId,
+      );
+    });
   });
 });
