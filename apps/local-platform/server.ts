@@ -159,7 +159,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     dataDirectory: options.dataDirectory,
   });
   if (options.seed !== false) {
-    seedDemoEhr(fhir, new Date());
+    await seedDemoEhr(fhir, new Date());
     // The marketplace seeds through its own service (publishing, signing), as a publisher would.
     await seedDemoMarketplaceFromConfig({
       dataDirectory: options.dataDirectory,

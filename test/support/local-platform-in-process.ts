@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPlatform } from '../../apps/local-platform/server.ts';
+import type { LocalFhirServer } from '../../apps/local-platform/stand-ins/fhir/local-fhir-server.ts';
 import type { RunningPlatform } from './local-platform-process.ts';
 import { watchResponses } from './response-contract.ts';
 
@@ -13,7 +14,9 @@ import { watchResponses } from './response-contract.ts';
 export interface InProcessPlatform extends RunningPlatform {
   /** Delivers the audit table's stream and signs the digests now, instead of waiting for the timer. */
   settleAudit(): Promise<void>;
-  readonly endpoints: { readonly dynamodb: string; readonly s3: string };
+  readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly fhir: string };
+  /** The FHIR stand-in: the demo tenants' EHRs, to change records in as an EHR user would. */
+  readonly fhir: LocalFhirServer;
 }
 
 export async function startLocalPlatformInProcess(
@@ -34,6 +37,7 @@ export async function startLocalPlatformInProcess(
     url: platform.url,
     dataDirectory,
     endpoints: platform.endpoints,
+    fhir: platform.fhir,
     settleAudit: () => platform.settleAudit(),
     token: (tenantId, scopes, subject = 'e2e-user') => platform.issueToken(tenantId, subject, scopes),
     async stop({ keepData = false } = {}) {

@@ -13,8 +13,8 @@ const demoClientId = (tenantId: TenantId) => `gradiant-plugins-${tenantId}`;
  * Each demo tenant's own FHIR server base on the stand-in, seeded with its synthetic patients and
  * appointments. The stand-in keeps them in memory: every start begins from the same demo data.
  */
-export function seedDemoEhr(fhir: LocalFhirServer, now: Date): void {
-  for (const tenantId of DEMO_TENANTS) fhir.addBase(tenantId).seed(demoFhirResources(tenantId, now));
+export async function seedDemoEhr(fhir: LocalFhirServer, now: Date): Promise<void> {
+  for (const tenantId of DEMO_TENANTS) await fhir.addBase(tenantId).seed(demoFhirResources(tenantId, now));
 }
 
 /**
