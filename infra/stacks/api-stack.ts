@@ -108,8 +108,10 @@ export const HTTP_FUNCTION_SPECS = {
     reservedConcurrentExecutions: 20,
     // The plugins table: each tenant's connection (read), the change ledger and the notification
     // counter (conditional writes). The audit table: the outbox entries that commit with a claim,
-    // and each request's api:request record (PutItem only). No bus, no artifacts, no signing key.
-    grants: { plugins: 'read-write', auditAppend: true },
+    // and each request's api:request record (PutItem only). The tenants' EHR signing secrets, read
+    // only: each re-read of a notified record goes with the platform's own token. No bus, no
+    // artifacts, no release signing key.
+    grants: { plugins: 'read-write', auditAppend: true, ehrSigningSecrets: 'read' },
     invokesExecution: false,
   },
 } as const satisfies Record<HttpFunctionName, HttpFunctionSpec>;

@@ -481,13 +481,16 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
   });
 
   describe('least privilege', () => {
-    it('lets the EHR notification function use the plugins table and append to the outbox, nothing else', () => {
+    it('lets the EHR notification function use the plugins table, append to the outbox and read the signing secrets, nothing else', () => {
       const statements = statementsOf(api, 'EhrNotificationsFunctionRolePolicy');
       const actions = new Set(actionsOf(statements));
 
       expect(actions).toContain('dynamodb:PutItem');
       expect(actions).toContain('dynamodb:GetItem');
-      for (const action of actions) expect(action).toMatch(/^(dynamodb|kms|logs|xray):/);
+      for (const action of actions) expect(action).toMatch(/^(dynamodb|kms|logs|xray|secretsmanager):/);
+      expect([...actions].filter((action) => action.startsWith('secretsmanager:'))).toEqual([
+        'secretsmanager:GetSecretValue',
+      ]);
       expect([...actions].filter((action) => action.startsWith('kms:')).sort()).toEqual(
         expect.not.arrayContaining(['kms:Sign', 'kms:GenerateMac']),
       );
