@@ -30,31 +30,28 @@ describe('security: OperationOutcome text reaching the plugin', () => {
     [429, 'p-009'],
     [500, 'p-010'],
     [503, 'p-011'],
-  ])(
-    'keeps a %i answer’s text out of the error',
-    async (status, patientId) => {
-      const host = createPlatformHost(
-        { tenantId: STAND_IN_TENANT, pluginId: 'prober', deadlineAt: Date.now() + 1_500 },
-        {
-          ehr: tenant.repository,
-          outbox: new InMemoryOutbox(),
-          clock: { now: () => new Date() },
-          ids: { next: () => 'id-1' },
-        },
-      );
-      tenant.base.injectFaults({ status, count: 50, retryAfterSeconds: 0, path: `Patient/${patientId}` });
+  ])('keeps a %i answer’s text out of the error', async (status, patientId) => {
+    const host = createPlatformHost(
+      { tenantId: STAND_IN_TENANT, pluginId: 'prober', deadlineAt: Date.now() + 1_500 },
+      {
+        ehr: tenant.repository,
+        outbox: new InMemoryOutbox(),
+        clock: { now: () => new Date() },
+        ids: { next: () => 'id-1' },
+      },
+    );
+    tenant.base.injectFaults({ status, count: 50, retryAfterSeconds: 0, path: `Patient/${patientId}` });
 
-      const failure = await host.patients
-        .update(patientId, { family: 'Changed' })
-        .catch((error: unknown) => error);
+    const failure = await host.patients
+      .update(patientId, { family: 'Changed' })
+      .catch((error: unknown) => error);
 
-      expect(failure).toBeInstanceOf(Error);
-      const text = JSON.stringify({
-        message: (failure as Error).message,
-        code: (failure as { code?: string }).code,
-      });
-      expect(text).not.toContain('Canary');
-      expect(text).not.toContain(FAULT_CANARY_NAME);
-    },
-  );
+    expect(failure).toBeInstanceOf(Error);
+    const text = JSON.stringify({
+      message: (failure as Error).message,
+      code: (failure as { code?: string }).code,
+    });
+    expect(text).not.toContain('Canary');
+    expect(text).not.toContain(FAULT_CANARY_NAME);
+  });
 });
