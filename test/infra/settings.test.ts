@@ -73,7 +73,7 @@ describe('stateful resources per stage', () => {
     const template = storageTemplate({ 'gradiant:stage': 'prod' });
 
     const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
-    expect(tables.length).toBe(4);
+    expect(tables.length).toBe(3);
     for (const table of tables) {
       expect(table).toMatchObject({
         DeletionPolicy: 'Retain',

@@ -16,10 +16,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { ExecutionConfigSchema } from '../../../../functions/execution/config.ts';
 import { createExecutionHandler } from '../../../../functions/execution/dispatch.ts';
 import { wireExecution } from '../../../../functions/execution/wiring.ts';
+import type { TenantId } from '../../../../shared/domain/identifiers.ts';
 import { InstallationSchema } from '../../../../shared/domain/installation.ts';
 import { PLATFORM_EVENT_SOURCE } from '../../../../shared/domain/platform-events.ts';
 import { serializeStatement } from '../../../../shared/domain/release-statement.ts';
 import { sha256Hex } from '../../../../shared/domain/signatures.ts';
+import { InMemoryEhrRepository } from '../../../support/fakes/in-memory-ehr-repository.ts';
 
 const CANARY = 'Canary McPhi-Patient';
 const CODE = `export default { async execute(input, api) { const p = await api.patients.get('p-1'); return { seen: p.name }; } };`;
@@ -82,7 +84,10 @@ describe('execution handler (aws-sdk-client-mock)', () => {
       COMPLIANCE_LOG_BUCKET: 'compliance',
       SIGNING_KEY_ID: KEY_ID,
     });
-    deps = wireExecution(config);
+    // The EHR is the tenant's FHIR server (its own tests cover it), not an AWS client to mock.
+    const ehr = new InMemoryEhrRepository();
+    void ehr.putPatient('t-acme' as TenantId, { id: 'p-1', name: CANARY, birthDate: '1980-01-01' });
+    deps = { ...wireExecution(config), ehr };
     handler = createExecutionHandler(deps);
   });
 
@@ -100,9 +105,6 @@ describe('execution handler (aws-sdk-client-mock)', () => {
       },
     });
     dynamodb.on(TransactWriteCommand).resolves({});
-    dynamodb.on(GetCommand, { TableName: 'ehr-table' }).resolves({
-      Item: { data: { id: 'p-1', name: CANARY, birthDate: '1980-01-01' } },
-    });
     dynamodb.on(QueryCommand).resolves({ Items: [] });
     dynamodb.on(UpdateCommand).resolves({ Attributes: { amount: 1 } });
     dynamodb.on(PutCommand).resolves({});

@@ -29,6 +29,7 @@ function harness() {
   const outbox = new InMemoryOutbox();
   const connections = new InMemoryEhrConnectionRepository(outbox);
   const probe = new FakeEhrConnectionProbe();
+  const subscriptions = new FakeEhrSubscriptions();
   const endpointGuard = new FakeEhrEndpointGuard();
   const signingKeys = new JoseEhrSigningKeys(new InMemoryEhrKeySetStore());
   const service = new EhrConnectionService({
@@ -38,7 +39,7 @@ function harness() {
     connections,
     signingKeys,
     probe,
-    subscriptions: new FakeEhrSubscriptions(),
+    subscriptions,
     endpointGuard,
     auditTrail: {
       outbox,
@@ -48,7 +49,7 @@ function harness() {
     publicApiBaseUrl: 'https://api.example.org/',
     probeTimeoutMs: 5000,
   });
-  return { outbox, connections, probe, endpointGuard, signingKeys, service };
+  return { outbox, connections, probe, subscriptions, endpointGuard, signingKeys, service };
 }
 
 describe('EhrConnectionService', () => {
@@ -183,8 +184,23 @@ describe('EhrConnectionService', () => {
       ok: false,
       capabilityStatement: { ok: true, fhirVersion: '4.0.1' },
       token: { ok: false, reason: 'HTTP 401' },
+      subscriptions: { ok: false, reason: 'skipped: no token was granted' },
     });
     expect(probe.probed.map((connection) => connection.tenantId)).toEqual(['t-acme']);
+  });
+
+  it('subscribes once a token is granted, and keeps only the secret’s hash on the connection', async () => {
+    const { service, probe, subscriptions, connections } = harness();
+    await service.put(settings(), undefined);
+    probe.report = { capabilityStatement: { ok: true, fhirVersion: '4.0.1' }, token: { ok: true } };
+
+    const report = await service.test();
+
+    expect(report).toMatchObject({ ok: true, subscriptions: { ok: true } });
+    expect(subscriptions.hooks).toHaveLength(1);
+    const stored = await connections.get(acme);
+    expect(stored?.subscription).toMatchObject({ state: 'active' });
+    expect(JSON.stringify(stored)).not.toContain(subscriptions.hooks[0]?.secret ?? 'no secret');
   });
 
   it('keeps the same key when the connection is replaced, and adds one for a new algorithm', async () => {
