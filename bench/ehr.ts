@@ -2,7 +2,8 @@
  * `npm run bench:ehr`: what the plugin API's EHR path costs over FHIR R4, against the FHIR
  * stand-in on loopback, all measured in the same run.
  *
- * 1. A raw FHIR read (`GET Patient/p-001` with a bearer token, nothing else) is the baseline.
+ * 1. A raw FHIR read (`GET Patient/p-001` with a bearer token over a keep-alive node:http agent,
+ *    the body parsed, nothing else) is the baseline.
  * 2. The same read through the FHIR adapter (`FhirEhrRepository.getPatient`: connection lookup,
  *    cached token, SSRF guard, retry wrapper, projection), and through a plugin's `api.patients.get`
  *    in the sandbox (per call, from a run of 20 calls minus a run of none), as ratios to (1).
@@ -10,7 +11,7 @@
  *    and the hit rate (calls served by a cached or in-flight token) of that burst and of the next.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoFhirResources } from '../apps/local-platform/demo/demo-fhir-data.ts';
@@ -87,12 +88,24 @@ const timeIt = async (run: () => Promise<unknown>, samples = SAMPLES) => {
 // 1. Raw FHIR read with a token obtained once.
 const warm = adapterFor();
 const token = await warm.tokens.accessToken(connection, Date.now() + 10_000);
-const raw = await timeIt(async () => {
-  const response = await fetch(`${base.baseUrl}/Patient/p-001`, {
-    headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' },
+// The leanest client there is: node:http with keep-alive, the body read and parsed, nothing else.
+const agent = new Agent({ keepAlive: true });
+const rawRead = () =>
+  new Promise<unknown>((resolve, reject) => {
+    const request = httpRequest(
+      `${base.baseUrl}/Patient/p-001`,
+      { agent, headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end();
   });
-  await response.json();
-});
+const raw = await timeIt(rawRead);
 
 // 2a. Through the adapter.
 const scope = () => ({ tenantId: TENANT, deadlineAt: Date.now() + 10_000 });
@@ -145,7 +158,7 @@ const row = (name: string, p50: number, p99?: number) =>
   console.log(
     `${name.padEnd(46)} ${p50.toFixed(2).padStart(8)} ${(p99 === undefined ? '' : p99.toFixed(2)).padStart(8)} ${(p50 / raw.p50).toFixed(2).padStart(8)}`,
   );
-row('raw FHIR read (fetch + bearer token)', raw.p50, raw.p99);
+row('raw FHIR read (node:http keep-alive + token)', raw.p50, raw.p99);
 row('FhirEhrRepository.getPatient', adapter.p50, adapter.p99);
 row(`api.patients.get in the sandbox (per call)`, perPluginCall);
 console.log(`\nToken cache, ${CONCURRENT} concurrent invocations of one tenant`);
@@ -178,4 +191,5 @@ writeFileSync(
 );
 await sandbox.dispose();
 jwksServer.close();
+agent.destroy();
 await fhir.close();
