@@ -1,11 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type EhrConnection, EhrConnectionSchema } from '../../domain/ehr-connection.ts';
-import { concurrentModification } from '../../domain/errors/lifecycle-errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import type { EhrConnectionRepository } from '../../ports/ehr-connection-repository.ts';
 import type { OutboxEntries } from '../../ports/outbox.ts';
-import { changeFailed, writeWithOutbox } from './dynamodb-outbox-write.ts';
-import { versionCondition } from './dynamodb-version-condition.ts';
+import { putVersionedWithOutbox } from './dynamodb-outbox-write.ts';
 import { EHR_CONNECTION_SORT_KEY, tenantPartition } from './plugins-table-keys.ts';
 
 /** The connection as one item under the tenant's partition in the plugins table, as the policy is. */
@@ -37,30 +35,17 @@ export class DynamoDbEhrConnectionRepository implements EhrConnectionRepository 
     outbox: OutboxEntries,
   ): Promise<EhrConnection> {
     const stored = EhrConnectionSchema.parse({ ...connection, version: expectedVersion + 1 });
-    try {
-      await writeWithOutbox({
-        client: this.client,
-        auditTableName: this.auditTableName,
-        changes: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                PK: tenantPartition(stored.tenantId),
-                SK: EHR_CONNECTION_SORT_KEY,
-                version: stored.version,
-                data: stored,
-              },
-              ...versionCondition(expectedVersion),
-            },
-          },
-        ],
-        outbox,
-      });
-    } catch (error) {
-      if (changeFailed(error)) throw concurrentModification('EHR connection', error);
-      throw error;
-    }
+    await putVersionedWithOutbox({
+      client: this.client,
+      auditTableName: this.auditTableName,
+      tableName: this.tableName,
+      key: { PK: tenantPartition(stored.tenantId), SK: EHR_CONNECTION_SORT_KEY },
+      version: stored.version,
+      data: stored,
+      expectedVersion,
+      outbox,
+      what: 'EHR connection',
+    });
     return stored;
   }
 }

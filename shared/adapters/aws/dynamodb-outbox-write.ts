@@ -7,9 +7,11 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { concurrentModification } from '../../domain/errors/lifecycle-errors.ts';
 import type { OutboxEntries } from '../../ports/outbox.ts';
 import { MAX_TRANSACT_ITEMS, outboxPuts } from './audit-table-items.ts';
 import { failedConditions } from './dynamodb-marketplace-keys.ts';
+import { versionCondition } from './dynamodb-version-condition.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -55,4 +57,40 @@ async function sendSingle(client: DynamoDBDocumentClient, item: TransactItem): P
 export function changeFailed(error: unknown, index = 0): boolean {
   if (error instanceof ConditionalCheckFailedException) return index === 0;
   return failedConditions(error)?.[index] === true;
+}
+
+/**
+ * A tenant's one versioned item (its policy, its EHR connection) replaced only while the stored
+ * version is still `expectedVersion` (0: not stored yet), with the change's outbox entries in the
+ * same transaction; a lost race is CONCURRENT_MODIFICATION naming `what`.
+ */
+export async function putVersionedWithOutbox(
+  write: Omit<OutboxWrite, 'changes'> & {
+    readonly tableName: string;
+    readonly key: { readonly PK: string; readonly SK: string };
+    readonly version: number;
+    readonly data: unknown;
+    readonly expectedVersion: number;
+    readonly what: Parameters<typeof concurrentModification>[0];
+  },
+): Promise<void> {
+  try {
+    await writeWithOutbox({
+      client: write.client,
+      auditTableName: write.auditTableName,
+      changes: [
+        {
+          Put: {
+            TableName: write.tableName,
+            Item: { ...write.key, version: write.version, data: write.data },
+            ...versionCondition(write.expectedVersion),
+          },
+        },
+      ],
+      outbox: write.outbox,
+    });
+  } catch (error) {
+    if (changeFailed(error)) throw concurrentModification(write.what, error);
+    throw error;
+  }
 }

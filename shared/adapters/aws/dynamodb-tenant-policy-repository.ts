@@ -1,5 +1,4 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { concurrentModification } from '../../domain/errors/lifecycle-errors.ts';
 import type { TenantId } from '../../domain/identifiers.ts';
 import {
   DEFAULT_TENANT_POLICY,
@@ -9,8 +8,7 @@ import {
 } from '../../domain/tenant-policy.ts';
 import type { OutboxEntries } from '../../ports/outbox.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
-import { changeFailed, writeWithOutbox } from './dynamodb-outbox-write.ts';
-import { versionCondition } from './dynamodb-version-condition.ts';
+import { putVersionedWithOutbox } from './dynamodb-outbox-write.ts';
 import { POLICY_SORT_KEY, tenantPartition } from './plugins-table-keys.ts';
 
 export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
@@ -49,32 +47,17 @@ export class DynamoDbTenantPolicyRepository implements TenantPolicyRepository {
       updatedAt: at.toISOString(),
       updatedBy: actor,
     };
-    try {
-      await writeWithOutbox({
-        client: this.client,
-        auditTableName: this.auditTableName,
-        changes: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                PK: tenantPartition(tenantId),
-                SK: POLICY_SORT_KEY,
-                version: stored.version,
-                data: stored,
-              },
-              ...versionCondition(expectedVersion),
-            },
-          },
-        ],
-        outbox,
-      });
-    } catch (error) {
-      if (changeFailed(error)) {
-        throw concurrentModification('policy', error);
-      }
-      throw error;
-    }
+    await putVersionedWithOutbox({
+      client: this.client,
+      auditTableName: this.auditTableName,
+      tableName: this.tableName,
+      key: { PK: tenantPartition(tenantId), SK: POLICY_SORT_KEY },
+      version: stored.version,
+      data: stored,
+      expectedVersion,
+      outbox,
+      what: 'policy',
+    });
     return stored;
   }
 }
