@@ -27,7 +27,8 @@ import { isDelivery, isPluginCall, readCalls, sequentialRoundTrips } from './sup
 const CLIENTS = 50;
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 30);
 const SAMPLES = 300;
-const TENANT = 't-bench';
+// A demo tenant: the local platform connects it to its FHIR base, so the plugin's search is real.
+const TENANT = 't-acme';
 
 const PLUGIN_CODE = `export default {
   async execute(input, api) {
@@ -203,6 +204,15 @@ const rows = [
   }),
 ];
 if (toggle) expectStatus(await request('POST', '/v1/plugins/bench-probe/enable'), 200, 're-enable probe');
+// The measured run must be the real one: the plugin's search reached the tenant's FHIR server.
+const probeRun = expectStatus(
+  await request('POST', '/v1/plugins/bench-probe/invoke', { input: { n: 1 } }),
+  200,
+  'probe invoke',
+);
+if ((probeRun.body as { ok?: boolean; value?: { seen?: number } }).value?.seen !== 5) {
+  throw new Error(`probe invoke did not read five patients: ${JSON.stringify(probeRun.body)}`);
+}
 rows.push(
   await latency('invoke (POST /v1/plugins/{id}/invoke)', () =>
     request('POST', '/v1/plugins/bench-probe/invoke', { input: { n: 1 } }),

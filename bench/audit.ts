@@ -62,6 +62,9 @@ async function writeCost() {
       ARTIFACT_BUCKET: LOCAL_BUCKET_NAMES.artifacts,
       COMPLIANCE_LOG_BUCKET: LOCAL_BUCKET_NAMES.complianceLog,
       LOCAL_SIGNING_KEY_FILE: join(platform.dataDirectory, 'keys', 'platform-signing-key.pem'),
+      // The demo tenant's EHR: its signing key, and the FHIR stand-in it is connected to.
+      LOCAL_EHR_KEYS_DIRECTORY: join(platform.dataDirectory, 'keys', 'ehr'),
+      EHR_LOOPBACK_ORIGINS: platform.endpoints.fhir,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });

@@ -5,8 +5,8 @@
  * the stand-ins (DynamoDB Local, s3rver), so the bench can count them per route. Bench-only: the
  * production code has no hook for this.
  *
- * A DynamoDB call the plugin made (its EHR reads and writes, and the rate counters of its data and
- * network calls) is tagged ` [run]`, from the table and keys in the request body, so the bench can
+ * A call the plugin made (its EHR requests to the FHIR stand-in, and the rate counters of its data
+ * and network calls) is tagged ` [run]`, from the table and keys in the request body, so the bench can
  * report the platform's own round trips apart from the plugin's. The CPU counter is the
  * platform's metering of the run and stays untagged.
  */
@@ -17,8 +17,8 @@ import type { ClientRequest } from 'node:http';
 const logFile = process.env.BENCH_HTTP_LOG;
 const now = () => performance.timeOrigin + performance.now();
 const MAX_BODY_CHARS = 4_096;
-/** The EHR table, and a rate counter other than CPU (`COUNTER#<plugin>/<counter>#…`). */
-const PLUGIN_CALL = /"TableName":"[^"]*ehr[^"]*"|COUNTER#[^#"/]+\/(?!cpuMs#)[A-Za-z]+#/;
+/** A rate counter other than CPU (`COUNTER#<plugin>/<counter>#…`). */
+const PLUGIN_CALL = /COUNTER#[^#"/]+\/(?!cpuMs#)[A-Za-z]+#/;
 /**
  * The audit table's stream consumer at work (in AWS a Lambda of its own, fed after the answer):
  * chain heads and links, the patient index, the access monitor's state, event-delivery markers,
@@ -54,10 +54,14 @@ if (logFile) {
     const start = started.get(request);
     if (start === undefined) return;
     const target = request.getHeader('x-amz-target');
+    // The tenant's EHR (the FHIR stand-in's `/<tenant>/fhir/…` and `/<tenant>/auth/token`).
+    const fhirPath = /^\/[^/]+\/(fhir|auth)\/([^/?]*)/.exec(request.path);
     const what =
       typeof target === 'string'
         ? target.replace(/^DynamoDB_\d+\./, 'dynamodb:')
-        : `s3:${request.method} ${request.path.split('?')[0]?.split('/')[1] ?? ''}`;
+        : fhirPath
+          ? `fhir:${request.method} ${fhirPath[1] === 'auth' ? 'token' : fhirPath[2]}`
+          : `s3:${request.method} ${request.path.split('?')[0]?.split('/')[1] ?? ''}`;
     // The plugin's calls are single-item ones; a batch or a transaction is the platform's own, even
     // when it names the plugin's counters (the run ledger reads their buckets with the context).
     const isSingleItem = typeof target === 'string' && !/Batch|Transact/.test(target);
@@ -66,7 +70,9 @@ if (logFile) {
       typeof target === 'string'
         ? target.startsWith('DynamoDBStreams') || DELIVERY_CALL.test(body)
         : request.path.includes('compliance-log');
-    const tag = isDelivery ? ' [delivery]' : isSingleItem && PLUGIN_CALL.test(body) ? ' [run]' : '';
+    // The plugin's own calls: its EHR requests, and the single-item rate counters they are charged to.
+    const isPluginCall = fhirPath !== null || (isSingleItem && PLUGIN_CALL.test(body));
+    const tag = isDelivery ? ' [delivery]' : isPluginCall ? ' [run]' : '';
     appendFileSync(logFile, `${start.toFixed(3)} ${now().toFixed(3)} ${what}${tag}\n`);
   });
 }
