@@ -7,6 +7,15 @@
 module.exports = {
   forbidden: [
     {
+      name: 'fhir-server-stays-local',
+      comment:
+        "The FHIR server (Medplum's router and definitions) is the local platform's stand-in: Lambda code talks to the tenant's EHR over HTTP and may import FHIR types only.",
+      severity: 'error',
+      from: { path: '^(shared|functions)/' },
+      // @medplum/fhirtypes is declarations only: nothing of it reaches a bundle.
+      to: { path: '@medplum/(?!fhirtypes)' },
+    },
+    {
       name: 'sandbox-is-self-contained',
       comment: 'The sandbox library ships on its own: it imports nothing else of the project.',
       severity: 'error',
