@@ -35,7 +35,9 @@ export function wireEhrConnection(
 ): EhrConnectionDependencies {
   const documentClient = createDocumentClient(dynamoDbClientSettings(config));
   const auditTrail = createAuditTrail(documentClient, config.AUDIT_TABLE);
-  const ehr = createFhirEhr(config, documentClient, auditTrail.clock);
+  // The function that changes connections reads them fresh: a test right after a PUT must reach
+  // the server just saved, not the one this instance saw before.
+  const ehr = createFhirEhr(config, documentClient, auditTrail.clock, { connectionCacheMs: 0 });
   const { connections, signingKeys } = ehr;
   const endpointGuard =
     overrides.endpointGuard ??

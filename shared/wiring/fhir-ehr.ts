@@ -40,6 +40,7 @@ export function createFhirEhr(
   settings: FhirEhrSettings,
   documentClient: DynamoDBDocumentClient,
   clock: Clock,
+  options: { readonly connectionCacheMs?: number } = {},
 ) {
   const connections = new DynamoDbEhrConnectionRepository(
     documentClient,
@@ -52,6 +53,7 @@ export function createFhirEhr(
     signingKeys,
     clock,
     allowedLoopbackOrigins: settings.EHR_LOOPBACK_ORIGINS,
+    connectionCacheMs: options.connectionCacheMs,
   });
   return { connections, signingKeys, ...adapter };
 }

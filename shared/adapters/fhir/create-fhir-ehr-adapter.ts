@@ -18,6 +18,8 @@ export interface FhirEhrAdapterOptions {
   readonly maxResponseBytes?: number | undefined;
   /** Local mode only: the platform's own FHIR stand-in (e.g. `http://127.0.0.1:8103`). */
   readonly allowedLoopbackOrigins?: readonly string[] | undefined;
+  /** How long a tenant's connection is reused (CONNECTION_CACHE_MS by default; 0: read every call). */
+  readonly connectionCacheMs?: number | undefined;
   /** Tests: a scripted transport instead of the guarded network. */
   readonly transport?: FhirTransport | undefined;
 }
@@ -38,7 +40,12 @@ export function createFhirEhrAdapter(options: FhirEhrAdapterOptions) {
   const tokens = new SmartBackendTokens({ http, signingKeys: options.signingKeys, clock: options.clock });
   const client = new FhirTenantClient({ http, tokens });
   return {
-    repository: new FhirEhrRepository({ connections: options.connections, client, clock: options.clock }),
+    repository: new FhirEhrRepository({
+      connections: options.connections,
+      client,
+      clock: options.clock,
+      connectionCacheMs: options.connectionCacheMs,
+    }),
     probe: new FhirConnectionProbe({ http, tokens }),
     tokens,
   };

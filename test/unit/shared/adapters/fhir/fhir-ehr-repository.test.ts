@@ -24,6 +24,7 @@ const OUTCOME_CANARY = 'Jane Testperson';
 function setup(
   route: (request: RecordedRequest, path: string) => ReturnType<typeof json> | Error,
   connection: EhrConnection | null = ehrConnection(),
+  connectionCacheMs?: number,
 ) {
   const clock = new ManualClock();
   let tokenCount = 0;
@@ -48,6 +49,7 @@ function setup(
     connections,
     client: new FhirTenantClient({ http, tokens }),
     clock,
+    connectionCacheMs,
   });
   const scope = { tenantId: 't-acme' as TenantId, deadlineAt: clock.current + 120_000 };
   const fhirRequests = () => server.requests.filter((request) => request.url !== TOKEN_ENDPOINT);
@@ -55,6 +57,15 @@ function setup(
 }
 
 describe('FhirEhrRepository', () => {
+  it('reads the connection on every call when told not to cache it (the connection routes)', async () => {
+    const { repository, scope, connectionReads } = setup(() => json(404), ehrConnection(), 0);
+
+    await repository.getPatient(scope, 'p-1');
+    await repository.getPatient(scope, 'p-1');
+
+    expect(connectionReads()).toBe(2);
+  });
+
   it('fails not connected when the tenant registered no connection', async () => {
     const { repository, scope } = setup(() => json(500), null);
 
