@@ -69,6 +69,28 @@ describe('FhirEhrRepository against the FHIR stand-in (SMART Backend Services, F
   });
 });
 
+describe('FhirEhrRepository with short-lived tokens', () => {
+  it('requests a new token once the cached one expires, without waiting for a 401', async () => {
+    const tenant = await fhirStandInTenant();
+    try {
+      tenant.base.tokenLifetimeSeconds = 1;
+      await tenant.repository.getPatient(tenant.scope(), 'p-001');
+      const requestsBefore = tenant.base.tokenRequests;
+      const fhirRequestsBefore = tenant.base.requests;
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+
+      const patient = await tenant.repository.getPatient(tenant.scope(), 'p-001');
+
+      expect(patient?.id).toBe('p-001');
+      expect(tenant.base.tokenRequests - requestsBefore).toBe(1);
+      // One read: the expired token was replaced before the request, not after a refusal.
+      expect(tenant.base.requests - fhirRequestsBefore).toBe(1);
+    } finally {
+      await tenant.close();
+    }
+  }, 60_000);
+});
+
 describe('FhirEhrRepository with a JWKS that does not hold the platform’s key', () => {
   it('is refused a token: EHR_REFUSED, and no record is read', async () => {
     const tenant = await fhirStandInTenant({ jwksOverride: () => ({ keys: [] }) });
