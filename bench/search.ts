@@ -76,6 +76,8 @@ function generateEntries(count: number): CatalogueEntry[] {
         average: ratingCount === 0 ? 0 : Math.round((sum / ratingCount) * 100) / 100,
         histogram: { 1: 0, 2: 0, 3: 0, 4: 0, 5: ratingCount },
       },
+      publisherVerified: index % 7 === 0,
+      securityStatus: 'clean' as const,
     };
   });
 }

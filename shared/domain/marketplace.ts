@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  DetectedComponentSchema,
+  ReleaseSecuritySchema,
+  ReleaseSecurityStatusSchema,
+} from './dependency-scan.ts';
 import { PluginIdSchema } from './identifiers.ts';
 import { PluginMetadataSchema, SemverSchema } from './manifest.ts';
 import { KeyPossessionProofSchema } from './publisher-key-proof.ts';
@@ -23,6 +28,17 @@ export const ReleaseRecordSchema = z.object({
   yankedAt: z.iso.datetime().optional(),
   revokedAt: z.iso.datetime().optional(),
   revokedReason: z.string().max(500).optional(),
+  /** Plain text the publisher signed with the artifact; shown before a tenant updates. */
+  releaseNotes: z.string().max(2000).optional(),
+  /** SHA-256 of the signed SBOM's exact bytes, when the publish sent one. */
+  sbomSha256: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/)
+    .optional(),
+  /** What the scan found bundled (SBOM and content scan), kept for rescans. */
+  components: z.array(DetectedComponentSchema).optional(),
+  /** The latest scan against the advisory database; changes on rescans, beside the status. */
+  security: ReleaseSecuritySchema.optional(),
 });
 export type ReleaseRecord = z.infer<typeof ReleaseRecordSchema>;
 
@@ -58,6 +74,10 @@ export const CatalogueEntrySchema = z.object({
   deprecated: z.object({ message: z.string(), at: z.iso.datetime() }).optional(),
   downloads: z.number().int().nonnegative(),
   rating: RatingSummarySchema,
+  /** The publisher's verification, copied onto its entries so search can filter and facet on it. */
+  publisherVerified: z.boolean().default(false),
+  /** The latest offered version's scan status. */
+  securityStatus: ReleaseSecurityStatusSchema.default('clean'),
 });
 export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>;
 
@@ -81,6 +101,10 @@ export const PublishRequestSchema = z
     code: z.string().min(1).optional(),
     uploadId: z.uuid().optional(),
     signature: SignatureSchema,
+    /** CycloneDX JSON SBOM of what the build bundled (shared/domain/dependency-scan.ts SbomSchema). */
+    sbom: z.unknown().optional(),
+    /** Plain text, at most 2,000 characters. */
+    releaseNotes: z.string().max(2000).optional(),
   })
   .strict()
   .refine((request) => (request.code === undefined) !== (request.uploadId === undefined), {

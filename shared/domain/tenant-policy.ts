@@ -5,9 +5,25 @@ import {
   AccessMonitoringPolicySchema,
   DEFAULT_ACCESS_MONITORING,
 } from './access-monitoring/access-monitoring-policy.ts';
+import { SeveritySchema } from './dependency-scan.ts';
 import { DATA_PERMISSIONS, NetworkHostSchema, PermissionSchema } from './permissions.ts';
 
 export const SIGNATURE_LEVELS = ['publisher', 'platform'] as const;
+export const INSTALL_SOURCES = ['any', 'verified-publishers-only'] as const;
+export const ADVISORY_ACTIONS = ['notify', 'disable-on-critical'] as const;
+
+/**
+ * What a new advisory against an installed release does in this tenant: always a `security:advisory`
+ * event; `disable-on-critical` also disables the installation when a finding is critical. Installs
+ * (and updates) of a release with a finding at or above `blockInstallsAtOrAbove` are refused.
+ */
+export const AdvisoryPolicySchema = z
+  .object({
+    action: z.enum(ADVISORY_ACTIONS).default('notify'),
+    blockInstallsAtOrAbove: SeveritySchema.optional(),
+  })
+  .strict();
+export type AdvisoryPolicy = z.infer<typeof AdvisoryPolicySchema>;
 
 /**
  * Plugin runs one tenant may have in flight at once, across every execution instance. The default
@@ -46,6 +62,9 @@ export const TenantPolicySchema = z
       .default(DEFAULT_MAX_CONCURRENT_RUNS),
     /** Thresholds of the access-pattern rules; policies stored before it existed read as the defaults. */
     accessMonitoring: AccessMonitoringPolicySchema.default(() => structuredClone(DEFAULT_ACCESS_MONITORING)),
+    /** `verified-publishers-only` refuses marketplace installs from publishers not verified. */
+    installFrom: z.enum(INSTALL_SOURCES).default('any'),
+    advisories: AdvisoryPolicySchema.default({ action: 'notify' }),
   })
   .strict();
 export type TenantPolicy = z.infer<typeof TenantPolicySchema>;
@@ -79,6 +98,8 @@ export const DEFAULT_TENANT_POLICY: TenantPolicy = {
   uninstallStorage: 'delete',
   maxConcurrentRuns: DEFAULT_MAX_CONCURRENT_RUNS,
   accessMonitoring: structuredClone(DEFAULT_ACCESS_MONITORING),
+  installFrom: 'any',
+  advisories: { action: 'notify' },
 };
 
 export const StoredTenantPolicySchema = z.object({

@@ -16,6 +16,8 @@ export interface TableDefinition {
 }
 
 export const GSI1 = { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
+/** The marketplace's change feed: catalogue entries by the time they last changed. */
+export const GSI2 = { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' } as const;
 
 export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
   {
@@ -32,7 +34,7 @@ export const TABLE_DEFINITIONS: readonly TableDefinition[] = [
     description: 'Catalogue, versions, publishers and their keys, reviews and rating aggregates',
     partitionKey: 'PK',
     sortKey: 'SK',
-    globalIndexes: [GSI1],
+    globalIndexes: [GSI1, GSI2],
   },
   {
     id: 'audit',

@@ -58,6 +58,8 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
         updatedAt: release.publishedAt,
         downloads: 0,
         rating: EMPTY_RATING,
+        publisherVerified: false,
+        securityStatus: 'clean',
       });
     }
     this.releases.set(`${release.pluginId}@${release.version}`, release);

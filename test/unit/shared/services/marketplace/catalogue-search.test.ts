@@ -16,6 +16,8 @@ const entry = (pluginId: string, name: string): CatalogueEntry => ({
   updatedAt: '2030-01-01T00:00:00.000Z',
   downloads: 0,
   rating: EMPTY_RATING,
+  publisherVerified: false,
+  securityStatus: 'clean',
 });
 
 class MemorySnapshots implements CatalogueSnapshots {
