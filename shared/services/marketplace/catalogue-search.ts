@@ -39,7 +39,7 @@ const isListed = (entry: CatalogueEntry) => entry.latestVersion !== undefined;
  * instance's own changes apply at once. A failed refresh keeps the previous index.
  */
 export class CatalogueSearch {
-  private readonly catalogue: Pick<MarketplaceCatalogue, 'listEntries'>;
+  private readonly catalogue: Pick<MarketplaceCatalogue, 'listEntries' | 'getEntry'>;
   private readonly clock: Clock;
   private readonly maxAgeMs: number;
   private readonly onRefreshError: (error: unknown) => void;
@@ -50,7 +50,7 @@ export class CatalogueSearch {
   private loading: Promise<void> | undefined;
 
   constructor(deps: {
-    catalogue: Pick<MarketplaceCatalogue, 'listEntries'>;
+    catalogue: Pick<MarketplaceCatalogue, 'listEntries' | 'getEntry'>;
     clock: Clock;
     maxAgeMs: number;
     onRefreshError?: (error: unknown) => void;
@@ -105,6 +105,15 @@ export class CatalogueSearch {
       total: result.total,
       facets: result.facets,
     };
+  }
+
+  /**
+   * Re-reads one entry after this instance committed a change to it (an install's count, a review's
+   * rating, a verification), so the next search here already reflects it.
+   */
+  async refresh(pluginId: string): Promise<void> {
+    const entry = await this.catalogue.getEntry(pluginId);
+    if (entry) await this.upsert(entry);
   }
 
   /** Applies this instance's own change at once instead of waiting for the next refresh. */
