@@ -42,6 +42,7 @@ describe('CatalogueSearch', () => {
         tableReads++;
         return [entry('from-table', 'Table')];
       },
+      getEntry: async () => undefined,
     };
     const now = new Date('2030-01-01T00:00:10.000Z');
 
@@ -57,7 +58,7 @@ describe('CatalogueSearch', () => {
     let table = [entry('first', 'First')];
     let now = new Date('2030-01-01T00:00:00.000Z');
     const search = new CatalogueSearch({
-      catalogue: { listEntries: async () => table },
+      catalogue: { listEntries: async () => table, getEntry: async () => undefined },
       clock: { now: () => now },
       maxAgeMs: 60_000,
       snapshots,
@@ -75,7 +76,10 @@ describe('CatalogueSearch', () => {
 
   it('refuses a cursor issued for another query', async () => {
     const search = new CatalogueSearch({
-      catalogue: { listEntries: async () => [entry('a-one', 'A'), entry('b-two', 'B')] },
+      catalogue: {
+        listEntries: async () => [entry('a-one', 'A'), entry('b-two', 'B')],
+        getEntry: async () => undefined,
+      },
       clock: { now: () => new Date() },
       maxAgeMs: 60_000,
     });
