@@ -1,9 +1,10 @@
-import type { Caller } from '../../shared/auth/caller.ts';
 import type { CursorCodec } from '../../shared/http/cursor-codec.ts';
 import type { RouteContext, RouteHandlersFor } from '../../shared/http/route-record.ts';
+import type { MARKETPLACE_REVIEW_ROUTES } from '../../shared/http/routes/marketplace-review-routes.ts';
 import type { MARKETPLACE_ROUTES } from '../../shared/http/routes/marketplace-routes.ts';
-import type { MarketplaceActor } from '../../shared/services/marketplace/marketplace-dependencies.ts';
 import type { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
+import { actorOf } from './marketplace-actor.ts';
+import { marketplaceReviewRoutes } from './review-routes.ts';
 
 export interface MarketplaceRouteDependencies {
   readonly marketplace: PluginMarketplaceService;
@@ -11,18 +12,13 @@ export interface MarketplaceRouteDependencies {
   readonly cursors: CursorCodec;
 }
 
-const actorOf = ({ caller, requestId }: { caller: Caller; requestId: string }): MarketplaceActor => ({
-  tenantId: caller.tenantId,
-  userId: caller.userId,
-  scopes: caller.scopes,
-  requestId,
-});
-
 /** Parsed request → service call → result; parsing and statuses come from the route records. */
 export function marketplaceRoutes({
   marketplace,
   cursors,
-}: MarketplaceRouteDependencies): RouteHandlersFor<typeof MARKETPLACE_ROUTES> {
+}: MarketplaceRouteDependencies): RouteHandlersFor<
+  readonly [...typeof MARKETPLACE_ROUTES, ...typeof MARKETPLACE_REVIEW_ROUTES]
+> {
   /**
    * A cursor opens only for the caller's tenant and the list named here. A search position also
    * carries its query's fingerprint, checked by the search once the seal is verified, so a search
@@ -61,19 +57,7 @@ export function marketplaceRoutes({
     'POST /v1/marketplace/plugins/{id}/deprecate': async ({ path, body }, context) => ({
       body: await marketplace.deprecate(path.id, body.message, actorOf(context)),
     }),
-    'GET /v1/marketplace/plugins/{id}/reviews': async ({ path, query: { limit, cursor } }, context) => ({
-      body: await cursors.page(cursor, scope(context, `reviews:${path.id}`), (position) =>
-        marketplace.listReviews(path.id, { limit, cursor: position }),
-      ),
-    }),
-    'PUT /v1/marketplace/plugins/{id}/reviews/mine': async ({ path, body }, context) => {
-      const { review, isNew } = await marketplace.addReview(path.id, body, actorOf(context));
-      return { status: isNew ? 201 : 200, body: review };
-    },
-    'DELETE /v1/marketplace/plugins/{id}/reviews/mine': async ({ path }, context) => {
-      await marketplace.deleteReview(path.id, actorOf(context));
-      return {};
-    },
+    ...marketplaceReviewRoutes({ marketplace, cursors }),
     'GET /v1/plugins/updates': async ({ query: { limit, cursor } }, context) => ({
       body: await cursors.page(cursor, scope(context, 'plugin-updates'), (position) =>
         marketplace.checkUpdates(actorOf(context), { limit, cursor: position }),

@@ -1,4 +1,5 @@
 import { DynamoDbMarketplaceReviews } from '../../shared/adapters/aws/dynamodb-marketplace-reviews.ts';
+import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import { S3CatalogueSnapshots } from '../../shared/adapters/aws/s3-catalogue-snapshots.ts';
 import { S3UploadPresigner } from '../../shared/adapters/aws/s3-upload-presigner.ts';
 import { ShippedAdvisorySource } from '../../shared/adapters/shipped-advisory-source.ts';
@@ -68,7 +69,19 @@ export function wireMarketplace(
   const marketplace = new PluginMarketplaceService({
     catalogue,
     publisherKeys,
-    reviews: new DynamoDbMarketplaceReviews(client, config.MARKETPLACE_TABLE),
+    reviews: new DynamoDbMarketplaceReviews({
+      client,
+      tableName: config.MARKETPLACE_TABLE,
+      auditTableName: config.AUDIT_TABLE,
+      clock: adapters.clock,
+    }),
+    // The plugins table: its TTL (`expiresAt`) removes old windows, and the counters live in the
+    // reviewing tenant's partition beside its other rate buckets. The marketplace table has no TTL.
+    reviewCounters: new DynamoDbUsageCounters({
+      client,
+      tableName: config.PLUGINS_TABLE,
+      clock: adapters.clock,
+    }),
     artifacts: adapters.artifacts,
     uploads: new S3UploadPresigner(adapters.s3, config.ARTIFACT_BUCKET),
     signer: adapters.signer,

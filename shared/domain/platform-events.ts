@@ -147,6 +147,8 @@ export const AuditRecordSchema = z.object({
   /** A publisher signing key acted on: its id, derived from the public key. */
   keyId: matching(KEY_ID_PATTERN).optional(),
   reason: z.string().max(500).optional(),
+  /** A marketplace review acted on (reported, replied to, hidden): its public id, never its text. */
+  reviewId: matching(KEY_ID_PATTERN).optional(),
   occurrences: AuditOccurrencesSchema.optional(),
   emittedEvents: z.array(AuditedEmittedEventSchema).max(100).optional(),
   /** The publisher (its id) a signature or provenance check was about. */

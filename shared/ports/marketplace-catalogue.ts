@@ -4,6 +4,7 @@ import type {
   PublisherProfile,
   ReleaseRecord,
 } from '../domain/marketplace.ts';
+import type { MarketplaceInstall, MarketplaceInstaller } from '../domain/marketplace-installer.ts';
 import type { OutboxEntries } from './outbox.ts';
 import type { ReleaseCatalogue } from './release-catalogue.ts';
 
@@ -42,8 +43,13 @@ export interface MarketplaceCatalogue extends ReleaseCatalogue {
     deprecation: { message: string; at: string },
     outbox: OutboxEntries,
   ): Promise<void>;
-  /** Counts an install; its record (the marketplace install's) commits with the count. */
-  incrementDownloads(pluginId: string, outbox: OutboxEntries): Promise<void>;
+  /**
+   * Counts an install and records the tenant as an installer of the plugin (first and last
+   * version); both, and the install's audit record, commit together.
+   */
+  incrementDownloads(pluginId: string, install: MarketplaceInstall, outbox: OutboxEntries): Promise<void>;
+  /** The tenant's installer record of the plugin: present once it installed it, kept after uninstall. */
+  getInstaller(pluginId: string, tenantId: string): Promise<MarketplaceInstaller | undefined>;
   getPublisher(publisherId: string): Promise<PublisherProfile | undefined>;
   putPublisher(profile: PublisherProfile): Promise<void>;
 }

@@ -22,6 +22,11 @@ import {
   type ReleaseRecord,
   ReleaseRecordSchema,
 } from '../../domain/marketplace.ts';
+import {
+  type MarketplaceInstall,
+  type MarketplaceInstaller,
+  MarketplaceInstallerSchema,
+} from '../../domain/marketplace-installer.ts';
 import { newestFirst, ratingFrom } from '../../domain/release-listing.ts';
 import type { MarketplaceCatalogue, ReleaseStatusChange } from '../../ports/marketplace-catalogue.ts';
 import type { OutboxEntries } from '../../ports/outbox.ts';
@@ -29,6 +34,7 @@ import {
   CATALOGUE_INDEX_PARTITION,
   ENTRY_SORT_KEY,
   failedConditions,
+  installerSortKey,
   PROFILE_SORT_KEY,
   pluginPartition,
   publisherPartition,
@@ -286,8 +292,15 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
     );
   }
 
-  /** An atomic ADD: concurrent installs never lose a count. */
-  async incrementDownloads(pluginId: string, outbox: OutboxEntries): Promise<void> {
+  /**
+   * An atomic ADD: concurrent installs never lose a count. The tenant's installer record commits
+   * with it (its first version and time kept, its last one replaced), and outlives an uninstall.
+   */
+  async incrementDownloads(
+    pluginId: string,
+    install: MarketplaceInstall,
+    outbox: OutboxEntries,
+  ): Promise<void> {
     await this.updateEntry(
       pluginId,
       {
@@ -295,7 +308,31 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
         ExpressionAttributeValues: { ':one': 1 },
       },
       outbox,
+      [this.installerUpdate(pluginId, install)],
     );
+  }
+
+  async getInstaller(pluginId: string, tenantId: string): Promise<MarketplaceInstaller | undefined> {
+    const item = await this.getItem(pluginPartition(pluginId), installerSortKey(tenantId));
+    return item ? MarketplaceInstallerSchema.parse(item) : undefined;
+  }
+
+  private installerUpdate(pluginId: string, install: MarketplaceInstall): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { PK: pluginPartition(pluginId), SK: installerSortKey(install.tenantId) },
+        UpdateExpression:
+          'SET pluginId = :pluginId, tenantId = :tenantId, firstVersion = if_not_exists(firstVersion, :version), ' +
+          'firstInstalledAt = if_not_exists(firstInstalledAt, :at), lastVersion = :version, lastInstalledAt = :at',
+        ExpressionAttributeValues: {
+          ':pluginId': pluginId,
+          ':tenantId': install.tenantId,
+          ':version': install.version,
+          ':at': install.at,
+        },
+      },
+    };
   }
 
   async getPublisher(publisherId: string): Promise<PublisherProfile | undefined> {
@@ -320,6 +357,7 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
       ExpressionAttributeValues: Record<string, unknown>;
     },
     outbox: OutboxEntries,
+    alongside: readonly TransactItem[] = [],
   ): Promise<void> {
     try {
       await this.write(
@@ -332,6 +370,7 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
           },
         },
         outbox,
+        alongside,
       );
     } catch (error) {
       if (changeFailed(error)) throw pluginNotFound();
@@ -339,9 +378,13 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
     }
   }
 
-  private write(change: TransactItem, outbox: OutboxEntries): Promise<void> {
+  private write(
+    change: TransactItem,
+    outbox: OutboxEntries,
+    alongside: readonly TransactItem[] = [],
+  ): Promise<void> {
     const { client, auditTableName } = this;
-    return writeWithOutbox({ client, auditTableName, changes: [change], outbox });
+    return writeWithOutbox({ client, auditTableName, changes: [change, ...alongside], outbox });
   }
 
   private async getItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {

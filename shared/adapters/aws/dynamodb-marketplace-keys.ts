@@ -3,6 +3,9 @@
  *   PK PLUGIN#<id>          SK ENTRY               listing + counters   (GSI1 CATALOGUE / PLUGIN#<id>)
  *   PK PLUGIN#<id>          SK VERSION#<semver>    one release (immutable but for its status)
  *   PK PLUGIN#<id>          SK REVIEW#<reviewer>   one review per reviewer
+ *   PK PLUGIN#<id>          SK REVIEW_ID#<reviewId>  the review's public id → its reviewer
+ *   PK PLUGIN#<id>          SK REVIEW_REPORT#<reviewId>#<reporter>  one report per reporter
+ *   PK PLUGIN#<id>          SK INSTALLER#<tenant>  a tenant that installed it (outlives uninstall)
  *   PK PUBLISHER#<id>       SK PROFILE             publisher display name and verification
  *   PK PUBLISHER_KEY#<kid>  SK KEY                 a publisher signing key
  * Everything about one plugin sits in one partition, so a review and its aggregates, or a version
@@ -14,6 +17,11 @@ export const VERSION_PREFIX = 'VERSION#';
 export const versionSortKey = (version: string): string => `${VERSION_PREFIX}${version}`;
 export const REVIEW_PREFIX = 'REVIEW#';
 export const reviewSortKey = (reviewerId: string): string => `${REVIEW_PREFIX}${reviewerId}`;
+// `REVIEW_ID#` and `REVIEW_REPORT#` do not begin with `REVIEW#`, so a review query never sees them.
+export const reviewIdSortKey = (reviewId: string): string => `REVIEW_ID#${reviewId}`;
+export const reviewReportSortKey = (reviewId: string, reporterId: string): string =>
+  `REVIEW_REPORT#${reviewId}#${reporterId}`;
+export const installerSortKey = (tenantId: string): string => `INSTALLER#${tenantId}`;
 export const CATALOGUE_INDEX_PARTITION = 'CATALOGUE';
 export const publisherPartition = (publisherId: string): string => `PUBLISHER#${publisherId}`;
 export const PROFILE_SORT_KEY = 'PROFILE';

@@ -34,3 +34,13 @@ export const notificationsUnavailable = (retryAfterSeconds = 5, cause?: unknown)
     retryAfterSeconds,
     cause,
   });
+
+/**
+ * The review-write counters could not be read or charged: fail closed, so an outage of the counter
+ * store never lets a flood of reviews or reports through.
+ */
+export const reviewWritesUnavailable = (cause?: unknown) =>
+  new DomainError('REVIEW_WRITES_UNAVAILABLE', 'Review writes cannot be admitted right now.', {
+    retryAfterSeconds: 5,
+    cause,
+  });

@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   VERSION_REVOKED: { title: 'The version was revoked' },
   ILLEGAL_RELEASE_TRANSITION: { title: 'The release cannot change this way' },
   REVIEW_NOT_FOUND: { title: 'No such review' },
+  REVIEWER_NOT_INSTALLER: { title: 'Only a tenant that installed the plugin may review it' },
+  REVIEW_ALREADY_REPLIED: { title: 'The publisher has replied to this review already' },
   NOT_PLUGIN_OWNER: { title: 'The plugin belongs to another publisher' },
   UPLOAD_NOT_FOUND: { title: 'No such upload' },
   PUBLISHER_KEY_INVALID: { title: 'The publisher key is not valid' },
@@ -78,6 +80,7 @@ export const ERROR_CODES = {
   EXECUTION_UNAVAILABLE: { title: 'Plugin runs cannot be admitted right now' },
   AUDIT_UNAVAILABLE: { title: 'The audit trail cannot record this right now' },
   NOTIFICATIONS_UNAVAILABLE: { title: 'EHR notifications cannot be admitted right now' },
+  REVIEW_WRITES_UNAVAILABLE: { title: 'Review writes cannot be admitted right now' },
 } as const satisfies Record<Uppercase<string>, { readonly title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

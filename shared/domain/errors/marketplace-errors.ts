@@ -57,3 +57,12 @@ export const versionRevoked = () =>
   new DomainError('VERSION_REVOKED', 'This version was revoked by the platform and cannot be installed.', {
     field: 'version',
   });
+
+export const reviewerNotInstaller = () =>
+  new DomainError(
+    'REVIEWER_NOT_INSTALLER',
+    'Only a tenant that has installed this plugin from the marketplace may review it.',
+  );
+export const reviewIdNotFound = () => new DomainError('REVIEW_NOT_FOUND', 'No such review of this plugin.');
+export const reviewAlreadyReplied = () =>
+  new DomainError('REVIEW_ALREADY_REPLIED', 'The publisher has replied to this review already.');

@@ -15,7 +15,6 @@ import {
   UpdateAvailableSchema,
   VersionSummarySchema,
 } from '../../domain/marketplace-views.ts';
-import { PublicReviewSchema, ReviewInputSchema } from '../../domain/review.ts';
 import { SearchParametersSchema } from '../../search/search-query.ts';
 import { PageQuerySchema } from '../pagination.ts';
 import {
@@ -30,7 +29,7 @@ import {
 import { pageOf } from '../response-schemas.ts';
 import { defineRoute } from '../route-record.ts';
 
-// Search, plugin pages, versions and reviews are open to any authenticated caller (no scope).
+// Search, plugin pages and versions are open to any authenticated caller (no scope).
 export const MARKETPLACE_ROUTES = [
   defineRoute({
     routeKey: 'GET /v1/marketplace/plugins',
@@ -126,34 +125,6 @@ export const MARKETPLACE_ROUTES = [
     request: { path: VersionPathSchema },
     status: 200,
     response: BlastRadiusReportSchema,
-  }),
-  defineRoute({
-    routeKey: 'GET /v1/marketplace/plugins/{id}/reviews',
-    function: 'marketplace',
-    scopes: [],
-    summary: "A plugin's reviews",
-    request: { path: PluginPathSchema, query: PageQuerySchema },
-    status: 200,
-    response: pageOf(PublicReviewSchema),
-  }),
-  defineRoute({
-    routeKey: 'PUT /v1/marketplace/plugins/{id}/reviews/mine',
-    function: 'marketplace',
-    scopes: ['marketplace:review'],
-    summary: "Write the caller's review (201 when new, 200 when it replaces)",
-    request: { path: PluginPathSchema, body: ReviewInputSchema },
-    status: 201,
-    alternativeStatus: 200,
-    response: PublicReviewSchema,
-    problems: [409],
-  }),
-  defineRoute({
-    routeKey: 'DELETE /v1/marketplace/plugins/{id}/reviews/mine',
-    function: 'marketplace',
-    scopes: ['marketplace:review'],
-    summary: "Delete the caller's review",
-    request: { path: PluginPathSchema },
-    status: 204,
   }),
   defineRoute({
     routeKey: 'GET /v1/plugins/updates',

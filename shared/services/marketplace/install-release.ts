@@ -61,7 +61,11 @@ export function downloadAndInstall(
         metadata: release.metadata,
         release: statement,
       });
-      await deps.catalogue.incrementDownloads(pluginId, commit());
+      await deps.catalogue.incrementDownloads(
+        pluginId,
+        { tenantId: actor.tenantId, version, at: deps.clock.now().toISOString() },
+        commit(),
+      );
       return installation;
     },
   );

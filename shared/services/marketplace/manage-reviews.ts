@@ -1,59 +1,112 @@
-import { hasErrorCode } from '../../domain/errors/domain-error.ts';
-import { pluginNotFound, reviewNotFound } from '../../domain/errors/marketplace-errors.ts';
+import {
+  pluginNotFound,
+  reviewerNotInstaller,
+  reviewNotFound,
+} from '../../domain/errors/marketplace-errors.ts';
 import { type Review, type ReviewInput, reviewerIdOf } from '../../domain/review.ts';
-import type { MarketplaceActor, MarketplaceDependencies } from './marketplace-dependencies.ts';
+import { audited } from '../audit/audit-trail.ts';
+import { admitReviewWrite } from './admit-review-write.ts';
+import {
+  actorIdOf,
+  type MarketplaceActor,
+  type MarketplaceDependencies,
+} from './marketplace-dependencies.ts';
+import { withReviewRetries } from './review-retries.ts';
 
-/** Optimistic retries: a lost race re-reads the reviewer's review and applies the change again. */
-const MAX_ATTEMPTS = 8;
+type ReviewDependencies = Pick<
+  MarketplaceDependencies,
+  | 'catalogue'
+  | 'reviews'
+  | 'installations'
+  | 'clock'
+  | 'ids'
+  | 'search'
+  | 'outbox'
+  | 'auditRetry'
+  | 'reviewCounters'
+  | 'reviewWriteLimits'
+>;
 
-async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      const isRace = hasErrorCode(error, 'CONCURRENT_MODIFICATION');
-      if (!isRace || tries >= MAX_ATTEMPTS) throw error;
-    }
-  }
+const auditBase = (action: string, actor: MarketplaceActor, pluginId: string) => ({
+  action,
+  actor: actorIdOf(actor),
+  tenantId: actor.tenantId,
+  pluginId,
+  requestId: actor.requestId,
+});
+
+/**
+ * The version a verified installer writes against: the one its tenant runs now, or, after an
+ * uninstall, the last one it installed. A tenant that never installed the plugin from the
+ * marketplace has no installer record and may not review it.
+ */
+async function reviewedVersion(
+  pluginId: string,
+  tenantId: string,
+  deps: ReviewDependencies,
+): Promise<string> {
+  const installer = await deps.catalogue.getInstaller(pluginId, tenantId);
+  if (!installer) throw reviewerNotInstaller();
+  const installed = await deps.installations.get(tenantId as never, pluginId as never);
+  return installed?.source === 'marketplace' ? installed.version : installer.lastVersion;
 }
 
-/** One review per reviewer per plugin: a second submission replaces the first. */
-export async function putReview(
+/**
+ * One review per reviewer per plugin: a second submission replaces the first, keeping its public
+ * id, the publisher's reply and any moderation (an edit does not bring a hidden review back).
+ */
+export function putReview(
   pluginId: string,
   input: ReviewInput,
   actor: MarketplaceActor,
-  deps: Pick<MarketplaceDependencies, 'catalogue' | 'reviews' | 'clock'>,
+  deps: ReviewDependencies,
 ): Promise<{ review: Review; isNew: boolean }> {
-  if (!(await deps.catalogue.getEntry(pluginId))) throw pluginNotFound();
-  const reviewerId = reviewerIdOf(actor.tenantId, actor.userId);
-  return withRetries(async () => {
-    const previous = await deps.reviews.get(pluginId, reviewerId);
-    const now = deps.clock.now().toISOString();
-    const review: Review = {
-      pluginId: pluginId as Review['pluginId'],
-      reviewerId,
-      tenantId: actor.tenantId,
-      stars: input.stars,
-      title: input.title,
-      body: input.body,
-      createdAt: previous?.createdAt ?? now,
-      updatedAt: now,
-      revision: (previous?.revision ?? 0) + 1,
-    };
-    await deps.reviews.put(review, previous);
-    return { review, isNew: previous === undefined };
+  return audited(deps, auditBase('marketplace:review-put', actor, pluginId), async (commit) => {
+    await admitReviewWrite(actor, deps);
+    if (!(await deps.catalogue.getEntry(pluginId))) throw pluginNotFound();
+    const version = await reviewedVersion(pluginId, actor.tenantId, deps);
+    const reviewerId = reviewerIdOf(actor.tenantId, actor.userId);
+    const result = await withReviewRetries(async () => {
+      const previous = await deps.reviews.get(pluginId, reviewerId);
+      const now = deps.clock.now().toISOString();
+      const review: Review = {
+        pluginId: pluginId as Review['pluginId'],
+        reviewId: previous?.reviewId ?? deps.ids.next(),
+        reviewerId,
+        tenantId: actor.tenantId,
+        stars: input.stars,
+        title: input.title,
+        body: input.body,
+        version,
+        verifiedInstaller: true,
+        ...(previous?.reply ? { reply: previous.reply } : {}),
+        reportCount: previous?.reportCount ?? 0,
+        ...(previous?.moderation ? { moderation: previous.moderation } : {}),
+        createdAt: previous?.createdAt ?? now,
+        updatedAt: now,
+        revision: (previous?.revision ?? 0) + 1,
+      };
+      await deps.reviews.put(review, previous, commit({ reviewId: review.reviewId, version }));
+      return { review, isNew: previous === undefined };
+    });
+    await deps.search.refresh(pluginId);
+    return result;
   });
 }
 
-export async function deleteReview(
+export function deleteReview(
   pluginId: string,
   actor: MarketplaceActor,
-  deps: Pick<MarketplaceDependencies, 'reviews'>,
+  deps: ReviewDependencies,
 ): Promise<void> {
-  const reviewerId = reviewerIdOf(actor.tenantId, actor.userId);
-  await withRetries(async () => {
-    const previous = await deps.reviews.get(pluginId, reviewerId);
-    if (!previous) throw reviewNotFound();
-    await deps.reviews.delete(previous);
+  return audited(deps, auditBase('marketplace:review-delete', actor, pluginId), async (commit) => {
+    await admitReviewWrite(actor, deps);
+    const reviewerId = reviewerIdOf(actor.tenantId, actor.userId);
+    await withReviewRetries(async () => {
+      const previous = await deps.reviews.get(pluginId, reviewerId);
+      if (!previous) throw reviewNotFound();
+      await deps.reviews.delete(previous, commit({ reviewId: previous.reviewId }));
+    });
+    await deps.search.refresh(pluginId);
   });
 }

@@ -14,13 +14,14 @@ import type { InstallerFactory } from '../../ports/tenant-installer.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
 import type { AuditRetryPolicy, AuditTrail } from '../audit/audit-trail.ts';
 import type { ProvenanceVerifier } from '../provenance/provenance-verifier.ts';
+import type { ReviewWriteAdmission } from './admit-review-write.ts';
 import type { CatalogueSearch } from './catalogue-search.ts';
 
 /**
  * Ports only: the AWS wiring and the in-memory fakes of the unit tests plug in here alike. The
  * dependencies are also the audit trail: every change commits its record to `outbox` with it.
  */
-export interface MarketplaceDependencies extends AuditTrail {
+export interface MarketplaceDependencies extends AuditTrail, ReviewWriteAdmission {
   readonly catalogue: MarketplaceCatalogue;
   readonly publisherKeys: PublisherKeyRepository;
   readonly reviews: ReviewRepository;

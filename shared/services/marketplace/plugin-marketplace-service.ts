@@ -21,7 +21,12 @@ import type {
   UpdateAvailable,
 } from '../../domain/marketplace-views.ts';
 import { isPrerelease, latestOffered, newestFirst } from '../../domain/release-listing.ts';
-import { type ReviewInput, toPublicReview } from '../../domain/review.ts';
+import {
+  type ReportReviewRequest,
+  type ReviewInput,
+  type ReviewModerationView,
+  toPublicReview,
+} from '../../domain/review.ts';
 import type { ArtifactUpload } from '../../ports/artifact-uploads.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
 import type { PublisherKey } from '../../ports/publisher-key-repository.ts';
@@ -38,6 +43,7 @@ import {
   type MarketplaceDependencies,
   publisherIdOf,
 } from './marketplace-dependencies.ts';
+import { moderateReview, replyToReview, reportReview } from './moderate-reviews.ts';
 import { toPluginPage, toPluginSummary, toVersionSummary } from './plugin-views.ts';
 import { publishRelease } from './publish-release.ts';
 import { refreshListing } from './refresh-listing.ts';
@@ -159,6 +165,24 @@ export class PluginMarketplaceService {
 
   deleteReview(pluginId: string, actor: MarketplaceActor): Promise<void> {
     return deleteReview(pluginId, actor, this.deps);
+  }
+
+  reportReview(pluginId: string, reviewId: string, request: ReportReviewRequest, actor: MarketplaceActor) {
+    return reportReview(pluginId, reviewId, request, actor, this.deps);
+  }
+
+  async replyToReview(pluginId: string, reviewId: string, body: string, actor: MarketplaceActor) {
+    return toPublicReview(await replyToReview(pluginId, reviewId, body, actor, this.deps));
+  }
+
+  /** A platform admin hides a review (out of the list and the aggregates) or restores it. */
+  moderateReview(
+    pluginId: string,
+    reviewId: string,
+    change: { state: 'hidden' | 'restored'; reason: string },
+    actor: MarketplaceActor,
+  ): Promise<ReviewModerationView> {
+    return moderateReview(pluginId, reviewId, change, actor, this.deps);
   }
 
   async listReviews(pluginId: string, page: PageRequest) {

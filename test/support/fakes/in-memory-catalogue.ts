@@ -11,8 +11,12 @@ import type {
   PublisherProfile,
   ReleaseRecord,
 } from '../../../shared/domain/marketplace.ts';
+import type {
+  MarketplaceInstall,
+  MarketplaceInstaller,
+} from '../../../shared/domain/marketplace-installer.ts';
 import { EMPTY_RATING, newestFirst, ratingFrom } from '../../../shared/domain/release-listing.ts';
-import type { Review } from '../../../shared/domain/review.ts';
+import { isVisible, type Review } from '../../../shared/domain/review.ts';
 import type {
   MarketplaceCatalogue,
   ReleaseStatusChange,
@@ -28,6 +32,8 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
   readonly entries = new Map<string, CatalogueEntry>();
   readonly releases = new Map<string, ReleaseRecord>();
   readonly publishers = new Map<string, PublisherProfile>();
+  /** Installer records by `<plugin>|<tenant>`: kept after an uninstall, as the table keeps them. */
+  readonly installers = new Map<string, MarketplaceInstaller>();
   readonly outbox: InMemoryOutbox;
 
   constructor(outbox = new InMemoryOutbox()) {
@@ -108,11 +114,25 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     this.outbox.commit(outbox);
   }
 
-  async incrementDownloads(pluginId: string, outbox: OutboxEntries = []) {
+  async incrementDownloads(pluginId: string, install: MarketplaceInstall, outbox: OutboxEntries = []) {
     const entry = this.entries.get(pluginId);
     if (!entry) throw pluginNotFound();
     this.entries.set(pluginId, { ...entry, downloads: entry.downloads + 1 });
+    const key = `${pluginId}|${install.tenantId}`;
+    const before = this.installers.get(key);
+    this.installers.set(key, {
+      pluginId,
+      tenantId: install.tenantId,
+      firstVersion: before?.firstVersion ?? install.version,
+      firstInstalledAt: before?.firstInstalledAt ?? install.at,
+      lastVersion: install.version,
+      lastInstalledAt: install.at,
+    });
     this.outbox.commit(outbox);
+  }
+
+  async getInstaller(pluginId: string, tenantId: string) {
+    return this.installers.get(`${pluginId}|${tenantId}`);
   }
 
   async getPublisher(publisherId: string) {
@@ -129,12 +149,12 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     if (!entry) return;
     const histogram = { ...entry.rating.histogram };
     let { count, sum } = entry.rating;
-    if (removed) {
+    if (removed && isVisible(removed)) {
       count -= 1;
       sum -= removed.stars;
       histogram[removed.stars as 1] -= 1;
     }
-    if (added) {
+    if (added && isVisible(added)) {
       count += 1;
       sum += added.stars;
       histogram[added.stars as 1] += 1;

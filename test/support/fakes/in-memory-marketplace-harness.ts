@@ -3,6 +3,7 @@ import { ShippedAdvisorySource } from '../../../shared/adapters/shipped-advisory
 import type { RegisterPublisherKeyRequest } from '../../../shared/domain/marketplace.ts';
 import { publisherKeyIdOf } from '../../../shared/domain/marketplace-keys.ts';
 import { proveKeyPossession } from '../../../shared/domain/prove-key-possession.ts';
+import { InMemoryUsageCounters } from '../../../shared/sandbox/usage-counters.ts';
 import { CatalogueSearch } from '../../../shared/services/marketplace/catalogue-search.ts';
 import type { MarketplaceActor } from '../../../shared/services/marketplace/marketplace-dependencies.ts';
 import { PluginMarketplaceService } from '../../../shared/services/marketplace/plugin-marketplace-service.ts';
@@ -95,6 +96,7 @@ export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z'))
     clock,
     ids,
     search: new CatalogueSearch({ catalogue, clock, maxAgeMs: 60_000 }),
+    reviewCounters: new InMemoryUsageCounters({ now: () => clock.now().getTime() }),
   };
   const service = new PluginMarketplaceService({ ...fakes, installerFor: installers.installerFor });
   const publisher = publisherKeyPair();

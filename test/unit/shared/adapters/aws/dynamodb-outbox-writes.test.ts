@@ -277,16 +277,27 @@ describe('repository writes with their outbox entries, in one TransactWriteItems
       });
     });
 
-    it('counts a marketplace install’s download with its record', async () => {
+    it('counts a marketplace install’s download with its installer record and its audit record', async () => {
       const entries = record();
 
-      await catalogue.incrementDownloads('p1', entries);
+      await catalogue.incrementDownloads(
+        'p1',
+        { tenantId: 't-acme', version: '1.2.0', at: '2030-01-01T00:00:00.000Z' },
+        entries,
+      );
 
-      const [change, ...outbox] = soleTransaction();
+      const [change, installer, ...outbox] = soleTransaction();
       expect(change?.Update).toMatchObject({
         Key: { PK: 'PLUGIN#p1', SK: 'ENTRY' },
         UpdateExpression: 'ADD downloads :one',
       });
+      expect(installer?.Update).toMatchObject({
+        Key: { PK: 'PLUGIN#p1', SK: 'INSTALLER#t-acme' },
+        ExpressionAttributeValues: { ':tenantId': 't-acme', ':version': '1.2.0' },
+      });
+      expect(installer?.Update?.UpdateExpression).toContain(
+        'firstVersion = if_not_exists(firstVersion, :version)',
+      );
       expect(outbox).toEqual(outboxPutsOf(entries));
     });
 
