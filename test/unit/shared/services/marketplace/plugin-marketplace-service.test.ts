@@ -356,6 +356,8 @@ describe('PluginMarketplaceService: reviews', () => {
   it('keeps one review per user, replaces it on edit, and keeps the aggregates exact', async () => {
     const { service, publish } = createMarketplaceHarness();
     await publish('lab-viewer', '1.0.0');
+    await service.downloadAndInstall('lab-viewer', '1.0.0', actor('t-acme'));
+    await service.downloadAndInstall('lab-viewer', '1.0.0', actor('t-globex'));
 
     const first = await service.addReview(
       'lab-viewer',
@@ -370,6 +372,7 @@ describe('PluginMarketplaceService: reviews', () => {
     await service.addReview('lab-viewer', { stars: 3, title: 'Ok', body: '' }, actor('t-globex'));
 
     expect([first.isNew, edit.isNew]).toEqual([true, false]);
+    expect(edit.review.reviewId).toBe(first.review.reviewId);
     const page = await service.getPlugin('lab-viewer');
     expect(page.rating).toEqual({
       count: 2,
@@ -383,6 +386,7 @@ describe('PluginMarketplaceService: reviews', () => {
   it('lets the author delete their review and answers REVIEW_NOT_FOUND afterwards', async () => {
     const { service, publish } = createMarketplaceHarness();
     await publish('lab-viewer', '1.0.0');
+    await service.downloadAndInstall('lab-viewer', '1.0.0', actor('t-acme'));
     await service.addReview('lab-viewer', { stars: 4, title: 'Good', body: '' }, actor('t-acme'));
 
     await service.deleteReview('lab-viewer', actor('t-acme'));
