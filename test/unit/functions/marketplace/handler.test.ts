@@ -272,6 +272,9 @@ describe('marketplace handler', () => {
 
   it('never writes review text (a canary PHI string) or the token to the logs', async () => {
     dynamodb.on(GetCommand).resolves({});
+    // The review-write counters (plugins table) admit the write; then the plugin is not found.
+    dynamodb.on(QueryCommand).resolves({ Items: [] });
+    dynamodb.on(UpdateCommand).resolves({ Attributes: { amount: 1 } });
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       lines.push(String(chunk));

@@ -17,6 +17,7 @@ const NOT_NOW_CODES: readonly ErrorCode[] = [
   'EXECUTION_UNAVAILABLE',
   'AUDIT_UNAVAILABLE',
   'NOTIFICATIONS_UNAVAILABLE',
+  'REVIEW_WRITES_UNAVAILABLE',
 ];
 /** The tenant's EHR failed upstream of the platform: gateway failures, never a 500. */
 const UPSTREAM_CODES: readonly ErrorCode[] = [
