@@ -155,6 +155,41 @@ describe('marketplace over HTTP against the local platform', () => {
     expect((await jsonOf(yanked)).code).toBe('VERSION_YANKED');
   });
 
+  it('lets only verified installers review, the publisher reply once, anyone report and an operator hide', async () => {
+    const path = '/v1/marketplace/plugins/e2e-patient-glance/reviews';
+    const publisher = { authorization: `Bearer ${publisherToken}` };
+    const stranger = await send('PUT', `${path}/mine`, otherHospital, { stars: 1, title: 'Never used it' });
+    const listed = await jsonOf(await send('GET', path, hospital));
+    const reviewId = listed.items[0]?.reviewId;
+    const reply = await send('PUT', `${path}/${reviewId}/reply`, publisher, { body: 'Thanks!' });
+    const secondReply = await send('PUT', `${path}/${reviewId}/reply`, publisher, { body: 'Again' });
+    const report = await send('POST', `${path}/${reviewId}/report`, otherHospital, { reason: 'spam' });
+    const repeat = await send('POST', `${path}/${reviewId}/report`, otherHospital, { reason: 'spam' });
+    const hide = await send('POST', `${path}/${reviewId}/hide`, operator, { reason: 'e2e moderation' });
+    const whileHidden = await jsonOf(
+      await send('GET', '/v1/marketplace/plugins/e2e-patient-glance', hospital),
+    );
+    const hiddenList = await jsonOf(await send('GET', path, hospital));
+    const restore = await send('POST', `${path}/${reviewId}/restore`, operator, { reason: 'e2e appeal' });
+    const restored = await jsonOf(await send('GET', '/v1/marketplace/plugins/e2e-patient-glance', hospital));
+
+    expect(stranger.status).toBe(403);
+    expect((await jsonOf(stranger)).code).toBe('REVIEWER_NOT_INSTALLER');
+    expect(listed.items).toEqual([
+      expect.objectContaining({ tenantId: 't-acme', verifiedInstaller: true, version: '1.0.0' }),
+    ]);
+    expect(listed.items[0]).not.toHaveProperty('reviewerId');
+    expect(reply.status).toBe(200);
+    expect((await jsonOf(reply)).reply).toMatchObject({ body: 'Thanks!' });
+    expect((await jsonOf(secondReply)).code).toBe('REVIEW_ALREADY_REPLIED');
+    expect([report.status, repeat.status]).toEqual([202, 200]);
+    expect(hide.status).toBe(200);
+    expect(whileHidden.rating.count).toBe(0);
+    expect(hiddenList.items).toEqual([]);
+    expect(restore.status).toBe(200);
+    expect(restored.rating).toMatchObject({ count: 1, average: 4 });
+  });
+
   it('refuses a duplicate version with the problem code shown by the CLI', async () => {
     await cliPublish('2.0.0');
 
