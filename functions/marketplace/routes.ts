@@ -1,9 +1,11 @@
 import type { Caller } from '../../shared/auth/caller.ts';
 import type { CursorCodec } from '../../shared/http/cursor-codec.ts';
 import type { RouteContext, RouteHandlersFor } from '../../shared/http/route-record.ts';
+import type { MARKETPLACE_PUBLISHER_ROUTES } from '../../shared/http/routes/marketplace-publisher-routes.ts';
 import type { MARKETPLACE_ROUTES } from '../../shared/http/routes/marketplace-routes.ts';
 import type { MarketplaceActor } from '../../shared/services/marketplace/marketplace-dependencies.ts';
 import type { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
+import { marketplacePublisherRoutes } from './publisher-routes.ts';
 
 export interface MarketplaceRouteDependencies {
   readonly marketplace: PluginMarketplaceService;
@@ -22,7 +24,8 @@ const actorOf = ({ caller, requestId }: { caller: Caller; requestId: string }): 
 export function marketplaceRoutes({
   marketplace,
   cursors,
-}: MarketplaceRouteDependencies): RouteHandlersFor<typeof MARKETPLACE_ROUTES> {
+}: MarketplaceRouteDependencies): RouteHandlersFor<typeof MARKETPLACE_ROUTES> &
+  RouteHandlersFor<typeof MARKETPLACE_PUBLISHER_ROUTES> {
   /**
    * A cursor opens only for the caller's tenant and the list named here. A search position also
    * carries its query's fingerprint, checked by the search once the seal is verified, so a search
@@ -31,6 +34,7 @@ export function marketplaceRoutes({
   const scope = (context: RouteContext, list: string) => ({ tenantId: context.caller.tenantId, list });
 
   return {
+    ...marketplacePublisherRoutes(marketplace),
     'GET /v1/marketplace/plugins': async ({ query: { cursor, ...parameters } }, context) => ({
       body: await cursors.page(cursor, scope(context, 'marketplace-search'), (position) =>
         marketplace.searchPlugins({ ...parameters, cursor: position }),
