@@ -15,6 +15,8 @@ import {
   type MarketplaceDependencies,
 } from './marketplace-dependencies.ts';
 
+const REFRESH_CONCURRENCY = 16;
+
 const auditRecord = (action: string, publisherId: string, actor: MarketplaceActor, reason?: string) => ({
   action,
   actor: actorIdOf(actor),
@@ -48,7 +50,11 @@ async function syncEntries(
   deps: MarketplaceDependencies,
 ): Promise<number> {
   const pluginIds = await deps.catalogue.setPublisherVerified(publisherId, isVerified, at);
-  for (const pluginId of pluginIds) await deps.search.refresh(pluginId);
+  // A few reads at a time: a large publisher's entries neither queue one by one nor flood the table.
+  for (let start = 0; start < pluginIds.length; start += REFRESH_CONCURRENCY)
+    await Promise.all(
+      pluginIds.slice(start, start + REFRESH_CONCURRENCY).map((pluginId) => deps.search.refresh(pluginId)),
+    );
   return pluginIds.length;
 }
 
