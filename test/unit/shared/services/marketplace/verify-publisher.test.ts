@@ -74,7 +74,7 @@ describe('verifyPublisher', () => {
     const written: OutboxEntries[] = [];
     const save = fakes.catalogue.savePublisher.bind(fakes.catalogue);
     vi.spyOn(fakes.catalogue, 'savePublisher').mockImplementation(async (profile, outbox) => {
-      written.push(outbox);
+      written.push(outbox ?? []);
       await save(profile, outbox);
     });
 
