@@ -32,6 +32,8 @@ export function buildLocalEnvironment(options: {
   logLevel: string;
   executionWorkers?: string | undefined;
   ehrLoopbackOrigins?: readonly string[] | undefined;
+  /** The publisher proof stand-in: `.localhost` publisher domains' well-known files. */
+  publisherProofOrigin?: string | undefined;
 }): Record<string, string> {
   return {
     PLATFORM_MODE: 'local',
@@ -52,6 +54,9 @@ export function buildLocalEnvironment(options: {
     LOCAL_EHR_KEYS_DIRECTORY: join(options.dataDirectory, 'keys', 'ehr'),
     ...(options.ehrLoopbackOrigins?.length
       ? { EHR_LOOPBACK_ORIGINS: options.ehrLoopbackOrigins.join(',') }
+      : {}),
+    ...(options.publisherProofOrigin
+      ? { PUBLISHER_PROOF_LOOPBACK_ORIGIN: options.publisherProofOrigin }
       : {}),
     JWT_ISSUER: options.issuer.issuer,
     JWT_AUDIENCE: options.issuer.audience,

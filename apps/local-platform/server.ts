@@ -30,6 +30,7 @@ import { ensureTables, LOCAL_TABLE_NAMES } from './local-tables.ts';
 import { createRouteMatcher } from './route-matcher.ts';
 import { startDynamoDbLocal } from './stand-ins/dynamodb-local.ts';
 import { type LocalFhirServer, startLocalFhirServer } from './stand-ins/fhir/local-fhir-server.ts';
+import { type PublisherProofServer, startPublisherProofServer } from './stand-ins/publisher-proof-server.ts';
 import { startS3Local } from './stand-ins/s3-local.ts';
 
 /** API Gateway's payload limit for HTTP APIs is 10 MB; Lambda's synchronous request limit is 6 MB. */
@@ -67,6 +68,8 @@ export interface LocalPlatform {
   readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly fhir: string };
   /** The FHIR stand-in: the demo tenants' EHRs (tests change records in it directly, as an EHR user would). */
   readonly fhir: LocalFhirServer;
+  /** Publishers' web servers for `.localhost` domains: tests serve well-known proofs here. */
+  readonly publisherProofs: PublisherProofServer;
   /** Delivers what the audit table's stream holds and signs the digests (tests wait on it). */
   settleAudit(): Promise<void>;
   issueToken(tenantId: string, subject: string, scopes: readonly string[]): Promise<string>;
@@ -129,6 +132,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     await Promise.allSettled([s3.stop(), dynamodb.stop()]);
     throw error;
   });
+  const publisherProofs = await startPublisherProofServer().catch(async (error) => {
+    await Promise.allSettled([fhir.close(), s3.stop(), dynamodb.stop()]);
+    throw error;
+  });
   const issuer = await loadLocalIssuer(join(options.dataDirectory, 'keys'));
 
   const environment = buildLocalEnvironment({
@@ -140,6 +147,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     logLevel: options.logLevel ?? 'WARN',
     executionWorkers: options.executionWorkers,
     ehrLoopbackOrigins: [fhir.origin, ...(options.ehrLoopbackOrigins ?? [])],
+    publisherProofOrigin: publisherProofs.origin,
   });
   const configs = localFunctionConfigs(environment);
   const execution = startLocalExecution({
@@ -234,6 +242,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     url,
     endpoints: { dynamodb: dynamodb.endpoint, s3: s3.endpoint, fhir: fhir.origin },
     fhir,
+    publisherProofs,
     settleAudit: () => auditDelivery.settle(),
     issueToken: async (tenantId, subject, scopes) =>
       (await issuer.issue({ tenantId, subject, scopes })).access_token,
@@ -244,7 +253,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       await auditDelivery.stop();
       rawClient.destroy();
       await execution.stop();
-      await Promise.allSettled([s3.stop(), dynamodb.stop(), fhir.close()]);
+      await Promise.allSettled([s3.stop(), dynamodb.stop(), fhir.close(), publisherProofs.close()]);
     },
   };
 }

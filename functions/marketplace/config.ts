@@ -5,6 +5,7 @@ import { LOGGING_ENV_SHAPE } from '../../shared/config/logging-env.ts';
 import { checkSettingsForMode } from '../../shared/config/mode-settings.ts';
 import { parseEnv } from '../../shared/config/parse-env.ts';
 import { AUTH_ENV_SHAPE, hasJwksSource, JWKS_SOURCE_MESSAGE } from '../../shared/config/platform-env.ts';
+import { PUBLISHER_PROOF_ENV_SHAPE } from '../../shared/config/publisher-proof-env.ts';
 
 export const MarketplaceConfigSchema = z
   .object({
@@ -12,6 +13,7 @@ export const MarketplaceConfigSchema = z
     ...ADAPTERS_ENV_SHAPE,
     ...CURSOR_ENV_SHAPE,
     ...LOGGING_ENV_SHAPE,
+    ...PUBLISHER_PROOF_ENV_SHAPE,
     /** How stale this instance's search index may get before a background rebuild (other instances' writes). */
     SEARCH_INDEX_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   })

@@ -1,9 +1,11 @@
 import type { CursorCodec } from '../../shared/http/cursor-codec.ts';
 import type { RouteContext, RouteHandlersFor } from '../../shared/http/route-record.ts';
+import type { MARKETPLACE_PUBLISHER_ROUTES } from '../../shared/http/routes/marketplace-publisher-routes.ts';
 import type { MARKETPLACE_REVIEW_ROUTES } from '../../shared/http/routes/marketplace-review-routes.ts';
 import type { MARKETPLACE_ROUTES } from '../../shared/http/routes/marketplace-routes.ts';
 import type { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
 import { actorOf } from './marketplace-actor.ts';
+import { marketplacePublisherRoutes } from './publisher-routes.ts';
 import { marketplaceReviewRoutes } from './review-routes.ts';
 
 export interface MarketplaceRouteDependencies {
@@ -17,7 +19,11 @@ export function marketplaceRoutes({
   marketplace,
   cursors,
 }: MarketplaceRouteDependencies): RouteHandlersFor<
-  readonly [...typeof MARKETPLACE_ROUTES, ...typeof MARKETPLACE_REVIEW_ROUTES]
+  readonly [
+    ...typeof MARKETPLACE_ROUTES,
+    ...typeof MARKETPLACE_REVIEW_ROUTES,
+    ...typeof MARKETPLACE_PUBLISHER_ROUTES,
+  ]
 > {
   /**
    * A cursor opens only for the caller's tenant and the list named here. A search position also
@@ -27,6 +33,7 @@ export function marketplaceRoutes({
   const scope = (context: RouteContext, list: string) => ({ tenantId: context.caller.tenantId, list });
 
   return {
+    ...marketplacePublisherRoutes(marketplace),
     'GET /v1/marketplace/plugins': async ({ query: { cursor, ...parameters } }, context) => ({
       body: await cursors.page(cursor, scope(context, 'marketplace-search'), (position) =>
         marketplace.searchPlugins({ ...parameters, cursor: position }),

@@ -2,6 +2,8 @@ import { DynamoDbMarketplaceReviews } from '../../shared/adapters/aws/dynamodb-m
 import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import { S3CatalogueSnapshots } from '../../shared/adapters/aws/s3-catalogue-snapshots.ts';
 import { S3UploadPresigner } from '../../shared/adapters/aws/s3-upload-presigner.ts';
+import { DnsTxtPublisherProof } from '../../shared/adapters/egress/dns-txt-publisher-proof.ts';
+import { WellKnownPublisherProof } from '../../shared/adapters/egress/well-known-publisher-proof.ts';
 import { ShippedAdvisorySource } from '../../shared/adapters/shipped-advisory-source.ts';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { authOptionsFrom } from '../../shared/config/platform-env.ts';
@@ -95,6 +97,10 @@ export function wireMarketplace(
     clock: adapters.clock,
     ids: adapters.ids,
     search,
+    publisherProofs: {
+      'dns-txt': new DnsTxtPublisherProof(),
+      'well-known': new WellKnownPublisherProof({ loopbackOrigin: config.PUBLISHER_PROOF_LOOPBACK_ORIGIN }),
+    },
   });
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),

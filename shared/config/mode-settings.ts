@@ -14,6 +14,8 @@ interface SettingsToCheck {
   /** The ehr-connection function's local exceptions: loopback EHR origins and a key directory. */
   readonly EHR_LOOPBACK_ORIGINS?: readonly string[] | undefined;
   readonly LOCAL_EHR_KEYS_DIRECTORY?: string | undefined;
+  /** The marketplace's local exception: the well-known stand-in for publisher domain proofs. */
+  readonly PUBLISHER_PROOF_LOOPBACK_ORIGIN?: string | undefined;
 }
 
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
@@ -88,6 +90,11 @@ export function checkSettingsForMode(config: SettingsToCheck, context: z.Refinem
     refuse(
       'EHR_LOOPBACK_ORIGINS',
       'lets a tenant connect to an EHR on this machine (the local FHIR stand-in); a deployed platform reaches only public https EHRs',
+    );
+  if (config.PUBLISHER_PROOF_LOOPBACK_ORIGIN !== undefined)
+    refuse(
+      'PUBLISHER_PROOF_LOOPBACK_ORIGIN',
+      'fetches publisher domain proofs from this machine (the local stand-in); a deployed platform checks public domains only',
     );
   if (config.LOCAL_EHR_KEYS_DIRECTORY !== undefined)
     refuse(

@@ -4,11 +4,13 @@ import { InstallationStateSchema } from './installation.ts';
 import { PluginMetadataSchema, SemverSchema } from './manifest.ts';
 import {
   PublisherIdSchema,
+  PublisherProfileSchema,
   RatingSummarySchema,
   RELEASE_STATUSES,
   ReleaseRecordSchema,
 } from './marketplace.ts';
 import { PermissionSchema } from './permissions.ts';
+import { PublicVerificationSchema } from './publisher-verification.ts';
 
 /**
  * What the marketplace answers, one schema per view: the use cases build these shapes and the
@@ -63,10 +65,23 @@ export const PluginPageSchema = PluginSummarySchema.extend({
   permissions: z.array(PermissionSchema),
   versions: z.array(VersionSummarySchema),
   rating: RatingSummarySchema,
-  publisher: z.object({ publisherId: PublisherIdSchema, displayName: z.string(), isVerified: z.boolean() }),
+  publisher: z.object({
+    publisherId: PublisherIdSchema,
+    displayName: z.string(),
+    isVerified: z.boolean(),
+    /** While verified: how and when (the BAA reference itself only in the admin's answer). */
+    verification: PublicVerificationSchema.optional(),
+  }),
   lastUpdatedAt: z.iso.datetime(),
 });
 export type PluginPage = z.infer<typeof PluginPageSchema>;
+
+/** The admin's answer to a verification or its revocation: the whole profile, and the entries re-stamped. */
+export const PublisherVerificationViewSchema = PublisherProfileSchema.extend({
+  /** The publisher's catalogue entries whose `publisherVerified` was written. */
+  entriesUpdated: z.number().int().nonnegative(),
+});
+export type PublisherVerificationView = z.infer<typeof PublisherVerificationViewSchema>;
 
 /** An installed marketplace plugin with a newer offered version. */
 export const UpdateAvailableSchema = z.object({

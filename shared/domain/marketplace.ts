@@ -7,6 +7,10 @@ import {
 import { PluginIdSchema } from './identifiers.ts';
 import { PluginMetadataSchema, SemverSchema } from './manifest.ts';
 import { KeyPossessionProofSchema } from './publisher-key-proof.ts';
+import {
+  PublisherVerificationEvidenceSchema,
+  PublisherVerificationRevocationSchema,
+} from './publisher-verification.ts';
 import { SignatureSchema } from './signatures.ts';
 
 /** Publishers are identified by the tenant their token belongs to (the publishing organisation). */
@@ -84,8 +88,12 @@ export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>;
 export const PublisherProfileSchema = z.object({
   publisherId: PublisherIdSchema,
   displayName: z.string().min(1).max(200),
-  /** Set by platform operators after checking the organisation; never by the publisher. */
+  /** Set by a platform admin once the platform checked the domain proof; never by the publisher. */
   isVerified: z.boolean(),
+  /** The latest check's evidence; kept after a revocation as history (then `isVerified` is false). */
+  verification: PublisherVerificationEvidenceSchema.optional(),
+  /** Set by a revocation, cleared by the next verification. */
+  revocation: PublisherVerificationRevocationSchema.optional(),
 });
 export type PublisherProfile = z.infer<typeof PublisherProfileSchema>;
 
@@ -126,4 +134,6 @@ export const PublisherKeyIdSchema = z.string().regex(/^pk_[A-Za-z0-9_-]{32}$/);
 export type CatalogueListing = Pick<
   CatalogueEntry,
   'name' | 'description' | 'author' | 'tags' | 'latestVersion' | 'updatedAt'
->;
+> &
+  /** The publisher profile's state, copied with the listing when given (publish, yank, revoke). */
+  Partial<Pick<CatalogueEntry, 'publisherVerified'>>;

@@ -42,6 +42,7 @@ export const STATUS_BY_CODE = {
 
   PERMISSION_NOT_ALLOWED: 422,
   POLICY_VIOLATION: 422,
+  PUBLISHER_NOT_VERIFIED: 422,
 
   PLUGIN_NOT_FOUND: 404,
   ALREADY_INSTALLED: 409,
@@ -71,6 +72,8 @@ export const STATUS_BY_CODE = {
   PUBLISHER_KEY_NOT_FOUND: 404,
   KEY_POSSESSION_UNPROVEN: 422,
   KEY_PROOF_EXPIRED: 422,
+  PUBLISHER_PROOF_NOT_FOUND: 422,
+  PUBLISHER_DOMAIN_NOT_ALLOWED: 422,
 
   APPOINTMENT_EXISTS: 409,
   EHR_NOT_CONNECTED: 409,
@@ -87,6 +90,8 @@ export const STATUS_BY_CODE = {
   AUDIT_UNAVAILABLE: 503,
   NOTIFICATIONS_UNAVAILABLE: 503,
   REVIEW_WRITES_UNAVAILABLE: 503,
+  // The publisher's DNS or web server timed out or failed: nothing was written, check again later.
+  PUBLISHER_PROOF_UNREACHABLE: 503,
 } as const satisfies Record<ErrorCode, RefusalStatus>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -9,6 +9,7 @@ import { EHR_CONNECTION_ROUTES } from './routes/ehr-connection-routes.ts';
 import { EHR_NOTIFICATION_ROUTES } from './routes/ehr-notification-routes.ts';
 import { LIFECYCLE_ROUTES } from './routes/lifecycle-routes.ts';
 import { MARKETPLACE_REVIEW_ROUTES } from './routes/marketplace-review-routes.ts';
+import { MARKETPLACE_PUBLISHER_ROUTES } from './routes/marketplace-publisher-routes.ts';
 import { MARKETPLACE_ROUTES } from './routes/marketplace-routes.ts';
 import { PLATFORM_ROUTES } from './routes/platform-routes.ts';
 
@@ -26,6 +27,7 @@ export const ROUTE_RECORDS: readonly RouteRecord[] = [
   ...LIFECYCLE_ROUTES,
   ...MARKETPLACE_ROUTES,
   ...MARKETPLACE_REVIEW_ROUTES,
+  ...MARKETPLACE_PUBLISHER_ROUTES,
   ...AUDIT_ROUTES,
   ...EHR_CONNECTION_ROUTES,
   ...EHR_NOTIFICATION_ROUTES,

@@ -52,4 +52,11 @@ export interface MarketplaceCatalogue extends ReleaseCatalogue {
   getInstaller(pluginId: string, tenantId: string): Promise<MarketplaceInstaller | undefined>;
   getPublisher(publisherId: string): Promise<PublisherProfile | undefined>;
   putPublisher(profile: PublisherProfile): Promise<void>;
+  /** The profile and its outbox entries (a verification's audit record) in one transaction. */
+  savePublisher(profile: PublisherProfile, outbox: OutboxEntries): Promise<void>;
+  /**
+   * Writes `publisherVerified` on every catalogue entry of the publisher (each write stamped for
+   * the search change feed), in transactions of at most 100 items; answers the plugin ids written.
+   */
+  setPublisherVerified(publisherId: string, isVerified: boolean, at: Date): Promise<readonly string[]>;
 }

@@ -14,9 +14,17 @@ export interface CatalogueRelease {
   readonly revokedReason?: string | undefined;
 }
 
+/** A publisher as tenant policy needs it (`installFrom: verified-publishers-only`). */
+export interface CataloguePublisher {
+  readonly publisherId: string;
+  readonly isVerified: boolean;
+}
+
 /** The marketplace's catalogue, read side: implemented over the marketplace table. */
 export interface ReleaseCatalogue {
   getRelease(pluginId: string, version: string): Promise<CatalogueRelease | undefined>;
   /** Newest first, by semver precedence. */
   listReleases(pluginId: string): Promise<CatalogueRelease[]>;
+  /** The publisher's profile as stored now (a strongly consistent read), not an entry's copy. */
+  getPublisher(publisherId: string): Promise<CataloguePublisher | undefined>;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPlatform } from '../../apps/local-platform/server.ts';
 import type { LocalFhirServer } from '../../apps/local-platform/stand-ins/fhir/local-fhir-server.ts';
+import type { PublisherProofServer } from '../../apps/local-platform/stand-ins/publisher-proof-server.ts';
 import type { RunningPlatform } from './local-platform-process.ts';
 import { watchResponses } from './response-contract.ts';
 
@@ -17,6 +18,8 @@ export interface InProcessPlatform extends RunningPlatform {
   readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly fhir: string };
   /** The FHIR stand-in: the demo tenants' EHRs, to change records in as an EHR user would. */
   readonly fhir: LocalFhirServer;
+  /** Publishers' web servers for `.localhost` domains, to put a well-known proof on as a publisher would. */
+  readonly publisherProofs: PublisherProofServer;
 }
 
 export async function startLocalPlatformInProcess(
@@ -38,6 +41,7 @@ export async function startLocalPlatformInProcess(
     dataDirectory,
     endpoints: platform.endpoints,
     fhir: platform.fhir,
+    publisherProofs: platform.publisherProofs,
     settleAudit: () => platform.settleAudit(),
     token: (tenantId, scopes, subject = 'e2e-user') => platform.issueToken(tenantId, subject, scopes),
     async stop({ keepData = false } = {}) {

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { platformActor } from '../../../shared/domain/actors.ts';
 import { publisherKeyIdOf } from '../../../shared/domain/marketplace-keys.ts';
 import { proveKeyPossession } from '../../../shared/domain/prove-key-possession.ts';
 import type { Clock } from '../../../shared/ports/clock.ts';
@@ -9,6 +10,8 @@ import type { PluginMarketplaceService } from '../../../shared/services/marketpl
 import { DEMO_PLUGINS } from './demo-plugins.ts';
 
 export const DEMO_PUBLISHER_ID = 'gradiant-demo';
+/** A `.localhost` domain: the local well-known stand-in serves its proof (no public DNS here). */
+export const DEMO_PUBLISHER_DOMAIN = 'demo.gradiant.localhost';
 
 function loadOrCreateKey(path: string): KeyObject {
   if (!existsSync(path)) {
@@ -22,7 +25,9 @@ function loadOrCreateKey(path: string): KeyObject {
 /**
  * Publishes the sample plugins through the real publishing path (publisher key registration,
  * signature, validation, platform-signed statement), as the verified demo publisher. Versions that
- * exist already are skipped, so it is safe on every start.
+ * exist already are skipped, so it is safe on every start. The demo publisher is seeded verified
+ * with the evidence a well-known check of its `.localhost` domain writes, once: an admin's later
+ * revocation survives restarts. Its profile comes first, so each publish lists it verified.
  */
 export async function seedDemoMarketplace(options: {
   marketplace: PluginMarketplaceService;
@@ -39,11 +44,18 @@ export async function seedDemoMarketplace(options: {
     scopes: new Set(['marketplace:publish']),
     requestId: 'demo-seed',
   };
-  await options.catalogue.putPublisher({
-    publisherId: DEMO_PUBLISHER_ID,
-    displayName: 'Gradiant Demo Publisher',
-    isVerified: true,
-  });
+  if (!(await options.catalogue.getPublisher(DEMO_PUBLISHER_ID)))
+    await options.catalogue.putPublisher({
+      publisherId: DEMO_PUBLISHER_ID,
+      displayName: 'Gradiant Demo Publisher',
+      isVerified: true,
+      verification: {
+        method: 'well-known',
+        domain: DEMO_PUBLISHER_DOMAIN,
+        checkedAt: options.clock.now().toISOString(),
+        verifiedBy: platformActor('demo-seed'),
+      },
+    });
   await options.marketplace.registerPublisherKey(
     proveKeyPossession(privateKey, DEMO_PUBLISHER_ID, options.clock.now()),
     actor,

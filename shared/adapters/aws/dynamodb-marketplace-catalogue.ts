@@ -30,6 +30,8 @@ import {
 import { newestFirst, ratingFrom } from '../../domain/release-listing.ts';
 import type { MarketplaceCatalogue, ReleaseStatusChange } from '../../ports/marketplace-catalogue.ts';
 import type { OutboxEntries } from '../../ports/outbox.ts';
+import { MAX_TRANSACT_ITEMS } from './audit-table-items.ts';
+import { entryChangeStamp } from './catalogue-change-stamp.ts';
 import {
   CATALOGUE_INDEX_PARTITION,
   ENTRY_SORT_KEY,
@@ -65,6 +67,7 @@ const StoredEntrySchema = z.object({
   star3: count,
   star4: count,
   star5: count,
+  publisherVerified: z.boolean().default(false),
 });
 
 function toEntry(item: Record<string, unknown>): CatalogueEntry {
@@ -255,8 +258,10 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
   }
 
   async saveListing(pluginId: string, listing: CatalogueListing, outbox: OutboxEntries): Promise<void> {
-    const set =
+    const base =
       'SET #name = :name, description = :description, author = :author, tags = :tags, updatedAt = :updatedAt';
+    const hasVerified = listing.publisherVerified !== undefined;
+    const set = hasVerified ? `${base}, publisherVerified = :verified` : base;
     await this.updateEntry(
       pluginId,
       {
@@ -271,6 +276,7 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
           ':tags': listing.tags,
           ':updatedAt': listing.updatedAt,
           ...(listing.latestVersion ? { ':latest': listing.latestVersion } : {}),
+          ...(hasVerified ? { ':verified': listing.publisherVerified } : {}),
         },
       },
       outbox,
@@ -347,6 +353,65 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
         Item: { PK: publisherPartition(profile.publisherId), SK: PROFILE_SORT_KEY, ...profile },
       }),
     );
+  }
+
+  async savePublisher(profile: PublisherProfile, outbox: OutboxEntries): Promise<void> {
+    await this.write(
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { PK: publisherPartition(profile.publisherId), SK: PROFILE_SORT_KEY, ...profile },
+        },
+      },
+      outbox,
+    );
+  }
+
+  /**
+   * The publisher's entries come from the catalogue index (GSI1 `CATALOGUE`, projecting all)
+   * filtered on `publisherId`: a verification is a rare admin action, so reading the index once
+   * costs less than keeping a publisher→plugin item beside every first publish. The index is
+   * eventually consistent, so an entry created a moment ago may be missed here; every listing
+   * refresh (publish, yank, revoke) copies the profile's state again, which closes that gap.
+   */
+  async setPublisherVerified(publisherId: string, isVerified: boolean, at: Date): Promise<readonly string[]> {
+    const pluginIds: string[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: GSI1.name,
+        KeyConditionExpression: `${GSI1.partitionKey} = :gpk`,
+        FilterExpression: 'publisherId = :publisherId',
+        ProjectionExpression: 'pluginId',
+        ExpressionAttributeValues: { ':gpk': CATALOGUE_INDEX_PARTITION, ':publisherId': publisherId },
+      },
+    );
+    for await (const page of pages)
+      for (const item of page.Items ?? []) pluginIds.push(String((item as { pluginId: string }).pluginId));
+    for (let start = 0; start < pluginIds.length; start += MAX_TRANSACT_ITEMS) {
+      const batch = pluginIds.slice(start, start + MAX_TRANSACT_ITEMS);
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: batch.map((pluginId) => this.verifiedUpdate(pluginId, publisherId, isVerified, at)),
+        }),
+      );
+    }
+    return pluginIds;
+  }
+
+  private verifiedUpdate(pluginId: string, publisherId: string, isVerified: boolean, at: Date): TransactItem {
+    const stamp = entryChangeStamp(pluginId, at);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { PK: pluginPartition(pluginId), SK: ENTRY_SORT_KEY },
+        UpdateExpression: `SET publisherVerified = :verified, ${stamp.set}`,
+        // An entry keeps its first publisher for good; the condition only guards a stale index read.
+        ConditionExpression: 'attribute_exists(PK) AND publisherId = :publisherId',
+        ExpressionAttributeValues: { ':verified': isVerified, ':publisherId': publisherId, ...stamp.values },
+      },
+    };
   }
 
   private async updateEntry(

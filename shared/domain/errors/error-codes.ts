@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   // Tenant policy.
   PERMISSION_NOT_ALLOWED: { title: 'A permission is not allowed by the tenant policy' },
   POLICY_VIOLATION: { title: 'The tenant policy refuses this plugin' },
+  PUBLISHER_NOT_VERIFIED: { title: "The tenant policy admits verified publishers' plugins only" },
 
   // Installation lifecycle.
   PLUGIN_NOT_FOUND: { title: 'No such plugin' },
@@ -64,6 +65,8 @@ export const ERROR_CODES = {
   PUBLISHER_KEY_NOT_FOUND: { title: 'No such publisher key' },
   KEY_POSSESSION_UNPROVEN: { title: 'Possession of the private key is not proven' },
   KEY_PROOF_EXPIRED: { title: 'The key possession proof expired' },
+  PUBLISHER_PROOF_NOT_FOUND: { title: "The publisher's domain proof was not found" },
+  PUBLISHER_DOMAIN_NOT_ALLOWED: { title: 'The domain resolves to an address the platform may not reach' },
 
   // The tenant's EHR (FHIR R4), as the plugin API and the connection routes reach it.
   APPOINTMENT_EXISTS: { title: 'The appointment exists already' },
@@ -81,6 +84,7 @@ export const ERROR_CODES = {
   AUDIT_UNAVAILABLE: { title: 'The audit trail cannot record this right now' },
   NOTIFICATIONS_UNAVAILABLE: { title: 'EHR notifications cannot be admitted right now' },
   REVIEW_WRITES_UNAVAILABLE: { title: 'Review writes cannot be admitted right now' },
+  PUBLISHER_PROOF_UNREACHABLE: { title: "The publisher's domain could not be checked right now" },
 } as const satisfies Record<Uppercase<string>, { readonly title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

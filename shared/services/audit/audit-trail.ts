@@ -23,6 +23,7 @@ export const SECURITY_EVENTS: ReadonlyMap<ErrorCode, string> = new Map<ErrorCode
   ['POLICY_VIOLATION', 'security:policy-refusal'],
   ['PERMISSION_NOT_ALLOWED', 'security:policy-refusal'],
   ['VULNERABLE_DEPENDENCY', 'security:policy-refusal'],
+  ['PUBLISHER_NOT_VERIFIED', 'security:policy-refusal'],
 ]);
 
 /** Bounded retries of a standalone append: three attempts, 25 then 50 ms apart (~75 ms at most). */

@@ -7,6 +7,7 @@ import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
 import type { MarketplaceCatalogue } from '../../ports/marketplace-catalogue.ts';
 import type { Outbox } from '../../ports/outbox.ts';
+import type { PublisherDomainProofs } from '../../ports/publisher-domain-proof.ts';
 import type { PublisherKeyRepository } from '../../ports/publisher-key-repository.ts';
 import type { ReleaseSigner } from '../../ports/release-signer.ts';
 import type { ReviewRepository } from '../../ports/review-repository.ts';
@@ -40,6 +41,8 @@ export interface MarketplaceDependencies extends AuditTrail, ReviewWriteAdmissio
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly search: CatalogueSearch;
+  /** The domain proofs a publisher verification checks (DNS TXT, well-known file). */
+  readonly publisherProofs: PublisherDomainProofs;
 }
 
 /** Who acts, as proven by a verified token. The publisher is the caller's organisation (tenant). */

@@ -17,9 +17,11 @@ import type {
 import type {
   BlastRadiusReport,
   PluginPage,
+  PublisherVerificationView,
   RevocationReport,
   UpdateAvailable,
 } from '../../domain/marketplace-views.ts';
+import type { VerifyPublisherRequest } from '../../domain/publisher-verification.ts';
 import { isPrerelease, latestOffered, newestFirst } from '../../domain/release-listing.ts';
 import {
   type ReportReviewRequest,
@@ -50,6 +52,7 @@ import { refreshListing } from './refresh-listing.ts';
 import { registerPublisherKey } from './register-publisher-key.ts';
 import { revokePublisherKey } from './revoke-publisher-key.ts';
 import { revokeRelease } from './revoke-release.ts';
+import { revokePublisherVerification, verifyPublisher } from './verify-publisher.ts';
 
 /**
  * The marketplace use cases, one instance per function (ports only). Every method takes the
@@ -225,6 +228,23 @@ export class PluginMarketplaceService {
   /** The owner revokes its key (a platform admin any key); idempotent. */
   revokePublisherKey(keyId: string, actor: MarketplaceActor): Promise<PublisherKey> {
     return revokePublisherKey(keyId, actor, this.deps);
+  }
+
+  /** A platform admin verifies a publisher once the platform checked its domain proof. */
+  verifyPublisher(
+    publisherId: string,
+    request: VerifyPublisherRequest,
+    actor: MarketplaceActor,
+  ): Promise<PublisherVerificationView> {
+    return verifyPublisher(publisherId, request, actor, this.deps);
+  }
+
+  revokePublisherVerification(
+    publisherId: string,
+    reason: string | undefined,
+    actor: MarketplaceActor,
+  ): Promise<PublisherVerificationView> {
+    return revokePublisherVerification(publisherId, reason, actor, this.deps);
   }
 
   private async requireEntry(pluginId: string): Promise<CatalogueEntry> {

@@ -1,5 +1,6 @@
 import type { CatalogueEntry, PublisherProfile, ReleaseRecord } from '../../domain/marketplace.ts';
 import type { PluginPage, PluginSummary, VersionSummary } from '../../domain/marketplace-views.ts';
+import { toPublicVerification } from '../../domain/publisher-verification.ts';
 import { isPrerelease, latestOffered, newestFirst } from '../../domain/release-listing.ts';
 
 /** A search hit: what a results list shows. */
@@ -52,6 +53,9 @@ export function toPluginPage(
       publisherId: entry.publisherId,
       displayName: publisher?.displayName ?? entry.author,
       isVerified: publisher?.isVerified ?? false,
+      ...(publisher?.isVerified && publisher.verification
+        ? { verification: toPublicVerification(publisher.verification) }
+        : {}),
     },
     lastUpdatedAt: entry.updatedAt,
   };

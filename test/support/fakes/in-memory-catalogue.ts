@@ -99,6 +99,7 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     if (!entry) throw pluginNotFound();
     const { latestVersion, ...rest } = listing;
     const { latestVersion: _dropped, ...kept } = entry;
+    // publisherVerified, when the listing carries it, is copied with the rest (as the adapter does).
     this.entries.set(pluginId, { ...kept, ...rest, ...(latestVersion ? { latestVersion } : {}) });
     this.outbox.commit(outbox);
   }
@@ -141,6 +142,21 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
 
   async putPublisher(profile: PublisherProfile) {
     this.publishers.set(profile.publisherId, profile);
+  }
+
+  async savePublisher(profile: PublisherProfile, outbox: OutboxEntries = []) {
+    this.publishers.set(profile.publisherId, profile);
+    this.outbox.commit(outbox);
+  }
+
+  async setPublisherVerified(publisherId: string, isVerified: boolean) {
+    const written: string[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.publisherId !== publisherId) continue;
+      this.entries.set(entry.pluginId, { ...entry, publisherVerified: isVerified });
+      written.push(entry.pluginId);
+    }
+    return written;
   }
 
   /** Called by the in-memory review repository, as the DynamoDB transaction does. */

@@ -8,6 +8,7 @@ import { CatalogueSearch } from '../../../shared/services/marketplace/catalogue-
 import type { MarketplaceActor } from '../../../shared/services/marketplace/marketplace-dependencies.ts';
 import { PluginMarketplaceService } from '../../../shared/services/marketplace/plugin-marketplace-service.ts';
 import { ProvenanceVerifier } from '../../../shared/services/provenance/provenance-verifier.ts';
+import { fakePublisherDomainProofs } from './fake-publisher-domain-proofs.ts';
 import { InMemoryCatalogue } from './in-memory-catalogue.ts';
 import {
   InMemoryMarketplaceArtifacts,
@@ -97,6 +98,7 @@ export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z'))
     ids,
     search: new CatalogueSearch({ catalogue, clock, maxAgeMs: 60_000 }),
     reviewCounters: new InMemoryUsageCounters({ now: () => clock.now().getTime() }),
+    publisherProofs: fakePublisherDomainProofs(),
   };
   const service = new PluginMarketplaceService({ ...fakes, installerFor: installers.installerFor });
   const publisher = publisherKeyPair();

@@ -1,4 +1,8 @@
-import type { CatalogueRelease, ReleaseCatalogue } from '../../../shared/ports/release-catalogue.ts';
+import type {
+  CataloguePublisher,
+  CatalogueRelease,
+  ReleaseCatalogue,
+} from '../../../shared/ports/release-catalogue.ts';
 
 export class InMemoryReleaseCatalogue implements ReleaseCatalogue {
   readonly releases = new Map<string, CatalogueRelease>();
@@ -11,6 +15,12 @@ export class InMemoryReleaseCatalogue implements ReleaseCatalogue {
 
   async listReleases(pluginId: string) {
     return [...this.releases.values()].filter((release) => release.pluginId === pluginId);
+  }
+
+  readonly publishers = new Map<string, CataloguePublisher>();
+
+  async getPublisher(publisherId: string) {
+    return this.publishers.get(publisherId);
   }
 
   put(release: CatalogueRelease): void {

@@ -118,6 +118,17 @@ describe('an AWS-mode config refuses local-only settings, naming each', () => {
     ).toEqual(['LOCAL_SIGNING_KEY_FILE']);
   });
 
+  it('the marketplace function refuses the local publisher proof stand-in, and accepts it locally', () => {
+    const standIn = { PUBLISHER_PROOF_LOOPBACK_ORIGIN: 'http://127.0.0.1:4020' };
+
+    expect(refusalsOf(MarketplaceConfigSchema, standIn)).toEqual([
+      expect.stringMatching(/^PUBLISHER_PROOF_LOOPBACK_ORIGIN: .*public domains only/),
+    ]);
+    expect(MarketplaceConfigSchema.parse({ ...LOCAL, ...standIn }).PUBLISHER_PROOF_LOOPBACK_ORIGIN).toBe(
+      'http://127.0.0.1:4020',
+    );
+  });
+
   it('fails a cold start with every refused setting named in one error', () => {
     const { PLATFORM_MODE: _mode, ...localSettings } = LOCAL;
 

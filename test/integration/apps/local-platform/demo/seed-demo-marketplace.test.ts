@@ -57,6 +57,14 @@ describe('seedDemoMarketplaceFromConfig (DynamoDB Local + s3rver)', () => {
       '1.0.0',
       '1.2.0',
     ]);
-    expect(await catalogue.getPublisher('gradiant-demo')).toMatchObject({ isVerified: true });
+    expect(await catalogue.getPublisher('gradiant-demo')).toMatchObject({
+      isVerified: true,
+      verification: {
+        method: 'well-known',
+        domain: 'demo.gradiant.localhost',
+        verifiedBy: 'platform:demo-seed',
+      },
+    });
+    expect((await catalogue.listEntries()).every((entry) => entry.publisherVerified)).toBe(true);
   });
 });

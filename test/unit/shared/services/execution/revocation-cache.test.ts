@@ -63,6 +63,7 @@ describe('RevocationCache', () => {
           throw new Error('catalogue down');
         },
         listReleases: async () => [],
+        getPublisher: async () => undefined,
       },
       clock: { now: () => new Date() },
     });
