@@ -1,7 +1,8 @@
 import { DynamoDbMarketplaceReviews } from '../../shared/adapters/aws/dynamodb-marketplace-reviews.ts';
 import { S3CatalogueSnapshots } from '../../shared/adapters/aws/s3-catalogue-snapshots.ts';
 import { S3UploadPresigner } from '../../shared/adapters/aws/s3-upload-presigner.ts';
-import { ShippedAdvisorySource } from '../../shared/adapters/shipped-advisory-source.ts';
+import { OsvAdvisoryDatabase } from '../../shared/adapters/osv-advisory-database.ts';
+import { RetireBundleScanner } from '../../shared/adapters/retire-bundle-scanner.ts';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { authOptionsFrom } from '../../shared/config/platform-env.ts';
 import type { TenantId } from '../../shared/domain/identifiers.ts';
@@ -73,7 +74,8 @@ export function wireMarketplace(
     uploads: new S3UploadPresigner(adapters.s3, config.ARTIFACT_BUCKET),
     signer: adapters.signer,
     provenance,
-    advisories: ShippedAdvisorySource.shipped(),
+    advisories: OsvAdvisoryDatabase.shipped(),
+    bundleScanner: RetireBundleScanner.shipped(),
     installations: adapters.installations,
     installerFor: ({ tenantId, actorId, requestId }) =>
       pluginServices({ tenantId: tenantId as TenantId, actorId, requestId }),
