@@ -33,7 +33,9 @@ const retireGitDir = process.argv[2] ?? '/work/.mirror/RetireJS+retire.js/repo';
 const outDir = new URL('../shared/data/', import.meta.url);
 
 const gitShow = (path) =>
-  execFileSync('git', ['-C', retireGitDir, 'show', `HEAD:${path}`], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+  execFileSync('git', ['-C', retireGitDir, 'show', `HEAD:${path}`], { maxBuffer: 64 * 1024 * 1024 }).toString(
+    'utf8',
+  );
 
 /**
  * The former shared/data/advisories.json. One id is corrected: it listed jsonwebtoken < 9.0.0 as
@@ -41,15 +43,57 @@ const gitShow = (path) =>
  */
 const SEED_ADVISORIES = [
   ['GHSA-whgm-jr23-g3j9', 'vm2', '<=3.9.19', 'critical', 'Sandbox escape in vm2; the project is abandoned.'],
-  ['GHSA-cchq-frgv-rjh5', 'vm2', '<=3.9.17', 'critical', 'Sandbox escape through Promise handler sanitization bypass.'],
-  ['GHSA-p6mc-m468-83gw', 'lodash', '<4.17.21', 'high', 'Command injection in template and prototype pollution in zipObjectDeep.'],
+  [
+    'GHSA-cchq-frgv-rjh5',
+    'vm2',
+    '<=3.9.17',
+    'critical',
+    'Sandbox escape through Promise handler sanitization bypass.',
+  ],
+  [
+    'GHSA-p6mc-m468-83gw',
+    'lodash',
+    '<4.17.21',
+    'high',
+    'Command injection in template and prototype pollution in zipObjectDeep.',
+  ],
   ['GHSA-jf85-cpcp-j695', 'lodash', '<4.17.12', 'critical', 'Prototype pollution in defaultsDeep.'],
-  ['GHSA-wf5p-g6vw-rhxx', 'axios', '>=0.8.1 <0.28.0', 'moderate', 'Cross-site request forgery through leaked XSRF token.'],
-  ['GHSA-8hc4-vh64-cxmj', 'axios', '>=1.0.0 <1.8.2', 'high', 'Server-side request forgery with absolute URLs.'],
-  ['GHSA-c2qf-rxjj-qqgw', 'semver', '<5.7.2 || >=6.0.0 <6.3.1 || >=7.0.0 <7.5.2', 'moderate', 'Regular expression denial of service.'],
+  [
+    'GHSA-wf5p-g6vw-rhxx',
+    'axios',
+    '>=0.8.1 <0.28.0',
+    'moderate',
+    'Cross-site request forgery through leaked XSRF token.',
+  ],
+  [
+    'GHSA-8hc4-vh64-cxmj',
+    'axios',
+    '>=1.0.0 <1.8.2',
+    'high',
+    'Server-side request forgery with absolute URLs.',
+  ],
+  [
+    'GHSA-c2qf-rxjj-qqgw',
+    'semver',
+    '<5.7.2 || >=6.0.0 <6.3.1 || >=7.0.0 <7.5.2',
+    'moderate',
+    'Regular expression denial of service.',
+  ],
   ['GHSA-7fh5-64p2-3v2j', 'postcss', '<8.4.31', 'moderate', 'Line return parsing error.'],
-  ['GHSA-p8p7-x288-28g6', 'request', '<=2.88.2', 'moderate', 'Server-side request forgery; the package is deprecated.'],
-  ['GHSA-4q6p-r6v2-jvc5', 'moment', '>=2.18.0 <2.29.4', 'high', 'Inefficient regular expression complexity in RFC 2822 parsing.'],
+  [
+    'GHSA-p8p7-x288-28g6',
+    'request',
+    '<=2.88.2',
+    'moderate',
+    'Server-side request forgery; the package is deprecated.',
+  ],
+  [
+    'GHSA-4q6p-r6v2-jvc5',
+    'moment',
+    '>=2.18.0 <2.29.4',
+    'high',
+    'Inefficient regular expression complexity in RFC 2822 parsing.',
+  ],
   ['GHSA-5rrq-pxf6-6jx5', 'minimist', '<0.2.4 || >=1.0.0 <1.2.6', 'critical', 'Prototype pollution.'],
   ['GHSA-8cf7-32gw-wr33', 'jsonwebtoken', '<9.0.0', 'high', 'Insecure key type and algorithm handling.'],
   ['GHSA-776f-qx25-q3cc', 'xml2js', '<0.5.0', 'moderate', 'Prototype pollution.'],
@@ -82,7 +126,9 @@ function addRecord(record) {
     records.set(record.id, record);
     return;
   }
-  existing.aliases = [...new Set([...existing.aliases, ...record.aliases])].filter((alias) => alias !== existing.id);
+  existing.aliases = [...new Set([...existing.aliases, ...record.aliases])].filter(
+    (alias) => alias !== existing.id,
+  );
   for (const affected of record.affected) {
     const same = existing.affected.find((candidate) => candidate.package.name === affected.package.name);
     if (same) same.ranges.push(...affected.ranges);

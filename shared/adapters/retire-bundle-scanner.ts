@@ -30,7 +30,11 @@ export class RetireBundleScanner implements BundleScanner {
     const found = new Map<string, DetectedComponent>();
     for (const detection of retire.scanFileContent(code, this.repository, sha1Hasher)) {
       const name = detection.npmname ?? detection.component;
-      found.set(`${name}@${detection.version}`, { name, version: detection.version, source: 'bundle-content' });
+      found.set(`${name}@${detection.version}`, {
+        name,
+        version: detection.version,
+        source: 'bundle-content',
+      });
     }
     return [...found.values()];
   }

@@ -21,8 +21,10 @@ export interface ReleaseClaim {
 export const sbomSha256Of = (sbom: unknown): string => sha256Hex(canonicalJson(sbom));
 
 /** A publish signs a claim when it sends an SBOM or release notes; otherwise the artifact bytes. */
-export const isClaimSigned = (release: { readonly sbom?: unknown; readonly releaseNotes?: unknown }): boolean =>
-  release.sbom !== undefined || release.releaseNotes !== undefined;
+export const isClaimSigned = (release: {
+  readonly sbom?: unknown;
+  readonly releaseNotes?: unknown;
+}): boolean => release.sbom !== undefined || release.releaseNotes !== undefined;
 
 /** The exact bytes a claim signature covers. Absent members are left out, never null. */
 export function releaseClaimBytes(claim: ReleaseClaim): Uint8Array {

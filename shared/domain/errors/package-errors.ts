@@ -27,11 +27,9 @@ const FINDINGS_IN_MESSAGE = 10;
 export const vulnerableDependencies = (
   findings: readonly (AdvisoryFinding & { readonly field: string })[],
 ) => {
-  const named = findings
-    .slice(0, FINDINGS_IN_MESSAGE)
-    .map(describe)
-    .join('; ');
-  const more = findings.length > FINDINGS_IN_MESSAGE ? `; and ${findings.length - FINDINGS_IN_MESSAGE} more` : '';
+  const named = findings.slice(0, FINDINGS_IN_MESSAGE).map(describe).join('; ');
+  const more =
+    findings.length > FINDINGS_IN_MESSAGE ? `; and ${findings.length - FINDINGS_IN_MESSAGE} more` : '';
   return new DomainError('VULNERABLE_DEPENDENCY', `Vulnerable dependencies: ${named}${more}.`, {
     field: findings[0]?.field,
     errors: findings.map((finding) => ({ field: finding.field, message: describe(finding) })),

@@ -6,8 +6,8 @@ import { isClaimSigned, releaseClaimBytes } from '../../domain/release-claim.ts'
 import { ReleaseNotesSchema } from '../../domain/release-notes.ts';
 import { serializeStatement } from '../../domain/release-statement.ts';
 import { sha256Hex } from '../../domain/signatures.ts';
-import type { ProvenanceSubject } from '../provenance/provenance-verifier.ts';
 import { appendToOutbox, audited } from '../audit/audit-trail.ts';
+import type { ProvenanceSubject } from '../provenance/provenance-verifier.ts';
 import {
   MAX_ARTIFACT_BYTES,
   type ValidatedPackage,

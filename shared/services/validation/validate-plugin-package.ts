@@ -1,10 +1,15 @@
-import { type DetectedComponent, type ReleaseSecurity, type Sbom, SbomSchema } from '../../domain/dependency-scan.ts';
+import {
+  type DetectedComponent,
+  type ReleaseSecurity,
+  type Sbom,
+  SbomSchema,
+} from '../../domain/dependency-scan.ts';
 import { artifactTooLarge, invalidArtifact, invalidManifest } from '../../domain/errors/package-errors.ts';
 import { validationErrorFrom } from '../../domain/errors/request-errors.ts';
 import { NewPluginIdSchema } from '../../domain/identifiers.ts';
 import { type PluginMetadata, PluginMetadataSchema, SemverSchema } from '../../domain/manifest.ts';
-import { sha256Hex } from '../../domain/signatures.ts';
 import { sbomSha256Of } from '../../domain/release-claim.ts';
+import { sha256Hex } from '../../domain/signatures.ts';
 import { toPluginBody } from '../../sandbox/plugin-source.ts';
 import { type DependencyScanDependencies, scanDependencies } from './scan-dependencies.ts';
 
