@@ -11,7 +11,8 @@ const record = (affected: OsvRecord['affected'], extra: Partial<OsvRecord> = {})
   ...extra,
 });
 const npm = (name = 'left-pad') => ({ ecosystem: 'npm', name });
-const semverRange = (...events: Record<string, string>[]) => [{ type: 'SEMVER', events }];
+type OsvEvent = NonNullable<OsvRecord['affected'][number]['ranges']>[number]['events'][number];
+const semverRange = (...events: OsvEvent[]) => [{ type: 'SEMVER', events }];
 
 const versionArbitrary = fc
   .tuple(fc.nat(20), fc.nat(20), fc.nat(20))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OsvAdvisoryDatabase } from '../../../../../shared/adapters/osv-advisory-database.ts';
 import { RetireBundleScanner } from '../../../../../shared/adapters/retire-bundle-scanner.ts';
+import type { DomainError } from '../../../../../shared/domain/errors/domain-error.ts';
 import { validatePluginPackage } from '../../../../../shared/services/validation/validate-plugin-package.ts';
 
 const deps = {
@@ -47,13 +48,15 @@ describe('validatePluginPackage: the dependency scan', () => {
     const error = await validatePluginPackage(
       { id: 'lab-viewer', version: '1.0.0', code: BUNDLED_JQUERY, metadata, sbom },
       deps,
-    ).catch(
-      (caught: unknown) => caught as { details: { findings: { package: string; advisoryId: string }[] } },
+    ).then(
+      () => expect.unreachable('the scan must refuse'),
+      (caught: DomainError) => caught,
     );
+    const findings = error.details.findings ?? [];
 
-    const packages = new Set(error.details.findings.map((finding) => finding.package));
+    const packages = new Set(findings.map((finding) => finding.package));
     expect(packages).toEqual(new Set(['minimist', 'jquery']));
-    expect(error.details.findings).toContainEqual({
+    expect(findings).toContainEqual({
       package: 'minimist',
       version: '1.2.5',
       advisoryId: 'GHSA-5rrq-pxf6-6jx5',
