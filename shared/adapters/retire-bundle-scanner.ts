@@ -15,10 +15,11 @@ const sha1Hasher = { sha1: (data: string) => createHash('sha1').update(data).dig
  * `§§version§§` placeholders that retire's own loader replaces before use; so does this one.
  */
 export class RetireBundleScanner implements BundleScanner {
-  private readonly repository: Repository;
+  private readonly source: unknown;
+  private repository: Repository | undefined;
 
   constructor(repository: unknown = signatures) {
-    this.repository = JSON.parse(retire.replaceVersion(JSON.stringify(repository))) as Repository;
+    this.source = repository;
   }
 
   static shipped(): RetireBundleScanner {
@@ -27,6 +28,8 @@ export class RetireBundleScanner implements BundleScanner {
   }
 
   async detect(code: string): Promise<readonly DetectedComponent[]> {
+    // Prepared on first use, so functions that never scan do not pay for it at cold start.
+    this.repository ??= JSON.parse(retire.replaceVersion(JSON.stringify(this.source))) as Repository;
     const found = new Map<string, DetectedComponent>();
     for (const detection of retire.scanFileContent(code, this.repository, sha1Hasher)) {
       const name = detection.npmname ?? detection.component;
