@@ -26,15 +26,13 @@ describe('security: replaying a release-claim signature as an artifact signature
     const h = await createLifecycleHarness();
     const signature = h.signed(claimText(SAMPLE_CODE, 'Harmless notes.'));
 
-    const attempt = h
-      .serviceFor()
-      .installPlugin({
-        id: 'p1',
-        version: '1.0.0',
-        code: SAMPLE_CODE,
-        metadata: sampleMetadata(),
-        signature,
-      });
+    const attempt = h.serviceFor().installPlugin({
+      id: 'p1',
+      version: '1.0.0',
+      code: SAMPLE_CODE,
+      metadata: sampleMetadata(),
+      signature,
+    });
 
     await expect(attempt).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
   });
@@ -43,15 +41,13 @@ describe('security: replaying a release-claim signature as an artifact signature
     const h = await createLifecycleHarness();
     const claim = claimText(SAMPLE_CODE, 'export default { async execute() { return 1; } };');
 
-    const attempt = h
-      .serviceFor()
-      .installPlugin({
-        id: 'p1',
-        version: '1.0.0',
-        code: claim,
-        metadata: sampleMetadata(),
-        signature: h.signed(claim),
-      });
+    const attempt = h.serviceFor().installPlugin({
+      id: 'p1',
+      version: '1.0.0',
+      code: claim,
+      metadata: sampleMetadata(),
+      signature: h.signed(claim),
+    });
 
     expect(toPluginBody(claim).ok).toBe(false);
     await expect(attempt).rejects.toMatchObject({ code: 'INVALID_ARTIFACT' });
