@@ -4,7 +4,8 @@ import { S3CatalogueSnapshots } from '../../shared/adapters/aws/s3-catalogue-sna
 import { S3UploadPresigner } from '../../shared/adapters/aws/s3-upload-presigner.ts';
 import { DnsTxtPublisherProof } from '../../shared/adapters/egress/dns-txt-publisher-proof.ts';
 import { WellKnownPublisherProof } from '../../shared/adapters/egress/well-known-publisher-proof.ts';
-import { ShippedAdvisorySource } from '../../shared/adapters/shipped-advisory-source.ts';
+import { OsvAdvisoryDatabase } from '../../shared/adapters/osv-advisory-database.ts';
+import { RetireBundleScanner } from '../../shared/adapters/retire-bundle-scanner.ts';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { authOptionsFrom } from '../../shared/config/platform-env.ts';
 import type { TenantId } from '../../shared/domain/identifiers.ts';
@@ -88,7 +89,8 @@ export function wireMarketplace(
     uploads: new S3UploadPresigner(adapters.s3, config.ARTIFACT_BUCKET),
     signer: adapters.signer,
     provenance,
-    advisories: ShippedAdvisorySource.shipped(),
+    advisories: OsvAdvisoryDatabase.shipped(),
+    bundleScanner: RetireBundleScanner.shipped(),
     installations: adapters.installations,
     installerFor: ({ tenantId, actorId, requestId }) =>
       pluginServices({ tenantId: tenantId as TenantId, actorId, requestId }),

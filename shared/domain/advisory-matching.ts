@@ -1,4 +1,4 @@
-import { satisfies, valid } from 'semver';
+import { coerce, compare, satisfies, valid } from 'semver';
 import type { AdvisoryFinding, DetectedComponent, OsvRecord, Severity } from './dependency-scan.ts';
 
 /**
@@ -23,10 +23,27 @@ type OsvEvent = OsvRecord['affected'][number] extends { ranges?: (infer R)[] }
     : never
   : never;
 
+const at = (bound: string) => (bound === '0' ? '0.0.0-0' : bound);
+
+/** The version an event sits at; `limit: *` sorts last. */
+function boundOf(event: OsvEvent): string {
+  const value = Object.values(event).find((member) => typeof member === 'string') as string;
+  return value === '*' ? '999999999.0.0' : (coerceToSemver(at(value)) ?? '0.0.0-0');
+}
+
+function coerceToSemver(bound: string): string | undefined {
+  return valid(bound) ?? coerce(bound, { includePrerelease: true })?.version;
+}
+
+/**
+ * OSV does not require a range's events to be listed in order; the evaluation walks them sorted
+ * by version (https://ossf.github.io/osv-schema/#evaluation), else a `fixed` listed before its
+ * `introduced` would leave every later version affected.
+ */
 function rangeIncludes(events: readonly OsvEvent[], version: string): boolean {
   let isInside = false;
-  const at = (bound: string) => (bound === '0' ? '0.0.0-0' : bound);
-  for (const event of events) {
+  const sorted = [...events].sort((left, right) => compare(boundOf(left), boundOf(right)));
+  for (const event of sorted) {
     if ('introduced' in event && typeof event.introduced === 'string') {
       if (satisfies(version, `>=${at(event.introduced)}`, { includePrerelease: true })) isInside = true;
     } else if ('fixed' in event && typeof event.fixed === 'string') {

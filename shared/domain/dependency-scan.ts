@@ -49,8 +49,11 @@ export const OsvRecordSchema = z
   .loose();
 export type OsvRecord = z.infer<typeof OsvRecordSchema>;
 
-/** Where the scan learned that a component is in the bundle. */
-export const COMPONENT_SOURCES = ['sbom', 'bundle-content'] as const;
+/**
+ * Where the scan learned that a component is in the bundle: the signed SBOM, the bundle's own
+ * text, or the manifest's `metadata.dependencies` (the publisher's word, still scanned).
+ */
+export const COMPONENT_SOURCES = ['sbom', 'bundle-content', 'manifest'] as const;
 
 /** One npm package at one version that a release bundles. */
 export const DetectedComponentSchema = z.object({

@@ -54,6 +54,8 @@ export const VersionSummarySchema = z.object({
   sizeBytes: z.number().int().nonnegative(),
   permissions: z.array(PermissionSchema),
   revokedReason: z.string().optional(),
+  /** What changed, in the publisher's signed words. */
+  releaseNotes: z.string().optional(),
 });
 export type VersionSummary = z.infer<typeof VersionSummarySchema>;
 
@@ -62,6 +64,8 @@ export const PluginPageSchema = PluginSummarySchema.extend({
   manifest: z
     .object({ id: PluginIdSchema, version: SemverSchema, metadata: PluginMetadataSchema })
     .optional(),
+  /** The release notes of the version the manifest shows. */
+  releaseNotes: z.string().optional(),
   permissions: z.array(PermissionSchema),
   versions: z.array(VersionSummarySchema),
   rating: RatingSummarySchema,
@@ -91,6 +95,8 @@ export const UpdateAvailableSchema = z.object({
   publishedAt: z.iso.datetime(),
   /** Permissions the newer version asks for that the installed one does not: needs approval. */
   newPermissions: z.array(PermissionSchema),
+  /** The newer version's release notes: what changed, before a tenant admin updates. */
+  releaseNotes: z.string().optional(),
 });
 export type UpdateAvailable = z.infer<typeof UpdateAvailableSchema>;
 

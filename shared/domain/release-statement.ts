@@ -18,11 +18,31 @@ export const ReleaseStatementSchema = z.object({
   publisher: z.string(),
   permissions: z.array(z.string()),
   publishedAt: z.iso.datetime(),
+  /** Only in statements of releases that carried them, so older statements keep their bytes. */
+  releaseNotes: z.string().optional(),
+  sbomSha256: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/)
+    .optional(),
 });
 export type ReleaseStatement = z.infer<typeof ReleaseStatementSchema>;
 
-/** Canonical bytes: fixed key order, no whitespace, so every signer and verifier agrees. */
+/**
+ * Canonical bytes: fixed key order, no whitespace, so every signer and verifier agrees. The
+ * members added later come last and only when present: a statement without them is byte for
+ * byte what it always was.
+ */
 export function serializeStatement(statement: ReleaseStatement): string {
-  const { pluginId, version, sha256, publisher, permissions, publishedAt } = statement;
-  return JSON.stringify({ pluginId, version, sha256, publisher, permissions, publishedAt });
+  const { pluginId, version, sha256, publisher, permissions, publishedAt, releaseNotes, sbomSha256 } =
+    statement;
+  return JSON.stringify({
+    pluginId,
+    version,
+    sha256,
+    publisher,
+    permissions,
+    publishedAt,
+    ...(releaseNotes === undefined ? {} : { releaseNotes }),
+    ...(sbomSha256 === undefined ? {} : { sbomSha256 }),
+  });
 }

@@ -1,20 +1,9 @@
 import { z } from 'zod';
 import { PluginIdSchema } from './identifiers.ts';
+import { PlainTextSchema } from './plain-text.ts';
 
 export const MAX_REVIEW_TITLE = 120;
 export const MAX_REVIEW_BODY = 4000;
-
-/**
- * Review text is plain text: stored as given and never rendered as markup by the platform. Control
- * characters other than newline and tab are refused so that logs and terminals cannot be spoofed.
- */
-const PlainTextSchema = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters
-    .refine((text) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), 'must be plain text');
 
 export const StarsSchema = z.number().int().min(1).max(5);
 

@@ -32,6 +32,20 @@ const PROBLEM_SCHEMA = {
         },
       },
     },
+    findings: {
+      type: 'array',
+      description: 'VULNERABLE_DEPENDENCY: every bundled component an advisory affects',
+      items: {
+        type: 'object',
+        required: ['package', 'version', 'advisoryId', 'severity'],
+        properties: {
+          package: { type: 'string' },
+          version: { type: 'string' },
+          advisoryId: { type: 'string' },
+          severity: { type: 'string', enum: ['low', 'moderate', 'high', 'critical'] },
+        },
+      },
+    },
   },
 };
 

@@ -120,6 +120,7 @@ export function toProblem(error: unknown, requestId: string): Problem {
   if (error instanceof DomainError && status !== undefined) {
     return {
       ...error.facts,
+      ...error.details,
       type: problemType(error.code),
       title: ERROR_CODES[error.code].title,
       status,

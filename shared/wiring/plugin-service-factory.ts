@@ -1,5 +1,7 @@
-import { ShippedAdvisorySource } from '../adapters/shipped-advisory-source.ts';
+import { OsvAdvisoryDatabase } from '../adapters/osv-advisory-database.ts';
+import { RetireBundleScanner } from '../adapters/retire-bundle-scanner.ts';
 import type { TenantId } from '../domain/identifiers.ts';
+import type { AdvisoryDatabase } from '../ports/advisory-database.ts';
 import type { PluginStorageCleaner } from '../ports/plugin-storage-cleaner.ts';
 import type { ReleaseCatalogue } from '../ports/release-catalogue.ts';
 import type { UsageRepository } from '../ports/usage-repository.ts';
@@ -25,10 +27,14 @@ export function createPluginServiceFactory(
     provenance: ProvenanceVerifier;
     usage: UsageRepository;
     storageCleaner: PluginStorageCleaner;
+    /** The shipped snapshot unless the wiring has a fresher copy. */
+    advisories?: AdvisoryDatabase;
   },
 ): PluginServiceFactory {
   const securityService = new PluginSecurityService({
-    advisories: ShippedAdvisorySource.shipped(),
+    advisories: deps.advisories ?? OsvAdvisoryDatabase.shipped(),
+    bundleScanner: RetireBundleScanner.shipped(),
+    clock: adapters.clock,
     provenance: deps.provenance,
   });
   return ({ tenantId, actorId, requestId }) =>

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalReleaseSigner } from '../../shared/adapters/local/local-release-signer.ts';
-import { ShippedAdvisorySource } from '../../shared/adapters/shipped-advisory-source.ts';
+import { OsvAdvisoryDatabase } from '../../shared/adapters/osv-advisory-database.ts';
+import { RetireBundleScanner } from '../../shared/adapters/retire-bundle-scanner.ts';
 import { TenantIdSchema } from '../../shared/domain/identifiers.ts';
 import { serializeStatement } from '../../shared/domain/release-statement.ts';
 import { sha256Hex } from '../../shared/domain/signatures.ts';
@@ -74,7 +75,9 @@ export async function createLifecycleHarness(options: { publisherKeys?: InMemory
     policies.policies.set(tenant, { policy: { ...DEFAULT_TENANT_POLICY, ...changes }, version: 1 });
   setPolicy(tenantId, { minimumSignatureLevel: 'publisher', trustedPublisherKeyIds: ['pub-key-1'] });
   const securityService = new PluginSecurityService({
-    advisories: ShippedAdvisorySource.shipped(),
+    advisories: OsvAdvisoryDatabase.shipped(),
+    bundleScanner: RetireBundleScanner.shipped(),
+    clock: systemClock,
     provenance: new ProvenanceVerifier({ signer: platformSigner, publisherKeys, clock: systemClock }),
   });
   const deletedStorage: string[] = [];

@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SemverSchema } from '../../../shared/domain/manifest.ts';
+import { isClaimSigned, sbomSha256Of } from '../../../shared/domain/release-claim.ts';
+import { sha256Hex } from '../../../shared/domain/signatures.ts';
 import { systemClock } from '../../../shared/ports/clock.ts';
 import { runMarketplaceCommand } from './marketplace-command.ts';
 import { type CliCommand, EXIT_OK, UsageError } from './publish-cli-types.ts';
 import { type createMarketplaceClient, ServerProblemError } from './publish-client.ts';
 import { registerPublisherKey } from './register-publisher-key.ts';
-import { loadPublisherPrivateKey, signArtifact } from './sign-artifact.ts';
+import { loadPublisherPrivateKey, signArtifact, signReleaseClaim } from './sign-artifact.ts';
 
 /** Artifacts above this go through a presigned upload; JSON escaping could push them past the body limit. */
 export const INLINE_ARTIFACT_LIMIT = 256 * 1024;
@@ -24,13 +26,26 @@ const UploadSchema = z.object({
 function parse(argv: readonly string[]) {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { manifest: { type: 'string' }, key: { type: 'string' }, endpoint: { type: 'string' } },
+    options: {
+      manifest: { type: 'string' },
+      key: { type: 'string' },
+      endpoint: { type: 'string' },
+      sbom: { type: 'string' },
+      'release-notes': { type: 'string' },
+    },
     allowPositionals: true,
   });
   const [artifact, ...rest] = positionals;
   if (!artifact || rest.length > 0 || !values.manifest || !values.key)
     throw new UsageError('missing arguments');
-  return { artifact, manifest: values.manifest, key: values.key, endpoint: values.endpoint };
+  return {
+    artifact,
+    manifest: values.manifest,
+    key: values.key,
+    endpoint: values.endpoint,
+    sbom: values.sbom,
+    releaseNotes: values['release-notes'],
+  };
 }
 
 /**
@@ -40,7 +55,8 @@ function parse(argv: readonly string[]) {
 export const publishCommand: CliCommand = {
   name: 'publish',
   summary: 'sign and publish an artifact to the marketplace (token from GRADIANT_TOKEN)',
-  usage: 'publish <artifact> --manifest FILE --key FILE [--endpoint URL]',
+  usage:
+    'publish <artifact> --manifest FILE --key FILE [--sbom CYCLONEDX.json] [--release-notes FILE.txt] [--endpoint URL]',
   run(argv, io) {
     return runMarketplaceCommand(
       this,
@@ -51,7 +67,22 @@ export const publishCommand: CliCommand = {
         const manifest = ManifestFileSchema.parse(JSON.parse(readFileSync(options.manifest, 'utf8')));
         const privateKey = loadPublisherPrivateKey(options.key);
         await registerPublisherKey(request, { privateKey, token, clock: io.clock ?? systemClock });
-        const signature = signArtifact(artifact, privateKey);
+        // With an SBOM or notes the signature covers the release claim, else the artifact bytes.
+        const sbom = options.sbom === undefined ? undefined : JSON.parse(readFileSync(options.sbom, 'utf8'));
+        const releaseNotes =
+          options.releaseNotes === undefined ? undefined : readFileSync(options.releaseNotes, 'utf8').trim();
+        const signature = isClaimSigned({ sbom, releaseNotes })
+          ? signReleaseClaim(
+              {
+                pluginId: manifest.id,
+                version: manifest.version,
+                artifactSha256: sha256Hex(artifact),
+                sbomSha256: sbom === undefined ? undefined : sbomSha256Of(sbom),
+                releaseNotes,
+              },
+              privateKey,
+            )
+          : signArtifact(artifact, privateKey);
         const source =
           artifact.byteLength <= INLINE_ARTIFACT_LIMIT
             ? { code: artifact.toString('utf8') }
@@ -59,6 +90,8 @@ export const publishCommand: CliCommand = {
         const release = await request('POST', '/v1/marketplace/plugins', {
           ...manifest,
           ...source,
+          ...(sbom === undefined ? {} : { sbom }),
+          ...(releaseNotes === undefined ? {} : { releaseNotes }),
           signature,
         });
         io.stdout(`${JSON.stringify(release)}\n`);

@@ -79,12 +79,16 @@ function toEntry(item: Record<string, unknown>): CatalogueEntry {
   });
 }
 
-/** Status fields sit beside the immutable release map so that a status change never rewrites it. */
+/**
+ * Status fields sit beside the immutable release map so that a status change never rewrites it;
+ * so does `security`, the latest dependency scan, which rescans replace.
+ */
 function toRelease(item: Record<string, unknown>): ReleaseRecord {
   const { status, yankedAt, revokedAt, revokedReason } = item as Record<string, string | undefined>;
   return ReleaseRecordSchema.parse({
     ...(item.release as object),
     status,
+    ...(item.security === undefined ? {} : { security: item.security }),
     ...(yankedAt ? { yankedAt } : {}),
     ...(revokedAt ? { revokedAt } : {}),
     ...(revokedReason ? { revokedReason } : {}),
@@ -127,7 +131,7 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
    * the version must not exist. Counters start at zero only when the entry is new.
    */
   async createRelease(release: ReleaseRecord): Promise<void> {
-    const { status, ...immutable } = release;
+    const { status, security, ...immutable } = release;
     const counters = ['downloads', 'ratingCount', 'ratingSum', ...STAR_ATTRIBUTES];
     const initial = [
       'publisherId',
@@ -179,6 +183,7 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
                   SK: versionSortKey(release.version),
                   release: immutable,
                   status,
+                  ...(security === undefined ? {} : { security }),
                 },
                 ConditionExpression: 'attribute_not_exists(PK)',
               },

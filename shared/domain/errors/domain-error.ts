@@ -14,6 +14,13 @@ export interface FieldIssue {
  */
 export type ErrorFacts = Readonly<Record<string, string>>;
 
+/**
+ * Structured members a refusal carries beyond flat facts (say the `findings` of a dependency
+ * scan: package, version, advisory id, severity), rendered as problem extension members too.
+ * Ids, versions and enum values only, as for facts.
+ */
+export type ErrorDetails = Readonly<Record<string, readonly Readonly<Record<string, string>>[]>>;
+
 export interface DomainErrorOptions {
   readonly field?: string | undefined;
   readonly errors?: readonly FieldIssue[] | undefined;
@@ -21,6 +28,7 @@ export interface DomainErrorOptions {
   /** For "not now" refusals (429, 503): seconds after which trying again may succeed. */
   readonly retryAfterSeconds?: number | undefined;
   readonly facts?: ErrorFacts | undefined;
+  readonly details?: ErrorDetails | undefined;
 }
 
 /**
@@ -36,6 +44,7 @@ export class DomainError extends Error {
   readonly errors: readonly FieldIssue[];
   readonly retryAfterSeconds: number | undefined;
   readonly facts: ErrorFacts;
+  readonly details: ErrorDetails;
 
   constructor(code: ErrorCode, message: string, options: DomainErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -45,6 +54,7 @@ export class DomainError extends Error {
     this.errors = options.errors ?? (options.field ? [{ field: options.field, message }] : []);
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.facts = options.facts ?? {};
+    this.details = options.details ?? {};
   }
 
   /** The same refusal with its fields renamed (say, located in the request that carried them). */
@@ -55,6 +65,7 @@ export class DomainError extends Error {
       cause: this.cause,
       retryAfterSeconds: this.retryAfterSeconds,
       facts: this.facts,
+      details: this.details,
     });
   }
 }

@@ -1,3 +1,4 @@
+import type { AdvisoryFinding } from '../dependency-scan.ts';
 import type { ProvenanceRefusal } from '../provenance.ts';
 import { DomainError, type FieldIssue } from './domain-error.ts';
 
@@ -15,16 +16,36 @@ export const invalidArtifact = (message: string, field = 'code', cause?: unknown
 export const artifactTooLarge = (maxBytes: number, field = 'code') =>
   new DomainError('ARTIFACT_TOO_LARGE', `The artifact exceeds ${maxBytes} bytes.`, { field });
 
-export const vulnerableDependency = (
-  dependency: { readonly name: string; readonly version: string },
-  advisory: { readonly id: string; readonly severity: string },
-  index: number,
-) =>
-  new DomainError(
-    'VULNERABLE_DEPENDENCY',
-    `Dependency ${dependency.name}@${dependency.version} is affected by advisory ${advisory.id} (${advisory.severity}).`,
-    { field: `metadata.dependencies.${index}` },
-  );
+/** At most this many findings are spelled out in the message; the `findings` member has them all. */
+const FINDINGS_IN_MESSAGE = 10;
+
+/**
+ * Every bundled component an advisory affects, each named with package, version, advisory id
+ * and severity: in the message, in `errors` (located where the scan found the component) and in
+ * the problem's `findings` member, so a publisher fixes them all in one round.
+ */
+export const vulnerableDependencies = (
+  findings: readonly (AdvisoryFinding & { readonly field: string })[],
+) => {
+  const named = findings.slice(0, FINDINGS_IN_MESSAGE).map(describe).join('; ');
+  const more =
+    findings.length > FINDINGS_IN_MESSAGE ? `; and ${findings.length - FINDINGS_IN_MESSAGE} more` : '';
+  return new DomainError('VULNERABLE_DEPENDENCY', `Vulnerable dependencies: ${named}${more}.`, {
+    field: findings[0]?.field,
+    errors: findings.map((finding) => ({ field: finding.field, message: describe(finding) })),
+    details: {
+      findings: findings.map(({ advisoryId, package: name, version, severity }) => ({
+        package: name,
+        version,
+        advisoryId,
+        severity,
+      })),
+    },
+  });
+};
+
+const describe = (finding: AdvisoryFinding) =>
+  `${finding.package}@${finding.version} is affected by advisory ${finding.advisoryId} (${finding.severity})`;
 
 /** Stored bytes that do not hash to their digest, or a release whose artifact is gone. */
 export const artifactTampered = (message: string, field?: string) =>

@@ -1,10 +1,10 @@
 import type { ArtifactProvenance } from '../../domain/installation.ts';
 import type { Signature } from '../../domain/signatures.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
-import type { AdvisorySource } from '../../ports/advisory-source.ts';
 import type { SignedStatement } from '../../ports/artifact-store.ts';
 import type { ProvenanceVerifier } from '../provenance/provenance-verifier.ts';
 import { enforceTenantPolicy } from '../validation/enforce-tenant-policy.ts';
+import type { DependencyScanDependencies } from '../validation/scan-dependencies.ts';
 import { type ValidatedPackage, validatePluginPackage } from '../validation/validate-plugin-package.ts';
 
 export interface PluginSubmission {
@@ -23,8 +23,7 @@ export interface PluginSubmission {
  * platform key or by a publisher key the tenant's policy trusts (direct installs).
  */
 export class PluginSecurityService {
-  private readonly deps: {
-    advisories: AdvisorySource;
+  private readonly deps: DependencyScanDependencies & {
     provenance: ProvenanceVerifier;
   };
 
@@ -37,7 +36,11 @@ export class PluginSecurityService {
     policy: TenantPolicy,
     tenantId: string,
   ): Promise<{ package: ValidatedPackage; provenance: ArtifactProvenance }> {
-    const validated = await validatePluginPackage(submission, this.deps);
+    // A marketplace install's bytes are a release the publish scan passed; a later advisory is
+    // for the tenant's advisory policy to weigh, not a reason to refuse here.
+    const validated = await validatePluginPackage(submission, this.deps, {
+      isScanned: submission.release === undefined,
+    });
     // Whether a released version is still offered (not yanked or revoked) is the caller's check.
     const { id: pluginId, version, sha256, bytes } = validated;
     const provenance = await this.deps.provenance.prove(

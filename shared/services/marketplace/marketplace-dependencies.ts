@@ -1,7 +1,8 @@
 import { userActor } from '../../domain/actors.ts';
-import type { AdvisorySource } from '../../ports/advisory-source.ts';
+import type { AdvisoryDatabase } from '../../ports/advisory-database.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import type { ArtifactUploads } from '../../ports/artifact-uploads.ts';
+import type { BundleScanner } from '../../ports/bundle-scanner.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { InstallationRepository } from '../../ports/installation-repository.ts';
@@ -31,7 +32,9 @@ export interface MarketplaceDependencies extends AuditTrail, ReviewWriteAdmissio
   readonly signer: ReleaseSigner;
   /** Proves publishers' signatures and release statements; the instance's one key cache. */
   readonly provenance: ProvenanceVerifier;
-  readonly advisories: AdvisorySource;
+  /** The advisory database the publish scan reads (the port: the shipped or a refreshed copy). */
+  readonly advisories: AdvisoryDatabase;
+  readonly bundleScanner: BundleScanner;
   readonly installations: InstallationRepository;
   readonly installerFor: InstallerFactory;
   readonly usage: UsageRepository;

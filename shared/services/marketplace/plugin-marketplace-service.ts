@@ -212,6 +212,7 @@ export class PluginMarketplaceService {
         latestVersion: latest.version,
         publishedAt: latest.publishedAt,
         newPermissions: latest.metadata.permissions.filter((permission) => !held.has(permission)),
+        ...(latest.releaseNotes === undefined ? {} : { releaseNotes: latest.releaseNotes }),
       });
     }
     return { items, ...(installed.nextCursor ? { nextCursor: installed.nextCursor } : {}) };

@@ -31,6 +31,7 @@ export const toVersionSummary = (
   sizeBytes: release.sizeBytes,
   permissions: release.metadata.permissions,
   ...(release.revokedReason ? { revokedReason: release.revokedReason } : {}),
+  ...(release.releaseNotes === undefined ? {} : { releaseNotes: release.releaseNotes }),
 });
 
 /** The plugin page: manifest of the latest offered version, versions, permissions, counters, publisher. */
@@ -44,6 +45,7 @@ export function toPluginPage(
   return {
     ...toPluginSummary(entry),
     manifest: shown ? { id: shown.pluginId, version: shown.version, metadata: shown.metadata } : undefined,
+    ...(shown?.releaseNotes === undefined ? {} : { releaseNotes: shown.releaseNotes }),
     permissions: shown?.metadata.permissions ?? [],
     versions: newestFirst(releases)
       .filter((release) => !isPrerelease(release.version))

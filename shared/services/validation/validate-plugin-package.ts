@@ -1,16 +1,17 @@
-import { satisfies } from 'semver';
 import {
-  artifactTooLarge,
-  invalidArtifact,
-  invalidManifest,
-  vulnerableDependency,
-} from '../../domain/errors/package-errors.ts';
+  type DetectedComponent,
+  type ReleaseSecurity,
+  type Sbom,
+  SbomSchema,
+} from '../../domain/dependency-scan.ts';
+import { artifactTooLarge, invalidArtifact, invalidManifest } from '../../domain/errors/package-errors.ts';
 import { validationErrorFrom } from '../../domain/errors/request-errors.ts';
 import { NewPluginIdSchema } from '../../domain/identifiers.ts';
 import { type PluginMetadata, PluginMetadataSchema, SemverSchema } from '../../domain/manifest.ts';
+import { sbomSha256Of } from '../../domain/release-claim.ts';
 import { sha256Hex } from '../../domain/signatures.ts';
-import type { AdvisorySource } from '../../ports/advisory-source.ts';
 import { toPluginBody } from '../../sandbox/plugin-source.ts';
+import { type DependencyScanDependencies, scanDependencies } from './scan-dependencies.ts';
 
 /** Inline artifacts up to 1 MiB; the sandbox refuses larger results too. */
 export const MAX_ARTIFACT_BYTES = 1024 * 1024;
@@ -20,6 +21,8 @@ export interface PluginPackageInput {
   readonly version: unknown;
   readonly code: unknown;
   readonly metadata: unknown;
+  /** A CycloneDX JSON SBOM, as sent (marketplace publishing). */
+  readonly sbom?: unknown;
 }
 
 export interface ValidatedPackage {
@@ -29,6 +32,22 @@ export interface ValidatedPackage {
   readonly bytes: Uint8Array;
   readonly sha256: string;
   readonly metadata: PluginMetadata;
+  readonly sbom?: Sbom | undefined;
+  /** SHA-256 of the SBOM's canonical JSON, as the publisher's claim signature names it. */
+  readonly sbomSha256?: string | undefined;
+  /** What the scan found bundled; empty when the scan was skipped. */
+  readonly components: readonly DetectedComponent[];
+  /** The publish-time scan; absent when it was skipped. */
+  readonly security?: ReleaseSecurity | undefined;
+}
+
+export interface PackageValidationOptions {
+  /**
+   * Whether to run the dependency scan (default yes). A marketplace install skips it: its bytes
+   * are proven to be a release the scan passed at publish, and what a later advisory means for
+   * an install is the tenant's advisory policy, applied to the release's stored security record.
+   */
+  readonly isScanned?: boolean;
 }
 
 /**
@@ -38,7 +57,8 @@ export interface ValidatedPackage {
  */
 export async function validatePluginPackage(
   input: PluginPackageInput,
-  deps: { advisories: AdvisorySource },
+  deps: DependencyScanDependencies,
+  options: PackageValidationOptions = {},
 ): Promise<ValidatedPackage> {
   const id = NewPluginIdSchema.safeParse(input.id);
   if (!id.success) throw validationErrorFrom(id.error, 'id');
@@ -58,8 +78,13 @@ export async function validatePluginPackage(
   }
   const shape = toPluginBody(input.code);
   if (!shape.ok) throw invalidArtifact(`The artifact is not a plugin module: ${shape.message}.`);
+  const sbom = input.sbom === undefined ? undefined : SbomSchema.safeParse(input.sbom);
+  if (sbom && !sbom.success) throw validationErrorFrom(sbom.error, 'sbom');
 
-  await scanDependencies(metadata.data, deps.advisories);
+  const scan =
+    options.isScanned === false
+      ? undefined
+      : await scanDependencies({ code: input.code, metadata: metadata.data, sbom: sbom?.data }, deps);
   return {
     id: id.data,
     version: version.data,
@@ -67,15 +92,8 @@ export async function validatePluginPackage(
     bytes,
     sha256: sha256Hex(bytes),
     metadata: metadata.data,
+    ...(sbom ? { sbom: sbom.data, sbomSha256: sbomSha256Of(input.sbom) } : {}),
+    components: scan?.components ?? [],
+    ...(scan ? { security: scan.security } : {}),
   };
-}
-
-async function scanDependencies(metadata: PluginMetadata, advisories: AdvisorySource): Promise<void> {
-  for (const [index, dependency] of metadata.dependencies.entries()) {
-    for (const advisory of await advisories.advisoriesFor(dependency.name)) {
-      if (satisfies(dependency.version, advisory.vulnerableRange, { includePrerelease: true })) {
-        throw vulnerableDependency(dependency, advisory, index);
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { ShippedAdvisorySource } from '../../../shared/adapters/shipped-advisory-source.ts';
+import { OsvAdvisoryDatabase } from '../../../shared/adapters/osv-advisory-database.ts';
+import { RetireBundleScanner } from '../../../shared/adapters/retire-bundle-scanner.ts';
 import type { RegisterPublisherKeyRequest } from '../../../shared/domain/marketplace.ts';
 import { publisherKeyIdOf } from '../../../shared/domain/marketplace-keys.ts';
 import { proveKeyPossession } from '../../../shared/domain/prove-key-possession.ts';
@@ -88,7 +89,8 @@ export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z'))
     uploads: new InMemoryMarketplaceUploads(),
     signer,
     provenance: new ProvenanceVerifier({ signer, publisherKeys, clock }),
-    advisories: ShippedAdvisorySource.shipped(),
+    advisories: OsvAdvisoryDatabase.shipped(),
+    bundleScanner: RetireBundleScanner.shipped(),
     installations,
     installers,
     usage: new InMemoryMarketplaceUsage(),

@@ -302,7 +302,11 @@ describe('lifecycle handler', () => {
     });
     expect(vulnerable.json).toMatchObject({
       code: 'VULNERABLE_DEPENDENCY',
-      errors: [{ field: 'body.metadata.dependencies.0' }],
+      errors: [{ field: 'body.metadata.dependencies.0' }, { field: 'body.metadata.dependencies.0' }],
+      findings: expect.arrayContaining([
+        { package: 'vm2', version: '3.9.0', advisoryId: 'GHSA-whgm-jr23-g3j9', severity: 'critical' },
+        { package: 'vm2', version: '3.9.0', advisoryId: 'GHSA-cchq-frgv-rjh5', severity: 'critical' },
+      ]),
     });
   });
 
