@@ -1,12 +1,16 @@
 import type { Caller } from '../../shared/auth/caller.ts';
 import type { CursorCodec } from '../../shared/http/cursor-codec.ts';
 import type { RouteContext, RouteHandlersFor } from '../../shared/http/route-record.ts';
+import type { MARKETPLACE_ADVISORY_ROUTES } from '../../shared/http/routes/marketplace-advisory-routes.ts';
 import type { MARKETPLACE_ROUTES } from '../../shared/http/routes/marketplace-routes.ts';
 import type { MarketplaceActor } from '../../shared/services/marketplace/marketplace-dependencies.ts';
 import type { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
+import type { AdvisoryAdministration } from '../../shared/services/scanning/advisory-administration.ts';
+import { advisoryRoutes } from './advisory-routes.ts';
 
 export interface MarketplaceRouteDependencies {
   readonly marketplace: PluginMarketplaceService;
+  readonly advisories: AdvisoryAdministration;
   /** Seals and opens the cursors of this function's lists (bound to tenant and list). */
   readonly cursors: CursorCodec;
 }
@@ -21,8 +25,10 @@ const actorOf = ({ caller, requestId }: { caller: Caller; requestId: string }): 
 /** Parsed request → service call → result; parsing and statuses come from the route records. */
 export function marketplaceRoutes({
   marketplace,
+  advisories,
   cursors,
-}: MarketplaceRouteDependencies): RouteHandlersFor<typeof MARKETPLACE_ROUTES> {
+}: MarketplaceRouteDependencies): RouteHandlersFor<typeof MARKETPLACE_ROUTES> &
+  RouteHandlersFor<typeof MARKETPLACE_ADVISORY_ROUTES> {
   /**
    * A cursor opens only for the caller's tenant and the list named here. A search position also
    * carries its query's fingerprint, checked by the search once the seal is verified, so a search
@@ -31,6 +37,7 @@ export function marketplaceRoutes({
   const scope = (context: RouteContext, list: string) => ({ tenantId: context.caller.tenantId, list });
 
   return {
+    ...advisoryRoutes(advisories),
     'GET /v1/marketplace/plugins': async ({ query: { cursor, ...parameters } }, context) => ({
       body: await cursors.page(cursor, scope(context, 'marketplace-search'), (position) =>
         marketplace.searchPlugins({ ...parameters, cursor: position }),

@@ -13,6 +13,8 @@ import type { MarketplaceCatalogue } from '../../shared/ports/marketplace-catalo
 import type { AuditTrail } from '../../shared/services/audit/audit-trail.ts';
 import { CatalogueSearch } from '../../shared/services/marketplace/catalogue-search.ts';
 import { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
+import { AdvisoryAdministration } from '../../shared/services/scanning/advisory-administration.ts';
+import { createAdvisoryDatabase } from '../../shared/wiring/advisory-database.ts';
 import { createCursorCodec } from '../../shared/wiring/cursor-codec.ts';
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
 import { createPlatformStores } from '../../shared/wiring/platform-stores.ts';
@@ -83,11 +85,28 @@ export function wireMarketplace(
     ids: adapters.ids,
     search,
   });
+  const advisoryDatabase = createAdvisoryDatabase(adapters, config.ARTIFACT_BUCKET, logger);
+  const advisories = new AdvisoryAdministration({
+    catalogue,
+    advisoryDatabase: advisoryDatabase.database,
+    advisoryStore: advisoryDatabase.store,
+    shippedAdvisories: advisoryDatabase.shippedAdvisories,
+    onAdvisoriesChanged: () => advisoryDatabase.database.invalidate(),
+    installations: adapters.installations,
+    installerFor: ({ tenantId, actorId, requestId }) =>
+      pluginServices({ tenantId: tenantId as TenantId, actorId, requestId }),
+    policies: adapters.policies,
+    search,
+    outbox: adapters.auditTrail.outbox,
+    clock: adapters.clock,
+    ids: adapters.ids,
+  });
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),
     requestAudit: adapters.auditTrail,
     logger,
     marketplace,
+    advisories,
     cursors: createCursorCodec(config),
   };
 }

@@ -20,7 +20,11 @@ describe('marketplace request parsers (property)', () => {
   it('answers any JSON body, path and query with a 2xx or a 4xx problem, never a 5xx', async () => {
     const { service, publish, publisher } = createMarketplaceHarness();
     await publish('lab-viewer', '1.0.0');
-    const routes = marketplaceRoutes({ marketplace: service, cursors: testCursorCodec() });
+    const routes = marketplaceRoutes({
+      marketplace: service,
+      advisories: {} as never,
+      cursors: testCursorCodec(),
+    });
     const routeKeys = Object.keys(routes);
     const segment = fc.oneof(
       fc.constantFrom('lab-viewer', '1.0.0', 'updates', '..', '', publisher.keyId),
