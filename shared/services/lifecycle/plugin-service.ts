@@ -12,6 +12,7 @@ import type { Installation } from '../../domain/installation.ts';
 import type { PluginMetadata } from '../../domain/manifest.ts';
 import type { LifecycleEventName, PlatformEvent } from '../../domain/platform-events.ts';
 import type { Signature } from '../../domain/signatures.ts';
+import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import {
   denseSeries,
   resolveUsageWindow,
@@ -28,7 +29,7 @@ import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
 import { type AuditTrail, auditEvent, audited, type CommitEntries } from '../audit/audit-trail.ts';
-import { checkPermissionsAllowed } from '../validation/enforce-tenant-policy.ts';
+import { checkPermissionsAllowed, refuseVulnerableRelease } from '../validation/enforce-tenant-policy.ts';
 import { LifecycleEvents, type LifecycleListener } from './lifecycle-events.ts';
 import type { PluginSecurityService, PluginSubmission } from './plugin-security-service.ts';
 import { assertTransition } from './state-transitions.ts';
@@ -98,7 +99,12 @@ export class PluginService {
         policy,
         this.deps.tenantId,
       );
-      await this.refuseUnavailableRelease(validated.id, validated.version, request.release !== undefined);
+      await this.refuseUnavailableRelease(
+        validated.id,
+        validated.version,
+        request.release !== undefined,
+        policy,
+      );
       await this.deps.artifacts.putArtifact(validated.bytes);
       const now = this.clock.now().toISOString();
       const installation: Installation = {
@@ -256,6 +262,7 @@ export class PluginService {
           validated.id,
           validated.version,
           submission.release !== undefined,
+          policy,
         );
         await this.deps.artifacts.putArtifact(validated.bytes);
         const granted = current.grants?.permissions ?? [];
@@ -376,11 +383,15 @@ export class PluginService {
     };
   }
 
-  /** A yanked or revoked marketplace version is never newly installed. */
+  /**
+   * A yanked or revoked marketplace version is never newly installed, nor one whose advisory
+   * findings reach the tenant's `advisories.blockInstallsAtOrAbove`.
+   */
   private async refuseUnavailableRelease(
     pluginId: string,
     version: string,
     isMarketplace: boolean,
+    policy: TenantPolicy,
   ): Promise<void> {
     if (!isMarketplace) return;
     const release = await this.deps.catalogue.getRelease(pluginId, version);
@@ -391,6 +402,7 @@ export class PluginService {
     if (release.status === 'revoked') {
       throw versionRevoked();
     }
+    refuseVulnerableRelease(release.security, policy);
   }
 
   private event(
