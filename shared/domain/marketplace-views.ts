@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdvisoryFindingSchema, ReleaseSecurityStatusSchema } from './dependency-scan.ts';
 import { PluginIdSchema } from './identifiers.ts';
 import { InstallationStateSchema } from './installation.ts';
 import { PluginMetadataSchema, SemverSchema } from './manifest.ts';
@@ -42,6 +43,12 @@ export const SearchResultsSchema = z.object({
   facets: z.object({ tags: z.record(z.string(), z.number().int().nonnegative()) }),
 });
 
+/** What a version's page and the updates list show of its latest advisory scan. */
+export const SecuritySummarySchema = z.object({
+  status: ReleaseSecurityStatusSchema,
+  findings: z.array(AdvisoryFindingSchema),
+});
+
 export const VersionSummarySchema = z.object({
   version: SemverSchema,
   status: z.enum(RELEASE_STATUSES),
@@ -52,6 +59,8 @@ export const VersionSummarySchema = z.object({
   sizeBytes: z.number().int().nonnegative(),
   permissions: z.array(PermissionSchema),
   revokedReason: z.string().optional(),
+  /** The latest advisory scan of this version; absent until it was scanned. */
+  security: SecuritySummarySchema.optional(),
 });
 export type VersionSummary = z.infer<typeof VersionSummarySchema>;
 
@@ -76,6 +85,11 @@ export const UpdateAvailableSchema = z.object({
   publishedAt: z.iso.datetime(),
   /** Permissions the newer version asks for that the installed one does not: needs approval. */
   newPermissions: z.array(PermissionSchema),
+  /**
+   * Present when the installed version has advisory findings: it is listed then even without a
+   * newer version (`latestVersion` is the installed one), so the tenant's admins see it.
+   */
+  installedVersionSecurity: SecuritySummarySchema.optional(),
 });
 export type UpdateAvailable = z.infer<typeof UpdateAvailableSchema>;
 

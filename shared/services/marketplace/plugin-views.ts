@@ -30,6 +30,9 @@ export const toVersionSummary = (
   sizeBytes: release.sizeBytes,
   permissions: release.metadata.permissions,
   ...(release.revokedReason ? { revokedReason: release.revokedReason } : {}),
+  ...(release.security
+    ? { security: { status: release.security.status, findings: release.security.findings } }
+    : {}),
 });
 
 /** The plugin page: manifest of the latest offered version, versions, permissions, counters, publisher. */
