@@ -35,7 +35,7 @@ async function setUp() {
         installerFor: harness.fakes.installers.installerFor,
       },
     },
-    createLogger('advisory-refresh-test', 'SILENT' as never),
+    createLogger('advisory-refresh-test', 'SILENT'),
   );
   return { harness, store, handler };
 }
