@@ -19,6 +19,8 @@ export interface PlatformOptions {
   readonly entries?: Partial<Record<HttpFunctionName, string>>;
   /** The audit-stream and audit-digest handlers (default: functions/audit-stream|audit-digest/handler.ts). */
   readonly auditEntries?: { readonly stream?: string; readonly digest?: string };
+  /** The advisory refresh handler (default: functions/advisory-refresh/handler.ts). */
+  readonly advisoryRefreshEntry?: string;
 }
 
 export interface PlatformStacks {
@@ -76,6 +78,7 @@ export function createPlatform(
     resources,
     eventBus: audit.eventBus,
     operationsTopic: audit.operationsTopic,
+    ...(options.advisoryRefreshEntry ? { advisoryRefreshEntry: options.advisoryRefreshEntry } : {}),
     executionEntry,
     description: 'Gradiant Plugins: isolated-vm layer, execution function, subscribed event rules',
     env,
@@ -86,6 +89,8 @@ export function createPlatform(
     routes: options.routes ?? ROUTES,
     executionFunction: execution.execution?.handler.function,
     entries: options.entries,
+    operationsTopic: audit.operationsTopic,
+    ...(options.advisoryRefreshEntry ? { advisoryRefreshEntry: options.advisoryRefreshEntry } : {}),
     description: 'Gradiant Plugins: HTTP API (JWT authorizer) and its functions',
     env,
     tags,

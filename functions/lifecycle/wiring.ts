@@ -7,6 +7,7 @@ import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
 import type { ExecutionInvoker } from '../../shared/ports/execution-invoker.ts';
 import type { AuditTrail } from '../../shared/services/audit/audit-trail.ts';
 import { TenantPolicyService } from '../../shared/services/lifecycle/tenant-policy-service.ts';
+import { createAdvisoryDatabase } from '../../shared/wiring/advisory-database.ts';
 import { createCursorCodec } from '../../shared/wiring/cursor-codec.ts';
 import { createExecutionInvoker } from '../../shared/wiring/execution-invoker.ts';
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
@@ -37,7 +38,17 @@ export function wireLifecycle(
 ): LifecycleDependencies {
   const adapters = createPlatformAdapters(config, { events: overrides.events });
   const stores = createPlatformStores(adapters, config);
-  const pluginServices = createPluginServiceFactory(adapters, { ...stores, storageCleaner: stores.storage });
+  // Direct installs are scanned against the refreshed advisory database, as publishes are.
+  const advisories = createAdvisoryDatabase(
+    adapters,
+    config.ARTIFACT_BUCKET,
+    createLogger('plugin-lifecycle', config.POWERTOOLS_LOG_LEVEL),
+  ).database;
+  const pluginServices = createPluginServiceFactory(adapters, {
+    ...stores,
+    advisories,
+    storageCleaner: stores.storage,
+  });
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),
     requestAudit: adapters.auditTrail,

@@ -1,15 +1,19 @@
 import type { CursorCodec } from '../../shared/http/cursor-codec.ts';
 import type { RouteContext, RouteHandlersFor } from '../../shared/http/route-record.ts';
+import type { MARKETPLACE_ADVISORY_ROUTES } from '../../shared/http/routes/marketplace-advisory-routes.ts';
 import type { MARKETPLACE_PUBLISHER_ROUTES } from '../../shared/http/routes/marketplace-publisher-routes.ts';
 import type { MARKETPLACE_REVIEW_ROUTES } from '../../shared/http/routes/marketplace-review-routes.ts';
 import type { MARKETPLACE_ROUTES } from '../../shared/http/routes/marketplace-routes.ts';
 import type { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
+import type { AdvisoryAdministration } from '../../shared/services/scanning/advisory-administration.ts';
+import { advisoryRoutes } from './advisory-routes.ts';
 import { actorOf } from './marketplace-actor.ts';
 import { marketplacePublisherRoutes } from './publisher-routes.ts';
 import { marketplaceReviewRoutes } from './review-routes.ts';
 
 export interface MarketplaceRouteDependencies {
   readonly marketplace: PluginMarketplaceService;
+  readonly advisories: AdvisoryAdministration;
   /** Seals and opens the cursors of this function's lists (bound to tenant and list). */
   readonly cursors: CursorCodec;
 }
@@ -17,12 +21,14 @@ export interface MarketplaceRouteDependencies {
 /** Parsed request → service call → result; parsing and statuses come from the route records. */
 export function marketplaceRoutes({
   marketplace,
+  advisories,
   cursors,
 }: MarketplaceRouteDependencies): RouteHandlersFor<
   readonly [
     ...typeof MARKETPLACE_ROUTES,
     ...typeof MARKETPLACE_REVIEW_ROUTES,
     ...typeof MARKETPLACE_PUBLISHER_ROUTES,
+    ...typeof MARKETPLACE_ADVISORY_ROUTES,
   ]
 > {
   /**
@@ -34,6 +40,7 @@ export function marketplaceRoutes({
 
   return {
     ...marketplacePublisherRoutes(marketplace),
+    ...advisoryRoutes(advisories),
     'GET /v1/marketplace/plugins': async ({ query: { cursor, ...parameters } }, context) => ({
       body: await cursors.page(cursor, scope(context, 'marketplace-search'), (position) =>
         marketplace.searchPlugins({ ...parameters, cursor: position }),

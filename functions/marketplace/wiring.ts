@@ -4,7 +4,6 @@ import { S3CatalogueSnapshots } from '../../shared/adapters/aws/s3-catalogue-sna
 import { S3UploadPresigner } from '../../shared/adapters/aws/s3-upload-presigner.ts';
 import { DnsTxtPublisherProof } from '../../shared/adapters/egress/dns-txt-publisher-proof.ts';
 import { WellKnownPublisherProof } from '../../shared/adapters/egress/well-known-publisher-proof.ts';
-import { OsvAdvisoryDatabase } from '../../shared/adapters/osv-advisory-database.ts';
 import { RetireBundleScanner } from '../../shared/adapters/retire-bundle-scanner.ts';
 import { createTokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { authOptionsFrom } from '../../shared/config/platform-env.ts';
@@ -17,6 +16,8 @@ import type { MarketplaceCatalogue } from '../../shared/ports/marketplace-catalo
 import type { AuditTrail } from '../../shared/services/audit/audit-trail.ts';
 import { CatalogueSearch } from '../../shared/services/marketplace/catalogue-search.ts';
 import { PluginMarketplaceService } from '../../shared/services/marketplace/plugin-marketplace-service.ts';
+import { AdvisoryAdministration } from '../../shared/services/scanning/advisory-administration.ts';
+import { createAdvisoryDatabase } from '../../shared/wiring/advisory-database.ts';
 import { createCursorCodec } from '../../shared/wiring/cursor-codec.ts';
 import { createPlatformAdapters } from '../../shared/wiring/platform-adapters.ts';
 import { createPlatformStores } from '../../shared/wiring/platform-stores.ts';
@@ -53,8 +54,11 @@ export function wireMarketplace(
   const stores = createPlatformStores(adapters, config);
   const { publisherKeys, provenance, usage } = stores;
   const catalogue = options.catalogue ?? stores.catalogue;
+  // One advisory database for the publish scan and the rescans: the refreshed copy, else the snapshot.
+  const advisoryDatabase = createAdvisoryDatabase(adapters, config.ARTIFACT_BUCKET, logger);
   const pluginServices = createPluginServiceFactory(adapters, {
     ...stores,
+    advisories: advisoryDatabase.database,
     catalogue,
     storageCleaner: stores.storage,
   });
@@ -89,7 +93,7 @@ export function wireMarketplace(
     uploads: new S3UploadPresigner(adapters.s3, config.ARTIFACT_BUCKET),
     signer: adapters.signer,
     provenance,
-    advisories: OsvAdvisoryDatabase.shipped(),
+    advisories: advisoryDatabase.database,
     bundleScanner: RetireBundleScanner.shipped(),
     installations: adapters.installations,
     installerFor: ({ tenantId, actorId, requestId }) =>
@@ -104,11 +108,27 @@ export function wireMarketplace(
       'well-known': new WellKnownPublisherProof({ loopbackOrigin: config.PUBLISHER_PROOF_LOOPBACK_ORIGIN }),
     },
   });
+  const advisories = new AdvisoryAdministration({
+    catalogue,
+    advisoryDatabase: advisoryDatabase.database,
+    advisoryStore: advisoryDatabase.store,
+    shippedAdvisories: advisoryDatabase.shippedAdvisories,
+    onAdvisoriesChanged: () => advisoryDatabase.database.invalidate(),
+    installations: adapters.installations,
+    installerFor: ({ tenantId, actorId, requestId }) =>
+      pluginServices({ tenantId: tenantId as TenantId, actorId, requestId }),
+    policies: adapters.policies,
+    search,
+    outbox: adapters.auditTrail.outbox,
+    clock: adapters.clock,
+    ids: adapters.ids,
+  });
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),
     requestAudit: adapters.auditTrail,
     logger,
     marketplace,
+    advisories,
     cursors: createCursorCodec(config),
   };
 }

@@ -71,6 +71,17 @@ export function bucketStatements(bucket: IBucket, key: IKey, mode: 'read' | 'rea
   ];
 }
 
+/** Get and put under one key prefix of a bucket only (no listing); callers acknowledge its IAM5 finding. */
+export function bucketPrefixStatements(bucket: IBucket, key: IKey, prefix: string): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+    }),
+    keyViaService(key, 's3', ['kms:Decrypt', 'kms:GenerateDataKey']),
+  ];
+}
+
 export function signingKeyStatement(
   key: IKey,
   actions: readonly ('kms:Sign' | 'kms:Verify' | 'kms:GetPublicKey')[],

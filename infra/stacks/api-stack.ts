@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import {
   FUNCTION_NAMES,
@@ -10,6 +11,7 @@ import {
 } from '../../shared/http/route-table.ts';
 import { acknowledge } from '../compliance-packs.ts';
 import { invokeStatement } from '../constructs/access-statements.ts';
+import { AdvisoryRefresh } from '../constructs/advisory-refresh.ts';
 import { PluginFunction } from '../constructs/plugin-function.ts';
 import { RouteTableApi } from '../constructs/route-table-api.ts';
 import type { AccessGrants, PlatformResources } from '../platform-resources.ts';
@@ -129,12 +131,18 @@ export interface ApiStackProps extends StackProps {
   readonly executionFunction?: IFunction | undefined;
   /** Overrides `functions/<name>/handler.ts` (tests). */
   readonly entries?: Partial<Record<HttpFunctionName, string>>;
+  /** Overrides `functions/advisory-refresh/handler.ts` (tests). */
+  readonly advisoryRefreshEntry?: string;
+  /** Where the advisory refresh's failure alarm publishes. */
+  readonly operationsTopic?: ITopic | undefined;
 }
 
 /** The HTTP API: one Lambda per function named in the route table, one route per entry. */
 export class ApiStack extends Stack {
   readonly api: RouteTableApi;
   readonly functions: ReadonlyMap<HttpFunctionName, PluginFunction>;
+  /** The marketplace's scheduled advisory refresh and rescan (not an HTTP function). */
+  readonly advisoryRefresh: AdvisoryRefresh;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -168,6 +176,11 @@ export class ApiStack extends Stack {
       .get('ehr-connection')
       ?.function.addEnvironment('PUBLIC_API_BASE_URL', this.api.httpApi.apiEndpoint);
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
+    this.advisoryRefresh = new AdvisoryRefresh(this, 'AdvisoryRefresh', {
+      resources,
+      entry: props.advisoryRefreshEntry ?? handlerEntry('advisory-refresh'),
+      operationsTopic: props.operationsTopic,
+    });
   }
 
   private createFunction(

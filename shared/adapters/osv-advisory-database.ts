@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import shippedRecords from '../data/osv-npm-advisories.json' with { type: 'json' };
+import { advisoryDatabaseVersion } from '../domain/advisory-database-version.ts';
+import { AdvisoryRecordIndex } from '../domain/advisory-record-index.ts';
 import { type OsvRecord, OsvRecordSchema } from '../domain/dependency-scan.ts';
-import { sha256Hex } from '../domain/signatures.ts';
 import type { AdvisoryDatabase } from '../ports/advisory-database.ts';
-
-interface LoadedAdvisories {
-  readonly byPackage: ReadonlyMap<string, readonly OsvRecord[]>;
-  readonly version: string;
-}
 
 /**
  * An OSV advisory set held in memory, indexed by npm package name. The shipped snapshot
@@ -15,17 +11,17 @@ interface LoadedAdvisories {
  * not read from disk, so the bundler carries it into each function and tests run offline.
  */
 export class OsvAdvisoryDatabase implements AdvisoryDatabase {
-  private readonly load: () => LoadedAdvisories;
-  private loaded: LoadedAdvisories | undefined;
+  private readonly load: () => AdvisoryRecordIndex;
+  private loaded: AdvisoryRecordIndex | undefined;
 
-  private constructor(load: () => LoadedAdvisories) {
+  private constructor(load: () => AdvisoryRecordIndex) {
     this.load = load;
   }
 
   /**
    * Validates every record (a malformed one fails the load: a scan must not silently skip it).
-   * Without a version, the set is named by a digest of its ids and modification times, so any
-   * added, removed or changed record changes it.
+   * Without a version, the set is named by its digest (advisoryDatabaseVersion), so any added,
+   * removed or changed record changes it.
    */
   static fromRecords(records: unknown, version?: string): OsvAdvisoryDatabase {
     const loaded = indexOf(z.array(OsvRecordSchema).parse(records), version);
@@ -42,14 +38,18 @@ export class OsvAdvisoryDatabase implements AdvisoryDatabase {
   }
 
   async version(): Promise<string> {
-    return this.index().version;
+    return this.index().version();
   }
 
   async advisoriesFor(packageName: string): Promise<readonly OsvRecord[]> {
-    return this.index().byPackage.get(packageName) ?? [];
+    return this.index().advisoriesFor(packageName);
   }
 
-  private index(): LoadedAdvisories {
+  records(): readonly OsvRecord[] {
+    return this.index().records();
+  }
+
+  private index(): AdvisoryRecordIndex {
     this.loaded ??= this.load();
     return this.loaded;
   }
@@ -57,20 +57,5 @@ export class OsvAdvisoryDatabase implements AdvisoryDatabase {
 
 let shipped: OsvAdvisoryDatabase | undefined;
 
-function indexOf(records: readonly OsvRecord[], version?: string): LoadedAdvisories {
-  const byPackage = new Map<string, OsvRecord[]>();
-  for (const record of records) {
-    const names = new Set(
-      record.affected
-        .filter((affected) => affected.package.ecosystem === 'npm')
-        .map((affected) => affected.package.name),
-    );
-    for (const name of names) byPackage.set(name, [...(byPackage.get(name) ?? []), record]);
-  }
-  return { byPackage, version: version ?? digestOf(records) };
-}
-
-function digestOf(records: readonly OsvRecord[]): string {
-  const lines = records.map((record) => `${record.id} ${record.modified}`).sort();
-  return `osv-sha256:${sha256Hex(lines.join('\n')).slice(0, 32)}`;
-}
+const indexOf = (records: readonly OsvRecord[], version?: string) =>
+  new AdvisoryRecordIndex(records, version ?? advisoryDatabaseVersion(records));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdvisoryFindingSchema, ReleaseSecurityStatusSchema } from './dependency-scan.ts';
 import { PluginIdSchema } from './identifiers.ts';
 import { InstallationStateSchema } from './installation.ts';
 import { PluginMetadataSchema, SemverSchema } from './manifest.ts';
@@ -44,6 +45,12 @@ export const SearchResultsSchema = z.object({
   facets: z.object({ tags: z.record(z.string(), z.number().int().nonnegative()) }),
 });
 
+/** What a version's page and the updates list show of its latest advisory scan. */
+export const SecuritySummarySchema = z.object({
+  status: ReleaseSecurityStatusSchema,
+  findings: z.array(AdvisoryFindingSchema),
+});
+
 export const VersionSummarySchema = z.object({
   version: SemverSchema,
   status: z.enum(RELEASE_STATUSES),
@@ -56,6 +63,8 @@ export const VersionSummarySchema = z.object({
   revokedReason: z.string().optional(),
   /** What changed, in the publisher's signed words. */
   releaseNotes: z.string().optional(),
+  /** The latest advisory scan of this version; absent until it was scanned. */
+  security: SecuritySummarySchema.optional(),
 });
 export type VersionSummary = z.infer<typeof VersionSummarySchema>;
 
@@ -97,6 +106,13 @@ export const UpdateAvailableSchema = z.object({
   newPermissions: z.array(PermissionSchema),
   /** The newer version's release notes: what changed, before a tenant admin updates. */
   releaseNotes: z.string().optional(),
+  /**
+   * Present when the installed version has advisory findings: it is listed then even without a
+   * newer version (`latestVersion` is the installed one), so the tenant's admins see it.
+   */
+  installedVersionSecurity: SecuritySummarySchema.optional(),
+  /** Present when the newer version itself has advisory findings: updating would not clear them. */
+  latestVersionSecurity: SecuritySummarySchema.optional(),
 });
 export type UpdateAvailable = z.infer<typeof UpdateAvailableSchema>;
 

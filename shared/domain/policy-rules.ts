@@ -1,3 +1,4 @@
+import { type AdvisoryFinding, isAtLeast, severityRank } from './dependency-scan.ts';
 import { hostOf, isNetworkPermission } from './permissions.ts';
 import type { TenantPolicy } from './tenant-policy.ts';
 
@@ -28,4 +29,19 @@ export function isPublisherKeyTrusted(
 ): boolean {
   if (policy.minimumSignatureLevel !== 'publisher') return false;
   return key.publisherId === tenantId || policy.trustedPublisherKeyIds.includes(key.keyId);
+}
+
+/**
+ * The first finding of a release's stored scan at or above the tenant's install threshold
+ * (`advisories.blockInstallsAtOrAbove`), most severe first; none without a threshold.
+ */
+export function blockingFinding(
+  findings: readonly AdvisoryFinding[],
+  policy: TenantPolicy,
+): AdvisoryFinding | undefined {
+  const threshold = policy.advisories.blockInstallsAtOrAbove;
+  if (threshold === undefined) return undefined;
+  return [...findings]
+    .filter((finding) => isAtLeast(finding.severity, threshold))
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity))[0];
 }

@@ -8,8 +8,9 @@ import { AUDIT_ROUTES } from './routes/audit-routes.ts';
 import { EHR_CONNECTION_ROUTES } from './routes/ehr-connection-routes.ts';
 import { EHR_NOTIFICATION_ROUTES } from './routes/ehr-notification-routes.ts';
 import { LIFECYCLE_ROUTES } from './routes/lifecycle-routes.ts';
-import { MARKETPLACE_REVIEW_ROUTES } from './routes/marketplace-review-routes.ts';
+import { MARKETPLACE_ADVISORY_ROUTES } from './routes/marketplace-advisory-routes.ts';
 import { MARKETPLACE_PUBLISHER_ROUTES } from './routes/marketplace-publisher-routes.ts';
+import { MARKETPLACE_REVIEW_ROUTES } from './routes/marketplace-review-routes.ts';
 import { MARKETPLACE_ROUTES } from './routes/marketplace-routes.ts';
 import { PLATFORM_ROUTES } from './routes/platform-routes.ts';
 
@@ -28,6 +29,7 @@ export const ROUTE_RECORDS: readonly RouteRecord[] = [
   ...MARKETPLACE_ROUTES,
   ...MARKETPLACE_REVIEW_ROUTES,
   ...MARKETPLACE_PUBLISHER_ROUTES,
+  ...MARKETPLACE_ADVISORY_ROUTES,
   ...AUDIT_ROUTES,
   ...EHR_CONNECTION_ROUTES,
   ...EHR_NOTIFICATION_ROUTES,

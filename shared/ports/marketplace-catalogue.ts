@@ -1,3 +1,4 @@
+import type { ReleaseSecurity, ReleaseSecurityStatus } from '../domain/dependency-scan.ts';
 import type {
   CatalogueEntry,
   CatalogueListing,
@@ -7,6 +8,16 @@ import type {
 import type { MarketplaceInstall, MarketplaceInstaller } from '../domain/marketplace-installer.ts';
 import type { OutboxEntries } from './outbox.ts';
 import type { ReleaseCatalogue } from './release-catalogue.ts';
+
+/** A rescan's result for one release, and (when it is its plugin's latest offered) for its entry. */
+export interface ReleaseSecurityChange {
+  readonly security: ReleaseSecurity;
+  /** The database version of the scan being replaced; `undefined`: the release was never scanned. */
+  readonly expectedDatabaseVersion: string | undefined;
+  /** Set on the entry too (with the change-feed stamp) when the release is the latest offered. */
+  readonly entrySecurityStatus?: ReleaseSecurityStatus | undefined;
+  readonly at: Date;
+}
 
 export type ReleaseStatusChange =
   | { status: 'yanked'; yankedAt: string }
@@ -34,6 +45,17 @@ export interface MarketplaceCatalogue extends ReleaseCatalogue {
     change: ReleaseStatusChange,
     outbox: OutboxEntries,
   ): Promise<ReleaseRecord>;
+  /**
+   * Stores a rescan's `security` beside the status (never touching it, so a concurrent yank or
+   * revocation keeps both), only while the stored scan is still the expected one. Answers `false`
+   * when another rescan got there first (nothing written, no outbox entries).
+   */
+  recordReleaseSecurity(
+    pluginId: string,
+    version: string,
+    change: ReleaseSecurityChange,
+    outbox: OutboxEntries,
+  ): Promise<boolean>;
   getEntry(pluginId: string): Promise<CatalogueEntry | undefined>;
   listEntries(): Promise<CatalogueEntry[]>;
   /** The listing recomputed from the releases; `PLUGIN_NOT_FOUND` without an entry. */

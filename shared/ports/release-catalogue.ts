@@ -1,3 +1,4 @@
+import type { ReleaseSecurity } from '../domain/dependency-scan.ts';
 import type { PluginMetadata } from '../domain/manifest.ts';
 
 export type ReleaseStatus = 'active' | 'yanked' | 'revoked';
@@ -12,6 +13,8 @@ export interface CatalogueRelease {
   readonly status: ReleaseStatus;
   readonly publishedAt: string;
   readonly revokedReason?: string | undefined;
+  /** The latest advisory scan: installs are refused by the tenant's `blockInstallsAtOrAbove`. */
+  readonly security?: ReleaseSecurity | undefined;
 }
 
 /** A publisher as tenant policy needs it (`installFrom: verified-publishers-only`). */

@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AdvisoryRefreshConfigSchema } from '../../functions/advisory-refresh/config.ts';
 import { AuditConfigSchema } from '../../functions/audit/config.ts';
 import { EhrConnectionConfigSchema } from '../../functions/ehr-connection/config.ts';
 import { EhrNotificationsConfigSchema } from '../../functions/ehr-notifications/config.ts';
@@ -52,6 +53,7 @@ const CONFIG_SCHEMA_BY_SERVICE = {
   'audit-query': AuditConfigSchema,
   'ehr-connection': EhrConnectionConfigSchema,
   'ehr-notifications': EhrNotificationsConfigSchema,
+  'advisory-refresh': AdvisoryRefreshConfigSchema,
 } as const;
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -132,8 +134,8 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       const functions = resourcesOfType([storage, audit, execution, api], 'AWS::Lambda::Function');
 
       const routed = new Set(ROUTE_RECORDS.map((record) => record.function));
-      // The routed functions, execution, and the audit stream consumer and digest run.
-      expect(functions.length).toBe(routed.size + 3);
+      // The routed functions, execution, the audit stream consumer and digest run, the advisory refresh.
+      expect(functions.length).toBe(routed.size + 4);
       for (const [, properties] of functions) {
         expect(properties.Runtime).toBe('nodejs24.x');
         expect(properties.Architectures).toEqual(['arm64']);

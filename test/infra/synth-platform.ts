@@ -54,7 +54,11 @@ export function synthPlatform(
   if (options.compliancePacks) addCompliancePacks(app);
   // A test that gives fixture handlers for the API gets them for the audit functions too.
   const platformOptions: PlatformOptions | undefined = options.platform?.entries
-    ? { auditEntries: { stream: FIXTURE_HANDLER, digest: FIXTURE_HANDLER }, ...options.platform }
+    ? {
+        auditEntries: { stream: FIXTURE_HANDLER, digest: FIXTURE_HANDLER },
+        advisoryRefreshEntry: FIXTURE_HANDLER,
+        ...options.platform,
+      }
     : options.platform;
   const stacks = createPlatform(app, readPlatformSettings(app), platformOptions);
 

@@ -24,7 +24,11 @@ describe('security: registering someone else’s publisher key', () => {
   /** The marketplace's HTTP routes over in-memory ports: schema, service and problem mapping. */
   function marketplace() {
     const harness = createMarketplaceHarness();
-    const routes = marketplaceRoutes({ marketplace: harness.service, cursors: testCursorCodec() });
+    const routes = marketplaceRoutes({
+      marketplace: harness.service,
+      advisories: {} as never,
+      cursors: testCursorCodec(),
+    });
     async function call(
       routeKey: string,
       tenant: string,

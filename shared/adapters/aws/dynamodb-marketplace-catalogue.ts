@@ -28,7 +28,11 @@ import {
   MarketplaceInstallerSchema,
 } from '../../domain/marketplace-installer.ts';
 import { newestFirst, ratingFrom } from '../../domain/release-listing.ts';
-import type { MarketplaceCatalogue, ReleaseStatusChange } from '../../ports/marketplace-catalogue.ts';
+import type {
+  MarketplaceCatalogue,
+  ReleaseSecurityChange,
+  ReleaseStatusChange,
+} from '../../ports/marketplace-catalogue.ts';
 import type { OutboxEntries } from '../../ports/outbox.ts';
 import { MAX_TRANSACT_ITEMS } from './audit-table-items.ts';
 import { entryChangeStamp } from './catalogue-change-stamp.ts';
@@ -60,6 +64,7 @@ const StoredEntrySchema = z.object({
   updatedAt: z.string(),
   deprecated: z.object({ message: z.string(), at: z.string() }).optional(),
   downloads: count,
+  securityStatus: z.enum(['clean', 'advisory']).optional(),
   ratingCount: count,
   ratingSum: count,
   star1: count,
@@ -87,6 +92,7 @@ function toRelease(item: Record<string, unknown>): ReleaseRecord {
   const { status, yankedAt, revokedAt, revokedReason } = item as Record<string, string | undefined>;
   return ReleaseRecordSchema.parse({
     ...(item.release as object),
+    ...(item.security ? { security: item.security } : {}),
     status,
     ...(item.security === undefined ? {} : { security: item.security }),
     ...(yankedAt ? { yankedAt } : {}),
@@ -239,6 +245,60 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
     const changed = await this.getRelease(pluginId, version);
     if (!changed) throw versionNotFound();
     return changed;
+  }
+
+  /**
+   * `SET security` only, conditioned on the stored scan's database version: a yank or revocation
+   * (`SET status`) racing it changes another attribute, so both survive. The entry's status joins
+   * the same transaction, with the change-feed stamp other instances' search indexes read.
+   */
+  async recordReleaseSecurity(
+    pluginId: string,
+    version: string,
+    change: ReleaseSecurityChange,
+    outbox: OutboxEntries,
+  ): Promise<boolean> {
+    const release: TransactItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: { PK: pluginPartition(pluginId), SK: versionSortKey(version) },
+        UpdateExpression: 'SET #security = :security',
+        ConditionExpression:
+          change.expectedDatabaseVersion === undefined
+            ? 'attribute_exists(PK) AND attribute_not_exists(#security)'
+            : 'attribute_exists(PK) AND #security.databaseVersion = :expected',
+        ExpressionAttributeNames: { '#security': 'security' },
+        ExpressionAttributeValues: {
+          ':security': change.security,
+          ...(change.expectedDatabaseVersion === undefined
+            ? {}
+            : { ':expected': change.expectedDatabaseVersion }),
+        },
+      },
+    };
+    const stamp = entryChangeStamp(pluginId, change.at);
+    const entry: TransactItem[] = change.entrySecurityStatus
+      ? [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: { PK: pluginPartition(pluginId), SK: ENTRY_SORT_KEY },
+              UpdateExpression: `SET securityStatus = :securityStatus, ${stamp.set}`,
+              ConditionExpression: 'attribute_exists(PK)',
+              ExpressionAttributeValues: { ':securityStatus': change.entrySecurityStatus, ...stamp.values },
+            },
+          },
+        ]
+      : [];
+    try {
+      const { client, auditTableName } = this;
+      await writeWithOutbox({ client, auditTableName, changes: [release, ...entry], outbox });
+      return true;
+    } catch (error) {
+      if (changeFailed(error, 0)) return false;
+      if (changeFailed(error, 1)) throw pluginNotFound();
+      throw error;
+    }
   }
 
   async getEntry(pluginId: string): Promise<CatalogueEntry | undefined> {

@@ -29,7 +29,7 @@ import type { ReleaseCatalogue } from '../../ports/release-catalogue.ts';
 import type { TenantPolicyRepository } from '../../ports/tenant-policy-repository.ts';
 import type { UsageRepository } from '../../ports/usage-repository.ts';
 import { type AuditTrail, auditEvent, audited, type CommitEntries } from '../audit/audit-trail.ts';
-import { checkPermissionsAllowed } from '../validation/enforce-tenant-policy.ts';
+import { checkPermissionsAllowed, refuseVulnerableRelease } from '../validation/enforce-tenant-policy.ts';
 import { refuseUnverifiedPublisher } from '../validation/refuse-unverified-publisher.ts';
 import { LifecycleEvents, type LifecycleListener } from './lifecycle-events.ts';
 import type { PluginSecurityService, PluginSubmission } from './plugin-security-service.ts';
@@ -386,7 +386,8 @@ export class PluginService {
 
   /**
    * A yanked or revoked marketplace version is never newly installed, nor one whose publisher the
-   * tenant's policy does not admit (read from the profile now, not from an entry's copy).
+   * tenant's policy does not admit (read from the profile now, not from an entry's copy), nor one
+   * whose advisory findings reach the tenant's `advisories.blockInstallsAtOrAbove`.
    */
   private async refuseUnavailableRelease(
     pluginId: string,
@@ -404,6 +405,7 @@ export class PluginService {
       throw versionRevoked();
     }
     await refuseUnverifiedPublisher(release.publisherId, policy, this.deps.catalogue);
+    refuseVulnerableRelease(release.security, policy);
   }
 
   private event(

@@ -197,22 +197,42 @@ export class PluginMarketplaceService {
     };
   }
 
-  /** The caller's installed marketplace plugins for which a newer offered version exists. */
+  /**
+   * The caller's installed marketplace plugins for which a newer offered version exists, or whose
+   * installed version has advisory findings.
+   */
   async checkUpdates(actor: MarketplaceActor, page: PageRequest): Promise<Page<UpdateAvailable>> {
     const installed = await this.deps.installations.list(actor.tenantId as never, page);
     const items: UpdateAvailable[] = [];
     for (const installation of installed.items) {
       if (installation.source !== 'marketplace') continue;
-      const latest = latestOffered(await this.deps.catalogue.listReleases(installation.pluginId));
-      if (!latest || !gt(latest.version, installation.version)) continue;
+      const releases = await this.deps.catalogue.listReleases(installation.pluginId);
+      const latest = latestOffered(releases);
+      const installedRelease = releases.find((release) => release.version === installation.version);
+      const installedSecurity = installedRelease?.security;
+      const isNewer = latest !== undefined && gt(latest.version, installation.version);
+      const isAffected = installedSecurity?.status === 'advisory';
+      if (!isNewer && !isAffected) continue;
+      const shown = isNewer ? latest : undefined;
       const held = new Set<string>(installation.metadata.permissions);
       items.push({
         pluginId: installation.pluginId,
         installedVersion: installation.version,
-        latestVersion: latest.version,
-        publishedAt: latest.publishedAt,
-        newPermissions: latest.metadata.permissions.filter((permission) => !held.has(permission)),
-        ...(latest.releaseNotes === undefined ? {} : { releaseNotes: latest.releaseNotes }),
+        latestVersion: shown?.version ?? installation.version,
+        publishedAt: shown?.publishedAt ?? installedRelease?.publishedAt ?? installation.installedAt,
+        newPermissions: (shown?.metadata.permissions ?? []).filter((permission) => !held.has(permission)),
+        ...(shown?.releaseNotes === undefined ? {} : { releaseNotes: shown.releaseNotes }),
+        ...(shown?.security?.status === 'advisory'
+          ? { latestVersionSecurity: { status: shown.security.status, findings: shown.security.findings } }
+          : {}),
+        ...(isAffected && installedSecurity
+          ? {
+              installedVersionSecurity: {
+                status: installedSecurity.status,
+                findings: installedSecurity.findings,
+              },
+            }
+          : {}),
       });
     }
     return { items, ...(installed.nextCursor ? { nextCursor: installed.nextCursor } : {}) };

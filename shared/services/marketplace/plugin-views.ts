@@ -32,6 +32,9 @@ export const toVersionSummary = (
   permissions: release.metadata.permissions,
   ...(release.revokedReason ? { revokedReason: release.revokedReason } : {}),
   ...(release.releaseNotes === undefined ? {} : { releaseNotes: release.releaseNotes }),
+  ...(release.security
+    ? { security: { status: release.security.status, findings: release.security.findings } }
+    : {}),
 });
 
 /** The plugin page: manifest of the latest offered version, versions, permissions, counters, publisher. */

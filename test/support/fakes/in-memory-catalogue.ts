@@ -19,6 +19,7 @@ import { EMPTY_RATING, newestFirst, ratingFrom } from '../../../shared/domain/re
 import { isVisible, type Review } from '../../../shared/domain/review.ts';
 import type {
   MarketplaceCatalogue,
+  ReleaseSecurityChange,
   ReleaseStatusChange,
 } from '../../../shared/ports/marketplace-catalogue.ts';
 import type { OutboxEntries } from '../../../shared/ports/outbox.ts';
@@ -84,6 +85,23 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     this.releases.set(`${pluginId}@${version}`, changed);
     this.outbox.commit(outbox);
     return changed;
+  }
+
+  async recordReleaseSecurity(
+    pluginId: string,
+    version: string,
+    change: ReleaseSecurityChange,
+    outbox: OutboxEntries = [],
+  ) {
+    const release = this.releases.get(`${pluginId}@${version}`);
+    if (!release || release.security?.databaseVersion !== change.expectedDatabaseVersion) return false;
+    const entry = this.entries.get(pluginId);
+    if (change.entrySecurityStatus && !entry) throw pluginNotFound();
+    this.releases.set(`${pluginId}@${version}`, { ...release, security: change.security });
+    if (change.entrySecurityStatus && entry)
+      this.entries.set(pluginId, { ...entry, securityStatus: change.entrySecurityStatus });
+    this.outbox.commit(outbox);
+    return true;
   }
 
   async getEntry(pluginId: string) {

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { marketplaceRoutes } from '../../../../functions/marketplace/routes.ts';
 import { toProblem } from '../../../../shared/http/problem.ts';
+import { AdvisoryAdministration } from '../../../../shared/services/scanning/advisory-administration.ts';
+import {
+  InMemoryAdvisoryDatabase,
+  InMemoryAdvisoryDatabaseStore,
+} from '../../../support/fakes/in-memory-advisory-database.ts';
 import { createMarketplaceHarness } from '../../../support/fakes/in-memory-marketplace-harness.ts';
+import { InMemoryTenantPolicyRepository } from '../../../support/fakes/in-memory-tenant-policy-repository.ts';
 import { callRoute } from '../../../support/route-call.ts';
 import { testCursorCodec } from '../../../support/test-cursors.ts';
 
@@ -18,9 +24,17 @@ const caller = { tenantId: 't-acme' as never, userId: 'u', scopes: ALL_SCOPES };
 
 describe('marketplace request parsers (property)', () => {
   it('answers any JSON body, path and query with a 2xx or a 4xx problem, never a 5xx', async () => {
-    const { service, publish, publisher } = createMarketplaceHarness();
+    const { service, publish, publisher, fakes } = createMarketplaceHarness();
     await publish('lab-viewer', '1.0.0');
-    const routes = marketplaceRoutes({ marketplace: service, cursors: testCursorCodec() });
+    const advisories = new AdvisoryAdministration({
+      ...fakes,
+      advisoryDatabase: new InMemoryAdvisoryDatabase(),
+      advisoryStore: new InMemoryAdvisoryDatabaseStore(),
+      shippedAdvisories: async () => [],
+      policies: new InMemoryTenantPolicyRepository(),
+      installerFor: fakes.installers.installerFor,
+    });
+    const routes = marketplaceRoutes({ marketplace: service, advisories, cursors: testCursorCodec() });
     const routeKeys = Object.keys(routes);
     const segment = fc.oneof(
       fc.constantFrom('lab-viewer', '1.0.0', 'updates', '..', '', publisher.keyId),
@@ -31,7 +45,7 @@ describe('marketplace request parsers (property)', () => {
       fc.asyncProperty(
         fc.constantFrom(...routeKeys),
         fc.jsonValue({ maxDepth: 4 }),
-        fc.record({ id: segment, version: segment, keyId: segment }),
+        fc.record({ id: segment, version: segment, keyId: segment, advisoryId: segment }),
         fc.dictionary(
           fc.constantFrom('query', 'tags', 'sort', 'limit', 'cursor', 'prerelease'),
           fc.string({ maxLength: 200 }),
