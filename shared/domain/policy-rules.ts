@@ -32,16 +32,16 @@ export function isPublisherKeyTrusted(
 }
 
 /**
- * The first finding of a release's stored scan at or above the tenant's install threshold
+ * The findings of a release's stored scan at or above the tenant's install threshold
  * (`advisories.blockInstallsAtOrAbove`), most severe first; none without a threshold.
  */
-export function blockingFinding(
+export function blockingFindings(
   findings: readonly AdvisoryFinding[],
   policy: TenantPolicy,
-): AdvisoryFinding | undefined {
+): AdvisoryFinding[] {
   const threshold = policy.advisories.blockInstallsAtOrAbove;
-  if (threshold === undefined) return undefined;
-  return [...findings]
+  if (threshold === undefined) return [];
+  return findings
     .filter((finding) => isAtLeast(finding.severity, threshold))
-    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity))[0];
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 }

@@ -157,7 +157,8 @@ describe('advisory rescan over HTTP against the local platform', () => {
     expect(blocked.status).toBe(422);
     expect(await jsonOf(blocked)).toMatchObject({
       code: 'VULNERABLE_DEPENDENCY',
-      detail: `Dependency left-pad@1.3.0 is affected by advisory ${ADVISORY} (critical).`,
+      detail: `Vulnerable dependencies: left-pad@1.3.0 is affected by advisory ${ADVISORY} (critical).`,
+      findings: [{ package: 'left-pad', version: '1.3.0', advisoryId: ADVISORY, severity: 'critical' }],
     });
 
     const again = await jsonOf(await send('POST', '/v1/marketplace/advisories/rescan', operator));

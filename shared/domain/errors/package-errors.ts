@@ -47,25 +47,6 @@ export const vulnerableDependencies = (
 const describe = (finding: AdvisoryFinding) =>
   `${finding.package}@${finding.version} is affected by advisory ${finding.advisoryId} (${finding.severity})`;
 
-/**
- * The same refusal for a stored scan's finding (an install or update of a release whose findings
- * reach the tenant's `advisories.blockInstallsAtOrAbove`): names package, version, advisory, severity.
- */
-export const vulnerableReleaseDependency = (
-  finding: {
-    readonly package: string;
-    readonly version: string;
-    readonly advisoryId: string;
-    readonly severity: string;
-  },
-  field = 'version',
-) =>
-  new DomainError(
-    'VULNERABLE_DEPENDENCY',
-    `Dependency ${finding.package}@${finding.version} is affected by advisory ${finding.advisoryId} (${finding.severity}).`,
-    { field },
-  );
-
 /** Stored bytes that do not hash to their digest, or a release whose artifact is gone. */
 export const artifactTampered = (message: string, field?: string) =>
   new DomainError('ARTIFACT_TAMPERED', message, { field });

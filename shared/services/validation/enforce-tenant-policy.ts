@@ -1,8 +1,8 @@
 import type { ReleaseSecurity } from '../../domain/dependency-scan.ts';
-import { vulnerableReleaseDependency } from '../../domain/errors/package-errors.ts';
+import { vulnerableDependencies } from '../../domain/errors/package-errors.ts';
 import { permissionNotAllowed, policyViolation } from '../../domain/errors/policy-errors.ts';
 import type { PluginMetadata } from '../../domain/manifest.ts';
-import { blockingFinding, isHostAllowed, isPermissionAllowed } from '../../domain/policy-rules.ts';
+import { blockingFindings, isHostAllowed, isPermissionAllowed } from '../../domain/policy-rules.ts';
 import type { TenantPolicy } from '../../domain/tenant-policy.ts';
 import type { Limits } from '../../sandbox/limits.ts';
 
@@ -42,6 +42,8 @@ export function enforceTenantPolicy(metadata: PluginMetadata, policy: TenantPoli
 
 /** A marketplace install or update of a release whose stored findings reach the tenant's threshold. */
 export function refuseVulnerableRelease(security: ReleaseSecurity | undefined, policy: TenantPolicy): void {
-  const finding = blockingFinding(security?.findings ?? [], policy);
-  if (finding) throw vulnerableReleaseDependency(finding);
+  const blocking = blockingFindings(security?.findings ?? [], policy);
+  // The stored scan's findings, refused as a publish scan refuses them (every one named).
+  if (blocking.length > 0)
+    throw vulnerableDependencies(blocking.map((finding) => ({ ...finding, field: 'version' })));
 }

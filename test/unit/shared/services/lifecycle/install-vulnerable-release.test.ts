@@ -39,7 +39,12 @@ describe('installs of a release with advisory findings', () => {
 
     await expect(attempt).rejects.toMatchObject({
       code: 'VULNERABLE_DEPENDENCY',
-      message: 'Dependency left-pad@1.3.0 is affected by advisory GHSA-aaaa-bbbb-cccc (high).',
+      message: 'Vulnerable dependencies: left-pad@1.3.0 is affected by advisory GHSA-aaaa-bbbb-cccc (high).',
+      details: {
+        findings: [
+          { package: 'left-pad', version: '1.3.0', advisoryId: 'GHSA-aaaa-bbbb-cccc', severity: 'high' },
+        ],
+      },
     });
     expect(h.outbox.records).toContainEqual(
       expect.objectContaining({ action: 'security:policy-refusal', code: 'VULNERABLE_DEPENDENCY' }),
