@@ -9,6 +9,7 @@ import { pluginNotFound } from '../../domain/errors/marketplace-errors.ts';
 import { type Review, ReviewSchema } from '../../domain/review.ts';
 import type { Page, PageRequest } from '../../ports/page.ts';
 import type { ReviewRepository } from '../../ports/review-repository.ts';
+import { entryChangeStamp } from './catalogue-change-stamp.ts';
 import {
   ENTRY_SORT_KEY,
   failedConditions,
@@ -128,6 +129,8 @@ export class DynamoDbMarketplaceReviews implements ReviewRepository {
       values[`:d${index}`] = by;
       return `#a${index} :d${index}`;
     });
+    // The rating changes what search shows: stamp the entry for the change feed (no clock port here yet).
+    const stamp = entryChangeStamp(pluginId, new Date());
     const aggregateItem: TransactItem = {
       ...(additions.length === 0
         ? {
@@ -141,10 +144,10 @@ export class DynamoDbMarketplaceReviews implements ReviewRepository {
             Update: {
               TableName: this.tableName,
               Key: { PK: pluginPartition(pluginId), SK: ENTRY_SORT_KEY },
-              UpdateExpression: `ADD ${additions.join(', ')}`,
+              UpdateExpression: `SET ${stamp.set} ADD ${additions.join(', ')}`,
               ConditionExpression: 'attribute_exists(PK)',
               ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
+              ExpressionAttributeValues: { ...values, ...stamp.values },
             },
           }),
     };

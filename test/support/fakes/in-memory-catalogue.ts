@@ -13,6 +13,7 @@ import type {
 } from '../../../shared/domain/marketplace.ts';
 import { EMPTY_RATING, newestFirst, ratingFrom } from '../../../shared/domain/release-listing.ts';
 import type { Review } from '../../../shared/domain/review.ts';
+import { type Clock, systemClock } from '../../../shared/ports/clock.ts';
 import type {
   MarketplaceCatalogue,
   ReleaseStatusChange,
@@ -29,9 +30,25 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
   readonly releases = new Map<string, ReleaseRecord>();
   readonly publishers = new Map<string, PublisherProfile>();
   readonly outbox: InMemoryOutbox;
+  /** The change feed: plugin id → when its entry last changed (the adapter's GSI2 stamp). */
+  readonly changedAt = new Map<string, number>();
+  private readonly clock: Clock;
 
-  constructor(outbox = new InMemoryOutbox()) {
+  constructor(outbox = new InMemoryOutbox(), clock: Clock = systemClock) {
     this.outbox = outbox;
+    this.clock = clock;
+  }
+
+  /** Every entry write goes through here, as every adapter write carries `entryChangeStamp`. */
+  private setEntry(entry: CatalogueEntry): void {
+    this.entries.set(entry.pluginId, entry);
+    this.changedAt.set(entry.pluginId, this.clock.now().getTime());
+  }
+
+  async listEntriesChangedSince(since: Date) {
+    return [...this.entries.values()].filter(
+      (entry) => (this.changedAt.get(entry.pluginId) ?? Number.NEGATIVE_INFINITY) > since.getTime(),
+    );
   }
 
   async getRelease(pluginId: string, version: string) {
@@ -47,7 +64,7 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     if (entry && entry.publisherId !== release.publisherId) throw notPluginOwner();
     if (this.releases.has(`${release.pluginId}@${release.version}`)) throw versionExists();
     if (!entry) {
-      this.entries.set(release.pluginId, {
+      this.setEntry({
         pluginId: release.pluginId,
         publisherId: release.publisherId,
         name: release.metadata.name,
@@ -93,7 +110,7 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     if (!entry) throw pluginNotFound();
     const { latestVersion, ...rest } = listing;
     const { latestVersion: _dropped, ...kept } = entry;
-    this.entries.set(pluginId, { ...kept, ...rest, ...(latestVersion ? { latestVersion } : {}) });
+    this.setEntry({ ...kept, ...rest, ...(latestVersion ? { latestVersion } : {}) });
     this.outbox.commit(outbox);
   }
 
@@ -104,14 +121,14 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
   ) {
     const entry = this.entries.get(pluginId);
     if (!entry) throw pluginNotFound();
-    this.entries.set(pluginId, { ...entry, deprecated: deprecation });
+    this.setEntry({ ...entry, deprecated: deprecation });
     this.outbox.commit(outbox);
   }
 
   async incrementDownloads(pluginId: string, outbox: OutboxEntries = []) {
     const entry = this.entries.get(pluginId);
     if (!entry) throw pluginNotFound();
-    this.entries.set(pluginId, { ...entry, downloads: entry.downloads + 1 });
+    this.setEntry({ ...entry, downloads: entry.downloads + 1 });
     this.outbox.commit(outbox);
   }
 
@@ -139,6 +156,6 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
       sum += added.stars;
       histogram[added.stars as 1] += 1;
     }
-    this.entries.set(pluginId, { ...entry, rating: ratingFrom(count, sum, histogram) });
+    this.setEntry({ ...entry, rating: ratingFrom(count, sum, histogram) });
   }
 }
