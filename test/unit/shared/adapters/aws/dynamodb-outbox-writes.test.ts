@@ -277,7 +277,7 @@ describe('repository writes with their outbox entries, in one TransactWriteItems
       });
     });
 
-    it('counts a marketplace install’s download with its record', async () => {
+    it('counts a marketplace install’s download with its record, stamped for the change feed', async () => {
       const entries = record();
 
       await catalogue.incrementDownloads('p1', entries);
@@ -285,7 +285,13 @@ describe('repository writes with their outbox entries, in one TransactWriteItems
       const [change, ...outbox] = soleTransaction();
       expect(change?.Update).toMatchObject({
         Key: { PK: 'PLUGIN#p1', SK: 'ENTRY' },
-        UpdateExpression: 'ADD downloads :one',
+        UpdateExpression:
+          'SET changedAt = :changedAt, GSI2PK = :changeFeed, GSI2SK = :changeKey ADD downloads :one',
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':changeFeed': 'CATALOGUE_CHANGES',
+          ':changeKey': expect.stringMatching(/^\d{15}#p1$/),
+        },
       });
       expect(outbox).toEqual(outboxPutsOf(entries));
     });
