@@ -4,6 +4,7 @@ import type { CatalogueEntry } from '../domain/marketplace.ts';
 import { firstInOrder } from './first-in-order.ts';
 import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS, MAX_TERM_LENGTH, type SearchSort } from './search-query.ts';
 import { compareEntries } from './search-sorts.ts';
+import { type TextMatch, TextMatchCache } from './text-match-cache.ts';
 
 export interface CatalogueQuery {
   readonly text: string;
@@ -20,6 +21,11 @@ export interface CatalogueFacets {
   readonly securityStatus: Record<(typeof RELEASE_SECURITY_STATUSES)[number], number>;
 }
 
+export interface IndexOptions {
+  /** Off only to measure the engine itself (the bench); on everywhere else. */
+  readonly cacheTextMatches?: boolean;
+}
+
 export interface CatalogueMatches {
   readonly items: CatalogueEntry[];
   readonly total: number;
@@ -33,26 +39,27 @@ const textOf = (entry: CatalogueEntry, field: string): string => {
   return field === 'name' ? entry.name : entry.description;
 };
 
+const defaultTokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+
+/** The engine's tokenizer (spaces and punctuation), with tabs and other whitespace as spaces too. */
+const tokenize = (text: string): string[] => defaultTokenize(text.replace(/\s/gu, ' '));
+
 /**
  * Accents fold ("café" finds "cafe"); a very long token is cut so fuzzy matching stays bounded.
- * The engine's tokenizer splits on spaces and punctuation but not on tabs, and folding can leave a
- * space ("¨" is a space and a mark): those split here, so no term holds whitespace.
+ * Folding can leave whitespace ("¨" is a space and a mark): it is dropped, so one token stays one term.
  */
-const processTerm = (term: string): string[] =>
+const processTerm = (term: string): string =>
   term
     .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+    .replace(/[\p{M}\s]+/gu, '')
     .toLowerCase()
-    .split(/\s+/u)
-    .filter((part) => part.length > 0)
-    .map((part) => part.slice(0, MAX_TERM_LENGTH));
-
-const defaultTokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+    .slice(0, MAX_TERM_LENGTH);
 
 const ENGINE_OPTIONS: Options<CatalogueEntry> = {
   idField: 'pluginId',
   fields: ['name', 'description', 'tags', 'publisher'],
   extractField: (entry, field) => (field === 'pluginId' ? entry.pluginId : textOf(entry, field)),
+  tokenize,
   processTerm,
 };
 
@@ -65,7 +72,7 @@ const QUERY_OPTIONS: SearchOptions = {
   combineWith: 'AND',
   prefix: (term) => term.length >= 2,
   // A bounded query: however long the text, at most MAX_QUERY_TERMS words reach the engine.
-  tokenize: (text) => defaultTokenize(text.slice(0, MAX_QUERY_LENGTH)).slice(0, MAX_QUERY_TERMS),
+  tokenize: (text) => tokenize(text.slice(0, MAX_QUERY_LENGTH)).slice(0, MAX_QUERY_TERMS),
 };
 
 /**
@@ -82,7 +89,9 @@ const FUZZY_OPTIONS: SearchOptions = {
 
 /** The terms a query searches for, as the engine sees them (a cursor's fingerprint uses these). */
 export const queryTerms = (text: string): string[] =>
-  (QUERY_OPTIONS.tokenize as (text: string) => string[])(text).flatMap(processTerm);
+  (QUERY_OPTIONS.tokenize as (text: string) => string[])(text)
+    .map(processTerm)
+    .filter((term) => term.length > 0);
 
 /** Only plugins with a version to offer are discoverable. */
 const isListed = (entry: CatalogueEntry) => entry.latestVersion !== undefined;
@@ -102,17 +111,23 @@ const sameText = (a: CatalogueEntry, b: CatalogueEntry) =>
 export class CatalogueIndex {
   private readonly engine: MiniSearch<CatalogueEntry>;
   private readonly entries: Map<string, CatalogueEntry>;
+  private readonly cache: TextMatchCache | undefined;
 
-  private constructor(engine: MiniSearch<CatalogueEntry>, entries: Map<string, CatalogueEntry>) {
+  private constructor(
+    engine: MiniSearch<CatalogueEntry>,
+    entries: Map<string, CatalogueEntry>,
+    options: IndexOptions,
+  ) {
     this.engine = engine;
     this.entries = entries;
+    this.cache = options.cacheTextMatches === false ? undefined : new TextMatchCache();
   }
 
-  static build(entries: readonly CatalogueEntry[]): CatalogueIndex {
+  static build(entries: readonly CatalogueEntry[], options: IndexOptions = {}): CatalogueIndex {
     const listed = entries.filter(isListed);
     const engine = new MiniSearch<CatalogueEntry>(ENGINE_OPTIONS);
     engine.addAll(listed);
-    return new CatalogueIndex(engine, new Map(listed.map((entry) => [entry.pluginId, entry])));
+    return new CatalogueIndex(engine, new Map(listed.map((entry) => [entry.pluginId, entry])), options);
   }
 
   /**
@@ -120,7 +135,11 @@ export class CatalogueIndex {
    * (README, "Cold start"). A serialized index that does not fit the entries (another engine
    * version, a torn snapshot) is ignored and the entries are indexed instead.
    */
-  static restore(entries: readonly CatalogueEntry[], serialized: unknown): CatalogueIndex {
+  static restore(
+    entries: readonly CatalogueEntry[],
+    serialized: unknown,
+    options: IndexOptions = {},
+  ): CatalogueIndex {
     const listed = entries.filter(isListed);
     try {
       const engine = MiniSearch.loadJS<CatalogueEntry>(
@@ -128,12 +147,12 @@ export class CatalogueIndex {
         ENGINE_OPTIONS,
       );
       if (engine.documentCount === listed.length && listed.every((entry) => engine.has(entry.pluginId))) {
-        return new CatalogueIndex(engine, new Map(listed.map((entry) => [entry.pluginId, entry])));
+        return new CatalogueIndex(engine, new Map(listed.map((entry) => [entry.pluginId, entry])), options);
       }
     } catch {
       // Falls through: an unreadable serialized index only costs the slower path.
     }
-    return CatalogueIndex.build(entries);
+    return CatalogueIndex.build(entries, options);
   }
 
   get size(): number {
@@ -157,11 +176,14 @@ export class CatalogueIndex {
       if (!current) return;
       this.entries.delete(entry.pluginId);
       this.engine.discard(entry.pluginId);
+      this.cache?.clear();
       return;
     }
     this.entries.set(entry.pluginId, entry);
-    if (!current) this.engine.add(entry);
-    else if (!sameText(current, entry)) this.engine.replace(entry);
+    if (current && sameText(current, entry)) return;
+    if (current) this.engine.replace(entry);
+    else this.engine.add(entry);
+    this.cache?.clear();
   }
 
   query(query: CatalogueQuery): CatalogueMatches {
@@ -174,8 +196,15 @@ export class CatalogueIndex {
     if (queryTerms(query.text).length === 0) {
       matched = [...this.entries.values()].filter(keep);
     } else {
-      matched = this.textMatches(query.text, QUERY_OPTIONS, scores, keep);
-      if (matched.length === 0) matched = this.textMatches(query.text, FUZZY_OPTIONS, scores, keep);
+      let matches = this.textMatches(query.text, 'plain');
+      if (matches.length === 0) matches = this.textMatches(query.text, 'fuzzy');
+      matched = [];
+      for (const match of matches) {
+        const entry = this.entries.get(match.id);
+        if (!entry || !keep(entry)) continue;
+        scores.set(entry.pluginId, match.score);
+        matched.push(entry);
+      }
     }
     const sort = query.sort === 'relevance' && scores.size === 0 ? 'downloads' : query.sort;
     const compare = compareEntries(sort, scores);
@@ -183,20 +212,16 @@ export class CatalogueIndex {
     return { items: page, total: matched.length, facets: facetsOf(matched) };
   }
 
-  private textMatches(
-    text: string,
-    options: SearchOptions,
-    scores: Map<string, number>,
-    keep: (entry: CatalogueEntry) => boolean,
-  ): CatalogueEntry[] {
-    const matched: CatalogueEntry[] = [];
-    for (const result of this.engine.search(text, options)) {
-      const entry = this.entries.get(result.id as string);
-      if (!entry || !keep(entry)) continue;
-      scores.set(entry.pluginId, result.score);
-      matched.push(entry);
-    }
-    return matched;
+  private textMatches(text: string, mode: 'plain' | 'fuzzy'): readonly TextMatch[] {
+    const key = `${mode}\u0000${queryTerms(text).join('\u0000')}`;
+    const cached = this.cache?.get(key);
+    if (cached) return cached;
+    const options = mode === 'plain' ? QUERY_OPTIONS : FUZZY_OPTIONS;
+    const matches = this.engine
+      .search(text, options)
+      .map((result) => ({ id: result.id as string, score: result.score }));
+    this.cache?.set(key, matches);
+    return matches;
   }
 }
 
@@ -210,7 +235,10 @@ function facetsOf(matched: readonly CatalogueEntry[]): CatalogueFacets {
     number
   >;
   for (const entry of matched) {
-    for (const tag of new Set(entry.tags)) tags.set(tag, (tags.get(tag) ?? 0) + 1);
+    entry.tags.forEach((tag, position) => {
+      // Counted once per entry even if listed twice, without a Set per entry (this runs per match).
+      if (entry.tags.indexOf(tag) === position) tags.set(tag, (tags.get(tag) ?? 0) + 1);
+    });
     verified[entry.publisherVerified ? 'true' : 'false'] += 1;
     securityStatus[entry.securityStatus] += 1;
   }

@@ -136,6 +136,28 @@ describe('CatalogueIndex', () => {
     expect(ids(index, '', { sort: 'downloads' })[0]).toBe('notes');
   });
 
+  it('answers a repeated query with current counters, and with current text after a text change', () => {
+    const index = catalogue();
+    expect(ids(index, 'lab', { sort: 'downloads' })).toEqual(['notes', 'lab-viewer', 'slot-finder']);
+
+    index.apply(catalogueEntry('slot-finder', { name: 'Slot Finder', author: 'Lab Co', downloads: 500 }));
+    const afterCount = ids(index, 'lab', { sort: 'downloads' });
+    index.apply(catalogueEntry('notes', { name: 'Notes', description: 'about imaging', downloads: 100 }));
+    const afterText = ids(index, 'lab', { sort: 'downloads' });
+
+    expect(afterCount).toEqual(['slot-finder', 'notes', 'lab-viewer']);
+    expect(afterText).toEqual(['slot-finder', 'lab-viewer']);
+  });
+
+  it('gives the same answers without its text match cache', () => {
+    const entries = catalogue().listed();
+    const uncached = CatalogueIndex.build(entries, { cacheTextMatches: false });
+
+    for (const text of ['lab', 'apointment', 'remind', '']) {
+      expect(ids(uncached, text)).toEqual(ids(catalogue(), text));
+    }
+  });
+
   it('restores from its serialized index, and indexes the entries when that index does not fit them', () => {
     const built = catalogue();
     const entries = built.listed();
