@@ -3,7 +3,7 @@ import { RELEASE_SECURITY_STATUSES } from '../domain/dependency-scan.ts';
 import type { CatalogueEntry } from '../domain/marketplace.ts';
 import { firstInOrder } from './first-in-order.ts';
 import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS, MAX_TERM_LENGTH, type SearchSort } from './search-query.ts';
-import { compareEntries } from './search-sorts.ts';
+import { compareRanked, type RankedEntry } from './search-sorts.ts';
 import { type TextMatch, TextMatchCache } from './text-match-cache.ts';
 
 export interface CatalogueQuery {
@@ -93,6 +93,15 @@ export const queryTerms = (text: string): string[] =>
     .map(processTerm)
     .filter((term) => term.length > 0);
 
+/** An entry as held, ready to sort as it is when there is no query to score it (browsing). */
+type ListedEntry = RankedEntry & { readonly score: 0 };
+
+const listedEntry = (entry: CatalogueEntry): ListedEntry => ({
+  entry,
+  nameKey: entry.name.toLowerCase(),
+  score: 0,
+});
+
 /** Only plugins with a version to offer are discoverable. */
 const isListed = (entry: CatalogueEntry) => entry.latestVersion !== undefined;
 
@@ -110,16 +119,16 @@ const sameText = (a: CatalogueEntry, b: CatalogueEntry) =>
  */
 export class CatalogueIndex {
   private readonly engine: MiniSearch<CatalogueEntry>;
-  private readonly entries: Map<string, CatalogueEntry>;
+  private readonly entries = new Map<string, ListedEntry>();
   private readonly cache: TextMatchCache | undefined;
 
   private constructor(
     engine: MiniSearch<CatalogueEntry>,
-    entries: Map<string, CatalogueEntry>,
+    entries: readonly CatalogueEntry[],
     options: IndexOptions,
   ) {
     this.engine = engine;
-    this.entries = entries;
+    for (const entry of entries) this.entries.set(entry.pluginId, listedEntry(entry));
     this.cache = options.cacheTextMatches === false ? undefined : new TextMatchCache();
   }
 
@@ -127,7 +136,7 @@ export class CatalogueIndex {
     const listed = entries.filter(isListed);
     const engine = new MiniSearch<CatalogueEntry>(ENGINE_OPTIONS);
     engine.addAll(listed);
-    return new CatalogueIndex(engine, new Map(listed.map((entry) => [entry.pluginId, entry])), options);
+    return new CatalogueIndex(engine, listed, options);
   }
 
   /**
@@ -147,7 +156,7 @@ export class CatalogueIndex {
         ENGINE_OPTIONS,
       );
       if (engine.documentCount === listed.length && listed.every((entry) => engine.has(entry.pluginId))) {
-        return new CatalogueIndex(engine, new Map(listed.map((entry) => [entry.pluginId, entry])), options);
+        return new CatalogueIndex(engine, listed, options);
       }
     } catch {
       // Falls through: an unreadable serialized index only costs the slower path.
@@ -161,7 +170,7 @@ export class CatalogueIndex {
 
   /** The listed entries, for the snapshot beside the serialized index. */
   listed(): CatalogueEntry[] {
-    return [...this.entries.values()];
+    return Array.from(this.entries.values(), (listed) => listed.entry);
   }
 
   /** The engine's state for the snapshot (`restore` reads it back). */
@@ -171,7 +180,7 @@ export class CatalogueIndex {
 
   /** Adds, changes or (when it has no version to offer any more) removes one entry. */
   apply(entry: CatalogueEntry): void {
-    const current = this.entries.get(entry.pluginId);
+    const current = this.entries.get(entry.pluginId)?.entry;
     if (!isListed(entry)) {
       if (!current) return;
       this.entries.delete(entry.pluginId);
@@ -179,7 +188,7 @@ export class CatalogueIndex {
       this.cache?.clear();
       return;
     }
-    this.entries.set(entry.pluginId, entry);
+    this.entries.set(entry.pluginId, listedEntry(entry));
     if (current && sameText(current, entry)) return;
     if (current) this.engine.replace(entry);
     else this.engine.add(entry);
@@ -191,25 +200,28 @@ export class CatalogueIndex {
     const keep = (entry: CatalogueEntry) =>
       (query.verified === undefined || entry.publisherVerified === query.verified) &&
       tags.every((tag) => entry.tags.includes(tag));
-    const scores = new Map<string, number>();
-    let matched: CatalogueEntry[];
+    let matched: RankedEntry[] = [];
+    let hasScores = false;
     if (queryTerms(query.text).length === 0) {
-      matched = [...this.entries.values()].filter(keep);
+      for (const listed of this.entries.values())
+        if (keep(listed.entry)) matched.push({ ...listed, score: 0 });
     } else {
+      hasScores = true;
       let matches = this.textMatches(query.text, 'plain');
       if (matches.length === 0) matches = this.textMatches(query.text, 'fuzzy');
       matched = [];
       for (const match of matches) {
-        const entry = this.entries.get(match.id);
-        if (!entry || !keep(entry)) continue;
-        scores.set(entry.pluginId, match.score);
-        matched.push(entry);
+        const listed = this.entries.get(match.id);
+        if (listed && keep(listed.entry)) matched.push({ ...listed, score: match.score });
       }
     }
-    const sort = query.sort === 'relevance' && scores.size === 0 ? 'downloads' : query.sort;
-    const compare = compareEntries(sort, scores);
-    const page = firstInOrder(matched, query.offset + query.limit, compare).slice(query.offset);
-    return { items: page, total: matched.length, facets: facetsOf(matched) };
+    const sort = query.sort === 'relevance' && !hasScores ? 'downloads' : query.sort;
+    const page = firstInOrder(matched, query.offset + query.limit, compareRanked(sort)).slice(query.offset);
+    return {
+      items: page.map((ranked) => ranked.entry),
+      total: matched.length,
+      facets: facetsOf(matched),
+    };
   }
 
   private textMatches(text: string, mode: 'plain' | 'fuzzy'): readonly TextMatch[] {
@@ -226,7 +238,7 @@ export class CatalogueIndex {
 }
 
 /** Counts over every match, not just the page: what a filter would leave if the caller added it. */
-function facetsOf(matched: readonly CatalogueEntry[]): CatalogueFacets {
+function facetsOf(matched: readonly RankedEntry[]): CatalogueFacets {
   // A Map, not an object: a tag named like an Object.prototype member must count from zero.
   const tags = new Map<string, number>();
   const verified = { true: 0, false: 0 };
@@ -234,7 +246,7 @@ function facetsOf(matched: readonly CatalogueEntry[]): CatalogueFacets {
     (typeof RELEASE_SECURITY_STATUSES)[number],
     number
   >;
-  for (const entry of matched) {
+  for (const { entry } of matched) {
     entry.tags.forEach((tag, position) => {
       // Counted once per entry even if listed twice, without a Set per entry (this runs per match).
       if (entry.tags.indexOf(tag) === position) tags.set(tag, (tags.get(tag) ?? 0) + 1);
