@@ -266,7 +266,7 @@ async function main() {
           `hand-written p50 ${oldTimes.p50} p95 ${oldTimes.p95} ms build ${oldBuildMs} ms | ` +
           `engine/hand-written p95 ×${result.ratioEngineToHandWritten.p95} build ×${result.ratioEngineToHandWritten.buildMs}` +
           (size === HANDLER_SIZE && handlerAt10k
-            ? ` | in the handler p50 ${handlerAt10k.p50} p95 ${handlerAt10k.p95} ms`
+            ? ` | in the handler p50 ${handlerAt10k.p50} p95 ${handlerAt10k.p95} ms, without the api:request write p50 ${handlerAt10k.withoutRequestRecord.p50} p95 ${handlerAt10k.withoutRequestRecord.p95} ms`
             : ''),
       );
     }
