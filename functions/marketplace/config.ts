@@ -14,8 +14,13 @@ export const MarketplaceConfigSchema = z
     ...CURSOR_ENV_SHAPE,
     ...LOGGING_ENV_SHAPE,
     ...PUBLISHER_PROOF_ENV_SHAPE,
-    /** How stale this instance's search index may get before a background rebuild (other instances' writes). */
-    SEARCH_INDEX_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /**
+     * The safety net behind the change feed: a full rebuild of this instance's search index from
+     * the table once it is this old (the feed keeps it fresh in between, so this can be long).
+     */
+    SEARCH_INDEX_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** How often a search first reads the change feed: the bound on other instances' writes. */
+    SEARCH_SYNC_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   })
   .refine(hasJwksSource, JWKS_SOURCE_MESSAGE)
   .refine(hasSigningKey, SIGNING_KEY_MESSAGE)

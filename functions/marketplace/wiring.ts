@@ -66,6 +66,7 @@ export function wireMarketplace(
     catalogue,
     clock: adapters.clock,
     maxAgeMs: config.SEARCH_INDEX_MAX_AGE_SECONDS * 1000,
+    syncIntervalMs: config.SEARCH_SYNC_INTERVAL_MS,
     snapshots: options.snapshots ?? new S3CatalogueSnapshots(adapters.s3, config.ARTIFACT_BUCKET),
     onRefreshError: (error) =>
       logger.warn('search index refresh failed', { errorName: (error as Error)?.name }),

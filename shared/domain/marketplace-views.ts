@@ -34,15 +34,25 @@ export const PluginSummarySchema = z.object({
   rating: z.object({ average: z.number().min(0).max(5), count: z.number().int().nonnegative() }),
   updatedAt: z.iso.datetime(),
   deprecated: DeprecationSchema.optional(),
+  /** The publisher's verification (a search filter and facet). */
+  publisherVerified: z.boolean(),
+  /** The latest offered version's advisory status (a search facet). */
+  securityStatus: ReleaseSecurityStatusSchema,
 });
 export type PluginSummary = z.infer<typeof PluginSummarySchema>;
 
-/** A page of search hits with the total and the tag facets of every match, not just this page. */
+const FacetCount = z.number().int().nonnegative();
+
+/** A page of search hits with the total and the facets of every match, not just this page. */
 export const SearchResultsSchema = z.object({
   items: z.array(PluginSummarySchema),
   nextCursor: z.string().optional(),
   total: z.number().int().nonnegative(),
-  facets: z.object({ tags: z.record(z.string(), z.number().int().nonnegative()) }),
+  facets: z.object({
+    tags: z.record(z.string(), FacetCount),
+    verified: z.object({ true: FacetCount, false: FacetCount }),
+    securityStatus: z.record(ReleaseSecurityStatusSchema, FacetCount),
+  }),
 });
 
 /** What a version's page and the updates list show of its latest advisory scan. */

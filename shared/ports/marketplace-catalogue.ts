@@ -58,6 +58,11 @@ export interface MarketplaceCatalogue extends ReleaseCatalogue {
   ): Promise<boolean>;
   getEntry(pluginId: string): Promise<CatalogueEntry | undefined>;
   listEntries(): Promise<CatalogueEntry[]>;
+  /**
+   * The change feed: entries whose last stamped change (`entryChangeStamp`) is after `since`, by
+   * the writer's clock. Eventually consistent (an index): readers overlap their windows.
+   */
+  listEntriesChangedSince(since: Date): Promise<CatalogueEntry[]>;
   /** The listing recomputed from the releases; `PLUGIN_NOT_FOUND` without an entry. */
   saveListing(pluginId: string, listing: CatalogueListing, outbox: OutboxEntries): Promise<void>;
   deprecate(

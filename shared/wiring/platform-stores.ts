@@ -14,7 +14,12 @@ export function createPlatformStores(adapters: PlatformAdapters, env: AdaptersEn
   const client = adapters.documentClient;
   const publisherKeys = new DynamoDbPublisherKeyRepository(client, env.MARKETPLACE_TABLE, env.AUDIT_TABLE);
   return {
-    catalogue: new DynamoDbMarketplaceCatalogue(client, env.MARKETPLACE_TABLE, env.AUDIT_TABLE),
+    catalogue: new DynamoDbMarketplaceCatalogue(
+      client,
+      env.MARKETPLACE_TABLE,
+      env.AUDIT_TABLE,
+      adapters.clock,
+    ),
     publisherKeys,
     provenance: new ProvenanceVerifier({ signer: adapters.signer, publisherKeys, clock: adapters.clock }),
     usage: new DynamoDbUsageRepository({ client, tableName: env.PLUGINS_TABLE, clock: adapters.clock }),

@@ -22,6 +22,7 @@ export async function seedDemoMarketplaceFromConfig(options: {
     createDocumentClient(dynamoDbClientSettings(config)),
     config.MARKETPLACE_TABLE,
     config.AUDIT_TABLE,
+    systemClock,
   );
   const { marketplace } = wireMarketplace(config, { catalogue, events: options.events });
   return seedDemoMarketplace({

@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { RELEASE_SECURITY_STATUSES } from '../../domain/dependency-scan.ts';
 import {
   illegalReleaseTransition,
   notPluginOwner,
@@ -28,6 +29,7 @@ import {
   MarketplaceInstallerSchema,
 } from '../../domain/marketplace-installer.ts';
 import { newestFirst, ratingFrom } from '../../domain/release-listing.ts';
+import { type Clock, systemClock } from '../../ports/clock.ts';
 import type {
   MarketplaceCatalogue,
   ReleaseSecurityChange,
@@ -35,7 +37,7 @@ import type {
 } from '../../ports/marketplace-catalogue.ts';
 import type { OutboxEntries } from '../../ports/outbox.ts';
 import { MAX_TRANSACT_ITEMS } from './audit-table-items.ts';
-import { entryChangeStamp } from './catalogue-change-stamp.ts';
+import { CATALOGUE_CHANGES_PARTITION, changeSortKey, entryChangeStamp } from './catalogue-change-stamp.ts';
 import {
   CATALOGUE_INDEX_PARTITION,
   ENTRY_SORT_KEY,
@@ -49,7 +51,7 @@ import {
   versionSortKey,
 } from './dynamodb-marketplace-keys.ts';
 import { changeFailed, type TransactItem, writeWithOutbox } from './dynamodb-outbox-write.ts';
-import { GSI1 } from './table-definitions.ts';
+import { GSI1, GSI2 } from './table-definitions.ts';
 
 const count = z.number().int().default(0);
 const StoredEntrySchema = z.object({
@@ -64,7 +66,7 @@ const StoredEntrySchema = z.object({
   updatedAt: z.string(),
   deprecated: z.object({ message: z.string(), at: z.string() }).optional(),
   downloads: count,
-  securityStatus: z.enum(['clean', 'advisory']).optional(),
+  securityStatus: z.enum(RELEASE_SECURITY_STATUSES).optional(),
   ratingCount: count,
   ratingSum: count,
   star1: count,
@@ -105,11 +107,19 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly auditTableName: string;
+  /** Stamps each change to an entry for the change feed (other instances' search indexes). */
+  private readonly clock: Clock;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string, auditTableName: string) {
+  constructor(
+    client: DynamoDBDocumentClient,
+    tableName: string,
+    auditTableName: string,
+    clock: Clock = systemClock,
+  ) {
     this.client = client;
     this.tableName = tableName;
     this.auditTableName = auditTableName;
+    this.clock = clock;
   }
 
   async getRelease(pluginId: string, version: string): Promise<ReleaseRecord | undefined> {
@@ -155,6 +165,7 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
         return `${attribute} = if_not_exists(${attribute}, ${placeholder})`;
       })
       .join(', ');
+    const stamp = entryChangeStamp(release.pluginId, this.clock.now());
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -163,7 +174,7 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
               Update: {
                 TableName: this.tableName,
                 Key: { PK: pluginPartition(release.pluginId), SK: ENTRY_SORT_KEY },
-                UpdateExpression: `SET ${initial}, ${GSI1.partitionKey} = :gpk, ${GSI1.sortKey} = :gsk`,
+                UpdateExpression: `SET ${initial}, ${GSI1.partitionKey} = :gpk, ${GSI1.sortKey} = :gsk, ${stamp.set}`,
                 ConditionExpression: 'attribute_not_exists(PK) OR publisherId = :publisherId',
                 ExpressionAttributeNames: { '#name': 'name' },
                 ExpressionAttributeValues: {
@@ -178,6 +189,7 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
                   ':zero': 0,
                   ':gpk': CATALOGUE_INDEX_PARTITION,
                   ':gsk': pluginPartition(release.pluginId),
+                  ...stamp.values,
                 },
               },
             },
@@ -322,19 +334,37 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
     return entries;
   }
 
+  /** The change feed (GSI2): one item per entry, sorted by its last stamped change. */
+  async listEntriesChangedSince(since: Date): Promise<CatalogueEntry[]> {
+    const entries: CatalogueEntry[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: GSI2.name,
+        KeyConditionExpression: `${GSI2.partitionKey} = :feed AND ${GSI2.sortKey} > :since`,
+        ExpressionAttributeValues: {
+          ':feed': CATALOGUE_CHANGES_PARTITION,
+          ':since': changeSortKey(since, ''),
+        },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) entries.push(toEntry(item));
+    return entries;
+  }
+
   async saveListing(pluginId: string, listing: CatalogueListing, outbox: OutboxEntries): Promise<void> {
     const base =
-      'SET #name = :name, description = :description, author = :author, tags = :tags, updatedAt = :updatedAt';
+      '#name = :name, description = :description, author = :author, tags = :tags, updatedAt = :updatedAt';
     const hasVerified = listing.publisherVerified !== undefined;
     const set = hasVerified ? `${base}, publisherVerified = :verified` : base;
     await this.updateEntry(
       pluginId,
       {
-        UpdateExpression: listing.latestVersion
-          ? `${set}, latestVersion = :latest`
-          : `${set} REMOVE latestVersion`,
-        ExpressionAttributeNames: { '#name': 'name' },
-        ExpressionAttributeValues: {
+        set: listing.latestVersion ? `${set}, latestVersion = :latest` : set,
+        ...(listing.latestVersion ? {} : { rest: 'REMOVE latestVersion' }),
+        names: { '#name': 'name' },
+        values: {
           ':name': listing.name,
           ':description': listing.description,
           ':author': listing.author,
@@ -355,10 +385,7 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
   ): Promise<void> {
     await this.updateEntry(
       pluginId,
-      {
-        UpdateExpression: 'SET deprecated = :deprecated',
-        ExpressionAttributeValues: { ':deprecated': deprecation },
-      },
+      { set: 'deprecated = :deprecated', values: { ':deprecated': deprecation } },
       outbox,
     );
   }
@@ -372,15 +399,9 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
     install: MarketplaceInstall,
     outbox: OutboxEntries,
   ): Promise<void> {
-    await this.updateEntry(
-      pluginId,
-      {
-        UpdateExpression: 'ADD downloads :one',
-        ExpressionAttributeValues: { ':one': 1 },
-      },
-      outbox,
-      [this.installerUpdate(pluginId, install)],
-    );
+    await this.updateEntry(pluginId, { rest: 'ADD downloads :one', values: { ':one': 1 } }, outbox, [
+      this.installerUpdate(pluginId, install),
+    ]);
   }
 
   async getInstaller(pluginId: string, tenantId: string): Promise<MarketplaceInstaller | undefined> {
@@ -482,13 +503,18 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
   private async updateEntry(
     pluginId: string,
     expression: {
-      UpdateExpression: string;
-      ExpressionAttributeNames?: Record<string, string>;
-      ExpressionAttributeValues: Record<string, unknown>;
+      /** SET assignments besides the change stamp, which every entry update carries. */
+      set?: string;
+      /** Clauses after the SET (REMOVE, ADD). */
+      rest?: string;
+      names?: Record<string, string>;
+      values: Record<string, unknown>;
     },
     outbox: OutboxEntries,
     alongside: readonly TransactItem[] = [],
   ): Promise<void> {
+    const stamp = entryChangeStamp(pluginId, this.clock.now());
+    const set = expression.set ? `${expression.set}, ${stamp.set}` : stamp.set;
     try {
       await this.write(
         {
@@ -496,7 +522,9 @@ export class DynamoDbMarketplaceCatalogue implements MarketplaceCatalogue {
             TableName: this.tableName,
             Key: { PK: pluginPartition(pluginId), SK: ENTRY_SORT_KEY },
             ConditionExpression: 'attribute_exists(PK)',
-            ...expression,
+            UpdateExpression: `SET ${set}${expression.rest ? ` ${expression.rest}` : ''}`,
+            ...(expression.names ? { ExpressionAttributeNames: expression.names } : {}),
+            ExpressionAttributeValues: { ...expression.values, ...stamp.values },
           },
         },
         outbox,

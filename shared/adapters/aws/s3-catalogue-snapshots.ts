@@ -2,11 +2,16 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { type CatalogueEntry, CatalogueEntrySchema } from '../../domain/marketplace.ts';
-import type { CatalogueSnapshots } from '../../ports/catalogue-snapshots.ts';
+import { CatalogueEntrySchema } from '../../domain/marketplace.ts';
+import type { CatalogueSnapshot, CatalogueSnapshots } from '../../ports/catalogue-snapshots.ts';
 
 const SNAPSHOT_KEY = 'search/catalogue-snapshot.json.gz';
-const SnapshotSchema = z.object({ takenAt: z.iso.datetime(), entries: z.array(CatalogueEntrySchema) });
+const SnapshotSchema = z.object({
+  takenAt: z.iso.datetime(),
+  entries: z.array(CatalogueEntrySchema),
+  /** The search engine's serialized index; its reader checks it against the entries. */
+  index: z.unknown().optional(),
+});
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
@@ -23,7 +28,7 @@ export class S3CatalogueSnapshots implements CatalogueSnapshots {
     this.bucket = bucket;
   }
 
-  async read(): Promise<{ entries: CatalogueEntry[]; takenAt: string } | undefined> {
+  async read(): Promise<CatalogueSnapshot | undefined> {
     try {
       const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: SNAPSHOT_KEY }));
       if (!result.Body) return undefined;
@@ -37,12 +42,12 @@ export class S3CatalogueSnapshots implements CatalogueSnapshots {
     }
   }
 
-  async write(entries: readonly CatalogueEntry[], takenAt: string): Promise<void> {
+  async write(snapshot: CatalogueSnapshot): Promise<void> {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: SNAPSHOT_KEY,
-        Body: await gzipAsync(JSON.stringify({ takenAt, entries })),
+        Body: await gzipAsync(JSON.stringify(snapshot)),
         ContentType: 'application/json',
         ContentEncoding: 'gzip',
       }),

@@ -2,57 +2,60 @@ import type { CatalogueEntry } from '../../domain/marketplace.ts';
 import type { CatalogueSnapshots } from '../../ports/catalogue-snapshots.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { MarketplaceCatalogue } from '../../ports/marketplace-catalogue.ts';
-import { type SearchDocument, SearchIndex } from '../../search/search-index.ts';
+import { type CatalogueFacets, CatalogueIndex, queryTerms } from '../../search/catalogue-index.ts';
 import { decodeSearchPosition, encodeSearchPosition, fingerprintOf } from '../../search/search-position.ts';
-import { parseSearchQuery, type SearchParameters } from '../../search/search-query.ts';
-
-interface IndexedEntry extends SearchDocument {
-  readonly entry: CatalogueEntry;
-}
+import type { SearchParameters } from '../../search/search-query.ts';
 
 export interface SearchPage {
   readonly items: CatalogueEntry[];
   readonly nextCursor?: string;
   readonly total: number;
-  readonly facets: { readonly tags: Record<string, number> };
+  readonly facets: CatalogueFacets;
 }
 
-const toDocument = (entry: CatalogueEntry): IndexedEntry => ({
-  id: entry.pluginId,
-  name: entry.name,
-  description: entry.description,
-  tags: entry.tags,
-  publisher: `${entry.author} ${entry.publisherId}`,
-  downloads: entry.downloads,
-  rating: entry.rating.average,
-  updatedAt: entry.updatedAt,
-  entry,
-});
+/**
+ * How far back each read of the change feed reaches before the last one: writers stamp changes
+ * with their own clocks (skew between instances) and the feed is a GSI (propagation lag), so a
+ * change stamped a little before the previous read may only become visible after it. Re-applying
+ * an entry is idempotent, so overlapping costs only the re-read.
+ */
+export const FEED_OVERLAP_MS = 5_000;
+export const DEFAULT_SYNC_INTERVAL_MS = 1_000;
 
-/** Only plugins with a version to offer are discoverable. */
-const isListed = (entry: CatalogueEntry) => entry.latestVersion !== undefined;
+type SearchCatalogue = Pick<MarketplaceCatalogue, 'listEntries' | 'getEntry' | 'listEntriesChangedSince'>;
 
 /**
- * The search index of one function instance: built at cold start from the catalogue snapshot (one
- * object read) or, without one, from the table; rebuilt from the table in the background once older
- * than `maxAgeMs` (other instances' publishes, counters), writing the snapshot back. This
- * instance's own changes apply at once. A failed refresh keeps the previous index.
+ * The search index of one function instance. Cold start: the catalogue snapshot (one object read,
+ * with the engine's serialized index) or, without one, the table. Freshness: a search first
+ * applies the change feed when the last read of it is older than `syncIntervalMs`, so other
+ * instances' writes show within that interval (plus GSI propagation); this instance's own changes
+ * apply at once (`upsert`, `refresh`). A full rebuild from the table once the index is older than
+ * `maxAgeMs` stays as the safety net (it also writes the snapshot back).
  */
 export class CatalogueSearch {
-  private readonly catalogue: Pick<MarketplaceCatalogue, 'listEntries' | 'getEntry'>;
+  private readonly catalogue: SearchCatalogue;
   private readonly clock: Clock;
   private readonly maxAgeMs: number;
+  private readonly syncIntervalMs: number;
   private readonly onRefreshError: (error: unknown) => void;
   private readonly snapshots: CatalogueSnapshots | undefined;
-  private entries = new Map<string, CatalogueEntry>();
-  private index: SearchIndex<IndexedEntry> | undefined;
+  private index: CatalogueIndex | undefined;
+  /** Bumped on every full load, so a feed read that raced one does not advance the watermark. */
+  private generation = 0;
   private builtAt = 0;
+  /** Every change stamped before this (less the overlap) is in the index. */
+  private syncedUpTo = 0;
+  private lastSyncAt = Number.NEGATIVE_INFINITY;
   private loading: Promise<void> | undefined;
+  private syncing: Promise<void> | undefined;
+  /** Own changes applied while a feed read was in flight: newer than what that read returns. */
+  private readonly upsertedDuringSync = new Set<string>();
 
   constructor(deps: {
-    catalogue: Pick<MarketplaceCatalogue, 'listEntries' | 'getEntry'>;
+    catalogue: SearchCatalogue;
     clock: Clock;
     maxAgeMs: number;
+    syncIntervalMs?: number;
     onRefreshError?: (error: unknown) => void;
     snapshots?: CatalogueSnapshots;
   }) {
@@ -60,6 +63,7 @@ export class CatalogueSearch {
     this.catalogue = deps.catalogue;
     this.clock = deps.clock;
     this.maxAgeMs = deps.maxAgeMs;
+    this.syncIntervalMs = deps.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
     this.onRefreshError = deps.onRefreshError ?? (() => undefined);
   }
 
@@ -78,13 +82,18 @@ export class CatalogueSearch {
         return undefined;
       });
       if (snapshot) {
-        this.replaceAll(snapshot.entries, Date.parse(snapshot.takenAt));
+        const index =
+          snapshot.index === undefined
+            ? CatalogueIndex.build(snapshot.entries)
+            : CatalogueIndex.restore(snapshot.entries, snapshot.index);
+        this.replace(index, Date.parse(snapshot.takenAt));
         return;
       }
     }
     const takenAt = this.clock.now();
-    this.replaceAll(await this.catalogue.listEntries(), takenAt.getTime());
-    await this.saveSnapshot(takenAt);
+    const index = CatalogueIndex.build(await this.catalogue.listEntries());
+    this.replace(index, takenAt.getTime());
+    await this.saveSnapshot(index, takenAt);
   }
 
   async search(parameters: SearchParameters): Promise<SearchPage> {
@@ -92,15 +101,27 @@ export class CatalogueSearch {
     else if (this.clock.now().getTime() - this.builtAt > this.maxAgeMs && !this.loading) {
       this.warm().catch(this.onRefreshError);
     }
-    const index = this.index as SearchIndex<IndexedEntry>;
-    const terms = parseSearchQuery(parameters.query);
+    await this.syncIfDue();
+    const index = this.index as CatalogueIndex;
     const tags = [...new Set(parameters.tags)].sort();
-    const fingerprint = fingerprintOf([terms, tags, parameters.sort]);
+    const fingerprint = fingerprintOf([
+      queryTerms(parameters.query),
+      tags,
+      parameters.sort,
+      parameters.verified,
+    ]);
     const offset = decodeSearchPosition(parameters.cursor, fingerprint);
-    const result = index.search({ terms, tags, sort: parameters.sort, offset, limit: parameters.limit });
+    const result = index.query({
+      text: parameters.query,
+      tags,
+      verified: parameters.verified,
+      sort: parameters.sort,
+      offset,
+      limit: parameters.limit,
+    });
     const next = offset + result.items.length;
     return {
-      items: result.items.map((document) => document.entry),
+      items: result.items,
       ...(next < result.total ? { nextCursor: encodeSearchPosition(next, fingerprint) } : {}),
       total: result.total,
       facets: result.facets,
@@ -116,27 +137,60 @@ export class CatalogueSearch {
     if (entry) await this.upsert(entry);
   }
 
-  /** Applies this instance's own change at once instead of waiting for the next refresh. */
+  /**
+   * Applies this instance's own change at once. The snapshot is not rewritten here: a cold
+   * instance catches up from the change feed since the snapshot was taken.
+   */
   async upsert(entry: CatalogueEntry): Promise<void> {
-    if (!this.index) return;
-    this.entries.set(entry.pluginId, entry);
-    this.rebuild(this.clock.now().getTime());
-    await this.saveSnapshot(this.clock.now());
+    this.index?.apply(entry);
+    if (this.syncing) this.upsertedDuringSync.add(entry.pluginId);
   }
 
-  private replaceAll(entries: readonly CatalogueEntry[], builtAt: number): void {
-    this.entries = new Map(entries.map((entry) => [entry.pluginId, entry]));
-    this.rebuild(builtAt);
+  /** Concurrent searches share one feed read. */
+  private syncIfDue(): Promise<void> {
+    if (this.clock.now().getTime() - this.lastSyncAt < this.syncIntervalMs) return Promise.resolve();
+    this.syncing ??= this.sync().finally(() => {
+      this.syncing = undefined;
+    });
+    return this.syncing;
   }
 
-  private rebuild(builtAt: number): void {
-    this.index = new SearchIndex([...this.entries.values()].filter(isListed).map(toDocument));
-    this.builtAt = builtAt;
+  private async sync(): Promise<void> {
+    const startedAt = this.clock.now().getTime();
+    const generation = this.generation;
+    this.lastSyncAt = startedAt;
+    try {
+      const changed = await this.catalogue.listEntriesChangedSince(
+        new Date(this.syncedUpTo - FEED_OVERLAP_MS),
+      );
+      if (generation !== this.generation) return;
+      for (const entry of changed) {
+        if (!this.upsertedDuringSync.has(entry.pluginId)) this.index?.apply(entry);
+      }
+      this.syncedUpTo = Math.max(this.syncedUpTo, startedAt);
+    } catch (error) {
+      // The listing is public metadata: serving the previous index beats failing the search, and
+      // the next search after the interval retries the read. The caller logs the error's name only.
+      this.onRefreshError(error);
+    } finally {
+      this.upsertedDuringSync.clear();
+    }
+  }
+
+  private replace(index: CatalogueIndex, takenAt: number): void {
+    this.index = index;
+    this.generation++;
+    this.builtAt = takenAt;
+    // The load read entries from `takenAt` on: the feed is read again from there at the next search.
+    this.syncedUpTo = takenAt;
+    this.lastSyncAt = Number.NEGATIVE_INFINITY;
   }
 
   /** Best effort: a failed snapshot write only makes the next cold start read the table. */
-  private async saveSnapshot(takenAt: Date): Promise<void> {
+  private async saveSnapshot(index: CatalogueIndex, takenAt: Date): Promise<void> {
     if (!this.snapshots) return;
-    await this.snapshots.write([...this.entries.values()], takenAt.toISOString()).catch(this.onRefreshError);
+    await this.snapshots
+      .write({ entries: index.listed(), takenAt: takenAt.toISOString(), index: index.serialize() })
+      .catch(this.onRefreshError);
   }
 }

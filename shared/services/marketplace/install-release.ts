@@ -66,6 +66,10 @@ export function downloadAndInstall(
         { tenantId: actor.tenantId, version, at: deps.clock.now().toISOString() },
         commit(),
       );
+      // This instance's next search already shows the count (others see it through the change
+      // feed). The install is committed: a failed re-read must not report it as failed, and the
+      // feed applies the count here within the sync interval anyway.
+      await deps.search.refresh(pluginId).catch(() => undefined);
       return installation;
     },
   );

@@ -163,11 +163,21 @@ export class PluginMarketplaceService {
 
   async addReview(pluginId: string, input: ReviewInput, actor: MarketplaceActor) {
     const { review, isNew } = await putReview(pluginId, input, actor, this.deps);
+    await this.refreshSearch(pluginId);
     return { review: toPublicReview(review), isNew };
   }
 
-  deleteReview(pluginId: string, actor: MarketplaceActor): Promise<void> {
-    return deleteReview(pluginId, actor, this.deps);
+  async deleteReview(pluginId: string, actor: MarketplaceActor): Promise<void> {
+    await deleteReview(pluginId, actor, this.deps);
+    await this.refreshSearch(pluginId);
+  }
+
+  /**
+   * The rating changed: this instance's next search shows it (others through the change feed).
+   * The write is committed, so a failed re-read must not fail it; the feed catches up anyway.
+   */
+  private async refreshSearch(pluginId: string): Promise<void> {
+    await this.deps.search.refresh(pluginId).catch(() => undefined);
   }
 
   reportReview(pluginId: string, reviewId: string, request: ReportReviewRequest, actor: MarketplaceActor) {

@@ -16,6 +16,8 @@ export const toPluginSummary = (entry: CatalogueEntry): PluginSummary => ({
   rating: { average: entry.rating.average, count: entry.rating.count },
   updatedAt: entry.updatedAt,
   ...(entry.deprecated ? { deprecated: entry.deprecated } : {}),
+  publisherVerified: entry.publisherVerified,
+  securityStatus: entry.securityStatus,
 });
 
 export const toVersionSummary = (

@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/domain/marketplace-installer.ts';
 import { EMPTY_RATING, newestFirst, ratingFrom } from '../../../shared/domain/release-listing.ts';
 import { isVisible, type Review } from '../../../shared/domain/review.ts';
+import { type Clock, systemClock } from '../../../shared/ports/clock.ts';
 import type {
   MarketplaceCatalogue,
   ReleaseSecurityChange,
@@ -36,9 +37,25 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
   /** Installer records by `<plugin>|<tenant>`: kept after an uninstall, as the table keeps them. */
   readonly installers = new Map<string, MarketplaceInstaller>();
   readonly outbox: InMemoryOutbox;
+  /** The change feed: plugin id → when its entry last changed (the adapter's GSI2 stamp). */
+  readonly changedAt = new Map<string, number>();
+  private readonly clock: Clock;
 
-  constructor(outbox = new InMemoryOutbox()) {
+  constructor(outbox = new InMemoryOutbox(), clock: Clock = systemClock) {
     this.outbox = outbox;
+    this.clock = clock;
+  }
+
+  /** Every entry write goes through here, as every adapter write carries `entryChangeStamp`. */
+  private setEntry(entry: CatalogueEntry): void {
+    this.entries.set(entry.pluginId, entry);
+    this.changedAt.set(entry.pluginId, this.clock.now().getTime());
+  }
+
+  async listEntriesChangedSince(since: Date) {
+    return [...this.entries.values()].filter(
+      (entry) => (this.changedAt.get(entry.pluginId) ?? Number.NEGATIVE_INFINITY) > since.getTime(),
+    );
   }
 
   async getRelease(pluginId: string, version: string) {
@@ -54,7 +71,7 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     if (entry && entry.publisherId !== release.publisherId) throw notPluginOwner();
     if (this.releases.has(`${release.pluginId}@${release.version}`)) throw versionExists();
     if (!entry) {
-      this.entries.set(release.pluginId, {
+      this.setEntry({
         pluginId: release.pluginId,
         publisherId: release.publisherId,
         name: release.metadata.name,
@@ -99,7 +116,7 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     if (change.entrySecurityStatus && !entry) throw pluginNotFound();
     this.releases.set(`${pluginId}@${version}`, { ...release, security: change.security });
     if (change.entrySecurityStatus && entry)
-      this.entries.set(pluginId, { ...entry, securityStatus: change.entrySecurityStatus });
+      this.setEntry({ ...entry, securityStatus: change.entrySecurityStatus });
     this.outbox.commit(outbox);
     return true;
   }
@@ -118,7 +135,7 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     const { latestVersion, ...rest } = listing;
     const { latestVersion: _dropped, ...kept } = entry;
     // publisherVerified, when the listing carries it, is copied with the rest (as the adapter does).
-    this.entries.set(pluginId, { ...kept, ...rest, ...(latestVersion ? { latestVersion } : {}) });
+    this.setEntry({ ...kept, ...rest, ...(latestVersion ? { latestVersion } : {}) });
     this.outbox.commit(outbox);
   }
 
@@ -129,14 +146,14 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
   ) {
     const entry = this.entries.get(pluginId);
     if (!entry) throw pluginNotFound();
-    this.entries.set(pluginId, { ...entry, deprecated: deprecation });
+    this.setEntry({ ...entry, deprecated: deprecation });
     this.outbox.commit(outbox);
   }
 
   async incrementDownloads(pluginId: string, install: MarketplaceInstall, outbox: OutboxEntries = []) {
     const entry = this.entries.get(pluginId);
     if (!entry) throw pluginNotFound();
-    this.entries.set(pluginId, { ...entry, downloads: entry.downloads + 1 });
+    this.setEntry({ ...entry, downloads: entry.downloads + 1 });
     const key = `${pluginId}|${install.tenantId}`;
     const before = this.installers.get(key);
     this.installers.set(key, {
@@ -171,7 +188,7 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
     const written: string[] = [];
     for (const entry of this.entries.values()) {
       if (entry.publisherId !== publisherId) continue;
-      this.entries.set(entry.pluginId, { ...entry, publisherVerified: isVerified });
+      this.setEntry({ ...entry, publisherVerified: isVerified });
       written.push(entry.pluginId);
     }
     return written;
@@ -193,6 +210,6 @@ export class InMemoryCatalogue implements MarketplaceCatalogue {
       sum += added.stars;
       histogram[added.stars as 1] += 1;
     }
-    this.entries.set(pluginId, { ...entry, rating: ratingFrom(count, sum, histogram) });
+    this.setEntry({ ...entry, rating: ratingFrom(count, sum, histogram) });
   }
 }

@@ -76,7 +76,7 @@ export function createMarketplaceHarness(now = new Date('2030-01-01T00:00:00Z'))
   let counter = 0;
   const ids = { next: () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}` };
   const outbox = new InMemoryOutbox();
-  const catalogue = new InMemoryCatalogue(outbox);
+  const catalogue = new InMemoryCatalogue(outbox, clock);
   const installations = new InMemoryMarketplaceInstallations();
   const installers = new InMemoryMarketplaceInstallers(installations);
   const publisherKeys = new InMemoryPublisherKeys(outbox);

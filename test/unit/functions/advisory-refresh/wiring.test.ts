@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { advisoryRefreshHandlerOf } from '../../../../functions/advisory-refresh/wiring.ts';
-import { createLogger } from '../../../../shared/observability/logger.ts';
 import { AdvisoryRecordIndex } from '../../../../shared/domain/advisory-record-index.ts';
+import { createLogger } from '../../../../shared/observability/logger.ts';
 import { RefreshingAdvisoryDatabase } from '../../../../shared/services/scanning/refreshing-advisory-database.ts';
 import {
   InMemoryAdvisoryDatabaseStore,

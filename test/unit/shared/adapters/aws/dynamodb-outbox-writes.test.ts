@@ -277,7 +277,7 @@ describe('repository writes with their outbox entries, in one TransactWriteItems
       });
     });
 
-    it('counts a marketplace install’s download with its installer record and its audit record', async () => {
+    it('counts a marketplace install’s download with its installer record and its audit record, stamped for the change feed', async () => {
       const entries = record();
 
       await catalogue.incrementDownloads(
@@ -289,7 +289,13 @@ describe('repository writes with their outbox entries, in one TransactWriteItems
       const [change, installer, ...outbox] = soleTransaction();
       expect(change?.Update).toMatchObject({
         Key: { PK: 'PLUGIN#p1', SK: 'ENTRY' },
-        UpdateExpression: 'ADD downloads :one',
+        UpdateExpression:
+          'SET changedAt = :changedAt, GSI2PK = :changeFeed, GSI2SK = :changeKey ADD downloads :one',
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':changeFeed': 'CATALOGUE_CHANGES',
+          ':changeKey': expect.stringMatching(/^\d{15}#p1$/),
+        },
       });
       expect(installer?.Update).toMatchObject({
         Key: { PK: 'PLUGIN#p1', SK: 'INSTALLER#t-acme' },

@@ -1,4 +1,46 @@
-import { tokenize } from './search-query.ts';
+/**
+ * The hand-written search index the marketplace used before MiniSearch (issue #12), kept only as
+ * the bench's baseline (`npm run bench:search` prints the engine's figures next to these). No
+ * product code imports this file.
+ */
+const MAX_TERM_LENGTH = 40;
+const MAX_QUERY_LENGTH = 512;
+const MAX_QUERY_TERMS = 12;
+
+/**
+ * Splits free text into search terms: Unicode letters and digits only, lower-cased and stripped of
+ * accents. Everything else (regex metacharacters, quotes, operators) is a separator, so no user
+ * text ever reaches a regular expression or a query language.
+ */
+function tokenize(text: string, maxTerms = Number.POSITIVE_INFINITY): string[] {
+  const terms: string[] = [];
+  const seen = new Set<string>();
+  // Catalogue text is mostly ASCII: skip Unicode normalisation there (it dominates index build time).
+  const normalized = ASCII.test(text)
+    ? text.toLowerCase()
+    : text
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase();
+  for (const raw of normalized.split(ASCII.test(normalized) ? ASCII_SEPARATORS : SEPARATORS)) {
+    if (raw.length === 0) continue;
+    const term = raw.slice(0, MAX_TERM_LENGTH);
+    if (seen.has(term)) continue;
+    seen.add(term);
+    terms.push(term);
+    if (terms.length >= maxTerms) break;
+  }
+  return terms;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range is the point
+const ASCII = /^[\u0000-\u007f]*$/;
+const ASCII_SEPARATORS = /[^a-z0-9]+/;
+const SEPARATORS = /[^\p{L}\p{N}]+/u;
+
+/** The terms a user query searches for (bounded in number and length). */
+export const parseSearchQuery = (query: string): string[] =>
+  tokenize(query.slice(0, MAX_QUERY_LENGTH), MAX_QUERY_TERMS);
 
 /** What the index needs of a catalogue entry; the marketplace maps its entries onto this. */
 export interface SearchDocument {
