@@ -196,23 +196,20 @@ export class CatalogueIndex {
   }
 
   query(query: CatalogueQuery): CatalogueMatches {
-    const tags = [...new Set(query.tags)];
-    const keep = (entry: CatalogueEntry) =>
-      (query.verified === undefined || entry.publisherVerified === query.verified) &&
-      tags.every((tag) => entry.tags.includes(tag));
-    let matched: RankedEntry[] = [];
+    const keep = filterOf(query);
+    const matched: RankedEntry[] = [];
     let hasScores = false;
     if (queryTerms(query.text).length === 0) {
-      for (const listed of this.entries.values())
-        if (keep(listed.entry)) matched.push({ ...listed, score: 0 });
+      // Held entries already carry score 0: browsing allocates nothing per entry.
+      for (const listed of this.entries.values()) if (keep(listed.entry)) matched.push(listed);
     } else {
       hasScores = true;
       let matches = this.textMatches(query.text, 'plain');
       if (matches.length === 0) matches = this.textMatches(query.text, 'fuzzy');
-      matched = [];
       for (const match of matches) {
         const listed = this.entries.get(match.id);
-        if (listed && keep(listed.entry)) matched.push({ ...listed, score: match.score });
+        if (listed && keep(listed.entry))
+          matched.push({ entry: listed.entry, nameKey: listed.nameKey, score: match.score });
       }
     }
     const sort = query.sort === 'relevance' && !hasScores ? 'downloads' : query.sort;
@@ -237,6 +234,18 @@ export class CatalogueIndex {
   }
 }
 
+/** The filters of a query as one test; without filters, a constant (this runs per match). */
+function filterOf(query: CatalogueQuery): (entry: CatalogueEntry) => boolean {
+  const tags = [...new Set(query.tags)];
+  const { verified } = query;
+  if (tags.length === 0 && verified === undefined) return () => true;
+  return (entry) => {
+    if (verified !== undefined && entry.publisherVerified !== verified) return false;
+    for (const tag of tags) if (!entry.tags.includes(tag)) return false;
+    return true;
+  };
+}
+
 /** Counts over every match, not just the page: what a filter would leave if the caller added it. */
 function facetsOf(matched: readonly RankedEntry[]): CatalogueFacets {
   // A Map, not an object: a tag named like an Object.prototype member must count from zero.
@@ -246,13 +255,21 @@ function facetsOf(matched: readonly RankedEntry[]): CatalogueFacets {
     (typeof RELEASE_SECURITY_STATUSES)[number],
     number
   >;
+  let verifiedCount = 0;
+  let advisoryCount = 0;
   for (const { entry } of matched) {
-    entry.tags.forEach((tag, position) => {
+    const entryTags = entry.tags;
+    for (let position = 0; position < entryTags.length; position++) {
+      const tag = entryTags[position] as string;
       // Counted once per entry even if listed twice, without a Set per entry (this runs per match).
-      if (entry.tags.indexOf(tag) === position) tags.set(tag, (tags.get(tag) ?? 0) + 1);
-    });
-    verified[entry.publisherVerified ? 'true' : 'false'] += 1;
-    securityStatus[entry.securityStatus] += 1;
+      if (entryTags.indexOf(tag) === position) tags.set(tag, (tags.get(tag) ?? 0) + 1);
+    }
+    if (entry.publisherVerified) verifiedCount++;
+    if (entry.securityStatus === 'advisory') advisoryCount++;
   }
+  verified.true = verifiedCount;
+  verified.false = matched.length - verifiedCount;
+  securityStatus.advisory = advisoryCount;
+  securityStatus.clean = matched.length - advisoryCount;
   return { tags: Object.fromEntries(tags), verified, securityStatus };
 }
