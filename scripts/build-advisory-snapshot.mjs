@@ -19,8 +19,9 @@
  * Records sharing an id (one advisory, several ranges or packages) are merged.
  *
  * Run once by a maintainer, never by tests (the output is committed):
- *   node scripts/build-advisory-snapshot.mjs [path-to-retire.js-git-dir]
- * (default /work/.mirror/RetireJS+retire.js/repo; any clone works: it reads HEAD with `git show`).
+ *   git clone https://github.com/RetireJS/retire.js /tmp/retire.js
+ *   node scripts/build-advisory-snapshot.mjs /tmp/retire.js
+ * (any clone or mirror works: it reads HEAD with `git show`).
  * Then commit both JSON files; the snapshot's `modified` time is SNAPSHOT_TIME below: bump it.
  */
 import { execFileSync } from 'node:child_process';
@@ -29,7 +30,11 @@ import { writeFileSync } from 'node:fs';
 import semver from 'semver';
 
 const SNAPSHOT_TIME = '2026-12-02T00:00:00Z';
-const retireGitDir = process.argv[2] ?? '/work/.mirror/RetireJS+retire.js/repo';
+const retireGitDir = process.argv[2];
+if (!retireGitDir) {
+  console.error('usage: node scripts/build-advisory-snapshot.mjs <path to a retire.js git clone>');
+  process.exit(2);
+}
 const outDir = new URL('../shared/data/', import.meta.url);
 
 const gitShow = (path) =>
