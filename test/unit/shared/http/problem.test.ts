@@ -18,6 +18,7 @@ const NOT_NOW_CODES: readonly ErrorCode[] = [
   'AUDIT_UNAVAILABLE',
   'NOTIFICATIONS_UNAVAILABLE',
   'REVIEW_WRITES_UNAVAILABLE',
+  'PUBLISHER_PROOF_UNREACHABLE',
 ];
 /** The tenant's EHR failed upstream of the platform: gateway failures, never a 500. */
 const UPSTREAM_CODES: readonly ErrorCode[] = [
