@@ -6,34 +6,9 @@ import {
 import { type Review, type ReviewInput, reviewerIdOf } from '../../domain/review.ts';
 import { audited } from '../audit/audit-trail.ts';
 import { admitReviewWrite } from './admit-review-write.ts';
-import {
-  actorIdOf,
-  type MarketplaceActor,
-  type MarketplaceDependencies,
-} from './marketplace-dependencies.ts';
+import type { MarketplaceActor } from './marketplace-dependencies.ts';
+import { type ReviewDependencies, reviewAuditBase } from './review-dependencies.ts';
 import { withReviewRetries } from './review-retries.ts';
-
-type ReviewDependencies = Pick<
-  MarketplaceDependencies,
-  | 'catalogue'
-  | 'reviews'
-  | 'installations'
-  | 'clock'
-  | 'ids'
-  | 'search'
-  | 'outbox'
-  | 'auditRetry'
-  | 'reviewCounters'
-  | 'reviewWriteLimits'
->;
-
-const auditBase = (action: string, actor: MarketplaceActor, pluginId: string) => ({
-  action,
-  actor: actorIdOf(actor),
-  tenantId: actor.tenantId,
-  pluginId,
-  requestId: actor.requestId,
-});
 
 /**
  * The version a verified installer writes against: the one its tenant runs now, or, after an
@@ -61,7 +36,7 @@ export function putReview(
   actor: MarketplaceActor,
   deps: ReviewDependencies,
 ): Promise<{ review: Review; isNew: boolean }> {
-  return audited(deps, auditBase('marketplace:review-put', actor, pluginId), async (commit) => {
+  return audited(deps, reviewAuditBase('marketplace:review-put', actor, pluginId), async (commit) => {
     await admitReviewWrite(actor, deps);
     if (!(await deps.catalogue.getEntry(pluginId))) throw pluginNotFound();
     const version = await reviewedVersion(pluginId, actor.tenantId, deps);
@@ -99,7 +74,7 @@ export function deleteReview(
   actor: MarketplaceActor,
   deps: ReviewDependencies,
 ): Promise<void> {
-  return audited(deps, auditBase('marketplace:review-delete', actor, pluginId), async (commit) => {
+  return audited(deps, reviewAuditBase('marketplace:review-delete', actor, pluginId), async (commit) => {
     await admitReviewWrite(actor, deps);
     const reviewerId = reviewerIdOf(actor.tenantId, actor.userId);
     await withReviewRetries(async () => {

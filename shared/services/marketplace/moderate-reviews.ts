@@ -14,43 +14,12 @@ import {
 } from '../../domain/review.ts';
 import { appendToOutbox, audited } from '../audit/audit-trail.ts';
 import { admitReviewWrite } from './admit-review-write.ts';
-import {
-  actorIdOf,
-  isPlatformAdmin,
-  type MarketplaceActor,
-  type MarketplaceDependencies,
-  publisherIdOf,
-} from './marketplace-dependencies.ts';
+import { isPlatformAdmin, type MarketplaceActor, publisherIdOf } from './marketplace-dependencies.ts';
+import { type ReviewDependencies, reviewAuditBase } from './review-dependencies.ts';
 import { withReviewRetries } from './review-retries.ts';
 
-type ModerationDependencies = Pick<
-  MarketplaceDependencies,
-  | 'catalogue'
-  | 'reviews'
-  | 'clock'
-  | 'ids'
-  | 'search'
-  | 'outbox'
-  | 'auditRetry'
-  | 'reviewCounters'
-  | 'reviewWriteLimits'
->;
-
-const auditBase = (action: string, actor: MarketplaceActor, pluginId: string, reviewId: string) => ({
-  action,
-  actor: actorIdOf(actor),
-  tenantId: actor.tenantId,
-  pluginId,
-  reviewId,
-  requestId: actor.requestId,
-});
-
 /** A review is addressed by its plugin and its id together: an id of another plugin's review is not found. */
-async function requireReview(
-  pluginId: string,
-  reviewId: string,
-  deps: ModerationDependencies,
-): Promise<Review> {
+async function requireReview(pluginId: string, reviewId: string, deps: ReviewDependencies): Promise<Review> {
   const review = await deps.reviews.getById(pluginId, reviewId);
   if (!review) throw reviewIdNotFound();
   return review;
@@ -66,10 +35,10 @@ export function reportReview(
   reviewId: string,
   request: ReportReviewRequest,
   actor: MarketplaceActor,
-  deps: ModerationDependencies,
+  deps: ReviewDependencies,
 ): Promise<{ isNew: boolean }> {
   const record = {
-    ...auditBase('marketplace:review-report', actor, pluginId, reviewId),
+    ...reviewAuditBase('marketplace:review-report', actor, pluginId, reviewId),
     reason: request.reason,
   };
   return audited(deps, record, async (commit) => {
@@ -102,27 +71,31 @@ export function replyToReview(
   reviewId: string,
   body: string,
   actor: MarketplaceActor,
-  deps: ModerationDependencies,
+  deps: ReviewDependencies,
 ): Promise<Review> {
-  return audited(deps, auditBase('marketplace:review-reply', actor, pluginId, reviewId), async (commit) => {
-    const entry = await deps.catalogue.getEntry(pluginId);
-    if (!entry) throw pluginNotFound();
-    if (!actor.scopes.has('marketplace:publish') || entry.publisherId !== publisherIdOf(actor)) {
-      throw notPluginOwner();
-    }
-    await admitReviewWrite(actor, deps);
-    return withReviewRetries(async () => {
-      const review = await requireReview(pluginId, reviewId, deps);
-      if (review.reply) throw reviewAlreadyReplied();
-      const replied: Review = {
-        ...review,
-        reply: { body, repliedAt: deps.clock.now().toISOString() },
-        revision: review.revision + 1,
-      };
-      await deps.reviews.put(replied, review, commit());
-      return replied;
-    });
-  });
+  return audited(
+    deps,
+    reviewAuditBase('marketplace:review-reply', actor, pluginId, reviewId),
+    async (commit) => {
+      const entry = await deps.catalogue.getEntry(pluginId);
+      if (!entry) throw pluginNotFound();
+      if (!actor.scopes.has('marketplace:publish') || entry.publisherId !== publisherIdOf(actor)) {
+        throw notPluginOwner();
+      }
+      await admitReviewWrite(actor, deps);
+      return withReviewRetries(async () => {
+        const review = await requireReview(pluginId, reviewId, deps);
+        if (review.reply) throw reviewAlreadyReplied();
+        const replied: Review = {
+          ...review,
+          reply: { body, repliedAt: deps.clock.now().toISOString() },
+          revision: review.revision + 1,
+        };
+        await deps.reviews.put(replied, review, commit());
+        return replied;
+      });
+    },
+  );
 }
 
 /**
@@ -136,10 +109,10 @@ export function moderateReview(
   reviewId: string,
   change: { state: 'hidden' | 'restored'; reason: string },
   actor: MarketplaceActor,
-  deps: ModerationDependencies,
+  deps: ReviewDependencies,
 ): Promise<ReviewModerationView> {
   const action = change.state === 'hidden' ? 'marketplace:review-hide' : 'marketplace:review-restore';
-  const record = { ...auditBase(action, actor, pluginId, reviewId), reason: change.reason };
+  const record = { ...reviewAuditBase(action, actor, pluginId, reviewId), reason: change.reason };
   return audited(deps, record, async (commit) => {
     if (!isPlatformAdmin(actor)) throw forbidden('This operation needs the scope marketplace:admin.');
     const view = await withReviewRetries(async () => {
