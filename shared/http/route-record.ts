@@ -61,6 +61,10 @@ export interface RouteRecord<
   readonly routeKey: Key;
   readonly isAuthenticated: Authenticated;
   readonly summary: string;
+  /** The OpenAPI operationId (camelCase, unique); unset, one is derived from the route key. */
+  readonly operationId?: string;
+  /** What the operation does beyond its summary, for the API reference (Markdown). */
+  readonly description?: string;
   readonly request: Request;
   /** The body's media type (default application/json); any other is a 415. */
   readonly bodyMediaType?: BodyMediaType;

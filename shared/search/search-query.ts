@@ -13,7 +13,11 @@ const TAG = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /** The query string of `GET /v1/marketplace/plugins`, as the one boundary schema for search. */
 export const SearchParametersSchema = z.object({
-  query: z.string().max(MAX_QUERY_LENGTH).default(''),
+  query: z
+    .string()
+    .max(MAX_QUERY_LENGTH)
+    .default('')
+    .describe('Free text over name, description and tags (typo-tolerant); empty lists every plugin'),
   tags: z
     .string()
     .max(MAX_TAG_FILTERS * 33)
@@ -24,15 +28,17 @@ export const SearchParametersSchema = z.object({
         .map((tag) => tag.trim().toLowerCase())
         .filter((tag) => tag.length > 0),
     )
-    .pipe(z.array(z.string().regex(TAG, 'each tag is a lowercase slug')).max(MAX_TAG_FILTERS)),
+    .pipe(z.array(z.string().regex(TAG, 'each tag is a lowercase slug')).max(MAX_TAG_FILTERS))
+    .describe('Comma-separated tags; a plugin must carry every one'),
   /** Only plugins whose publisher is (or is not) verified; absent: both. */
   verified: z
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
-    .optional(),
-  sort: z.enum(SEARCH_SORTS).default('relevance'),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+    .optional()
+    .describe('Only plugins whose publisher is (`true`) or is not (`false`) verified; absent: both'),
+  sort: z.enum(SEARCH_SORTS).default('relevance').describe('Order of the results'),
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Results per page'),
   /** Opaque; judged by the cursor codec, so every bad cursor is INVALID_CURSOR. */
-  cursor: z.string().optional(),
+  cursor: z.string().optional().describe("The previous page's `nextCursor`, valid only with the same query"),
 });
 export type SearchParameters = z.infer<typeof SearchParametersSchema>;

@@ -5,13 +5,16 @@ import { AUDIT_OUTCOMES } from '../../domain/platform-events.ts';
 
 /** ISO 8601 date-times with `Z` or an offset; the use case compares them as instants. */
 const InstantSchema = z.iso.datetime({ offset: true });
-const LimitSchema = z.coerce.number().int().min(1).max(200).default(50);
+const LimitSchema = z.coerce.number().int().min(1).max(200).default(50).describe('Records per page');
 /** Opaque; judged by the cursor codec, so every bad cursor is INVALID_CURSOR. */
-const CursorSchema = z.string().optional();
+const CursorSchema = z
+  .string()
+  .optional()
+  .describe("The previous page's `nextCursor`, with the same filters");
 
 const RangeQueryShape = {
-  from: InstantSchema.optional(),
-  to: InstantSchema.optional(),
+  from: InstantSchema.optional().describe('Records at or after this instant'),
+  to: InstantSchema.optional().describe('Records before this instant'),
   limit: LimitSchema,
   cursor: CursorSchema,
 };
@@ -22,13 +25,16 @@ const RangeQueryShape = {
  */
 export const AuditQuerySchema = z.strictObject({
   ...RangeQueryShape,
-  pluginId: PluginIdSchema.optional(),
-  patientId: RecordIdSchema.optional(),
-  actor: z.string().min(1).max(256).optional(),
-  action: z.string().min(1).max(128).optional(),
-  outcome: z.enum(AUDIT_OUTCOMES).optional(),
+  pluginId: PluginIdSchema.optional().describe('Only records of this plugin'),
+  patientId: RecordIdSchema.optional().describe("Only records that touched this patient's data"),
+  actor: z.string().min(1).max(256).optional().describe('Only records of this user or client (`sub`)'),
+  action: z.string().min(1).max(128).optional().describe('Only records of this action, e.g. `api:request`'),
+  outcome: z.enum(AUDIT_OUTCOMES).optional().describe('Only records with this outcome'),
   /** `fhir` answers a FHIR R4 searchset Bundle of AuditEvents (application/fhir+json). */
-  format: z.enum(['json', 'fhir']).default('json'),
+  format: z
+    .enum(['json', 'fhir'])
+    .default('json')
+    .describe('`fhir` answers a FHIR R4 searchset Bundle of AuditEvents (`application/fhir+json`)'),
 });
 export type AuditQuery = z.output<typeof AuditQuerySchema>;
 

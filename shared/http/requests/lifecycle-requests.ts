@@ -37,7 +37,10 @@ export const InvokePluginBodySchema = z.object({ input: z.unknown().optional() }
  * `to` is now and `from` reaches back 60 minutes, 24 hours or 30 days; at most 1,440 buckets.
  */
 export const UsageQuerySchema = z.object({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  interval: UsageIntervalSchema.optional(),
+  from: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Start of the window (default: one interval span before `to`)'),
+  to: z.iso.datetime({ offset: true }).optional().describe('End of the window (default: now)'),
+  interval: UsageIntervalSchema.optional().describe('Bucket size of the series; at most 1,440 buckets'),
 });

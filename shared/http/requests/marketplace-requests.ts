@@ -21,7 +21,8 @@ export const VersionsQuerySchema = z.object({
   prerelease: z
     .enum(['true', 'false'])
     .default('false')
-    .transform((value) => value === 'true'),
+    .transform((value) => value === 'true')
+    .describe('`true` lists pre-release versions too'),
 });
 
 /** Path parameters of the version routes; a bad id or version is a 400 naming the path segment. */

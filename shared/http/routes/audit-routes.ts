@@ -12,6 +12,7 @@ import { defineRoute } from '../route-record.ts';
 export const AUDIT_ROUTES = [
   defineRoute({
     routeKey: 'GET /v1/audit',
+    operationId: 'queryAudit',
     function: 'audit',
     scopes: ['audit:read'],
     summary:
@@ -23,6 +24,7 @@ export const AUDIT_ROUTES = [
   }),
   defineRoute({
     routeKey: 'GET /v1/audit/patients/{patientId}/disclosures',
+    operationId: 'listPatientDisclosures',
     function: 'audit',
     scopes: ['audit:read'],
     summary:

@@ -20,6 +20,7 @@ const PreconditionHeadersSchema = z.object({ 'if-match': IfMatchSchema.optional(
 export const EHR_CONNECTION_ROUTES = [
   defineRoute({
     routeKey: 'GET /v1/tenant/ehr-connection',
+    operationId: 'getEhrConnection',
     function: 'ehr-connection',
     scopes: ['plugins:admin'],
     summary: "The caller's tenant's EHR connection, with its JWKS URL (ETag: its version)",
@@ -30,6 +31,7 @@ export const EHR_CONNECTION_ROUTES = [
   }),
   defineRoute({
     routeKey: 'PUT /v1/tenant/ehr-connection',
+    operationId: 'putEhrConnection',
     function: 'ehr-connection',
     scopes: ['plugins:admin'],
     summary: 'Register (201) or replace (200, If-Match required) the EHR connection',
@@ -42,6 +44,7 @@ export const EHR_CONNECTION_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/tenant/ehr-connection/test',
+    operationId: 'testEhrConnection',
     function: 'ehr-connection',
     scopes: ['plugins:admin'],
     summary:
@@ -53,6 +56,7 @@ export const EHR_CONNECTION_ROUTES = [
   }),
   defineRoute({
     routeKey: 'GET /v1/tenants/{tenantId}/ehr-connection/jwks.json',
+    operationId: 'getEhrConnectionJwks',
     function: 'ehr-connection',
     isAuthenticated: false,
     scopes: [],

@@ -10,6 +10,7 @@ import { defineRoute } from '../route-record.ts';
 export const EHR_NOTIFICATION_ROUTES = [
   defineRoute({
     routeKey: 'POST /v1/ehr/notifications/{tenantId}',
+    operationId: 'receiveEhrNotification',
     function: 'ehr-notifications',
     // The EHR holds no platform token: the per-subscription secret header authenticates it instead.
     isAuthenticated: false,

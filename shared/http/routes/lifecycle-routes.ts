@@ -21,6 +21,7 @@ export const LIFECYCLE_ROUTES = [
   ...TENANT_POLICY_ROUTES,
   defineRoute({
     routeKey: 'GET /v1/plugins',
+    operationId: 'listPlugins',
     function: 'lifecycle',
     scopes: ['plugins:read'],
     summary: "The caller's tenant's installed plugins",
@@ -30,6 +31,7 @@ export const LIFECYCLE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/plugins',
+    operationId: 'installPlugin',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: 'Install a signed plugin directly; Idempotency-Key replays a retry',
@@ -41,6 +43,7 @@ export const LIFECYCLE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'GET /v1/plugins/{id}',
+    operationId: 'getPlugin',
     function: 'lifecycle',
     scopes: ['plugins:read'],
     summary: 'One installation (state, version, grants, provenance)',
@@ -50,6 +53,7 @@ export const LIFECYCLE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'DELETE /v1/plugins/{id}',
+    operationId: 'uninstallPlugin',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: 'Uninstall (storage deleted or kept as the tenant policy says)',
@@ -58,6 +62,7 @@ export const LIFECYCLE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/plugins/{id}/enable',
+    operationId: 'enablePlugin',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: 'Enable, granting the requested permissions (or a subset)',
@@ -69,6 +74,7 @@ export const LIFECYCLE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/plugins/{id}/disable',
+    operationId: 'disablePlugin',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: 'Disable',
@@ -79,6 +85,7 @@ export const LIFECYCLE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/plugins/{id}/update',
+    operationId: 'updatePlugin',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: 'Update to another version; Idempotency-Key replays a retry',
@@ -90,6 +97,7 @@ export const LIFECYCLE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/plugins/{id}/invoke',
+    operationId: 'invokePlugin',
     function: 'lifecycle',
     scopes: ['plugins:invoke'],
     summary: 'Run an enabled plugin with the given input',
@@ -101,6 +109,7 @@ export const LIFECYCLE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'GET /v1/plugins/{id}/usage',
+    operationId: 'getPluginUsage',
     function: 'lifecycle',
     scopes: ['plugins:read'],
     summary: "An installation's usage: totals since install and a time series (from, to, interval)",

@@ -16,6 +16,7 @@ export const PutAdvisoryResultSchema = z.object({
 export const MARKETPLACE_ADVISORY_ROUTES = [
   defineRoute({
     routeKey: 'PUT /v1/marketplace/advisories/{advisoryId}',
+    operationId: 'putPrivateAdvisory',
     function: 'marketplace',
     scopes: ['marketplace:admin'],
     summary: 'Add or replace a private advisory (one OSV record) in the advisory database',
@@ -25,6 +26,7 @@ export const MARKETPLACE_ADVISORY_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/advisories/rescan',
+    operationId: 'rescanReleases',
     function: 'marketplace',
     scopes: ['marketplace:admin'],
     summary: 'Rescan every published release against the current advisory database',

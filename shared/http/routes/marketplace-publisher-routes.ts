@@ -13,6 +13,7 @@ export const PublisherPathSchema = z.object({ publisherId: PublisherIdSchema });
 export const MARKETPLACE_PUBLISHER_ROUTES = [
   defineRoute({
     routeKey: 'POST /v1/marketplace/publishers/{publisherId}/verification',
+    operationId: 'verifyPublisher',
     function: 'marketplace',
     scopes: ['marketplace:admin'],
     summary: 'Verify a publisher: the platform checks its domain proof (DNS TXT or well-known file)',
@@ -24,6 +25,7 @@ export const MARKETPLACE_PUBLISHER_ROUTES = [
   }),
   defineRoute({
     routeKey: 'DELETE /v1/marketplace/publishers/{publisherId}/verification',
+    operationId: 'revokePublisherVerification',
     function: 'marketplace',
     scopes: ['marketplace:admin'],
     summary: "Revoke a publisher's verification, with an optional reason",

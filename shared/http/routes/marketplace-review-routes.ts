@@ -23,6 +23,7 @@ const ReviewPathSchema = PluginPathSchema.extend({ reviewId: ReviewIdSchema });
 export const MARKETPLACE_REVIEW_ROUTES = [
   defineRoute({
     routeKey: 'GET /v1/marketplace/plugins/{id}/reviews',
+    operationId: 'listReviews',
     function: 'marketplace',
     scopes: [],
     summary: "A plugin's reviews (hidden ones are not shown)",
@@ -32,6 +33,7 @@ export const MARKETPLACE_REVIEW_ROUTES = [
   }),
   defineRoute({
     routeKey: 'PUT /v1/marketplace/plugins/{id}/reviews/mine',
+    operationId: 'writeReview',
     function: 'marketplace',
     scopes: ['marketplace:review'],
     summary: "Write the caller's review as a verified installer (201 when new, 200 when it replaces)",
@@ -43,6 +45,7 @@ export const MARKETPLACE_REVIEW_ROUTES = [
   }),
   defineRoute({
     routeKey: 'DELETE /v1/marketplace/plugins/{id}/reviews/mine',
+    operationId: 'deleteReview',
     function: 'marketplace',
     scopes: ['marketplace:review'],
     summary: "Delete the caller's review",
@@ -52,6 +55,7 @@ export const MARKETPLACE_REVIEW_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins/{id}/reviews/{reviewId}/report',
+    operationId: 'reportReview',
     function: 'marketplace',
     scopes: [],
     summary: 'Report a review to the moderators, once per user (a repeat answers 200)',
@@ -63,6 +67,7 @@ export const MARKETPLACE_REVIEW_ROUTES = [
   }),
   defineRoute({
     routeKey: 'PUT /v1/marketplace/plugins/{id}/reviews/{reviewId}/reply',
+    operationId: 'replyToReview',
     function: 'marketplace',
     scopes: ['marketplace:publish'],
     summary: "The plugin's publisher answers a review, once",
@@ -73,6 +78,7 @@ export const MARKETPLACE_REVIEW_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins/{id}/reviews/{reviewId}/hide',
+    operationId: 'hideReview',
     function: 'marketplace',
     scopes: ['marketplace:admin'],
     summary: 'Hide a review from the list and the rating, with a reason (audited)',
@@ -82,6 +88,7 @@ export const MARKETPLACE_REVIEW_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins/{id}/reviews/{reviewId}/restore',
+    operationId: 'restoreReview',
     function: 'marketplace',
     scopes: ['marketplace:admin'],
     summary: 'Restore a hidden review, with a reason (audited)',

@@ -33,6 +33,7 @@ import { defineRoute } from '../route-record.ts';
 export const MARKETPLACE_ROUTES = [
   defineRoute({
     routeKey: 'GET /v1/marketplace/plugins',
+    operationId: 'searchPlugins',
     function: 'marketplace',
     scopes: [],
     summary: 'Search the catalogue',
@@ -42,6 +43,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins',
+    operationId: 'publishRelease',
     function: 'marketplace',
     scopes: ['marketplace:publish'],
     summary: 'Publish a signed release',
@@ -52,6 +54,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/uploads',
+    operationId: 'createArtifactUpload',
     function: 'marketplace',
     scopes: ['marketplace:publish'],
     summary: 'A presigned upload for an artifact larger than an inline body',
@@ -62,6 +65,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'GET /v1/marketplace/plugins/{id}',
+    operationId: 'getPluginPage',
     function: 'marketplace',
     scopes: [],
     summary: "A plugin's page",
@@ -71,6 +75,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins/{id}/deprecate',
+    operationId: 'deprecatePlugin',
     function: 'marketplace',
     scopes: ['marketplace:publish', 'marketplace:admin'],
     summary: 'Deprecate a plugin with a message',
@@ -80,6 +85,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'GET /v1/marketplace/plugins/{id}/versions',
+    operationId: 'listPluginVersions',
     function: 'marketplace',
     scopes: [],
     summary: "A plugin's versions, newest first",
@@ -89,6 +95,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins/{id}/versions/{version}/install',
+    operationId: 'installRelease',
     function: 'marketplace',
     scopes: ['plugins:admin'],
     summary: "Install a release into the caller's tenant",
@@ -99,6 +106,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins/{id}/versions/{version}/yank',
+    operationId: 'yankRelease',
     function: 'marketplace',
     scopes: ['marketplace:publish', 'marketplace:admin'],
     summary: 'Yank a release: no new installs, running ones keep it',
@@ -109,6 +117,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins/{id}/versions/{version}/revoke',
+    operationId: 'revokeRelease',
     function: 'marketplace',
     scopes: ['marketplace:admin'],
     summary: 'Revoke a release everywhere, with a reason',
@@ -119,6 +128,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'GET /v1/marketplace/plugins/{id}/versions/{version}/blast-radius',
+    operationId: 'getReleaseBlastRadius',
     function: 'marketplace',
     scopes: ['marketplace:admin'],
     summary: 'The tenants that installed a release',
@@ -128,6 +138,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'GET /v1/plugins/updates',
+    operationId: 'checkUpdates',
     function: 'marketplace',
     scopes: ['plugins:read'],
     summary: "Newer releases of the tenant's installed plugins",
@@ -137,6 +148,7 @@ export const MARKETPLACE_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/publishers/keys',
+    operationId: 'registerPublisherKey',
     function: 'marketplace',
     scopes: ['marketplace:publish'],
     summary: 'Register a publisher signing key with a proof of possession (201 new, 200 known)',
@@ -149,6 +161,7 @@ export const MARKETPLACE_ROUTES = [
   // The owner revokes its own key; a platform admin may revoke any (the service checks which).
   defineRoute({
     routeKey: 'DELETE /v1/publishers/keys/{keyId}',
+    operationId: 'revokePublisherKey',
     function: 'marketplace',
     scopes: ['marketplace:publish', 'marketplace:admin'],
     summary: 'Revoke a publisher key',

@@ -4,6 +4,7 @@ import { defineRoute } from '../route-record.ts';
 export const PLATFORM_ROUTES = [
   defineRoute({
     routeKey: 'GET /health',
+    operationId: 'getHealth',
     function: 'platform',
     isAuthenticated: false,
     scopes: [],
@@ -14,6 +15,7 @@ export const PLATFORM_ROUTES = [
   }),
   defineRoute({
     routeKey: 'GET /openapi.json',
+    operationId: 'getOpenApiDocument',
     function: 'platform',
     isAuthenticated: false,
     scopes: [],

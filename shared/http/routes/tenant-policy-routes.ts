@@ -4,7 +4,9 @@ import { IfMatchSchema } from '../entity-tag.ts';
 import { defineRoute } from '../route-record.ts';
 
 const ETAG = { ETag: 'The policy version as a strong entity tag, e.g. "3"; send it back as If-Match' };
-const PreconditionHeadersSchema = z.object({ 'if-match': IfMatchSchema.optional() });
+const PreconditionHeadersSchema = z.object({
+  'if-match': IfMatchSchema.optional().describe('The ETag last read (`"3"`), or `*` for any current version'),
+});
 
 /**
  * One shape in and out: GET answers the policy itself with its version as the ETag, PUT takes
@@ -14,6 +16,7 @@ const PreconditionHeadersSchema = z.object({ 'if-match': IfMatchSchema.optional(
 export const TENANT_POLICY_ROUTES = [
   defineRoute({
     routeKey: 'GET /v1/tenant/policy',
+    operationId: 'getTenantPolicy',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: "The caller's tenant's plugin policy (ETag: its version)",
@@ -24,6 +27,7 @@ export const TENANT_POLICY_ROUTES = [
   }),
   defineRoute({
     routeKey: 'PUT /v1/tenant/policy',
+    operationId: 'replaceTenantPolicy',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: 'Replace the policy; If-Match with the ETag read is required',
@@ -35,6 +39,7 @@ export const TENANT_POLICY_ROUTES = [
   }),
   defineRoute({
     routeKey: 'PATCH /v1/tenant/policy',
+    operationId: 'patchTenantPolicy',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: 'Change some fields with an RFC 7396 JSON merge patch; If-Match optional',
