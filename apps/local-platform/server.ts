@@ -17,6 +17,7 @@ import { problemResponse } from '../../shared/http/problem.ts';
 import { type HttpFunctionName, ROUTES } from '../../shared/http/route-table.ts';
 import { dynamoDbClientSettings } from '../../shared/wiring/aws-client-settings.ts';
 import { toApiGatewayEvent } from './api-gateway-event.ts';
+import { apiReferenceResponse } from './api-reference.ts';
 import { connectDemoTenants, seedDemoEhr } from './demo/demo-ehr.ts';
 import { seedDemoMarketplaceFromConfig } from './demo/seed-demo-marketplace.ts';
 import { handleDevToken } from './dev-token.ts';
@@ -205,6 +206,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       if (request.method === 'GET' && url.pathname === '/local/dev-token') {
         return send(response, await handleDevToken(url.searchParams, issuer, requestId));
       }
+      const reference =
+        request.method === 'GET' ? await apiReferenceResponse(url.pathname, requestId) : undefined;
+      if (reference) return send(response, reference);
       const matched = match(request.method ?? 'GET', url.pathname);
       if (!matched) throw routeNotFound('No route matches this method and path.');
       const handler = (await handlersReady)[matched.route.function];

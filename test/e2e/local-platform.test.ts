@@ -111,4 +111,44 @@ describe('local platform over HTTP', () => {
     expect(response.status).toBe(413);
     expect((await jsonOf(response)).code).toBe('PAYLOAD_TOO_LARGE');
   });
+  it('serves an API reference at /docs that loads only its own assets and the platform document', async () => {
+    const page = await fetch(`${platform.url}/docs`);
+    const html = await page.text();
+    const csp = page.headers.get('content-security-policy') ?? '';
+    const sources = [...html.matchAll(/(?:src|href|data-openapi-url)="([^"]+)"/g)].map(
+      ([, source]) => source ?? '',
+    );
+
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self';");
+    expect(sources).toEqual(expect.arrayContaining(['/docs/assets/swagger-ui-bundle.js', '/openapi.json']));
+    for (const source of sources) expect(source).toMatch(/^\/(?!\/)/);
+    // No inline script: each <script> loads a file and holds nothing itself.
+    expect(
+      [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].map(([, attributes, body]) => [
+        attributes?.includes(' src="'),
+        body,
+      ]),
+    ).toEqual([
+      [true, ''],
+      [true, ''],
+    ]);
+    for (const source of sources) {
+      const asset = await fetch(new URL(source, platform.url));
+      expect(asset.status, source).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength, source).toBeGreaterThan(0);
+    }
+    const bundle = await fetch(`${platform.url}/docs/assets/swagger-ui-bundle.js`);
+    expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await bundle.text()).toContain('SwaggerUIBundle');
+  });
+
+  it('answers a path beside the reference assets with a 404 problem, not a file', async () => {
+    const response = await fetch(`${platform.url}/docs/assets/..%2F..%2Fpackage.json`);
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+  });
 });
