@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SeveritySchema } from '../domain/dependency-scan.ts';
+import { AdvisoryFindingSchema } from '../domain/dependency-scan.ts';
 import {
   type AnswerCode,
   ERROR_CODES,
@@ -34,14 +34,7 @@ export const ProblemSchema = z.looseObject({
     )
     .optional(),
   findings: z
-    .array(
-      z.object({
-        package: z.string(),
-        version: z.string(),
-        advisoryId: z.string(),
-        severity: SeveritySchema,
-      }),
-    )
+    .array(AdvisoryFindingSchema.pick({ package: true, version: true, advisoryId: true, severity: true }))
     .optional()
     .describe('VULNERABLE_DEPENDENCY: every bundled component an advisory affects'),
 });
