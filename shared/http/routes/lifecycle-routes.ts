@@ -32,6 +32,8 @@ export const LIFECYCLE_ROUTES = [
   defineRoute({
     routeKey: 'POST /v1/plugins',
     operationId: 'installPlugin',
+    description:
+      'Validated in order, nothing stored on a refusal: manifest (`INVALID_MANIFEST`), artifact shape and size, code signing, dependency scan (`VULNERABLE_DEPENDENCY` names every finding), tenant policy. The installation starts disabled.',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: 'Install a signed plugin directly; Idempotency-Key replays a retry',
@@ -63,6 +65,8 @@ export const LIFECYCLE_ROUTES = [
   defineRoute({
     routeKey: 'POST /v1/plugins/{id}/enable',
     operationId: 'enablePlugin',
+    description:
+      'Grants the listed permissions, or every permission the manifest requests when `grants` is absent, recorded as consented by the caller. Installed or disabled → enabled; any other state is a 409 `ILLEGAL_TRANSITION`.',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: 'Enable, granting the requested permissions (or a subset)',
@@ -86,6 +90,8 @@ export const LIFECYCLE_ROUTES = [
   defineRoute({
     routeKey: 'POST /v1/plugins/{id}/update',
     operationId: 'updatePlugin',
+    description:
+      '`{ version }` installs that release from the marketplace; `{ version, code, metadata, signature }` installs it directly. `allowDowngrade: true` allows a deliberate, audited rollback. An update that asks for new permissions leaves the plugin disabled (`stateReason: awaiting-consent`) until it is enabled again.',
     function: 'lifecycle',
     scopes: ['plugins:admin'],
     summary: 'Update to another version; Idempotency-Key replays a retry',
@@ -98,6 +104,8 @@ export const LIFECYCLE_ROUTES = [
   defineRoute({
     routeKey: 'POST /v1/plugins/{id}/invoke',
     operationId: 'invokePlugin',
+    description:
+      "Answers 200 with the run result whether the plugin succeeded or not (`ok`, its output or `error`, `usage`, `logs`, `events`); 409 `PLUGIN_NOT_ENABLED` when it is not enabled, 429 `RATE_LIMITED` at the tenant's run cap, 503 when nothing could run.",
     function: 'lifecycle',
     scopes: ['plugins:invoke'],
     summary: 'Run an enabled plugin with the given input',
@@ -110,6 +118,8 @@ export const LIFECYCLE_ROUTES = [
   defineRoute({
     routeKey: 'GET /v1/plugins/{id}/usage',
     operationId: 'getPluginUsage',
+    description:
+      'The summary since install plus one bucket per interval (empty ones as zeros) and `seriesTotals` over the window. Bucket starts are UTC multiples of the interval; at most 1,440 buckets.',
     function: 'lifecycle',
     scopes: ['plugins:read'],
     summary: "An installation's usage: totals since install and a time series (from, to, interval)",

@@ -145,6 +145,14 @@ describe('buildOpenApiDocument', () => {
     expect(operationOf('GET /health').security).toEqual([]);
   });
 
+  it("puts a record's description before the scopes in the operation's description", () => {
+    const invoke = operationOf('POST /v1/plugins/{id}/invoke');
+
+    expect(invoke.description).toMatch(
+      /^Answers 200 with the run result[\s\S]*\n\nScopes \(any one\): `plugins:invoke`\.$/,
+    );
+  });
+
   it.each(
     [...ROUTE_RECORDS, ...TENANT_EVENT_ROUTES].map(
       (record) => [record.routeKey, record as RouteRecord] as const,
