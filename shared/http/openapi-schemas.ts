@@ -110,7 +110,12 @@ export class ComponentSchemas {
     };
     const schemas: Record<string, JsonSchema> = {};
     for (const [name, definition] of output) schemas[name] = definition;
-    for (const [name, definition] of input) schemas[inputNameOf(name)] = definition;
+    for (const [name, definition] of input) {
+      const inputName = inputNameOf(name);
+      if (inputName !== name && output.has(inputName))
+        throw new Error(`${name}'s request variant would take the name of the schema ${inputName}`);
+      schemas[inputName] = definition;
+    }
     const sorted = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
     return {
       document: rewrite(document, refOf) as Document,

@@ -74,6 +74,17 @@ describe('ComponentSchemas', () => {
     );
   });
 
+  it('refuses a request variant whose name another schema already has', () => {
+    const PetInputSchema = z.object({ name: z.string() });
+    const schemas = new ComponentSchemas([{ PetSchema, PetInputSchema }]);
+
+    schemas.schemaOf(PetSchema, 'input');
+    schemas.schemaOf(PetSchema, 'output');
+    schemas.schemaOf(PetInputSchema, 'output');
+
+    expect(() => schemas.finish({})).toThrow(/PetInput/);
+  });
+
   it('refuses two different schemas exported under one name', () => {
     expect(() => new ComponentSchemas([{ PetSchema }, { PetSchema: z.string() }])).toThrow(/Pet/);
   });
