@@ -1,8 +1,9 @@
 import { MARKETPLACE_REVIEW_ROUTES } from '../http/routes/marketplace-review-routes.ts';
 import { MARKETPLACE_ROUTES } from '../http/routes/marketplace-routes.ts';
 import { type ClientOptions, HttpTransport } from './http-transport.ts';
-import { type ListOptions, PageIterator } from './page-iterator.ts';
+import type { ListOptions, PageIterator } from './page-iterator.ts';
 import { routeOf } from './route-lookup.ts';
+import { pagesOf } from './route-pages.ts';
 import type { BodyOf, ItemOf, QueryOf, ResultOf } from './route-types.ts';
 
 const ROUTES = {
@@ -52,9 +53,7 @@ export class PluginMarketplaceService {
 
   /** Every result of a search, page after page. */
   searchAllPlugins(request: Omit<SearchPluginsRequest, 'cursor'> = {}): PageIterator<PluginSummary> {
-    return new PageIterator(
-      async (cursor) => (await this.transport.send(ROUTES.search, { query: { ...request, cursor } })).body,
-    );
+    return pagesOf(this.transport, ROUTES.search, { query: request });
   }
 
   /** A plugin's page: manifest, permissions, versions, rating, publisher. */
@@ -78,16 +77,14 @@ export class PluginMarketplaceService {
 
   /** Newer releases (or advisories) of every plugin installed in the caller's tenant. */
   checkUpdates(): Promise<UpdateAvailable[]> {
-    return new PageIterator(
-      async (cursor) => (await this.transport.send(ROUTES.updates, { query: { cursor } })).body,
-    ).toArray();
+    return pagesOf(this.transport, ROUTES.updates, {}).toArray();
   }
 
   listReviews(id: string, options: ListOptions = {}): PageIterator<PublicReview> {
-    return new PageIterator(
-      async (cursor) =>
-        (await this.transport.send(ROUTES.reviews, { path: { id }, query: { limit: options.limit, cursor } }))
-          .body,
+    return pagesOf(
+      this.transport,
+      ROUTES.reviews,
+      { path: { id }, query: { limit: options.limit } },
       options.cursor,
     );
   }

@@ -3,8 +3,9 @@ import { AUDIT_ROUTES } from '../http/routes/audit-routes.ts';
 import { LIFECYCLE_ROUTES } from '../http/routes/lifecycle-routes.ts';
 import { TENANT_EVENT_ROUTES } from '../http/routes/tenant-event-routes.ts';
 import { type ClientOptions, HttpTransport } from './http-transport.ts';
-import { type ListOptions, PageIterator } from './page-iterator.ts';
+import type { ListOptions, PageIterator } from './page-iterator.ts';
 import { routeOf } from './route-lookup.ts';
+import { pagesOf } from './route-pages.ts';
 import type { BodyOf, ItemOf, QueryOf, ResultOf } from './route-types.ts';
 import {
   type EventsPage,
@@ -112,11 +113,7 @@ export class PluginService {
 
   /** `for await (const installation of plugins.listPlugins())`. */
   listPlugins(options: ListOptions = {}): PageIterator<Installation> {
-    return new PageIterator(
-      async (cursor) =>
-        (await this.transport.send(ROUTES.list, { query: { limit: options.limit, cursor } })).body,
-      options.cursor,
-    );
+    return pagesOf(this.transport, ROUTES.list, { query: { limit: options.limit } }, options.cursor);
   }
 
   async getPlugin(id: string): Promise<Installation> {
@@ -134,18 +131,12 @@ export class PluginService {
 
   /** The tenant's audit records, newest first (the server's default window: the last 24 h). */
   listAuditRecords(query: AuditQuery = {}): PageIterator<AuditRecordView> {
-    return new PageIterator(
-      async (cursor) => (await this.transport.send(ROUTES.audit, { query: { ...query, cursor } })).body,
-    );
+    return pagesOf(this.transport, ROUTES.audit, { query });
   }
 
   /** One patient's accounting of disclosures: every plugin run that read or changed their record. */
   listDisclosures(patientId: string, query: DisclosuresQuery = {}): PageIterator<Disclosure> {
-    return new PageIterator(
-      async (cursor) =>
-        (await this.transport.send(ROUTES.disclosures, { path: { patientId }, query: { ...query, cursor } }))
-          .body,
-    );
+    return pagesOf(this.transport, ROUTES.disclosures, { path: { patientId }, query });
   }
 
   /** One page of the events feed, for callers that keep their own loop (`on()` does it for you). */
@@ -163,11 +154,7 @@ export class PluginService {
   }
 
   listWebhooks(options: ListOptions = {}): PageIterator<Webhook> {
-    return new PageIterator(
-      async (cursor) =>
-        (await this.transport.send(ROUTES.listWebhooks, { query: { limit: options.limit, cursor } })).body,
-      options.cursor,
-    );
+    return pagesOf(this.transport, ROUTES.listWebhooks, { query: { limit: options.limit } }, options.cursor);
   }
 
   async deleteWebhook(webhookId: string): Promise<void> {

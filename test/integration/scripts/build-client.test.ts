@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient } from '../../../scripts/build-client.mjs';
+import { anInstallation } from '../../support/installation-factory.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);
@@ -29,24 +30,6 @@ plugins.on('security:advisory', ({ advisoryIds }) => console.log(advisoryIds.joi
 const state: Installation['state'] = 'hibernating';
 export { state };
 `;
-
-/** An installation as the platform answers it (the SDK parses it with the route's schema). */
-const installation = {
-  tenantId: 't-acme',
-  pluginId: 'p1',
-  version: '1.0.0',
-  state: 'installed',
-  source: 'direct',
-  sha256: 'a'.repeat(64),
-  provenance: { kind: 'platform', keyId: 'platform-key' },
-  metadata: { name: 'N', description: 'D', author: 'A', permissions: [] },
-  grants: null,
-  installedAt: '2026-12-01T00:00:00.000Z',
-  installedBy: 'user-1',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-  updatedBy: 'user-1',
-  revision: 0,
-};
 
 /**
  * `gradiant-plugins/client` as an integrator gets it: the built module and declarations in a
@@ -79,7 +62,7 @@ describe('the built client package', () => {
       response.end(
         JSON.stringify(
           isList
-            ? { items: [installation] }
+            ? { items: [anInstallation()] }
             : {
                 type: '/problems/plugin-not-found',
                 title: 'No such plugin',
@@ -111,7 +94,11 @@ describe('the built client package', () => {
       cwd: project,
     });
 
-    expect(JSON.parse(stdout)).toEqual({ ids: ['p1'], isApiError: true, code: 'PLUGIN_NOT_FOUND' });
+    expect(JSON.parse(stdout)).toEqual({
+      ids: [anInstallation().pluginId],
+      isApiError: true,
+      code: 'PLUGIN_NOT_FOUND',
+    });
     expect(seen[0]).toMatchObject({
       authorization: 'Bearer token-1',
       'user-agent': 'gradiant-plugins-client',
