@@ -59,10 +59,15 @@ function endpointOf(value: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/**
+ * Each parameter fills exactly one path segment: `/` is percent-encoded, and `.`/`..` (which URL
+ * parsing would resolve, moving a call on `/v1/plugins/{id}/enable` to `/v1/enable`) are refused.
+ */
 function pathOf(template: string, parameters: Readonly<Record<string, string>> = {}): string {
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = parameters[name];
-    if (value === undefined || value === '') throw new TypeError(`missing path parameter ${name}`);
+    if (typeof value !== 'string' || value === '') throw new TypeError(`missing path parameter ${name}`);
+    if (value === '.' || value === '..') throw new TypeError(`path parameter ${name} must not be . or ..`);
     return encodeURIComponent(value);
   });
 }
@@ -142,6 +147,8 @@ export class HttpTransport {
         response = await this.fetch(url, {
           method,
           headers,
+          // The API never redirects: one would carry the token elsewhere or turn a POST into a GET.
+          redirect: 'manual',
           ...(hasBody ? { body: JSON.stringify(parts.body) } : {}),
         });
       } catch (error) {
