@@ -15,7 +15,7 @@ import {
   retryAfterSecondsOf,
   retryPolicyOf,
 } from './retry-policy.ts';
-import type { RequestParts, ResultOf } from './route-types.ts';
+import type { AlternativeResultOf, RequestParts, ResultOf } from './route-types.ts';
 
 /** A bearer token, or a function the SDK calls before every attempt so the caller can refresh it. */
 export type TokenSource = string | (() => string | Promise<string>);
@@ -124,6 +124,29 @@ export class HttpTransport {
     record: Route,
     parts: RequestParts = {},
   ): Promise<Answer<ResultOf<Route>>> {
+    return (await this.exchange(record, parts, record.response, 'application/json')) as Answer<
+      ResultOf<Route>
+    >;
+  }
+
+  /** The route's second success body (`alternativeResponse`: a FHIR Bundle), in its media type. */
+  async sendForAlternative<Route extends RouteRecord>(
+    record: Route,
+    parts: RequestParts = {},
+  ): Promise<Answer<AlternativeResultOf<Route>>> {
+    const alternative = record.alternativeResponse;
+    if (!alternative) throw new TypeError(`${record.routeKey} has no alternative response`);
+    return (await this.exchange(record, parts, alternative.schema, alternative.mediaType)) as Answer<
+      AlternativeResultOf<Route>
+    >;
+  }
+
+  private async exchange(
+    record: RouteRecord,
+    parts: RequestParts,
+    schema: z.ZodType | undefined,
+    mediaType: string,
+  ): Promise<Answer<unknown>> {
     const [method = 'GET', template = '/'] = record.routeKey.split(' ');
     const site: CallSite = { method, url: `${this.endpoint}${pathOf(template, parts.path)}` };
     const url = `${site.url}${queryOf(parts.query)}`;
@@ -135,7 +158,7 @@ export class HttpTransport {
     for (let attempt = 1; ; attempt++) {
       const canRetry = isRetryable && attempt < this.retry.attempts;
       const headers: Record<string, string> = {
-        accept: 'application/json, application/problem+json',
+        accept: `${mediaType}, application/problem+json`,
         'user-agent': this.userAgent,
         ...parts.headers,
         authorization: `Bearer ${await this.resolveToken()}`,
@@ -156,7 +179,7 @@ export class HttpTransport {
         await sleep(backoffDelayMs(this.retry, attempt - 1, this.random));
         continue;
       }
-      if (response.ok) return this.answerOf(record, site, response);
+      if (response.ok) return this.answerOf(schema, site, response);
 
       const body = await bodyOf(response);
       const retryAfterSeconds = retryAfterSecondsOf(response.headers.get('retry-after'), Date.now());
@@ -184,15 +207,14 @@ export class HttpTransport {
     return token;
   }
 
-  private async answerOf<Route extends RouteRecord>(
-    record: Route,
+  private async answerOf(
+    schema: z.ZodType | undefined,
     site: CallSite,
     response: Response,
-  ): Promise<Answer<ResultOf<Route>>> {
+  ): Promise<Answer<unknown>> {
     const raw = response.status === 204 ? undefined : await bodyOf(response);
-    const schema: z.ZodType | undefined = record.response;
     if (!schema || !this.isValidating)
-      return { status: response.status, headers: response.headers, body: raw as ResultOf<Route> };
+      return { status: response.status, headers: response.headers, body: raw };
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => ({
@@ -201,6 +223,6 @@ export class HttpTransport {
       }));
       throw new GradiantResponseError(site, response.status, issues);
     }
-    return { status: response.status, headers: response.headers, body: parsed.data as ResultOf<Route> };
+    return { status: response.status, headers: response.headers, body: parsed.data };
   }
 }

@@ -32,6 +32,7 @@ export type {
 } from './plugin-marketplace-service.ts';
 export { PluginMarketplaceService } from './plugin-marketplace-service.ts';
 export type {
+  AuditEventBundle,
   AuditQuery,
   AuditRecordView,
   Disclosure,

@@ -6,7 +6,7 @@ import { type ClientOptions, HttpTransport } from './http-transport.ts';
 import type { ListOptions, PageIterator } from './page-iterator.ts';
 import { routeOf } from './route-lookup.ts';
 import { pagesOf } from './route-pages.ts';
-import type { BodyOf, ItemOf, QueryOf, ResultOf } from './route-types.ts';
+import type { AlternativeResultOf, BodyOf, ItemOf, QueryOf, ResultOf } from './route-types.ts';
 import {
   type EventsPage,
   type FeedErrorHandler,
@@ -44,6 +44,7 @@ export type UsageReport = ResultOf<typeof ROUTES.usage>;
 export type AuditRecordView = ItemOf<typeof ROUTES.audit>;
 /** The JSON listing; `format=fhir` (a FHIR Bundle) is not part of the iterator. */
 export type AuditQuery = Omit<NonNullable<QueryOf<typeof ROUTES.audit>>, 'format' | 'cursor'>;
+export type AuditEventBundle = AlternativeResultOf<typeof ROUTES.audit>;
 export type Disclosure = ItemOf<typeof ROUTES.disclosures>;
 export type DisclosuresQuery = Omit<NonNullable<QueryOf<typeof ROUTES.disclosures>>, 'cursor'>;
 export type EventsQuery = QueryOf<typeof ROUTES.events>;
@@ -132,6 +133,15 @@ export class PluginService {
   /** The tenant's audit records, newest first (the server's default window: the last 24 h). */
   listAuditRecords(query: AuditQuery = {}): PageIterator<AuditRecordView> {
     return pagesOf(this.transport, ROUTES.audit, { query });
+  }
+
+  /**
+   * The same audit query as one FHIR R4 searchset Bundle of AuditEvents (`format=fhir`); its
+   * `next` link's `cursor` continues it.
+   */
+  async getAuditBundle(query: AuditQuery & { readonly cursor?: string } = {}): Promise<AuditEventBundle> {
+    return (await this.transport.sendForAlternative(ROUTES.audit, { query: { ...query, format: 'fhir' } }))
+      .body;
   }
 
   /** One patient's accounting of disclosures: every plugin run that read or changed their record. */

@@ -28,6 +28,14 @@ export type ResultOf<Route extends RouteRecord> =
       : undefined
     : never;
 
+/** The second success body a record documents (`alternativeResponse`, say a FHIR Bundle). */
+export type AlternativeResultOf<Route extends RouteRecord> =
+  Route extends RouteRecord<string, RouteRequestSchemas, boolean, z.ZodType | undefined, infer Alternative>
+    ? Alternative extends z.ZodType
+      ? z.output<Alternative>
+      : undefined
+    : never;
+
 /** The item type of a route answering `pageOf(Item)`. */
 export type ItemOf<Route extends RouteRecord> =
   ResultOf<Route> extends { readonly items: readonly (infer Item)[] } ? Item : never;

@@ -61,6 +61,7 @@ describe('the client SDK against the local platform', () => {
     await platform.settleAudit();
     const audit = await plugins.listAuditRecords({ pluginId: PLUGIN }).toArray();
     const disclosures = await plugins.listDisclosures('p-001').toArray();
+    const bundle = await plugins.getAuditBundle({ pluginId: PLUGIN, patientId: 'p-001' });
     const disabled = await plugins.disablePlugin(PLUGIN);
     await plugins.uninstallPlugin(PLUGIN);
     const gone = await plugins.getPlugin(PLUGIN).catch((error: unknown) => error);
@@ -77,6 +78,8 @@ describe('the client SDK against the local platform', () => {
       expect.arrayContaining(['plugin:install', 'plugin:enable', 'plugin:invoked']),
     );
     expect(disclosures.map((disclosure) => disclosure.pluginId)).toContain(PLUGIN);
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(bundle.entry.length).toBeGreaterThanOrEqual(1);
     expect(disabled.state).toBe('disabled');
     expect(gone).toBeInstanceOf(GradiantApiError);
     expect(gone).toMatchObject({ status: 404, code: 'PLUGIN_NOT_FOUND' });

@@ -159,6 +159,23 @@ describe('PluginService lists', () => {
     ]);
   });
 
+  it('asks for the audit query as a FHIR Bundle in its own media type', async () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      link: [{ relation: 'self', url: '/v1/audit' }],
+      entry: [],
+    };
+    const server = scriptedFetch(json(200, bundle, { 'content-type': 'application/fhir+json' }));
+    const plugins = new PluginService({ endpoint: ENDPOINT, token: 't', fetch: server.fetch });
+
+    const answered = await plugins.getAuditBundle({ patientId: 'p-001' });
+
+    expect(answered.resourceType).toBe('Bundle');
+    expect(server.sent[0]?.headers.accept).toBe('application/fhir+json, application/problem+json');
+    expect(server.sent[0]?.url.search).toBe('?patientId=p-001&format=fhir');
+  });
+
   it('reads the tenant policy with its ETag and writes it back with If-Match', async () => {
     const policy = DEFAULT_TENANT_POLICY;
     const server = scriptedFetch(
