@@ -102,7 +102,8 @@ export class TenantEventFeed {
   start(): void {
     if (this.isRunning) return;
     this.isRunning = true;
-    this.schedule(0);
+    // A poll still in flight from before a stop() schedules the next one itself when it ends.
+    if (this.running === undefined && this.timer === undefined) this.schedule(0);
   }
 
   /** Stops polling; resolves once a poll in flight has delivered its page, so a process can exit. */
@@ -156,7 +157,7 @@ export class TenantEventFeed {
       this.failures++;
       this.reportError(error);
     }
-    if (!this.isRunning) return;
+    if (!this.isRunning || this.timer !== undefined) return;
     const backoff = interval * 2 ** Math.min(this.failures, 16);
     this.schedule(this.failures === 0 ? interval : Math.min(this.options.maxIntervalMs ?? 60_000, backoff));
   }

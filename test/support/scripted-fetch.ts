@@ -7,7 +7,7 @@ export interface SentRequest {
 }
 
 /** What the scripted server answers next: a response, or a thrown network failure. */
-export type ScriptedAnswer = Response | Error | ((request: SentRequest) => Response);
+export type ScriptedAnswer = Response | Error | ((request: SentRequest) => Response | Promise<Response>);
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });

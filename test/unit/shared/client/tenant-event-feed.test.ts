@@ -184,4 +184,26 @@ describe('on() over the events feed', () => {
     expect(server.sent).toHaveLength(2);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('runs one polling loop when restarted while a poll is still in flight', async () => {
+    let answerFirst: (response: Response) => void = () => undefined;
+    const server = scriptedFetch(
+      () => new Promise<Response>((resolve) => (answerFirst = resolve)),
+      feedPage([], 'c1'),
+      feedPage([], 'c1'),
+    );
+    const plugins = pluginsWith(server.fetch);
+    plugins.on('plugin:enabled', () => undefined);
+
+    await vi.advanceTimersByTimeAsync(0);
+    const stopped = plugins.events.stop();
+    plugins.events.start();
+    answerFirst(feedPage([], 'c1'));
+    await stopped;
+    await vi.advanceTimersByTimeAsync(1_000);
+    await plugins.events.stop();
+
+    expect(server.sent).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
