@@ -6,6 +6,7 @@ import {
   GradiantNetworkError,
   GradiantResponseError,
 } from './client-errors.ts';
+import { endpointOf, pathOf, queryOf } from './request-url.ts';
 import {
   backoffDelayMs,
   isRepeatable,
@@ -31,6 +32,11 @@ export interface ClientOptions {
   readonly retry?: RetryOptions;
   /** Parse every success body with its route's response schema (default true); see the README. */
   readonly validateResponses?: boolean;
+  /**
+   * How long one attempt may take, from sending to the answer's last byte (default 30 s); a
+   * timed-out attempt is a network failure, retried when the call is repeatable.
+   */
+  readonly timeoutMs?: number;
   /** The jitter's randomness (default Math.random). */
   readonly random?: () => number;
 }
@@ -42,57 +48,21 @@ export interface Answer<Body> {
 }
 
 const USER_AGENT = 'gradiant-plugins-client';
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** Tokens and PHI travel only over TLS; plain http is for a local platform on this machine. */
-function endpointOf(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError('endpoint must be an absolute URL such as https://plugins.example.com');
-  }
-  const isLoopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
-  if (url.protocol !== 'https:' && !isLoopback)
-    throw new TypeError('endpoint must use https (http is accepted for localhost only)');
-  if (url.search || url.hash) throw new TypeError('endpoint must not carry a query or fragment');
-  return url.href.replace(/\/+$/, '');
-}
-
-/**
- * Each parameter fills exactly one path segment: `/` is percent-encoded, and `.`/`..` (which URL
- * parsing would resolve, moving a call on `/v1/plugins/{id}/enable` to `/v1/enable`) are refused.
- */
-function pathOf(template: string, parameters: Readonly<Record<string, string>> = {}): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = parameters[name];
-    if (typeof value !== 'string' || value === '') throw new TypeError(`missing path parameter ${name}`);
-    if (value === '.' || value === '..') throw new TypeError(`path parameter ${name} must not be . or ..`);
-    return encodeURIComponent(value);
-  });
-}
-
-/** Query values as the route's schemas read them: strings, arrays joined with commas. */
-function queryOf(query: Readonly<Record<string, unknown>> = {}): string {
-  const parameters = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
-    parameters.set(name, Array.isArray(value) ? value.join(',') : String(value));
-  }
-  const text = parameters.toString();
-  return text ? `?${text}` : '';
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function bodyOf(response: Response): Promise<unknown> {
-  const text = await response.text();
+const jsonOf = (text: string): unknown => {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
   } catch {
     return undefined;
   }
+};
+
+/** An answer read in full: the status line and headers, and the body parsed as JSON when it is. */
+interface ReadAnswer {
+  readonly response: Response;
+  readonly body: unknown;
 }
 
 /**
@@ -108,6 +78,7 @@ export class HttpTransport {
   private readonly retry: RetryPolicy;
   private readonly isValidating: boolean;
   private readonly random: () => number;
+  private readonly timeoutMs: number;
 
   constructor(options: ClientOptions) {
     if (options.token === undefined || options.token === '') throw new TypeError('token is required');
@@ -118,6 +89,7 @@ export class HttpTransport {
     this.retry = retryPolicyOf(options.retry);
     this.isValidating = options.validateResponses ?? true;
     this.random = options.random ?? Math.random;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
   async send<Route extends RouteRecord>(
@@ -165,9 +137,9 @@ export class HttpTransport {
         ...(hasBody ? { 'content-type': record.bodyMediaType ?? 'application/json' } : {}),
         ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
       };
-      let response: Response;
+      let answer: ReadAnswer;
       try {
-        response = await this.fetch(url, {
+        answer = await this.read(url, {
           method,
           headers,
           // The API never redirects: one would carry the token elsewhere or turn a POST into a GET.
@@ -179,9 +151,9 @@ export class HttpTransport {
         await sleep(backoffDelayMs(this.retry, attempt - 1, this.random));
         continue;
       }
-      if (response.ok) return this.answerOf(schema, site, response);
+      const { response, body } = answer;
+      if (response.ok) return this.answerOf(schema, site, answer);
 
-      const body = await bodyOf(response);
       const retryAfterSeconds = retryAfterSecondsOf(response.headers.get('retry-after'), Date.now());
       if (canRetry && RETRIABLE_STATUSES.has(response.status)) {
         const delay =
@@ -207,12 +179,24 @@ export class HttpTransport {
     return token;
   }
 
-  private async answerOf(
-    schema: z.ZodType | undefined,
-    site: CallSite,
-    response: Response,
-  ): Promise<Answer<unknown>> {
-    const raw = response.status === 204 ? undefined : await bodyOf(response);
+  /** One attempt, bounded by `timeoutMs` from sending to the last byte of the body. */
+  private async read(url: string, init: RequestInit): Promise<ReadAnswer> {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new Error(`no complete answer within ${this.timeoutMs} ms`)),
+      this.timeoutMs,
+    );
+    try {
+      const response = await this.fetch(url, { ...init, signal: controller.signal });
+      return { response, body: jsonOf(await response.text()) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private answerOf(schema: z.ZodType | undefined, site: CallSite, answer: ReadAnswer): Answer<unknown> {
+    const { response } = answer;
+    const raw = response.status === 204 ? undefined : answer.body;
     if (!schema || !this.isValidating)
       return { status: response.status, headers: response.headers, body: raw };
     const parsed = schema.safeParse(raw);

@@ -4,6 +4,8 @@ export interface SentRequest {
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: unknown;
+  /** The SDK's per-attempt timeout signal. */
+  readonly signal: AbortSignal | undefined;
 }
 
 /** What the scripted server answers next: a response, or a thrown network failure. */
@@ -35,6 +37,7 @@ export function scriptedFetch(...script: ScriptedAnswer[]) {
       url: new URL(String(input)),
       headers,
       body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
+      signal: init.signal ?? undefined,
     };
     sent.push(request);
     const next = script.shift();

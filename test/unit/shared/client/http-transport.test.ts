@@ -6,7 +6,7 @@ import {
   PluginService,
 } from '../../../../shared/client/index.ts';
 import { anInstallation } from '../../../support/installation-factory.ts';
-import { json, problem, scriptedFetch } from '../../../support/scripted-fetch.ts';
+import { json, problem, type SentRequest, scriptedFetch } from '../../../support/scripted-fetch.ts';
 
 const ENDPOINT = 'https://plugins.example.test/prod';
 const INSTALL = { id: 'p1', version: '1.0.0', code: 'export default {}', metadata: { name: 'N' } };
@@ -170,6 +170,29 @@ describe('the client transport', () => {
       `POST ${ENDPOINT}/v1/plugins/p1/invoke failed before an answer`,
     );
     expect(unreachable.sent).toHaveLength(1);
+  });
+
+  it('aborts an attempt that gets no complete answer in time, and retries it when repeatable', async () => {
+    const hanging = (request: SentRequest) =>
+      new Promise<Response>((_, reject) => {
+        request.signal?.addEventListener('abort', () => reject(request.signal?.reason));
+      });
+    const server = scriptedFetch(hanging, page([]));
+    const invoked = scriptedFetch(hanging);
+    const listed = pluginsWith(server.fetch, { timeoutMs: 1_000 }).listPlugins().toArray();
+    const run = pluginsWith(invoked.fetch, { timeoutMs: 1_000 })
+      .invokePlugin('p1')
+      .catch((error: unknown) => error);
+
+    await vi.advanceTimersByTimeAsync(999);
+    const beforeTimeout = server.sent.length;
+    await vi.advanceTimersByTimeAsync(1 + 100);
+
+    expect(beforeTimeout).toBe(1);
+    expect(await listed).toEqual([]);
+    expect(await run).toBeInstanceOf(GradiantNetworkError);
+    expect(((await run) as Error).cause).toMatchObject({ message: 'no complete answer within 1000 ms' });
+    expect(invoked.sent).toHaveLength(1);
   });
 
   it('turns a problem+json answer into a GradiantApiError with code, fields, findings and request id', async () => {
