@@ -10,7 +10,7 @@ import { endpointOf, pathOf, queryOf } from './request-url.ts';
 import {
   backoffDelayMs,
   isRepeatable,
-  RETRIABLE_STATUSES,
+  isRetriableAnswer,
   type RetryOptions,
   type RetryPolicy,
   retryAfterSecondsOf,
@@ -155,7 +155,7 @@ export class HttpTransport {
       if (response.ok) return this.answerOf(schema, site, answer);
 
       const retryAfterSeconds = retryAfterSecondsOf(response.headers.get('retry-after'), Date.now());
-      if (canRetry && RETRIABLE_STATUSES.has(response.status)) {
+      if (canRetry && isRetriableAnswer(response.status, body, idempotencyKey !== undefined)) {
         const delay =
           retryAfterSeconds === undefined
             ? backoffDelayMs(this.retry, attempt - 1, this.random)

@@ -18,7 +18,18 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const RETRIABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+const RETRIABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/**
+ * Answers worth another attempt of a repeatable call: "not now" statuses, and the replay store's
+ * "the first request with this key is still running" (the usual answer to a retry after a lost
+ * connection), which settles once the first one ends.
+ */
+export function isRetriableAnswer(status: number, body: unknown, hasIdempotencyKey: boolean): boolean {
+  if (RETRIABLE_STATUSES.has(status)) return true;
+  const code = typeof body === 'object' && body !== null ? (body as { code?: unknown }).code : undefined;
+  return hasIdempotencyKey && status === 409 && code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS';
+}
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 
 export function retryPolicyOf(options: RetryOptions = {}): RetryPolicy {

@@ -134,6 +134,31 @@ describe('the client transport', () => {
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('retries an install whose first attempt is still running on the server, with the same key', async () => {
+    const server = scriptedFetch(
+      new TypeError('connection reset'),
+      problem(409, { code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS' }),
+      json(201, anInstallation()),
+    );
+    const installed = pluginsWith(server.fetch).installPlugin(INSTALL);
+
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect((await installed).pluginId).toBe('p1');
+    expect(new Set(server.sent.map((request) => request.headers['idempotency-key'])).size).toBe(1);
+  });
+
+  it('does not retry a 409 that is a real conflict', async () => {
+    const server = scriptedFetch(problem(409, { code: 'ILLEGAL_TRANSITION' }));
+
+    const failure = await pluginsWith(server.fetch)
+      .updatePlugin('p1', { version: '2.0.0' })
+      .catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ status: 409, code: 'ILLEGAL_TRANSITION' });
+    expect(server.sent).toHaveLength(1);
+  });
+
   it('uses a fresh key per install call, or the one the caller gives', async () => {
     const server = scriptedFetch(
       json(201, anInstallation()),
