@@ -126,6 +126,7 @@ export class TenantEventFeed {
     const limit = this.options.limit ?? 100;
     let delivered = 0;
     for (;;) {
+      const before = this.position;
       const { body: page } = await this.transport.send(EVENTS, {
         query: {
           after: this.position,
@@ -135,7 +136,8 @@ export class TenantEventFeed {
       });
       for (const event of page.items) if (await this.deliver(event)) delivered++;
       this.position = page.cursor;
-      if (page.items.length < limit || !shouldGoOn()) return delivered;
+      // A full page that did not move the cursor would be read again forever: wait for the next poll.
+      if (page.items.length < limit || page.cursor === before || !shouldGoOn()) return delivered;
     }
   }
 
@@ -165,13 +167,14 @@ export class TenantEventFeed {
   private async deliver(event: TenantEvent): Promise<boolean> {
     if (this.seen.has(event.id)) return false;
     this.remember(event.id);
-    const payload = {
+    // Frozen: every handler of the event sees it as the feed answered it, whatever the others do.
+    const payload = Object.freeze({
       ...event.detail,
       id: event.id,
       name: event.name,
       time: event.time,
       tenantId: event.tenantId,
-    };
+    });
     for (const handler of [...(this.handlers.get(event.name) ?? [])]) {
       try {
         await handler(payload as TenantEventPayload<TenantEventType>);

@@ -114,6 +114,19 @@ describe('on() over the events feed', () => {
     expect(seen).toEqual(['e1', 'e2']);
   });
 
+  it('waits for the next poll when a full page does not move the cursor', async () => {
+    const server = scriptedFetch(
+      feedPage([event('e1', 'plugin:enabled'), event('e2', 'plugin:enabled')], 'c2'),
+      feedPage([event('e1', 'plugin:enabled'), event('e2', 'plugin:enabled')], 'c2'),
+    );
+    const plugins = pluginsWith(server.fetch, { autoStart: false });
+
+    const delivered = await plugins.events.poll();
+
+    expect(delivered).toBe(2);
+    expect(server.sent).toHaveLength(2);
+  });
+
   it("reports a handler's throw to the error listeners and goes on with the next handler and event", async () => {
     const server = scriptedFetch(
       feedPage([event('e1', 'plugin:disabled'), event('e2', 'plugin:disabled')], 'c2'),
