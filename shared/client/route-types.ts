@@ -16,7 +16,19 @@ type PartInput<Route, Part extends keyof RouteRequestSchemas> =
     : undefined;
 
 export type PathOf<Route extends RouteRecord> = PartInput<Route, 'path'>;
-export type QueryOf<Route extends RouteRecord> = PartInput<Route, 'query'>;
+/**
+ * A query's input with coerced members made sendable: `z.coerce.number()` takes `unknown` (the
+ * server reads a string), so the SDK offers the scalars it can put in a URL instead.
+ */
+type Sendable<Query> = Query extends object
+  ? {
+      [Name in keyof Query]: unknown extends Query[Name]
+        ? string | number | boolean | undefined
+        : Query[Name];
+    }
+  : Query;
+
+export type QueryOf<Route extends RouteRecord> = Sendable<PartInput<Route, 'query'>>;
 export type HeadersOf<Route extends RouteRecord> = PartInput<Route, 'headers'>;
 export type BodyOf<Route extends RouteRecord> = PartInput<Route, 'body'>;
 
