@@ -57,6 +57,28 @@ module.exports = {
       to: { path: '^(shared/(adapters|wiring)/|functions/)' },
     },
     {
+      name: 'client-imports-only-the-contract',
+      comment:
+        "The client SDK (gradiant-plugins/client) runs in integrators' services and browsers: it imports the route records, their request and response schemas and the domain schemas, and zod; no node: module, no server code.",
+      severity: 'error',
+      from: { path: '^shared/client/' },
+      to: {
+        pathNot:
+          '^(shared/client/|shared/domain/|shared/http/(routes/|requests/|response-schemas[.]ts$|route-record[.]ts$|pagination[.]ts$)|node_modules/zod/)',
+      },
+    },
+    {
+      name: 'client-reaches-no-server-code',
+      comment:
+        'What the route records and schemas import must not drag server code (use cases, adapters, AWS SDK, the sandbox runtime) into the client bundle.',
+      severity: 'error',
+      from: { path: '^shared/client/' },
+      to: {
+        path: '^(shared/(services|adapters|wiring|ports|observability|config|events|search/(?!search-query[.]ts$))|functions/|apps/|infra/|node_modules/(@aws-sdk|@smithy|@middy|@aws-lambda-powertools|isolated-vm|jose|minisearch|retire)/)',
+        reachable: true,
+      },
+    },
+    {
       name: 'runtime-code-does-not-import-infra',
       severity: 'error',
       from: { path: '^(shared|functions)/' },

@@ -3,12 +3,14 @@
 //   dist/sandbox/index.js           the library (ESM), with dist/sandbox/index.d.ts beside it
 //   dist/sandbox/sandbox-worker.js  the SupervisedSandbox worker, resolved beside the library
 //   dist/bin/gradiant-plugins.js    the CLI, with its own copy of the worker beside it
+//   dist/client/index.js            gradiant-plugins/client, the integrators' SDK (build-client.mjs)
 // Dependencies stay external (resolved from node_modules at run time); isolated-vm in particular
 // is a native module that must never be bundled, and the code loads it with createRequire.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildClient } from './build-client.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message) => process.stderr.write(`[build-package] ${message}\n`);
@@ -58,6 +60,13 @@ await esbuild.build({
 const cli = join(root, 'dist', 'bin', 'gradiant-plugins.js');
 chmodSync(cli, 0o755);
 
+// gradiant-plugins/client: its own script, so that its test builds it the same way.
+const clientProblem = await buildClient(esbuild, { root });
+if (clientProblem) {
+  log(clientProblem);
+  process.exit(1);
+}
+
 // Declarations only, from the library's entry point; tsc 7 is native and takes about a second.
 const tsc = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsc.cmd' : 'tsc');
 const declarations = spawnSync(tsc, ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
@@ -65,4 +74,4 @@ if (declarations.status !== 0 || !existsSync(join(root, 'dist', 'sandbox', 'inde
   log('type declarations failed; see the tsc output above');
   process.exit(1);
 }
-log('built dist/sandbox (library, worker, declarations) and dist/bin/gradiant-plugins.js');
+log('built dist/sandbox (library, worker, declarations), dist/client and dist/bin/gradiant-plugins.js');

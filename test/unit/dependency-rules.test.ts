@@ -34,9 +34,31 @@ const WRONG_WAY: readonly [string, string, string][] = [
   ['apps/cli/main.ts', 'apps/local-platform/server.ts', 'applications-do-not-import-each-other'],
   // A package, not a file of the tree: imported by name.
   ['shared/adapters/fhir/fhir-ehr-repository.ts', '@medplum/fhir-router', 'fhir-server-stays-local'],
+  ['shared/client/http-transport.ts', 'shared/http/route-dispatch.ts', 'client-imports-only-the-contract'],
 ];
 
+/**
+ * Wrong-way paths made of allowed imports (rules over what a module reaches, not what it imports):
+ * [files in import order, rule], reported as one violation from the first file to the last.
+ */
+const WRONG_WAY_PATHS: readonly [readonly string[], string][] = [
+  [
+    [
+      'shared/client/plugin-service.ts',
+      'shared/http/routes/lifecycle-routes.ts',
+      'shared/services/install-plugin.ts',
+    ],
+    'client-reaches-no-server-code',
+  ],
+];
+const VIOLATIONS = WRONG_WAY.length + WRONG_WAY_PATHS.length;
+
 const isPackage = (target: string) => target.startsWith('@');
+const specifierOf = (from: string, to: string) => {
+  if (isPackage(to)) return to;
+  const specifier = relative(dirname(from), to);
+  return specifier.startsWith('.') ? specifier : `./${specifier}`;
+};
 
 let fixture: string;
 let report: string;
@@ -52,10 +74,15 @@ beforeAll(async () => {
     writeFileSync(join(fixture, path), text);
   };
   for (const [from, to] of WRONG_WAY) {
-    let specifier = isPackage(to) ? to : relative(dirname(from), to);
-    if (!specifier.startsWith('.') && !isPackage(to)) specifier = `./${specifier}`;
-    write(from, `import '${specifier}';\nexport {};\n`);
+    write(from, `import '${specifierOf(from, to)}';\nexport {};\n`);
     if (!isPackage(to)) write(to, 'export const value = 1;\n');
+  }
+  for (const [files] of WRONG_WAY_PATHS) {
+    files.forEach((from, index) => {
+      const to = files[index + 1];
+      if (to === undefined) write(from, 'export const value = 1;\n');
+      else write(from, `import '${specifierOf(from, to)}';\nexport {};\n`);
+    });
   }
   const run = promisify(execFile)(
     DEPCRUISE,
@@ -75,7 +102,11 @@ describe('dependency rules', () => {
     expect(report).toContain(`${rule}: ${from} → ${to}`);
   });
 
-  it('reports one violation per wrong-way import and nothing else', () => {
-    expect(report).toContain(`${WRONG_WAY.length} dependency violations (${WRONG_WAY.length} errors`);
+  it.each(WRONG_WAY_PATHS)('%j fails rule %s', (files, rule) => {
+    expect(report).toContain(`${rule}: ${files[0]} → ${files.at(-1)}`);
+  });
+
+  it('reports one violation per wrong-way import or path and nothing else', () => {
+    expect(report).toContain(`${VIOLATIONS} dependency violations (${VIOLATIONS} errors`);
   });
 });
