@@ -44,7 +44,7 @@ export function defaultTenantOf(fixtures: Fixtures | undefined): string {
 
 /** FHIR string search: case-insensitive and starting with the value. */
 const startsWith = (actual: string | undefined, wanted: string): boolean =>
-  actual?.toLowerCase().startsWith(wanted.toLowerCase());
+  actual?.toLowerCase().startsWith(wanted.toLowerCase()) === true;
 
 /** The FHIR `Patient` search parameters the platform maps the criteria onto, over the fixture records. */
 function matches(patient: Patient, criteria: PatientSearchCriteria): boolean {
