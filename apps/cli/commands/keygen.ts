@@ -15,7 +15,8 @@ export const keygenCommand = defineCommand({
   configure: (command) =>
     command
       .option('--out <dir>', 'directory to write the key pair into', '.')
-      .option('--force', 'replace an existing key pair'),
+      .option('--force', 'replace an existing key pair')
+      .option('--json', 'print { keyId, privateKey, publicKey } as JSON (this command always does)'),
   async action({ options }, io) {
     const directory = String(options.out);
     const privatePath = join(directory, PRIVATE_KEY_FILE);

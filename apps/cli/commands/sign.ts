@@ -10,7 +10,8 @@ export const signCommand = defineCommand({
   configure: (command) =>
     command
       .argument('<artifact>', 'the bundled plugin module to sign')
-      .requiredOption('--key <file>', 'the publisher private key (PEM, from keygen)'),
+      .requiredOption('--key <file>', 'the publisher private key (PEM, from keygen)')
+      .option('--json', 'print { keyId, signature } as JSON (this command always does)'),
   async action({ args, options }, io) {
     try {
       const signature = signArtifact(

@@ -2,27 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../../apps/cli/cli.ts';
+import { captureCli } from '../../../support/cli-run.ts';
 
 const SUPPORT = new URL('../../../support/sandbox/', import.meta.url).pathname;
 const FIXTURES = join(SUPPORT, 'fixtures.json');
 const REMINDER = join(SUPPORT, 'plugins', 'reminder.js');
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {},
-    fetch: globalThis.fetch,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => captureCli(argv);
 
 function pluginFile(source: string): string {
   const directory = mkdtempSync(join(tmpdir(), 'gradiant-cli-'));
