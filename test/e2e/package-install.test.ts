@@ -141,6 +141,31 @@ describe('the packed gradiant-plugins package in an empty folder', () => {
     expect(checked.status, checked.stdout + checked.stderr).toBe(0);
   });
 
+  it('says how to add the AWS SDK when audit verify needs it', (context) => {
+    if (registryProblem) context.skip(registryProblem);
+
+    const result = sh(
+      'npx',
+      [
+        'gradiant-plugins',
+        'audit',
+        'verify',
+        '--bucket',
+        'audit',
+        '--kms-key-id',
+        'alias/audit',
+        '--region',
+        'us-east-1',
+      ],
+      project,
+    );
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'error: audit verify reads S3 and KMS: run "npm i -D @aws-sdk/client-s3 @aws-sdk/client-kms" first\n',
+    );
+  });
+
   it('says in one line which Node it needs and exits 2 on an older Node', (context) => {
     if (registryProblem) context.skip(registryProblem);
     const old = ['/usr/bin/node', '/bin/node', '/usr/local/bin/node'].find((candidate) => {
