@@ -30,6 +30,14 @@ module.exports = {
       to: { path: '^(shared/(?!domain/|sandbox/)|functions/|infra/)' },
     },
     {
+      name: 'plugin-types-are-domain-and-sandbox-only',
+      comment:
+        'gradiant-plugins/plugin is what plugin authors import: the platform contracts and nothing that runs the platform.',
+      severity: 'error',
+      from: { path: '^shared/plugin/' },
+      to: { path: '^(shared/(?!domain/|sandbox/|plugin/)|functions/|infra/|layers/|apps/)' },
+    },
+    {
       name: 'ports-import-only-domain-and-sandbox-types',
       severity: 'error',
       from: { path: '^shared/ports/' },

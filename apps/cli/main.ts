@@ -1,16 +1,16 @@
-import { runCli } from './cli.ts';
-
-// The CLI itself never loads isolated-vm: plugins run in the sandbox's worker process, which is
-// started with --no-node-snapshot, so the bin needs no Node flags of its own.
-const nodeMajor = Number(process.versions.node.split('.')[0]);
-if (nodeMajor < 24) {
-  process.stderr.write(`error: gradiant-plugins needs Node.js 24 or newer; this is ${process.version}\n`);
-  process.exitCode = 1;
+// The bin's first module: it must parse and run on any Node.js an author may have, so it holds
+// only this check and loads the CLI (which needs Node 24) after it. Keep its syntax plain.
+const REQUIRED_MAJOR = 24;
+const major = Number(process.versions.node.split('.')[0]);
+if (major < REQUIRED_MAJOR) {
+  process.stderr.write(
+    `error: gradiant-plugins needs Node.js >= ${REQUIRED_MAJOR} (this is ${process.version}); ` +
+      `run "npm i -D node@${REQUIRED_MAJOR}" in your project, then "npx gradiant-plugins ..." uses it ` +
+      '(or install it from https://nodejs.org)\n',
+  );
+  process.exitCode = 2;
 } else {
-  process.exitCode = await runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-    fetch: globalThis.fetch,
-  });
+  // A computed specifier: the bundler leaves it alone and the check above stays the only code here.
+  const start = import.meta.url.endsWith('.ts') ? './start.ts' : './cli.js';
+  await import(start);
 }

@@ -47,18 +47,39 @@ export type RequestedLimits = z.infer<typeof RequestedLimitsSchema>;
  */
 export const PluginMetadataSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
-    description: z.string().trim().min(1).max(2000),
-    author: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(100).meta({ description: 'Display name in the marketplace.' }),
+    description: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2000)
+      .meta({ description: 'What the plugin does, for tenants deciding to install it.' }),
+    author: z.string().trim().min(1).max(200).meta({ description: 'Who wrote it.' }),
     homepage: z
       .url({ protocol: /^https?$/ })
       .max(2048)
-      .optional(),
-    permissions: z.array(PermissionSchema).max(64).default([]),
-    events: z.array(SubscribedEventSchema).max(64).default([]),
-    networkHosts: z.array(NetworkHostSchema).max(64).default([]),
-    dependencies: z.array(DependencySchema).max(500).default([]),
-    limits: RequestedLimitsSchema.default({}),
+      .optional()
+      .meta({ description: 'An http(s) page about the plugin.' }),
+    permissions: z.array(PermissionSchema).max(64).default([]).meta({
+      description:
+        'The grants the plugin asks for: read:patients, write:patients, read:appointments, write:appointments, network:<host>. An api call without its grant fails with PermissionDenied.',
+    }),
+    events: z.array(SubscribedEventSchema).max(64).default([]).meta({
+      description:
+        "Events delivered to onEvent: appointment:scheduled, appointment:cancelled, appointment:rescheduled, patient:updated, or another plugin's plugin-event:<plugin-id>:<name>.",
+    }),
+    networkHosts: z.array(NetworkHostSchema).max(64).default([]).meta({
+      description:
+        'Hosts api.http.fetch may reach (lower-case DNS names, no IPs); each network:<host> permission needs its host here.',
+    }),
+    dependencies: z.array(DependencySchema).max(500).default([]).meta({
+      description:
+        'npm packages bundled into the artifact ({ name, version }); the dependency scan checks them with the SBOM build writes.',
+    }),
+    limits: RequestedLimitsSchema.default({}).meta({
+      description:
+        "Sandbox limits the plugin asks for (timeoutMs, memoryMb, cpuMsPerMinute, networkCallsPerMinute, databaseQueriesPerMinute, storageBytes); the tenant's policy caps them.",
+    }),
     tags: z
       .array(
         z
@@ -68,7 +89,8 @@ export const PluginMetadataSchema = z
           .regex(/^[a-z0-9][a-z0-9-]{0,31}$/),
       )
       .max(20)
-      .default([]),
+      .default([])
+      .meta({ description: 'Up to 20 marketplace search tags (lower-case letters, digits, dashes).' }),
   })
   .strict()
   .superRefine((metadata, context) => {

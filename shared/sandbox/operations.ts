@@ -37,7 +37,7 @@ const FORBIDDEN_HEADERS: ReadonlySet<string> = new Set([
   'proxy-authorization',
   'proxy-connection',
 ]);
-const HttpInitSchema = z
+export const HttpInitSchema = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
     headers: z
@@ -57,7 +57,7 @@ const HttpInitSchema = z
   .strict()
   .nullish()
   .transform((init) => init ?? { method: 'GET' as const, headers: {} });
-const HttpResponseSchema = z.object({
+export const HttpResponseSchema = z.object({
   status: z.number().int().min(100).max(599),
   headers: z.record(z.string(), z.string()),
   body: z.string().max(5 * 1024 * 1024),

@@ -21,7 +21,7 @@ export class PreparedPluginCache {
       this.#entries.set(code, cached);
       return cached;
     }
-    const prepared = prepare(code);
+    const prepared = preparePlugin(code);
     this.#entries.set(code, prepared);
     if (this.#entries.size > MAX_ENTRIES) {
       const oldest = this.#entries.keys().next();
@@ -31,7 +31,8 @@ export class PreparedPluginCache {
   }
 }
 
-function prepare(code: string): PreparedPlugin {
+/** The sandbox's loader: module → function body → script; `build` and `validate` run it offline. */
+export function preparePlugin(code: string): PreparedPlugin {
   const body = toPluginBody(code);
   if (!body.ok) return body;
   const built = buildPluginScript(body.body);

@@ -11,7 +11,7 @@ describe('cross-tenant reads', () => {
       const attempt = async (call) => { try { return await call(); } catch (error) { return error.code; } };
       return {
         patient: await attempt(() => api.patients.get('p-b1')),
-        update: await attempt(() => api.patients.update('p-b1', { name: 'Hijacked' })),
+        update: await attempt(() => api.patients.update('p-b1', { family: 'Hijacked' })),
         cancel: await attempt(() => api.appointments.cancel('a-b1', 'x')),
         reschedule: await attempt(() => api.appointments.reschedule('a-b1', '2026-05-01T10:00:00Z')),
         search: await api.patients.search({ name: 'Bea' }),

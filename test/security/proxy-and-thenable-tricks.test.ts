@@ -10,16 +10,16 @@ describe('proxy and thenable tricks', () => {
   it('hands the host a plain copy when the plugin passes a proxy', async () => {
     const host = recordingHost();
     const code = pluginWith(`
-      const data = new Proxy({ name: 'Proxied Name' }, {
+      const data = new Proxy({ family: 'Proxied' }, {
         get: (target, key) => (key === 'toJSON' ? undefined : target[key]),
-        ownKeys: () => ['name'],
+        ownKeys: () => ['family'],
         getOwnPropertyDescriptor: (target, key) => ({ value: target[key], enumerable: true, configurable: true }),
       });
       return api.patients.update('p-a1', data);`);
 
     const result = await run(code, { host });
 
-    expect(result).toMatchObject({ ok: true, value: { id: 'p-a1', name: 'Proxied Name' } });
+    expect(result).toMatchObject({ ok: true, value: { id: 'p-a1', family: 'Proxied' } });
     const [call] = host.calls;
     expect(call?.method).toBe('patients.update');
     const data = call?.args[1];

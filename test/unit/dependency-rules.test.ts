@@ -16,6 +16,7 @@ const WRONG_WAY: readonly [string, string, string][] = [
     'shared/services/audit/audit-trail.ts',
     'domain-imports-only-domain-and-sandbox-types',
   ],
+  ['shared/plugin/index.ts', 'shared/services/plugin-service.ts', 'plugin-types-are-domain-and-sandbox-only'],
   ['shared/ports/clock.ts', 'shared/adapters/aws/s3-client.ts', 'ports-import-only-domain-and-sandbox-types'],
   [
     'shared/services/audit/audit-trail.ts',

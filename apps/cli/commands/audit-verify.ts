@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { KmsAuditDigestVerifier } from '../../../shared/adapters/aws/kms-audit-digest-verifier.ts';
-import { S3AuditChainStore } from '../../../shared/adapters/aws/s3-audit-chain-store.ts';
-import { createS3Client } from '../../../shared/adapters/aws/s3-client.ts';
-import { PemAuditDigestVerifier } from '../../../shared/adapters/local/pem-audit-digest-verifier.ts';
 import type { AuditChainStore, AuditDigestVerifier } from '../../../shared/ports/audit-chain-store.ts';
 import { verifyAuditChain } from '../../../shared/services/audit/verify-audit-chain.ts';
-import { type CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './publish-cli-types.ts';
+import { defineCommand } from './define-command.ts';
+import { type CliCommand, EXIT_FAILED, EXIT_OK, UsageError } from './publish-cli-types.ts';
 
 export interface AuditVerifyOptions {
   readonly bucket: string;
@@ -22,8 +17,8 @@ export interface AuditVerifyOptions {
 }
 
 export interface AuditVerifyDependencies {
-  readonly store: (options: AuditVerifyOptions) => AuditChainStore;
-  readonly verifier: (options: AuditVerifyOptions) => AuditDigestVerifier;
+  readonly store: (options: AuditVerifyOptions) => AuditChainStore | Promise<AuditChainStore>;
+  readonly verifier: (options: AuditVerifyOptions) => AuditDigestVerifier | Promise<AuditDigestVerifier>;
 }
 
 /** s3rver's fixed credentials and the checksum settings it needs, when an endpoint is given. */
@@ -40,16 +35,51 @@ function clientSettings(options: AuditVerifyOptions) {
   };
 }
 
-export const AWS_AUDIT_VERIFY_DEPENDENCIES: AuditVerifyDependencies = {
-  store: (options) => new S3AuditChainStore(createS3Client(clientSettings(options)), options.bucket),
-  verifier: (options) =>
-    options.kmsKeyId
-      ? new KmsAuditDigestVerifier(new KMSClient({ region: options.region }), options.kmsKeyId)
-      : new PemAuditDigestVerifier(readFileSync(options.publicKeyFile as string, 'utf8')),
-};
+/**
+ * The AWS SDK is not a dependency of the published package (authors never need it): the adapters
+ * load it only when `audit verify` runs, and say how to add it when it is missing.
+ */
+async function loadAws<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new AwsSdkMissingError();
+  }
+}
 
-const USAGE =
-  'audit verify --bucket B [--endpoint URL] [--region R] [--tenant T] [--from ISO --to ISO] (--public-key FILE | --kms-key-id ID)';
+class AwsSdkMissingError extends Error {
+  constructor() {
+    super('audit verify reads S3 and KMS: run "npm i -D @aws-sdk/client-s3 @aws-sdk/client-kms" first');
+  }
+}
+
+export const AWS_AUDIT_VERIFY_DEPENDENCIES: AuditVerifyDependencies = {
+  store: async (options) => {
+    const [{ S3AuditChainStore }, { createS3Client }] = await loadAws(() =>
+      Promise.all([
+        import('../../../shared/adapters/aws/s3-audit-chain-store.ts'),
+        import('../../../shared/adapters/aws/s3-client.ts'),
+      ]),
+    );
+    return new S3AuditChainStore(createS3Client(clientSettings(options)), options.bucket);
+  },
+  verifier: async (options) => {
+    if (!options.kmsKeyId) {
+      const { PemAuditDigestVerifier } = await import(
+        '../../../shared/adapters/local/pem-audit-digest-verifier.ts'
+      );
+      return new PemAuditDigestVerifier(readFileSync(options.publicKeyFile as string, 'utf8'));
+    }
+    const [{ KMSClient }, { KmsAuditDigestVerifier }] = await loadAws(() =>
+      Promise.all([
+        import('@aws-sdk/client-kms'),
+        import('../../../shared/adapters/aws/kms-audit-digest-verifier.ts'),
+      ]),
+    );
+    return new KmsAuditDigestVerifier(new KMSClient({ region: options.region }), options.kmsKeyId);
+  },
+};
 
 function isoOrUndefined(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -57,37 +87,20 @@ function isoOrUndefined(name: string, value: string | undefined): string | undef
   return new Date(value).toISOString();
 }
 
-function parseOptions(argv: readonly string[]): AuditVerifyOptions {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: {
-      bucket: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      tenant: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'public-key': { type: 'string' },
-      'kms-key-id': { type: 'string' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length !== 1 || positionals[0] !== 'verify')
-    throw new UsageError('the audit subcommand is verify');
-  if (!values.bucket) throw new UsageError('--bucket is required');
-  if (Boolean(values['public-key']) === Boolean(values['kms-key-id'])) {
+function optionsOf(options: Readonly<Record<string, unknown>>): AuditVerifyOptions {
+  const text = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+  if (Boolean(text('publicKey')) === Boolean(text('kmsKeyId'))) {
     throw new UsageError('give exactly one of --public-key and --kms-key-id');
   }
   return {
-    bucket: values.bucket,
-    endpoint: values.endpoint,
-    region: values.region,
-    tenantId: values.tenant,
-    from: isoOrUndefined('from', values.from),
-    to: isoOrUndefined('to', values.to),
-    publicKeyFile: values['public-key'],
-    kmsKeyId: values['kms-key-id'],
+    bucket: text('bucket') as string,
+    endpoint: text('endpoint'),
+    region: text('region'),
+    tenantId: text('tenant'),
+    from: isoOrUndefined('from', text('from')),
+    to: isoOrUndefined('to', text('to')),
+    publicKeyFile: text('publicKey'),
+    kmsKeyId: text('kmsKeyId'),
   };
 }
 
@@ -100,21 +113,25 @@ function parseOptions(argv: readonly string[]): AuditVerifyOptions {
 export function createAuditVerifyCommand(
   dependencies: AuditVerifyDependencies = AWS_AUDIT_VERIFY_DEPENDENCIES,
 ): CliCommand {
-  return {
-    name: 'audit',
+  return defineCommand({
+    name: 'audit verify',
     summary: 'verify a tenant audit chain and its signed digests (exit 1 on tampering)',
-    usage: USAGE,
-    async run(argv, io) {
-      let options: AuditVerifyOptions;
+    configure: (command) =>
+      command
+        .requiredOption('--bucket <name>', 'the audit bucket')
+        .option('--endpoint <url>', "an S3-compatible endpoint (the local platform's s3rver)")
+        .option('--region <region>', 'the AWS region')
+        .option('--tenant <id>', 'one tenant (default: every tenant with a chain in the bucket)')
+        .option('--from <iso>', 'verify from this time (with --to)')
+        .option('--to <iso>', 'verify up to this time (with --from)')
+        .option('--public-key <file>', 'the digest signing public key (PEM)')
+        .option('--kms-key-id <id>', 'the KMS key that signed the digests')
+        .option('--json', 'print one JSON line per tenant (this command always does)'),
+    async action({ options: raw }, io) {
+      const options = optionsOf(raw);
       try {
-        options = parseOptions(argv);
-      } catch (error) {
-        io.stderr(`error: ${(error as Error).message}\nusage: gradiant-plugins ${USAGE}\n`);
-        return EXIT_USAGE;
-      }
-      try {
-        const store = dependencies.store(options);
-        const verifier = dependencies.verifier(options);
+        const store = await dependencies.store(options);
+        const verifier = await dependencies.verifier(options);
         const tenants = options.tenantId === undefined ? await store.listTenants() : [options.tenantId];
         let isIntact = true;
         for (const tenantId of tenants) {
@@ -129,12 +146,16 @@ export function createAuditVerifyCommand(
         if (tenants.length === 0) io.stdout(`${JSON.stringify({ ok: true, tenants: 0 })}\n`);
         return isIntact ? EXIT_OK : EXIT_FAILED;
       } catch (error) {
+        if (error instanceof AwsSdkMissingError) {
+          io.stderr(`error: ${error.message}\n`);
+          return EXIT_FAILED;
+        }
         // The error's name only: a message could quote a key or a record.
         io.stderr(`error: could not read the audit chain (${(error as Error).name})\n`);
         return EXIT_FAILED;
       }
     },
-  };
+  });
 }
 
 export const auditVerifyCommand = createAuditVerifyCommand();

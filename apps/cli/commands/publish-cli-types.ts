@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { Clock } from '../../../shared/ports/clock.ts';
 
 /** What a CLI command gets from the entry point: its arguments and the process's streams and env. */
@@ -9,13 +10,29 @@ export interface CommandIo {
   readonly fetch: typeof fetch;
   /** Signs key proofs at this time; the system clock when absent. */
   readonly clock?: Clock | undefined;
+  /** Where relative paths start; the process's working directory when absent. */
+  readonly cwd?: string | undefined;
 }
 
-export interface CliCommand {
+/** Commander's parsed operands (declared arguments, in order) and options of one command. */
+export interface ParsedCommand {
+  readonly args: readonly unknown[];
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** A command as it is declared: commander gets its arguments and options, `action` does the work. */
+export interface CommandSpec {
+  /** One word, or a group and a subcommand (`audit verify`). */
   readonly name: string;
   readonly summary: string;
-  readonly usage: string;
-  /** 0 success, 1 the operation failed (server refusal, bad input file), 2 usage error. */
+  /** Declares the arguments and options (each with its help text) on commander's command. */
+  configure(command: Command): void;
+  /** 0 success, 1 the operation failed (server refusal, bad input file), 2 usage error (throw `UsageError`). */
+  action(parsed: ParsedCommand, io: CommandIo): Promise<number>;
+}
+
+export interface CliCommand extends CommandSpec {
+  /** Runs this command alone, as `gradiant-plugins <name> ...argv` would. */
   run(argv: readonly string[], io: CommandIo): Promise<number>;
 }
 

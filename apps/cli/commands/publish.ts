@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SemverSchema } from '../../../shared/domain/manifest.ts';
 import { isClaimSigned, sbomSha256Of } from '../../../shared/domain/release-claim.ts';
 import { sha256Hex } from '../../../shared/domain/signatures.ts';
 import { systemClock } from '../../../shared/ports/clock.ts';
-import { runMarketplaceCommand } from './marketplace-command.ts';
-import { type CliCommand, EXIT_OK, UsageError } from './publish-cli-types.ts';
+import { defineCommand } from './define-command.ts';
+import { runMarketplaceCommand, withMarketplaceOptions } from './marketplace-command.ts';
+import { type CommandIo, EXIT_OK } from './publish-cli-types.ts';
 import { type createMarketplaceClient, ServerProblemError } from './publish-client.ts';
 import { registerPublisherKey } from './register-publisher-key.ts';
 import { loadPublisherPrivateKey, signArtifact, signReleaseClaim } from './sign-artifact.ts';
@@ -23,54 +23,38 @@ const UploadSchema = z.object({
   headers: z.record(z.string(), z.string()),
 });
 
-function parse(argv: readonly string[]) {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: {
-      manifest: { type: 'string' },
-      key: { type: 'string' },
-      endpoint: { type: 'string' },
-      sbom: { type: 'string' },
-      'release-notes': { type: 'string' },
-    },
-    allowPositionals: true,
-  });
-  const [artifact, ...rest] = positionals;
-  if (!artifact || rest.length > 0 || !values.manifest || !values.key)
-    throw new UsageError('missing arguments');
-  return {
-    artifact,
-    manifest: values.manifest,
-    key: values.key,
-    endpoint: values.endpoint,
-    sbom: values.sbom,
-    releaseNotes: values['release-notes'],
-  };
-}
-
 /**
  * Registers the key with a proof of possession (idempotent), uploads large artifacts through a presigned URL, and publishes.
- * Every server refusal is printed with its problem code, and the exit code is 1.
+ * Every server refusal is printed with the endpoint and its problem code, and the exit code is 1.
  */
-export const publishCommand: CliCommand = {
+export const publishCommand = defineCommand({
   name: 'publish',
   summary: 'sign and publish an artifact to the marketplace (token from GRADIANT_TOKEN)',
-  usage:
-    'publish <artifact> --manifest FILE --key FILE [--sbom CYCLONEDX.json] [--release-notes FILE.txt] [--endpoint URL]',
-  run(argv, io) {
-    return runMarketplaceCommand(
-      this,
+  configure: (command) =>
+    withMarketplaceOptions(
+      command
+        .argument('<artifact>', 'the bundled plugin module (from build)')
+        .requiredOption('--manifest <file>', 'the manifest.json with id, version and metadata')
+        .requiredOption('--key <file>', 'the publisher private key (PEM, from keygen)')
+        .option('--sbom <file>', 'the CycloneDX JSON SBOM build wrote; the signature then covers it')
+        .option('--release-notes <file>', 'plain-text release notes; the signature then covers them'),
+    ),
+  action: ({ args, options }, io) =>
+    runMarketplaceCommand(
       io,
-      () => parse(argv),
-      async (options, { token, request }) => {
-        const artifact = readFileSync(options.artifact);
-        const manifest = ManifestFileSchema.parse(JSON.parse(readFileSync(options.manifest, 'utf8')));
-        const privateKey = loadPublisherPrivateKey(options.key);
+      options.endpoint,
+      async ({ token, request }) => {
+        const artifact = readFileSync(String(args[0]));
+        const manifest = ManifestFileSchema.parse(JSON.parse(readFileSync(String(options.manifest), 'utf8')));
+        const privateKey = loadPublisherPrivateKey(String(options.key));
         await registerPublisherKey(request, { privateKey, token, clock: io.clock ?? systemClock });
         // With an SBOM or notes the signature covers the release claim, else the artifact bytes.
-        const sbom = options.sbom === undefined ? undefined : JSON.parse(readFileSync(options.sbom, 'utf8'));
+        const sbom =
+          typeof options.sbom === 'string' ? JSON.parse(readFileSync(options.sbom, 'utf8')) : undefined;
         const releaseNotes =
-          options.releaseNotes === undefined ? undefined : readFileSync(options.releaseNotes, 'utf8').trim();
+          typeof options.releaseNotes === 'string'
+            ? readFileSync(options.releaseNotes, 'utf8').trim()
+            : undefined;
         const signature = isClaimSigned({ sbom, releaseNotes })
           ? signReleaseClaim(
               {
@@ -86,7 +70,7 @@ export const publishCommand: CliCommand = {
         const source =
           artifact.byteLength <= INLINE_ARTIFACT_LIMIT
             ? { code: artifact.toString('utf8') }
-            : { uploadId: await upload(artifact, request, io.fetch) };
+            : { uploadId: await upload(artifact, request, io) };
         const release = await request('POST', '/v1/marketplace/plugins', {
           ...manifest,
           ...source,
@@ -103,14 +87,14 @@ export const publishCommand: CliCommand = {
           : error instanceof z.ZodError
             ? `the manifest file is not valid: ${error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`
             : (error as Error).message,
-    );
-  },
-};
+    ),
+});
 
+/** Uploads through the presigned URL, reporting progress on stderr so stdout stays one JSON object. */
 async function upload(
   artifact: Buffer,
   request: ReturnType<typeof createMarketplaceClient>,
-  fetcher: typeof fetch,
+  io: CommandIo,
 ): Promise<string> {
   const sha256 = createHash('sha256').update(artifact).digest('hex');
   const target = UploadSchema.parse(
@@ -120,7 +104,9 @@ async function upload(
   const headers = Object.fromEntries(
     Object.entries(target.headers).filter(([name]) => name.toLowerCase() !== 'content-length'),
   );
-  const response = await fetcher(target.url, { method: 'PUT', headers, body: artifact });
+  io.stderr(`uploading ${artifact.byteLength} bytes\n`);
+  const response = await io.fetch(target.url, { method: 'PUT', headers, body: artifact });
   if (!response.ok) throw new Error(`the artifact upload failed with HTTP ${response.status}`);
+  io.stderr(`uploaded ${artifact.byteLength} bytes\n`);
   return target.uploadId;
 }

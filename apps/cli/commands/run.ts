@@ -1,21 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EntrySchema, GrantSchema, type RunResult } from '../../../shared/sandbox/schemas.ts';
 import { SupervisedSandbox } from '../../../shared/sandbox/supervised/supervised-sandbox.ts';
 import { createFixtureHost, defaultTenantOf, type Fixtures, FixturesSchema } from '../fixture-host.ts';
-import {
-  type CliCommand,
-  type CommandIo,
-  EXIT_FAILED,
-  EXIT_OK,
-  EXIT_USAGE,
-  UsageError,
-} from './publish-cli-types.ts';
-
-const USAGE =
-  'run <plugin-file> [--entry execute|onEvent] [--input JSON | --input-file F] [--grant PERM]... ' +
-  '[--tenant ID] [--fixtures F] [--timeout-ms N] [--memory-mb N] [--json]';
+import { defineCommand } from './define-command.ts';
+import { EXIT_FAILED, EXIT_OK, type ParsedCommand, UsageError } from './publish-cli-types.ts';
 
 interface RunArguments {
   code: string;
@@ -51,46 +40,45 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   return Number(value);
 }
 
-function parseRunArguments(argv: readonly string[]): RunArguments {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const [file, ...extra] = positionals;
-  if (!file) throw new UsageError('missing <plugin-file>');
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
-  if (values.input !== undefined && values['input-file'] !== undefined) {
+function text(options: ParsedCommand['options'], name: string): string | undefined {
+  const value = options[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function parseRunArguments({ args, options }: ParsedCommand): RunArguments {
+  const file = String(args[0]);
+  const inputText = text(options, 'input');
+  const inputFile = text(options, 'inputFile');
+  if (inputText !== undefined && inputFile !== undefined) {
     throw new UsageError('pass either --input or --input-file, not both');
   }
-  const entry = EntrySchema.safeParse(values.entry ?? 'execute');
+  const entry = EntrySchema.safeParse(options.entry ?? 'execute');
   if (!entry.success) throw new UsageError('--entry must be execute or onEvent');
-  const grants = values.grant ?? [];
+  const grants = (options.grant as string[] | undefined) ?? [];
   for (const grant of grants) {
     if (!GrantSchema.safeParse(grant).success) throw new UsageError(`unknown permission ${grant}`);
   }
   let input: unknown = null;
-  if (values.input !== undefined) input = parseJson(values.input, '--input');
-  if (values['input-file'] !== undefined) {
-    input = parseJson(readText(values['input-file'], 'input file'), `input file ${values['input-file']}`);
+  if (inputText !== undefined) input = parseJson(inputText, '--input');
+  if (inputFile !== undefined) {
+    input = parseJson(readText(inputFile, 'input file'), `input file ${inputFile}`);
   }
+  const fixturesFile = text(options, 'fixtures');
   let fixtures: Fixtures | undefined;
-  if (values.fixtures !== undefined) {
-    const raw = parseJson(readText(values.fixtures, 'fixtures file'), `fixtures file ${values.fixtures}`);
+  if (fixturesFile !== undefined) {
+    const raw = parseJson(readText(fixturesFile, 'fixtures file'), `fixtures file ${fixturesFile}`);
     const checked = FixturesSchema.safeParse(raw);
     if (!checked.success) {
       const issue = checked.error.issues[0];
       throw new UsageError(
-        `fixtures file ${values.fixtures}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+        `fixtures file ${fixturesFile}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
       );
     }
     fixtures = checked.data;
   }
   const limits: RunArguments['limits'] = {};
-  const timeoutMs = positiveInteger(values['timeout-ms'], '--timeout-ms');
-  const memoryMb = positiveInteger(values['memory-mb'], '--memory-mb');
+  const timeoutMs = positiveInteger(text(options, 'timeoutMs'), '--timeout-ms');
+  const memoryMb = positiveInteger(text(options, 'memoryMb'), '--memory-mb');
   if (timeoutMs !== undefined) limits.timeoutMs = timeoutMs;
   if (memoryMb !== undefined) {
     if (memoryMb < 8) throw new UsageError('--memory-mb must be at least 8');
@@ -102,30 +90,11 @@ function parseRunArguments(argv: readonly string[]): RunArguments {
     entry: entry.data,
     input,
     grants,
-    tenantId: values.tenant ?? defaultTenantOf(fixtures),
+    tenantId: text(options, 'tenant') ?? defaultTenantOf(fixtures),
     fixtures,
     limits,
-    isJson: values.json ?? false,
+    isJson: options.json === true,
   };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    options: {
-      entry: { type: 'string' },
-      input: { type: 'string' },
-      'input-file': { type: 'string' },
-      grant: { type: 'string', multiple: true },
-      tenant: { type: 'string' },
-      fixtures: { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      'memory-mb': { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
 }
 
 /** The file name stands in for the plugin id, so emitted events are namespaced as on the platform. */
@@ -153,20 +122,26 @@ function summarize(result: RunResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 /** Runs a plugin file locally against fixture data, in this process, with the platform's sandbox. */
-export const runCommand: CliCommand = {
+export const runCommand = defineCommand({
   name: 'run',
   summary: 'run a plugin file locally in the sandbox against fixture data',
-  usage: USAGE,
-  async run(argv: readonly string[], io: CommandIo): Promise<number> {
-    let args: RunArguments;
-    try {
-      args = parseRunArguments(argv);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      io.stderr(`error: ${error.message}\nusage: gradiant-plugins ${USAGE}\n`);
-      return EXIT_USAGE;
-    }
+  configure: (command) =>
+    command
+      .argument('<plugin-file>', 'the plugin module (the output of build, or any single-file ES module)')
+      .option('--entry <entry>', "the default export's function to call: execute or onEvent", 'execute')
+      .option('--input <json>', 'the input, as JSON (default null)')
+      .option('--input-file <file>', 'read the input from a JSON file')
+      .option('--grant <permission>', 'grant a permission, as an install would (repeatable)', collect)
+      .option('--tenant <id>', 'the fixtures tenant to run as (default: the only one, else t-local)')
+      .option('--fixtures <file>', 'the fixtures file: patients and appointments per tenant (see README)')
+      .option('--timeout-ms <n>', "the run's time limit")
+      .option('--memory-mb <n>', "the run's heap limit (at least 8)")
+      .option('--json', 'print the run result as one JSON object'),
+  async action(parsed, io) {
+    const args = parseRunArguments(parsed);
     const sandbox = new SupervisedSandbox();
     try {
       const result = await sandbox.run({
@@ -185,4 +160,4 @@ export const runCommand: CliCommand = {
       await sandbox.dispose();
     }
   },
-};
+});

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { pluginActor } from '../../domain/actors.ts';
 import {
   type Appointment,
@@ -26,6 +25,7 @@ import { claimOwnChange } from '../ehr/claim-ehr-change.ts';
 import { platformEvent } from '../platform-event.ts';
 import { DataAccessTally, type TouchedRecords } from './data-access-tally.ts';
 import { hostErrorForEhr } from './ehr-host-errors.ts';
+import { moveKeepingDuration, parseHostArgument } from './host-arguments.ts';
 
 export interface PlatformHostDependencies {
   readonly ehr: EhrRepository;
@@ -159,7 +159,7 @@ export function createPlatformHost(
         call('patients.search', async (records) => {
           const patients = await ehr.searchPatients(
             ehrScope,
-            parse(PatientSearchCriteriaSchema, criteria, 'criteria'),
+            parseHostArgument(PatientSearchCriteriaSchema, criteria, 'criteria'),
           );
           for (const patient of patients) records.patient(patient.id);
           return patients as unknown as JsonValue[];
@@ -173,7 +173,7 @@ export function createPlatformHost(
         }),
       update: (id, data) =>
         call('patients.update', async (records, changed) => {
-          const changes = parse(PatientChangesSchema, data, 'changes');
+          const changes = parseHostArgument(PatientChangesSchema, data, 'changes');
           if (!RecordIdSchema.safeParse(id).success) return undefined;
           const patient = await ehr.updatePatient(ehrScope, id, changes);
           if (!patient) return undefined;
@@ -185,7 +185,7 @@ export function createPlatformHost(
     appointments: {
       schedule: (request) =>
         call('appointments.schedule', async (records, changed) => {
-          const wanted = parse(NewAppointmentSchema, request, 'appointment');
+          const wanted = parseHostArgument(NewAppointmentSchema, request, 'appointment');
           // The EHR checks the patient reference itself (no read first): a rejection is a
           // missing patient only if the patient is indeed absent, which one read then tells.
           let created: Appointment;
@@ -242,18 +242,6 @@ export function createPlatformHost(
   };
 }
 
-/** The domain rule of a move: a cancelled or untimed appointment cannot move; its duration is kept. */
-function moveKeepingDuration(current: Appointment, start: number): AppointmentChange {
-  if (current.status === 'cancelled') {
-    throw new HostError('InvalidArgument', `appointment ${current.id} is cancelled`);
-  }
-  if (!current.start || !current.end) {
-    throw new HostError('InvalidArgument', `appointment ${current.id} has no start and end to move`);
-  }
-  const duration = Date.parse(current.end) - Date.parse(current.start);
-  return { start: new Date(start).toISOString(), end: new Date(start + duration).toISOString() };
-}
-
 /** Outbound calls, tallied as `network.fetch` (the URL stays out: it may carry tenant data). */
 function trackedFetch(fetch: NonNullable<PluginHost['fetch']>, tally: DataAccessTally): PluginHost['fetch'] {
   return (url, init) => tally.call('network.fetch', () => fetch(url, init));
@@ -278,15 +266,4 @@ function trackedStorage(storage: PluginStorage, tally: DataAccessTally): PluginS
         }
       : {}),
   };
-}
-
-/** Names the fields at fault, never their values: a value may be PHI. */
-function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const fields = result.error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || what}: ${issue.message}`)
-    .join('; ');
-  throw new HostError('InvalidArgument', `invalid ${what}: ${fields}`);
 }

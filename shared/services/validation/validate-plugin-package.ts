@@ -1,3 +1,4 @@
+import { MAX_ARTIFACT_BYTES } from '../../domain/artifact-limits.ts';
 import {
   type DetectedComponent,
   type ReleaseSecurity,
@@ -13,8 +14,7 @@ import { sha256Hex } from '../../domain/signatures.ts';
 import { toPluginBody } from '../../sandbox/plugin-source.ts';
 import { type DependencyScanDependencies, scanDependencies } from './scan-dependencies.ts';
 
-/** Inline artifacts up to 1 MiB; the sandbox refuses larger results too. */
-export const MAX_ARTIFACT_BYTES = 1024 * 1024;
+export { MAX_ARTIFACT_BYTES };
 
 export interface PluginPackageInput {
   readonly id: unknown;

@@ -2,27 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../../apps/cli/cli.ts';
+import { captureCli } from '../../../support/cli-run.ts';
 
 const SUPPORT = new URL('../../../support/sandbox/', import.meta.url).pathname;
 const FIXTURES = join(SUPPORT, 'fixtures.json');
 const REMINDER = join(SUPPORT, 'plugins', 'reminder.js');
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {},
-    fetch: globalThis.fetch,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => captureCli(argv);
 
 function pluginFile(source: string): string {
   const directory = mkdtempSync(join(tmpdir(), 'gradiant-cli-'));
@@ -171,7 +157,7 @@ describe('gradiant-plugins run', () => {
   });
 
   const usageErrors: [string, string[], RegExp][] = [
-    ['an unknown flag', ['run', REMINDER, '--bogus'], /Unknown option '--bogus'/],
+    ['an unknown flag', ['run', REMINDER, '--bogus'], /unknown option '--bogus'/i],
     ['a missing plugin file', ['run', '/nonexistent/plugin.js'], /cannot read plugin file/],
     ['bad --input JSON', ['run', REMINDER, '--input', '{nope'], /--input is not valid JSON/],
     [
@@ -182,8 +168,8 @@ describe('gradiant-plugins run', () => {
     ['an unknown permission', ['run', REMINDER, '--grant', 'root'], /unknown permission root/],
     ['a bad entry', ['run', REMINDER, '--entry', 'main'], /--entry must be execute or onEvent/],
     ['a bad number', ['run', REMINDER, '--timeout-ms', 'soon'], /--timeout-ms must be a positive integer/],
-    ['no plugin file', ['run'], /missing <plugin-file>/],
-    ['an unknown command', ['launch'], /unknown command launch/],
+    ['no plugin file', ['run'], /missing required argument 'plugin-file'/],
+    ['an unknown command', ['launch'], /unknown command 'launch'/],
   ];
   for (const [name, argv, message] of usageErrors) {
     it(`exits 2 with a message on stderr for ${name}`, async () => {

@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../../../apps/cli/cli.ts';
 import { createAuditVerifyCommand } from '../../../../../apps/cli/commands/audit-verify.ts';
 import { PemAuditDigestVerifier } from '../../../../../shared/adapters/local/pem-audit-digest-verifier.ts';
 import type { ChainedRecord } from '../../../../../shared/domain/audit-chain/chain-format.ts';
 import { buildTestChain, CHAIN_TENANT, recordObject, signingKey } from '../../../../support/audit-chain.ts';
+import { captureCli } from '../../../../support/cli-run.ts';
 import { InMemoryAuditChainStore } from '../../../../support/fakes/in-memory-audit-chain-store.ts';
 
 const key = signingKey();
@@ -15,28 +15,12 @@ const publicPem = key.publicKey.export({ format: 'pem', type: 'spki' }).toString
 const keyFile = join(mkdtempSync(join(tmpdir(), 'audit-verify-')), 'digest-key.pub.pem');
 writeFileSync(keyFile, publicPem);
 
-async function cli(store: InMemoryAuditChainStore, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
+function cli(store: InMemoryAuditChainStore, ...argv: string[]) {
   const command = createAuditVerifyCommand({
     store: () => store,
     verifier: () => new PemAuditDigestVerifier(publicPem),
   });
-  const code = await runCli(
-    argv,
-    {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      env: {},
-      fetch: globalThis.fetch,
-    },
-    [command],
-  );
-  return { code, stdout, stderr };
+  return captureCli(argv, { commands: [command] });
 }
 
 const BASE = ['audit', 'verify', '--bucket', 'b', '--tenant', CHAIN_TENANT, '--public-key', keyFile];

@@ -1,0 +1,33 @@
+import { runCli } from '../../apps/cli/cli.ts';
+import type { CommandSpec } from '../../apps/cli/commands/publish-cli-types.ts';
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `gradiant-plugins ...argv` in this process, with its output captured (all commands unless given). */
+export async function captureCli(
+  argv: readonly string[],
+  options: { readonly cwd?: string; readonly commands?: readonly CommandSpec[] } = {},
+): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: (text: string) => {
+      stdout += text;
+    },
+    stderr: (text: string) => {
+      stderr += text;
+    },
+    env: {},
+    fetch: globalThis.fetch,
+    cwd: options.cwd,
+  };
+  const code = await (options.commands ? runCli(argv, io, options.commands) : runCli(argv, io));
+  return { code, stdout, stderr };
+}
+
+/** `gradiant-plugins ...argv` run in the folder `cwd`. */
+export const runCliIn = (cwd: string, ...argv: string[]): Promise<CliRun> => captureCli(argv, { cwd });
