@@ -126,9 +126,10 @@ describe('the events function and the webhook delivery', () => {
     const consumer = resourcesOfType([audit], 'AWS::Lambda::Function').find(
       ([logicalId]) => logicalId === id,
     )?.[1];
-    const variables = (consumer?.Environment as { Variables: Record<string, unknown> }).Variables;
+    const variables = (consumer?.Environment as { Variables: Record<string, unknown> } | undefined)
+      ?.Variables;
 
-    expect(variables.WEBHOOK_DELIVERY_QUEUE_URL).toBeDefined();
+    expect(variables?.WEBHOOK_DELIVERY_QUEUE_URL).toBeDefined();
     expect(actionsOf(statementsOf(audit, 'DeliveryConsumer'))).toContain('sqs:SendMessage');
   });
 
