@@ -5,6 +5,7 @@ import { webhookLimitReached, webhookNotFound } from '../../domain/errors/webhoo
 import { WebhookDeliverySchema, WebhookSchema } from '../../domain/webhooks.ts';
 import type { OutboxEntries } from '../../ports/outbox.ts';
 import type { StoredWebhook, WebhookDelivery, WebhookRepository } from '../../ports/webhook-repository.ts';
+import { retryOnTransactionConflict } from './dynamodb-marketplace-keys.ts';
 import { changeFailed, writeWithOutbox } from './dynamodb-outbox-write.ts';
 import { tenantPartition } from './plugins-table-keys.ts';
 
@@ -72,30 +73,33 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
     const PK = tenantPartition(tenantId);
     const { sealedSecret, lastDelivery: _none, ...data } = webhook;
     try {
-      await writeWithOutbox({
-        client: this.client,
-        auditTableName: this.auditTableName,
-        changes: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: { PK, SK: WEBHOOK_COUNT_SORT_KEY },
-              UpdateExpression: 'ADD #count :one',
-              ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-              ExpressionAttributeNames: { '#count': 'count' },
-              ExpressionAttributeValues: { ':one': 1, ':max': maxPerTenant },
+      // Registrations racing on the tenant's counter conflict rather than queue: try again.
+      await retryOnTransactionConflict(() =>
+        writeWithOutbox({
+          client: this.client,
+          auditTableName: this.auditTableName,
+          changes: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { PK, SK: WEBHOOK_COUNT_SORT_KEY },
+                UpdateExpression: 'ADD #count :one',
+                ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+                ExpressionAttributeNames: { '#count': 'count' },
+                ExpressionAttributeValues: { ':one': 1, ':max': maxPerTenant },
+              },
             },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { PK, SK: webhookSortKey(webhook.id), data, sealedSecret },
-              ConditionExpression: 'attribute_not_exists(PK)',
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { PK, SK: webhookSortKey(webhook.id), data, sealedSecret },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
             },
-          },
-        ],
-        outbox,
-      });
+          ],
+          outbox,
+        }),
+      );
     } catch (error) {
       if (changeFailed(error, 0)) throw webhookLimitReached(error);
       throw error;
@@ -105,29 +109,31 @@ export class DynamoDbWebhookRepository implements WebhookRepository {
   async remove(tenantId: string, webhookId: string, outbox: OutboxEntries): Promise<void> {
     const PK = tenantPartition(tenantId);
     try {
-      await writeWithOutbox({
-        client: this.client,
-        auditTableName: this.auditTableName,
-        changes: [
-          {
-            Delete: {
-              TableName: this.tableName,
-              Key: { PK, SK: webhookSortKey(webhookId) },
-              ConditionExpression: 'attribute_exists(PK)',
+      await retryOnTransactionConflict(() =>
+        writeWithOutbox({
+          client: this.client,
+          auditTableName: this.auditTableName,
+          changes: [
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: { PK, SK: webhookSortKey(webhookId) },
+                ConditionExpression: 'attribute_exists(PK)',
+              },
             },
-          },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: { PK, SK: WEBHOOK_COUNT_SORT_KEY },
-              UpdateExpression: 'ADD #count :minusOne',
-              ExpressionAttributeNames: { '#count': 'count' },
-              ExpressionAttributeValues: { ':minusOne': -1 },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { PK, SK: WEBHOOK_COUNT_SORT_KEY },
+                UpdateExpression: 'ADD #count :minusOne',
+                ExpressionAttributeNames: { '#count': 'count' },
+                ExpressionAttributeValues: { ':minusOne': -1 },
+              },
             },
-          },
-        ],
-        outbox,
-      });
+          ],
+          outbox,
+        }),
+      );
     } catch (error) {
       if (changeFailed(error, 0)) throw webhookNotFound();
       throw error;
