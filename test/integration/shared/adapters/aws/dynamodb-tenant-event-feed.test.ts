@@ -60,7 +60,9 @@ describe('the tenant events feed against DynamoDB Local', () => {
     expect(new Set(seen).size).toBe(total);
     // Each consumer's own events keep their order (a shard's commit order).
     for (const events of consumers)
-      expect(seen.filter((id) => id.startsWith(events[0]?.id.slice(0, 2) ?? '?'))).toEqual(events.map((item) => item.id));
+      expect(seen.filter((id) => id.startsWith(events[0]?.id.slice(0, 2) ?? '?'))).toEqual(
+        events.map((item) => item.id),
+      );
   });
 
   it('appends nothing twice when a batch is delivered again', async () => {
@@ -74,7 +76,10 @@ describe('the tenant events feed against DynamoDB Local', () => {
     expect(again.map(({ seq, isNew }) => [seq, isNew]).sort()).toEqual(
       first.map(({ seq }) => [seq, false]).sort(),
     );
-    expect((await feed.readAfter(tenantId, 0, 10)).map((item) => item.event.id).sort()).toEqual(['r-1', 'r-2']);
+    expect((await feed.readAfter(tenantId, 0, 10)).map((item) => item.event.id).sort()).toEqual([
+      'r-1',
+      'r-2',
+    ]);
     expect(await feed.head(tenantId)).toBe(2);
   });
 

@@ -19,7 +19,11 @@ describe('DynamoDbWebhookRepository against DynamoDB Local', () => {
 
   beforeAll(async () => {
     tables = await createTestTables();
-    repository = new DynamoDbWebhookRepository(tables.documentClient, tables.names.plugins, tables.names.audit);
+    repository = new DynamoDbWebhookRepository(
+      tables.documentClient,
+      tables.names.plugins,
+      tables.names.audit,
+    );
   });
 
   it(`holds the maximum of ${MAX_WEBHOOKS_PER_TENANT} however many registrations race`, async () => {
@@ -40,15 +44,19 @@ describe('DynamoDbWebhookRepository against DynamoDB Local', () => {
     const tenantId = 't-remove';
     for (let index = 0; index < MAX_WEBHOOKS_PER_TENANT; index += 1)
       await repository.create(tenantId, webhook(index), MAX_WEBHOOKS_PER_TENANT, []);
-    await expect(repository.create(tenantId, webhook(99), MAX_WEBHOOKS_PER_TENANT, [])).rejects.toMatchObject({
-      code: 'WEBHOOK_LIMIT_REACHED',
-    });
+    await expect(repository.create(tenantId, webhook(99), MAX_WEBHOOKS_PER_TENANT, [])).rejects.toMatchObject(
+      {
+        code: 'WEBHOOK_LIMIT_REACHED',
+      },
+    );
 
     await repository.remove(tenantId, webhook(0).id, []);
     await repository.create(tenantId, webhook(99), MAX_WEBHOOKS_PER_TENANT, []);
 
     expect((await repository.get(tenantId, webhook(99).id))?.sealedSecret).toBe('sealed-99');
-    await expect(repository.remove(tenantId, webhook(0).id, [])).rejects.toMatchObject({ code: 'WEBHOOK_NOT_FOUND' });
+    await expect(repository.remove(tenantId, webhook(0).id, [])).rejects.toMatchObject({
+      code: 'WEBHOOK_NOT_FOUND',
+    });
     const delivery = {
       eventId: 'evt-1',
       eventName: 'plugin:enabled' as const,
