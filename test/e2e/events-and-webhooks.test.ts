@@ -132,6 +132,29 @@ describe('the events feed and webhooks against the local platform', () => {
     });
   });
 
+  it('honours Idempotency-Key: a retried registration answers the same webhook once registered', async () => {
+    const headers = { 'idempotency-key': 'register-audit-receiver-1' };
+    const body = JSON.stringify({ url: `${good.origin}/retried`, eventTypes: ['plugin:error'] });
+    const post = () =>
+      fetch(`${platform.url}/v1/webhooks`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', authorization: acme.authorization },
+        body,
+      });
+
+    const first = await post();
+    const retried = await post();
+
+    expect(first.status).toBe(201);
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect((await jsonOf(retried)).id).toBe((await jsonOf(first)).id);
+    const listed = await jsonOf(await acme.send('GET', '/v1/webhooks'));
+    expect(listed.items.filter((webhook: { url: string }) => webhook.url.endsWith('/retried'))).toHaveLength(
+      1,
+    );
+  });
+
   it("removes a webhook, and answers 404 for it afterwards and for another tenant's", async () => {
     expect((await globex.send('DELETE', `/v1/webhooks/${failingId}`)).status).toBe(404);
 
