@@ -1,12 +1,12 @@
-import { Aws, Duration } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../compliance-packs.ts';
 import type { PlatformResources } from '../platform-resources.ts';
-import { alarmOn } from './operations-alarms.ts';
+import { deadLetterQueue, queueSendStatements } from './encrypted-queues.ts';
 import { PluginFunction } from './plugin-function.ts';
 
 export const WEBHOOK_DELIVERY_SERVICE_NAME = 'webhook-delivery';
@@ -44,11 +44,12 @@ export class WebhookDelivery extends Construct {
   constructor(scope: Construct, id: string, props: WebhookDeliveryProps) {
     super(scope, id);
     const { resources } = props;
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: resources.dataKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.deadLetterQueue = deadLetterQueue(this, {
+      key: resources.dataKey,
+      topic: props.operationsTopic,
+      what: 'the webhook delivery queue',
+      alarmDescription:
+        'Webhook deliveries could not be attempted five times (KMS or DynamoDB failing); see the delivery logs.',
     });
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.KMS,
@@ -77,14 +78,7 @@ export class WebhookDelivery extends Construct {
     });
     // The webhooks read, their last delivery updated (no Put, no Delete), the secret key Decrypt only.
     resources.grant(this.deliverer, { plugins: 'read', pluginsUpdate: true, webhookSecrets: 'decrypt' });
-    this.deliverer.allow(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }),
-      new PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [resources.dataKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `sqs.${Aws.REGION}.amazonaws.com` } },
-      }),
-    );
+    this.deliverer.allow(...queueSendStatements(this.queue, resources.dataKey));
     this.deliverer.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: WEBHOOK_DELIVERY_MAPPING.batchSize,
@@ -97,26 +91,11 @@ export class WebhookDelivery extends Construct {
       'HIPAA.Security-LambdaDLQ',
       'Invoked by its SQS event source mapping; undeliverable messages go to the queue’s own encrypted dead-letter queue (redrive policy), Lambda async DLQs do not apply.',
     );
-    acknowledge(
-      this.deadLetterQueue.node.defaultChild ?? this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter queue of the webhook delivery queue; its depth is alarmed.',
-    );
-    alarmOn(this, 'DeadLetters', {
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      description:
-        'Webhook deliveries could not be attempted five times (KMS or DynamoDB failing); see the delivery logs.',
-      topic: props.operationsTopic,
-    });
   }
 
   /** The outbox consumer puts first attempts on the queue. */
-  allowEnqueue(consumer: PluginFunction): void {
-    consumer.allow(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+  allowEnqueue(consumer: PluginFunction, key: IKey): void {
+    consumer.allow(...queueSendStatements(this.queue, key));
     consumer.function.addEnvironment('WEBHOOK_DELIVERY_QUEUE_URL', this.queue.queueUrl);
   }
 }

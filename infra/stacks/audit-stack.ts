@@ -102,7 +102,7 @@ export class AuditStack extends Stack {
       operationsTopic: this.operationsTopic,
       entry: entries.webhooks,
     });
-    this.webhookDelivery.allowEnqueue(this.delivery.consumer);
+    this.webhookDelivery.allowEnqueue(this.delivery.consumer, resources.dataKey);
     return this.delivery;
   }
 }
