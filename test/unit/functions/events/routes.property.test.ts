@@ -37,7 +37,7 @@ const value = fc.oneof(
     'plugin:enabled,',
     'audit:plugin:installed',
     'v1.MA.AAAA',
-    'v1.MA.' + 'A'.repeat(43),
+    `v1.MA.${'A'.repeat(43)}`,
     'wh_01HZZZZZZZZZZZZZZZZZZZZZZZ',
   ),
   fc.string({ maxLength: 120 }),
