@@ -7,12 +7,14 @@ export type LocalDeliveryTarget = (message: WebhookDeliveryMessage) => Promise<v
 
 /** Deliveries in flight at once on the local platform (the SQS event source's concurrency deployed). */
 const DEFAULT_CONCURRENCY = 4;
+/** How often a delivery that throws is offered, as the queue's redrive policy bounds it deployed. */
+export const LOCAL_MAX_RECEIVES = 5;
 
 /**
  * The local stand-in for the SQS delivery queue: a timer per message until it is due, then the
  * delivery handler, with a bound on deliveries in flight. A delivery that throws is offered again
- * a second later (SQS's visibility timeout deployed). Messages live in memory: a restart of the
- * local platform drops the retries still waiting.
+ * a second later (SQS's visibility timeout deployed), at most LOCAL_MAX_RECEIVES times in all.
+ * Messages live in memory: a restart of the local platform drops the retries still waiting.
  */
 export class LocalWebhookDeliveryQueue implements WebhookDeliveryQueue {
   private readonly clock: Clock;
@@ -21,6 +23,7 @@ export class LocalWebhookDeliveryQueue implements WebhookDeliveryQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly ready: WebhookDeliveryMessage[] = [];
   private readonly running = new Set<Promise<void>>();
+  private readonly receives = new WeakMap<WebhookDeliveryMessage, number>();
   private isStopped = false;
 
   constructor(clock: Clock, concurrency = DEFAULT_CONCURRENCY) {
@@ -75,8 +78,12 @@ export class LocalWebhookDeliveryQueue implements WebhookDeliveryQueue {
     while (target && !this.isStopped && this.running.size < this.concurrency && this.ready.length > 0) {
       const message = this.ready.shift();
       if (!message) return;
+      const receives = (this.receives.get(message) ?? 0) + 1;
+      this.receives.set(message, receives);
       const run: Promise<void> = target(message)
-        .catch(() => this.schedule(message, 1_000))
+        .catch(() => {
+          if (receives < LOCAL_MAX_RECEIVES) this.schedule(message, 1_000);
+        })
         .finally(() => {
           this.running.delete(run);
           this.pump();
