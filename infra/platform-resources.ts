@@ -11,6 +11,8 @@ import {
   signingKeyStatement,
   tableAppendStatements,
   tableStatements,
+  tableUpdateStatements,
+  webhookSecretKeyStatement,
 } from './constructs/access-statements.ts';
 import type { PluginFunction } from './constructs/plugin-function.ts';
 import type { PlatformSettings } from './settings.ts';
@@ -35,6 +37,10 @@ export interface AccessGrants {
    * function), `read` only reads them (the execution function signs client assertions).
    */
   readonly ehrSigningSecrets?: 'manage' | 'read';
+  /** UpdateItem on the plugins table only (no Put, no Delete): the webhook delivery's record. */
+  readonly pluginsUpdate?: boolean;
+  /** The webhook secret key: `encrypt` registers webhooks, `decrypt` signs deliveries. */
+  readonly webhookSecrets?: 'encrypt' | 'decrypt';
 }
 
 /** Every tenant's EHR signing keys live under `<prefix>/ehr-signing/<tenantId>`. */
@@ -76,6 +82,7 @@ export class PlatformResources {
       EVENT_BUS_NAME: this.eventBus.eventBusName,
       SIGNING_KEY_ID: storage.signingKey.keyArn,
       CURSOR_KEY_ID: storage.cursorKey.keyArn,
+      WEBHOOK_SECRET_KEY_ID: storage.webhookSecretKey.keyArn,
       JWT_ISSUER: settings.jwtIssuer,
       JWT_AUDIENCE: settings.jwtAudience,
       JWT_JWKS_URL: settings.jwksUrl,
@@ -94,6 +101,14 @@ export class PlatformResources {
       if (mode) target.allow(...tableStatements(tables[id], mode));
     }
     if (grants.auditAppend) target.allow(...tableAppendStatements(tables.audit));
+    if (grants.pluginsUpdate) target.allow(...tableUpdateStatements(tables.plugins));
+    if (grants.webhookSecrets)
+      target.allow(
+        webhookSecretKeyStatement(
+          this.storage.webhookSecretKey,
+          grants.webhookSecrets === 'encrypt' ? 'kms:Encrypt' : 'kms:Decrypt',
+        ),
+      );
     if (grants.artifacts) {
       target.allow(...bucketStatements(artifactBucket, dataKey, grants.artifacts));
       acknowledgeWildcardResource(

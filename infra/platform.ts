@@ -18,7 +18,7 @@ export interface PlatformOptions {
   readonly executionEntry?: string | undefined;
   readonly entries?: Partial<Record<HttpFunctionName, string>>;
   /** The audit-stream and audit-digest handlers (default: functions/audit-stream|audit-digest/handler.ts). */
-  readonly auditEntries?: { readonly stream?: string; readonly digest?: string };
+  readonly auditEntries?: { readonly stream?: string; readonly digest?: string; readonly webhooks?: string };
   /** The advisory refresh handler (default: functions/advisory-refresh/handler.ts). */
   readonly advisoryRefreshEntry?: string;
 }
@@ -65,6 +65,7 @@ export function createPlatform(
   audit.addDelivery(resources, {
     stream: options.auditEntries?.stream ?? handlerEntry('audit-stream'),
     digest: options.auditEntries?.digest ?? handlerEntry('audit-digest'),
+    webhooks: options.auditEntries?.webhooks ?? handlerEntry('webhook-delivery'),
   });
 
   const defaultExecutionEntry = handlerEntry('execution');

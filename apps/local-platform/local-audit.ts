@@ -10,6 +10,7 @@ import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/aws/audit-table-item
 import { LocalReleaseSigner } from '../../shared/adapters/local/local-release-signer.ts';
 import { createLogger } from '../../shared/observability/logger.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
+import type { WebhookDeliveryQueue } from '../../shared/ports/webhook-delivery-queue.ts';
 import { dynamoDbClientSettings } from '../../shared/wiring/aws-client-settings.ts';
 import { type StreamPoller, startStreamPoller } from './local-stream-poller.ts';
 
@@ -37,6 +38,8 @@ export async function startLocalAudit(options: {
   dynamodb: DynamoDBClient;
   dataDirectory: string;
   digestIntervalMs?: number;
+  /** Where the consumer queues webhook deliveries (the local delivery queue). */
+  webhookQueue?: WebhookDeliveryQueue;
 }): Promise<LocalAudit> {
   const { streamConfig, digestConfig } = options;
   const logger = createLogger('local-audit', streamConfig.POWERTOOLS_LOG_LEVEL);
@@ -50,7 +53,7 @@ export async function startLocalAudit(options: {
     dynamodb: options.dynamodb,
     streams,
     tableName: streamConfig.AUDIT_TABLE,
-    handler: createAuditStreamHandler(streamConfig, { bus: options.bus }),
+    handler: createAuditStreamHandler(streamConfig, { bus: options.bus, webhookQueue: options.webhookQueue }),
     filter: OUTBOX_STREAM_FILTER,
     checkpointFile: join(options.dataDirectory, 'audit-stream-checkpoints.json'),
     logger,

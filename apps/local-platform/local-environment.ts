@@ -4,10 +4,12 @@ import { loadAuditConfig } from '../../functions/audit/config.ts';
 import { loadAuditDigestConfig } from '../../functions/audit-digest/config.ts';
 import { loadAuditStreamConfig } from '../../functions/audit-stream/config.ts';
 import { loadEhrNotificationsConfig } from '../../functions/ehr-notifications/config.ts';
+import { loadEventsConfig } from '../../functions/events/config.ts';
 import { loadExecutionConfig } from '../../functions/execution/config.ts';
 import { loadLifecycleConfig } from '../../functions/lifecycle/config.ts';
 import { loadMarketplaceConfig } from '../../functions/marketplace/config.ts';
 import { loadPlatformConfig } from '../../functions/platform/config.ts';
+import { loadWebhookDeliveryConfig } from '../../functions/webhook-delivery/config.ts';
 import { LOCAL_BUCKET_NAMES } from './local-buckets.ts';
 import type { LocalIssuer } from './local-issuer.ts';
 import { LOCAL_TABLE_NAMES } from './local-tables.ts';
@@ -34,6 +36,8 @@ export function buildLocalEnvironment(options: {
   ehrLoopbackOrigins?: readonly string[] | undefined;
   /** The publisher proof stand-in: `.localhost` publisher domains' well-known files. */
   publisherProofOrigin?: string | undefined;
+  /** Webhook receivers on this machine (`http://127.0.0.1:4555`) deliveries may reach; none by default. */
+  webhookLoopbackOrigins?: readonly string[] | undefined;
 }): Record<string, string> {
   return {
     PLATFORM_MODE: 'local',
@@ -54,6 +58,11 @@ export function buildLocalEnvironment(options: {
     LOCAL_EHR_KEYS_DIRECTORY: join(options.dataDirectory, 'keys', 'ehr'),
     ...(options.ehrLoopbackOrigins?.length
       ? { EHR_LOOPBACK_ORIGINS: options.ehrLoopbackOrigins.join(',') }
+      : {}),
+    // The key webhook secrets are sealed with, standing in for the webhook KMS key.
+    LOCAL_WEBHOOK_SECRET_KEY_FILE: join(options.dataDirectory, 'keys', 'webhook-secret-key.bin'),
+    ...(options.webhookLoopbackOrigins?.length
+      ? { WEBHOOK_LOOPBACK_ORIGINS: options.webhookLoopbackOrigins.join(',') }
       : {}),
     ...(options.publisherProofOrigin
       ? { PUBLISHER_PROOF_LOOPBACK_ORIGIN: options.publisherProofOrigin }
@@ -80,5 +89,7 @@ export function localFunctionConfigs(environment: Record<string, string>) {
     auditStream: loadAuditStreamConfig(environment),
     auditDigest: loadAuditDigestConfig(environment),
     ehrNotifications: loadEhrNotificationsConfig(environment),
+    events: loadEventsConfig(environment),
+    webhookDelivery: loadWebhookDeliveryConfig(environment),
   };
 }

@@ -7,7 +7,10 @@ import { startLocalPlatform } from './server.ts';
 const USAGE = `Usage: npm start [-- --port N] [-- --reset] [-- --data-dir DIR]
   --port N        listen on port N (default: $PORT or 3000; 0 picks a free port)
   --reset         delete the local data (.data/) and seed the demo data again
-  --data-dir DIR  keep local data in DIR (default: .data)`;
+  --data-dir DIR  keep local data in DIR (default: .data)
+  --webhook-receiver ORIGIN
+                  let webhooks deliver to a receiver on this machine (http://127.0.0.1:4555);
+                  repeatable; also $WEBHOOK_LOOPBACK_ORIGINS (comma-separated)`;
 
 function parseOptions() {
   try {
@@ -16,6 +19,7 @@ function parseOptions() {
         port: { type: 'string' },
         reset: { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
+        'webhook-receiver': { type: 'string', multiple: true },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -27,6 +31,12 @@ function parseOptions() {
       reset: values.reset,
       help: values.help,
       dataDirectory: resolve(values['data-dir'] ?? '.data'),
+      webhookLoopbackOrigins: [
+        ...(values['webhook-receiver'] ?? []),
+        ...(process.env.WEBHOOK_LOOPBACK_ORIGINS ?? '').split(','),
+      ]
+        .map((origin) => origin.trim())
+        .filter(Boolean),
     };
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);

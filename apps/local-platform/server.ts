@@ -9,6 +9,7 @@ import { createAuditHandler } from '../../functions/audit/wiring.ts';
 import { loadEhrConnectionConfig } from '../../functions/ehr-connection/config.ts';
 import { createEhrConnectionHandler } from '../../functions/ehr-connection/wiring.ts';
 import { createEhrNotificationsHandler } from '../../functions/ehr-notifications/wiring.ts';
+import { createEventsHandler } from '../../functions/events/wiring.ts';
 import { createLifecycleHandler } from '../../functions/lifecycle/wiring.ts';
 import { createMarketplaceHandler } from '../../functions/marketplace/wiring.ts';
 import { createPlatformHandler } from '../../functions/platform/wiring.ts';
@@ -28,6 +29,7 @@ import { buildLocalEnvironment, localFunctionConfigs } from './local-environment
 import { startLocalExecution } from './local-execution.ts';
 import { loadLocalIssuer } from './local-issuer.ts';
 import { ensureTables, LOCAL_TABLE_NAMES } from './local-tables.ts';
+import { startLocalWebhookDelivery } from './local-webhook-delivery.ts';
 import { createRouteMatcher } from './route-matcher.ts';
 import { startDynamoDbLocal } from './stand-ins/dynamodb-local.ts';
 import { type LocalFhirServer, startLocalFhirServer } from './stand-ins/fhir/local-fhir-server.ts';
@@ -61,6 +63,11 @@ export interface LocalPlatformOptions {
    * tenant may connect to (say a HAPI server a developer runs); none by default.
    */
   readonly ehrLoopbackOrigins?: readonly string[];
+  /**
+   * `WEBHOOK_LOOPBACK_ORIGINS`: webhook receivers on this machine (`http://127.0.0.1:4555`) that
+   * tenants may register and deliveries may reach, although loopback and plain http; none by default.
+   */
+  readonly webhookLoopbackOrigins?: readonly string[];
 }
 
 export interface LocalPlatform {
@@ -71,7 +78,10 @@ export interface LocalPlatform {
   readonly fhir: LocalFhirServer;
   /** Publishers' web servers for `.localhost` domains: tests serve well-known proofs here. */
   readonly publisherProofs: PublisherProofServer;
-  /** Delivers what the audit table's stream holds and signs the digests (tests wait on it). */
+  /**
+   * Delivers what the audit table's stream holds, signs the digests and makes the webhook
+   * deliveries due now (tests wait on it; retries due later stay on their timers).
+   */
   settleAudit(): Promise<void>;
   issueToken(tenantId: string, subject: string, scopes: readonly string[]): Promise<string>;
   stop(): Promise<void>;
@@ -149,6 +159,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     executionWorkers: options.executionWorkers,
     ehrLoopbackOrigins: [fhir.origin, ...(options.ehrLoopbackOrigins ?? [])],
     publisherProofOrigin: publisherProofs.origin,
+    webhookLoopbackOrigins: options.webhookLoopbackOrigins,
   });
   const configs = localFunctionConfigs(environment);
   const execution = startLocalExecution({
@@ -159,8 +170,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 
   const rawClient = new DynamoDBClient(dynamoDbClientSettings(configs.lifecycle));
   await ensureTables(rawClient, LOCAL_TABLE_NAMES);
-  // The outbox's delivery (bus, chain, index, rules) and the signed digests, as deployed.
+  // Webhook deliveries: the delivery function's handler behind an in-process queue (SQS deployed).
+  const webhookDelivery = startLocalWebhookDelivery(configs.webhookDelivery);
+  // The outbox's delivery (bus, chain, index, rules, feed) and the signed digests, as deployed.
   const auditDelivery = await startLocalAudit({
+    webhookQueue: webhookDelivery.queue,
     streamConfig: configs.auditStream,
     digestConfig: configs.auditDigest,
     bus: execution.bus,
@@ -195,6 +209,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       loadEhrConnectionConfig({ ...environment, PUBLIC_API_BASE_URL: publicUrl }),
     ),
     'ehr-notifications': createEhrNotificationsHandler(configs.ehrNotifications),
+    events: createEventsHandler(configs.events),
   });
   const match = createRouteMatcher(ROUTES);
 
@@ -247,7 +262,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     endpoints: { dynamodb: dynamodb.endpoint, s3: s3.endpoint, fhir: fhir.origin },
     fhir,
     publisherProofs,
-    settleAudit: () => auditDelivery.settle(),
+    settleAudit: async () => {
+      await auditDelivery.settle();
+      await webhookDelivery.queue.settle();
+    },
     issueToken: async (tenantId, subject, scopes) =>
       (await issuer.issue({ tenantId, subject, scopes })).access_token,
     stop: async () => {
@@ -255,6 +273,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       server.closeAllConnections();
       await closed;
       await auditDelivery.stop();
+      await webhookDelivery.queue.stop();
       rawClient.destroy();
       await execution.stop();
       await Promise.allSettled([s3.stop(), dynamodb.stop(), fhir.close(), publisherProofs.close()]);

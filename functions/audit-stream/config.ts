@@ -4,11 +4,16 @@ import { LOGGING_ENV_SHAPE } from '../../shared/config/logging-env.ts';
 import { METRICS_ENV_SHAPE } from '../../shared/config/metrics-env.ts';
 import { checkSettingsForMode } from '../../shared/config/mode-settings.ts';
 import { parseEnv } from '../../shared/config/parse-env.ts';
+import {
+  DELIVERY_QUEUE_MESSAGE,
+  hasDeliveryQueue,
+  WEBHOOK_ENV_SHAPE,
+} from '../../shared/config/webhook-env.ts';
 
 /**
  * The outbox consumer needs only what it delivers to: the audit table (outbox, chain heads, patient
- * index), the plugins table (tenant policies and the access monitor's state), the compliance bucket
- * (the chain) and the bus.
+ * index, events feed), the plugins table (tenant policies, the access monitor's state, the
+ * webhooks, read), the compliance bucket (the chain), the bus and the webhook delivery queue.
  */
 export const AuditStreamConfigSchema = AdaptersEnvSchema.pick({
   PLATFORM_MODE: true,
@@ -23,7 +28,9 @@ export const AuditStreamConfigSchema = AdaptersEnvSchema.pick({
   .extend({
     ...LOGGING_ENV_SHAPE,
     ...METRICS_ENV_SHAPE,
+    WEBHOOK_DELIVERY_QUEUE_URL: WEBHOOK_ENV_SHAPE.WEBHOOK_DELIVERY_QUEUE_URL,
   })
+  .refine(hasDeliveryQueue, DELIVERY_QUEUE_MESSAGE)
   .superRefine(checkSettingsForMode);
 export type AuditStreamConfig = z.infer<typeof AuditStreamConfigSchema>;
 

@@ -1,26 +1,32 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { outboxEntryOfImage } from '../../shared/adapters/aws/audit-table-items.ts';
 import { DynamoDbAccessMonitorState } from '../../shared/adapters/aws/dynamodb-access-monitor-state.ts';
 import { DynamoDbAuditChainHeads } from '../../shared/adapters/aws/dynamodb-audit-chain-heads.ts';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamodb-document-client.ts';
 import { DynamoDbPatientAuditIndex } from '../../shared/adapters/aws/dynamodb-patient-audit-index.ts';
+import { DynamoDbTenantEventFeed } from '../../shared/adapters/aws/dynamodb-tenant-event-feed.ts';
 import { DynamoDbTenantPolicyRepository } from '../../shared/adapters/aws/dynamodb-tenant-policy-repository.ts';
+import { DynamoDbWebhookRepository } from '../../shared/adapters/aws/dynamodb-webhook-repository.ts';
 import { EventBridgeEventPublisher } from '../../shared/adapters/aws/eventbridge-event-publisher.ts';
 import { PowertoolsSecurityMetrics } from '../../shared/adapters/aws/powertools-security-metrics.ts';
 import { S3AuditChainStore } from '../../shared/adapters/aws/s3-audit-chain-store.ts';
 import { createS3Client } from '../../shared/adapters/aws/s3-client.ts';
+import { SqsWebhookDeliveryQueue } from '../../shared/adapters/aws/sqs-webhook-delivery-queue.ts';
 import type { PlatformEvent } from '../../shared/domain/platform-events.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
 import { uuidGenerator } from '../../shared/ports/id-generator.ts';
 import type { SecurityMetrics } from '../../shared/ports/security-metrics.ts';
+import type { WebhookDeliveryQueue } from '../../shared/ports/webhook-delivery-queue.ts';
 import {
   deliverOutbox,
   type OutboxDeliveryDependencies,
 } from '../../shared/services/audit/deliver-outbox.ts';
+import { dispatchToWebhooks } from '../../shared/services/events/dispatch-to-webhooks.ts';
 import { createAuditTrail } from '../../shared/wiring/audit-trail.ts';
 import { dynamoDbClientSettings, s3ClientSettings } from '../../shared/wiring/aws-client-settings.ts';
 import { createLocalEventBus } from '../../shared/wiring/platform-adapters.ts';
@@ -33,6 +39,11 @@ export interface AuditStreamOverrides {
   readonly bus?: EventPublisher;
   readonly metrics?: SecurityMetrics;
   readonly logger?: Logger;
+  /**
+   * The local platform's in-process delivery queue; deployed, SQS. Locally without one (the
+   * consumer's own tests), the feed is appended and no webhook delivery is queued.
+   */
+  readonly webhookQueue?: WebhookDeliveryQueue;
 }
 
 /** Builds the consumer's adapters once per cold start. */
@@ -50,7 +61,23 @@ export function wireAuditStream(
     (config.PLATFORM_MODE === 'local'
       ? createLocalEventBus({ s3, complianceLogBucket: config.COMPLIANCE_LOG_BUCKET })
       : new EventBridgeEventPublisher(new EventBridgeClient({}), config.EVENT_BUS_NAME));
+  const webhookQueue =
+    overrides.webhookQueue ??
+    (config.WEBHOOK_DELIVERY_QUEUE_URL === undefined
+      ? undefined
+      : new SqsWebhookDeliveryQueue(new SQSClient({}), config.WEBHOOK_DELIVERY_QUEUE_URL, clock));
+  const webhooks = new DynamoDbWebhookRepository(client, config.PLUGINS_TABLE, config.AUDIT_TABLE);
   return {
+    ...(webhookQueue === undefined
+      ? {}
+      : {
+          onFeedAppended: async (appended) => {
+            await dispatchToWebhooks(
+              appended.map(({ event }) => event),
+              { webhooks, queue: webhookQueue, clock },
+            );
+          },
+        }),
     bus,
     heads: new DynamoDbAuditChainHeads(client, config.AUDIT_TABLE),
     chainWriter: chain,
@@ -64,6 +91,7 @@ export function wireAuditStream(
       clock,
       ids,
     },
+    tenantEvents: { feed: new DynamoDbTenantEventFeed(client, config.AUDIT_TABLE), clock },
   };
 }
 

@@ -59,6 +59,22 @@ export function tableAppendStatements(access: TableAccess): PolicyStatement[] {
   ];
 }
 
+/**
+ * Updating items of a table only (UpdateItem): for a function that records state on items it may
+ * not create or delete (the webhook delivery's last-delivery attribute).
+ */
+export function tableUpdateStatements(access: TableAccess): PolicyStatement[] {
+  return [
+    new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [access.table.tableArn] }),
+    keyViaService(access.key, 'dynamodb'),
+  ];
+}
+
+/** One direction of the webhook secret key: the events function encrypts, the delivery decrypts. */
+export function webhookSecretKeyStatement(key: IKey, action: 'kms:Encrypt' | 'kms:Decrypt'): PolicyStatement {
+  return new PolicyStatement({ actions: [action], resources: [key.keyArn] });
+}
+
 /** Object-level access to a bucket; the `/*` resource is why callers acknowledge one IAM5 finding. */
 export function bucketStatements(bucket: IBucket, key: IKey, mode: 'read' | 'read-write'): PolicyStatement[] {
   return [

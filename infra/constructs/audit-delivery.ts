@@ -6,11 +6,12 @@ import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTBOX_STREAM_FILTER } from '../../shared/adapters/aws/audit-table-items.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../compliance-packs.ts';
 import type { PlatformResources } from '../platform-resources.ts';
+import { deadLetterQueue, queueSendStatements } from './encrypted-queues.ts';
 import { alarmOn } from './operations-alarms.ts';
 import { PluginFunction } from './plugin-function.ts';
 
@@ -61,11 +62,12 @@ export class AuditDelivery extends Construct {
     const { storage } = resources;
     const auditTable = storage.tables.audit.table;
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: resources.dataKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.deadLetterQueue = deadLetterQueue(this, {
+      key: resources.dataKey,
+      topic: props.operationsTopic,
+      what: 'the outbox stream consumer',
+      alarmDescription:
+        'Outbox entries exhausted their stream retries; their batch pointers are in the dead-letter queue: read them from the audit table and redeliver.',
     });
 
     this.consumer = new PluginFunction(this, 'Consumer', {
@@ -94,12 +96,7 @@ export class AuditDelivery extends Construct {
       }),
       // The on-failure destination is written with the function's role (granted here, not by
       // SqsDlq, whose grant adds kms:ReEncrypt* and kms:GenerateDataKey*).
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-      new PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [resources.dataKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `sqs.${Aws.REGION}.amazonaws.com` } },
-      }),
+      ...queueSendStatements(this.deadLetterQueue, resources.dataKey),
     );
     this.consumer.function.addEventSource(
       new DynamoEventSource(auditTable, {
@@ -121,11 +118,6 @@ export class AuditDelivery extends Construct {
       this.consumer.cfnFunction,
       'HIPAA.Security-LambdaDLQ',
       'Invoked synchronously by its DynamoDB stream event source mapping, whose on-failure destination is the encrypted dead-letter queue here; Lambda async DLQs do not apply.',
-    );
-    acknowledge(
-      this.deadLetterQueue.node.defaultChild ?? this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter destination of the outbox stream consumer; its depth is alarmed.',
     );
 
     this.digestKey = new Key(this, 'DigestKey', {
@@ -193,16 +185,6 @@ export class AuditDelivery extends Construct {
       targets: [new LambdaFunction(this.digester.function, { retryAttempts: 2 })],
     });
 
-    alarmOn(this, 'DeadLetters', {
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      description:
-        'Outbox entries exhausted their stream retries; their batch pointers are in the dead-letter queue: read them from the audit table and redeliver.',
-      topic: props.operationsTopic,
-    });
     alarmOn(this, 'IteratorAge', {
       metric: this.consumer.function.metric('IteratorAge', {
         period: Duration.minutes(5),

@@ -116,6 +116,26 @@ export const HTTP_FUNCTION_SPECS = {
     grants: { plugins: 'read-write', auditAppend: true, ehrSigningSecrets: 'read' },
     invokesExecution: false,
   },
+  events: {
+    serviceName: 'tenant-events',
+    description: "Gradiant Plugins: the tenant's events feed and webhooks",
+    memorySize: 512,
+    // Registration resolves the webhook's host name (the endpoint guard) before it answers.
+    timeout: Duration.seconds(10),
+    reservedConcurrentExecutions: 20,
+    // The feed: a Query in the tenant's audit partition (read). The webhooks and idempotency
+    // records in the plugins table, with their outbox entries and each request's api:request
+    // record appended to the audit table (PutItem only). Encrypt (never Decrypt) with the webhook
+    // secret key: it seals a new secret and can never read one back. No bus, artifacts or signing.
+    grants: {
+      plugins: 'read-write',
+      audit: 'read',
+      auditAppend: true,
+      cursorKey: true,
+      webhookSecrets: 'encrypt',
+    },
+    invokesExecution: false,
+  },
 } as const satisfies Record<HttpFunctionName, HttpFunctionSpec>;
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -10,6 +10,7 @@ import { AuditDelivery } from '../constructs/audit-delivery.ts';
 import { ComplianceLogDelivery } from '../constructs/compliance-log-delivery.ts';
 import { eventPatternOf } from '../constructs/event-patterns.ts';
 import { alarmOn, failedInvocations } from '../constructs/operations-alarms.ts';
+import { WebhookDelivery } from '../constructs/webhook-delivery.ts';
 import type { PlatformResources } from '../platform-resources.ts';
 import type { PlatformSettings } from '../settings.ts';
 
@@ -33,6 +34,8 @@ export class AuditStack extends Stack {
   readonly operationsTopic: Topic;
   /** The outbox consumer and the digest run, once `addDelivery` has run. */
   delivery: AuditDelivery | undefined;
+  /** The webhook delivery queue and function, added with the outbox consumer. */
+  webhookDelivery: WebhookDelivery | undefined;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -84,13 +87,22 @@ export class AuditStack extends Stack {
    * The outbox's delivery needs the shared resources, which need this stack's bus: so it is added
    * once they exist (infra/platform.ts).
    */
-  addDelivery(resources: PlatformResources, entries: { stream: string; digest: string }): AuditDelivery {
+  addDelivery(
+    resources: PlatformResources,
+    entries: { stream: string; digest: string; webhooks: string },
+  ): AuditDelivery {
     this.delivery = new AuditDelivery(this, 'Delivery', {
       resources,
       operationsTopic: this.operationsTopic,
       streamEntry: entries.stream,
       digestEntry: entries.digest,
     });
+    this.webhookDelivery = new WebhookDelivery(this, 'WebhookDelivery', {
+      resources,
+      operationsTopic: this.operationsTopic,
+      entry: entries.webhooks,
+    });
+    this.webhookDelivery.allowEnqueue(this.delivery.consumer, resources.dataKey);
     return this.delivery;
   }
 }

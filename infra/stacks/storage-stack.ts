@@ -39,6 +39,8 @@ export class StorageStack extends Stack {
   readonly signingKey: Key;
   /** Derives the key that authenticates pagination cursors (HMAC_256); material never leaves KMS. */
   readonly cursorKey: Key;
+  /** Encrypts webhook signing secrets (Encrypt for the events function, Decrypt for the delivery). */
+  readonly webhookSecretKey: Key;
   readonly accessLogBucket: Bucket;
   readonly artifactBucket: Bucket;
   readonly complianceLogBucket: Bucket;
@@ -117,6 +119,14 @@ export class StorageStack extends Stack {
       description: 'Gradiant Plugins: derives the key that authenticates pagination cursors (HMAC-SHA-256)',
       keySpec: KeySpec.HMAC_256,
       keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Webhook secrets are encrypted with their own key, each under its tenant and webhook ids as
+    // encryption context: a key policy and CloudTrail of their own, apart from the table's data key.
+    this.webhookSecretKey = new Key(this, 'WebhookSecretKey', {
+      alias: keyName('webhook-secrets'),
+      description: 'Gradiant Plugins: encrypts webhook signing secrets (Standard Webhooks HMAC keys)',
+      enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

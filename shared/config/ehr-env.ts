@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** `http://127.0.0.1:4010, http://localhost:4011` → their origins; empty or unset → none. */
-const OriginListSchema = z
+export const OriginListSchema = z
   .string()
   .optional()
   .transform((value, context) => {

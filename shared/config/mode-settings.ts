@@ -16,6 +16,9 @@ interface SettingsToCheck {
   readonly LOCAL_EHR_KEYS_DIRECTORY?: string | undefined;
   /** The marketplace's local exception: the well-known stand-in for publisher domain proofs. */
   readonly PUBLISHER_PROOF_LOOPBACK_ORIGIN?: string | undefined;
+  /** The webhook functions' local exceptions: loopback receiver origins and a secret key file. */
+  readonly WEBHOOK_LOOPBACK_ORIGINS?: readonly string[] | undefined;
+  readonly LOCAL_WEBHOOK_SECRET_KEY_FILE?: string | undefined;
 }
 
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
@@ -80,12 +83,18 @@ export function checkSettingsForMode(config: SettingsToCheck, context: z.Refinem
     'LOCAL_SIGNING_KEY_FILE',
     'LOCAL_CURSOR_KEY_FILE',
     'LOCAL_AUDIT_DIGEST_KEY_FILE',
+    'LOCAL_WEBHOOK_SECRET_KEY_FILE',
   ] as const)
     if (config[key] !== undefined)
       refuse(
         key,
-        'is a local key file; deployed functions use their KMS keys (SIGNING_KEY_ID, CURSOR_KEY_ID, AUDIT_DIGEST_KEY_ID)',
+        'is a local key file; deployed functions use their KMS keys (SIGNING_KEY_ID, CURSOR_KEY_ID, AUDIT_DIGEST_KEY_ID, WEBHOOK_SECRET_KEY_ID)',
       );
+  if (config.WEBHOOK_LOOPBACK_ORIGINS !== undefined && config.WEBHOOK_LOOPBACK_ORIGINS.length > 0)
+    refuse(
+      'WEBHOOK_LOOPBACK_ORIGINS',
+      'lets webhooks deliver to receivers on this machine; a deployed platform delivers to public https endpoints only',
+    );
   if (config.EHR_LOOPBACK_ORIGINS !== undefined && config.EHR_LOOPBACK_ORIGINS.length > 0)
     refuse(
       'EHR_LOOPBACK_ORIGINS',

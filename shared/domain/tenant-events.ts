@@ -28,3 +28,31 @@ export const TenantEventSchema = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 export type TenantEvent = z.infer<typeof TenantEventSchema>;
+
+const TENANT_EVENT_TYPE_SET: ReadonlySet<string> = new Set(TENANT_EVENT_TYPES);
+
+/**
+ * The tenant event an outbox entry stands for, or undefined: audit records, data events,
+ * plugin-emitted events and anything of no tenant never reach a tenant's feed.
+ */
+export function tenantEventOf(entry: {
+  id: string;
+  name: string;
+  time: string;
+  tenantId?: string | undefined;
+  detail: Record<string, unknown>;
+}): TenantEvent | undefined {
+  if (!TENANT_EVENT_TYPE_SET.has(entry.name) || entry.tenantId === undefined) return undefined;
+  const parsed = TenantEventSchema.safeParse({
+    id: entry.id,
+    name: entry.name,
+    time: entry.time,
+    tenantId: entry.tenantId,
+    detail: entry.detail,
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** When a feed item appended at `appendedAt` may go (epoch seconds, the TTL attribute). */
+export const feedExpiryOf = (appendedAt: Date): number =>
+  Math.floor(appendedAt.getTime() / 1000) + TENANT_EVENT_RETENTION_DAYS * 86_400;

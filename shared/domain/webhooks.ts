@@ -9,10 +9,12 @@ export const MAX_WEBHOOKS_PER_TENANT = 10;
 /**
  * What a tenant registers. The URL must be https with a public host name; the platform checks it
  * again at every delivery (through the guarded egress), so a name that later resolves to a private
- * address gets nothing.
+ * address gets nothing. The schema admits http so that the endpoint guard answers it
+ * (`WEBHOOK_URL_NOT_ALLOWED`, "must use https"), and so that the local platform's one exception,
+ * a receiver on a loopback origin it was told of, can be registered there.
  */
 export const WebhookRegistrationSchema = z.object({
-  url: z.url({ protocol: /^https$/ }).max(2048),
+  url: z.url({ protocol: /^https?$/ }).max(2048),
   eventTypes: z.array(TenantEventTypeSchema).min(1).max(16),
   description: z.string().max(200).optional(),
 });

@@ -41,4 +41,5 @@ export const TAG_DESCRIPTIONS: Readonly<Record<HttpFunctionName, string>> = {
   audit: "The tenant's audit trail (JSON or FHIR AuditEvents) and patient disclosure reports",
   'ehr-connection': "The tenant's one EHR connection (SMART Backend Services) and its public keys",
   'ehr-notifications': 'Change notifications the EHR sends (FHIR rest-hook subscriptions)',
+  events: "The tenant's events feed (lifecycle, errors, limit breaches, advisories) and its webhooks",
 };

@@ -9,6 +9,7 @@ export const FUNCTION_NAMES = [
   'audit',
   'ehr-connection',
   'ehr-notifications',
+  'events',
 ] as const;
 export type HttpFunctionName = (typeof FUNCTION_NAMES)[number];
 

@@ -13,6 +13,7 @@ import { MARKETPLACE_PUBLISHER_ROUTES } from './routes/marketplace-publisher-rou
 import { MARKETPLACE_REVIEW_ROUTES } from './routes/marketplace-review-routes.ts';
 import { MARKETPLACE_ROUTES } from './routes/marketplace-routes.ts';
 import { PLATFORM_ROUTES } from './routes/platform-routes.ts';
+import { TENANT_EVENT_ROUTES } from './routes/tenant-event-routes.ts';
 
 export {
   FUNCTION_NAMES,
@@ -33,6 +34,7 @@ export const ROUTE_RECORDS: readonly RouteRecord[] = [
   ...AUDIT_ROUTES,
   ...EHR_CONNECTION_ROUTES,
   ...EHR_NOTIFICATION_ROUTES,
+  ...TENANT_EVENT_ROUTES,
 ];
 
 /** The metadata-only view of the same records, for API Gateway and the local matcher. */

@@ -51,14 +51,14 @@ describe('the real handlers, bundled as cdk synth bundles them', () => {
     }
   });
 
-  it('bundles the audit stream consumer and the digest run', () => {
+  it('bundles the audit stream consumer, the digest run and the webhook delivery', () => {
     const functions = resourcesOfType([platform.template(platform.stacks.audit)], 'AWS::Lambda::Function');
     const services = functions.map(
       ([, properties]) =>
         (properties.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_SERVICE_NAME,
     );
 
-    expect(services.sort()).toEqual(['audit-digest', 'audit-stream']);
+    expect(services.sort()).toEqual(['audit-digest', 'audit-stream', 'webhook-delivery']);
     for (const [, properties] of functions) {
       const bundle = bundleOf(platform.outdir, properties);
       expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b/);

@@ -4,6 +4,7 @@ import { AdvisoryRefreshConfigSchema } from '../../functions/advisory-refresh/co
 import { AuditConfigSchema } from '../../functions/audit/config.ts';
 import { EhrConnectionConfigSchema } from '../../functions/ehr-connection/config.ts';
 import { EhrNotificationsConfigSchema } from '../../functions/ehr-notifications/config.ts';
+import { EventsConfigSchema } from '../../functions/events/config.ts';
 import { ExecutionConfigSchema } from '../../functions/execution/config.ts';
 import { LifecycleConfigSchema } from '../../functions/lifecycle/config.ts';
 import { MarketplaceConfigSchema } from '../../functions/marketplace/config.ts';
@@ -54,6 +55,7 @@ const CONFIG_SCHEMA_BY_SERVICE = {
   'ehr-connection': EhrConnectionConfigSchema,
   'ehr-notifications': EhrNotificationsConfigSchema,
   'advisory-refresh': AdvisoryRefreshConfigSchema,
+  'tenant-events': EventsConfigSchema,
 } as const;
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -134,8 +136,9 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       const functions = resourcesOfType([storage, audit, execution, api], 'AWS::Lambda::Function');
 
       const routed = new Set(ROUTE_RECORDS.map((record) => record.function));
-      // The routed functions, execution, the audit stream consumer and digest run, the advisory refresh.
-      expect(functions.length).toBe(routed.size + 4);
+      // The routed functions, execution, the audit stream consumer and digest run, the advisory
+      // refresh, the webhook delivery.
+      expect(functions.length).toBe(routed.size + 5);
       for (const [, properties] of functions) {
         expect(properties.Runtime).toBe('nodejs24.x');
         expect(properties.Architectures).toEqual(['arm64']);
@@ -345,7 +348,8 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
       const symmetric = resourcesOfType([storage], 'AWS::KMS::Key').filter(
         ([, key]) => key.KeySpec === undefined,
       );
-      expect(symmetric.length).toBe(3);
+      // Data, audit, logs and webhook secrets.
+      expect(symmetric.length).toBe(4);
       for (const [, key] of symmetric) expect(key.EnableKeyRotation).toBe(true);
       storage.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/gradiant-plugins/dev/signing' });
     });
@@ -470,8 +474,9 @@ describe('the deployed platform (full app, execution handler fixture, cdk-nag pa
         Threshold: 1,
         AlarmActions: [Match.anyValue()],
       });
-      // Compliance log (2), execution (2), outbox delivery (DLQ depth, iterator age, digest errors).
-      expect(resourcesOfType([audit, execution], 'AWS::CloudWatch::Alarm').length).toBe(7);
+      // Compliance log (2), execution (2), outbox delivery (DLQ depth, iterator age, digest errors),
+      // webhook delivery (DLQ depth).
+      expect(resourcesOfType([audit, execution], 'AWS::CloudWatch::Alarm').length).toBe(8);
     });
 
     it('lets the delivery stream add objects but never delete them', () => {

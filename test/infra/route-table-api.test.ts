@@ -77,6 +77,7 @@ describe('an HTTP API grown from the route table', () => {
       'audit',
       'ehr-connection',
       'ehr-notifications',
+      'events',
       'lifecycle',
       'marketplace',
       'platform',

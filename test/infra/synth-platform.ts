@@ -55,7 +55,7 @@ export function synthPlatform(
   // A test that gives fixture handlers for the API gets them for the audit functions too.
   const platformOptions: PlatformOptions | undefined = options.platform?.entries
     ? {
-        auditEntries: { stream: FIXTURE_HANDLER, digest: FIXTURE_HANDLER },
+        auditEntries: { stream: FIXTURE_HANDLER, digest: FIXTURE_HANDLER, webhooks: FIXTURE_HANDLER },
         advisoryRefreshEntry: FIXTURE_HANDLER,
         ...options.platform,
       }

@@ -24,6 +24,8 @@ export async function connectTenant(platform: RunningPlatform, tenantId: string)
 
   return {
     send,
+    /** The tenant admin's `Authorization` header value, for requests `send` does not shape. */
+    authorization,
     async installEnabled(pluginId: string, code: string, metadata: Record<string, unknown> = {}) {
       const installed = await send('POST', '/v1/plugins', {
         id: pluginId,

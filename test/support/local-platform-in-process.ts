@@ -23,7 +23,12 @@ export interface InProcessPlatform extends RunningPlatform {
 }
 
 export async function startLocalPlatformInProcess(
-  options: { executionWorkers?: number; seed?: boolean; ehrLoopbackOrigins?: readonly string[] } = {},
+  options: {
+    executionWorkers?: number;
+    seed?: boolean;
+    ehrLoopbackOrigins?: readonly string[];
+    webhookLoopbackOrigins?: readonly string[];
+  } = {},
 ): Promise<InProcessPlatform> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'gradiant-in-process-'));
   const platform = await startLocalPlatform({
@@ -33,6 +38,7 @@ export async function startLocalPlatformInProcess(
     logLevel: 'SILENT',
     executionWorkers: String(options.executionWorkers ?? 2),
     ...(options.ehrLoopbackOrigins ? { ehrLoopbackOrigins: options.ehrLoopbackOrigins } : {}),
+    ...(options.webhookLoopbackOrigins ? { webhookLoopbackOrigins: options.webhookLoopbackOrigins } : {}),
   });
   watchResponses(platform.url);
   let isStopped = false;

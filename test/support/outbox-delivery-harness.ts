@@ -7,6 +7,7 @@ import { InMemoryEventPublisher } from './fakes/in-memory-event-publisher.ts';
 import { InMemoryOutbox } from './fakes/in-memory-outbox.ts';
 import { InMemoryPatientAuditIndex } from './fakes/in-memory-patient-audit-index.ts';
 import { InMemorySecurityMetrics } from './fakes/in-memory-security-metrics.ts';
+import { InMemoryTenantEventFeed } from './fakes/in-memory-tenant-event-feed.ts';
 import { InMemoryTenantPolicyRepository } from './fakes/in-memory-tenant-policy-repository.ts';
 
 /** The consumer's dependencies in memory, with a clock that moves a second per read. */
@@ -30,6 +31,7 @@ export function outboxDeliveryHarness(startMs = Date.UTC(2030, 0, 7, 12)) {
   const chain = new InMemoryAuditChainStore();
   const patientIndex = new InMemoryPatientAuditIndex();
   const outbox = new InMemoryOutbox();
+  const feed = new InMemoryTenantEventFeed();
   const deps = {
     bus,
     heads,
@@ -45,8 +47,9 @@ export function outboxDeliveryHarness(startMs = Date.UTC(2030, 0, 7, 12)) {
       clock,
       ids,
     },
+    tenantEvents: { feed, clock },
   } satisfies OutboxDeliveryDependencies;
-  return { deps, bus, heads, chain, patientIndex, outbox };
+  return { deps, bus, heads, chain, patientIndex, outbox, feed };
 }
 
 /** An outbox entry: an audit record (`audit:<action>`) or another event. */

@@ -1,15 +1,9 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { PLATFORM_CHAIN_TENANT } from '../../domain/audit-chain/chain-format.ts';
 import type { AuditChainHeads, ChainHead, ChainLink, DigestState } from '../../ports/audit-chain-heads.ts';
 import { auditPartition } from './audit-table-items.ts';
+import { advanceSequenceHead, isConditionFailure } from './dynamodb-sequence-head.ts';
 import { GSI1 } from './table-definitions.ts';
 
 export const CHAIN_HEAD_SORT_KEY = 'CHAIN#HEAD';
@@ -31,12 +25,6 @@ const DigestItemSchema = z.object({
   periodStart: z.string(),
   digest: z.string(),
 });
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  error instanceof TransactionCanceledException ||
-  (error as { name?: string }).name === 'ConditionalCheckFailedException' ||
-  (error as { name?: string }).name === 'TransactionCanceledException';
 
 /**
  * Chain heads, record markers and digest state in the audit table, in the tenant's partition (sort
@@ -64,49 +52,21 @@ export class DynamoDbAuditChainHeads implements AuditChainHeads {
 
   async advance(chainTenantId: string, expected: ChainHead | undefined, link: ChainLink): Promise<boolean> {
     const PK = chainPartition(chainTenantId);
-    const head = { seq: link.seq, hash: link.hash, recordedAt: link.recordedAt };
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  PK,
-                  SK: CHAIN_HEAD_SORT_KEY,
-                  chainTenantId,
-                  ...head,
-                  [GSI1.partitionKey]: CHAIN_HEADS_INDEX_KEY,
-                  [GSI1.sortKey]: chainTenantId,
-                },
-                ...(expected === undefined
-                  ? { ConditionExpression: 'attribute_not_exists(PK)' }
-                  : {
-                      ConditionExpression: 'seq = :expectedSeq AND #hash = :expectedHash',
-                      ExpressionAttributeNames: { '#hash': 'hash' },
-                      ExpressionAttributeValues: {
-                        ':expectedSeq': expected.seq,
-                        ':expectedHash': expected.hash,
-                      },
-                    }),
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { PK, SK: chainRecordSortKey(link.recordId), ...link },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return advanceSequenceHead(this.client, {
+      tableName: this.tableName,
+      head: {
+        PK,
+        SK: CHAIN_HEAD_SORT_KEY,
+        chainTenantId,
+        seq: link.seq,
+        hash: link.hash,
+        recordedAt: link.recordedAt,
+        [GSI1.partitionKey]: CHAIN_HEADS_INDEX_KEY,
+        [GSI1.sortKey]: chainTenantId,
+      },
+      expected: expected === undefined ? undefined : { seq: expected.seq, hash: expected.hash },
+      entries: [{ PK, SK: chainRecordSortKey(link.recordId), ...link }],
+    });
   }
 
   async listChains(): Promise<string[]> {

@@ -25,6 +25,18 @@ export interface EgressOptions {
 
 export type PluginFetch = (url: string, init: HttpRequestInit) => Promise<HttpResponse>;
 
+const TIMED_OUT = 'the network call timed out';
+
+/** Why a guarded call got no answer, for callers that are not plugins (webhook deliveries). */
+export type EgressFailure = 'denied' | 'timeout' | 'too-large' | 'failed';
+
+export function egressFailureOf(error: unknown): EgressFailure {
+  if (!(error instanceof HostError)) return 'failed';
+  if (error.code === 'PermissionDenied') return 'denied';
+  if (error.code === 'QuotaExceeded') return 'too-large';
+  return error.message === TIMED_OUT ? 'timeout' : 'failed';
+}
+
 /**
  * Outbound HTTP for plugins. The sandbox has already checked the `network:<host>` grant; this adds
  * what a grant cannot express: https only, no address in a private or metadata range (checked on
@@ -84,9 +96,7 @@ export function createGuardedFetch(options: EgressOptions): PluginFetch {
         },
         (response) => collect(response, options.maxResponseBytes).then(resolve, reject),
       );
-      outgoing.on('timeout', () =>
-        outgoing.destroy(new HostError('SandboxCrashed', 'the network call timed out')),
-      );
+      outgoing.on('timeout', () => outgoing.destroy(new HostError('SandboxCrashed', TIMED_OUT)));
       outgoing.on('error', (error: NodeJS.ErrnoException) => reject(toHostError(error)));
       if (init.body !== undefined) outgoing.write(init.body);
       outgoing.end();
@@ -141,7 +151,7 @@ function toHostError(error: NodeJS.ErrnoException): HostError {
     return new HostError('PermissionDenied', 'that host resolves to an address plugins may not reach');
   }
   if (error.name === 'TimeoutError' || error.name === 'AbortError') {
-    return new HostError('SandboxCrashed', 'the network call timed out');
+    return new HostError('SandboxCrashed', TIMED_OUT);
   }
   return new HostError('SandboxCrashed', 'the network call failed');
 }

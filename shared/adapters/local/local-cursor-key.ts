@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { CursorKeySource } from '../../ports/cursor-key.ts';
+import { readOrCreateKeyFile } from './local-key-file.ts';
 
 const KEY_BYTES = 32;
 
@@ -17,17 +15,7 @@ export class LocalCursorKey implements CursorKeySource {
   }
 
   static fromFile(path: string): LocalCursorKey {
-    mkdirSync(dirname(path), { recursive: true });
-    try {
-      // `wx`: never overwrite a key another handler in the same data directory created first.
-      writeFileSync(path, randomBytes(KEY_BYTES), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const bytes = readFileSync(path);
-    if (bytes.byteLength < KEY_BYTES)
-      throw new Error(`The cursor key file ${path} holds fewer than ${KEY_BYTES} bytes`);
-    return new LocalCursorKey(new Uint8Array(bytes));
+    return new LocalCursorKey(readOrCreateKeyFile(path, KEY_BYTES, 'cursor key'));
   }
 
   async key(): Promise<Uint8Array> {

@@ -78,6 +78,11 @@ export const ERROR_CODES = {
   EHR_REFUSED: { title: "The EHR refused the platform's credentials" },
   EHR_REJECTED: { title: 'The EHR rejected the request' },
 
+  // The tenant's webhooks.
+  WEBHOOK_NOT_FOUND: { title: 'No such webhook' },
+  WEBHOOK_LIMIT_REACHED: { title: 'The tenant has as many webhooks as it may have' },
+  WEBHOOK_URL_NOT_ALLOWED: { title: 'The webhook URL is not one the platform may deliver to' },
+
   // Not now: the same request may succeed later.
   RATE_LIMITED: { title: 'Too many requests' },
   EXECUTION_UNAVAILABLE: { title: 'Plugin runs cannot be admitted right now' },

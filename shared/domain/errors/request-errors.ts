@@ -38,12 +38,12 @@ export const routeNotFound = (message = 'No such route.') => new DomainError('RO
  * A pagination cursor this API did not issue for this caller and this list: forged, edited,
  * truncated, expired by a key change or pasted from another tenant or list.
  */
-export const invalidCursor = (cause?: unknown) =>
+export const invalidCursor = (cause?: unknown, field = 'query.cursor') =>
   new DomainError(
     'INVALID_CURSOR',
     'The cursor is not one this API issued for this list; start again without it.',
     {
-      field: 'query.cursor',
+      field,
       cause,
     },
   );

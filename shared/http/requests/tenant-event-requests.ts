@@ -8,7 +8,12 @@ const TYPE_SET = new Set<string>(TENANT_EVENT_TYPES);
  * from the oldest event kept), `types` a comma-separated subset of the tenant event types.
  */
 export const EventsQuerySchema = z.object({
-  after: z.string().optional(),
+  after: z
+    .string()
+    .optional()
+    .describe(
+      "A page's `cursor`: resume after the last event it listed (absent: from the oldest event kept)",
+    ),
   types: z
     .string()
     .max(512)
@@ -24,6 +29,7 @@ export const EventsQuerySchema = z.object({
       }
       return [...new Set(types)] as TenantEventType[];
     })
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+    .optional()
+    .describe(`Comma-separated event types to list (absent: all of ${TENANT_EVENT_TYPES.join(', ')})`),
+  limit: z.coerce.number().int().min(1).max(100).default(50).describe('Events per page'),
 });

@@ -21,7 +21,8 @@ export const EventsPageSchema = z.object({
 export const TENANT_EVENT_ROUTES = [
   defineRoute({
     routeKey: 'GET /v1/events',
-    function: 'lifecycle',
+    operationId: 'listEvents',
+    function: 'events',
     scopes: ['plugins:read'],
     summary: "The tenant's lifecycle, error, limit and advisory events in order, resumable from a cursor",
     request: { query: EventsQuerySchema },
@@ -30,7 +31,8 @@ export const TENANT_EVENT_ROUTES = [
   }),
   defineRoute({
     routeKey: 'POST /v1/webhooks',
-    function: 'lifecycle',
+    operationId: 'registerWebhook',
+    function: 'events',
     scopes: ['plugins:admin'],
     summary: 'Register an https endpoint for some event types; the answer shows the signing secret once',
     request: { body: WebhookRegistrationSchema },
@@ -41,7 +43,8 @@ export const TENANT_EVENT_ROUTES = [
   }),
   defineRoute({
     routeKey: 'GET /v1/webhooks',
-    function: 'lifecycle',
+    operationId: 'listWebhooks',
+    function: 'events',
     scopes: ['plugins:read', 'plugins:admin'],
     summary: "The tenant's webhooks with their last delivery",
     request: { query: PageQuerySchema },
@@ -50,10 +53,12 @@ export const TENANT_EVENT_ROUTES = [
   }),
   defineRoute({
     routeKey: 'DELETE /v1/webhooks/{webhookId}',
-    function: 'lifecycle',
+    operationId: 'deleteWebhook',
+    function: 'events',
     scopes: ['plugins:admin'],
     summary: 'Remove a webhook; deliveries in flight stop',
     request: { path: z.object({ webhookId: WebhookIdSchema }) },
     status: 204,
+    problems: [404],
   }),
 ] as const;

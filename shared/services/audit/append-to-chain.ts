@@ -9,6 +9,7 @@ import type { PlatformEvent } from '../../domain/platform-events.ts';
 import type { AuditChainHeads, ChainLink } from '../../ports/audit-chain-heads.ts';
 import type { AuditChainWriter } from '../../ports/audit-chain-store.ts';
 import type { Clock } from '../../ports/clock.ts';
+import { appendOnceInSequence } from '../append-once-in-sequence.ts';
 
 export interface ChainAppendDependencies {
   readonly heads: AuditChainHeads;
@@ -55,28 +56,32 @@ export async function appendToChain(
   deps: ChainAppendDependencies,
 ): Promise<ChainedRecord> {
   const chainTenantId = chainTenantOf(event.tenantId);
-  const attempts = Math.max(1, deps.chainAttempts ?? DEFAULT_CHAIN_ATTEMPTS);
-  for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    const existing = await deps.heads.linkOf(chainTenantId, event.id);
-    if (existing) {
-      const record = recordOfLink(event, chainTenantId, existing);
-      await deps.chainWriter.putRecord(record);
-      return record;
-    }
-    const head = await deps.heads.head(chainTenantId);
-    const recordedAt = chainTimeAfter(head, deps.clock.now());
-    const record = chainRecord(head, chainInputOf(event, chainTenantId, recordedAt));
-    const link: ChainLink = {
-      recordId: event.id,
-      seq: record.seq,
-      previousHash: record.previousHash,
-      hash: record.hash,
-      recordedAt,
-    };
-    if (await deps.heads.advance(chainTenantId, head, link)) {
-      await deps.chainWriter.putRecord(record);
-      return record;
-    }
-  }
-  throw new Error(`the ${chainTenantId} audit chain kept moving; record ${event.id} is left for redelivery`);
+  const placement = await appendOnceInSequence<ChainedRecord>(
+    {
+      existing: async () => {
+        const link = await deps.heads.linkOf(chainTenantId, event.id);
+        return link === undefined ? undefined : recordOfLink(event, chainTenantId, link);
+      },
+      next: async () => {
+        const head = await deps.heads.head(chainTenantId);
+        const recordedAt = chainTimeAfter(head, deps.clock.now());
+        const record = chainRecord(head, chainInputOf(event, chainTenantId, recordedAt));
+        const link: ChainLink = {
+          recordId: event.id,
+          seq: record.seq,
+          previousHash: record.previousHash,
+          hash: record.hash,
+          recordedAt,
+        };
+        return { link: record, advance: () => deps.heads.advance(chainTenantId, head, link) };
+      },
+    },
+    deps.chainAttempts ?? DEFAULT_CHAIN_ATTEMPTS,
+  );
+  if (placement === undefined)
+    throw new Error(
+      `the ${chainTenantId} audit chain kept moving; record ${event.id} is left for redelivery`,
+    );
+  await deps.chainWriter.putRecord(placement.link);
+  return placement.link;
 }

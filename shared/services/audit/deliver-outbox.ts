@@ -1,6 +1,8 @@
 import { AuditRecordSchema, isAuditRecordEvent, type PlatformEvent } from '../../domain/platform-events.ts';
+import { type TenantEvent, tenantEventOf } from '../../domain/tenant-events.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { PatientAuditIndex, PatientIndexEntry } from '../../ports/patient-audit-index.ts';
+import { appendTenantEvent, type TenantEventAppendDependencies } from '../events/append-tenant-event.ts';
 import { type AccessMonitorDependencies, monitorAuditEvents } from './access-monitor.ts';
 import { appendToChain, type ChainAppendDependencies } from './append-to-chain.ts';
 
@@ -12,9 +14,21 @@ export interface OutboxDeliveryDependencies extends ChainAppendDependencies {
   readonly bus: EventPublisher;
   readonly patientIndex: PatientAuditIndex;
   readonly monitor: AccessMonitorDependencies;
+  /** The tenants' events feed (lifecycle, error, limit and advisory events). */
+  readonly tenantEvents: TenantEventAppendDependencies;
+  /**
+   * Called with each tenant event once it holds its feed seq (a redelivered one again: webhook
+   * receivers dedupe on the event id); the webhook deliveries start here.
+   */
+  readonly onFeedAppended?: (appended: readonly FeedAppended[]) => Promise<void>;
 }
 
-export type DeliveryStage = 'publish' | 'chain' | 'patient-index' | 'access-monitor';
+export interface FeedAppended {
+  readonly event: TenantEvent;
+  readonly seq: number;
+}
+
+export type DeliveryStage = 'publish' | 'chain' | 'feed' | 'webhooks' | 'patient-index' | 'access-monitor';
 
 export interface OutboxDelivery {
   /** Index of the first entry not fully delivered: it and everything after it must come again. */
@@ -57,7 +71,8 @@ export function patientIndexEntriesOf(event: PlatformEvent): PatientIndexEntry[]
 
 /**
  * Delivers a batch of outbox entries, in stream order: every entry to the bus; every audit record
- * to its tenant's hash chain, to the patient index, and through the access-pattern rules. Each
+ * to its tenant's hash chain, to the patient index, and through the access-pattern rules; every
+ * tenant event to its tenant's events feed, and from there to the tenant's webhooks. Each
  * step is idempotent by entry id, so when something fails the batch is answered as delivered up
  * to the first entry that was not, and the stream delivers the rest again (at least once to the
  * bus, exactly once into the chain).
@@ -83,7 +98,25 @@ export async function deliverOutbox(
 
   const records = () =>
     entries.flatMap((entry, index) => (index < limit && isAuditRecordEvent(entry) ? [{ entry, index }] : []));
-  await chainAll(records(), deps, fail);
+  await inTenantOrder(records(), 'chain', fail, (entry) => appendToChain(entry, deps));
+
+  const tenantEvents = entries.flatMap((entry, index) => {
+    const event = index < limit ? tenantEventOf(entry) : undefined;
+    return event === undefined ? [] : [{ entry, event, index }];
+  });
+  const appended: (FeedAppended & { index: number })[] = [];
+  await inTenantOrder(tenantEvents, 'feed', fail, async (_entry, { event, index }) => {
+    const { seq } = await appendTenantEvent(event, deps.tenantEvents);
+    appended.push({ event, seq, index });
+  });
+  const reached = appended.filter(({ index }) => index < limit).sort((a, b) => a.index - b.index);
+  if (reached.length > 0 && deps.onFeedAppended) {
+    try {
+      await deps.onFeedAppended(reached.map(({ event, seq }) => ({ event, seq })));
+    } catch (error) {
+      fail('webhooks', reached[0]?.index ?? 0, error);
+    }
+  }
 
   const indexed = records().flatMap(({ entry, index }) =>
     patientIndexEntriesOf(entry).map((indexEntry) => ({ indexEntry, index })),
@@ -114,24 +147,25 @@ export async function deliverOutbox(
   return { firstUndelivered: limit < entries.length ? limit : undefined, failures };
 }
 
-/** Chains each tenant's records in order (tenants side by side); a tenant stops at its first failure. */
-async function chainAll(
-  records: readonly { entry: PlatformEvent; index: number }[],
-  deps: ChainAppendDependencies,
+/** Runs a step over each tenant's entries in order (tenants side by side); a tenant stops at its first failure. */
+async function inTenantOrder<Item extends { entry: PlatformEvent; index: number }>(
+  items: readonly Item[],
+  stage: DeliveryStage,
   fail: (stage: DeliveryStage, index: number, error: unknown) => void,
+  step: (entry: PlatformEvent, item: Item) => Promise<unknown>,
 ): Promise<void> {
-  const byTenant = new Map<string, { entry: PlatformEvent; index: number }[]>();
-  for (const record of records) {
-    const key = record.entry.tenantId ?? '';
-    byTenant.set(key, [...(byTenant.get(key) ?? []), record]);
+  const byTenant = new Map<string, Item[]>();
+  for (const item of items) {
+    const key = item.entry.tenantId ?? '';
+    byTenant.set(key, [...(byTenant.get(key) ?? []), item]);
   }
   await Promise.all(
-    [...byTenant.values()].map(async (tenantRecords) => {
-      for (const { entry, index } of tenantRecords) {
+    [...byTenant.values()].map(async (tenantItems) => {
+      for (const item of tenantItems) {
         try {
-          await appendToChain(entry, deps);
+          await step(item.entry, item);
         } catch (error) {
-          fail('chain', index, error);
+          fail(stage, item.index, error);
           return;
         }
       }

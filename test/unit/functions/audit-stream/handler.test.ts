@@ -84,7 +84,12 @@ describe('the audit stream handler', () => {
   });
 
   it('refuses the local platform’s settings when deployed', () => {
-    const env = { PLUGINS_TABLE: 'plugins', AUDIT_TABLE: 'audit', COMPLIANCE_LOG_BUCKET: 'compliance' };
+    const env = {
+      PLUGINS_TABLE: 'plugins',
+      AUDIT_TABLE: 'audit',
+      COMPLIANCE_LOG_BUCKET: 'compliance',
+      WEBHOOK_DELIVERY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/webhook-deliveries',
+    };
     expect(loadAuditStreamConfig(env).PLATFORM_MODE).toBe('aws');
     expect(() =>
       loadAuditStreamConfig({ ...env, AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auditRoutes } from '../../../../functions/audit/routes.ts';
 import { ehrConnectionRoutes } from '../../../../functions/ehr-connection/routes.ts';
 import { ehrNotificationRoutes } from '../../../../functions/ehr-notifications/routes.ts';
+import { eventsRoutes } from '../../../../functions/events/routes.ts';
 import { lifecycleRoutes } from '../../../../functions/lifecycle/routes.ts';
 import { marketplaceRoutes } from '../../../../functions/marketplace/routes.ts';
 import { platformRoutes } from '../../../../functions/platform/routes.ts';
@@ -20,6 +21,7 @@ const HANDLERS = {
   audit: auditRoutes({} as never),
   'ehr-connection': ehrConnectionRoutes({} as never),
   'ehr-notifications': ehrNotificationRoutes({} as never),
+  events: eventsRoutes({} as never),
 };
 
 describe('route records', () => {

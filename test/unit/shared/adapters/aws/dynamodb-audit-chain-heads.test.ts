@@ -44,8 +44,9 @@ describe('DynamoDbAuditChainHeads', () => {
         GSI1PK: 'CHAIN#HEADS',
         GSI1SK: 't-one',
       },
-      ConditionExpression: 'seq = :expectedSeq AND #hash = :expectedHash',
-      ExpressionAttributeValues: { ':expectedSeq': 1, ':expectedHash': expected.hash },
+      ConditionExpression: '#e0 = :e0 AND #e1 = :e1',
+      ExpressionAttributeNames: { '#e0': 'seq', '#e1': 'hash' },
+      ExpressionAttributeValues: { ':e0': 1, ':e1': expected.hash },
     });
     expect(marker?.Put).toMatchObject({
       Item: { PK: 'TENANT#t-one', SK: 'CHAIN#REC#r2', ...link },

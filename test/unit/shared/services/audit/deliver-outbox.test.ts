@@ -168,4 +168,75 @@ describe('delivering the outbox', () => {
     expect(delivery.firstUndelivered).toBeUndefined();
     expect(outbox.entries).toHaveLength(2);
   });
+
+  it('appends each tenant event to its tenant’s feed in stream order, and nothing else', async () => {
+    const { deps, feed } = outboxDeliveryHarness();
+    const entries = [
+      outboxEntry('e1'),
+      outboxEntry('e2', { name: 'plugin:installed', detail: { pluginId: 'p1' } }),
+      outboxEntry('e3', { name: 'appointment:scheduled', detail: {} }),
+      outboxEntry('e4', { name: 'plugin:enabled', tenantId: 't-two', detail: { pluginId: 'p1' } }),
+      outboxEntry('e5', { name: 'plugin:enabled', detail: { pluginId: 'p1' } }),
+      outboxEntry('e6', { name: 'security:advisory', detail: { pluginId: 'p1' } }),
+      outboxEntry('e7', { name: 'plugin:disabled', tenantId: undefined }),
+    ];
+
+    const delivery = await deliverOutbox(entries, deps);
+
+    expect(delivery.firstUndelivered).toBeUndefined();
+    expect(feed.items.get('t-one')?.map((item) => [item.seq, item.event.id])).toEqual([
+      [1, 'e2'],
+      [2, 'e5'],
+      [3, 'e6'],
+    ]);
+    expect(feed.items.get('t-two')?.map((item) => item.event.id)).toEqual(['e4']);
+  });
+
+  it('appends nothing twice when a batch is delivered again, and hands each appended event on with its seq', async () => {
+    const { deps, feed } = outboxDeliveryHarness();
+    const handedOn: [string, number][][] = [];
+    const withWebhooks = {
+      ...deps,
+      onFeedAppended: async (appended: readonly { event: { id: string }; seq: number }[]) => {
+        handedOn.push(appended.map(({ event, seq }) => [event.id, seq]));
+      },
+    };
+    const entries = [
+      outboxEntry('e1', { name: 'plugin:installed', detail: {} }),
+      outboxEntry('e2', { name: 'plugin:enabled', detail: {} }),
+    ];
+
+    await deliverOutbox(entries, withWebhooks);
+    await deliverOutbox(entries, withWebhooks);
+
+    expect(feed.items.get('t-one')?.map((item) => item.event.id)).toEqual(['e1', 'e2']);
+    expect(handedOn).toEqual([
+      [
+        ['e1', 1],
+        ['e2', 2],
+      ],
+      [
+        ['e1', 1],
+        ['e2', 2],
+      ],
+    ]);
+  });
+
+  it('answers the first event whose deliveries could not be queued, so the stream delivers it again', async () => {
+    const { deps } = outboxDeliveryHarness();
+    const failing = {
+      ...deps,
+      onFeedAppended: async () => {
+        throw new Error('queue unavailable');
+      },
+    };
+
+    const delivery = await deliverOutbox(
+      [outboxEntry('e1'), outboxEntry('e2', { name: 'plugin:enabled', detail: {} })],
+      failing,
+    );
+
+    expect(delivery.firstUndelivered).toBe(1);
+    expect(delivery.failures).toEqual([expect.objectContaining({ stage: 'webhooks', index: 1 })]);
+  });
 });
