@@ -13,6 +13,7 @@ import {
   actor,
   createMarketplaceHarness,
 } from '../../../../../support/fakes/in-memory-marketplace-harness.ts';
+import { json } from '../../../../../support/scripted-fetch.ts';
 import { createTestIssuer } from '../../../../../support/test-issuer.ts';
 
 const publisherToken = async (tenant = 'pub-acme') =>
@@ -28,6 +29,12 @@ function recordingFetch(answers: Record<string, () => Response>) {
   }) as typeof fetch;
   return { fetcher, requests };
 }
+
+const PUBLISHER_KEY = {
+  keyId: `pk_${'a'.repeat(32)}`,
+  publisherId: 'pub-acme',
+  createdAt: '2030-01-01T00:00:00.000Z',
+};
 
 function io(env: Record<string, string> = {}, fetcher: typeof fetch = fetch, now?: Date) {
   const out: string[] = [];
@@ -115,8 +122,7 @@ describe('publisher CLI commands', () => {
     const requests: string[] = [];
     const fakeFetch = (async (url: string, init: RequestInit) => {
       requests.push(`${init.method} ${new URL(url).pathname}`);
-      if (url.endsWith('/v1/publishers/keys'))
-        return new Response(JSON.stringify({ keyId: 'pk_x' }), { status: 201 });
+      if (url.endsWith('/v1/publishers/keys')) return json(201, PUBLISHER_KEY);
       return new Response(
         JSON.stringify({
           status: 409,
@@ -137,13 +143,14 @@ describe('publisher CLI commands', () => {
         '--key',
         join(directory, 'publisher-key.pem'),
         '--endpoint',
-        'http://marketplace.test',
+        'https://marketplace.test',
       ],
       run.io,
     );
 
     expect(code).toBe(1);
-    expect(run.err.join('')).toContain('409 VERSION_EXISTS');
+    expect(run.err.join('')).toContain('409 VERSION_EXISTS from https://marketplace.test');
+    expect(run.err.join('')).toContain('version: taken');
     expect(requests).toEqual(['POST /v1/publishers/keys', 'POST /v1/marketplace/plugins']);
   });
 
@@ -152,7 +159,7 @@ describe('publisher CLI commands', () => {
     await keygenCommand.run(['--out', directory], io().io);
     const { service, clock } = createMarketplaceHarness();
     const { fetcher, requests } = recordingFetch({
-      'POST /v1/publishers/keys': () => new Response(JSON.stringify({ keyId: 'pk_x' }), { status: 201 }),
+      'POST /v1/publishers/keys': () => json(201, PUBLISHER_KEY),
     });
     const run = io({ GRADIANT_TOKEN: await publisherToken('pub-acme') }, fetcher, clock.now());
 
