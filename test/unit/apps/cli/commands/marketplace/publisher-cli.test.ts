@@ -13,7 +13,8 @@ import {
   actor,
   createMarketplaceHarness,
 } from '../../../../../support/fakes/in-memory-marketplace-harness.ts';
-import { json } from '../../../../../support/scripted-fetch.ts';
+import { platformCli } from '../../../../../support/platform-cli.ts';
+import { json, problem } from '../../../../../support/scripted-fetch.ts';
 import { createTestIssuer } from '../../../../../support/test-issuer.ts';
 
 const publisherToken = async (tenant = 'pub-acme') =>
@@ -211,5 +212,56 @@ describe('publisher CLI commands', () => {
       `DELETE /v1/publishers/keys/${keyId}`,
       `DELETE /v1/publishers/keys/pk_${'b'.repeat(32)}`,
     ]);
+  });
+
+  it('uploads a large artifact through the presigned URL, with progress on stderr only when asked or on a terminal', async () => {
+    const { directory, manifest } = workspace();
+    await keygenCommand.run(['--out', directory], io().io);
+    const artifact = join(directory, 'large.js');
+    writeFileSync(artifact, `export default { async execute() { return '${'x'.repeat(300 * 1024)}'; } };\n`);
+    const upload = {
+      uploadId: 'up-1',
+      url: 'https://uploads.example.test/up-1?signature=s',
+      method: 'PUT',
+      headers: { 'content-type': 'application/javascript', 'content-length': '1' },
+      expiresAt: '2030-01-01T00:05:00.000Z',
+    };
+    const refusal = () =>
+      problem(409, { code: 'VERSION_EXISTS', detail: 'This version was published already.' });
+    const answers = () => [
+      json(201, PUBLISHER_KEY),
+      json(201, upload),
+      new Response(null, { status: 200 }),
+      refusal(),
+    ];
+    const env = { GRADIANT_TOKEN: await publisherToken(), GRADIANT_ENDPOINT: 'https://marketplace.test' };
+    const argv = ['publish', artifact, '--manifest', manifest, '--key', join(directory, 'publisher-key.pem')];
+    const quiet = platformCli(answers(), env);
+    const asked = platformCli(answers(), env);
+    const terminal = platformCli(answers(), env);
+
+    const runs = [
+      await quiet.run(argv),
+      await asked.run([...argv, '--progress']),
+      await terminal.run(argv, { isStderrTerminal: true }),
+    ];
+
+    expect(runs.map((run) => run.code)).toEqual([1, 1, 1]);
+    const size = statSync(artifact).size;
+    expect(
+      quiet.sent.map((request) => `${request.method} ${request.url.host}${request.url.pathname}`),
+    ).toEqual([
+      'POST marketplace.test/v1/publishers/keys',
+      'POST marketplace.test/v1/marketplace/uploads',
+      'PUT uploads.example.test/up-1',
+      'POST marketplace.test/v1/marketplace/plugins',
+    ]);
+    expect(quiet.sent[3]?.body).toMatchObject({ uploadId: 'up-1' });
+    expect(quiet.sent[2]?.headers['content-length']).toBeUndefined();
+    expect(runs[0]?.stderr).not.toContain('uploading');
+    for (const run of runs.slice(1)) {
+      expect(run.stderr).toContain(`uploading: 0/${size} bytes\nuploading: ${size}/${size} bytes, done\n`);
+      expect(run.stderr).toContain('409 VERSION_EXISTS from https://marketplace.test');
+    }
   });
 });
