@@ -105,8 +105,11 @@ export function describeFailure(error: unknown, endpoint: string): { text: strin
     };
   }
   if (error instanceof GradiantNetworkError) {
-    const cause = error.cause as { message?: string; cause?: { code?: string } } | undefined;
-    const reason = cause?.cause?.code ?? cause?.message ?? 'no answer';
+    // undici says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, a TLS error) is its cause.
+    const cause = error.cause as
+      | { message?: string; cause?: { code?: string; message?: string } }
+      | undefined;
+    const reason = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? 'no answer';
     return { text: `could not reach ${endpoint} (${reason})`, exitCode: EXIT_UNREACHABLE };
   }
   return { text: `${endpoint}: ${(error as Error).message}`, exitCode: EXIT_FAILED };
