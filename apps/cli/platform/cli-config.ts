@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -42,7 +42,16 @@ export function readCliConfig(path: string): CliConfig {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} };
     throw error;
   }
-  const parsed = CliConfigSchema.safeParse(JSON.parse(text));
+  // A token command is run through the shell: a file others can write is a way to run their code as you.
+  if (process.platform !== 'win32' && (statSync(path).mode & 0o022) !== 0)
+    throw new Error(`${path} is writable by others; make it yours alone (chmod 600) before it is used`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is not valid JSON`);
+  }
+  const parsed = CliConfigSchema.safeParse(json);
   if (!parsed.success) {
     const where = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
     throw new Error(`${path} is not a valid config file (${where})`);

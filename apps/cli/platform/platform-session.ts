@@ -66,7 +66,12 @@ export function configOf(env: CommandIo['env']): {
     // No home folder (a CI job, a container): flags and env still work when no profile is named.
     return { config: { profiles: {} }, path: undefined };
   }
-  return { config: readCliConfig(path), path };
+  try {
+    return { config: readCliConfig(path), path };
+  } catch (error) {
+    // A config file that cannot be used is the user's to fix, as a bad flag is: exit 2, say which.
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /**

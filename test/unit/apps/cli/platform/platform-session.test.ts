@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { anInstallation } from '../../../../support/installation-factory.ts';
@@ -97,5 +97,21 @@ describe('platform command sessions', () => {
 
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toBe(`error: could not reach ${ENDPOINT} (ECONNREFUSED)\n`);
+  });
+
+  it('refuses a config file others can write, or one that is not valid, with exit 2 and no request', async () => {
+    const writable = platformCli([], {});
+    saveProfiles(writable.configFile, { default: { endpoint: ENDPOINT, token: { command: 'echo t' } } });
+    chmodSync(writable.configFile, 0o666);
+    const broken = platformCli([], {});
+    saveProfiles(broken.configFile, {});
+    writeFileSync(broken.configFile, '{"profiles": {"default": {"endpoint": "ftp://x"');
+
+    const runs = [await writable.run(['disable', 'p1']), await broken.run(['disable', 'p1'])];
+
+    expect(runs.map((run) => run.code)).toEqual([2, 2]);
+    expect(runs[0]?.stderr).toContain('is writable by others');
+    expect(runs[1]?.stderr).toContain('is not valid JSON');
+    expect([...writable.sent, ...broken.sent]).toEqual([]);
   });
 });
