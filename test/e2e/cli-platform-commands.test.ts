@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -99,5 +99,46 @@ describe('the CLI platform commands against the local platform', () => {
 
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toBe(`error: could not reach http://127.0.0.1:${port} (ECONNREFUSED)\n`);
+  });
+
+  it('publishes an artifact over the inline limit through the presigned upload, with progress', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'gradiant-e2e-publish-'));
+    const artifact = join(workspace, 'index.js');
+    writeFileSync(
+      artifact,
+      `export default { async execute() { return '${'x'.repeat(400 * 1024)}'.length; } };\n`,
+    );
+    const manifest = join(workspace, 'manifest.json');
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        id: 'cli-large-plugin',
+        version: '1.0.0',
+        metadata: { name: 'Large', description: 'A large artifact', author: 'CLI Labs', permissions: [] },
+      }),
+    );
+    await captureCli(['keygen', '--out', workspace]);
+    const env = { GRADIANT_TOKEN: await platform.token('cli-labs', ['marketplace:publish'], 'author') };
+
+    const published = await captureCli(
+      [
+        'publish',
+        artifact,
+        '--manifest',
+        manifest,
+        '--key',
+        join(workspace, 'publisher-key.pem'),
+        '--endpoint',
+        platform.url,
+        '--progress',
+      ],
+      { env },
+    );
+
+    expect(published.stderr).toContain('uploading: 0/');
+    expect(published.stderr).toMatch(/uploaded \d+ bytes\n/);
+    expect(published.code).toBe(0);
+    expect(JSON.parse(published.stdout)).toMatchObject({ pluginId: 'cli-large-plugin', version: '1.0.0' });
+    expect(JSON.parse(published.stdout).sizeBytes).toBeGreaterThan(400 * 1024);
   });
 });

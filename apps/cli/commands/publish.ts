@@ -87,10 +87,14 @@ function manifestOf(path: string): z.infer<typeof ManifestFileSchema> {
   throw new Error(`the manifest file is not valid: ${issues}`);
 }
 
+/** The upload is sent in chunks of this size, each reported once the socket has taken it. */
+const UPLOAD_CHUNK_BYTES = 64 * 1024;
+
 /**
- * Uploads through the presigned URL (S3 wants its Content-Length, so the body is the whole
- * buffer, at most MAX_ARTIFACT_BYTES), reporting bytes sent of the total on stderr so stdout
- * stays one JSON object.
+ * Uploads through the presigned URL, reporting the bytes sent of the total on stderr so stdout
+ * stays one JSON object. The body is a stream read chunk by chunk (so progress is real) with the
+ * signed Content-Length kept: S3 refuses a presigned PUT sent chunked, and fetch sends a stream
+ * with an explicit length as one plain body.
  */
 async function upload(
   artifact: Buffer,
@@ -100,13 +104,30 @@ async function upload(
 ): Promise<string> {
   const total = artifact.byteLength;
   const target = await publisher.createArtifactUpload({ sizeBytes: total, sha256: sha256Hex(artifact) });
-  // fetch derives content-length from the body itself and refuses to be told it.
   const headers = Object.fromEntries(
     Object.entries(target.headers).filter(([name]) => name.toLowerCase() !== 'content-length'),
   );
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent > 0 && showsProgress) io.stderr(`uploading: ${sent}/${total} bytes\n`);
+      if (sent >= total) {
+        controller.close();
+        return;
+      }
+      const chunk = artifact.subarray(sent, sent + UPLOAD_CHUNK_BYTES);
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
   if (showsProgress) io.stderr(`uploading: 0/${total} bytes\n`);
-  const response = await io.fetch(target.url, { method: target.method, headers, body: artifact });
+  const response = await io.fetch(target.url, {
+    method: target.method,
+    headers: { ...headers, 'content-length': String(total) },
+    body,
+    duplex: 'half',
+  } as RequestInit);
   if (!response.ok) throw new Error(`the artifact upload failed with HTTP ${response.status}`);
-  if (showsProgress) io.stderr(`uploading: ${total}/${total} bytes, done\n`);
+  if (showsProgress) io.stderr(`uploaded ${total} bytes\n`);
   return target.uploadId;
 }

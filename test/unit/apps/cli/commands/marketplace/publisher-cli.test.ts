@@ -14,7 +14,7 @@ import {
   createMarketplaceHarness,
 } from '../../../../../support/fakes/in-memory-marketplace-harness.ts';
 import { platformCli } from '../../../../../support/platform-cli.ts';
-import { json, problem } from '../../../../../support/scripted-fetch.ts';
+import { json, problem, type SentRequest } from '../../../../../support/scripted-fetch.ts';
 import { createTestIssuer } from '../../../../../support/test-issuer.ts';
 
 const publisherToken = async (tenant = 'pub-acme') =>
@@ -228,12 +228,12 @@ describe('publisher CLI commands', () => {
     };
     const refusal = () =>
       problem(409, { code: 'VERSION_EXISTS', detail: 'This version was published already.' });
-    const answers = () => [
-      json(201, PUBLISHER_KEY),
-      json(201, upload),
-      new Response(null, { status: 200 }),
-      refusal(),
-    ];
+    const uploaded: number[] = [];
+    const storage = async (request: SentRequest) => {
+      uploaded.push((await new Response(request.rawBody).arrayBuffer()).byteLength);
+      return new Response(null, { status: 200 });
+    };
+    const answers = () => [json(201, PUBLISHER_KEY), json(201, upload), storage, refusal()];
     const env = { GRADIANT_TOKEN: await publisherToken(), GRADIANT_ENDPOINT: 'https://marketplace.test' };
     const argv = ['publish', artifact, '--manifest', manifest, '--key', join(directory, 'publisher-key.pem')];
     const quiet = platformCli(answers(), env);
@@ -257,10 +257,18 @@ describe('publisher CLI commands', () => {
       'POST marketplace.test/v1/marketplace/plugins',
     ]);
     expect(quiet.sent[3]?.body).toMatchObject({ uploadId: 'up-1' });
-    expect(quiet.sent[2]?.headers['content-length']).toBeUndefined();
-    expect(runs[0]?.stderr).not.toContain('uploading');
+    expect(quiet.sent[2]?.headers['content-length']).toBe(String(size));
+    expect(quiet.sent[2]?.headers['content-type']).toBe('application/javascript');
+    expect(uploaded).toEqual([size, size, size]);
+    expect(runs[0]?.stderr).not.toContain('upload');
+    const chunks = Math.ceil(size / (64 * 1024));
     for (const run of runs.slice(1)) {
-      expect(run.stderr).toContain(`uploading: 0/${size} bytes\nuploading: ${size}/${size} bytes, done\n`);
+      const progress = run.stderr.split('\n').filter((line) => line.startsWith('upload'));
+      expect(progress[0]).toBe(`uploading: 0/${size} bytes`);
+      expect(progress[1]).toBe(`uploading: ${64 * 1024}/${size} bytes`);
+      expect(progress.at(-2)).toBe(`uploading: ${size}/${size} bytes`);
+      expect(progress.at(-1)).toBe(`uploaded ${size} bytes`);
+      expect(progress).toHaveLength(chunks + 2);
       expect(run.stderr).toContain('409 VERSION_EXISTS from https://marketplace.test');
     }
   });
