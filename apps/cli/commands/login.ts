@@ -1,4 +1,4 @@
-import { PROFILE_NAME, writeCliConfig } from '../platform/cli-config.ts';
+import { ENVIRONMENT_VARIABLE_NAME, PROFILE_NAME, writeCliConfig } from '../platform/cli-config.ts';
 import {
   checkedEndpoint,
   configOf,
@@ -57,7 +57,7 @@ export const loginCommand = defineCommand({
         : variable !== undefined
           ? { env: variable }
           : (existing?.token ?? { env: 'GRADIANT_TOKEN' });
-    if ('env' in source && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(source.env))
+    if ('env' in source && !ENVIRONMENT_VARIABLE_NAME.test(source.env))
       throw new UsageError(`--token-env ${source.env} is not an environment variable name`);
     return runWithConnection(io, { endpoint, source }, options, async (session) => {
       await session.marketplace.searchPlugins({ limit: 1 });

@@ -2,12 +2,14 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync
 import { join } from 'node:path';
 import { z } from 'zod';
 
+export const ENVIRONMENT_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * Where a profile's token comes from. Never the token itself: the config file outlives any token
  * and is the first thing a backup or a dotfiles repository copies.
  */
 export const TokenSourceConfigSchema = z.union([
-  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }).strict(),
+  z.object({ env: z.string().regex(ENVIRONMENT_VARIABLE_NAME, 'an environment variable name') }).strict(),
   z.object({ command: z.string().min(1) }).strict(),
 ]);
 export type TokenSourceConfig = z.infer<typeof TokenSourceConfigSchema>;
