@@ -1,13 +1,22 @@
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { buildCommand } from './commands/build.ts';
+import { disableCommand } from './commands/disable.ts';
+import { enableCommand } from './commands/enable.ts';
 import { initCommand } from './commands/init.ts';
+import { installCommand } from './commands/install.ts';
+import { invokeCommand } from './commands/invoke.ts';
 import { keygenCommand } from './commands/keygen.ts';
+import { loginCommand } from './commands/login.ts';
 import { publishCommand } from './commands/publish.ts';
 import type { CommandIo, CommandSpec } from './commands/publish-cli-types.ts';
 import { registerKeyCommand } from './commands/register-key.ts';
 import { revokeKeyCommand } from './commands/revoke-key.ts';
 import { runCommand } from './commands/run.ts';
+import { searchCommand } from './commands/search.ts';
 import { signCommand } from './commands/sign.ts';
+import { uninstallCommand } from './commands/uninstall.ts';
+import { updateCommand } from './commands/update.ts';
+import { usageCommand } from './commands/usage.ts';
 import { validateCommand } from './commands/validate.ts';
 import { runProgram } from './program.ts';
 
@@ -22,6 +31,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   registerKeyCommand,
   publishCommand,
   revokeKeyCommand,
+  loginCommand,
+  searchCommand,
+  installCommand,
+  enableCommand,
+  disableCommand,
+  invokeCommand,
+  usageCommand,
+  updateCommand,
+  uninstallCommand,
   auditVerifyCommand,
 ];
 

@@ -13,7 +13,11 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  success
   1  the operation failed (a plugin run failed, a check found problems, the server refused)
-  2  usage error (unknown command or option, missing argument, bad value, Node.js older than 24)
+  2  usage error (unknown command or option, missing argument, bad value, no token, Node.js older than 24)
+  3  the platform could not be reached (DNS, connection refused, TLS, timeout)
+
+Platform commands: endpoint from --endpoint, else GRADIANT_ENDPOINT, else the profile's;
+token from GRADIANT_TOKEN, else the profile's token source (see login).
 `;
 
 /** The command `spec` names, creating the group command of `audit verify` once. */

@@ -6,5 +6,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  isStderrTerminal: process.stderr.isTTY === true,
   fetch: globalThis.fetch,
 });

@@ -32,6 +32,15 @@ export type {
 } from './plugin-marketplace-service.ts';
 export { PluginMarketplaceService } from './plugin-marketplace-service.ts';
 export type {
+  ArtifactUpload,
+  ArtifactUploadRequest,
+  PublishedRelease,
+  PublisherKey,
+  PublisherKeyRegistration,
+  PublishReleaseRequest,
+} from './plugin-publisher-service.ts';
+export { PluginPublisherService } from './plugin-publisher-service.ts';
+export type {
   AuditEventBundle,
   AuditQuery,
   AuditRecordView,

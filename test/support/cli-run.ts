@@ -10,7 +10,13 @@ export interface CliRun {
 /** `gradiant-plugins ...argv` in this process, with its output captured (all commands unless given). */
 export async function captureCli(
   argv: readonly string[],
-  options: { readonly cwd?: string; readonly commands?: readonly CommandSpec[] } = {},
+  options: {
+    readonly cwd?: string;
+    readonly commands?: readonly CommandSpec[];
+    readonly env?: Readonly<Record<string, string | undefined>>;
+    readonly fetch?: typeof fetch;
+    readonly isStderrTerminal?: boolean;
+  } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -21,9 +27,10 @@ export async function captureCli(
     stderr: (text: string) => {
       stderr += text;
     },
-    env: {},
-    fetch: globalThis.fetch,
+    env: options.env ?? {},
+    fetch: options.fetch ?? globalThis.fetch,
     cwd: options.cwd,
+    isStderrTerminal: options.isStderrTerminal,
   };
   const code = await (options.commands ? runCli(argv, io, options.commands) : runCli(argv, io));
   return { code, stdout, stderr };

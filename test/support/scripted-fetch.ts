@@ -6,6 +6,8 @@ export interface SentRequest {
   readonly body: unknown;
   /** The SDK's per-attempt timeout signal. */
   readonly signal: AbortSignal | undefined;
+  /** The body as given to fetch (a stream stays unread until an answer reads it). */
+  readonly rawBody: RequestInit['body'];
 }
 
 /** What the scripted server answers next: a response, or a thrown network failure. */
@@ -38,6 +40,7 @@ export function scriptedFetch(...script: ScriptedAnswer[]) {
       headers,
       body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
       signal: init.signal ?? undefined,
+      rawBody: init.body,
     };
     sent.push(request);
     const next = script.shift();

@@ -10,6 +10,8 @@ export interface CommandIo {
   readonly fetch: typeof fetch;
   /** Signs key proofs at this time; the system clock when absent. */
   readonly clock?: Clock | undefined;
+  /** Whether stderr is a terminal (progress is shown there only then, or with `--progress`). */
+  readonly isStderrTerminal?: boolean | undefined;
   /** Where relative paths start; the process's working directory when absent. */
   readonly cwd?: string | undefined;
 }
@@ -27,7 +29,10 @@ export interface CommandSpec {
   readonly summary: string;
   /** Declares the arguments and options (each with its help text) on commander's command. */
   configure(command: Command): void;
-  /** 0 success, 1 the operation failed (server refusal, bad input file), 2 usage error (throw `UsageError`). */
+  /**
+   * 0 success, 1 the operation failed (server refusal, bad input file), 2 usage error (throw
+   * `UsageError`), 3 the platform could not be reached.
+   */
   action(parsed: ParsedCommand, io: CommandIo): Promise<number>;
 }
 
@@ -39,5 +44,7 @@ export interface CliCommand extends CommandSpec {
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** The platform could not be reached (DNS, refused connection, TLS, timeout): worth retrying later. */
+export const EXIT_UNREACHABLE = 3;
 
 export class UsageError extends Error {}

@@ -1,6 +1,6 @@
 import { systemClock } from '../../../shared/ports/clock.ts';
+import { runPlatformCommand, withPlatformOptions } from '../platform/platform-session.ts';
 import { defineCommand } from './define-command.ts';
-import { runMarketplaceCommand, withMarketplaceOptions } from './marketplace-command.ts';
 import { EXIT_OK } from './publish-cli-types.ts';
 import { registerPublisherKey } from './register-publisher-key.ts';
 import { loadPublisherPrivateKey } from './sign-artifact.ts';
@@ -11,17 +11,17 @@ import { loadPublisherPrivateKey } from './sign-artifact.ts';
  */
 export const registerKeyCommand = defineCommand({
   name: 'register-key',
-  summary: 'register a publisher key with a proof of possession (token from GRADIANT_TOKEN)',
+  summary: 'register a publisher key with a proof of possession (scope marketplace:publish)',
   configure: (command) =>
-    withMarketplaceOptions(
+    withPlatformOptions(
       command.requiredOption('--key <file>', 'the publisher private key (PEM, from keygen)'),
     ),
   action: ({ options }, io) =>
-    runMarketplaceCommand(io, options.endpoint, async ({ token, request }) => {
+    runPlatformCommand(io, options, async ({ publisher, token }) => {
       const privateKey = loadPublisherPrivateKey(String(options.key));
-      const registered = await registerPublisherKey(request, {
+      const registered = await registerPublisherKey(publisher, {
         privateKey,
-        token,
+        token: await token(),
         clock: io.clock ?? systemClock,
       });
       io.stdout(`${JSON.stringify(registered)}\n`);

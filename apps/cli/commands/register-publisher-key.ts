@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { decodeJwt } from 'jose';
+import type { PluginPublisherService, PublisherKey } from '../../../shared/client/index.ts';
 import { proveKeyPossession } from '../../../shared/domain/prove-key-possession.ts';
 import type { Clock } from '../../../shared/ports/clock.ts';
-import type { createMarketplaceClient } from './publish-client.ts';
 
 /**
  * The publisher a key is registered for is the caller's organisation: the `tenant_id` claim of
@@ -15,21 +15,19 @@ export function publisherIdOfToken(token: string): string {
   try {
     claims = decodeJwt(token);
   } catch {
-    throw new Error('GRADIANT_TOKEN is not a JWT, so the publisher to prove the key for is unknown');
+    throw new Error('the token is not a JWT, so the publisher to prove the key for is unknown');
   }
   if (typeof claims.tenant_id !== 'string' || claims.tenant_id === '') {
-    throw new Error(
-      'GRADIANT_TOKEN has no tenant_id claim, so the publisher to prove the key for is unknown',
-    );
+    throw new Error('the token has no tenant_id claim, so the publisher to prove the key for is unknown');
   }
   return claims.tenant_id;
 }
 
 /** `POST /v1/publishers/keys` with a fresh proof of possession; idempotent for a key already yours. */
-export async function registerPublisherKey(
-  request: ReturnType<typeof createMarketplaceClient>,
+export function registerPublisherKey(
+  publisher: PluginPublisherService,
   options: { privateKey: KeyObject; token: string; clock: Clock },
-): Promise<unknown> {
+): Promise<PublisherKey> {
   const body = proveKeyPossession(options.privateKey, publisherIdOfToken(options.token), options.clock.now());
-  return request('POST', '/v1/publishers/keys', body);
+  return publisher.registerPublisherKey(body);
 }

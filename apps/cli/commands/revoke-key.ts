@@ -1,6 +1,6 @@
 import { PublisherKeyIdSchema } from '../../../shared/domain/marketplace.ts';
+import { runPlatformCommand, withPlatformOptions } from '../platform/platform-session.ts';
 import { defineCommand } from './define-command.ts';
-import { runMarketplaceCommand, withMarketplaceOptions } from './marketplace-command.ts';
 import { EXIT_OK, UsageError } from './publish-cli-types.ts';
 
 /**
@@ -9,15 +9,15 @@ import { EXIT_OK, UsageError } from './publish-cli-types.ts';
  */
 export const revokeKeyCommand = defineCommand({
   name: 'revoke-key',
-  summary: 'revoke a publisher key by its id (token from GRADIANT_TOKEN)',
+  summary: 'revoke a publisher key by its id (scope marketplace:publish)',
   configure: (command) =>
-    withMarketplaceOptions(command.argument('<keyId>', 'the key id keygen printed (pk_ and 32 characters)')),
+    withPlatformOptions(command.argument('<keyId>', 'the key id keygen printed (pk_ and 32 characters)')),
   async action({ args, options }, io) {
     const parsed = PublisherKeyIdSchema.safeParse(args[0]);
     if (!parsed.success) throw new UsageError('not a publisher key id (pk_ and 32 characters)');
     const keyId = parsed.data;
-    return runMarketplaceCommand(io, options.endpoint, async ({ request }) => {
-      await request('DELETE', `/v1/publishers/keys/${encodeURIComponent(keyId)}`);
+    return runPlatformCommand(io, options, async ({ publisher }) => {
+      await publisher.revokePublisherKey(keyId);
       io.stdout(`${JSON.stringify({ keyId, revoked: true })}\n`);
       return EXIT_OK;
     });

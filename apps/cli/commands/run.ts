@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { EntrySchema, GrantSchema, type RunResult } from '../../../shared/sandbox/schemas.ts';
 import { SupervisedSandbox } from '../../../shared/sandbox/supervised/supervised-sandbox.ts';
 import { createFixtureHost, defaultTenantOf, type Fixtures, FixturesSchema } from '../fixture-host.ts';
+import { collect, inputOf, parseJson, readText, text } from './command-input.ts';
 import { defineCommand } from './define-command.ts';
 import { EXIT_FAILED, EXIT_OK, type ParsedCommand, UsageError } from './publish-cli-types.ts';
 
@@ -18,50 +18,20 @@ interface RunArguments {
   isJson: boolean;
 }
 
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read ${what} ${path}`);
-  }
-}
-
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UsageError(`${what} is not valid JSON`);
-  }
-}
-
 function positiveInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a positive integer`);
   return Number(value);
 }
 
-function text(options: ParsedCommand['options'], name: string): string | undefined {
-  const value = options[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
 function parseRunArguments({ args, options }: ParsedCommand): RunArguments {
   const file = String(args[0]);
-  const inputText = text(options, 'input');
-  const inputFile = text(options, 'inputFile');
-  if (inputText !== undefined && inputFile !== undefined) {
-    throw new UsageError('pass either --input or --input-file, not both');
-  }
+  const input = inputOf(options, null);
   const entry = EntrySchema.safeParse(options.entry ?? 'execute');
   if (!entry.success) throw new UsageError('--entry must be execute or onEvent');
   const grants = (options.grant as string[] | undefined) ?? [];
   for (const grant of grants) {
     if (!GrantSchema.safeParse(grant).success) throw new UsageError(`unknown permission ${grant}`);
-  }
-  let input: unknown = null;
-  if (inputText !== undefined) input = parseJson(inputText, '--input');
-  if (inputFile !== undefined) {
-    input = parseJson(readText(inputFile, 'input file'), `input file ${inputFile}`);
   }
   const fixturesFile = text(options, 'fixtures');
   let fixtures: Fixtures | undefined;
@@ -121,8 +91,6 @@ function summarize(result: RunResult): string {
   for (const event of result.events) lines.push(`event ${event.name} ${JSON.stringify(event.data)}`);
   return `${lines.join('\n')}\n`;
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Runs a plugin file locally against fixture data, in this process, with the platform's sandbox. */
 export const runCommand = defineCommand({

@@ -2,41 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { PluginMarketplaceService, PluginService } from '../../../../shared/client/index.ts';
 import { DEFAULT_TENANT_POLICY } from '../../../../shared/domain/tenant-policy.ts';
 import { anInstallation } from '../../../support/installation-factory.ts';
+import {
+  searchResults as results,
+  searchHit as summary,
+  updateAvailable as update,
+} from '../../../support/marketplace-view-factory.ts';
 import { json, scriptedFetch } from '../../../support/scripted-fetch.ts';
 
 const ENDPOINT = 'https://plugins.example.test';
-const summary = (pluginId: string) => ({
-  pluginId,
-  name: pluginId,
-  description: 'D',
-  author: 'A',
-  tags: ['scheduling'],
-  publisherId: 'acme-labs',
-  latestVersion: '1.0.0',
-  downloads: 3,
-  rating: { average: 4, count: 1 },
-  updatedAt: '2026-12-01T00:00:00.000Z',
-  publisherVerified: true,
-  securityStatus: 'clean',
-});
-const results = (items: unknown[], nextCursor?: string) =>
-  json(200, {
-    items,
-    total: 3,
-    facets: {
-      tags: { scheduling: 3 },
-      verified: { true: 3, false: 0 },
-      securityStatus: { clean: 3, advisory: 0 },
-    },
-    ...(nextCursor ? { nextCursor } : {}),
-  });
-const update = (pluginId: string) => ({
-  pluginId,
-  installedVersion: '1.0.0',
-  latestVersion: '1.1.0',
-  publishedAt: '2026-12-01T00:00:00.000Z',
-  newPermissions: [],
-});
 
 describe('PluginMarketplaceService', () => {
   it("searches with the seed's arguments, sending tags comma-separated", async () => {

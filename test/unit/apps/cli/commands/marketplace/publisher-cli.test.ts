@@ -13,6 +13,8 @@ import {
   actor,
   createMarketplaceHarness,
 } from '../../../../../support/fakes/in-memory-marketplace-harness.ts';
+import { platformCli } from '../../../../../support/platform-cli.ts';
+import { json, problem, type SentRequest } from '../../../../../support/scripted-fetch.ts';
 import { createTestIssuer } from '../../../../../support/test-issuer.ts';
 
 const publisherToken = async (tenant = 'pub-acme') =>
@@ -28,6 +30,12 @@ function recordingFetch(answers: Record<string, () => Response>) {
   }) as typeof fetch;
   return { fetcher, requests };
 }
+
+const PUBLISHER_KEY = {
+  keyId: `pk_${'a'.repeat(32)}`,
+  publisherId: 'pub-acme',
+  createdAt: '2030-01-01T00:00:00.000Z',
+};
 
 function io(env: Record<string, string> = {}, fetcher: typeof fetch = fetch, now?: Date) {
   const out: string[] = [];
@@ -115,8 +123,7 @@ describe('publisher CLI commands', () => {
     const requests: string[] = [];
     const fakeFetch = (async (url: string, init: RequestInit) => {
       requests.push(`${init.method} ${new URL(url).pathname}`);
-      if (url.endsWith('/v1/publishers/keys'))
-        return new Response(JSON.stringify({ keyId: 'pk_x' }), { status: 201 });
+      if (url.endsWith('/v1/publishers/keys')) return json(201, PUBLISHER_KEY);
       return new Response(
         JSON.stringify({
           status: 409,
@@ -137,13 +144,14 @@ describe('publisher CLI commands', () => {
         '--key',
         join(directory, 'publisher-key.pem'),
         '--endpoint',
-        'http://marketplace.test',
+        'https://marketplace.test',
       ],
       run.io,
     );
 
     expect(code).toBe(1);
-    expect(run.err.join('')).toContain('409 VERSION_EXISTS');
+    expect(run.err.join('')).toContain('409 VERSION_EXISTS from https://marketplace.test');
+    expect(run.err.join('')).toContain('version: taken');
     expect(requests).toEqual(['POST /v1/publishers/keys', 'POST /v1/marketplace/plugins']);
   });
 
@@ -152,7 +160,7 @@ describe('publisher CLI commands', () => {
     await keygenCommand.run(['--out', directory], io().io);
     const { service, clock } = createMarketplaceHarness();
     const { fetcher, requests } = recordingFetch({
-      'POST /v1/publishers/keys': () => new Response(JSON.stringify({ keyId: 'pk_x' }), { status: 201 }),
+      'POST /v1/publishers/keys': () => json(201, PUBLISHER_KEY),
     });
     const run = io({ GRADIANT_TOKEN: await publisherToken('pub-acme') }, fetcher, clock.now());
 
@@ -204,5 +212,64 @@ describe('publisher CLI commands', () => {
       `DELETE /v1/publishers/keys/${keyId}`,
       `DELETE /v1/publishers/keys/pk_${'b'.repeat(32)}`,
     ]);
+  });
+
+  it('uploads a large artifact through the presigned URL, with progress on stderr only when asked or on a terminal', async () => {
+    const { directory, manifest } = workspace();
+    await keygenCommand.run(['--out', directory], io().io);
+    const artifact = join(directory, 'large.js');
+    writeFileSync(artifact, `export default { async execute() { return '${'x'.repeat(300 * 1024)}'; } };\n`);
+    const upload = {
+      uploadId: 'up-1',
+      url: 'https://uploads.example.test/up-1?signature=s',
+      method: 'PUT',
+      headers: { 'content-type': 'application/javascript', 'content-length': '1' },
+      expiresAt: '2030-01-01T00:05:00.000Z',
+    };
+    const refusal = () =>
+      problem(409, { code: 'VERSION_EXISTS', detail: 'This version was published already.' });
+    const uploaded: number[] = [];
+    const storage = async (request: SentRequest) => {
+      uploaded.push((await new Response(request.rawBody).arrayBuffer()).byteLength);
+      return new Response(null, { status: 200 });
+    };
+    const answers = () => [json(201, PUBLISHER_KEY), json(201, upload), storage, refusal()];
+    const env = { GRADIANT_TOKEN: await publisherToken(), GRADIANT_ENDPOINT: 'https://marketplace.test' };
+    const argv = ['publish', artifact, '--manifest', manifest, '--key', join(directory, 'publisher-key.pem')];
+    const quiet = platformCli(answers(), env);
+    const asked = platformCli(answers(), env);
+    const terminal = platformCli(answers(), env);
+
+    const runs = [
+      await quiet.run(argv),
+      await asked.run([...argv, '--progress']),
+      await terminal.run(argv, { isStderrTerminal: true }),
+    ];
+
+    expect(runs.map((run) => run.code)).toEqual([1, 1, 1]);
+    const size = statSync(artifact).size;
+    expect(
+      quiet.sent.map((request) => `${request.method} ${request.url.host}${request.url.pathname}`),
+    ).toEqual([
+      'POST marketplace.test/v1/publishers/keys',
+      'POST marketplace.test/v1/marketplace/uploads',
+      'PUT uploads.example.test/up-1',
+      'POST marketplace.test/v1/marketplace/plugins',
+    ]);
+    expect(quiet.sent[3]?.body).toMatchObject({ uploadId: 'up-1' });
+    expect(quiet.sent[2]?.headers['content-length']).toBe(String(size));
+    expect(quiet.sent[2]?.headers['content-type']).toBe('application/javascript');
+    expect(uploaded).toEqual([size, size, size]);
+    expect(runs[0]?.stderr).not.toContain('upload');
+    const chunks = Math.ceil(size / (64 * 1024));
+    for (const run of runs.slice(1)) {
+      const progress = run.stderr.split('\n').filter((line) => line.startsWith('upload'));
+      expect(progress[0]).toBe(`uploading: 0/${size} bytes`);
+      expect(progress[1]).toBe(`uploading: ${64 * 1024}/${size} bytes`);
+      expect(progress.at(-2)).toBe(`uploading: ${size}/${size} bytes`);
+      expect(progress.at(-1)).toBe(`uploaded ${size} bytes`);
+      expect(progress).toHaveLength(chunks + 2);
+      expect(run.stderr).toContain('409 VERSION_EXISTS from https://marketplace.test');
+    }
   });
 });
