@@ -45,7 +45,7 @@ describe('forged pagination cursor', () => {
     };
     for (const [id, version] of [
       ['appointment-reminder', '1.2.0'],
-      ['patient-counter', '1.0.0'],
+      ['patient-summary', '1.0.0'],
     ]) {
       const installed = await fetch(
         `${platform.url}/v1/marketplace/plugins/${id}/versions/${version}/install`,
@@ -100,7 +100,7 @@ describe('forged pagination cursor', () => {
     expect(second.body.nextCursor).toBeUndefined();
     expect(
       [...first.body.items, ...second.body.items].map((item: { pluginId: string }) => item.pluginId).sort(),
-    ).toEqual(['appointment-reminder', 'patient-counter']);
+    ).toEqual(['appointment-reminder', 'patient-summary']);
   });
 
   it('refuses a genuine cursor replayed by another tenant, on another list or edited', async () => {

@@ -1,13 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { MAX_ARTIFACT_BYTES } from '../../../shared/domain/artifact-limits.ts';
-import { bundlePlugin } from '../build/bundle-plugin.ts';
-import { checkBundle, checkManifest, formatProblems, type Problem } from '../build/check-plugin.ts';
-import { bundledPackagesOf, cycloneDxSbom } from '../build/sbom-from-metafile.ts';
+import { buildPluginProject } from '../../../shared/plugin-build/build-plugin-project.ts';
+import { formatProblems, type Problem } from '../../../shared/plugin-build/check-plugin.ts';
 import { packageInfo } from '../package-info.ts';
 import { defineCommand } from './define-command.ts';
 import { type CommandIo, EXIT_FAILED, EXIT_OK } from './publish-cli-types.ts';
-import { readJsonFile } from './read-json-file.ts';
 
 export const BUNDLE_FILE = 'index.js';
 export const sbomFileOf = (pluginId: string): string => `${pluginId}.cdx.json`;
@@ -38,36 +36,24 @@ export const buildCommand = defineCommand({
   async action({ options }, io) {
     const cwd = io.cwd ?? process.cwd();
     const isJson = options.json === true;
-    const manifestFile = resolve(cwd, String(options.manifest));
-    const read = readJsonFile(manifestFile);
-    if (!read.ok) return fail(io, isJson, [{ field: 'manifest', message: read.message }]);
-    const manifest = checkManifest(read.value);
-    if (!manifest.ok) return fail(io, isJson, manifest.problems);
-
-    const bundle = await bundlePlugin({
+    const built = await buildPluginProject({
+      directory: cwd,
       entry: String(options.entry),
-      workingDirectory: cwd,
+      manifestFile: String(options.manifest),
       isMinified: options.minify === true,
+      tool: packageInfo(),
     });
-    if (!bundle.ok)
-      return fail(
-        io,
-        isJson,
-        bundle.errors.map((message) => ({ field: 'entry', message })),
-      );
-    const problems = checkBundle(bundle.code);
-    if (problems.length > 0) return fail(io, isJson, problems);
+    if (!built.ok) return fail(io, isJson, built.problems);
 
+    const { code, manifest, packages, sbom } = built;
     const outdir = resolve(cwd, String(options.outdir));
-    const packages = bundledPackagesOf(bundle.metafile, cwd);
-    const sbom = cycloneDxSbom(manifest.manifest, packages, packageInfo());
     const bundleFile = join(outdir, BUNDLE_FILE);
-    const sbomFile = join(outdir, sbomFileOf(manifest.manifest.id));
+    const sbomFile = join(outdir, sbomFileOf(manifest.id));
     mkdirSync(outdir, { recursive: true });
-    writeFileSync(bundleFile, bundle.code);
+    writeFileSync(bundleFile, code);
     writeFileSync(sbomFile, `${JSON.stringify(sbom, null, 2)}\n`);
 
-    const bytes = Buffer.byteLength(bundle.code, 'utf8');
+    const bytes = Buffer.byteLength(code, 'utf8');
     const shown = { bundle: relative(cwd, bundleFile), sbom: relative(cwd, sbomFile) };
     if (isJson) {
       io.stdout(

@@ -6,11 +6,11 @@ import {
   checkSbom,
   formatProblems,
   type Problem,
-} from '../build/check-plugin.ts';
+} from '../../../shared/plugin-build/check-plugin.ts';
+import { readJsonFile } from '../../../shared/plugin-build/read-json-file.ts';
 import { BUNDLE_FILE, sbomFileOf } from './build.ts';
 import { defineCommand } from './define-command.ts';
 import { EXIT_FAILED, EXIT_OK } from './publish-cli-types.ts';
-import { readJsonFile } from './read-json-file.ts';
 
 /** The SBOM's own subject must be the plugin the manifest names, or the claim would vouch for another. */
 function sbomSubjectProblems(sbom: unknown, manifest: { id: string; version: string }): Problem[] {

@@ -4,10 +4,12 @@ import { dirname } from 'node:path';
 import { platformActor } from '../../../shared/domain/actors.ts';
 import { publisherKeyIdOf } from '../../../shared/domain/marketplace-keys.ts';
 import { proveKeyPossession } from '../../../shared/domain/prove-key-possession.ts';
+import { releaseClaimBytes, sbomSha256Of } from '../../../shared/domain/release-claim.ts';
+import { sha256Hex } from '../../../shared/domain/signatures.ts';
 import type { Clock } from '../../../shared/ports/clock.ts';
 import type { MarketplaceCatalogue } from '../../../shared/ports/marketplace-catalogue.ts';
 import type { PluginMarketplaceService } from '../../../shared/services/marketplace/plugin-marketplace-service.ts';
-import { DEMO_PLUGINS } from './demo-plugins.ts';
+import type { DemoPluginBuild } from './demo-plugins.ts';
 
 export const DEMO_PUBLISHER_ID = 'gradiant-demo';
 /** A `.localhost` domain: the local well-known stand-in serves its proof (no public DNS here). */
@@ -23,8 +25,9 @@ function loadOrCreateKey(path: string): KeyObject {
 }
 
 /**
- * Publishes the sample plugins through the real publishing path (publisher key registration,
- * signature, validation, platform-signed statement), as the verified demo publisher. Versions that
+ * Publishes the demo plugins (the builds of `examples/`) through the real publishing path
+ * (publisher key registration, a signature over the release claim that binds artifact and SBOM,
+ * validation, dependency scan, platform-signed statement), as the verified demo publisher. Versions that
  * exist already are skipped, so it is safe on every start. The demo publisher is seeded verified
  * with the evidence a well-known check of its `.localhost` domain writes, once: an admin's later
  * revocation survives restarts. Its profile comes first, so each publish lists it verified.
@@ -33,6 +36,8 @@ export async function seedDemoMarketplace(options: {
   marketplace: PluginMarketplaceService;
   catalogue: MarketplaceCatalogue;
   publisherKeyFile: string;
+  /** What to publish, in order: `buildDemoPlugins()` at start. */
+  plugins: readonly DemoPluginBuild[];
   /** The clock the marketplace checks the key proof against. */
   clock: Clock;
 }): Promise<{ published: string[] }> {
@@ -61,23 +66,27 @@ export async function seedDemoMarketplace(options: {
     actor,
   );
   const published: string[] = [];
-  for (const plugin of DEMO_PLUGINS) {
-    if (await options.catalogue.getRelease(plugin.id, plugin.version)) continue;
-    const signature = sign('sha256', Buffer.from(plugin.code, 'utf8'), {
-      key: privateKey,
-      dsaEncoding: 'der',
+  for (const { manifest, code, sbom } of options.plugins) {
+    if (await options.catalogue.getRelease(manifest.id, manifest.version)) continue;
+    const claim = releaseClaimBytes({
+      pluginId: manifest.id,
+      version: manifest.version,
+      artifactSha256: sha256Hex(Buffer.from(code, 'utf8')),
+      sbomSha256: sbomSha256Of(sbom),
     });
+    const signature = sign('sha256', claim, { key: privateKey, dsaEncoding: 'der' });
     await options.marketplace.publish(
       {
-        id: plugin.id as never,
-        version: plugin.version,
-        metadata: plugin.metadata,
-        code: plugin.code,
+        id: manifest.id as never,
+        version: manifest.version,
+        metadata: manifest.metadata,
+        code,
+        sbom,
         signature: { keyId: publisherKeyIdOf(publicKey), signature: signature.toString('base64') },
       },
       actor,
     );
-    published.push(`${plugin.id}@${plugin.version}`);
+    published.push(`${manifest.id}@${manifest.version}`);
   }
   return { published };
 }

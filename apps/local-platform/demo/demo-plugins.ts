@@ -1,96 +1,46 @@
-/**
- * Sample plugins for the local platform's demo marketplace: real bundled modules (one default
- * export, no imports) that run in the sandbox against the synthetic demo patients.
- */
-export interface DemoPlugin {
-  readonly id: string;
-  readonly version: string;
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Sbom } from '../../../shared/domain/dependency-scan.ts';
+import type { PluginManifest } from '../../../shared/domain/manifest.ts';
+import { buildPluginProject } from '../../../shared/plugin-build/build-plugin-project.ts';
+import { formatProblems } from '../../../shared/plugin-build/check-plugin.ts';
+
+/** The repository's `examples/`: real plugin projects (made with `init`), the demo marketplace's plugins. */
+export const EXAMPLES_DIRECTORY = fileURLToPath(new URL('../../../examples/', import.meta.url));
+
+/** The example folders the demo marketplace publishes, in publishing order. */
+export const DEMO_PLUGIN_PROJECTS = ['patient-summary', 'appointment-reminder', 'no-show-tracker'] as const;
+
+/** One demo release as `gradiant-plugins build` makes it: manifest, bundled module and SBOM. */
+export interface DemoPluginBuild {
+  readonly manifest: PluginManifest;
   readonly code: string;
-  readonly metadata: {
-    name: string;
-    description: string;
-    author: string;
-    permissions: string[];
-    events: string[];
-    tags: string[];
-  };
+  readonly sbom: Sbom;
 }
 
-const patientCounter = `export default {
-  async execute(input, api) {
-    const patients = await api.patients.search({ limit: 1000 });
-    const byGender = {};
-    for (const patient of patients) byGender[patient.gender ?? 'unknown'] = (byGender[patient.gender ?? 'unknown'] ?? 0) + 1;
-    return { total: patients.length, byGender };
-  },
-};
-`;
+const ToolSchema = z.object({ name: z.string().min(1), version: z.string().min(1) });
 
-const appointmentReminder = `export default {
-  async execute(input, api) {
-    const patient = await api.patients.get(String(input.patientId));
-    return { patientId: patient.id, reminder: 'Dear ' + patient.name + ', see you on ' + String(input.start) + '.' };
-  },
-  async onEvent(event, api) {
-    if (event.name !== 'appointment:scheduled') return null;
-    await api.storage.set('last-scheduled', event.data.appointmentId ?? null);
-    return { remembered: true };
-  },
-};
-`;
+/** This repository's package, which the SBOMs name as their tool, as the CLI's `build` does. */
+function repositoryPackage(): z.infer<typeof ToolSchema> {
+  const file = fileURLToPath(new URL('../../../package.json', import.meta.url));
+  return ToolSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+}
 
-const noShowTracker = `export default {
-  async onEvent(event, api) {
-    if (event.name !== 'appointment:cancelled') return null;
-    const count = (await api.storage.get('cancellations')) ?? 0;
-    await api.storage.set('cancellations', count + 1);
-    return { cancellations: count + 1 };
-  },
-  async execute(input, api) {
-    return { cancellations: (await api.storage.get('cancellations')) ?? 0 };
-  },
-};
-`;
-
-export const DEMO_PLUGINS: readonly DemoPlugin[] = [
-  {
-    id: 'patient-counter',
-    version: '1.0.0',
-    code: patientCounter,
-    metadata: {
-      name: 'Patient Counter',
-      description:
-        'Counts the patients of the organisation, grouped by recorded gender, for capacity dashboards.',
-      author: 'Gradiant Demo Publisher',
-      permissions: ['read:patients'],
-      events: [],
-      tags: ['analytics', 'patients', 'dashboard'],
-    },
-  },
-  {
-    id: 'appointment-reminder',
-    version: '1.2.0',
-    code: appointmentReminder,
-    metadata: {
-      name: 'Appointment Reminder',
-      description: 'Builds reminder text for upcoming appointments and remembers the latest scheduled one.',
-      author: 'Gradiant Demo Publisher',
-      permissions: ['read:patients', 'read:appointments'],
-      events: ['appointment:scheduled'],
-      tags: ['scheduling', 'reminders', 'appointments'],
-    },
-  },
-  {
-    id: 'no-show-tracker',
-    version: '0.9.0',
-    code: noShowTracker,
-    metadata: {
-      name: 'No-Show Tracker',
-      description: 'Counts cancelled appointments so that scheduling teams can spot no-show trends.',
-      author: 'Gradiant Demo Publisher',
-      permissions: ['read:appointments'],
-      events: ['appointment:cancelled'],
-      tags: ['scheduling', 'analytics'],
-    },
-  },
-];
+/**
+ * Builds each example with the CLI's own build code (esbuild bundle, the platform's loader and size
+ * checks, CycloneDX SBOM from the metafile), in memory: a fresh clone starts without building
+ * anything by hand, and what the marketplace lists is what an author's `build` would publish.
+ * An example that does not build stops the start, naming each problem.
+ */
+export async function buildDemoPlugins(directory = EXAMPLES_DIRECTORY): Promise<DemoPluginBuild[]> {
+  const tool = repositoryPackage();
+  const builds: DemoPluginBuild[] = [];
+  for (const project of DEMO_PLUGIN_PROJECTS) {
+    const built = await buildPluginProject({ directory: join(directory, project), tool });
+    if (!built.ok) throw new Error(`examples/${project} does not build:\n${formatProblems(built.problems)}`);
+    builds.push({ manifest: built.manifest, code: built.code, sbom: built.sbom });
+  }
+  return builds;
+}

@@ -7,10 +7,12 @@ import { systemClock } from '../../../shared/ports/clock.ts';
 import type { EventPublisher } from '../../../shared/ports/event-publisher.ts';
 import { dynamoDbClientSettings } from '../../../shared/wiring/aws-client-settings.ts';
 import { seedDemoMarketplace } from './demo-catalogue.ts';
+import { buildDemoPlugins } from './demo-plugins.ts';
 
 /**
  * For the local platform's first-start seeding: wires the marketplace from the instance's config
- * (and bus, where given) and publishes the demo plugins, signed by a demo key under `keys/`.
+ * (and bus, where given), builds `examples/` and publishes them with their SBOMs, signed by a demo
+ * key under `keys/`.
  */
 export async function seedDemoMarketplaceFromConfig(options: {
   dataDirectory: string;
@@ -29,6 +31,7 @@ export async function seedDemoMarketplaceFromConfig(options: {
     marketplace,
     catalogue,
     publisherKeyFile: join(options.dataDirectory, 'keys', 'demo-publisher-key.pem'),
+    plugins: await buildDemoPlugins(),
     clock: systemClock,
   });
 }

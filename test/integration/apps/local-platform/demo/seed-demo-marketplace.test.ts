@@ -9,7 +9,10 @@ import {
   type MarketplaceConfig,
 } from '../../../../../functions/marketplace/config.ts';
 import { DynamoDbMarketplaceCatalogue } from '../../../../../shared/adapters/aws/dynamodb-marketplace-catalogue.ts';
+import { sbomSha256Of } from '../../../../../shared/domain/release-claim.ts';
+import { sha256Hex } from '../../../../../shared/domain/signatures.ts';
 import { createTestTables } from '../../../../support/dynamodb-tables.ts';
+import { exampleBuilds } from '../../../../support/example-builds.ts';
 import { createTestIssuer } from '../../../../support/test-issuer.ts';
 
 describe('seedDemoMarketplaceFromConfig (DynamoDB Local + s3rver)', () => {
@@ -66,5 +69,18 @@ describe('seedDemoMarketplaceFromConfig (DynamoDB Local + s3rver)', () => {
       },
     });
     expect((await catalogue.listEntries()).every((entry) => entry.publisherVerified)).toBe(true);
+  });
+
+  it("stores each example's build with the SBOM its signature covers", async () => {
+    await seedDemoMarketplaceFromConfig({ dataDirectory, config });
+
+    for (const { manifest, code, sbom } of await exampleBuilds()) {
+      expect(await catalogue.getRelease(manifest.id, manifest.version)).toMatchObject({
+        sha256: sha256Hex(code),
+        sbomSha256: sbomSha256Of(sbom),
+        components: [],
+        metadata: { name: manifest.metadata.name, permissions: manifest.metadata.permissions },
+      });
+    }
   });
 });

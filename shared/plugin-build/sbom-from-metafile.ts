@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { z } from 'zod';
-import { type Sbom, SbomSchema } from '../../../shared/domain/dependency-scan.ts';
+import { type Sbom, SbomSchema } from '../domain/dependency-scan.ts';
 
 const CYCLONEDX_SPEC_VERSION = '1.6';
 const PackageFileSchema = z.object({ name: z.string().min(1), version: z.string().min(1) });

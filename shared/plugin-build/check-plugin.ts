@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { MAX_ARTIFACT_BYTES } from '../../../shared/domain/artifact-limits.ts';
-import { SbomSchema } from '../../../shared/domain/dependency-scan.ts';
-import { type PluginManifest, PluginManifestSchema } from '../../../shared/domain/manifest.ts';
-import { preparePlugin } from '../../../shared/sandbox/prepared-plugin.ts';
+import { MAX_ARTIFACT_BYTES } from '../domain/artifact-limits.ts';
+import { SbomSchema } from '../domain/dependency-scan.ts';
+import { type PluginManifest, PluginManifestSchema } from '../domain/manifest.ts';
+import { preparePlugin } from '../sandbox/prepared-plugin.ts';
 
 /** One thing wrong, named by where it is: `manifest.metadata.permissions[1]`, `bundle`, `sbom.components[0].version`. */
 export interface Problem {
