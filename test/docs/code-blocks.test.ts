@@ -11,6 +11,7 @@ import {
   runTypeScriptBlock,
   startBackgroundBlock,
 } from '../support/docs-block-runner.ts';
+import { typeCheckBlocks } from '../support/docs-block-typecheck.ts';
 import { type InProcessPlatform, startLocalPlatformInProcess } from '../support/local-platform-in-process.ts';
 import { type CodeBlock, codeBlocksOf } from '../support/markdown-code-blocks.ts';
 import { jsonSampleMismatches, textSampleMisses } from '../support/output-sample.ts';
@@ -103,6 +104,16 @@ describe.each(guides)('the code blocks of docs/$name', ({ name, blocks }) => {
 
     expect(misplaced.map((block) => `${name}:${block.line}`)).toEqual([]);
     expect(blocks.filter((block) => kindOf(block) === 'platform').length).toBeLessThanOrEqual(1);
+  });
+
+  it('type-check, the TypeScript ones, against the SDK and the repository settings', async () => {
+    const typescript = blocks.filter((block) => block.info[0] === 'ts');
+
+    const result = await typeCheckBlocks(
+      typescript.map((block) => ({ name: `line-${block.line}`, code: block.code })),
+    );
+
+    expect(result).toEqual({ exitCode: 0, output: '' });
   });
 });
 
