@@ -3,19 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ErrorCode } from '../../../../../shared/domain/errors/error-codes.ts';
 import { STATUS_BY_CODE } from '../../../../../shared/http/problem.ts';
 
-const README = readFileSync(new URL('../../../../../README.md', import.meta.url), 'utf8');
+const GUIDE = readFileSync(new URL('../../../../../docs/integrator-guide.md', import.meta.url), 'utf8');
 const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
 
-/** The README's error-code table: `| \`CODE\` | status | title |` rows. */
+/** The integrator guide's error-code table: `| \`CODE\` | status | title |` rows. */
 const documented = new Map(
-  [...README.matchAll(/^\| `([A-Z_]+)` +\| (\d{3}) +\| (.+?) +\|$/gm)].map((row) => [
+  [...GUIDE.matchAll(/^\| `([A-Z_]+)` +\| (\d{3}) +\| (.+?) +\|$/gm)].map((row) => [
     String(row[1]),
     { status: Number(row[2]), title: row[3] },
   ]),
 );
 
 describe('the error code table', () => {
-  it.each(CODES)('documents %s in the README with its status and title', (code) => {
+  it.each(CODES)('documents %s in the integrator guide with its status and title', (code) => {
     expect(documented.get(code)).toEqual({ status: STATUS_BY_CODE[code], title: ERROR_CODES[code].title });
   });
 

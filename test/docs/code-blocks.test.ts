@@ -1,0 +1,205 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BackgroundBlock,
+  type BlockRun,
+  readerEnvironment,
+  runShellBlock,
+  runTypeScriptBlock,
+  startBackgroundBlock,
+} from '../support/docs-block-runner.ts';
+import { typeCheckBlocks } from '../support/docs-block-typecheck.ts';
+import { type InProcessPlatform, startLocalPlatformInProcess } from '../support/local-platform-in-process.ts';
+import { type CodeBlock, codeBlocksOf } from '../support/markdown-code-blocks.ts';
+import { jsonSampleMismatches, textSampleMisses } from '../support/output-sample.ts';
+
+const DOCS = new URL('../../docs/', import.meta.url);
+/** The addresses the guides show, which the test replaces with its own platform's and receiver's. */
+const DOCUMENTED_PLATFORM = 'http://localhost:3000';
+const DOCUMENTED_RECEIVER_PORT = '4555';
+
+type Kind = 'shell' | 'typescript' | 'background' | 'platform' | 'json-sample' | 'text-sample';
+
+/** Every info string a guide may use; any other block fails the test, so none slips in unrun. */
+const KINDS: Readonly<Record<string, Kind>> = {
+  sh: 'shell',
+  ts: 'typescript',
+  'ts background': 'background',
+  'sh platform': 'platform',
+  'json output': 'json-sample',
+  'text output': 'text-sample',
+};
+
+interface Step {
+  readonly block: CodeBlock;
+  readonly kind: Exclude<Kind, 'json-sample' | 'text-sample' | 'platform'>;
+  readonly sample?: { readonly kind: 'json-sample' | 'text-sample'; readonly text: string };
+}
+
+const guides = readdirSync(DOCS)
+  .filter((name) => name.endsWith('.md'))
+  .map((name) => ({ name, blocks: codeBlocksOf(readFileSync(new URL(name, DOCS), 'utf8')) }));
+
+const kindOf = (block: CodeBlock): Kind | undefined => KINDS[block.info.join(' ')];
+
+function stepsOf(blocks: readonly CodeBlock[]): Step[] {
+  const steps: Step[] = [];
+  for (const block of blocks) {
+    const kind = kindOf(block);
+    if (kind === 'json-sample' || kind === 'text-sample') {
+      const previous = steps.pop();
+      if (previous) steps.push({ ...previous, sample: { kind, text: block.code } });
+    } else if (kind && kind !== 'platform') steps.push({ block, kind });
+  }
+  return steps;
+}
+
+/**
+ * A loopback port held until a background block is about to listen on it, so the platform's own
+ * stand-ins, which take free ports while it starts, cannot take it first.
+ */
+async function reservePort(): Promise<{ port: number; release(): Promise<void> }> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  const released = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  return {
+    port: address.port,
+    release: () => {
+      if (server.listening) server.close();
+      return released;
+    },
+  };
+}
+
+/** `npm start` with the options the guide gives it, as the in-process platform's options. */
+function platformOptionsOf(block: CodeBlock | undefined, receiverOrigin: string) {
+  const command = (block?.code ?? 'npm start').trim();
+  const match = /^npm start(?: -- --webhook-receiver (\S+))?$/.exec(command);
+  if (!match) throw new Error(`a platform block this test cannot start: ${command}`);
+  return match[1] ? { webhookLoopbackOrigins: [receiverOrigin] } : {};
+}
+
+describe.each(guides)('the code blocks of docs/$name', ({ name, blocks }) => {
+  it('are each run, or marked as an output sample or the platform command', () => {
+    const unmarked = blocks.filter((block) => kindOf(block) === undefined);
+
+    expect(unmarked.map((block) => `${name}:${block.line} \`\`\`${block.info.join(' ')}`)).toEqual([]);
+  });
+
+  it('show each output sample right after a block that runs, and start the platform first', () => {
+    const misplaced = blocks.filter((block, index) => {
+      const kind = kindOf(block);
+      const previous = blocks[index - 1];
+      const previousKind = previous && kindOf(previous);
+      if (kind === 'platform')
+        return blocks.slice(0, index).some((earlier) => kindOf(earlier) !== 'platform');
+      if (kind !== 'json-sample' && kind !== 'text-sample') return false;
+      return previousKind === undefined || previousKind === 'platform' || previousKind.endsWith('-sample');
+    });
+
+    expect(misplaced.map((block) => `${name}:${block.line}`)).toEqual([]);
+    expect(blocks.filter((block) => kindOf(block) === 'platform').length).toBeLessThanOrEqual(1);
+  });
+
+  it('type-check, the TypeScript ones, against the SDK and the repository settings', async () => {
+    const typescript = blocks.filter((block) => block.info[0] === 'ts');
+
+    const result = await typeCheckBlocks(
+      typescript.map((block) => ({ name: `line-${block.line}`, code: block.code })),
+    );
+
+    expect(result).toEqual({ exitCode: 0, output: '' });
+  });
+});
+
+const runnable = guides
+  .map((guide) => ({ ...guide, steps: stepsOf(guide.blocks) }))
+  .filter((guide) => guide.steps.length > 0);
+
+describe.each(runnable)('docs/$name run against the local platform', ({ blocks, steps }) => {
+  let platform: InProcessPlatform;
+  let workDirectory: string;
+  let substitute: (text: string) => string;
+  let receiverPort: Awaited<ReturnType<typeof reservePort>>;
+  const env = readerEnvironment();
+  const background: { step: Step; block: BackgroundBlock }[] = [];
+
+  beforeAll(async () => {
+    receiverPort = await reservePort();
+    const receiverOrigin = `http://127.0.0.1:${receiverPort.port}`;
+    const platformBlock = blocks.find((block) => kindOf(block) === 'platform');
+    platform = await startLocalPlatformInProcess({
+      seed: true,
+      ...platformOptionsOf(platformBlock, receiverOrigin),
+    });
+    workDirectory = mkdtempSync(join(tmpdir(), 'gradiant-docs-blocks-'));
+    substitute = (text) =>
+      text
+        .replaceAll(DOCUMENTED_PLATFORM, platform.url)
+        .replaceAll(DOCUMENTED_RECEIVER_PORT, String(receiverPort.port));
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const { block } of background) block.stop();
+    await receiverPort?.release();
+    await platform?.stop();
+    if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
+  });
+
+  it.each(steps)('runs the $kind block of line $block.line', async (step) => {
+    // The outbox is delivered every 250 ms while a reader types; here, before each block at once.
+    await platform.settleAudit();
+    const code = substitute(step.block.code);
+    const name = `block-${step.block.line}`;
+
+    if (step.kind === 'background') {
+      await receiverPort.release();
+      background.push({ step, block: await startBackgroundBlock(code, workDirectory, name, env) });
+      return;
+    }
+    const result: BlockRun =
+      step.kind === 'shell'
+        ? await runShellBlock(code, workDirectory, env)
+        : await runTypeScriptBlock(code, workDirectory, name, env);
+
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expectSample(result.stdout, step);
+  });
+
+  it('prints what each background block shows, once the blocks after it ran', async () => {
+    for (const { step, block } of background) {
+      const sample = step.sample;
+      const output = await block.until(
+        (printed) => sample === undefined || sampleMisses(printed, sample, substitute).length === 0,
+        () => platform.settleAudit(),
+      );
+
+      expectSample(output, step);
+    }
+    expect(background.length).toBe(steps.filter((step) => step.kind === 'background').length);
+  }, 60_000);
+
+  function expectSample(stdout: string, step: Step) {
+    if (step.sample === undefined) expect(stdout.trim()).toBe('');
+    else expect(sampleMisses(stdout, step.sample, substitute)).toEqual([]);
+  }
+});
+
+function sampleMisses(
+  stdout: string,
+  sample: NonNullable<Step['sample']>,
+  substitute: (text: string) => string,
+) {
+  const expected = substitute(sample.text);
+  if (sample.kind === 'text-sample') return textSampleMisses(stdout, expected);
+  try {
+    return jsonSampleMismatches(JSON.parse(stdout), JSON.parse(expected));
+  } catch (error) {
+    return [`not JSON: ${stdout.slice(0, 500)} (${String(error)})`];
+  }
+}
