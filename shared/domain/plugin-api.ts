@@ -68,7 +68,10 @@ export const PLUGIN_API_METHODS = {
 /** A platform event name a plugin may subscribe to (or another plugin's `plugin-event:<id>:<name>`). */
 export type PlatformEventName = (typeof SUBSCRIBABLE_PLATFORM_EVENTS)[number];
 
-/** What `onEvent` receives: the delivered event (ids only in a platform event's `data`). */
+/**
+ * What `onEvent` receives: the delivered event (ids only in a platform event's `data`). The
+ * execution function builds each delivery's input as this type (`deliver-event.ts`).
+ */
 export interface PluginEvent {
   readonly id: string;
   readonly name: PlatformEventName | (string & {});

@@ -4,8 +4,10 @@ import { TenantIdSchema } from '../../domain/identifiers.ts';
 import type { Installation } from '../../domain/installation.ts';
 import { isRetryableRefusal, type RunOutcome } from '../../domain/invocation.ts';
 import { PLATFORM_EVENT_SOURCE } from '../../domain/platform-events.ts';
+import type { PluginEvent } from '../../domain/plugin-api.ts';
 import type { EventDeliveryMarkers } from '../../ports/event-delivery-markers.ts';
 import { PLUGIN_EVENT_PREFIX } from '../../sandbox/event-names.ts';
+import type { JsonValue } from '../../sandbox/schemas.ts';
 import { executeInstallation } from './execute-installation.ts';
 import type { ExecutionDependencies } from './execution-dependencies.ts';
 import { MAX_EVENT_DEPTH } from './record-run.ts';
@@ -66,7 +68,7 @@ export async function deliverEvent(
   if (!parsed.success || parsed.data.source !== PLATFORM_EVENT_SOURCE) {
     throw new Error('not a subscribed platform event envelope');
   }
-  const event = toPluginEvent(parsed.data);
+  const event = toDeliverableEvent(parsed.data);
   const report = {
     eventId: event.id,
     name: event.name,
@@ -94,13 +96,7 @@ export async function deliverEvent(
           tenantId: installation.tenantId,
           pluginId: installation.pluginId,
           entry: 'onEvent',
-          input: {
-            id: event.id,
-            name: event.name,
-            time: event.time,
-            tenantId: event.tenantId,
-            data: event.data,
-          },
+          input: onEventInputOf(event),
           actor: eventActor(event.name),
           requestId: `${event.id}/${installation.pluginId}`,
           eventDepth: event.depth,
@@ -140,18 +136,20 @@ function failureToRetry(outcome: RunOutcome): string | undefined {
   }
 }
 
-interface PluginEvent {
+/** An event on its way to subscribers, with what delivery needs beyond what a plugin sees. */
+interface DeliverableEvent {
   readonly id: string;
   readonly name: string;
   readonly time: string;
   readonly tenantId: string;
-  readonly data: unknown;
+  /** Parsed from the bus's JSON, so JSON. */
+  readonly data: JsonValue;
   readonly depth: number;
   /** The emitting plugin, for plugin events: it is not sent its own events. */
   readonly origin: string | undefined;
 }
 
-function toPluginEvent(envelope: SubscribedEventEnvelope): PluginEvent {
+function toDeliverableEvent(envelope: SubscribedEventEnvelope): DeliverableEvent {
   const { id, tenantId, pluginId, depth, data, ...rest } = envelope.detail;
   const detailType = envelope['detail-type'];
   const isPluginEvent = detailType.startsWith(PLUGIN_EVENT_PREFIX);
@@ -166,13 +164,23 @@ function toPluginEvent(envelope: SubscribedEventEnvelope): PluginEvent {
     time: envelope.time,
     tenantId,
     // Platform data events carry ids at the top of `detail`; plugin events carry their `data`.
-    data: isPluginEvent ? (data ?? null) : { ...rest, ...(pluginId === undefined ? {} : { pluginId }) },
+    data: (isPluginEvent
+      ? (data ?? null)
+      : { ...rest, ...(pluginId === undefined ? {} : { pluginId }) }) as JsonValue,
     depth: depth ?? 0,
     origin: isPluginEvent ? pluginId : undefined,
   };
 }
 
-async function subscribers(event: PluginEvent, deps: ExecutionDependencies): Promise<Installation[]> {
+/**
+ * What `onEvent` receives: typed by the `PluginEvent` the package publishes to plugin authors
+ * (`gradiant-plugins/plugin`), so the two cannot drift.
+ */
+function onEventInputOf(event: DeliverableEvent): PluginEvent {
+  return { id: event.id, name: event.name, time: event.time, tenantId: event.tenantId, data: event.data };
+}
+
+async function subscribers(event: DeliverableEvent, deps: ExecutionDependencies): Promise<Installation[]> {
   const found: Installation[] = [];
   let cursor: string | undefined;
   do {
