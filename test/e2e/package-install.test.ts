@@ -88,13 +88,13 @@ describe('the packed gradiant-plugins package in an empty folder', () => {
     expect(buildHelp).toContain('--minify');
   });
 
-  it('scaffolds, builds, validates and runs a plugin, and the scaffold tests pass', (context) => {
+  // init, build, validate, run, keygen and publish as an author types them: readme-quick-starts.test.ts.
+  it('runs a minified build of a scaffold, and the scaffold tests pass', (context) => {
     if (registryProblem) context.skip(registryProblem);
 
     ok(sh('npx', ['gradiant-plugins', 'init', 'count-patients'], project));
     const plugin = join(project, 'count-patients');
     const built = ok(sh('npx', ['gradiant-plugins', 'build', '--minify'], plugin));
-    const validated = sh('npx', ['gradiant-plugins', 'validate', '--json'], plugin);
     const run = sh(
       'npx',
       [
@@ -115,8 +115,6 @@ describe('the packed gradiant-plugins package in an empty folder', () => {
     const tested = sh('npm', ['test'], plugin);
 
     expect(built).toMatch(/built dist\/index\.js: [\d.]+ KiB/);
-    expect(JSON.parse(validated.stdout)).toEqual({ ok: true, problems: [] });
-    expect(validated.status).toBe(0);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
       ok: true,

@@ -33,15 +33,18 @@ function run(command: string, args: readonly string[], cwd: string, env: Record<
   });
 }
 
+/** The folder the terminal is in: where the last shell block `cd`'d to (its `PWD`), else the start. */
+const currentDirectory = (workDirectory: string, env: Record<string, string>) => env.PWD ?? workDirectory;
+
 /**
- * Runs a shell block as the next command in one terminal: with the variables the blocks before it
- * exported (`env` is updated with what it exports), `set -euo pipefail` so a failing command or an
- * unset variable fails the block.
+ * Runs a shell block as the next command in one terminal: in the folder and with the variables the
+ * blocks before it left (`env` is updated with what it exports, `PWD` included), `set -euo pipefail`
+ * so a failing command or an unset variable fails the block.
  */
 export async function runShellBlock(code: string, workDirectory: string, env: Record<string, string>) {
   const environmentFile = join(workDirectory, 'environment');
   const script = `set -euo pipefail\n${code}\nenv -0 > ${JSON.stringify(environmentFile)}\n`;
-  const result = await run('bash', ['-c', script], workDirectory, env);
+  const result = await run('bash', ['-c', script], currentDirectory(workDirectory, env), env);
   if (result.exitCode === 0) {
     const exported = readFileSync(environmentFile, 'utf8').split('\0').filter(Boolean);
     for (const entry of exported) {
@@ -52,10 +55,23 @@ export async function runShellBlock(code: string, workDirectory: string, env: Re
   return result;
 }
 
-function writeTypeScriptBlock(code: string, workDirectory: string, name: string): string[] {
-  const file = join(workDirectory, `${name}.ts`);
+/**
+ * Where a TypeScript block's imports come from: `repository` maps `gradiant-plugins/client` to the
+ * SDK's source and bare imports to the repository's dependencies (a guide checked against the code
+ * as it is now); `installed` resolves them as Node does, from the packages installed in the
+ * terminal's folder (a quick start that installed the packed tarball).
+ */
+export type ImportSource = 'repository' | 'installed';
+
+function writeTypeScriptBlock(
+  code: string,
+  directory: string,
+  name: string,
+  imports: ImportSource,
+): string[] {
+  const file = join(directory, `${name}.ts`);
   writeFileSync(file, code);
-  return ['--import', RESOLVE_HOOK, file];
+  return imports === 'repository' ? ['--import', RESOLVE_HOOK, file] : [file];
 }
 
 /** Runs a TypeScript block with Node 24 (type stripping), importing the SDK by its package name. */
@@ -64,8 +80,10 @@ export function runTypeScriptBlock(
   workDirectory: string,
   name: string,
   env: Record<string, string>,
+  imports: ImportSource = 'repository',
 ) {
-  return run('node', writeTypeScriptBlock(code, workDirectory, name), workDirectory, env);
+  const directory = currentDirectory(workDirectory, env);
+  return run('node', writeTypeScriptBlock(code, directory, name, imports), directory, env);
 }
 
 export interface BackgroundBlock {
@@ -82,9 +100,11 @@ export async function startBackgroundBlock(
   workDirectory: string,
   name: string,
   env: Record<string, string>,
+  imports: ImportSource = 'repository',
 ): Promise<BackgroundBlock> {
-  const child = spawn('node', writeTypeScriptBlock(code, workDirectory, name), {
-    cwd: workDirectory,
+  const directory = currentDirectory(workDirectory, env);
+  const child = spawn('node', writeTypeScriptBlock(code, directory, name, imports), {
+    cwd: directory,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

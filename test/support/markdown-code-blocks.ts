@@ -29,3 +29,24 @@ export function codeBlocksOf(markdown: string): CodeBlock[] {
   }
   return blocks;
 }
+
+/**
+ * The fenced code blocks of one section of a Markdown text: from the heading whose text is
+ * `heading` to the next heading of the same or a higher level (lines inside blocks are no headings).
+ */
+export function codeBlocksUnder(markdown: string, heading: string): CodeBlock[] {
+  const blocks = codeBlocksOf(markdown);
+  const isInBlock = (line: number) =>
+    blocks.some((block) => line >= block.line && line <= block.line + block.code.split('\n').length);
+  const headings = markdown
+    .split('\n')
+    .map((text, index) => ({ match: /^(#{1,6}) (.*)$/.exec(text), line: index + 1 }))
+    .filter(({ match, line }) => match !== null && !isInBlock(line));
+  const start = headings.findIndex(({ match }) => match?.[2]?.trim() === heading);
+  const opening = headings[start];
+  if (!opening?.match) throw new Error(`no heading "${heading}"`);
+  const level = opening.match[1]?.length ?? 0;
+  const next = headings.slice(start + 1).find(({ match }) => (match?.[1]?.length ?? 0) <= level);
+  const end = next?.line ?? Number.POSITIVE_INFINITY;
+  return blocks.filter((block) => block.line > opening.line && block.line < end);
+}
