@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BackgroundBlock,
   type BlockRun,
+  installReaderCli,
   readerEnvironment,
   runShellBlock,
   runTypeScriptBlock,
@@ -138,6 +139,7 @@ describe.each(runnable)('docs/$name run against the local platform', ({ blocks, 
       ...platformOptionsOf(platformBlock, receiverOrigin),
     });
     workDirectory = mkdtempSync(join(tmpdir(), 'gradiant-docs-blocks-'));
+    installReaderCli(env, workDirectory);
     substitute = (text) =>
       text
         .replaceAll(DOCUMENTED_PLATFORM, platform.url)
