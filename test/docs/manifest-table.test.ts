@@ -1,31 +1,41 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  MANIFEST_TABLE_BEGIN,
+  MANIFEST_TABLE_END,
+  PLUGIN_AUTHOR_GUIDE,
+  renderManifestTable,
+} from '../../scripts/render-manifest-table.ts';
 import { PluginManifestSchema } from '../../shared/domain/manifest.ts';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const guide = readFileSync(PLUGIN_AUTHOR_GUIDE, 'utf8');
+const table = guide.slice(
+  guide.indexOf(MANIFEST_TABLE_BEGIN) + MANIFEST_TABLE_BEGIN.length,
+  guide.indexOf(MANIFEST_TABLE_END),
+);
 
-/** The rows of the README's manifest table: field → [required, description]. */
-function manifestTable(): Map<string, [string, string]> {
-  const section = README.slice(README.indexOf('### The manifest'));
+/** The rows of the guide's table: field → [required, description]. */
+function rowsOf(markdown: string): Map<string, [string, string]> {
   const rows = new Map<string, [string, string]>();
-  for (const line of section.split('\n')) {
-    const match = /^\| `([A-Za-z]+)` +\| (yes|no) +\| (.+?) +\|$/.exec(line);
-    if (match) rows.set(match[1] as string, [match[2] as string, match[3] as string]);
-    else if (rows.size > 0 && !line.startsWith('|')) break;
-  }
+  for (const match of markdown.matchAll(/^\| `([A-Za-z]+)` \| (yes|no) \| (.+) \|$/gm))
+    rows.set(String(match[1]), [String(match[2]), String(match[3]).replaceAll('\\|', '|')]);
   return rows;
 }
 
-describe('the README manifest table', () => {
+describe("the plugin author guide's manifest table", () => {
+  it('is the rendering of the manifest schema (node scripts/render-manifest-table.ts)', () => {
+    expect(table.trim()).toBe(renderManifestTable());
+  });
+
   it('lists every metadata field of the schema, with its description and whether it is required', () => {
     const shape = PluginManifestSchema.shape.metadata.shape;
 
-    const table = manifestTable();
+    const rows = rowsOf(table);
 
-    expect([...table.keys()]).toEqual(Object.keys(shape));
+    expect([...rows.keys()]).toEqual(Object.keys(shape));
     for (const [field, schema] of Object.entries(shape)) {
       const required = schema.safeParse(undefined).success ? 'no' : 'yes';
-      expect(table.get(field), field).toEqual([required, schema.meta()?.description]);
+      expect(rows.get(field), field).toEqual([required, schema.meta()?.description]);
     }
   });
 });
