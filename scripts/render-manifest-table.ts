@@ -9,8 +9,9 @@ export const MANIFEST_TABLE_BEGIN = '<!-- manifest-table:begin (node scripts/ren
 export const MANIFEST_TABLE_END = '<!-- manifest-table:end -->';
 export const PLUGIN_AUTHOR_GUIDE = new URL('../docs/plugin-author-guide.md', import.meta.url);
 
+/** A table cell: `|` would end it, and `<host>` would render as an (invisible) HTML tag. */
 function cell(text: string): string {
-  return text.replaceAll('|', '\\|');
+  return text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 export function renderManifestTable(): string {

@@ -14,11 +14,14 @@ const table = guide.slice(
   guide.indexOf(MANIFEST_TABLE_END),
 );
 
+const unescapeCell = (text: string) =>
+  text.replaceAll('\\|', '|').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+
 /** The rows of the guide's table: field → [required, description]. */
 function rowsOf(markdown: string): Map<string, [string, string]> {
   const rows = new Map<string, [string, string]>();
   for (const match of markdown.matchAll(/^\| `([A-Za-z]+)` \| (yes|no) \| (.+) \|$/gm))
-    rows.set(String(match[1]), [String(match[2]), String(match[3]).replaceAll('\\|', '|')]);
+    rows.set(String(match[1]), [String(match[2]), unescapeCell(String(match[3]))]);
   return rows;
 }
 
