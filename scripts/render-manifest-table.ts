@@ -2,12 +2,8 @@
 // manifests with, so the guide cannot miss a field or describe one differently from the JSON Schema.
 // `node scripts/render-manifest-table.ts` rewrites the table between the markers in
 // docs/plugin-author-guide.md; test/docs/manifest-table.test.ts fails when the guide's copy differs.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { PluginManifestSchema } from '../shared/domain/manifest.ts';
-
-export const MANIFEST_TABLE_BEGIN = '<!-- manifest-table:begin (node scripts/render-manifest-table.ts) -->';
-export const MANIFEST_TABLE_END = '<!-- manifest-table:end -->';
-export const PLUGIN_AUTHOR_GUIDE = new URL('../docs/plugin-author-guide.md', import.meta.url);
+import { type GeneratedSection, rewriteSection } from './generated-section.ts';
 
 /** A table cell: `|` would end it, and `<host>` would render as an (invisible) HTML tag. */
 function cell(text: string): string {
@@ -23,14 +19,11 @@ export function renderManifestTable(): string {
   return ['| field | required | description |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-/** The guide with its table replaced by a fresh rendering (markers kept). */
-export function withManifestTable(guide: string, table = renderManifestTable()): string {
-  const begin = guide.indexOf(MANIFEST_TABLE_BEGIN);
-  const end = guide.indexOf(MANIFEST_TABLE_END);
-  if (begin < 0 || end < begin) throw new Error('the guide has no manifest table markers');
-  return `${guide.slice(0, begin + MANIFEST_TABLE_BEGIN.length)}\n\n${table}\n\n${guide.slice(end)}`;
-}
+export const MANIFEST_TABLE: GeneratedSection = {
+  file: new URL('../docs/plugin-author-guide.md', import.meta.url),
+  begin: '<!-- manifest-table:begin (node scripts/render-manifest-table.ts) -->',
+  end: '<!-- manifest-table:end -->',
+  render: renderManifestTable,
+};
 
-if (import.meta.main) {
-  writeFileSync(PLUGIN_AUTHOR_GUIDE, withManifestTable(readFileSync(PLUGIN_AUTHOR_GUIDE, 'utf8')));
-}
+if (import.meta.main) rewriteSection(MANIFEST_TABLE);

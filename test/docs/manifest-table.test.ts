@@ -1,18 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  MANIFEST_TABLE_BEGIN,
-  MANIFEST_TABLE_END,
-  PLUGIN_AUTHOR_GUIDE,
-  renderManifestTable,
-} from '../../scripts/render-manifest-table.ts';
+import { sectionTextOf } from '../../scripts/generated-section.ts';
+import { MANIFEST_TABLE, renderManifestTable } from '../../scripts/render-manifest-table.ts';
 import { PluginManifestSchema } from '../../shared/domain/manifest.ts';
 
-const guide = readFileSync(PLUGIN_AUTHOR_GUIDE, 'utf8');
-const table = guide.slice(
-  guide.indexOf(MANIFEST_TABLE_BEGIN) + MANIFEST_TABLE_BEGIN.length,
-  guide.indexOf(MANIFEST_TABLE_END),
-);
+const table = sectionTextOf(readFileSync(MANIFEST_TABLE.file, 'utf8'), MANIFEST_TABLE);
 
 const unescapeCell = (text: string) =>
   text.replaceAll('\\|', '|').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
@@ -27,7 +19,7 @@ function rowsOf(markdown: string): Map<string, [string, string]> {
 
 describe("the plugin author guide's manifest table", () => {
   it('is the rendering of the manifest schema (node scripts/render-manifest-table.ts)', () => {
-    expect(table.trim()).toBe(renderManifestTable());
+    expect(table).toBe(renderManifestTable());
   });
 
   it('lists every metadata field of the schema, with its description and whether it is required', () => {
