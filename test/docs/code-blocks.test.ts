@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BackgroundBlock,
@@ -22,7 +22,7 @@ const DOCS = new URL('../../docs/', import.meta.url);
 const DOCUMENTED_PLATFORM = 'http://localhost:3000';
 const DOCUMENTED_RECEIVER_PORT = '4555';
 
-type Kind = 'shell' | 'typescript' | 'background' | 'platform' | 'json-sample' | 'text-sample';
+type Kind = 'shell' | 'typescript' | 'background' | 'file' | 'platform' | 'json-sample' | 'text-sample';
 
 /** Every info string a guide may use; any other block fails the test, so none slips in unrun. */
 const KINDS: Readonly<Record<string, Kind>> = {
@@ -44,7 +44,16 @@ const guides = readdirSync(DOCS)
   .filter((name) => name.endsWith('.md'))
   .map((name) => ({ name, blocks: codeBlocksOf(readFileSync(new URL(name, DOCS), 'utf8')) }));
 
-const kindOf = (block: CodeBlock): Kind | undefined => KINDS[block.info.join(' ')];
+/**
+ * `ts file=<path>`: a source file the reader saves (a plugin's `src/index.ts`): written to that path
+ * under the work folder for the blocks after it, and type-checked with the other TypeScript blocks.
+ */
+const FILE_INFO = /^file=((?!\/)(?!.*\.\.)[\w./-]+\.ts)$/;
+const filePathOf = (block: CodeBlock): string | undefined =>
+  block.info.length === 2 && block.info[0] === 'ts' ? FILE_INFO.exec(block.info[1] ?? '')?.[1] : undefined;
+
+const kindOf = (block: CodeBlock): Kind | undefined =>
+  filePathOf(block) === undefined ? KINDS[block.info.join(' ')] : 'file';
 
 function stepsOf(blocks: readonly CodeBlock[]): Step[] {
   const steps: Step[] = [];
@@ -159,6 +168,13 @@ describe.each(runnable)('docs/$name run against the local platform', ({ blocks, 
     const code = substitute(step.block.code);
     const name = `block-${step.block.line}`;
 
+    if (step.kind === 'file') {
+      const file = join(workDirectory, filePathOf(step.block) ?? '');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, `${code}\n`);
+      expect(step.sample).toBeUndefined();
+      return;
+    }
     if (step.kind === 'background') {
       await receiverPort.release();
       background.push({ step, block: await startBackgroundBlock(code, workDirectory, name, env) });
