@@ -2,12 +2,8 @@
 // route the API does not have, or miss one it has. `node scripts/render-route-overview.ts` rewrites
 // the table between the markers in docs/integrator-guide.md; test/docs/route-overview.test.ts fails
 // when the guide's copy differs from what this renders.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { ROUTE_RECORDS, type RouteRecord } from '../shared/http/route-table.ts';
-
-export const ROUTE_OVERVIEW_BEGIN = '<!-- route-overview:begin (node scripts/render-route-overview.ts) -->';
-export const ROUTE_OVERVIEW_END = '<!-- route-overview:end -->';
-export const INTEGRATOR_GUIDE = new URL('../docs/integrator-guide.md', import.meta.url);
+import { type GeneratedSection, rewriteSection } from './generated-section.ts';
 
 function scopesOf(record: RouteRecord): string {
   if (!record.isAuthenticated) return 'none';
@@ -27,14 +23,11 @@ export function renderRouteOverview(records: readonly RouteRecord[] = ROUTE_RECO
   return ['| route | scope | success | what it does |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-/** The guide with its overview replaced by a fresh rendering (markers kept). */
-export function withRouteOverview(guide: string, overview = renderRouteOverview()): string {
-  const begin = guide.indexOf(ROUTE_OVERVIEW_BEGIN);
-  const end = guide.indexOf(ROUTE_OVERVIEW_END);
-  if (begin < 0 || end < begin) throw new Error('the guide has no route overview markers');
-  return `${guide.slice(0, begin + ROUTE_OVERVIEW_BEGIN.length)}\n\n${overview}\n\n${guide.slice(end)}`;
-}
+export const ROUTE_OVERVIEW: GeneratedSection = {
+  file: new URL('../docs/integrator-guide.md', import.meta.url),
+  begin: '<!-- route-overview:begin (node scripts/render-route-overview.ts) -->',
+  end: '<!-- route-overview:end -->',
+  render: () => renderRouteOverview(),
+};
 
-if (import.meta.main) {
-  writeFileSync(INTEGRATOR_GUIDE, withRouteOverview(readFileSync(INTEGRATOR_GUIDE, 'utf8')));
-}
+if (import.meta.main) rewriteSection(ROUTE_OVERVIEW);

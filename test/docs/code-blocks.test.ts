@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BackgroundBlock,
   type BlockRun,
+  installReaderCli,
   readerEnvironment,
   runShellBlock,
   runTypeScriptBlock,
@@ -13,6 +14,7 @@ import {
 import {
   DOCUMENTED_PLATFORM,
   DOCUMENTED_RECEIVER_PORT,
+  filePathOf,
   kindOf,
   platformOptionsOf,
   reservePort,
@@ -84,6 +86,7 @@ describe.each(runnable)('docs/$name run against the local platform', ({ blocks, 
       ...platformOptionsOf(platformBlock, receiverOrigin),
     });
     workDirectory = mkdtempSync(join(tmpdir(), 'gradiant-docs-blocks-'));
+    installReaderCli(env, workDirectory);
     substitute = (text) =>
       text
         .replaceAll(DOCUMENTED_PLATFORM, platform.url)
@@ -103,6 +106,13 @@ describe.each(runnable)('docs/$name run against the local platform', ({ blocks, 
     const code = substitute(step.block.code);
     const name = `block-${step.block.line}`;
 
+    if (step.kind === 'file') {
+      const file = join(workDirectory, filePathOf(step.block) ?? '');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, `${code}\n`);
+      expect(step.sample).toBeUndefined();
+      return;
+    }
     if (step.kind === 'background') {
       await receiverPort.release();
       background.push({ step, block: await startBackgroundBlock(code, workDirectory, name, env) });

@@ -1,23 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  INTEGRATOR_GUIDE,
-  ROUTE_OVERVIEW_BEGIN,
-  ROUTE_OVERVIEW_END,
-  renderRouteOverview,
-} from '../../scripts/render-route-overview.ts';
+import { sectionTextOf } from '../../scripts/generated-section.ts';
+import { ROUTE_OVERVIEW, renderRouteOverview } from '../../scripts/render-route-overview.ts';
 import { ROUTE_RECORDS } from '../../shared/http/route-table.ts';
 
-const guide = readFileSync(INTEGRATOR_GUIDE, 'utf8');
-const overview = guide.slice(
-  guide.indexOf(ROUTE_OVERVIEW_BEGIN) + ROUTE_OVERVIEW_BEGIN.length,
-  guide.indexOf(ROUTE_OVERVIEW_END),
-);
+const overview = sectionTextOf(readFileSync(ROUTE_OVERVIEW.file, 'utf8'), ROUTE_OVERVIEW);
 const listed = [...overview.matchAll(/^\| `([A-Z]+ \/[^`]*)` \|/gm)].map((row) => String(row[1]));
 
 describe("the integrator guide's route overview", () => {
   it('is the rendering of the route table (node scripts/render-route-overview.ts)', () => {
-    expect(overview.trim()).toBe(renderRouteOverview());
+    expect(overview).toBe(renderRouteOverview());
   });
 
   it.each(ROUTE_RECORDS.map((record) => record.routeKey))('lists %s', (routeKey) => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,22 @@ export function readerEnvironment(): Record<string, string> {
     HOME: process.env.HOME ?? '/tmp',
     LANG: 'C.UTF-8',
   };
+}
+
+/**
+ * Puts the repository's `gradiant-plugins` bin on the reader's PATH (as `npm i -g` of the tarball
+ * would, from the sources, so the guide is checked against the code as it is now) and gives the
+ * terminal its own config folder, so `login` writes no profile into the real home.
+ */
+export function installReaderCli(env: Record<string, string>, workDirectory: string): void {
+  const bin = join(workDirectory, '.bin');
+  mkdirSync(bin, { recursive: true });
+  const shim = join(bin, 'gradiant-plugins');
+  const main = join(REPOSITORY, 'apps', 'cli', 'main.ts');
+  writeFileSync(shim, `#!/bin/sh\nexec node ${JSON.stringify(main)} "$@"\n`);
+  chmodSync(shim, 0o755);
+  env.PATH = `${bin}:${env.PATH}`;
+  env.XDG_CONFIG_HOME = join(workDirectory, '.config');
 }
 
 function run(command: string, args: readonly string[], cwd: string, env: Record<string, string>) {

@@ -6,7 +6,14 @@ import { jsonSampleMismatches, textSampleMisses } from './output-sample.ts';
 export const DOCUMENTED_PLATFORM = 'http://localhost:3000';
 export const DOCUMENTED_RECEIVER_PORT = '4555';
 
-export type Kind = 'shell' | 'typescript' | 'background' | 'platform' | 'json-sample' | 'text-sample';
+export type Kind =
+  | 'shell'
+  | 'typescript'
+  | 'background'
+  | 'file'
+  | 'platform'
+  | 'json-sample'
+  | 'text-sample';
 
 /** Every info string a guide may use; any other block fails the test, so none slips in unrun. */
 const KINDS: Readonly<Record<string, Kind>> = {
@@ -24,7 +31,16 @@ export interface Step {
   readonly sample?: { readonly kind: 'json-sample' | 'text-sample'; readonly text: string };
 }
 
-export const kindOf = (block: CodeBlock): Kind | undefined => KINDS[block.info.join(' ')];
+/**
+ * `ts file=<path>`: a source file the reader saves (a plugin's `src/index.ts`): written to that path
+ * under the work folder for the blocks after it, and type-checked with the other TypeScript blocks.
+ */
+const FILE_INFO = /^file=((?!\/)(?!.*\.\.)[\w./-]+\.ts)$/;
+export const filePathOf = (block: CodeBlock): string | undefined =>
+  block.info.length === 2 && block.info[0] === 'ts' ? FILE_INFO.exec(block.info[1] ?? '')?.[1] : undefined;
+
+export const kindOf = (block: CodeBlock): Kind | undefined =>
+  filePathOf(block) === undefined ? KINDS[block.info.join(' ')] : 'file';
 
 /** The blocks to run, in order, each with the output sample shown right after it. */
 export function stepsOf(blocks: readonly CodeBlock[]): Step[] {

@@ -7,7 +7,7 @@ const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Type-checks documented TypeScript blocks with the repository's compiler settings, as modules
- * importing `gradiant-plugins/client` (mapped to the SDK's source) and the repository's
+ * importing `gradiant-plugins/client`, `/plugin`, `/sandbox` and `/testing` (mapped to their sources) and the repository's
  * dependencies. They are written under `.data/` (ignored by git, lint and the project's own type
  * check) so that the dependencies resolve from the repository's node_modules. Answers tsc's output
  * and exit code.
@@ -23,7 +23,12 @@ export async function typeCheckBlocks(blocks: readonly { name: string; code: str
       JSON.stringify({
         extends: join(REPOSITORY, 'tsconfig.json'),
         compilerOptions: {
-          paths: { 'gradiant-plugins/client': [join(REPOSITORY, 'shared/client/index.ts')] },
+          paths: {
+            'gradiant-plugins/client': [join(REPOSITORY, 'shared/client/index.ts')],
+            'gradiant-plugins/plugin': [join(REPOSITORY, 'shared/plugin/index.ts')],
+            'gradiant-plugins/sandbox': [join(REPOSITORY, 'shared/sandbox/index.ts')],
+            'gradiant-plugins/testing': [join(REPOSITORY, 'apps/cli/testing.ts')],
+          },
         },
         include: ['*.ts'],
         exclude: [],

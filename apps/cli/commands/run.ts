@@ -104,7 +104,10 @@ export const runCommand = defineCommand({
       .option('--input-file <file>', 'read the input from a JSON file')
       .option('--grant <permission>', 'grant a permission, as an install would (repeatable)', collect)
       .option('--tenant <id>', 'the fixtures tenant to run as (default: the only one, else t-local)')
-      .option('--fixtures <file>', 'the fixtures file: patients and appointments per tenant (see README)')
+      .option(
+        '--fixtures <file>',
+        'the fixtures file: patients and appointments per tenant (see docs/plugin-author-guide.md)',
+      )
       .option('--timeout-ms <n>', "the run's time limit")
       .option('--memory-mb <n>', "the run's heap limit (at least 8)")
       .option('--json', 'print the run result as one JSON object'),
