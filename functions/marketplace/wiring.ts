@@ -1,3 +1,4 @@
+import { DynamoDbIdempotencyStore } from '../../shared/adapters/aws/dynamodb-idempotency-store.ts';
 import { DynamoDbMarketplaceReviews } from '../../shared/adapters/aws/dynamodb-marketplace-reviews.ts';
 import { DynamoDbUsageCounters } from '../../shared/adapters/aws/dynamodb-usage-counters.ts';
 import { S3CatalogueSnapshots } from '../../shared/adapters/aws/s3-catalogue-snapshots.ts';
@@ -12,6 +13,7 @@ import { createHttpHandler } from '../../shared/http/http-handler.ts';
 import { createLogger, type Logger } from '../../shared/observability/logger.ts';
 import type { CatalogueSnapshots } from '../../shared/ports/catalogue-snapshots.ts';
 import type { EventPublisher } from '../../shared/ports/event-publisher.ts';
+import type { IdempotencyStore } from '../../shared/ports/idempotency-store.ts';
 import type { MarketplaceCatalogue } from '../../shared/ports/marketplace-catalogue.ts';
 import type { AuditTrail } from '../../shared/services/audit/audit-trail.ts';
 import { CatalogueSearch } from '../../shared/services/marketplace/catalogue-search.ts';
@@ -30,6 +32,9 @@ export interface MarketplaceDependenciesWired extends MarketplaceRouteDependenci
   readonly logger: Logger;
   /** Where each request's `api:request` record goes. */
   readonly requestAudit: AuditTrail;
+  /** Replays of installs retried with an `Idempotency-Key` (the plugins table, as lifecycle's). */
+  readonly idempotency: IdempotencyStore;
+  readonly now: () => Date;
 }
 
 /** The catalogue and snapshots are replaced by the search benchmark, which serves both from memory. */
@@ -127,6 +132,8 @@ export function wireMarketplace(
   return {
     verifier: createTokenVerifier(authOptionsFrom(config)),
     requestAudit: adapters.auditTrail,
+    idempotency: new DynamoDbIdempotencyStore(client, config.PLUGINS_TABLE),
+    now: () => adapters.clock.now(),
     logger,
     marketplace,
     advisories,
@@ -144,6 +151,7 @@ export function marketplaceHandlerFor(dependencies: MarketplaceDependenciesWired
     logger: dependencies.logger,
     verifier: async () => dependencies.verifier,
     routes: marketplaceRoutes(dependencies),
+    idempotency: { store: dependencies.idempotency, now: dependencies.now },
     requestAudit: dependencies.requestAudit,
   });
 }

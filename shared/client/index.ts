@@ -15,6 +15,7 @@ export {
   UNRECOGNISED_RESPONSE_CODE,
 } from './client-errors.ts';
 export type { Answer, ClientOptions, TokenSource } from './http-transport.ts';
+export type { IdempotentCallOptions } from './idempotent-call.ts';
 export type { ListOptions, Page } from './page-iterator.ts';
 export { PageIterator } from './page-iterator.ts';
 export type {
@@ -49,7 +50,6 @@ export type {
   EnablePluginOptions,
   EventsPage,
   EventsQuery,
-  IdempotentCallOptions,
   Installation,
   InstallPluginRequest,
   InvocationResult,

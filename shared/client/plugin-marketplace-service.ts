@@ -1,6 +1,7 @@
 import { MARKETPLACE_REVIEW_ROUTES } from '../http/routes/marketplace-review-routes.ts';
 import { MARKETPLACE_ROUTES } from '../http/routes/marketplace-routes.ts';
 import { type ClientOptions, HttpTransport } from './http-transport.ts';
+import { type IdempotentCallOptions, keyHeader } from './idempotent-call.ts';
 import type { ListOptions, PageIterator } from './page-iterator.ts';
 import { routeOf } from './route-lookup.ts';
 import { pagesOf } from './route-pages.ts';
@@ -69,10 +70,16 @@ export class PluginMarketplaceService {
 
   /**
    * The seed's `downloadAndInstall(id, version)`: the platform downloads, verifies and installs the
-   * release into the caller's tenant. The route takes no Idempotency-Key, so it is not retried.
+   * release into the caller's tenant. An `Idempotency-Key` goes with it (a fresh one, or
+   * `options.idempotencyKey`), so a retry after a lost answer is replayed, not installed twice.
    */
-  async downloadAndInstall(id: string, version: string): Promise<MarketplaceInstallation> {
-    return (await this.transport.send(ROUTES.install, { path: { id, version } })).body;
+  async downloadAndInstall(
+    id: string,
+    version: string,
+    options: IdempotentCallOptions = {},
+  ): Promise<MarketplaceInstallation> {
+    return (await this.transport.send(ROUTES.install, { path: { id, version }, headers: keyHeader(options) }))
+      .body;
   }
 
   /** Newer releases (or advisories) of every plugin installed in the caller's tenant. */

@@ -3,6 +3,7 @@ import { AUDIT_ROUTES } from '../http/routes/audit-routes.ts';
 import { LIFECYCLE_ROUTES } from '../http/routes/lifecycle-routes.ts';
 import { TENANT_EVENT_ROUTES } from '../http/routes/tenant-event-routes.ts';
 import { type ClientOptions, HttpTransport } from './http-transport.ts';
+import { type IdempotentCallOptions, keyHeader } from './idempotent-call.ts';
 import type { ListOptions, PageIterator } from './page-iterator.ts';
 import { routeOf } from './route-lookup.ts';
 import { pagesOf } from './route-pages.ts';
@@ -52,12 +53,6 @@ export type WebhookRegistration = BodyOf<typeof ROUTES.registerWebhook>;
 export type RegisteredWebhook = ResultOf<typeof ROUTES.registerWebhook>;
 export type Webhook = ItemOf<typeof ROUTES.listWebhooks>;
 export type { EventsPage };
-
-/** Calls of one write that the caller may want to repeat across processes (say after a crash). */
-export interface IdempotentCallOptions {
-  /** Defaults to a fresh UUID per call, reused by that call's retries. */
-  readonly idempotencyKey?: string;
-}
 
 export interface PluginServiceOptions extends ClientOptions {
   readonly events?: TenantEventFeedOptions;
@@ -191,6 +186,3 @@ export class PluginService {
     return this.feed;
   }
 }
-
-const keyHeader = (options: IdempotentCallOptions) =>
-  options.idempotencyKey === undefined ? undefined : { 'idempotency-key': options.idempotencyKey };

@@ -30,7 +30,12 @@ export async function withIdempotency(
     throw invalidIdempotencyKey();
   }
   const tenantId = request.caller.tenantId;
-  const scopeKey = `${scope}:${request.pathParameters.id ?? ''}`;
+  // Per resource: every path parameter (a plugin id; a marketplace install's id and version).
+  const path = request.pathParameters;
+  const scopeKey = `${scope}:${Object.keys(path)
+    .sort()
+    .map((name) => path[name])
+    .join('/')}`;
   const claim = await store.claim(tenantId, scopeKey, key, request.bodyDigest(), now());
   if (claim.kind === 'mismatch') {
     throw idempotencyKeyReused();

@@ -117,12 +117,18 @@ describe('marketplace over HTTP against the local platform', () => {
     expect(search.items.map((item: { pluginId: string }) => item.pluginId)).toContain('e2e-patient-glance');
     expect(search.facets.tags['front-desk']).toBeGreaterThanOrEqual(1);
 
-    const install = await send(
-      'POST',
-      '/v1/marketplace/plugins/e2e-patient-glance/versions/1.0.0/install',
-      hospital,
-    );
+    const installOnce = () =>
+      send('POST', '/v1/marketplace/plugins/e2e-patient-glance/versions/1.0.0/install', {
+        ...hospital,
+        'idempotency-key': 'e2e-marketplace-install-1',
+      });
+    const install = await installOnce();
+    // A retry after a lost answer is replayed, not a second install (downloads stays 1 below).
+    const retried = await installOnce();
     expect(install.status).toBe(201);
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(await jsonOf(retried)).toEqual(await jsonOf(install));
 
     const review = await send('PUT', '/v1/marketplace/plugins/e2e-patient-glance/reviews/mine', hospital, {
       stars: 4,

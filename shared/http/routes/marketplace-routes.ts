@@ -98,11 +98,12 @@ export const MARKETPLACE_ROUTES = [
     operationId: 'installRelease',
     function: 'marketplace',
     scopes: ['plugins:admin'],
-    summary: "Install a release into the caller's tenant",
+    summary: "Install a release into the caller's tenant; Idempotency-Key replays a retry",
     request: { path: VersionPathSchema },
     status: 201,
     response: InstallationSchema,
     problems: [409, 422],
+    idempotencyScope: 'marketplace-install',
   }),
   defineRoute({
     routeKey: 'POST /v1/marketplace/plugins/{id}/versions/{version}/yank',

@@ -7,6 +7,7 @@ import {
   InMemoryAdvisoryDatabase,
   InMemoryAdvisoryDatabaseStore,
 } from '../../../support/fakes/in-memory-advisory-database.ts';
+import { InMemoryIdempotencyStore } from '../../../support/fakes/in-memory-idempotency-store.ts';
 import { createMarketplaceHarness } from '../../../support/fakes/in-memory-marketplace-harness.ts';
 import { InMemoryTenantPolicyRepository } from '../../../support/fakes/in-memory-tenant-policy-repository.ts';
 import { callRoute } from '../../../support/route-call.ts';
@@ -36,6 +37,7 @@ describe('marketplace request parsers (property)', () => {
     });
     const routes = marketplaceRoutes({ marketplace: service, advisories, cursors: testCursorCodec() });
     const routeKeys = Object.keys(routes);
+    const idempotency = new InMemoryIdempotencyStore();
     const segment = fc.oneof(
       fc.constantFrom('lab-viewer', '1.0.0', 'updates', '..', '', publisher.keyId),
       fc.string({ maxLength: 80 }),
@@ -52,7 +54,13 @@ describe('marketplace request parsers (property)', () => {
         ),
         async (routeKey, body, pathParameters, query) => {
           try {
-            const response = await callRoute(routes, routeKey, { caller, body, pathParameters, query });
+            const response = await callRoute(routes, routeKey, {
+              caller,
+              body,
+              pathParameters,
+              query,
+              idempotency: { store: idempotency, now: () => new Date() },
+            });
             expect(response.status).toBeLessThan(300);
           } catch (error) {
             const status = toProblem(error, 'req').status;

@@ -45,7 +45,7 @@ describe('PluginMarketplaceService', () => {
     expect(server.sent[1]?.url.searchParams.get('limit')).toBe('2');
   });
 
-  it("downloadAndInstall installs the catalogue's release with no body and no Idempotency-Key", async () => {
+  it("downloadAndInstall installs the catalogue's release with no body and an Idempotency-Key", async () => {
     const server = scriptedFetch(
       json(201, anInstallation({ pluginId: 'appointment-scheduler', source: 'marketplace' })),
     );
@@ -59,7 +59,27 @@ describe('PluginMarketplaceService', () => {
       '/v1/marketplace/plugins/appointment-scheduler/versions/1.0.0/install',
     );
     expect(server.sent[0]?.body).toBeUndefined();
-    expect(server.sent[0]?.headers['idempotency-key']).toBeUndefined();
+    expect(server.sent[0]?.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("downloadAndInstall sends the caller's own Idempotency-Key and retries a 503 with it", async () => {
+    const server = scriptedFetch(
+      json(503, { type: 'about:blank', title: 'x', status: 503, detail: 'x', code: 'AUDIT_UNAVAILABLE' }),
+      json(201, anInstallation({ pluginId: 'appointment-scheduler', source: 'marketplace' })),
+    );
+    const market = new PluginMarketplaceService({
+      endpoint: ENDPOINT,
+      token: 't',
+      fetch: server.fetch,
+      retry: { baseDelayMs: 1, maxDelayMs: 1 },
+    });
+
+    await market.downloadAndInstall('appointment-scheduler', '1.0.0', { idempotencyKey: 'install-key-0001' });
+
+    expect(server.sent.map((request) => request.headers['idempotency-key'])).toEqual([
+      'install-key-0001',
+      'install-key-0001',
+    ]);
   });
 
   it('checkUpdates collects every page of the updates list', async () => {
