@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,8 @@ import {
   startBackgroundBlock,
 } from '../support/docs-block-runner.ts';
 import {
-  DOCUMENTED_PLATFORM,
-  DOCUMENTED_RECEIVER_PORT,
+  documentedAddressesFor,
+  endBlockSession,
   filePathOf,
   kindOf,
   platformOptionsOf,
@@ -87,18 +87,10 @@ describe.each(runnable)('docs/$name run against the local platform', ({ blocks, 
     });
     workDirectory = mkdtempSync(join(tmpdir(), 'gradiant-docs-blocks-'));
     installReaderCli(env, workDirectory);
-    substitute = (text) =>
-      text
-        .replaceAll(DOCUMENTED_PLATFORM, platform.url)
-        .replaceAll(DOCUMENTED_RECEIVER_PORT, String(receiverPort.port));
+    substitute = documentedAddressesFor(platform.url, receiverPort.port);
   }, 120_000);
 
-  afterAll(async () => {
-    for (const { block } of background) block.stop();
-    await receiverPort?.release();
-    await platform?.stop();
-    if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
-  });
+  afterAll(() => endBlockSession({ background, receiverPort, platform, workDirectory }));
 
   it.each(steps)('runs the $kind block of line $block.line', async (step) => {
     // The outbox is delivered every 250 ms while a reader types; here, before each block at once.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,8 @@ import {
   startBackgroundBlock,
 } from '../support/docs-block-runner.ts';
 import {
-  DOCUMENTED_PLATFORM,
-  DOCUMENTED_RECEIVER_PORT,
+  documentedAddressesFor,
+  endBlockSession,
   kindOf,
   platformOptionsOf,
   reservePort,
@@ -78,18 +78,10 @@ beforeAll(async () => {
   });
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
   tarball = readdirSync(workDirectory).find((name) => /^gradiant-plugins-.*\.tgz$/.test(name)) ?? '';
-  substitute = (text) =>
-    text
-      .replaceAll(DOCUMENTED_PLATFORM, platform.url)
-      .replaceAll(DOCUMENTED_RECEIVER_PORT, String(receiverPort.port));
+  substitute = documentedAddressesFor(platform.url, receiverPort.port);
 }, 120_000);
 
-afterAll(async () => {
-  for (const { block } of background) block.stop();
-  await receiverPort?.release();
-  await platform?.stop();
-  if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
-});
+afterAll(() => endBlockSession({ background, receiverPort, platform, workDirectory }));
 
 describe("the README's quick starts", () => {
   it('mark each block as run, an output sample or the platform command, and start the platform once', () => {

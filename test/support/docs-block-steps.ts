@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { CodeBlock } from './markdown-code-blocks.ts';
 import { jsonSampleMismatches, textSampleMisses } from './output-sample.ts';
@@ -95,4 +96,25 @@ export function sampleMisses(
   } catch (error) {
     return [`not JSON: ${stdout.slice(0, 500)} (${String(error)})`];
   }
+}
+
+/** Replaces the addresses the guides show with the test platform's and the reserved receiver port. */
+export const documentedAddressesFor =
+  (platformUrl: string, receiverPort: number) =>
+  (text: string): string =>
+    text
+      .replaceAll(DOCUMENTED_PLATFORM, platformUrl)
+      .replaceAll(DOCUMENTED_RECEIVER_PORT, String(receiverPort));
+
+/** What a block run leaves behind: background blocks, the reserved port, the platform, the folder. */
+export async function endBlockSession(session: {
+  readonly background: readonly { readonly block: { stop(): void } }[];
+  readonly receiverPort?: { release(): Promise<void> } | undefined;
+  readonly platform?: { stop(): Promise<void> } | undefined;
+  readonly workDirectory?: string | undefined;
+}): Promise<void> {
+  for (const { block } of session.background) block.stop();
+  await session.receiverPort?.release();
+  await session.platform?.stop();
+  if (session.workDirectory) rmSync(session.workDirectory, { recursive: true, force: true });
 }
