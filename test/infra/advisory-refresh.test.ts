@@ -2,6 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADVISORY_REFRESH_SERVICE_NAME } from '../../infra/constructs/advisory-refresh.ts';
 import {
+  FIXTURE_ENTRIES,
   FIXTURE_HANDLER,
   resourcesOfType,
   type SynthesizedPlatform,
@@ -26,14 +27,7 @@ describe('the scheduled advisory refresh', () => {
       },
       platform: {
         executionEntry: FIXTURE_HANDLER,
-        entries: {
-          platform: FIXTURE_HANDLER,
-          lifecycle: FIXTURE_HANDLER,
-          marketplace: FIXTURE_HANDLER,
-          audit: FIXTURE_HANDLER,
-          'ehr-connection': FIXTURE_HANDLER,
-          'ehr-notifications': FIXTURE_HANDLER,
-        },
+        entries: FIXTURE_ENTRIES,
       },
     });
     api = platform.template(platform.stacks.api);

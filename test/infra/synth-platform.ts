@@ -7,8 +7,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { addCompliancePacks } from '../../infra/compliance-packs.ts';
 import { createPlatform, type PlatformOptions, type PlatformStacks } from '../../infra/platform.ts';
 import { readPlatformSettings } from '../../infra/settings.ts';
+import { FUNCTION_NAMES, type HttpFunctionName } from '../../shared/http/route-record.ts';
 
 export const FIXTURE_HANDLER = fileURLToPath(new URL('./fixtures/execution-handler.ts', import.meta.url));
+
+/** The fixture handler for every HTTP function, so a new function cannot be left out of a synth. */
+export const FIXTURE_ENTRIES = Object.fromEntries(
+  FUNCTION_NAMES.map((name) => [name, FIXTURE_HANDLER]),
+) as Record<HttpFunctionName, string>;
 
 /** The context `cdk synth` runs with, so tests build what deploys (feature flags included). */
 export function cdkJsonContext(): Record<string, unknown> {

@@ -6,6 +6,7 @@ import {
   WEBHOOK_DELIVERY_SERVICE_NAME,
 } from '../../infra/constructs/webhook-delivery.ts';
 import {
+  FIXTURE_ENTRIES,
   FIXTURE_HANDLER,
   resourcesOfType,
   type SynthesizedPlatform,
@@ -32,15 +33,7 @@ describe('the events function and the webhook delivery', () => {
       },
       platform: {
         executionEntry: FIXTURE_HANDLER,
-        entries: {
-          platform: FIXTURE_HANDLER,
-          lifecycle: FIXTURE_HANDLER,
-          marketplace: FIXTURE_HANDLER,
-          audit: FIXTURE_HANDLER,
-          'ehr-connection': FIXTURE_HANDLER,
-          'ehr-notifications': FIXTURE_HANDLER,
-          events: FIXTURE_HANDLER,
-        },
+        entries: FIXTURE_ENTRIES,
       },
     });
     audit = platform.template(platform.stacks.audit);
